@@ -1,0 +1,7 @@
+package io.strait.core.config;
+
+import java.util.List;
+
+/** One virtual host: the domains it serves (exact, {@code *.suffix} wildcard, or {@code *}) and its ordered routes. Immutable. */
+public record VirtualHostConfig(String name, List<String> domains, List<RouteConfig> routes) {
+}
