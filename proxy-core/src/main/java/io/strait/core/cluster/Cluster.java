@@ -1,0 +1,97 @@
+package io.strait.core.cluster;
+
+import io.strait.core.config.ClusterConfig;
+import io.strait.core.config.EndpointConfig;
+import io.strait.core.stats.ClusterStat;
+import io.strait.core.stats.StatsScope;
+import io.strait.lb.Host;
+import io.strait.lb.HostSet;
+import io.strait.lb.LoadBalancerFactory;
+import io.strait.lb.LoadBalancers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One upstream cluster of a configuration snapshot: its hosts, the factory that builds each loop's
+ * load balancer, connection settings and stats. Immutable apart from the hosts' own shared state
+ * (active-request counts and health), so thread-safe.
+ */
+public final class Cluster {
+
+    private final int index;
+    private final String name;
+    private final List<Host> hosts;
+    private final HostSet hostSet;
+    private final LoadBalancerFactory lbFactory;
+    private final int connectTimeoutMillis;
+    private final int maxIdlePerHost;
+    private final long idleTimeoutNanos;
+    private final StatsScope<ClusterStat> stats;
+
+    Cluster(final int index, final ClusterConfig config, final StatsScope<ClusterStat> stats) {
+        this.index = index;
+        this.name = config.name();
+        final List<Host> list = new ArrayList<>(config.endpoints().size());
+        for (final EndpointConfig e : config.endpoints()) {
+            list.add(new Host(e.address().toSocketAddress(), e.weight()));
+        }
+        this.hosts = List.copyOf(list);
+        this.hostSet = HostSet.of(hosts);
+        this.lbFactory = LoadBalancers.factory(config.lb());
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+        this.maxIdlePerHost = config.pool().maxIdle();
+        this.idleTimeoutNanos = config.pool().idleTimeout().toNanos();
+        this.stats = stats;
+    }
+
+    /** Position in the snapshot's cluster array (what routes refer to). */
+    public int index() {
+        return index;
+    }
+
+    /** The configured name. */
+    public String name() {
+        return name;
+    }
+
+    /** Every host, in configuration order. */
+    public List<Host> hosts() {
+        return hosts;
+    }
+
+    /** The current host snapshot. */
+    public HostSet hostSet() {
+        return hostSet;
+    }
+
+    /** Builds each loop's balancer. */
+    public LoadBalancerFactory lbFactory() {
+        return lbFactory;
+    }
+
+    /** Connect timeout in milliseconds. */
+    public int connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    /** Idle keep-alive connections kept per event loop and host. */
+    public int maxIdlePerHost() {
+        return maxIdlePerHost;
+    }
+
+    /** How long an idle pooled connection is kept, in nanoseconds (0: no limit). */
+    public long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    /** The cluster's stats ({@code cluster.<name>.}). */
+    public StatsScope<ClusterStat> stats() {
+        return stats;
+    }
+
+    @Override
+    public String toString() {
+        return name + hosts;
+    }
+}

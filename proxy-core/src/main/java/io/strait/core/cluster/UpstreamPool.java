@@ -1,0 +1,110 @@
+package io.strait.core.cluster;
+
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Idle keep-alive connections to one host, owned by one event loop. Confined to that loop: no
+ * locks, no atomics. Connections are reused most-recently-released first (so the rest can age out);
+ * connections idle past the cluster's idle timeout are closed by one sweep task per pool.
+ *
+ * @param <C> the pooled connection type
+ */
+public final class UpstreamPool<C extends UpstreamPool.Pooled> {
+
+    /** What the pool needs of a connection. */
+    public interface Pooled {
+        /** True while the connection is open and may carry a request. */
+        boolean isReusable();
+
+        /** Closes the connection. */
+        void closeConnection();
+
+        /** The time it was last released, in System.nanoTime() terms. */
+        long idleSinceNanos();
+
+        /** Records the time it was released. */
+        void idleSinceNanos(long nanos);
+    }
+
+    private final EventLoop loop;
+    private final int maxIdle;
+    private final long idleTimeoutNanos;
+    private final ArrayDeque<C> idle = new ArrayDeque<>();
+    private final Runnable sweep = this::sweep;
+    private boolean sweepScheduled;
+
+    /**
+     * A pool.
+     *
+     * @param loop             the owning loop
+     * @param maxIdle          idle connections kept at most
+     * @param idleTimeoutNanos idle connections older than this are closed (0: never)
+     */
+    public UpstreamPool(final EventLoop loop, final int maxIdle, final long idleTimeoutNanos) {
+        this.loop = loop;
+        this.maxIdle = maxIdle;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    /** An idle open connection, or null when none is left. */
+    public C acquire() {
+        C c;
+        while ((c = idle.pollFirst()) != null) {
+            if (c.isReusable()) {
+                return c;
+            }
+            c.closeConnection();
+        }
+        return null;
+    }
+
+    /** Returns a connection after a complete exchange; closes it when the pool is full or it is not reusable. */
+    public void release(final C c) {
+        if (!c.isReusable() || idle.size() >= maxIdle) {
+            c.closeConnection();
+            return;
+        }
+        c.idleSinceNanos(System.nanoTime());
+        idle.addFirst(c);
+        if (!sweepScheduled && idleTimeoutNanos > 0) {
+            sweepScheduled = true;
+            loop.schedule(sweep, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Forgets a connection that closed while idle. */
+    public void remove(final C c) {
+        idle.remove(c);
+    }
+
+    /** Idle connections now held. */
+    public int idleCount() {
+        return idle.size();
+    }
+
+    /** Closes every idle connection (shutdown). */
+    public void closeAll() {
+        C c;
+        while ((c = idle.pollFirst()) != null) {
+            c.closeConnection();
+        }
+    }
+
+    private void sweep() {
+        sweepScheduled = false;
+        final long now = System.nanoTime();
+        C oldest;
+        while ((oldest = idle.peekLast()) != null && now - oldest.idleSinceNanos() >= idleTimeoutNanos) {
+            idle.pollLast();
+            oldest.closeConnection();
+        }
+        if (oldest != null) {
+            sweepScheduled = true;
+            final long delay = idleTimeoutNanos - (now - oldest.idleSinceNanos());
+            loop.schedule(sweep, Math.max(delay, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+        }
+    }
+}

@@ -1,0 +1,705 @@
+package io.strait.core.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.strait.core.cluster.Cluster;
+import io.strait.core.flow.ReadGate;
+import io.strait.core.http.HttpDecodeError;
+import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpHeaderBlock;
+import io.strait.core.http.HttpRequestHead;
+import io.strait.core.http.HttpResponseHead;
+import io.strait.core.route.Route;
+import io.strait.core.stats.ClusterStat;
+import io.strait.core.stats.HttpStat;
+import io.strait.core.stats.LoopStats;
+import io.strait.lb.Host;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy's handling of one downstream connection: routes each request, picks a cluster and a
+ * host, borrows an upstream connection from its loop's pool, and streams the request and the
+ * response between the two with backpressure. Works on protocol-neutral events only
+ * (io.strait.core.http); the codec before it in the pipeline owns framing, persistence and the
+ * order of pipelined requests (it hands over the next request only once this one's response is written).
+ *
+ * <p>Confined to the connection's event loop, as are its upstream connections: no locks, no hand-offs.
+ * Timeouts (request and idle) share one lazily re-armed timer task per connection.
+ */
+final class DownstreamHttpHandler extends ChannelDuplexHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DownstreamHttpHandler.class);
+
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final ListenerRuntime listener;
+    private final ProxyServer server;
+    private final Runnable timerTask = this::onTimer;
+    private final ChannelFutureListener connectListener = this::connectDone;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+
+    private ChannelHandlerContext ctx;
+    private LoopState loop;
+    private LoopStats<HttpStat> stats;
+    private AsciiString clientIp;
+
+    // The exchange in progress (one at a time: the codec serializes pipelined requests).
+    private boolean exchangeActive;
+    private HttpRequestHead request;
+    private Route route;
+    private Cluster cluster;
+    private Host host;
+    private LoopStats<ClusterStat> clusterStats;
+    private UpstreamHttpHandler upstream;
+    private UpstreamHttpHandler connecting;
+    private boolean upstreamReused;
+    private boolean retriedStale;
+    private boolean hostActive;
+    private boolean requestDone;
+    private boolean responseStarted;
+    private boolean responseDone;
+    private boolean upstreamDirty;
+    private boolean downstreamDirty;
+    private long startNanos;
+    // A local reply decided while the request's end marker is still to come (it follows at once for a
+    // bodyless request): sent when it arrives, so the codec sees a fully read request and keeps the connection.
+    private int deferredStatus;
+    private String deferredReason;
+
+    // Timers: deadlines in System.nanoTime() terms (0: none); timerAt is when the armed task fires.
+    private long requestDeadline;
+    private long idleDeadline;
+    private long timerAt = Long.MAX_VALUE;
+    private boolean draining;
+
+    DownstreamHttpHandler(final ListenerRuntime listener, final ProxyServer server) {
+        this.listener = listener;
+        this.server = server;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.loop = server.loopState(ctx.channel().eventLoop());
+        this.stats = listener.stats().loop(loop.index());
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        stats.inc(HttpStat.DOWNSTREAM_CX_TOTAL);
+        stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, 1);
+        final SocketAddress remote = ctx.channel().remoteAddress();
+        clientIp = remote instanceof InetSocketAddress
+            ? new AsciiString(((InetSocketAddress) remote).getAddress().getHostAddress())
+            : AsciiString.of("unknown");
+        armIdle();
+        if (server.isDraining()) {
+            ctx.close();
+        }
+        ctx.fireChannelActive();
+    }
+
+    // ------------------------------------------------------------------ downstream events
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (msg instanceof ByteBuf) {
+            onRequestBody((ByteBuf) msg);
+        } else if (msg instanceof HttpRequestHead) {
+            onRequestHead((HttpRequestHead) msg);
+        } else if (msg == HttpEnd.INSTANCE) {
+            onRequestEnd();
+        } else if (msg instanceof HttpDecodeError) {
+            onDownstreamError((HttpDecodeError) msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        if (upstreamDirty) {
+            upstreamDirty = false;
+            if (upstream != null) {
+                upstream.flush();
+            }
+        }
+        flushDownstream();
+    }
+
+    private void onRequestHead(final HttpRequestHead head) {
+        exchangeActive = true;
+        request = head;
+        requestDone = false;
+        responseStarted = false;
+        responseDone = false;
+        retriedStale = false;
+        deferredStatus = 0;
+        startNanos = System.nanoTime();
+        idleDeadline = 0;
+        stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
+        stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
+
+        final Route r = listener.routes().match(head);
+        if (r == null) {
+            stats.inc(HttpStat.NO_ROUTE);
+            localReply(404, "no_route");
+            return;
+        }
+        route = r;
+        final ProxySnapshot snapshot = loop.snapshot();
+        final SplittableRandom random = loop.random();
+        final Cluster c = snapshot.cluster(r.pickCluster(random.nextLong()));
+        cluster = c;
+        clusterStats = loop.clusterStats(c.index());
+        final Host h = loop.balancer(c.index()).pick(0);
+        if (h == null) {
+            clusterStats.inc(ClusterStat.UPSTREAM_CX_NONE_HEALTHY);
+            localReply(503, "no_healthy_upstream");
+            return;
+        }
+        host = h;
+        h.incrementActive();
+        hostActive = true;
+        clusterStats.inc(ClusterStat.UPSTREAM_RQ_TOTAL);
+        clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, 1);
+
+        r.applyRequestEdits(head);
+        addForwardingHeaders(head.headers(), random);
+        final long timeout = r.timeoutMillis();
+        if (timeout > 0) {
+            requestDeadline = startNanos + TimeUnit.MILLISECONDS.toNanos(timeout);
+            arm(requestDeadline);
+        }
+        acquireUpstream();
+    }
+
+    private void onRequestBody(final ByteBuf buf) {
+        if (!exchangeActive || responseDone || (responseStarted && upstream == null && connecting == null)) {
+            buf.release();  // the exchange was answered locally: the rest of the body goes nowhere
+            return;
+        }
+        if (upstream != null) {
+            upstream.write(buf);
+            upstreamDirty = true;
+            if (!upstream.channel().isWritable()) {
+                ReadGate.of(ctx.channel()).close(ReadGate.PEER_UNWRITABLE);
+            }
+        } else if (connecting != null) {
+            pending.add(buf);
+        } else {
+            buf.release();
+        }
+    }
+
+    private void onRequestEnd() {
+        if (!exchangeActive) {
+            return;
+        }
+        requestDone = true;
+        if (deferredStatus != 0) {
+            final int status = deferredStatus;
+            deferredStatus = 0;
+            localReply(status, deferredReason, false);
+            return;
+        }
+        if (upstream != null) {
+            upstream.write(HttpEnd.INSTANCE);
+            upstreamDirty = true;
+        } else if (connecting != null) {
+            pending.add(HttpEnd.INSTANCE);
+        }
+        if (responseDone) {
+            finishExchange();
+        }
+    }
+
+    private void onDownstreamError(final HttpDecodeError error) {
+        switch (error.status()) {
+            case 408:
+                stats.inc(HttpStat.DOWNSTREAM_RQ_HEADER_TIMEOUT);
+                break;
+            case 413:
+                stats.inc(HttpStat.DOWNSTREAM_RQ_TOO_LARGE);
+                break;
+            case 414:
+            case 431:
+                stats.inc(HttpStat.DOWNSTREAM_RQ_HEADERS_TOO_LARGE);
+                break;
+            default:
+                stats.inc(HttpStat.DOWNSTREAM_CX_PROTOCOL_ERROR);
+                break;
+        }
+        if (!exchangeActive) {
+            // An error in a request head: there is no exchange yet; answer and close.
+            exchangeActive = true;
+            requestDone = true;
+            stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
+            stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
+            startNanos = System.nanoTime();
+        }
+        abortUpstream();
+        if (responseStarted) {
+            ctx.close();
+            return;
+        }
+        localReply(error.status(), error.reason(), true);
+    }
+
+    // ------------------------------------------------------------------ upstream connection
+
+    private void acquireUpstream() {
+        final UpstreamHttpHandler pooled = loop.pool(host).acquire();
+        if (pooled != null) {
+            clusterStats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
+            bind(pooled, true);
+            return;
+        }
+        final UpstreamHttpHandler fresh = new UpstreamHttpHandler(cluster, host, loop.pool(host), clusterStats);
+        connecting = fresh;
+        ReadGate.of(ctx.channel()).close(ReadGate.PROXY_WAIT);
+        clusterStats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
+        loop.connector(cluster.index()).handler(fresh).connect(host.address()).addListener(connectListener);
+    }
+
+    private void connectDone(final ChannelFuture future) {
+        final UpstreamHttpHandler c = connecting;
+        if (c == null || c.channel() != future.channel()) {
+            // The exchange ended while this connection was being made: keep it for the next one.
+            if (future.isSuccess()) {
+                final UpstreamHttpHandler orphan = future.channel().pipeline().get(UpstreamHttpHandler.class);
+                if (orphan != null) {
+                    orphan.release();
+                }
+            }
+            return;
+        }
+        connecting = null;
+        ReadGate.of(ctx.channel()).open(ReadGate.PROXY_WAIT);
+        if (!future.isSuccess()) {
+            final Throwable cause = future.cause();
+            clusterStats.inc(ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
+            final String reason;
+            if (cause instanceof ConnectTimeoutException) {
+                clusterStats.inc(ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT);
+                reason = "upstream_connect_timeout";
+            } else {
+                reason = "upstream_connect_failure";
+            }
+            LOG.debug("connect to {} failed: {}", host, cause.toString());
+            releasePending();
+            localReply(502, reason);
+            flushDownstream();
+            return;
+        }
+        bind(c, false);
+        flushDownstream();
+    }
+
+    private void bind(final UpstreamHttpHandler up, final boolean reused) {
+        upstream = up;
+        upstreamReused = reused;
+        up.attach(this);
+        up.write(request);
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            up.write(msg);
+        }
+        up.flush();
+        upstreamDirty = false;
+        if (request.expectContinue() && !requestDone && !responseStarted) {
+            ctx.write(HttpResponseHead.of(100), ctx.voidPromise());
+            downstreamDirty = true;
+        }
+        if (!up.channel().isWritable()) {
+            ReadGate.of(ctx.channel()).close(ReadGate.PEER_UNWRITABLE);
+        }
+    }
+
+    void onUpstreamHead(final HttpResponseHead head) {
+        if (head.isInformational()) {
+            if (head.status() == 100 || responseStarted) {
+                head.release();   // we answered Expect ourselves; a 100 from upstream is redundant
+                return;
+            }
+            ctx.write(head, ctx.voidPromise());
+            head.release();
+            downstreamDirty = true;
+            return;
+        }
+        responseStarted = true;
+        route.applyResponseEdits(head);
+        if (draining || server.isDraining()) {
+            head.close(true);
+        }
+        countStatus(head.status());
+        countUpstreamStatus(head.status());
+        ctx.write(head, ctx.voidPromise());
+        head.release();
+        downstreamDirty = true;
+    }
+
+    void onUpstreamBody(final ByteBuf buf) {
+        ctx.write(buf, ctx.voidPromise());
+        downstreamDirty = true;
+        if (!ctx.channel().isWritable() && upstream != null) {
+            ReadGate.of(upstream.channel()).close(ReadGate.PEER_UNWRITABLE);
+        }
+    }
+
+    void onUpstreamEnd(final UpstreamHttpHandler up) {
+        ctx.write(HttpEnd.INSTANCE, ctx.voidPromise());
+        downstreamDirty = true;
+        responseDone = true;
+        clusterStats.record(ClusterStat.UPSTREAM_RQ_TIME, elapsedMillis());
+        releaseHost();
+        upstream = null;
+        if (requestDone) {
+            up.release();
+            finishExchange();
+        } else {
+            // The upstream answered before the whole request body was sent: the connection's state is
+            // unknown, so it is not reused; the codec closes the downstream after this response.
+            up.abort();
+        }
+    }
+
+    void onUpstreamError(final UpstreamHttpHandler up, final HttpDecodeError error) {
+        clusterStats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        up.abort();
+        upstream = null;
+        releaseHost();
+        if (responseStarted) {
+            ctx.close();
+        } else {
+            localReply(502, error.reason());
+        }
+        flushDownstream();
+    }
+
+    void onUpstreamClosed(final UpstreamHttpHandler up) {
+        if (up != upstream) {
+            return;
+        }
+        upstream = null;
+        if (!responseStarted && upstreamReused && !retriedStale && requestDone && request.bodyLength() == 0) {
+            // A pooled connection the upstream had already closed: send the request again, once, on a new one.
+            retriedStale = true;
+            acquireUpstream();
+            return;
+        }
+        clusterStats.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
+        clusterStats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+        releaseHost();
+        if (responseStarted) {
+            // Never let the client take a truncated body for a complete one.
+            ctx.close();
+        } else {
+            localReply(502, "upstream_reset");
+            flushDownstream();
+        }
+    }
+
+    void onUpstreamWritabilityChanged(final boolean writable) {
+        if (writable) {
+            ReadGate.of(ctx.channel()).open(ReadGate.PEER_UNWRITABLE);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        final UpstreamHttpHandler up = upstream;
+        if (up != null) {
+            if (ctx.channel().isWritable()) {
+                ReadGate.of(up.channel()).open(ReadGate.PEER_UNWRITABLE);
+            } else {
+                ReadGate.of(up.channel()).close(ReadGate.PEER_UNWRITABLE);
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    void flushDownstream() {
+        if (downstreamDirty) {
+            downstreamDirty = false;
+            ctx.flush();
+        }
+    }
+
+    // ------------------------------------------------------------------ exchange end
+
+    /** Answers the current request locally; keeps the connection if the request was read whole. */
+    private void localReply(final int status, final String reason) {
+        localReply(status, reason, false);
+    }
+
+    private void localReply(final int status, final String reason, final boolean close) {
+        if (responseStarted) {
+            ctx.close();
+            return;
+        }
+        if (!requestDone && !close && request != null && request.bodyLength() == 0) {
+            deferredStatus = status;
+            deferredReason = reason;
+            releaseHost();
+            return;
+        }
+        responseStarted = true;
+        responseDone = true;
+        releaseHost();
+        countStatus(status);
+        final HttpResponseHead head = LocalReply.head(status, reason, close || draining || server.isDraining());
+        ctx.write(head, ctx.voidPromise());
+        ctx.write(LocalReply.body(ctx.alloc(), reason), ctx.voidPromise());
+        ctx.write(HttpEnd.INSTANCE, ctx.voidPromise());
+        downstreamDirty = true;
+        if (requestDone) {
+            finishExchange();
+        }
+    }
+
+    private void finishExchange() {
+        stats.record(HttpStat.DOWNSTREAM_RQ_TIME, elapsedMillis());
+        stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
+        exchangeActive = false;
+        final HttpRequestHead r = request;
+        if (r != null) {
+            r.release();
+            request = null;
+        }
+        route = null;
+        cluster = null;
+        requestDeadline = 0;
+        if (draining || server.isDraining()) {
+            closeAfterFlush();
+            return;
+        }
+        armIdle();
+    }
+
+    private void releaseHost() {
+        if (hostActive) {
+            hostActive = false;
+            host.decrementActive();
+            clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, -1);
+        }
+    }
+
+    private void abortUpstream() {
+        final UpstreamHttpHandler up = upstream;
+        if (up != null) {
+            upstream = null;
+            up.abort();
+        }
+        connecting = null;
+        releasePending();
+        releaseHost();
+    }
+
+    private void releasePending() {
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        ReadGate.of(ctx.channel()).open(ReadGate.PROXY_WAIT);
+    }
+
+    private void closeAfterFlush() {
+        downstreamDirty = false;
+        ctx.pipeline().firstContext().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
+        if (exchangeActive) {
+            if (!responseDone) {
+                stats.inc(HttpStat.DOWNSTREAM_CX_DESTROY_REMOTE_ACTIVE_RQ);
+            }
+            abortUpstream();
+            stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
+            exchangeActive = false;
+            final HttpRequestHead r = request;
+            if (r != null) {
+                r.release();
+                request = null;
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        LOG.debug("downstream {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    /** Starts draining: an idle connection closes now, a busy one after its response. Call on the loop. */
+    void drain() {
+        draining = true;
+        if (!exchangeActive) {
+            closeAfterFlush();
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    private void armIdle() {
+        final long idle = listener.idleTimeoutNanos();
+        if (idle > 0) {
+            idleDeadline = System.nanoTime() + idle;
+            arm(idleDeadline);
+        }
+    }
+
+    private void arm(final long deadline) {
+        if (deadline < timerAt) {
+            timerAt = deadline;
+            loop.loop().schedule(timerTask, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void onTimer() {
+        timerAt = Long.MAX_VALUE;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        final long now = System.nanoTime();
+        if (exchangeActive && requestDeadline != 0 && now - requestDeadline >= 0) {
+            requestDeadline = 0;
+            onRequestTimeout();
+        } else if (!exchangeActive && idleDeadline != 0 && now - idleDeadline >= 0) {
+            idleDeadline = 0;
+            stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT);
+            ctx.close();
+            return;
+        }
+        long next = Long.MAX_VALUE;
+        if (exchangeActive && requestDeadline != 0) {
+            next = requestDeadline;
+        } else if (!exchangeActive && idleDeadline != 0) {
+            next = idleDeadline;
+        }
+        if (next != Long.MAX_VALUE) {
+            arm(next);
+        }
+    }
+
+    private void onRequestTimeout() {
+        stats.inc(HttpStat.DOWNSTREAM_RQ_TIMEOUT);
+        if (clusterStats != null) {
+            clusterStats.inc(ClusterStat.UPSTREAM_RQ_TIMEOUT);
+        }
+        abortUpstream();
+        if (responseStarted) {
+            ctx.close();
+        } else {
+            localReply(504, "request_timeout", !requestDone);
+            flushDownstream();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private long elapsedMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private void addForwardingHeaders(final HttpHeaderBlock headers, final SplittableRandom random) {
+        final int xff = headers.indexOf(X_FORWARDED_FOR);
+        if (xff < 0) {
+            headers.add(X_FORWARDED_FOR, clientIp);
+        } else {
+            final StringBuilder joined = new StringBuilder(64);
+            for (int i = xff; i >= 0; i = headers.indexOf(X_FORWARDED_FOR, i + 1)) {
+                joined.append(headers.value(i)).append(", ");
+                headers.remove(i);
+            }
+            joined.append(clientIp);
+            headers.add(X_FORWARDED_FOR, new AsciiString(joined));
+        }
+        if (!headers.contains(X_FORWARDED_PROTO)) {
+            headers.add(X_FORWARDED_PROTO, HTTP);
+        }
+        if (!headers.contains(X_REQUEST_ID)) {
+            headers.add(X_REQUEST_ID, requestId(random));
+        }
+    }
+
+    /** A random version-4 UUID in its text form. */
+    private static AsciiString requestId(final SplittableRandom random) {
+        final long hi = (random.nextLong() & ~0xF000L) | 0x4000L;
+        final long lo = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        final byte[] out = new byte[36];
+        int p = 0;
+        for (int i = 15; i >= 0; i--) {
+            out[p++] = HEX[(int) (hi >>> (i * 4)) & 0xF];
+            if (p == 8 || p == 13) {
+                out[p++] = '-';
+            }
+        }
+        out[p++] = '-';
+        for (int i = 15; i >= 0; i--) {
+            out[p++] = HEX[(int) (lo >>> (i * 4)) & 0xF];
+            if (p == 23) {
+                out[p++] = '-';
+            }
+        }
+        return new AsciiString(out, false);
+    }
+
+    private void countStatus(final int status) {
+        switch (status / 100) {
+            case 1:
+                stats.inc(HttpStat.DOWNSTREAM_RQ_1XX);
+                break;
+            case 2:
+                stats.inc(HttpStat.DOWNSTREAM_RQ_2XX);
+                break;
+            case 3:
+                stats.inc(HttpStat.DOWNSTREAM_RQ_3XX);
+                break;
+            case 4:
+                stats.inc(HttpStat.DOWNSTREAM_RQ_4XX);
+                break;
+            default:
+                stats.inc(HttpStat.DOWNSTREAM_RQ_5XX);
+                break;
+        }
+    }
+
+    private void countUpstreamStatus(final int status) {
+        switch (status / 100) {
+            case 2:
+                clusterStats.inc(ClusterStat.UPSTREAM_RQ_2XX);
+                break;
+            case 3:
+                clusterStats.inc(ClusterStat.UPSTREAM_RQ_3XX);
+                break;
+            case 4:
+                clusterStats.inc(ClusterStat.UPSTREAM_RQ_4XX);
+                break;
+            default:
+                clusterStats.inc(ClusterStat.UPSTREAM_RQ_5XX);
+                break;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.strait.core.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.AsciiString;
+import io.strait.core.http.HttpResponseHead;
+
+import java.nio.charset.StandardCharsets;
+
+/** Builds responses Strait makes itself (404, 502, 503, 504, 4xx for bad requests). Stateless, thread-safe. */
+final class LocalReply {
+
+    static final AsciiString X_STRAIT_ERROR = AsciiString.cached("x-strait-error");
+    static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
+    static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
+    static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
+
+    private LocalReply() {
+    }
+
+    /** A head for {@code status} carrying {@code x-strait-error: reason}, sized for {@link #body}. */
+    static HttpResponseHead head(final int status, final String reason, final boolean close) {
+        final HttpResponseHead head = HttpResponseHead.of(status);
+        final int length = reason.length() + 1;
+        head.headers().add(CONTENT_TYPE, TEXT_PLAIN);
+        head.headers().add(CONTENT_LENGTH, AsciiString.of(Integer.toString(length)));
+        head.headers().add(X_STRAIT_ERROR, new AsciiString(reason));
+        head.bodyLength(length);
+        head.close(close);
+        return head;
+    }
+
+    /** The body matching {@link #head}: the reason and a newline. */
+    static ByteBuf body(final ByteBufAllocator alloc, final String reason) {
+        final ByteBuf buf = alloc.buffer(reason.length() + 1);
+        buf.writeCharSequence(reason, StandardCharsets.US_ASCII);
+        buf.writeByte('\n');
+        return buf;
+    }
+}

@@ -1,0 +1,222 @@
+package io.strait.core.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.strait.core.config.ListenerConfig;
+import io.strait.core.config.StraitConfig;
+import io.strait.core.stats.StatsRegistry;
+import io.strait.core.transport.TransportFactory;
+import io.strait.core.transport.TransportFactory.SelectedTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running data plane: N event loops on the chosen transport, each listener bound once per loop
+ * with SO_REUSEPORT (or once in all on NIO), and the per-loop state every connection uses.
+ * Start with {@link #start}; stop with {@link #drainAndClose} (graceful) or {@link #close}.
+ *
+ * <p>Thread-safe: its methods are called from the launcher's thread; the loops read only final
+ * fields and the volatile draining flag.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final SelectedTransport transport;
+    private final MultiThreadIoEventLoopGroup group;
+    private final StatsRegistry stats;
+    private final ProxySnapshot snapshot;
+    private final Map<EventLoop, LoopState> loops;
+    private final ChannelGroup downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
+    private final int eventLoops;
+    private volatile boolean draining;
+
+    private ProxyServer(final StraitConfig config) {
+        this.transport = TransportFactory.select(config.runtime().transport());
+        final int n = config.runtime().eventLoops() > 0
+            ? config.runtime().eventLoops() : Runtime.getRuntime().availableProcessors();
+        this.eventLoops = n;
+        this.stats = new StatsRegistry(n);
+        this.snapshot = ProxySnapshot.compile(config, stats);
+        this.group = new MultiThreadIoEventLoopGroup(n, transport.ioHandler());
+        final Map<EventLoop, LoopState> map = new IdentityHashMap<>();
+        int i = 0;
+        final long seed = ThreadLocalRandom.current().nextLong();
+        for (final EventExecutor e : group) {
+            final EventLoop loop = (EventLoop) e;
+            map.put(loop, new LoopState(i, loop, snapshot, transport.socketChannel(), ByteBufAllocator.DEFAULT,
+                seed + i * 0x9E3779B97F4A7C15L));
+            i++;
+        }
+        this.loops = map;
+    }
+
+    /**
+     * Starts the data plane on a validated configuration and binds every listener.
+     *
+     * @throws Exception if a listener cannot be bound (everything started is closed again)
+     */
+    public static ProxyServer start(final StraitConfig config) throws Exception {
+        final ProxyServer server = new ProxyServer(config);
+        try {
+            server.bindAll();
+        } catch (final Exception e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bindAll() throws InterruptedException {
+        for (final ListenerRuntime l : snapshot.listeners()) {
+            final HttpListenerInitializer init = new HttpListenerInitializer(l, this);
+            final ListenerConfig lc = l.config();
+            InetSocketAddress address = lc.address().toSocketAddress();
+            if (transport.reusePort()) {
+                // One listening socket per loop; the kernel spreads connections, and each connection
+                // stays on the loop that accepted it.
+                for (final EventLoop loop : loops.keySet()) {
+                    final Channel ch = serverBootstrap(loop, loop, init)
+                        .option(UnixChannelOption.SO_REUSEPORT, true)
+                        .bind(address).sync().channel();
+                    serverChannels.add(ch);
+                    // Port 0: bind every other loop's socket to the port the kernel picked for the first.
+                    address = (InetSocketAddress) ch.localAddress();
+                }
+            } else {
+                final Channel ch = serverBootstrap(group.next(), group, init).bind(address).sync().channel();
+                serverChannels.add(ch);
+                address = (InetSocketAddress) ch.localAddress();
+            }
+            boundAddresses.put(l.name(), address);
+        }
+    }
+
+    private ServerBootstrap serverBootstrap(final EventLoop acceptor, final io.netty.channel.EventLoopGroup children,
+                                           final HttpListenerInitializer init) {
+        return new ServerBootstrap()
+            .group(acceptor, children)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
+            .childHandler(init);
+    }
+
+    LoopState loopState(final EventLoop loop) {
+        return loops.get(loop);
+    }
+
+    void track(final Channel ch) {
+        downstream.add(ch);
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    /** The transport in use and why it was chosen. */
+    public SelectedTransport transport() {
+        return transport;
+    }
+
+    /** Number of event loops. */
+    public int eventLoops() {
+        return eventLoops;
+    }
+
+    /** True if each listener has one SO_REUSEPORT socket per loop. */
+    public boolean reusePort() {
+        return transport.reusePort();
+    }
+
+    /** The address each listener is bound to (the real port when the config said 0), by listener name. */
+    public Map<String, InetSocketAddress> boundAddresses() {
+        return Map.copyOf(boundAddresses);
+    }
+
+    /** The bound address of one listener. */
+    public InetSocketAddress boundAddress(final String listener) {
+        return boundAddresses.get(listener);
+    }
+
+    /** The stats registry. */
+    public StatsRegistry stats() {
+        return stats;
+    }
+
+    /** The configuration snapshot in force. */
+    public ProxySnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Downstream connections now open. */
+    public int openConnections() {
+        return downstream.size();
+    }
+
+    /**
+     * Graceful stop: stops accepting, lets requests in flight finish (idle keep-alive connections are
+     * closed at once, busy ones after their response), then closes whatever is left once
+     * {@code timeout} has passed. Blocks until done.
+     */
+    public void drainAndClose(final Duration timeout) throws InterruptedException {
+        draining = true;
+        for (final Channel ch : serverChannels) {
+            ch.close().await(1, TimeUnit.SECONDS);
+        }
+        for (final Channel ch : downstream) {
+            ch.eventLoop().execute(() -> {
+                final DownstreamHttpHandler h = ch.pipeline().get(DownstreamHttpHandler.class);
+                if (h != null) {
+                    h.drain();
+                }
+            });
+        }
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!downstream.isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        if (!downstream.isEmpty()) {
+            LOG.warn("drain timeout {} passed with {} connection(s) still open; closing them", timeout,
+                downstream.size());
+        }
+        close();
+    }
+
+    /** Closes every listener and connection at once and stops the loops. Blocks until done. */
+    @Override
+    public void close() throws InterruptedException {
+        draining = true;
+        for (final Channel ch : serverChannels) {
+            ch.close();
+        }
+        downstream.close().await(5, TimeUnit.SECONDS);
+        for (final LoopState s : loops.values()) {
+            s.loop().execute(s::closePools);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,187 @@
+package io.strait.core.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ReferenceCountUtil;
+import io.strait.core.cluster.Cluster;
+import io.strait.core.cluster.UpstreamPool;
+import io.strait.core.codec.http1.Http1ClientCodec;
+import io.strait.core.flow.ReadGate;
+import io.strait.core.http.HttpDecodeError;
+import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpResponseHead;
+import io.strait.core.stats.ClusterStat;
+import io.strait.core.stats.LoopStats;
+import io.strait.lb.Host;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's end of one upstream connection: hands the response events its codec decodes to the
+ * downstream exchange that owns the connection now, and is pooled between exchanges. Confined to
+ * the event loop the connection was opened on, which is its downstream connection's loop.
+ */
+final class UpstreamHttpHandler extends ChannelDuplexHandler implements UpstreamPool.Pooled {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttpHandler.class);
+
+    private final Cluster cluster;
+    private final Host host;
+    private final UpstreamPool<UpstreamHttpHandler> pool;
+    private final LoopStats<ClusterStat> stats;
+    private ChannelHandlerContext ctx;
+    private DownstreamHttpHandler owner;
+    private boolean broken;
+    private long idleSince;
+
+    UpstreamHttpHandler(final Cluster cluster, final Host host, final UpstreamPool<UpstreamHttpHandler> pool,
+                        final LoopStats<ClusterStat> stats) {
+        this.cluster = cluster;
+        this.host = host;
+        this.pool = pool;
+        this.stats = stats;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.pipeline().addBefore(ctx.name(), "http1-client", new Http1ClientCodec());
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, 1);
+        ctx.fireChannelActive();
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    Host host() {
+        return host;
+    }
+
+    Cluster cluster() {
+        return cluster;
+    }
+
+    /** Gives the connection to an exchange. */
+    void attach(final DownstreamHttpHandler owner) {
+        this.owner = owner;
+    }
+
+    /** Takes the connection back from its exchange; it is then idle (pooled) or closing. */
+    void detach() {
+        this.owner = null;
+        ReadGate.of(ctx.channel()).open(ReadGate.PEER_UNWRITABLE);
+    }
+
+    /** Writes one request event (no flush). */
+    void write(final Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    /** Closes the connection and keeps it out of the pool. */
+    void abort() {
+        broken = true;
+        owner = null;
+        ctx.close();
+    }
+
+    /** Returns the connection to its pool after a complete exchange. */
+    void release() {
+        detach();
+        pool.release(this);
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final DownstreamHttpHandler o = owner;
+        if (o == null) {
+            // Bytes on an idle connection: the upstream broke the protocol. Nothing to tell anyone.
+            ReferenceCountUtil.release(msg);
+            if (msg instanceof HttpResponseHead) {
+                ((HttpResponseHead) msg).release();
+            }
+            stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+            abort();
+            return;
+        }
+        if (msg instanceof ByteBuf) {
+            o.onUpstreamBody((ByteBuf) msg);
+        } else if (msg instanceof HttpResponseHead) {
+            o.onUpstreamHead((HttpResponseHead) msg);
+        } else if (msg == HttpEnd.INSTANCE) {
+            o.onUpstreamEnd(this);
+        } else if (msg instanceof HttpDecodeError) {
+            o.onUpstreamError(this, (HttpDecodeError) msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        final DownstreamHttpHandler o = owner;
+        if (o != null) {
+            o.flushDownstream();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        final DownstreamHttpHandler o = owner;
+        if (o != null) {
+            o.onUpstreamWritabilityChanged(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, -1);
+        broken = true;
+        final DownstreamHttpHandler o = owner;
+        if (o != null) {
+            owner = null;
+            o.onUpstreamClosed(this);
+        } else {
+            pool.remove(this);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        LOG.debug("upstream {} of cluster {}: {}", host, cluster.name(), cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    public boolean isReusable() {
+        return !broken && ctx.channel().isActive();
+    }
+
+    @Override
+    public void closeConnection() {
+        broken = true;
+        ctx.close();
+    }
+
+    @Override
+    public long idleSinceNanos() {
+        return idleSince;
+    }
+
+    @Override
+    public void idleSinceNanos(final long nanos) {
+        this.idleSince = nanos;
+    }
+}

@@ -1,0 +1,79 @@
+package io.strait.server;
+
+import io.strait.core.config.ClusterConfig;
+import io.strait.core.config.ConfigLoader;
+import io.strait.core.config.ConfigResult;
+import io.strait.core.config.EndpointConfig;
+import io.strait.core.config.ListenerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code strait demo}: Strait on the bundled example config, with small demo upstreams started in
+ * this process on the endpoint addresses the config names, and the curl commands to try.
+ */
+@Command(name = "demo", description = "Run Strait on examples/demo.yaml with built-in demo upstreams.")
+final class DemoCommand implements Callable<Integer> {
+
+    private static final String BUNDLED = "/examples/demo.yaml";
+
+    @Option(names = {"-c", "--config"}, description = "Config to use instead of the bundled examples/demo.yaml.")
+    private Path config;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        final ConfigResult result;
+        final String source;
+        if (config != null) {
+            result = ConfigLoader.load(config);
+            source = config.toString();
+        } else {
+            source = "examples/demo.yaml (bundled)";
+            try (InputStream in = DemoCommand.class.getResourceAsStream(BUNDLED)) {
+                if (in == null) {
+                    System.err.println("the bundled " + BUNDLED + " is missing from the jar");
+                    return 1;
+                }
+                result = ConfigLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "demo.yaml");
+            }
+        }
+        if (!result.ok()) {
+            return Launcher.reportErrors(result, source);
+        }
+        final DemoUpstreams upstreams = new DemoUpstreams();
+        try {
+            for (final ClusterConfig c : result.config().clusters()) {
+                for (final EndpointConfig e : c.endpoints()) {
+                    upstreams.start(c.name(), e.address().toSocketAddress());
+                }
+            }
+        } catch (final Exception e) {
+            upstreams.close();
+            System.err.println("cannot start demo upstreams: " + e.getMessage());
+            return 1;
+        }
+        return Launcher.runUntilStopped(result.config(), () -> printHints(result.config().listeners().get(0)),
+            upstreams::close);
+    }
+
+    private static void printHints(final ListenerConfig listener) {
+        final String base = "http://" + listener.address();
+        System.out.println();
+        System.out.println("Strait demo is up: " + base + " -> demo upstreams " + String.join(", ", DemoUpstreams.started()));
+        System.out.println("Try:");
+        System.out.println("  curl -i " + base + "/api/hello                 # round robin over two upstreams");
+        System.out.println("  curl -i " + base + "/canary/x                  # 90/10 weighted split api/canary");
+        System.out.println("  curl -i -H 'x-debug: 1' " + base + "/debug     # header match, response header added");
+        System.out.println("  curl -i " + base + "/old/thing                 # prefix rewrite /old/ -> /api/");
+        System.out.println("  curl -i -X POST --data-binary @README.md " + base + "/api/echo   # streamed body");
+        System.out.println("Press Ctrl-C to stop (drains in-flight requests first).");
+        System.out.println();
+    }
+}

@@ -1,0 +1,87 @@
+package io.strait.server;
+
+import io.strait.core.config.ConfigError;
+import io.strait.core.config.ConfigResult;
+import io.strait.core.config.StraitConfig;
+import io.strait.core.proxy.ProxyServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts the data plane, says so in one log line, and on SIGTERM/SIGINT drains it. Used by the
+ * {@code run} and {@code demo} commands from the launcher's main thread.
+ */
+final class Launcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger("strait");
+
+    private Launcher() {
+    }
+
+    /** Prints config errors to stderr; returns the exit code for an invalid config. */
+    static int reportErrors(final ConfigResult result, final Object source) {
+        for (final ConfigError e : result.errors()) {
+            System.err.println(e.format());
+        }
+        System.err.println(result.errors().size() + " error(s) in " + source);
+        return 2;
+    }
+
+    /**
+     * Starts Strait and blocks until a shutdown signal has drained and stopped it.
+     *
+     * @param onStarted run once the listeners are bound (e.g. to print the demo's hints)
+     * @param onStopped run after the proxy stopped (e.g. to stop demo upstreams)
+     */
+    static int runUntilStopped(final StraitConfig config, final Runnable onStarted, final Runnable onStopped) {
+        final ProxyServer server;
+        try {
+            server = ProxyServer.start(config);
+        } catch (final Exception e) {
+            LOG.error("failed to start: {}", e.toString());
+            return 1;
+        }
+        LOG.info(startLine(server));
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Duration drain = config.runtime().drainTimeout();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutdown signal: draining (up to {} ms)", drain.toMillis());
+            try {
+                server.drainAndClose(drain);
+                onStopped.run();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                LOG.info("stopped");
+                stopped.countDown();
+            }
+        }, "strait-shutdown"));
+        RunCommand.markRunning();
+        onStarted.run();
+        try {
+            stopped.await();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static String startLine(final ProxyServer server) {
+        final StringJoiner listeners = new StringJoiner(", ");
+        for (final Map.Entry<String, InetSocketAddress> e : server.boundAddresses().entrySet()) {
+            listeners.add(e.getKey() + "=" + e.getValue().getHostString() + ":" + e.getValue().getPort());
+        }
+        final long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
+        return "strait " + Version.get() + " started in " + uptime + " ms: JDK " + Runtime.version()
+            + ", transport " + server.transport().name() + " (" + server.transport().reason() + "), "
+            + server.eventLoops() + " event loop(s), SO_REUSEPORT " + (server.reusePort() ? "on" : "off")
+            + ", listeners: " + listeners;
+    }
+}
