@@ -64,6 +64,7 @@ class VirtualHostSelectionTest {
         "z.a.B.EXAMPLE.com:1, deeper",
         "example.com, default",                  // '*.example.com' does not match the bare domain
         "xexample.com, default",
+        "'.example.com', default",            // the wildcard must stand for at least one character
         "api.example.co, default",
         "[::1], ipv6",
         "[::1]:8080, ipv6",
