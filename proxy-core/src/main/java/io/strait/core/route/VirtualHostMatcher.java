@@ -8,9 +8,9 @@ import io.strait.core.http.HttpRequestHead;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 
 /**
  * Picks a virtual host by a request's authority (Host header, or HTTP/2 {@code :authority}). Immutable.
@@ -30,29 +30,23 @@ import java.util.Locale;
  * When several virtual hosts declare the same domain, the first declared wins.
  *
  * <p>Exact domains sit in an open-addressing table keyed by a hash of their lower-cased bytes, with a
- * byte comparison on a hash hit; wildcards are suffix comparisons over the bytes. Neither allocates.
+ * byte comparison on a hash hit. Wildcard suffixes sit in one such table per suffix length, keyed by a
+ * hash taken from the last byte backwards, so one backward pass over the authority yields the hash of
+ * each of its suffixes and probes only the lengths that exist: the cost does not grow with the number of
+ * wildcard domains. Neither allocates.
  */
 final class VirtualHostMatcher {
 
-    /** Exact table: slot -> lower-cased domain bytes (null = empty), its hash and the virtual host index. */
-    private final byte[][] exactKeys;
-    private final int[] exactHashes;
-    private final int[] exactValues;
-    private final int exactMask;
-    /** Wildcard suffixes (lower-cased, without the '*'), longest first, and their virtual host index. */
-    private final byte[][] suffixes;
-    private final int[] suffixValues;
+    /** Exact domains (lower-cased bytes), hashed front to back. */
+    private final Table exact;
+    /** Wildcard suffixes (lower-cased, without the '*'), one table per length, shortest first; hashed back to front. */
+    private final Table[] suffixTables;
     /** Index of the {@code *} virtual host, or -1. */
     private final int defaultIndex;
 
-    private VirtualHostMatcher(final byte[][] exactKeys, final int[] exactHashes, final int[] exactValues,
-                               final byte[][] suffixes, final int[] suffixValues, final int defaultIndex) {
-        this.exactKeys = exactKeys;
-        this.exactHashes = exactHashes;
-        this.exactValues = exactValues;
-        this.exactMask = exactKeys.length - 1;
-        this.suffixes = suffixes;
-        this.suffixValues = suffixValues;
+    private VirtualHostMatcher(final Table exact, final Table[] suffixTables, final int defaultIndex) {
+        this.exact = exact;
+        this.suffixTables = suffixTables;
         this.defaultIndex = defaultIndex;
     }
 
@@ -62,10 +56,10 @@ final class VirtualHostMatcher {
      * @param domainsPerHost for each virtual host, in order, its domains
      */
     static VirtualHostMatcher build(final List<List<String>> domainsPerHost) {
-        final List<byte[]> exact = new ArrayList<>();
-        final List<Integer> exactOwner = new ArrayList<>();
-        final List<byte[]> wild = new ArrayList<>();
-        final List<Integer> wildOwner = new ArrayList<>();
+        final List<byte[]> exactKeys = new ArrayList<>();
+        final List<Integer> exactOwners = new ArrayList<>();
+        final TreeMap<Integer, List<byte[]>> wildKeys = new TreeMap<>();
+        final TreeMap<Integer, List<Integer>> wildOwners = new TreeMap<>();
         int defaultIndex = -1;
         for (int vh = 0; vh < domainsPerHost.size(); vh++) {
             final List<String> domains = domainsPerHost.get(vh);
@@ -80,52 +74,26 @@ final class VirtualHostMatcher {
                     }
                 } else if (d.startsWith("*")) {
                     final byte[] suffix = d.substring(1).getBytes(StandardCharsets.UTF_8);
-                    if (indexOf(wild, suffix) < 0) {
-                        wild.add(suffix);
-                        wildOwner.add(vh);
+                    final List<byte[]> keys = wildKeys.computeIfAbsent(suffix.length, k -> new ArrayList<>());
+                    if (indexOf(keys, suffix) < 0) {   // the first declaring virtual host wins
+                        keys.add(suffix);
+                        wildOwners.computeIfAbsent(suffix.length, k -> new ArrayList<>()).add(vh);
                     }
                 } else {
                     final byte[] key = d.getBytes(StandardCharsets.UTF_8);
-                    if (indexOf(exact, key) < 0) {
-                        exact.add(key);
-                        exactOwner.add(vh);
+                    if (indexOf(exactKeys, key) < 0) {
+                        exactKeys.add(key);
+                        exactOwners.add(vh);
                     }
                 }
             }
         }
-
-        int capacity = 2;
-        while (capacity < exact.size() * 2) {
-            capacity <<= 1;
+        final Table[] suffixTables = new Table[wildKeys.size()];
+        int t = 0;
+        for (final Integer length : wildKeys.keySet()) {
+            suffixTables[t++] = Table.build(length, wildKeys.get(length), wildOwners.get(length), true);
         }
-        final byte[][] keys = new byte[capacity][];
-        final int[] hashes = new int[capacity];
-        final int[] values = new int[capacity];
-        for (int i = 0; i < exact.size(); i++) {
-            final byte[] key = exact.get(i);
-            final int h = mix(hashLower(key, 0, key.length));
-            int slot = h & (capacity - 1);
-            while (keys[slot] != null) {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            keys[slot] = key;
-            hashes[slot] = h;
-            values[slot] = exactOwner.get(i);
-        }
-
-        final Integer[] order = new Integer[wild.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        // Stable sort: among equal lengths (distinct suffixes, so at most one can match) declaration order stays.
-        Arrays.sort(order, Comparator.comparingInt((Integer i) -> wild.get(i).length).reversed());
-        final byte[][] sfx = new byte[order.length][];
-        final int[] sfxValues = new int[order.length];
-        for (int i = 0; i < order.length; i++) {
-            sfx[i] = wild.get(order[i]);
-            sfxValues[i] = wildOwner.get(order[i]);
-        }
-        return new VirtualHostMatcher(keys, hashes, values, sfx, sfxValues, defaultIndex);
+        return new VirtualHostMatcher(Table.build(-1, exactKeys, exactOwners, false), suffixTables, defaultIndex);
     }
 
     /** The index of the virtual host for this request, or -1 when none matches. */
@@ -154,52 +122,49 @@ final class VirtualHostMatcher {
         for (int i = strippedLen; i < len; i++) {
             h = 31 * h + lower(byteAt(buf, arr, off, i));
         }
-        int vh = lookupExact(mix(h), buf, arr, off, len);
+        int vh = exact.find(mix(h), buf, arr, off, len);
         if (vh >= 0) {
             return vh;
         }
         if (strippedLen < len) {
-            vh = lookupExact(mix(strippedHash), buf, arr, off, strippedLen);
+            vh = exact.find(mix(strippedHash), buf, arr, off, strippedLen);
             if (vh >= 0) {
                 return vh;
             }
         }
-        vh = lookupSuffix(buf, arr, off, len);
-        if (vh >= 0) {
-            return vh;
-        }
-        if (strippedLen < len) {
-            vh = lookupSuffix(buf, arr, off, strippedLen);
+        if (suffixTables.length > 0) {
+            vh = longestSuffix(buf, arr, off, len);
             if (vh >= 0) {
                 return vh;
+            }
+            if (strippedLen < len) {
+                vh = longestSuffix(buf, arr, off, strippedLen);
+                if (vh >= 0) {
+                    return vh;
+                }
             }
         }
         return defaultIndex;
     }
 
-    private int lookupExact(final int hash, final ByteBuf buf, final byte[] arr, final int off, final int len) {
-        final byte[][] keys = exactKeys;
-        final int mask = exactMask;
-        int slot = hash & mask;
-        byte[] key;
-        while ((key = keys[slot]) != null) {
-            if (exactHashes[slot] == hash && key.length == len && equalsLower(key, 0, buf, arr, off, len)) {
-                return exactValues[slot];
-            }
-            slot = (slot + 1) & mask;
-        }
-        return -1;
-    }
-
-    private int lookupSuffix(final ByteBuf buf, final byte[] arr, final int off, final int len) {
-        final byte[][] sfx = suffixes;
-        for (int i = 0; i < sfx.length; i++) {
-            final byte[] s = sfx[i];
-            if (len > s.length && equalsLower(s, 0, buf, arr, off + len - s.length, s.length)) {
-                return suffixValues[i];
+    /** The virtual host of the longest wildcard suffix strictly shorter than the value that ends it, or -1. */
+    private int longestSuffix(final ByteBuf buf, final byte[] arr, final int off, final int len) {
+        final Table[] tables = suffixTables;
+        int found = -1;
+        int t = 0;
+        int h = 0;
+        // k = number of trailing bytes hashed so far; tables are shortest first, so the last hit is the longest.
+        for (int k = 1; k < len && t < tables.length; k++) {
+            h = 31 * h + lower(byteAt(buf, arr, off, len - k));
+            if (k == tables[t].length) {
+                final int vh = tables[t].find(mix(h), buf, arr, off + len - k, k);
+                if (vh >= 0) {
+                    found = vh;
+                }
+                t++;
             }
         }
-        return -1;
+        return found;
     }
 
     /**
@@ -224,30 +189,12 @@ final class VirtualHostMatcher {
         return i;
     }
 
-    private static boolean equalsLower(final byte[] lowerKey, final int keyOff, final ByteBuf buf, final byte[] arr,
-                                       final int off, final int len) {
-        for (int i = 0; i < len; i++) {
-            if (lowerKey[keyOff + i] != lower(byteAt(buf, arr, off, i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static byte byteAt(final ByteBuf buf, final byte[] arr, final int off, final int i) {
         return arr != null ? arr[off + i] : buf.getByte(off + i);
     }
 
     private static byte lower(final byte b) {
         return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
-    }
-
-    private static int hashLower(final byte[] bytes, final int off, final int len) {
-        int h = 0;
-        for (int i = 0; i < len; i++) {
-            h = 31 * h + lower(bytes[off + i]);
-        }
-        return h;
     }
 
     /** Spreads the polynomial hash so that linear probing over a power-of-two table sees the high bits. */
@@ -263,5 +210,76 @@ final class VirtualHostMatcher {
             }
         }
         return -1;
+    }
+
+    /** An open-addressing (linear probing) table from lower-cased byte strings to virtual host indexes. Immutable. */
+    private static final class Table {
+        /** The length of every key (suffix tables), or -1 (exact table). */
+        final int length;
+        private final byte[][] keys;
+        private final int[] hashes;
+        private final int[] values;
+        private final int mask;
+
+        private Table(final int length, final byte[][] keys, final int[] hashes, final int[] values) {
+            this.length = length;
+            this.keys = keys;
+            this.hashes = hashes;
+            this.values = values;
+            this.mask = keys.length - 1;
+        }
+
+        /** Builds a table; {@code backwards} hashes each key from its last byte to its first. */
+        static Table build(final int length, final List<byte[]> keys, final List<Integer> owners,
+                           final boolean backwards) {
+            int capacity = 2;
+            while (capacity < keys.size() * 2) {
+                capacity <<= 1;
+            }
+            final byte[][] slots = new byte[capacity][];
+            final int[] hashes = new int[capacity];
+            final int[] values = new int[capacity];
+            for (int i = 0; i < keys.size(); i++) {
+                final byte[] key = keys.get(i);
+                int h = 0;
+                for (int k = 0; k < key.length; k++) {
+                    h = 31 * h + key[backwards ? key.length - 1 - k : k];   // keys are lower-cased already
+                }
+                h = mix(h);
+                int slot = h & (capacity - 1);
+                while (slots[slot] != null) {
+                    slot = (slot + 1) & (capacity - 1);
+                }
+                slots[slot] = key;
+                hashes[slot] = h;
+                values[slot] = owners.get(i);
+            }
+            return new Table(length, slots, hashes, values);
+        }
+
+        /** The value for the key equal (ASCII case-insensitively) to {@code len} bytes at {@code off}, or -1. */
+        int find(final int hash, final ByteBuf buf, final byte[] arr, final int off, final int len) {
+            final byte[][] ks = keys;
+            final int m = mask;
+            int slot = hash & m;
+            byte[] key;
+            while ((key = ks[slot]) != null) {
+                if (hashes[slot] == hash && key.length == len && equalsLower(key, buf, arr, off, len)) {
+                    return values[slot];
+                }
+                slot = (slot + 1) & m;
+            }
+            return -1;
+        }
+
+        private static boolean equalsLower(final byte[] lowerKey, final ByteBuf buf, final byte[] arr, final int off,
+                                           final int len) {
+            for (int i = 0; i < len; i++) {
+                if (lowerKey[i] != lower(byteAt(buf, arr, off, i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }

@@ -126,6 +126,27 @@ class VirtualHostSelectionTest {
     }
 
     @Test
+    void manyWildcardsOfManyLengthsLongestWins() {
+        final List<VirtualHostConfig> hosts = new ArrayList<>();
+        hosts.add(vh("org", "*.org"));
+        for (int i = 0; i < 300; i++) {
+            hosts.add(vh("t" + i, "*.t" + i + ".example.org"));
+            hosts.add(vh("deep" + i, "*-x.svc.t" + i + ".example.org"));
+        }
+        final RouteTable big = RouteTable.compile(listener(hosts.toArray(new VirtualHostConfig[0])), clusters("c"));
+        for (int i = 0; i < 300; i++) {
+            assertThat(select(big, requests.get("a.T" + i + ".example.org", "/"))).isEqualTo("t" + i);
+            assertThat(select(big, requests.get("a-x.svc.t" + i + ".example.org:443", "/"))).isEqualTo("deep" + i);
+            assertThat(select(big, requests.get("-x.svc.t" + i + ".example.org", "/"))).isEqualTo("t" + i);
+            assertThat(select(big, requests.get("t" + i + ".example.org", "/"))).isEqualTo("org");
+        }
+        requests.releaseAll();
+        assertThat(select(big, requests.get("x.t300.example.org", "/"))).isEqualTo("org");
+        assertThat(select(big, requests.get(".org", "/"))).isNull();
+        assertThat(select(big, requests.get("org", "/"))).isNull();
+    }
+
+    @Test
     void tcpListenerWithoutVirtualHostsMatchesNothing() {
         final RouteTable empty = RouteTable.compile(new io.strait.core.config.ListenerConfig("pg", null,
             io.strait.core.config.ListenerProtocol.TCP, null, "pg", null, null), clusters("pg"));
