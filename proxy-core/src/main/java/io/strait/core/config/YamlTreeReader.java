@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -54,6 +55,12 @@ final class YamlTreeReader {
             }
             return root;
         } catch (final JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                final String context = m.getContext() == null ? "" : " (" + m.getContext() + ")";
+                errors.add(new ConfigError(source, "", m.getProblemMark().getLine() + 1,
+                    m.getProblemMark().getColumn() + 1, "invalid YAML: " + firstLine(m.getProblem()) + context));
+                return null;
+            }
             final JsonLocation at = e.getLocation();
             final int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
             final int column = at == null ? 0 : Math.max(at.getColumnNr(), 0);
