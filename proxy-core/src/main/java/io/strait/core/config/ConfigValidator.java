@@ -616,7 +616,15 @@ final class ConfigValidator {
         errors.add(new ConfigError(source, path, at[0], at[1], message));
     }
 
+    /** True for a stand-in of a value whose error the reader already reported. */
+    private static boolean reported(final YamlNode node) {
+        return node instanceof ScalarNode s && s.kind() == ScalarKind.INVALID;
+    }
+
     private Fields fields(final YamlNode node, final String path, final String... known) {
+        if (reported(node)) {
+            return null;
+        }
         if (!(node instanceof MapNode map)) {
             error(path, node, "expected a map, got " + node.kindName());
             return null;
@@ -627,7 +635,7 @@ final class ConfigValidator {
     /** The text of a scalar list item (any kind but null), or null after reporting what it is instead. */
     private String scalarText(final YamlNode node, final String path, final String expected) {
         if (node instanceof ScalarNode s && s.kind() != ScalarKind.NULL) {
-            return s.text();
+            return reported(s) ? null : s.text();
         }
         error(path, node, "expected " + expected + ", got " + node.kindName());
         return null;
@@ -681,7 +689,8 @@ final class ConfigValidator {
         /** The key's value, or null when absent or null. */
         YamlNode value(final String key) {
             final Entry e = map.entries().get(key);
-            if (e == null || e.value() instanceof ScalarNode s && s.kind() == ScalarKind.NULL) {
+            if (e == null || e.value() instanceof ScalarNode s
+                && (s.kind() == ScalarKind.NULL || s.kind() == ScalarKind.INVALID)) {
                 return null;
             }
             return e.value();
@@ -695,6 +704,10 @@ final class ConfigValidator {
         }
 
         void missing(final String key) {
+            final Entry e = map.entries().get(key);
+            if (e != null && reported(e.value())) {
+                return;
+            }
             error(childPath(key), positionOf(key), "missing required field '" + key + "'");
         }
 

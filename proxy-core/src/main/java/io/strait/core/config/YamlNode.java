@@ -24,7 +24,9 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
         INT("an integer"),
         FLOAT("a number"),
         BOOL("a boolean"),
-        NULL("null");
+        NULL("null"),
+        /** Stands in for a value already reported as an error (an alias, excessive nesting); never reported again. */
+        INVALID("an invalid value");
 
         private final String description;
 

@@ -85,7 +85,7 @@ final class YamlTreeReader {
         if (depth > MAX_DEPTH) {
             errors.add(new ConfigError(source, path, line, column, "nested deeper than " + MAX_DEPTH + " levels"));
             p.skipChildren();
-            return new YamlNode.ScalarNode("", YamlNode.ScalarKind.NULL, line, column);
+            return new YamlNode.ScalarNode("", YamlNode.ScalarKind.INVALID, line, column);
         }
         switch (token) {
             case START_OBJECT:
@@ -102,7 +102,7 @@ final class YamlTreeReader {
                 if (p.isCurrentAlias()) {
                     errors.add(new ConfigError(source, path, line, column,
                         "YAML aliases (*" + p.getText() + ") are not supported; write the value out"));
-                    return new YamlNode.ScalarNode("", YamlNode.ScalarKind.NULL, line, column);
+                    return new YamlNode.ScalarNode("", YamlNode.ScalarKind.INVALID, line, column);
                 }
                 return new YamlNode.ScalarNode(p.getText(), YamlNode.ScalarKind.STRING, line, column);
             case VALUE_NUMBER_INT:
@@ -116,7 +116,7 @@ final class YamlTreeReader {
                 return new YamlNode.ScalarNode("", YamlNode.ScalarKind.NULL, line, column);
             default:
                 errors.add(new ConfigError(source, path, line, column, "unsupported YAML value (" + token + ")"));
-                return new YamlNode.ScalarNode("", YamlNode.ScalarKind.NULL, line, column);
+                return new YamlNode.ScalarNode("", YamlNode.ScalarKind.INVALID, line, column);
         }
     }
 
