@@ -59,7 +59,8 @@ class ConfigClusterErrorsTest {
                 at(16, 41, "endpoints[2].weight: expected an integer, got a number '1.5'"),
                 at(17, 9, "endpoints[3].address: missing required field 'address'"),
                 at(18, 9, "endpoints[4]: expected a map, got a string"),
-                at(19, 20, "endpoints[5].address: endpoint 127.0.0.1:2 is listed twice (also clusters[1].endpoints[2])"));
+                at(19, 20, "endpoints[5].address: endpoint 127.0.0.1:2 is listed twice (also "
+                    + "clusters[1].endpoints[2])"));
         assertThat(errors(withCluster("name: d", "endpoints: [ { address: \"h:1\", weight: 0 }, "
             + "{ address: \"h:2\", weight: 0 } ]")))
             .containsExactly(at(13, 16, "endpoints: at least one endpoint must have a weight above 0"));

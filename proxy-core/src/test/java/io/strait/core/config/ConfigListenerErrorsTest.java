@@ -56,16 +56,16 @@ class ConfigListenerErrorsTest {
 
     @Test
     void anAddressBoundTwiceIsAnError() {
-        final String yaml = """
-            listeners:
-              - { name: a, address: "127.0.0.1:8080", virtual_hosts: [ { domains: [ x ], routes: [ { match: { prefix: / }, cluster: c } ] } ] }
-              - { name: b, address: "127.0.0.1:8080", virtual_hosts: [ { domains: [ x ], routes: [ { match: { prefix: / }, cluster: c } ] } ] }
-              - { name: c, address: "0.0.0.0:8080", virtual_hosts: [ { domains: [ x ], routes: [ { match: { prefix: / }, cluster: c } ] } ] }
-              - { name: d, address: "127.0.0.1:0", virtual_hosts: [ { domains: [ x ], routes: [ { match: { prefix: / }, cluster: c } ] } ] }
-              - { name: e, address: "127.0.0.1:0", virtual_hosts: [ { domains: [ x ], routes: [ { match: { prefix: / }, cluster: c } ] } ] }
-              - { name: f, address: "127.0.0.2:8080", virtual_hosts: [ { domains: [ x ], routes: [ { match: { prefix: / }, cluster: c } ] } ] }
-            clusters: [ { name: c, endpoints: [ { address: "127.0.0.1:1" } ] } ]
-            """;
+        final String vh = ", virtual_hosts: [ { domains: [ x ], routes: [ { match: { prefix: / }, cluster: c } ] } ] "
+            + "}\n";
+        final String yaml = "listeners:\n"
+            + "  - { name: a, address: \"127.0.0.1:8080\"" + vh
+            + "  - { name: b, address: \"127.0.0.1:8080\"" + vh
+            + "  - { name: c, address: \"0.0.0.0:8080\"" + vh
+            + "  - { name: d, address: \"127.0.0.1:0\"" + vh
+            + "  - { name: e, address: \"127.0.0.1:0\"" + vh
+            + "  - { name: f, address: \"127.0.0.2:8080\"" + vh
+            + "clusters: [ { name: c, endpoints: [ { address: \"127.0.0.1:1\" } ] } ]\n";
         assertThat(errors(yaml)).containsExactly(
             "t.yaml:3:25: listeners[1].address: address 127.0.0.1:8080 is already bound by listeners[0] "
                 + "(127.0.0.1:8080)",

@@ -42,7 +42,8 @@ class ConfigRouteErrorsTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.config()).isNull();
         assertThat(r.errors()).containsExactly(new ConfigError("demo.yaml",
-            "listeners[0].virtual_hosts[0].routes[1].cluster", 10, 22, "unknown cluster 'apx' (known: api, api-canary)"));
+            "listeners[0].virtual_hosts[0].routes[1].cluster", 10, 22,
+            "unknown cluster 'apx' (known: api, api-canary)"));
         assertThat(r.errors().get(0).format()).isEqualTo("demo.yaml:10:22: listeners[0].virtual_hosts[0].routes[1]"
             + ".cluster: unknown cluster 'apx' (known: api, api-canary)");
     }
