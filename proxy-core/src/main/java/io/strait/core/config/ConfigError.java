@@ -3,9 +3,9 @@ package io.strait.core.config;
 import java.util.Objects;
 
 /**
- * One configuration error: the source (file name), the field path ({@code listeners[0].virtual_hosts[1].routes[0]
- * .match.prefix}; empty for the document itself), the 1-based line and column of the offending node (0 when the
- * error has no position, such as an unreadable file) and a message. Immutable.
+ * Immutable. One configuration error: the source (file name), the field path ({@code
+ * listeners[0].virtual_hosts[1].routes[0].match.prefix}; empty for the document itself), the 1-based line and column
+ * of the offending node (0 when the error has no position, such as an unreadable file) and a message.
  *
  * @param source  the file name or other source name given to {@link ConfigLoader}
  * @param path    the dotted and indexed field path, empty for the whole document

@@ -11,9 +11,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Loads Strait's YAML configuration: reads it into a located tree, binds it to {@link StraitConfig} and validates it,
- * reporting every error with its field path, line and column (see docs/CONFIG.md for the format). YAML anchors and
- * aliases are rejected. Call it off the event loops: it reads files. Thread-safe (stateless).
+ * Thread-safe (stateless). Loads Strait's YAML configuration: reads it into a located tree, binds it to
+ * {@link StraitConfig} and validates it, reporting every error with its field path, line and column (see
+ * docs/CONFIG.md for the format). YAML anchors and aliases are rejected. Call it off the event loops: it reads files.
  */
 public final class ConfigLoader {
 

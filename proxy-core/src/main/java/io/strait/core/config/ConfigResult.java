@@ -3,8 +3,8 @@ package io.strait.core.config;
 import java.util.List;
 
 /**
- * The outcome of loading a configuration: either a validated {@link StraitConfig} and no errors, or a null config and
- * every error found. Immutable.
+ * Immutable. The outcome of loading a configuration: either a validated {@link StraitConfig} and no errors, or a null
+ * config and every error found.
  *
  * @param config the validated configuration; null unless {@link #ok()}
  * @param errors every error found, ordered by position in the file; empty when the configuration is valid

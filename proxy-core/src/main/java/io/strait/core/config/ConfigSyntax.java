@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Syntax checks for the config's small languages: {@code host:port} addresses, virtual-host domains, HTTP tokens and
- * header values, object names, and "did you mean" suggestions. Methods that parse throw {@link
- * IllegalArgumentException} with a message fit for a user; the validator adds the field path. Thread-safe (stateless).
+ * Thread-safe (stateless). Syntax checks for the config's small languages: {@code host:port} addresses, virtual-host
+ * domains, HTTP tokens and header values, object names, and "did you mean" suggestions. Methods that parse throw {@link
+ * IllegalArgumentException} with a message fit for a user; the validator adds the field path.
  */
 final class ConfigSyntax {
 

@@ -14,14 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Binds a located YAML tree to the config records and validates it, collecting every error with its field path and
- * position instead of stopping at the first. The config it returns is meaningful only when no error was added.
- * Confined to one thread (one instance per load).
+ * Confined to one thread (one instance per load). Binds a located YAML tree to the config records and validates it,
+ * collecting every error with its field path and position instead of stopping at the first. The config it returns is
+ * meaningful only when no error was added.
  */
 final class ConfigValidator {
 
@@ -604,7 +605,7 @@ final class ConfigValidator {
     // ---------------------------------------------------------------------------------------------- helpers
 
     private static <T> List<T> nonNull(final List<T> list) {
-        list.removeIf(java.util.Objects::isNull);
+        list.removeIf(Objects::isNull);
         return list;
     }
 

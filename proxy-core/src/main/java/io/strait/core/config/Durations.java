@@ -5,9 +5,9 @@ import java.math.RoundingMode;
 import java.time.Duration;
 
 /**
- * Parses the configuration's duration syntax: a non-negative decimal number and a unit, {@code us}, {@code ms},
- * {@code s}, {@code m} or {@code h} ({@code 250ms}, {@code 5s}, {@code 1.5s}, {@code 1m}), or a unitless {@code 0}.
- * Thread-safe (stateless).
+ * Thread-safe (stateless). Parses the configuration's duration syntax: a non-negative decimal number and a unit,
+ * {@code us}, {@code ms}, {@code s}, {@code m} or {@code h} ({@code 250ms}, {@code 5s}, {@code 1.5s}, {@code 1m}), or
+ * a unitless {@code 0}.
  */
 public final class Durations {
 

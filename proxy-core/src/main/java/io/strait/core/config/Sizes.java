@@ -1,9 +1,9 @@
 package io.strait.core.config;
 
 /**
- * Parses the configuration's size syntax: a plain number of bytes ({@code 8192}) or a whole number and a unit,
- * {@code B}, {@code KiB}, {@code MiB}, {@code GiB} (1024-based) or {@code KB}, {@code MB}, {@code GB} (1000-based).
- * Thread-safe (stateless).
+ * Thread-safe (stateless). Parses the configuration's size syntax: a plain number of bytes ({@code 8192}) or a whole
+ * number and a unit, {@code B}, {@code KiB}, {@code MiB}, {@code GiB} (1024-based) or {@code KB}, {@code MB},
+ * {@code GB} (1000-based).
  */
 public final class Sizes {
 

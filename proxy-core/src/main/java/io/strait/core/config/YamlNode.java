@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A node of the located YAML tree that {@link YamlTreeReader} builds: a map, a list or a scalar, each with the
- * 1-based line and column where it starts. Immutable.
+ * Immutable. A node of the located YAML tree that {@link YamlTreeReader} builds: a map, a list or a scalar, each with
+ * the 1-based line and column where it starts.
  */
 sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.ScalarNode {
 

@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads YAML text with Jackson's streaming YAML parser into a located {@link YamlNode} tree. Reports duplicate keys,
- * anchors, aliases, more than one document, excessive nesting and syntax errors as {@link ConfigError}s. Anchors and
- * aliases are rejected: a proxy config is short enough to write out, and rejecting them keeps every value's position
- * meaningful. Thread-safe (stateless; the factory is shared and thread-safe once built).
+ * Thread-safe (stateless; the factory is shared and thread-safe once built). Reads YAML text with Jackson's streaming
+ * YAML parser into a located {@link YamlNode} tree. Reports duplicate keys, anchors, aliases, more than one document,
+ * excessive nesting and syntax errors as {@link ConfigError}s. Anchors and aliases are rejected: a proxy config is
+ * short enough to write out, and rejecting them keeps every value's position meaningful.
  */
 final class YamlTreeReader {
 
