@@ -101,7 +101,7 @@ final class ConfigValidator {
         final ListNode list = root.list("clusters", false, false);
         final List<ClusterConfig> out = new ArrayList<>();
         if (list == null) {
-            return out;
+            return List.of();
         }
         for (int i = 0; i < list.items().size(); i++) {
             final ClusterConfig c = cluster(list.items().get(i), root.childPath("clusters") + "[" + i + "]");
@@ -143,7 +143,7 @@ final class ConfigValidator {
         final ListNode list = cluster.list("endpoints", true, true);
         final List<EndpointConfig> out = new ArrayList<>();
         if (list == null) {
-            return out;
+            return List.of();
         }
         final Map<String, String> seen = new HashMap<>();
         boolean anyWeight = false;
@@ -191,7 +191,7 @@ final class ConfigValidator {
         final ListNode list = root.list("listeners", true, true);
         final List<ListenerConfig> out = new ArrayList<>();
         if (list == null) {
-            return out;
+            return List.of();
         }
         final Map<String, String> names = new HashMap<>();
         final List<Bound> addresses = new ArrayList<>();
@@ -297,7 +297,7 @@ final class ConfigValidator {
         final ListNode list = listener.list("virtual_hosts", true, true);
         final List<VirtualHostConfig> out = new ArrayList<>();
         if (list == null) {
-            return out;
+            return List.of();
         }
         final Map<String, String> domains = new HashMap<>();
         final Map<String, String> names = new HashMap<>();
@@ -517,7 +517,7 @@ final class ConfigValidator {
         final ListNode list = route.list("weighted_clusters", true, true);
         final List<WeightedClusterConfig> out = new ArrayList<>();
         if (list == null) {
-            return out;
+            return List.of();
         }
         long total = 0;
         for (int i = 0; i < list.items().size(); i++) {
