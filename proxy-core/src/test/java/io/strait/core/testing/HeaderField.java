@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One header line as received: its name with the case it was sent in, and its value with surrounding
- * whitespace trimmed. Immutable.
+ * Immutable. One header line as received: its name with the case it was sent in, and its value with surrounding
+ * whitespace trimmed.
  *
  * @param name  the field name, case preserved
  * @param value the field value

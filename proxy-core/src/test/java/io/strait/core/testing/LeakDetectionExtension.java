@@ -18,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Fails a test class when Netty reports that a reference-counted object (a {@link ByteBuf}, mostly) was
- * garbage-collected without being released. Registered for every test class by autodetection
+ * Thread-safe: Netty's detectors report from any thread into a concurrent queue. Fails a test class when Netty
+ * reports that a reference-counted object (a {@link ByteBuf}, mostly) was garbage-collected without being released.
+ * Registered for every test class by autodetection
  * ({@code junit-platform.properties} and {@code META-INF/services/org.junit.jupiter.api.extension.Extension}).
- * Thread-safe: Netty's detectors report from any thread into a concurrent queue.
  *
  * <p>Loading the class installs, once, a {@link ResourceLeakDetectorFactory} whose detectors record every leak they
  * report (as well as logging it as Netty does), and sets the level to PARANOID, so every buffer is tracked with its
@@ -112,7 +112,7 @@ public final class LeakDetectionExtension implements AfterAllCallback {
     /** Runs System.gc() and waits until the reference handler has processed what that GC found. */
     private static void gcAndWait() {
         final ReferenceQueue<Object> queue = new ReferenceQueue<>();
-        PhantomReference<Object> sentinel = new PhantomReference<>(new Object(), queue);
+        final PhantomReference<Object> sentinel = new PhantomReference<>(new Object(), queue);
         System.gc();
         try {
             queue.remove(500);
@@ -120,7 +120,6 @@ public final class LeakDetectionExtension implements AfterAllCallback {
             Thread.currentThread().interrupt();
         }
         sentinel.clear();
-        sentinel = null;
     }
 
     /** Allocates and releases buffers: each tracked allocation makes the detector report what was collected. */
@@ -135,7 +134,7 @@ public final class LeakDetectionExtension implements AfterAllCallback {
     }
 
     /**
-     * Builds {@link RecordingDetector}s. Thread-safe.
+     * Thread-safe. Builds {@link RecordingDetector}s.
      */
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
@@ -148,7 +147,7 @@ public final class LeakDetectionExtension implements AfterAllCallback {
     }
 
     /**
-     * A detector that records each leak it reports. Thread-safe.
+     * Thread-safe. A detector that records each leak it reports.
      */
     private static final class RecordingDetector<T> extends ResourceLeakDetector<T> {
         RecordingDetector(final Class<T> resource, final int samplingInterval) {

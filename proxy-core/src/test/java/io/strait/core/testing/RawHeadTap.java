@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
- * Sits in front of the request decoder and copies each request head, byte for byte, into a queue the connection
- * handler reads when the decoder emits the matching request. It passes every buffer on untouched; it only follows the
- * message framing (content-length or chunked, read from the head it copied) to know where the next head starts.
- * Confined to its event loop.
+ * Confined to its event loop. Sits in front of the request decoder and copies each request head, byte for byte, into
+ * a queue the connection handler reads when the decoder emits the matching request. It passes every buffer on
+ * untouched; it only follows the message framing (content-length or chunked, read from the head it copied) to know
+ * where the next head starts.
  */
 final class RawHeadTap extends ChannelInboundHandlerAdapter {
 

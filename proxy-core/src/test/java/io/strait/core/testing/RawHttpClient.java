@@ -14,13 +14,14 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A blocking HTTP/1.1 test client over one plain socket to 127.0.0.1: the test writes exactly the bytes it wants and
- * reads responses one at a time, in order, so pipelining works by sending several requests and then reading several
- * responses. Not thread-safe: one test thread drives it.
+ * Not thread-safe: one test thread drives it. A blocking HTTP/1.1 test client over one plain socket to 127.0.0.1: the
+ * test writes exactly the bytes it wants and reads responses one at a time, in order, so pipelining works by sending
+ * several requests and then reading several responses.
  *
  * <p>Reading is strict on purpose, so a proxy's mistakes show: a line not ending in CRLF, an obs-fold line, a header
  * line without a colon, a bad status line, differing content-lengths, or content-length together with
@@ -314,7 +315,7 @@ public final class RawHttpClient implements AutoCloseable {
                 lim -= pos;
                 pos = 0;
             } else {
-                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                buf = Arrays.copyOf(buf, buf.length * 2);
             }
         }
         final int n = in.read(buf, lim, buf.length - lim);

@@ -67,7 +67,8 @@ class RawHttpClientTest {
 
     @Test
     void chunkedWithTrailersAndPipelinedFollower() throws Exception {
-        final String two = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\ngrpc-status: 0\r\n\r\n"
+        final String two = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+            + "3\r\nabc\r\n0\r\ngrpc-status: 0\r\n\r\n"
             + "HTTP/1.1 204 No Content\r\n\r\n";
         try (RawHttpClient c = new RawHttpClient(script(two, false))) {
             c.send("GET / HTTP/1.1\r\n\r\n");

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * One HTTP/1.x response as {@link RawHttpClient} read it off the wire. Immutable (the body array is copied on the way
- * in and out).
+ * Immutable (the body array is copied on the way in and out). One HTTP/1.x response as {@link RawHttpClient} read it
+ * off the wire.
  *
  * @param version  the protocol version of the status line, e.g. {@code HTTP/1.1}
  * @param status   the status code
@@ -20,7 +20,7 @@ public record RawResponse(String version, int status, String reason, List<Header
                           String rawHead, List<HeaderField> trailers, Framing framing) {
 
     /**
-     * How the end of a response body was found.
+     * Immutable. How the end of a response body was found.
      */
     public enum Framing {
         /** No body: a 1xx, 204 or 304 status, or the answer to a HEAD request. */

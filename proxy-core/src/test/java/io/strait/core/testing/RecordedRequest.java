@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One request as a {@link TestUpstream} received it. Immutable (the body array is copied on the way in and out).
+ * Immutable (the body array is copied on the way in and out). One request as a {@link TestUpstream} received it.
  *
  * @param method       the request method, e.g. {@code GET}
  * @param uri          the request target exactly as sent (origin-form or absolute-form)

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A scriptable HTTP/1.1 origin server for integration tests, bound to 127.0.0.1 on an ephemeral port, on one NIO
- * event loop of its own. Thread-safe: every public method may be called from the test thread while the loop serves.
+ * Thread-safe: every public method may be called from the test thread while the loop serves. A scriptable HTTP/1.1
+ * origin server for integration tests, bound to 127.0.0.1 on an ephemeral port, on one NIO event loop of its own.
  *
  * <p>Requests are parsed with Netty's {@link HttpRequestDecoder}; responses are written as raw bytes, so a test knows
  * exactly what went on the wire. Every response but the malformed ones carries {@code x-upstream: <name>}. Keep-alive
@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><th>Path</th><th>Response</th></tr>
  *   <tr><td>any other</td><td>the default: 200, {@code content-type: text/plain}, {@code hello from <name>\n}
  *       with content-length (status, body, extra headers and a delay settable: {@link #defaultStatus(int)},
- *       {@link #defaultBody(String)}, {@link #defaultHeader(String, String)}, {@link #defaultDelay(Duration)})</td></tr>
+ *       {@link #defaultBody(String)}, {@link #defaultHeader(String, String)},
+ *       {@link #defaultDelay(Duration)})</td></tr>
  *   <tr><td>{@code /echo}</td><td>200 with the request body, chunked when the request was chunked, else with
  *       content-length; headers {@code x-echo-method}, {@code x-echo-uri}</td></tr>
  *   <tr><td>{@code /status/<code>}</td><td>that status; body {@code status <code>\n}, none for 1xx, 204, 304</td></tr>
@@ -59,7 +60,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><td>{@code /slow-reader}</td><td>reads the body pausing reads 20 ms after every 64 KiB, then 200 with
  *       {@code x-received-bytes: <n>} and an empty body</td></tr>
  *   <tr><td>{@code /sink}</td><td>reads the body at full speed, then 200 with {@code x-received-bytes: <n>}</td></tr>
- *   <tr><td>{@code /headers}</td><td>200 whose body lists the request's headers, one {@code name: value} a line</td></tr>
+ *   <tr><td>{@code /headers}</td><td>200 whose body lists the request's headers, one {@code name: value}
+ *       a line</td></tr>
  * </table>
  */
 public final class TestUpstream implements AutoCloseable {
@@ -367,7 +369,7 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     /**
-     * The settable parts of the default response, swapped as a whole. Immutable.
+     * Immutable. The settable parts of the default response, swapped as a whole.
      */
     static final class Defaults {
         static final Defaults INITIAL = new Defaults(200, null, List.of(), 0, false);

@@ -18,14 +18,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves one connection of a {@link TestUpstream}: turns each decoded request into a {@link RecordedRequest} and
- * writes the scripted response as raw bytes. Requests that arrive while a response is still being written (pipelined)
- * wait in a queue and are answered in order. Confined to its event loop.
+ * Confined to its event loop. Serves one connection of a {@link TestUpstream}: turns each decoded request into a
+ * {@link RecordedRequest} and writes the scripted response as raw bytes. Requests that arrive while a response is
+ * still being written (pipelined) wait in a queue and are answered in order.
  */
 final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -185,8 +186,9 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
     private void dispatch(final Exchange ex) {
         final String p = ex.path;
         if (p.equals("/echo")) {
-            respond(ex, 200, List.of(new HeaderField("x-echo-method", ex.method), new HeaderField("x-echo-uri", ex.uri)),
-                ex.body.toByteArray(), ex.chunked);
+            final List<HeaderField> echo =
+                List.of(new HeaderField("x-echo-method", ex.method), new HeaderField("x-echo-uri", ex.uri));
+            respond(ex, 200, echo, ex.body.toByteArray(), ex.chunked);
         } else if (p.startsWith("/status/")) {
             final int code = parseInt(p.substring("/status/".length()), -1);
             if (code < 100 || code > 999) {
@@ -418,7 +420,7 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * One request on its way in. Confined to its event loop.
+     * Confined to its event loop. One request on its way in.
      */
     private static final class Exchange {
         final String method;
@@ -479,7 +481,7 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
         RecordedRequest toRecorded(final boolean complete) {
             byte[] b = body.toByteArray();
             if (b.length > TestUpstream.MAX_RECORDED_BODY) {
-                b = java.util.Arrays.copyOf(b, TestUpstream.MAX_RECORDED_BODY);
+                b = Arrays.copyOf(b, TestUpstream.MAX_RECORDED_BODY);
             }
             return new RecordedRequest(method, uri, version, headers, rawHead, b, bodyLength, connectionId, complete);
         }

@@ -11,11 +11,12 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Runs a {@link TestUpstream} for a test class. Registered on a static field
+ * Thread-safe (JUnit drives the callbacks; the accessors delegate to a thread-safe upstream). Runs a
+ * {@link TestUpstream} for a test class. Registered on a static field
  * ({@code @RegisterExtension static final UpstreamServerExtension up = new UpstreamServerExtension("a");}) it starts
  * before all tests and stops after them; registered on an instance field it starts and stops around each test.
  * Before each test it calls {@link TestUpstream#reset()}, so every test sees default behaviour, an empty request log
- * and zeroed counters. Thread-safe (JUnit drives the callbacks; the accessors delegate to a thread-safe upstream).
+ * and zeroed counters.
  */
 public final class UpstreamServerExtension
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
