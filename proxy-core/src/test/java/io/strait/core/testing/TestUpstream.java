@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exactly what went on the wire. Every response but the malformed ones carries {@code x-upstream: <name>}. Keep-alive
  * is honoured ({@code connection: close} and HTTP/1.0 without keep-alive close after the response), pipelined requests
  * are answered in order, and a HEAD request gets the head the GET would have had (same content-length), no body.
- * A request carrying {@code expect: 100-continue} gets an interim {@code 100 Continue} first.
+ * A request carrying {@code expect: 100-continue} gets an interim {@code 100 Continue} first. When the peer half-closes
+ * (sends FIN), the requests already read are answered, then the connection closes.
  *
  * <table>
  *   <caption>Behaviour by request path</caption>
@@ -120,6 +121,7 @@ public final class TestUpstream implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 256)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(final SocketChannel ch) {

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -45,6 +46,10 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
     /** A response is being produced (or never will be: /stall); later requests wait. */
     private boolean responding;
     private boolean closing;
+    /** The peer half-closed: answer what was read, then close. */
+    private boolean inputShutdown;
+    /** Answering /stall: nothing more will be written. */
+    private boolean stalled;
 
     private Exchange stream;
     private long streamRemaining;
@@ -76,6 +81,15 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
         } else {
             handle(msg);
         }
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext context, final Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            closeIfNothingMoreToAnswer();
+        }
+        context.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -208,7 +222,8 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
             final long ms = parseLong(p.substring("/delay/".length()));
             respondDefaultAfter(ex, Math.max(0, ms));
         } else if (p.equals("/stall")) {
-            return; // responding stays true: this connection never answers again
+            stalled = true; // responding stays true: this connection never answers again
+            closeIfNothingMoreToAnswer();
         } else if (p.equals("/close-mid-body")) {
             final String head = "HTTP/1.1 200 OK\r\nx-upstream: " + upstream.name()
                 + "\r\ncontent-type: text/plain\r\ncontent-length: 1000\r\n\r\n0123456789";
@@ -362,6 +377,17 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
         Object msg;
         while (!responding && !closing && (msg = queued.poll()) != null) {
             handle(msg);
+        }
+        closeIfNothingMoreToAnswer();
+    }
+
+    /**
+     * After the peer's FIN: closes unless a response is still on its way (an incomplete request or a stall never gets
+     * one).
+     */
+    private void closeIfNothingMoreToAnswer() {
+        if (inputShutdown && !closing && (stalled || current != null || !responding && queued.isEmpty())) {
+            closeNow();
         }
     }
 
