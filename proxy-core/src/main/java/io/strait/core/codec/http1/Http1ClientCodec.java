@@ -246,7 +246,6 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
         final int version = p.version();
         final HttpResponseHead head = new HttpResponseHead();
         head.reset(raw, status, version);
-        p.resetHead();
         if (!Http1Wire.isStandardReason(status, raw, p.reasonStart(), p.reasonEnd())) {
             final byte[] reason = new byte[p.reasonEnd() - p.reasonStart()];
             raw.getBytes(p.reasonStart(), reason);
@@ -268,6 +267,7 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
             error(bad);
             return;
         }
+        p.resetHead();
         if (head.isInformational()) {
             ctx.fireChannelRead(head);
             return;
