@@ -169,6 +169,26 @@ class Http1ServerCodecDecodeTest {
     }
 
     @Test
+    void headsHandedOutStayIntactWhileMoreInputArrives() {
+        final EmbeddedChannel ch = new EmbeddedChannel(new Http1ServerCodec());
+        ch.writeInbound(buf("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HT"));
+        final HttpRequestHead first = ch.readInbound();
+        assertThat((Object) ch.readInbound()).isSameAs(HttpEnd.INSTANCE);
+        ch.writeInbound(buf("TP/1.1\r\nHost: h\r\n\r\n"));
+        ch.write(HttpResponseHead.of(204));
+        ch.writeAndFlush(HttpEnd.INSTANCE);
+        ch.runPendingTasks();
+        final HttpRequestHead second = ch.readInbound();
+        assertThat(Http1TestSupport.render(first)).isEqualTo("REQ GET /1 v11 len=0 authority=h {Host: h}");
+        assertThat(Http1TestSupport.render(second)).isEqualTo("REQ GET /2 v11 len=0 authority=h {Host: h}");
+        first.release();
+        second.release();
+        assertThat((Object) ch.readInbound()).isSameAs(HttpEnd.INSTANCE);
+        drainOutbound(ch);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void endOfInputBetweenRequestsIsQuiet() {
         assertThat(feed(Http1ServerCodec::new, List.of())).isEmpty();
         assertThat(feed(Http1ServerCodec::new, List.of("\r\n"))).isEmpty();
