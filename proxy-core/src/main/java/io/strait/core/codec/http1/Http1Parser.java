@@ -170,8 +170,10 @@ final class Http1Parser implements ByteProcessor {
             in.release();
             return;
         }
-        // slices of cum are out (or it is too small): never write under them, copy the unread part
-        final ByteBuf next = alloc.buffer(cum.readableBytes() + add);
+        // slices of cum are out (or it is too small): never write under them, copy the unread part, with room
+        // for the next fragments of a head that arrives in pieces
+        final int need = cum.readableBytes() + add;
+        final ByteBuf next = alloc.buffer(Math.max(need << 1, 512));
         next.writeBytes(cum).writeBytes(in);
         cum.release();
         in.release();
