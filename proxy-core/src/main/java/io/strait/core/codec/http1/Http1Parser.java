@@ -339,101 +339,15 @@ final class Http1Parser implements ByteProcessor {
         }
         switch (st) {
             case REQ_METHOD:
-                if (TCHAR[b & 0xff]) {
-                    break;
-                }
-                if (b == SP && p > 0) {
-                    methodEnd = p;
-                    state = REQ_TARGET_START;
-                    break;
-                }
-                return fail(400, "bad_method");
             case REQ_TARGET_START:
-                if (b <= SP || b == 0x7f) {
-                    return fail(400, "bad_target");
-                }
-                targetStart = p;
-                state = REQ_TARGET;
-                break;
             case REQ_TARGET:
-                if (b == SP) {
-                    targetEnd = p;
-                    versionStart = p + 1;
-                    state = REQ_VERSION;
-                    break;
-                }
-                if (b < SP || b == 0x7f) {
-                    return fail(400, "bad_target");
-                }
-                break;
             case REQ_VERSION:
-                if (b == CR) {
-                    if (!parseVersion(versionStart, p)) {
-                        return false;
-                    }
-                    state = REQ_LF;
-                    break;
-                }
-                if (b == LF) {
-                    return fail(400, "bare_lf");
-                }
-                if (b <= SP || b == 0x7f) {
-                    return fail(400, "bad_version");
-                }
-                break;
             case REQ_LF:
-            case RES_LF:
-                if (b != LF) {
-                    return fail(400, "bare_cr");
-                }
-                state = H_LINE;
-                break;
             case RES_VERSION:
-                if (b == SP) {
-                    if (!parseVersion(0, p)) {
-                        return false;
-                    }
-                    state = RES_STATUS;
-                    break;
-                }
-                if (b <= SP || b == 0x7f) {
-                    return fail(400, "bad_status_line");
-                }
-                break;
             case RES_STATUS:
-                if (b >= '0' && b <= '9') {
-                    if (++statusDigits > 3) {
-                        return fail(400, "bad_status_line");
-                    }
-                    status = status * 10 + (b - '0');
-                    break;
-                }
-                if (statusDigits != 3 || status < 100 || status > 599 || (b != SP && b != CR)) {
-                    return fail(400, b == LF ? "bare_lf" : "bad_status_line");
-                }
-                reasonStart = p + 1;
-                reasonEnd = p + 1;
-                if (b == CR) {
-                    reasonStart = p;
-                    reasonEnd = p;
-                    state = RES_LF;
-                } else {
-                    state = RES_REASON;
-                }
-                break;
             case RES_REASON:
-                if (b == CR) {
-                    reasonEnd = p;
-                    state = RES_LF;
-                    break;
-                }
-                if (b == LF) {
-                    return fail(400, "bare_lf");
-                }
-                if ((b >= 0 && b < SP && b != HTAB) || b == 0x7f) {
-                    return fail(400, "bad_status_line");
-                }
-                break;
+            case RES_LF:
+                return startLine(b, p, st);
             case H_LINE:
                 if (TCHAR[b & 0xff]) {
                     nameStart = p;
@@ -530,6 +444,112 @@ final class Http1Parser implements ByteProcessor {
                 state = C_SIZE_START;
                 pos = 0;
                 return true;
+            default:
+                throw new IllegalStateException("state " + st);
+        }
+        pos = p + 1;
+        return true;
+    }
+
+    /** The request line or status line states of {@link #process}. */
+    private boolean startLine(final byte b, final int p, final int st) {
+        switch (st) {
+            case REQ_METHOD:
+                if (TCHAR[b & 0xff]) {
+                    break;
+                }
+                if (b == SP && p > 0) {
+                    methodEnd = p;
+                    state = REQ_TARGET_START;
+                    break;
+                }
+                return fail(400, "bad_method");
+            case REQ_TARGET_START:
+                if (b <= SP || b == 0x7f) {
+                    return fail(400, "bad_target");
+                }
+                targetStart = p;
+                state = REQ_TARGET;
+                break;
+            case REQ_TARGET:
+                if (b == SP) {
+                    targetEnd = p;
+                    versionStart = p + 1;
+                    state = REQ_VERSION;
+                    break;
+                }
+                if (b < SP || b == 0x7f) {
+                    return fail(400, "bad_target");
+                }
+                break;
+            case REQ_VERSION:
+                if (b == CR) {
+                    if (!parseVersion(versionStart, p)) {
+                        return false;
+                    }
+                    state = REQ_LF;
+                    break;
+                }
+                if (b == LF) {
+                    return fail(400, "bare_lf");
+                }
+                if (b <= SP || b == 0x7f) {
+                    return fail(400, "bad_version");
+                }
+                break;
+            case REQ_LF:
+            case RES_LF:
+                if (b != LF) {
+                    return fail(400, "bare_cr");
+                }
+                state = H_LINE;
+                break;
+            case RES_VERSION:
+                if (b == SP) {
+                    if (!parseVersion(0, p)) {
+                        return false;
+                    }
+                    state = RES_STATUS;
+                    break;
+                }
+                if (b <= SP || b == 0x7f) {
+                    return fail(400, "bad_status_line");
+                }
+                break;
+            case RES_STATUS:
+                if (b >= '0' && b <= '9') {
+                    if (++statusDigits > 3) {
+                        return fail(400, "bad_status_line");
+                    }
+                    status = status * 10 + (b - '0');
+                    break;
+                }
+                if (statusDigits != 3 || status < 100 || status > 599 || (b != SP && b != CR)) {
+                    return fail(400, b == LF ? "bare_lf" : "bad_status_line");
+                }
+                reasonStart = p + 1;
+                reasonEnd = p + 1;
+                if (b == CR) {
+                    reasonStart = p;
+                    reasonEnd = p;
+                    state = RES_LF;
+                } else {
+                    state = RES_REASON;
+                }
+                break;
+            case RES_REASON:
+                if (b == CR) {
+                    reasonEnd = p;
+                    state = RES_LF;
+                    break;
+                }
+                if (b == LF) {
+                    return fail(400, "bare_lf");
+                }
+                if ((b >= 0 && b < SP && b != HTAB) || b == 0x7f) {
+                    return fail(400, "bad_status_line");
+                }
+                break;
             default:
                 throw new IllegalStateException("state " + st);
         }

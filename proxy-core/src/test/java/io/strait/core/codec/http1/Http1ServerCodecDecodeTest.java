@@ -189,6 +189,16 @@ class Http1ServerCodecDecodeTest {
     }
 
     @Test
+    void inputShutdownMidBodyIsReportedOnce() {
+        final EmbeddedChannel ch = new EmbeddedChannel(new Http1ServerCodec());
+        ch.writeInbound(buf("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nab"));
+        ch.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        ch.finish();
+        assertThat(drainInbound(ch, new ArrayList<>())).containsExactly(
+            "REQ POST / v11 len=5 authority=h {Host: h, Content-Length: 5}", "BODY ab", "ERROR 400 truncated_body");
+    }
+
+    @Test
     void endOfInputBetweenRequestsIsQuiet() {
         assertThat(feed(Http1ServerCodec::new, List.of())).isEmpty();
         assertThat(feed(Http1ServerCodec::new, List.of("\r\n"))).isEmpty();
