@@ -1,0 +1,326 @@
+package io.strait.core.codec.http1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.AsciiString;
+import io.strait.core.http.HttpDecodeError;
+import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpHeaderBlock;
+import io.strait.core.http.HttpMethods;
+import io.strait.core.http.HttpRequestHead;
+import io.strait.core.http.HttpResponseHead;
+
+/**
+ * The upstream (backend-facing) HTTP/1.1 codec: {@link HttpRequestHead}, body {@link ByteBuf}s and {@link HttpEnd}
+ * in (outbound), request bytes out; response bytes in, {@link HttpResponseHead}, body {@link ByteBuf}s and
+ * {@link HttpEnd} out. Confined to its channel's event loop; one instance per upstream connection.
+ *
+ * <p>Outbound, a request head is written as {@code METHOD SP path SP HTTP/1.1}, its live headers (original
+ * bytes) and its framing, into one buffer; the head is not released (the caller owns it). The codec only
+ * writes, never flushes.
+ *
+ * <p>Inbound, responses are validated as strictly as requests on the downstream side; a malformed response
+ * fires {@link HttpDecodeError} with status 502 and nothing more is decoded. Body length follows RFC 9112 6.3
+ * (HEAD, 1xx, 204, 304: none; chunked; Content-Length; else until close). 1xx heads are fired alone; 101 is an
+ * error. When the connection cannot be reused (Connection: close, HTTP/1.0 without keep-alive,
+ * close-delimited body) the codec closes it <em>before</em> firing the final {@link HttpEnd}, so the pool sees
+ * an inactive channel. An end of input in the middle of a response fires {@code 502 upstream_reset}.
+ */
+public final class Http1ClientCodec extends ChannelDuplexHandler {
+
+    /** Default limit of a response head. */
+    public static final int DEFAULT_MAX_RESPONSE_HEAD_BYTES = 65536;
+
+    private static final int MAX_RESPONSE_HEADERS = 256;
+    private static final int P_HEAD = 0;
+    private static final int P_BODY = 1;
+    private static final int P_DONE = 2;
+
+    private final Http1Parser parser;
+    private ChannelHandlerContext ctx;
+    private int phase = P_HEAD;
+    private boolean persistent;
+
+    // outstanding requests (true = HEAD), a ring
+    private boolean[] ring = new boolean[4];
+    private int ringHead;
+    private int ringSize;
+
+    // the request being written
+    private boolean reqActive;
+    private boolean reqChunked;
+
+    /** A codec with the default response head limit (64 KiB). */
+    public Http1ClientCodec() {
+        this(DEFAULT_MAX_RESPONSE_HEAD_BYTES);
+    }
+
+    /** A codec accepting response heads of up to {@code maxResponseHeadBytes}. */
+    public Http1ClientCodec(final int maxResponseHeadBytes) {
+        if (maxResponseHeadBytes <= 0) {
+            throw new IllegalArgumentException("maxResponseHeadBytes: " + maxResponseHeadBytes);
+        }
+        this.parser = new Http1Parser(false, maxResponseHeadBytes, maxResponseHeadBytes, MAX_RESPONSE_HEADERS, -1);
+    }
+
+    /** Requests written whose response has not fully arrived. */
+    int outstanding() {
+        return ringSize;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx) {
+        parser.releaseCumulation();
+    }
+
+    // ------------------------------------------------------------------------------------------ outbound
+
+    @Override
+    public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) {
+        if (msg instanceof ByteBuf) {
+            writeBody(ctx, (ByteBuf) msg, promise);
+        } else if (msg instanceof HttpRequestHead) {
+            writeHead(ctx, (HttpRequestHead) msg, promise);
+        } else if (msg == HttpEnd.INSTANCE) {
+            final ByteBuf last = reqActive && reqChunked ? Http1Wire.LAST_CHUNK_BUF.duplicate() : Unpooled.EMPTY_BUFFER;
+            reqActive = false;
+            ctx.write(last, promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+
+    private void writeHead(final ChannelHandlerContext ctx, final HttpRequestHead head, final ChannelPromise promise) {
+        final HttpHeaderBlock h = head.headers();
+        final long bodyLength = head.bodyLength();
+        final ByteBuf out = ctx.alloc().buffer(Http1Wire.estimate(head.raw(), h));
+        final AsciiString method = head.method();
+        out.writeBytes(method.array(), method.arrayOffset(), method.length()).writeByte(' ');
+        if (head.pathLength() > 0) {
+            head.writePath(out);
+        } else {
+            out.writeByte('/');
+        }
+        out.writeBytes(Http1Wire.SP_HTTP_1_1_CRLF);
+        reqChunked = bodyLength < 0;
+        int skip = Http1Wire.SKIP_CONNECTION_FIELDS;
+        if (reqChunked) {
+            skip |= 1 << Http1Wire.K_CONTENT_LENGTH;
+        }
+        final boolean hadLength = Http1Wire.writeHeaders(out, h, skip);
+        if (reqChunked) {
+            out.writeBytes(Http1Wire.CHUNKED_LINE);
+        } else if (bodyLength > 0 && !hadLength) {
+            Http1Wire.writeContentLength(out, bodyLength);
+        }
+        out.writeShort(Http1Wire.CRLF_SHORT);
+        reqActive = true;
+        push(method == HttpMethods.HEAD || method.contentEquals(HttpMethods.HEAD));
+        ctx.write(out, promise);
+    }
+
+    private void writeBody(final ChannelHandlerContext ctx, final ByteBuf buf, final ChannelPromise promise) {
+        if (!reqActive || !reqChunked) {
+            ctx.write(buf, promise);
+            return;
+        }
+        final int n = buf.readableBytes();
+        if (n == 0) {
+            buf.release();
+            promise.trySuccess();
+            return;
+        }
+        final ByteBuf size = ctx.alloc().buffer(10);
+        Http1Wire.writeChunkSize(size, n);
+        ctx.write(size, ctx.voidPromise());
+        ctx.write(buf, ctx.voidPromise());
+        ctx.write(Http1Wire.CRLF_BUF.duplicate(), promise);
+    }
+
+    private void push(final boolean head) {
+        if (ringSize == ring.length) {
+            final boolean[] next = new boolean[ring.length << 1];
+            for (int i = 0; i < ringSize; i++) {
+                next[i] = ring[(ringHead + i) & (ring.length - 1)];
+            }
+            ring = next;
+            ringHead = 0;
+        }
+        ring[(ringHead + ringSize) & (ring.length - 1)] = head;
+        ringSize++;
+    }
+
+    private void pop() {
+        if (ringSize > 0) {
+            ringHead = (ringHead + 1) & (ring.length - 1);
+            ringSize--;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- inbound
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (!(msg instanceof ByteBuf)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (phase == P_DONE) {
+            ((ByteBuf) msg).release();
+            return;
+        }
+        parser.cumulate(ctx.alloc(), (ByteBuf) msg);
+        decode();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
+        if (phase == P_BODY) {
+            if (parser.closeDelimited()) {
+                phase = P_DONE;
+                pop();
+                ctx.fireChannelRead(HttpEnd.INSTANCE);
+            } else {
+                error("upstream_reset");
+            }
+        } else if (phase == P_HEAD && (parser.headStarted() || parser.pending() > 0)) {
+            error("upstream_reset");
+        }
+        phase = P_DONE;
+        parser.releaseCumulation();
+        super.channelInactive(ctx);
+    }
+
+    private void decode() {
+        final Http1Parser p = parser;
+        while (phase != P_DONE) {
+            if (phase == P_HEAD) {
+                final ByteBuf cum = p.cumulation();
+                if (cum == null || !cum.isReadable()) {
+                    break;
+                }
+                if (ringSize == 0) {
+                    error("unsolicited_response");
+                    break;
+                }
+                final int r = p.scanHead();
+                if (r == Http1Parser.NEED_MORE) {
+                    break;
+                }
+                if (r == Http1Parser.ERROR) {
+                    error(p.errorReason());
+                    break;
+                }
+                onHead(cum);
+            } else {
+                final Object o = p.readBody();
+                if (o == null) {
+                    break;
+                }
+                if (o == Http1Parser.BODY_ERROR) {
+                    error(p.errorReason());
+                    break;
+                }
+                if (o == HttpEnd.INSTANCE) {
+                    responseEnd();
+                } else {
+                    ctx.fireChannelRead(o);
+                }
+            }
+        }
+        p.trimCumulation();
+    }
+
+    private void onHead(final ByteBuf cum) {
+        final Http1Parser p = parser;
+        final ByteBuf raw = cum.readRetainedSlice(p.headLength());
+        final int status = p.status();
+        final int version = p.version();
+        final HttpResponseHead head = new HttpResponseHead();
+        head.reset(raw, status, version);
+        if (!Http1Wire.isStandardReason(status, raw, p.reasonStart(), p.reasonEnd())) {
+            final byte[] reason = new byte[p.reasonEnd() - p.reasonStart()];
+            raw.getBytes(p.reasonStart(), reason);
+            head.reason(new AsciiString(reason, false));
+        }
+        String bad = p.addHeaders(head.headers(), raw) ? null : p.errorReason();
+        if (bad == null && status == 101) {
+            bad = "unexpected_upgrade";
+        }
+        if (bad == null && p.chunked()) {
+            if (p.contentLength() >= 0) {
+                bad = "cl_and_te";
+            } else if (p.badTransferEncoding() || version == HttpRequestHead.VERSION_1_0) {
+                bad = "bad_transfer_encoding";
+            }
+        }
+        if (bad != null) {
+            head.release();
+            error(bad);
+            return;
+        }
+        p.resetHead();
+        if (head.isInformational()) {
+            ctx.fireChannelRead(head);
+            return;
+        }
+        final boolean headRequest = ring[ringHead];
+        final long bodyLength;
+        final long framing;
+        if (headRequest || status == 204 || status == 304) {
+            bodyLength = 0;
+            framing = 0;
+        } else if (p.chunked()) {
+            bodyLength = -1;
+            framing = -1;
+        } else if (p.contentLength() >= 0) {
+            bodyLength = p.contentLength();
+            framing = bodyLength;
+        } else {
+            bodyLength = -1;
+            framing = Http1Parser.CLOSE_DELIMITED;
+        }
+        head.bodyLength(bodyLength);
+        persistent = !p.connectionClose() && framing != Http1Parser.CLOSE_DELIMITED
+            && (version == HttpRequestHead.VERSION_1_1 || p.connectionKeepAlive());
+        ctx.fireChannelRead(head);
+        if (framing == 0) {
+            responseEnd();
+        } else {
+            phase = P_BODY;
+            p.startBody(framing);
+        }
+    }
+
+    private void responseEnd() {
+        pop();
+        parser.resetHead();
+        if (persistent) {
+            phase = P_HEAD;
+        } else {
+            phase = P_DONE;
+            parser.releaseCumulation();
+            ctx.close();
+        }
+        ctx.fireChannelRead(HttpEnd.INSTANCE);
+    }
+
+    private void error(final String reason) {
+        phase = P_DONE;
+        parser.releaseCumulation();
+        ctx.fireChannelRead(new HttpDecodeError(502, reason));
+    }
+
+    @Override
+    public String toString() {
+        return "Http1ClientCodec(outstanding=" + ringSize + ")";
+    }
+}

@@ -1,0 +1,522 @@
+package io.strait.core.codec.http1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.strait.core.flow.ReadGate;
+import io.strait.core.http.HttpDecodeError;
+import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpHeaderBlock;
+import io.strait.core.http.HttpMethods;
+import io.strait.core.http.HttpRequestHead;
+import io.strait.core.http.HttpResponseHead;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The downstream (client-facing) HTTP/1.1 codec: request bytes in, {@link HttpRequestHead}, body
+ * {@link ByteBuf}s and {@link HttpEnd} out; {@link HttpResponseHead}, body {@link ByteBuf}s and {@link HttpEnd}
+ * in (outbound), response bytes out. Confined to its channel's event loop; one instance per connection.
+ *
+ * <p>Inbound, each head is scanned once in place and validated strictly (RFC 9110/9112, request smuggling
+ * rules, {@link Http1Limits}); a bad request fires one {@link HttpDecodeError} and nothing more is decoded.
+ * Hop-by-hop fields are marked dead; keep-alive is tracked here. Requests are processed serially: after a
+ * request's {@link HttpEnd} the next one is not decoded until the response's {@link HttpEnd} was written;
+ * pipelined bytes wait (reads stop via {@link ReadGate#CODEC_BACKLOG} beyond maxHeaderBytes).
+ *
+ * <p>Outbound, the response head is written as its status line, live headers (original bytes) and the
+ * framing this client needs (content-length, chunked, or close-delimited for HTTP/1.0) into one buffer.
+ * The codec only writes, never flushes, and never releases heads (they are not reference counted; the
+ * caller releases a head's raw bytes once written). Body buffers are written or released.
+ *
+ * <pre>
+ *   "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+ *       -&gt; HttpRequestHead(POST /a, host x, bodyLength 3), ByteBuf "abc", HttpEnd
+ * </pre>
+ */
+public final class Http1ServerCodec extends ChannelDuplexHandler {
+
+    private static final int P_HEAD = 0;
+    private static final int P_BODY = 1;
+    private static final int P_WAIT = 2;
+    private static final int P_DONE = 3;
+
+    private final Http1Limits limits;
+    private final Http1Parser parser;
+    private final long headerTimeoutNanos;
+    private final Runnable timeoutTask = this::onHeaderTimeout;
+    private final Runnable resumeTask = this::resume;
+
+    private ChannelHandlerContext ctx;
+    private int phase = P_HEAD;
+    private boolean firedSinceRead;
+    private boolean inputClosed;
+
+    // the request being served
+    private boolean reqHead;
+    private int reqVersion = HttpRequestHead.VERSION_1_1;
+    private boolean reqKeepAlive = true;
+    private boolean reqComplete;
+
+    // the response being written
+    private boolean respActive;
+    private boolean respChunked;
+    private boolean respNoBody;
+    private boolean respClose;
+
+    // request header timeout
+    private boolean timerArmed;
+    private long timerDeadline;
+    private ScheduledFuture<?> timerFuture;
+
+    /** A codec with these limits. */
+    public Http1ServerCodec(final Http1Limits limits) {
+        this.limits = limits;
+        this.parser = new Http1Parser(true, limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
+            limits.maxHeaderCount(), limits.maxBodyBytes());
+        this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(limits.requestHeaderTimeoutMillis());
+    }
+
+    /** A codec with {@link Http1Limits#DEFAULTS}. */
+    public Http1ServerCodec() {
+        this(Http1Limits.DEFAULTS);
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            armTimer();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx) {
+        cancelTimer();
+        parser.releaseCumulation();
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) throws Exception {
+        armTimer();
+        super.channelActive(ctx);
+    }
+
+    // ------------------------------------------------------------------------------------------- inbound
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (!(msg instanceof ByteBuf)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (phase == P_DONE) {
+            ((ByteBuf) msg).release();
+            return;
+        }
+        parser.cumulate(ctx.alloc(), (ByteBuf) msg);
+        decode();
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        firedSinceRead = false;
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
+        endOfInput();
+        cancelTimer();
+        parser.releaseCumulation();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception {
+        if (evt == ChannelInputShutdownEvent.INSTANCE) {
+            endOfInput();
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private void endOfInput() {
+        if (inputClosed) {
+            return;
+        }
+        inputClosed = true;
+        if (phase == P_HEAD && (parser.headStarted() || parser.pending() > 0)) {
+            error(400, "incomplete_request");
+        } else if (phase == P_BODY) {
+            error(400, "truncated_body");
+        }
+    }
+
+    /** Decodes what is pending, firing events, until more input is needed or the request must wait. */
+    private void decode() {
+        final Http1Parser p = parser;
+        while (phase == P_HEAD || phase == P_BODY) {
+            if (phase == P_HEAD) {
+                final ByteBuf cum = p.cumulation();
+                if (cum == null || !cum.isReadable()) {
+                    break;
+                }
+                if (!p.headStarted()) {
+                    final int skipped = p.skipLeadingEmptyLines();
+                    if (skipped == Http1Parser.ERROR) {
+                        error(p.errorStatus(), p.errorReason());
+                        break;
+                    }
+                    if (skipped == Http1Parser.NEED_MORE) {
+                        break;
+                    }
+                    armTimer();
+                }
+                final int r = p.scanHead();
+                if (r == Http1Parser.NEED_MORE) {
+                    break;
+                }
+                if (r == Http1Parser.ERROR) {
+                    error(p.errorStatus(), p.errorReason());
+                    break;
+                }
+                timerArmed = false;
+                onHead(cum);
+            } else {
+                final Object o = p.readBody();
+                if (o == null) {
+                    break;
+                }
+                if (o == Http1Parser.BODY_ERROR) {
+                    error(p.errorStatus(), p.errorReason());
+                    break;
+                }
+                if (o == HttpEnd.INSTANCE) {
+                    requestEnd();
+                } else {
+                    fire(o);
+                }
+            }
+        }
+        if (phase == P_WAIT && p.pending() > limits.maxHeaderBytes()) {
+            ReadGate.of(ctx.channel()).close(ReadGate.CODEC_BACKLOG);
+        }
+        p.trimCumulation();
+    }
+
+    private void onHead(final ByteBuf cum) {
+        final Http1Parser p = parser;
+        final ByteBuf raw = cum.readRetainedSlice(p.headLength());
+        final int version = p.version();
+        final AsciiString method = HttpMethods.of(raw, 0, p.methodEnd());
+        if (method == HttpMethods.CONNECT) {
+            raw.release();
+            error(501, "connect_not_supported");
+            return;
+        }
+        final HttpRequestHead head = new HttpRequestHead();
+        head.reset(raw, method, version);
+        final HttpHeaderBlock h = head.headers();
+        final String bad = p.addHeaders(h, raw) ? validate(p, head, raw) : p.errorReason();
+        if (bad != null) {
+            head.release();
+            error("expectation_failed".equals(bad) ? 417 : 400, bad);
+            return;
+        }
+        final long cl = p.contentLength();
+        final long bodyLength = p.chunked() ? -1 : cl >= 0 ? cl : 0;
+        final long maxBody = limits.maxBodyBytes();
+        if (maxBody >= 0 && bodyLength > maxBody) {
+            head.release();
+            error(413, "body_too_large");
+            return;
+        }
+        head.bodyLength(bodyLength);
+        head.expectContinue(version == HttpRequestHead.VERSION_1_1 && p.expectContinue());
+        reqHead = method == HttpMethods.HEAD;
+        reqVersion = version;
+        reqKeepAlive = !p.connectionClose() && (version == HttpRequestHead.VERSION_1_1 || p.connectionKeepAlive());
+        reqComplete = false;
+        respActive = false;
+        fire(head);
+        if (bodyLength == 0) {
+            requestEnd();
+        } else {
+            phase = P_BODY;
+            p.startBody(bodyLength);
+        }
+    }
+
+    /** Request-level checks after the headers were added; returns a reason token or null. */
+    private static String validate(final Http1Parser p, final HttpRequestHead head, final ByteBuf raw) {
+        final int version = p.version();
+        if (p.chunked()) {
+            if (p.contentLength() >= 0) {
+                return "cl_and_te";
+            }
+            if (p.badTransferEncoding() || version == HttpRequestHead.VERSION_1_0) {
+                return "bad_transfer_encoding";
+            }
+        }
+        if (p.badExpect() && version == HttpRequestHead.VERSION_1_1) {
+            return "expectation_failed";
+        }
+        final int ts = p.targetStart();
+        final int te = p.targetEnd();
+        final byte first = raw.getByte(ts);
+        final HttpHeaderBlock h = head.headers();
+        if (first == '/') {
+            head.pathOffsets(ts, te);
+        } else if (first == '*' && te - ts == 1) {
+            if (head.method() != HttpMethods.OPTIONS) {
+                return "bad_target";
+            }
+            head.pathOffsets(ts, te);
+        } else {
+            final int scheme = Http1Wire.equalsIgnoreCase(raw, ts, Math.min(te, ts + 7), "http://") ? 7
+                : Http1Wire.equalsIgnoreCase(raw, ts, Math.min(te, ts + 8), "https://") ? 8 : 0;
+            if (scheme == 0) {
+                return "bad_target";
+            }
+            final int as = ts + scheme;
+            int ae = as;
+            while (ae < te) {
+                final byte c = raw.getByte(ae);
+                if (c == '/' || c == '?' || c == '#') {
+                    break;
+                }
+                if (c == '@') {
+                    return "bad_target";
+                }
+                ae++;
+            }
+            if (ae == as) {
+                return "bad_target";
+            }
+            if (ae == te) {
+                head.path(Http1Wire.SLASH);
+            } else if (raw.getByte(ae) == '/') {
+                head.pathOffsets(ae, te);
+            } else {
+                final byte[] path = new byte[te - ae + 1];
+                path[0] = '/';
+                raw.getBytes(ae, path, 1, te - ae);
+                head.path(new AsciiString(path, false));
+            }
+            final byte[] authority = new byte[ae - as];
+            raw.getBytes(as, authority);
+            h.remove(Http1Wire.HOST);
+            head.hostIndex(h.add(Http1Wire.HOST, new AsciiString(authority, false)));
+            return null;
+        }
+        if (version == HttpRequestHead.VERSION_1_1 && p.hostCount() == 0) {
+            return "missing_host";
+        }
+        if (p.hostCount() > 1) {
+            return "duplicate_host";
+        }
+        head.hostIndex(p.hostIndex());
+        return null;
+    }
+
+    private void requestEnd() {
+        reqComplete = true;
+        phase = P_WAIT;
+        parser.resetHead();
+        fire(HttpEnd.INSTANCE);
+    }
+
+    private void fire(final Object msg) {
+        firedSinceRead = true;
+        ctx.fireChannelRead(msg);
+    }
+
+    private void error(final int status, final String reason) {
+        phase = P_DONE;
+        timerArmed = false;
+        parser.releaseCumulation();
+        fire(new HttpDecodeError(status, reason));
+    }
+
+    /** Continues decoding buffered pipelined bytes once a response completed (runs as a task). */
+    private void resume() {
+        if (phase != P_HEAD || ctx == null) {
+            return;
+        }
+        ReadGate.of(ctx.channel()).open(ReadGate.CODEC_BACKLOG);
+        firedSinceRead = false;
+        decode();
+        if (firedSinceRead) {
+            firedSinceRead = false;
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ header timer
+
+    private void armTimer() {
+        if (headerTimeoutNanos == 0 || timerArmed || phase != P_HEAD || ctx == null) {
+            return;
+        }
+        timerArmed = true;
+        timerDeadline = ctx.executor().ticker().nanoTime() + headerTimeoutNanos;
+        if (timerFuture == null) {
+            timerFuture = ctx.executor().schedule(timeoutTask, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void onHeaderTimeout() {
+        timerFuture = null;
+        if (!timerArmed || phase != P_HEAD) {
+            return;
+        }
+        final long left = timerDeadline - ctx.executor().ticker().nanoTime();
+        if (left > 0) {
+            timerFuture = ctx.executor().schedule(timeoutTask, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        error(408, "request_header_timeout");
+        ctx.fireChannelReadComplete();
+    }
+
+    private void cancelTimer() {
+        timerArmed = false;
+        final ScheduledFuture<?> f = timerFuture;
+        if (f != null) {
+            timerFuture = null;
+            f.cancel(false);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ outbound
+
+    @Override
+    public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) {
+        if (msg instanceof ByteBuf) {
+            writeBody(ctx, (ByteBuf) msg, promise);
+        } else if (msg instanceof HttpResponseHead) {
+            writeHead(ctx, (HttpResponseHead) msg, promise);
+        } else if (msg == HttpEnd.INSTANCE) {
+            writeEnd(ctx, promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+
+    private void writeHead(final ChannelHandlerContext ctx, final HttpResponseHead head, final ChannelPromise promise) {
+        final int status = head.status();
+        final HttpHeaderBlock h = head.headers();
+        if (head.isInformational()) {
+            if (reqVersion == HttpRequestHead.VERSION_1_0 || status == 101) {
+                promise.trySuccess(); // no 1xx for HTTP/1.0 clients (RFC 9110 15.2); no upgrades
+                return;
+            }
+            final ByteBuf out = ctx.alloc().buffer(Http1Wire.estimate(head.raw(), h));
+            Http1Wire.writeStatusLine(out, status, head.reason());
+            Http1Wire.writeHeaders(out, h, Http1Wire.SKIP_CONNECTION_FIELDS | 1 << Http1Wire.K_CONTENT_LENGTH);
+            out.writeShort(Http1Wire.CRLF_SHORT);
+            ctx.write(out, promise);
+            return;
+        }
+        final boolean noBodyStatus = status == 204 || status == 304;
+        final long bodyLength = head.bodyLength();
+        respNoBody = reqHead || noBodyStatus;
+        respChunked = false;
+        boolean close = !reqKeepAlive || head.close() || phase == P_DONE || inputClosed;
+        int skip = Http1Wire.SKIP_CONNECTION_FIELDS;
+        boolean addLength = false;
+        if (status == 204) {
+            skip |= 1 << Http1Wire.K_CONTENT_LENGTH;
+        } else if (!respNoBody) {
+            if (bodyLength >= 0) {
+                addLength = true;
+            } else {
+                skip |= 1 << Http1Wire.K_CONTENT_LENGTH;
+                if (reqVersion == HttpRequestHead.VERSION_1_1) {
+                    respChunked = true;
+                } else {
+                    close = true; // close-delimited
+                }
+            }
+        }
+        respClose = close;
+        respActive = true;
+        final ByteBuf out = ctx.alloc().buffer(Http1Wire.estimate(head.raw(), h));
+        Http1Wire.writeStatusLine(out, status, head.reason());
+        final boolean hadLength = Http1Wire.writeHeaders(out, h, skip);
+        if (addLength && !hadLength) {
+            Http1Wire.writeContentLength(out, bodyLength);
+        }
+        if (respChunked) {
+            out.writeBytes(Http1Wire.CHUNKED_LINE);
+        }
+        if (close) {
+            out.writeBytes(Http1Wire.CONNECTION_CLOSE_LINE);
+        } else if (reqVersion == HttpRequestHead.VERSION_1_0) {
+            out.writeBytes(Http1Wire.CONNECTION_KEEP_ALIVE_LINE);
+        }
+        out.writeShort(Http1Wire.CRLF_SHORT);
+        ctx.write(out, promise);
+    }
+
+    private void writeBody(final ChannelHandlerContext ctx, final ByteBuf buf, final ChannelPromise promise) {
+        if (!respActive || respNoBody) {
+            buf.release();
+            promise.trySuccess();
+            return;
+        }
+        if (!respChunked) {
+            ctx.write(buf, promise);
+            return;
+        }
+        final int n = buf.readableBytes();
+        if (n == 0) {
+            buf.release();
+            promise.trySuccess();
+            return;
+        }
+        final ByteBuf size = ctx.alloc().buffer(10);
+        Http1Wire.writeChunkSize(size, n);
+        ctx.write(size, ctx.voidPromise());
+        ctx.write(buf, ctx.voidPromise());
+        ctx.write(Http1Wire.CRLF_BUF.duplicate(), promise);
+    }
+
+    private void writeEnd(final ChannelHandlerContext ctx, final ChannelPromise promise) {
+        if (!respActive) {
+            ctx.write(Unpooled.EMPTY_BUFFER, promise);
+            return;
+        }
+        final ByteBuf last = respChunked ? Http1Wire.LAST_CHUNK_BUF.duplicate() : Unpooled.EMPTY_BUFFER;
+        final boolean close = respClose || !reqComplete;
+        respActive = false;
+        if (close) {
+            phase = P_DONE;
+            parser.releaseCumulation();
+            final ChannelPromise p = promise.isVoid() ? ctx.newPromise() : promise;
+            ctx.write(last, p);
+            p.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.write(last, promise);
+        // the exchange is complete: decode the next request
+        phase = P_HEAD;
+        reqHead = false;
+        if (parser.pending() > 0) {
+            ctx.executor().execute(resumeTask);
+        } else {
+            ReadGate.of(ctx.channel()).open(ReadGate.CODEC_BACKLOG);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Http1ServerCodec(" + limits + ")";
+    }
+}
