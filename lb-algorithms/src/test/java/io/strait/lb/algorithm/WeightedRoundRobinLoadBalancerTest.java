@@ -2,7 +2,6 @@ package io.strait.lb.algorithm;
 
 import static io.strait.lb.algorithm.TestHosts.counts;
 import static io.strait.lb.algorithm.TestHosts.host;
-import static io.strait.lb.algorithm.TestHosts.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -58,17 +57,38 @@ class WeightedRoundRobinLoadBalancerTest extends LoadBalancerContractTest {
     }
 
     @Test
+    void heapPathPicksInProportionToWeight() {
+        // Weights 1 : 1000 : 7 have a period of 1008 picks > 64 per host: the EDF heap runs at each pick. Over 10
+        // periods each host gets exactly 10 w_i, +- 1 for the start offset.
+        final List<Host> hosts = List.of(host(1), host(1000), host(7));
+        final LoadBalancer lb = factory().create(HostSet.of(hosts), 11);
+        assertThat(((WeightedRoundRobinLoadBalancer) lb).usesTable()).isFalse();
+        final long[] c = counts(lb, hosts, 10_080);
+        assertThat(c[0]).isCloseTo(10L, within(1L));
+        assertThat(c[1]).isCloseTo(10_000L, within(1L));
+        assertThat(c[2]).isCloseTo(70L, within(1L));
+    }
+
+    @Test
+    void smallPeriodsAreTabulated() {
+        // Weights 100 : 300 : 600 reduce by their gcd to 1 : 3 : 6, a period of 10 picks.
+        final List<Host> hosts = List.of(host(100), host(300), host(600));
+        final LoadBalancer lb = factory().create(HostSet.of(hosts), 11);
+        assertThat(((WeightedRoundRobinLoadBalancer) lb).usesTable()).isTrue();
+        assertThat(counts(lb, hosts, 10)).containsExactly(1L, 3L, 6L);
+    }
+
+    @Test
     void longRunsStayExact() {
-        // Past the scheduler's rebase point (deadline 1024 = 1024 * 1000 picks for weights summing to 1000), the
-        // proportions must hold as exactly as at the start.
-        final List<Host> hosts = hosts(10);
-        final List<Host> weighted = List.of(host(100), host(300), host(600));
+        // Heap path (period 1000 > 3 * 64). Past the scheduler's rebase point (deadline 1024, i.e. 1,024,000 picks),
+        // the proportions must hold as exactly as at the start.
+        final List<Host> weighted = List.of(host(101), host(300), host(599));
         final LoadBalancer lb = factory().create(HostSet.of(weighted), 7);
+        assertThat(((WeightedRoundRobinLoadBalancer) lb).usesTable()).isFalse();
         counts(lb, weighted, 2_000_000);
         final long[] c = counts(lb, weighted, 100_000);
-        assertThat(c[0]).isCloseTo(10_000L, within(1L));
+        assertThat(c[0]).isCloseTo(10_100L, within(1L));
         assertThat(c[1]).isCloseTo(30_000L, within(1L));
-        assertThat(c[2]).isCloseTo(60_000L, within(1L));
-        assertThat(counts(create(hosts), hosts, 1000)).containsOnly(100L);
+        assertThat(c[2]).isCloseTo(59_900L, within(1L));
     }
 }
