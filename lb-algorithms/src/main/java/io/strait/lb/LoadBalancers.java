@@ -3,8 +3,8 @@ package io.strait.lb;
 import io.strait.lb.algorithm.Algorithms;
 
 /**
- * The entry point to the load-balancing algorithms: one {@link LoadBalancerFactory} per {@link LbPolicy}.
  * Thread-safe: the factories are immutable and shared by all loops; each loop builds its own {@link LoadBalancer}.
+ * The entry point to the load-balancing algorithms: one {@link LoadBalancerFactory} per {@link LbPolicy}.
  *
  * <ul>
  *   <li>{@link LbPolicy#ROUND_ROBIN}: hosts in turn, weights ignored, from a seed-derived start.</li>

@@ -14,9 +14,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of a per-loop counter increment ({@link LoopStats#inc}) and a gauge up and down, against an uncontended
- * {@link AtomicLong} as the baseline the design avoids. Mirrors {@code StatsRegistryTest#writesAllocateNothing}; run
- * with {@code -prof gc} ({@code gc.alloc.rate.norm} should be 0). Confined to JMH's benchmark thread.
+ * Confined to JMH's benchmark thread (one state per thread). The cost of a per-loop counter increment ({@link
+ * LoopStats#inc}) and a gauge up and down, against an uncontended {@link AtomicLong} as the baseline the design avoids.
+ * Mirrors {@code StatsRegistryTest#writesAllocateNothing}; run with {@code -prof gc} ({@code gc.alloc.rate.norm} should
+ * be 0).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -14,10 +14,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of recording one latency ({@link LoopStats#record}) into a loop's HdrHistogram {@code
- * SingleWriterRecorder}, with values spread over 50 µs .. 50 ms so different counts slots are hit. Mirrors {@code
- * StatsRegistryTest#histogramsMergeOverLoops}; run with {@code -prof gc} ({@code gc.alloc.rate.norm} should be 0).
- * Confined to JMH's benchmark thread.
+ * Confined to JMH's benchmark thread (one state per thread). The cost of recording one latency ({@link
+ * LoopStats#record}) into a loop's HdrHistogram {@code SingleWriterRecorder}, with values spread over 50 µs .. 50 ms
+ * so different counts slots are hit. Mirrors {@code StatsRegistryTest#histogramsMergeOverLoops}; run with {@code -prof
+ * gc} ({@code gc.alloc.rate.norm} should be 0).
+ *
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

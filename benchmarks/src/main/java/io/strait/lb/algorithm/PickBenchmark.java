@@ -23,14 +23,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of one {@link LoadBalancer#pick} per policy and host count, and what it allocates (run with
- * {@code -prof gc}: {@code gc.alloc.rate.norm} should be 0). Mirrors {@code LoadBalancerContractTest} and the
- * per-algorithm distribution tests. Confined to JMH's benchmark thread.
+ * Confined to JMH's benchmark thread (one state per thread). The cost of one {@link LoadBalancer#pick} per policy and
+ * host count, and what it allocates (run with {@code -prof gc}: {@code gc.alloc.rate.norm} should be 0). Mirrors {@code
+ * LoadBalancerContractTest} and the per-algorithm distribution tests.
  *
  * <p>{@code weights=equal} gives every host weight 1 (round robin order, least request's power of two choices);
- * {@code weights=mixed} gives weights 1..5 (EDF for weighted round robin and least request, binary search for
- * random). A tenth of the hosts are unhealthy and hosts carry 0..7 active requests, so the health filter and the
- * load comparisons are exercised.
+ * {@code weights=mixed} gives weights 1..5 (a tabulated EDF period for weighted round robin, the EDF heap for
+ * least request, the alias method for random). A tenth of the hosts are unhealthy and hosts carry 0..7 active
+ * requests, so the health filter and the load comparisons are exercised.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

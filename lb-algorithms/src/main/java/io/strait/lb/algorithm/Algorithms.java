@@ -6,8 +6,8 @@ import io.strait.lb.LoadBalancer;
 import io.strait.lb.LoadBalancerFactory;
 
 /**
- * The factories of this package's algorithms; applications use {@link io.strait.lb.LoadBalancers}. Thread-safe:
- * every factory is immutable and may be shared by all loops.
+ * Thread-safe: every factory is immutable and may be shared by all loops. The factories of this package's
+ * algorithms; applications use {@link io.strait.lb.LoadBalancers}.
  */
 public final class Algorithms {
 

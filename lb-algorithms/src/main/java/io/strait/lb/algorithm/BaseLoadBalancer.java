@@ -6,8 +6,8 @@ import io.strait.lb.LoadBalancer;
 import java.util.List;
 
 /**
- * What every algorithm shares: the eligible hosts of one {@link HostSet} snapshot and whether the balancer is in
- * panic. Confined to its event loop (subclasses keep per-loop mutable state).
+ * Confined to its event loop (subclasses keep per-loop mutable state). What every algorithm shares: the eligible
+ * hosts of one {@link HostSet} snapshot and whether the balancer is in panic.
  *
  * <p>Eligible hosts are the healthy hosts of weight &gt; 0, unless fewer than {@link #PANIC_THRESHOLD_PERCENT}% of the
  * hosts of weight &gt; 0 are healthy (Envoy's {@code healthy_panic_threshold}, default 50%): then the balancer is in

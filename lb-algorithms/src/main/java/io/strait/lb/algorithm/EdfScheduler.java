@@ -1,11 +1,11 @@
 package io.strait.lb.algorithm;
 
 /**
- * An earliest-deadline-first scheduler over entries {@code 0..n-1}, as Envoy's {@code edf_scheduler.h}: each entry has
- * a deadline; {@link #top()} is the entry with the earliest one, and {@link #advanceTop(double)} moves that entry's
- * deadline on by an interval ({@code 1 / weight}), so over time each entry comes up in proportion to its weight and
- * the picks interleave smoothly. Equal deadlines go first-in first-out, so equal weights give plain round robin in
- * entry order. Not thread-safe: confined to its event loop.
+ * Not thread-safe: confined to its event loop. An earliest-deadline-first scheduler over entries {@code 0..n-1}, as
+ * Envoy's {@code edf_scheduler.h}: each entry has a deadline; {@link #top()} is the entry with the earliest one, and
+ * {@link #advanceTop(double)} moves that entry's deadline on by an interval ({@code 1 / weight}), so over time each
+ * entry comes up in proportion to its weight and the picks interleave smoothly. Equal deadlines go first-in first-out,
+ * so equal weights give plain round robin in entry order.
  *
  * <p>A binary min-heap over primitive arrays: no boxing, no allocation after construction. Deadlines are rebased
  * (the earliest one's integer part subtracted from all) when they pass {@link #REBASE_AT}, so doubles never lose

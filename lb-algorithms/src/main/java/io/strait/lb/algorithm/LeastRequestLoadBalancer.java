@@ -5,7 +5,7 @@ import io.strait.lb.HostSet;
 import java.util.SplittableRandom;
 
 /**
- * Envoy's least-request balancer. Confined to its event loop.
+ * Confined to its event loop. Envoy's least-request balancer.
  *
  * <ul>
  *   <li>Equal weights: <em>power of {@code choiceCount} choices</em> (Mitzenmacher, "The Power of Two Choices in

@@ -5,9 +5,9 @@ import io.strait.lb.HostSet;
 import java.util.SplittableRandom;
 
 /**
- * Random choice from a per-balancer {@link SplittableRandom} seeded with the factory's seed (safe because the balancer
- * is confined to one loop): uniform when the eligible hosts' weights are equal, otherwise in proportion to weight.
- * Confined to its event loop.
+ * Confined to its event loop. Random choice from a per-balancer {@link SplittableRandom} seeded with the factory's
+ * seed (safe because the balancer is confined to one loop): uniform when the eligible hosts' weights are equal,
+ * otherwise in proportion to weight.
  *
  * <p>Weighted picks use Vose's alias method in integers, so a pick is O(1) whatever the host count: every host
  * {@code i} owns a bucket of capacity {@code W} (the sum of weights) holding {@code threshold[i]} of its own

@@ -5,8 +5,8 @@ import io.strait.lb.HostSet;
 import java.util.SplittableRandom;
 
 /**
- * Round robin over the eligible hosts, ignoring weights (other than 0, never picked), starting at a seed-derived host
- * so that several loops over the same hosts do not move in lockstep. Confined to its event loop.
+ * Confined to its event loop. Round robin over the eligible hosts, ignoring weights (other than 0, never picked),
+ * starting at a seed-derived host so that several loops over the same hosts do not move in lockstep.
  */
 final class RoundRobinLoadBalancer extends BaseLoadBalancer {
 

@@ -5,10 +5,10 @@ import io.strait.lb.HostSet;
 import java.util.SplittableRandom;
 
 /**
- * Smooth weighted round robin by earliest deadline first (Envoy's {@code edf_scheduler.h}): each pick takes the host
- * with the earliest deadline and moves its deadline on by {@code 1 / weight}, so a host of weight 3 comes up three
- * times as often as one of weight 1, interleaved rather than in bursts. With equal weights it is round robin in
- * configuration order. Confined to its event loop.
+ * Confined to its event loop. Smooth weighted round robin by earliest deadline first (Envoy's {@code
+ * edf_scheduler.h}): each pick takes the host with the earliest deadline and moves its deadline on by {@code 1 /
+ * weight}, so a host of weight 3 comes up three times as often as one of weight 1, interleaved rather than in bursts.
+ * With equal weights it is round robin in configuration order.
  *
  * <p>With fixed weights the EDF sequence repeats every {@code R} picks, {@code R} being the sum of the weights divided
  * by their greatest common divisor. When {@code R <= }{@value #TABLE_PICKS_PER_HOST}{@code  * n} (equal weights,

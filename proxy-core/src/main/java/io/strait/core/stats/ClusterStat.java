@@ -1,8 +1,8 @@
 package io.strait.core.stats;
 
 /**
- * The stats of one upstream cluster, under the scope {@code cluster.<name>.} as in Envoy's {@code
- * ALL_CLUSTER_TRAFFIC_STATS}. Counters, then gauges, then histograms, each block sorted by name. Immutable.
+ * Immutable. The stats of one upstream cluster, under the scope {@code cluster.<name>.} as in Envoy's {@code
+ * ALL_CLUSTER_TRAFFIC_STATS}. Counters, then gauges, then histograms, each block sorted by name.
  */
 public enum ClusterStat implements StatDescriptor {
 

@@ -1,8 +1,8 @@
 package io.strait.core.stats;
 
 /**
- * The stats of one HTTP listener, under the scope {@code http.<listener>.} as in Envoy's connection manager. Counters,
- * then gauges, then histograms, each block sorted by name. Immutable.
+ * Immutable. The stats of one HTTP listener, under the scope {@code http.<listener>.} as in Envoy's connection
+ * manager. Counters, then gauges, then histograms, each block sorted by name.
  */
 public enum HttpStat implements StatDescriptor {
 

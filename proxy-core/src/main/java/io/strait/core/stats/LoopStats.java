@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * The stats of one scope as one event loop writes them. Confined to its event loop: only that loop may write
- * through it (readers sum every loop's slots, see {@link StatsScope}); get it once per loop from {@link
+ * Confined to its event loop: only that loop may write through it (readers sum every loop's slots, see {@link
+ * StatsScope}). The stats of one scope as one event loop writes them; get it once per loop from {@link
  * StatsScope#loop(int)} and keep it.
  *
  * <p>Counters and gauges are this loop's own {@code long} slots: a write is a plain read of the slot and an opaque

@@ -1,8 +1,8 @@
 package io.strait.core.stats;
 
 /**
- * Declares one stat: its Envoy-style name within its scope, its kind and a one-line help text (Prometheus
- * {@code # HELP}). Implemented by enums such as {@link HttpStat}; immutable.
+ * Immutable (implemented by enums such as {@link HttpStat}). Declares one stat: its Envoy-style name within its
+ * scope, its kind and a one-line help text (Prometheus {@code # HELP}).
  */
 public interface StatDescriptor {
 

@@ -1,6 +1,6 @@
 package io.strait.core.stats;
 
-/** The three kinds of stat, as in Envoy. Immutable. */
+/** Immutable. The three kinds of stat, as in Envoy. */
 public enum StatKind {
     /** Only goes up; reported as the sum over loops. */
     COUNTER,

@@ -3,8 +3,8 @@ package io.strait.core.stats;
 import org.HdrHistogram.Histogram;
 
 /**
- * Receives every stat of a {@link StatsRegistry#forEach} walk, by full name ({@code prefix + statName}), in name
- * order. Called on the reading thread, never on an event loop.
+ * Called on the reading thread only (never on an event loop). Receives every stat of a {@link StatsRegistry#forEach}
+ * walk, by full name ({@code prefix + statName}), in name order.
  */
 public interface StatVisitor {
 

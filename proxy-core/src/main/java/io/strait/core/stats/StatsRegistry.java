@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every stats scope of the process. Thread-safe: scopes are made and removed off the event loops (at start-up and on
+ * Thread-safe. Every stats scope of the process: scopes are made and removed off the event loops (at start-up and on
  * configuration changes); each loop writes only its own slots through {@link StatsScope#loop(int)}; any thread may
  * read, e.g. with {@link #forEach}.
  *

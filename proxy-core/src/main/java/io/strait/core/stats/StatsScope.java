@@ -6,8 +6,8 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * One instance of a stats enum under a prefix, e.g. {@link HttpStat} under {@code http.ingress.}. Thread-safe: each
- * event loop writes through its own {@link #loop(int) LoopStats}; any thread may read.
+ * Thread-safe: each event loop writes through its own {@link #loop(int) LoopStats}; any thread may read. One instance
+ * of a stats enum under a prefix, e.g. {@link HttpStat} under {@code http.ingress.}.
  *
  * <p>Counter and gauge slots live in one {@code long[]}, one region per writer, with {@value #PAD} longs (128 bytes,
  * two cache lines, so adjacent-line prefetch cannot pair them either) before, between and after the regions, so no
@@ -63,7 +63,7 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
                 }
             }
         }
-        this.views = new LoopStats[loops + 1];
+        this.views = (LoopStats<E>[]) new LoopStats<?>[loops + 1];
         for (int l = 0; l < loops; l++) {
             views[l] = new LoopStats<>(values, base(l), recorders[l]);
         }
