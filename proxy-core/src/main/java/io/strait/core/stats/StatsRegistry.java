@@ -27,7 +27,7 @@ public final class StatsRegistry {
     public static final TimeUnit HISTOGRAM_UNIT = TimeUnit.MICROSECONDS;
     /** The largest value a histogram tells apart (one hour in microseconds); larger values are recorded as this. */
     public static final long HISTOGRAM_MAX_MICROS = TimeUnit.HOURS.toMicros(1);
-    /** Significant decimal digits histograms keep (2: values within 1%, ~26 KB of counts per histogram). */
+    /** Significant decimal digits histograms keep (2: values within 1%, ~27 KB of counts per histogram). */
     public static final int HISTOGRAM_DIGITS = 2;
 
     private static final Entry[] NO_ENTRIES = new Entry[0];

@@ -16,7 +16,7 @@ import org.HdrHistogram.SingleWriterRecorder;
  *   | PAD | loop 0: one slot per stat ordinal | PAD | loop 1: ... | PAD | ... | control: ... | PAD |
  * </pre>
  * Reads sum a stat's slot over all regions with opaque loads. Histograms have one {@link SingleWriterRecorder} per
- * loop and stat (each holds two counts arrays of ~26 KB, which keep different loops' recorders far apart in memory).
+ * loop and stat (each holds two counts arrays of ~27 KB, which keep different loops' recorders far apart in memory).
  * A read drains every loop's recorder into a cumulative histogram kept here, then copies it; reads of histograms
  * are serialized on this scope.
  */
