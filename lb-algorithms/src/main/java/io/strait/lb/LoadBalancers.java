@@ -1,0 +1,50 @@
+package io.strait.lb;
+
+import io.strait.lb.algorithm.Algorithms;
+
+/**
+ * Thread-safe: the factories are immutable and shared by all loops; each loop builds its own {@link LoadBalancer}.
+ * The entry point to the load-balancing algorithms: one {@link LoadBalancerFactory} per {@link LbPolicy}.
+ *
+ * <ul>
+ *   <li>{@link LbPolicy#ROUND_ROBIN}: hosts in turn, weights ignored, from a seed-derived start.</li>
+ *   <li>{@link LbPolicy#WEIGHTED_ROUND_ROBIN}: smooth weighted round robin (earliest deadline first).</li>
+ *   <li>{@link LbPolicy#LEAST_REQUEST}: power of two choices on active requests, or EDF over
+ *   {@code weight / (active + 1)} when weights differ (see {@link #leastRequest}).</li>
+ *   <li>{@link LbPolicy#RANDOM}: uniform, or weighted when weights differ.</li>
+ * </ul>
+ * All of them pick only healthy hosts of weight &gt; 0, unless fewer than 50% of the hosts are healthy (panic: then
+ * every host of weight &gt; 0), and return null when no host can be picked.
+ */
+public final class LoadBalancers {
+
+    private LoadBalancers() {
+    }
+
+    /**
+     * The factory for {@code policy}.
+     *
+     * @throws IllegalArgumentException for {@link LbPolicy#RING_HASH} and {@link LbPolicy#MAGLEV} (not yet implemented)
+     */
+    public static LoadBalancerFactory factory(final LbPolicy policy) {
+        return Algorithms.factory(policy);
+    }
+
+    /**
+     * A least-request factory with Envoy's two parameters ({@link #factory} uses choice count 2 and bias 1.0).
+     *
+     * @param choiceCount       hosts drawn per pick when all weights are equal, &gt;= 1
+     * @param activeRequestBias exponent in {@code weight / (active + 1)^bias} when weights differ, finite, &gt;= 0
+     */
+    public static LoadBalancerFactory leastRequest(final int choiceCount, final double activeRequestBias) {
+        return Algorithms.leastRequest(choiceCount, activeRequestBias);
+    }
+
+    /**
+     * True when {@code lb} was built in panic: fewer than 50% of its host set's hosts (of weight &gt; 0) were healthy,
+     * so it chooses among all of them. Read it once after {@code create}, e.g. for an {@code lb_healthy_panic} counter.
+     */
+    public static boolean inPanic(final LoadBalancer lb) {
+        return Algorithms.inPanic(lb);
+    }
+}

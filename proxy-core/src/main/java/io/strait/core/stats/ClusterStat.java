@@ -1,0 +1,91 @@
+package io.strait.core.stats;
+
+/**
+ * Immutable. The stats of one upstream cluster, under the scope {@code cluster.<name>.} as in Envoy's {@code
+ * ALL_CLUSTER_TRAFFIC_STATS}. Counters, then gauges, then histograms, each block sorted by name.
+ */
+public enum ClusterStat implements StatDescriptor {
+
+    /** Load balancers built in panic: too few healthy hosts, so all hosts were eligible. */
+    LB_HEALTHY_PANIC("lb_healthy_panic", StatKind.COUNTER, "Load balancer builds in panic mode"),
+    /** Connection attempts that failed. */
+    UPSTREAM_CX_CONNECT_FAIL("upstream_cx_connect_fail", StatKind.COUNTER, "Connection failures"),
+    /** Connection attempts that timed out. */
+    UPSTREAM_CX_CONNECT_TIMEOUT("upstream_cx_connect_timeout", StatKind.COUNTER, "Connection timeouts"),
+    /** Connections the upstream closed while a request was active on them. */
+    UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ("upstream_cx_destroy_remote_with_active_rq", StatKind.COUNTER,
+        "Connections closed by the upstream with a request active"),
+    /** Pooled connections closed for being idle too long. */
+    UPSTREAM_CX_IDLE_TIMEOUT("upstream_cx_idle_timeout", StatKind.COUNTER, "Connections closed by the idle timeout"),
+    /** Requests that found no healthy host to connect to. */
+    UPSTREAM_CX_NONE_HEALTHY("upstream_cx_none_healthy", StatKind.COUNTER,
+        "Connections not attempted for want of a healthy host"),
+    /** Connections refused by the max_connections circuit breaker. */
+    UPSTREAM_CX_OVERFLOW("upstream_cx_overflow", StatKind.COUNTER,
+        "Connections refused by the connection circuit breaker"),
+    /** Requests sent on a kept-alive pooled connection instead of a new one. */
+    UPSTREAM_CX_POOL_REUSE("upstream_cx_pool_reuse", StatKind.COUNTER, "Requests that reused a pooled connection"),
+    /** Connections closed because the upstream broke the protocol. */
+    UPSTREAM_CX_PROTOCOL_ERROR("upstream_cx_protocol_error", StatKind.COUNTER,
+        "Connections closed on a protocol error"),
+    /** Connections opened. */
+    UPSTREAM_CX_TOTAL("upstream_cx_total", StatKind.COUNTER, "Connections opened"),
+    /** Upstream responses with a 2xx status. */
+    UPSTREAM_RQ_2XX("upstream_rq_2xx", StatKind.COUNTER, "Upstream responses with a 2xx status"),
+    /** Upstream responses with a 3xx status. */
+    UPSTREAM_RQ_3XX("upstream_rq_3xx", StatKind.COUNTER, "Upstream responses with a 3xx status"),
+    /** Upstream responses with a 4xx status. */
+    UPSTREAM_RQ_4XX("upstream_rq_4xx", StatKind.COUNTER, "Upstream responses with a 4xx status"),
+    /** Upstream responses with a 5xx status. */
+    UPSTREAM_RQ_5XX("upstream_rq_5xx", StatKind.COUNTER, "Upstream responses with a 5xx status"),
+    /** Requests refused by the max_pending_requests circuit breaker. */
+    UPSTREAM_RQ_PENDING_OVERFLOW("upstream_rq_pending_overflow", StatKind.COUNTER,
+        "Requests refused by the pending-request circuit breaker"),
+    /** Requests retried. */
+    UPSTREAM_RQ_RETRY("upstream_rq_retry", StatKind.COUNTER, "Request retries"),
+    /** Requests reset by the upstream. */
+    UPSTREAM_RQ_RX_RESET("upstream_rq_rx_reset", StatKind.COUNTER, "Requests reset by the upstream"),
+    /** Requests that timed out waiting for the upstream's response. */
+    UPSTREAM_RQ_TIMEOUT("upstream_rq_timeout", StatKind.COUNTER, "Requests timed out"),
+    /** Requests sent. */
+    UPSTREAM_RQ_TOTAL("upstream_rq_total", StatKind.COUNTER, "Requests sent"),
+
+    /** Hosts healthy now. */
+    MEMBERSHIP_HEALTHY("membership_healthy", StatKind.GAUGE, "Healthy hosts"),
+    /** Hosts in the cluster now. */
+    MEMBERSHIP_TOTAL("membership_total", StatKind.GAUGE, "Hosts"),
+    /** Connections open now. */
+    UPSTREAM_CX_ACTIVE("upstream_cx_active", StatKind.GAUGE, "Connections open"),
+    /** Requests in progress now. */
+    UPSTREAM_RQ_ACTIVE("upstream_rq_active", StatKind.GAUGE, "Requests in progress"),
+
+    /** Time to establish a connection (recorded in microseconds). */
+    UPSTREAM_CX_CONNECT_MS("upstream_cx_connect_ms", StatKind.HISTOGRAM, "Connection establishment time"),
+    /** Time from sending a request to the last byte of its response (recorded in microseconds). */
+    UPSTREAM_RQ_TIME("upstream_rq_time", StatKind.HISTOGRAM, "Upstream request time, first byte out to last in");
+
+    private final String statName;
+    private final StatKind kind;
+    private final String help;
+
+    ClusterStat(final String statName, final StatKind kind, final String help) {
+        this.statName = statName;
+        this.kind = kind;
+        this.help = help;
+    }
+
+    @Override
+    public String statName() {
+        return statName;
+    }
+
+    @Override
+    public StatKind kind() {
+        return kind;
+    }
+
+    @Override
+    public String help() {
+        return help;
+    }
+}

@@ -1,0 +1,64 @@
+package io.strait.core.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class StatDescriptorTest {
+
+    /** Envoy's layout: counters, then gauges, then histograms, each block sorted; names are snake case. */
+    private static void declaredInEnvoyOrder(final StatDescriptor[] stats) {
+        final List<StatKind> kinds = new ArrayList<>();
+        for (final StatDescriptor s : stats) {
+            kinds.add(s.kind());
+            assertThat(s.statName()).matches("[a-z][a-z0-9_]*");
+            assertThat(s.help()).isNotBlank();
+            assertThat(s.statName().toUpperCase()).isEqualTo(((Enum<?>) s).name());
+        }
+        assertThat(kinds).isSorted();
+        for (final StatKind k : StatKind.values()) {
+            final List<String> block = Stream.of(stats).filter(s -> s.kind() == k).map(StatDescriptor::statName)
+                .collect(Collectors.toList());
+            assertThat(block).as(k + " block").isSorted();
+        }
+    }
+
+    private static Set<String> names(final StatDescriptor[] stats) {
+        return Stream.of(stats).map(StatDescriptor::statName).collect(Collectors.toSet());
+    }
+
+    @Test
+    void httpStatsFollowEnvoy() {
+        declaredInEnvoyOrder(HttpStat.values());
+        assertThat(names(HttpStat.values())).contains("downstream_cx_total", "downstream_cx_active",
+            "downstream_cx_protocol_error", "downstream_cx_idle_timeout", "downstream_rq_total",
+            "downstream_rq_active", "downstream_rq_1xx", "downstream_rq_2xx", "downstream_rq_3xx", "downstream_rq_4xx",
+            "downstream_rq_5xx", "downstream_rq_header_timeout", "downstream_rq_timeout", "downstream_rq_too_large",
+            "downstream_rq_headers_too_large", "no_route", "downstream_rq_time",
+            "downstream_cx_destroy_remote_active_rq");
+        assertThat(HttpStat.DOWNSTREAM_CX_ACTIVE.kind()).isEqualTo(StatKind.GAUGE);
+        assertThat(HttpStat.DOWNSTREAM_RQ_ACTIVE.kind()).isEqualTo(StatKind.GAUGE);
+        assertThat(HttpStat.DOWNSTREAM_RQ_TIME.kind()).isEqualTo(StatKind.HISTOGRAM);
+    }
+
+    @Test
+    void clusterStatsFollowEnvoy() {
+        declaredInEnvoyOrder(ClusterStat.values());
+        assertThat(names(ClusterStat.values())).contains("upstream_cx_total", "upstream_cx_active",
+            "upstream_cx_connect_fail", "upstream_cx_connect_timeout", "upstream_cx_pool_reuse",
+            "upstream_cx_idle_timeout", "upstream_cx_protocol_error", "upstream_cx_destroy_remote_with_active_rq",
+            "upstream_rq_total", "upstream_rq_active", "upstream_rq_2xx", "upstream_rq_3xx", "upstream_rq_4xx",
+            "upstream_rq_5xx", "upstream_rq_timeout", "upstream_rq_rx_reset", "upstream_rq_time",
+            "upstream_cx_none_healthy", "membership_healthy", "membership_total");
+        assertThat(ClusterStat.MEMBERSHIP_HEALTHY.kind()).isEqualTo(StatKind.GAUGE);
+        assertThat(ClusterStat.MEMBERSHIP_TOTAL.kind()).isEqualTo(StatKind.GAUGE);
+        assertThat(ClusterStat.UPSTREAM_CX_ACTIVE.kind()).isEqualTo(StatKind.GAUGE);
+        assertThat(ClusterStat.UPSTREAM_RQ_ACTIVE.kind()).isEqualTo(StatKind.GAUGE);
+        assertThat(ClusterStat.UPSTREAM_RQ_TIME.kind()).isEqualTo(StatKind.HISTOGRAM);
+    }
+}
