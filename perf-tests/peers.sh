@@ -29,6 +29,7 @@ JAR=""
 KEEP=0
 ALL_CANDIDATES=(direct strait nginx haproxy)
 STARTUP_TIMEOUT=20
+OTHER_WARN_PCT=${OTHER_WARN_PCT:-10}   # warn when other work takes more than this share of the proxy core
 
 usage() {
     cat <<EOF
@@ -204,6 +205,10 @@ cpu_ticks() {   # utime+stime of the whole process (all threads, live and exited
     echo $((fields[11] + fields[12]))   # fields 14 and 15 of proc(5), counted from field 3
 }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# "busy total" clock ticks of the proxy's core from /proc/stat (busy = all but idle and iowait).
+core_ticks() {
+    awk -v c="cpu$PROXY_CPU" '$1 == c { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6 }' /proc/stat
+}
 
 # ------------------------------------------------------------------------------------------------------ startup
 declare -A PID_OF=() IDLE_RSS=() WARMED=()
@@ -315,7 +320,9 @@ start_candidate() {   # start_candidate NAME
         drop_candidate "$name" "it did not answer 200 with the 1 KiB body"
         return 0
     fi
-    pid=$(measured_pid "$name" "$pid")
+    local measured
+    measured=$(measured_pid "$name" "$pid")
+    [[ $measured == "$pid" ]] || { PIDS+=("$measured"); pid=$measured; }   # also kill the java child on exit
     PID_OF[$name]=$pid
     IDLE_RSS[$name]=$(rss_kib "$pid")
     log "$name up on :$port (pid $pid, $(cat "/proc/$pid/comm"), idle RSS ${IDLE_RSS[$name]} KiB)"
@@ -347,11 +354,11 @@ run_wrk() {   # run_wrk PORT SECONDS OUT
     taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${2}s" --latency "http://$HOST:$1/" >"$3" 2>&1
 }
 
-RAW="$TMP/rounds.txt"   # candidate round rps p50 p99 requests errors cpu_us rss_kib
+RAW="$TMP/rounds.txt"   # candidate round rps p50 p99 requests errors cpu_us rss_kib proxy% other%
 : >"$RAW"
 
 measure() {   # measure NAME ROUND
-    local name=$1 round=$2 port pid="" out t0=0 t1=0 rss="-" cpu="-"
+    local name=$1 round=$2 port pid="" out t0=0 t1=0 rss="-" cpu="-" busy0 total0 busy1 total1
     port=$(port_of "$name")
     [[ $name == direct ]] || pid=${PID_OF[$name]}
     if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then
@@ -368,8 +375,10 @@ measure() {   # measure NAME ROUND
     fi
     out="$TMP/wrk.$name.round$round.txt"
     [[ -n $pid ]] && t0=$(cpu_ticks "$pid")
+    read -r busy0 total0 < <(core_ticks)
     local wrk_ok=1
     run_wrk "$port" "$DURATION" "$out" || wrk_ok=0
+    read -r busy1 total1 < <(core_ticks)
     if [[ -n $pid ]]; then
         if ! kill -0 "$pid" 2>/dev/null; then
             show_log "$TMP/$name.log"
@@ -390,9 +399,16 @@ measure() {   # measure NAME ROUND
         cpu=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$req" \
             'BEGIN { printf "%.2f", (n > 0 ? d * 1e6 / hz / n : 0) }')
     fi
-    echo "$name $round $rps $p50 $p99 $req $err $cpu $rss" >>"$RAW"
-    printf '   round %d %-8s %10s req/s  p50 %8s ms  p99 %8s ms  cpu %7s us/req  rss %8s KiB  errors %s\n' \
+    # Share of the proxy core's time used by the proxy, and by everything else (other processes, interrupts).
+    local shares
+    shares=$(awk -v p="${pid:+$((t1 - t0))}" -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) 'BEGIN {
+        if (t <= 0) { print "- -"; exit }
+        if (p == "") printf "- %.1f\n", 100 * b / t
+        else { o = 100 * (b - p) / t; printf "%.1f %.1f\n", 100 * p / t, (o < 0 ? 0 : o) } }')
+    echo "$name $round $rps $p50 $p99 $req $err $cpu $rss $shares" >>"$RAW"
+    printf '   round %d %-8s %10s req/s  p50 %8s ms  p99 %8s ms  cpu %7s us/req  rss %8s KiB  errors %s' \
         "$round" "$name" "$rps" "$p50" "$p99" "$cpu" "$rss" "$err" >&2
+    printf '  core %s: proxy %s%% other %s%%\n' "$PROXY_CPU" ${shares} >&2
 }
 
 # ------------------------------------------------------------------------------------------------------ report
@@ -418,8 +434,8 @@ report() {
         h_rps=$(median 3 haproxy); h_cpu=$(median 8 haproxy); h_p99=$(median 5 haproxy)
     fi
     echo "| candidate | req/s | p50 ms | p99 ms | CPU us/req | RSS MiB idle | RSS MiB after | errors |" \
-        "req/s vs HAProxy | CPU/req vs HAProxy | p99 vs HAProxy |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "req/s vs HAProxy | CPU/req vs HAProxy | p99 vs HAProxy | core $PROXY_CPU % proxy | core $PROXY_CPU % other |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     local any_err=0
     for name in "${ORDER[@]}"; do
         grep -q "^$name " "$RAW" || continue
@@ -432,20 +448,27 @@ report() {
         ((err == 0)) || { errs="**$err !**"; any_err=1; }
         echo "| $name | $(fmt '%.0f' "$rps") | $(fmt '%.3f' "$p50") | $(fmt '%.3f' "$p99") | $(fmt '%.2f' "$cpu")" \
             "| $(fmt '%.1f' "$(kib_to_mib "$idle")") | $(fmt '%.1f' "$(kib_to_mib "$rss")") | $errs" \
-            "| $(ratio "$rps" "$h_rps") | $(ratio "$cpu" "$h_cpu") | $(ratio "$p99" "$h_p99") |"
+            "| $(ratio "$rps" "$h_rps") | $(ratio "$cpu" "$h_cpu") | $(ratio "$p99" "$h_p99")" \
+            "| $(median 10 "$name") | $(median 11 "$name") |"
     done
     echo
     echo "Medians over $ROUNDS round(s) of ${DURATION}s, $CONNECTIONS connections, ${BODY_SIZE}-byte response." \
         "CPU = the proxy process's (utime+stime) during the run / requests; RSS = VmRSS."
     ((any_err == 0)) || echo "**WARNING: some runs had non-2xx responses or socket errors (errors column).**"
+    local busy
+    busy=$(awk -v lim="$OTHER_WARN_PCT" '$11 != "-" && $11 > lim { n++ } END { print n + 0 }' "$RAW")
+    ((busy == 0)) || echo "**WARNING: in $busy run(s) other work took more than $OTHER_WARN_PCT% of core $PROXY_CPU:" \
+        "req/s and latency of those runs are disturbed; CPU/req much less so. Run again on a quieter machine.**"
     local s
     for s in "${SKIPPED[@]}"; do echo "- skipped $s"; done
     echo
     echo "Raw rounds:"
     echo
     echo '```'
-    printf '%-8s %5s %10s %8s %8s %9s %6s %8s %9s\n' candidate round req/s p50_ms p99_ms requests errors cpu_us rss_kib
-    awk '{ printf "%-8s %5s %10s %8s %8s %9s %6s %8s %9s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$RAW"
+    local f='%-8s %5s %10s %8s %8s %9s %6s %8s %9s %7s %7s\n'
+    # shellcheck disable=SC2059 # the format is ours
+    printf "$f" candidate round req/s p50_ms p99_ms requests errors cpu_us rss_kib proxy% other%
+    awk -v f="$f" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$RAW"
     echo '```'
 }
 kib_to_mib() { [[ $1 == "-" ]] && echo "-" || awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
