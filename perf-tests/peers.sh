@@ -408,7 +408,8 @@ measure() {   # measure NAME ROUND
     echo "$name $round $rps $p50 $p99 $req $err $cpu $rss $shares" >>"$RAW"
     printf '   round %d %-8s %10s req/s  p50 %8s ms  p99 %8s ms  cpu %7s us/req  rss %8s KiB  errors %s' \
         "$round" "$name" "$rps" "$p50" "$p99" "$cpu" "$rss" "$err" >&2
-    printf '  core %s: proxy %s%% other %s%%\n' "$PROXY_CPU" ${shares} >&2
+    echo "$shares" | awk -v c="$PROXY_CPU" '{ printf "  core %s: proxy %s other %s\n", c, $1 ($1 == "-" ? "" : "%"),
+        $2 ($2 == "-" ? "" : "%") }' >&2
 }
 
 # ------------------------------------------------------------------------------------------------------ report
