@@ -5,6 +5,7 @@
 # ((utime+stime) delta over the run / requests) and its RSS. See perf-tests/README.md.
 set -euo pipefail
 
+export PATH="$PATH:/usr/sbin:/sbin"   # nginx and haproxy live in /usr/sbin, often not on a user's PATH
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 CONF_DIR="$SCRIPT_DIR/conf"
@@ -43,7 +44,8 @@ Usage: perf-tests/peers.sh [options]
   --keep           keep the temp dir (configs, logs, raw wrk output)
   -h, --help       this help
 Environment: BACKEND_PORT STRAIT_PORT NGINX_PORT HAPROXY_PORT ($BACKEND_PORT $STRAIT_PORT $NGINX_PORT $HAPROXY_PORT),
-  PROXY_CPU LOAD_CPU ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS (extra JVM flags for Strait).
+  PROXY_CPU LOAD_CPU ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS (extra JVM flags for Strait),
+  OTHER_WARN_PCT ($OTHER_WARN_PCT: warn when other work takes more than this % of the proxy core).
 EOF
 }
 
