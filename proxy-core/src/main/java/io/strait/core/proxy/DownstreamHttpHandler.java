@@ -372,6 +372,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         clusterStats.record(ClusterStat.UPSTREAM_RQ_TIME, elapsedMillis());
         releaseHost();
         upstream = null;
+        // The upstream's read-complete will not reach this exchange any more: flush now.
+        flushDownstream();
         if (requestDone) {
             up.release();
             finishExchange();
