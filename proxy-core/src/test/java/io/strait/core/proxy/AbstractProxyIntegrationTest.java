@@ -89,6 +89,7 @@ abstract class AbstractProxyIntegrationTest {
 
     @Test
     void proxiesAGetAndKeepsBothSidesAlive() throws Exception {
+        final long reusedBefore = clusterStat("a_only", ClusterStat.UPSTREAM_CX_POOL_REUSE);
         try (RawHttpClient client = client()) {
             for (int i = 0; i < 3; i++) {
                 final RawResponse r = client.get("/hello", "anything.test");
@@ -98,7 +99,9 @@ abstract class AbstractProxyIntegrationTest {
             }
         }
         assertThat(fx.a.requestCount()).isEqualTo(3);
-        assertThat(fx.a.connectionCount()).as("upstream keep-alive: one pooled connection").isEqualTo(1);
+        // Earlier tests may have left a pooled connection on this loop: at most one new one is opened.
+        assertThat(fx.a.connectionCount()).as("upstream keep-alive: one pooled connection").isLessThanOrEqualTo(1);
+        assertThat(clusterStat("a_only", ClusterStat.UPSTREAM_CX_POOL_REUSE) - reusedBefore).isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -304,7 +307,6 @@ abstract class AbstractProxyIntegrationTest {
                 s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                     .getBytes(StandardCharsets.ISO_8859_1));
                 s.getOutputStream().flush();
-                s.getInputStream().read();   // until the proxy closes or reuses
             } catch (final Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -484,12 +486,30 @@ abstract class AbstractProxyIntegrationTest {
     @Test
     void malformedUpstreamResponsesBecome502() throws Exception {
         for (final String kind : TestUpstream.MALFORMED_KINDS) {
+            if (kind.equals("bad-chunk")) {
+                continue;   // broken after a valid head: see malformedBodyAfterAValidHeadClosesTheClient
+            }
             try (RawHttpClient client = client()) {
-                final RawResponse r = client.get("/malformed/" + kind, "x");
+                final RawResponse r;
+                try {
+                    r = client.get("/malformed/" + kind, "x");
+                } catch (final java.io.IOException e) {
+                    throw new AssertionError("malformed kind " + kind + ": " + e, e);
+                }
                 assertThat(r.status()).as(kind).isEqualTo(502);
                 assertThat(r.header("x-strait-error")).as(kind).isNotBlank();
             }
         }
+    }
+
+    @Test
+    void malformedBodyAfterAValidHeadClosesTheClient() throws Exception {
+        try (RawHttpClient client = client()) {
+            client.send(RawHttpClient.request("GET", "/malformed/bad-chunk", "x"));
+            final String text = new String(client.readUntilClose(), StandardCharsets.ISO_8859_1);
+            assertThat(text).as("never a complete chunked body").doesNotContain("0\r\n\r\n");
+        }
+        assertThat(clusterStat("a_only", ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR)).isPositive();
     }
 
     // ------------------------------------------------------------------ hostile clients and limits

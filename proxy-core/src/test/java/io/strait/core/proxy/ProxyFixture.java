@@ -126,7 +126,7 @@ final class ProxyFixture implements AutoCloseable {
         "          - { match: { prefix: /method, methods: [ POST ] }, cluster: c }",
         "          - match: { prefix: /split }",
         "            weighted_clusters: [ { cluster: a_only, weight: 25 }, { cluster: b_only, weight: 75 } ]",
-        "          - { match: { prefix: /timeout/ }, cluster: a_only, timeout: 300ms }",
+        "          - { match: { prefix: /timeout/ }, cluster: a_only, timeout: 300ms, prefix_rewrite: / }",
         "          - match: { prefix: /old/ }",
         "            cluster: a_only",
         "            prefix_rewrite: /new/",
