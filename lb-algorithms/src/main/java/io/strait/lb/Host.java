@@ -2,7 +2,8 @@ package io.strait.lb;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One upstream endpoint of a cluster: its address, weight, health, and the count of requests now
@@ -14,8 +15,16 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 public final class Host extends HostRhsPadding {
 
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
-    private static final AtomicLongFieldUpdater<HostActiveField> ACTIVE =
-        AtomicLongFieldUpdater.newUpdater(HostActiveField.class, "active");
+    /** A VarHandle, not an AtomicLongFieldUpdater: its getAndAdd is one LOCK XADD, not a CAS loop. */
+    private static final VarHandle ACTIVE;
+
+    static {
+        try {
+            ACTIVE = MethodHandles.lookup().findVarHandle(HostActiveField.class, "active", long.class);
+        } catch (final ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final int id;
     private final InetSocketAddress address;
@@ -66,17 +75,17 @@ public final class Host extends HostRhsPadding {
 
     /** Requests now active on this host, summed over all loops. */
     public long activeRequests() {
-        return ACTIVE.get(this);
+        return (long) ACTIVE.getVolatile(this);
     }
 
     /** One more request is active on the host. */
     public void incrementActive() {
-        ACTIVE.incrementAndGet(this);
+        ACTIVE.getAndAdd(this, 1L);
     }
 
     /** One request on the host finished. */
     public void decrementActive() {
-        ACTIVE.decrementAndGet(this);
+        ACTIVE.getAndAdd(this, -1L);
     }
 
     @Override

@@ -14,6 +14,9 @@ import io.netty.util.ReferenceCountUtil;
  * proxy's edits spliced in. Body bytes follow the head as {@link ByteBuf} messages, then
  * {@link HttpEnd#INSTANCE}.
  *
+ * <p>A codec may reuse one head object per connection: a head is valid until its exchange is over
+ * (the next request on that connection is decoded only then), so consumers must not keep it longer.
+ *
  * <p>Holds a reference to {@link #raw()}: whoever consumes the head last calls {@link #release()}.
  */
 public final class HttpRequestHead {

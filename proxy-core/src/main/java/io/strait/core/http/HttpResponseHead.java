@@ -10,6 +10,8 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>A head with a 1xx status is a whole message: no body and no {@link HttpEnd} follow it. Any
  * other head is followed by zero or more {@link ByteBuf} body messages and then {@link HttpEnd#INSTANCE}.
+ * A codec may reuse one head object per connection: a head is valid until it has been written on or
+ * released, as the next response on that connection reuses it.
  * Holds a reference to {@link #raw()}, when it came off the wire: the last consumer calls {@link #release()}.
  */
 public final class HttpResponseHead {

@@ -34,6 +34,7 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
     /** Default limit of a response head. */
     public static final int DEFAULT_MAX_RESPONSE_HEAD_BYTES = 65536;
 
+    private final HttpResponseHead responseHead = new HttpResponseHead();
     private static final int MAX_RESPONSE_HEADERS = 256;
     private static final int P_HEAD = 0;
     private static final int P_BODY = 1;
@@ -244,7 +245,9 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
         final ByteBuf raw = cum.readRetainedSlice(p.headLength());
         final int status = p.status();
         final int version = p.version();
-        final HttpResponseHead head = new HttpResponseHead();
+        // One head object per connection: the proxy writes each response head on and releases it before
+        // the next response on this connection can be decoded.
+        final HttpResponseHead head = responseHead;
         head.reset(raw, status, version);
         if (!Http1Wire.isStandardReason(status, raw, p.reasonStart(), p.reasonEnd())) {
             final byte[] reason = new byte[p.reasonEnd() - p.reasonStart()];

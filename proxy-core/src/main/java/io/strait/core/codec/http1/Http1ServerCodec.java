@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Http1ServerCodec extends ChannelDuplexHandler {
 
+    private final HttpRequestHead requestHead = new HttpRequestHead();
     private static final int P_HEAD = 0;
     private static final int P_BODY = 1;
     private static final int P_WAIT = 2;
@@ -220,7 +221,9 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             error(501, "connect_not_supported");
             return;
         }
-        final HttpRequestHead head = new HttpRequestHead();
+        // One head object per connection: requests are handed over one at a time, and the next is decoded
+        // only after the previous exchange's response was written, by when the proxy has let go of it.
+        final HttpRequestHead head = requestHead;
         head.reset(raw, method, version);
         final HttpHeaderBlock h = head.headers();
         final String bad = p.addHeaders(h, raw) ? validate(p, head, raw) : p.errorReason();

@@ -37,7 +37,7 @@ class Http1ClientCodecTest {
 
     /** Sends a request of {@code method}, then the response pieces, then ends the input. */
     static List<String> exchange(final AsciiString method, final List<String> pieces, final boolean eof) {
-        final EmbeddedChannel ch = new EmbeddedChannel(new Http1ClientCodec(256));
+        final EmbeddedChannel ch = new EmbeddedChannel(new Http1ClientCodec(256), Http1TestSupport.renderer());
         ch.writeAndFlush(request(method));
         ch.writeAndFlush(HttpEnd.INSTANCE);
         assertThat(drainOutbound(ch)).isEqualTo(method + " /r HTTP/1.1\r\nhost: up\r\n\r\n");
@@ -125,7 +125,7 @@ class Http1ClientCodecTest {
 
     @Test
     void secondResponseOnAReusedConnection() {
-        final EmbeddedChannel ch = new EmbeddedChannel(new Http1ClientCodec());
+        final EmbeddedChannel ch = new EmbeddedChannel(new Http1ClientCodec(), Http1TestSupport.renderer());
         ch.writeAndFlush(request(HttpMethods.HEAD));
         ch.writeAndFlush(request(HttpMethods.GET));
         drainOutbound(ch);

@@ -66,6 +66,8 @@ final class Http1TestSupport {
                 ((HttpResponseHead) o).release();
             } else if (o == HttpEnd.INSTANCE) {
                 into.add("END");
+            } else if (o instanceof RenderedHead) {
+                into.add(((RenderedHead) o).text);
             } else if (o instanceof HttpDecodeError) {
                 final HttpDecodeError e = (HttpDecodeError) o;
                 into.add("ERROR " + e.status() + " " + e.reason());
@@ -75,6 +77,38 @@ final class Http1TestSupport {
             }
         }
         return into;
+    }
+
+    /** A head rendered at the moment it was fired (the codec reuses one head object per connection). */
+    static final class RenderedHead {
+        final String text;
+
+        RenderedHead(final String text) {
+            this.text = text;
+        }
+    }
+
+    /**
+     * A handler to put after a codec: renders each head as it is fired and releases it, as the proxy does,
+     * so a test that collects events after several heads were decoded sees each one as it was.
+     */
+    static io.netty.channel.ChannelInboundHandlerAdapter renderer() {
+        return new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(final io.netty.channel.ChannelHandlerContext ctx, final Object msg) {
+                if (msg instanceof HttpRequestHead) {
+                    final HttpRequestHead h = (HttpRequestHead) msg;
+                    ctx.fireChannelRead(new RenderedHead(render(h)));
+                    h.release();
+                } else if (msg instanceof HttpResponseHead) {
+                    final HttpResponseHead h = (HttpResponseHead) msg;
+                    ctx.fireChannelRead(new RenderedHead(render(h)));
+                    h.release();
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+            }
+        };
     }
 
     /** Drains outbound buffers into one string, releasing them. */
