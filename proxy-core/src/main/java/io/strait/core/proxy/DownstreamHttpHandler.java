@@ -55,6 +55,10 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private final Runnable timerTask = this::onTimer;
     private final ChannelFutureListener connectListener = this::connectDone;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+    // The generated x-request-id is written into one array per connection: the header block refers to it only
+    // until the head is forwarded (copied into the upstream's buffer), and it is rewritten for the next request.
+    private final byte[] requestIdBytes = new byte[36];
+    private final AsciiString requestIdValue = new AsciiString(requestIdBytes, false);
 
     private ChannelHandlerContext ctx;
     private LoopState loop;
@@ -642,15 +646,15 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             headers.add(X_FORWARDED_PROTO, HTTP);
         }
         if (!headers.contains(X_REQUEST_ID)) {
-            headers.add(X_REQUEST_ID, requestId(random));
+            writeRequestId(requestIdBytes, random);
+            headers.add(X_REQUEST_ID, requestIdValue);
         }
     }
 
-    /** A random version-4 UUID in its text form. */
-    private static AsciiString requestId(final SplittableRandom random) {
+    /** Writes a random version-4 UUID in its text form into {@code out} (36 bytes). */
+    static void writeRequestId(final byte[] out, final SplittableRandom random) {
         final long hi = (random.nextLong() & ~0xF000L) | 0x4000L;
         final long lo = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        final byte[] out = new byte[36];
         int p = 0;
         for (int i = 15; i >= 0; i--) {
             out[p++] = HEX[(int) (hi >>> (i * 4)) & 0xF];
@@ -665,7 +669,6 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
                 out[p++] = '-';
             }
         }
-        return new AsciiString(out, false);
     }
 
     private void countStatus(final int status) {

@@ -2,6 +2,7 @@ package io.strait.core.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -52,6 +53,14 @@ public final class ProxyServer implements AutoCloseable {
     private final int eventLoops;
     private volatile boolean draining;
 
+    /**
+     * The pooled allocator, chosen over Netty 4.2's default adaptive one: the proxy forwards bodies and heads as
+     * retained slices, which the pooled allocator recycles and the adaptive one allocates (a sliced buffer plus
+     * a DirectByteBuffer view each); measured with async-profiler's alloc mode under wrk, that was nearly all
+     * of the proxy's allocation per request.
+     */
+    static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
+
     private ProxyServer(final StraitConfig config) {
         this.transport = TransportFactory.select(config.runtime().transport());
         final int n = config.runtime().eventLoops() > 0
@@ -65,7 +74,7 @@ public final class ProxyServer implements AutoCloseable {
         final long seed = ThreadLocalRandom.current().nextLong();
         for (final EventExecutor e : group) {
             final EventLoop loop = (EventLoop) e;
-            map.put(loop, new LoopState(i, loop, snapshot, transport.socketChannel(), ByteBufAllocator.DEFAULT,
+            map.put(loop, new LoopState(i, loop, snapshot, transport.socketChannel(), ALLOCATOR,
                 seed + i * 0x9E3779B97F4A7C15L));
             i++;
         }
@@ -121,7 +130,7 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
+            .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
             .childHandler(init);
     }
 
