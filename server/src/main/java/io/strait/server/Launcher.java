@@ -49,6 +49,10 @@ final class Launcher {
             return 1;
         }
         LOG.info(startLine(server));
+        if (config.admin() != null) {
+            LOG.warn("admin.address {} is set, but the admin API is not implemented in this version: nothing listens there",
+                config.admin().address());
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         final Duration drain = config.runtime().drainTimeout();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
