@@ -1,0 +1,155 @@
+package io.strait.server;
+
+import io.strait.core.testing.RawHttpClient;
+import io.strait.core.testing.RawResponse;
+import io.strait.core.testing.TestUpstream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code strait run} and {@code strait demo} as real child processes: startup line, proxying, drain on SIGTERM. */
+class ProcessTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /**
+     * The JVM exits with 128 + 15 when SIGTERM starts its shutdown, whatever the hooks do; the launcher does not turn
+     * a clean drain into exit code 0.
+     */
+    private static final int EXIT_ON_SIGTERM = 143;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runStartsProxiesAndDrainsOnSigterm() throws Exception {
+        try (TestUpstream upstream = new TestUpstream("up").start()) {
+            final int port = freePort();
+            final Path config = Files.writeString(dir.resolve("strait.yaml"), String.join("\n",
+                "runtime: { event_loops: 2, transport: auto, drain_timeout: 5s }",
+                "listeners:",
+                "  - name: main",
+                "    address: 127.0.0.1:" + port,
+                "    virtual_hosts:",
+                "      - domains: [ \"*\" ]",
+                "        routes: [ { match: { prefix: / }, cluster: up } ]",
+                "clusters:",
+                "  - { name: up, endpoints: [ { address: 127.0.0.1:" + upstream.port() + " } ] }",
+                ""), StandardCharsets.UTF_8);
+            try (ChildProcess strait =
+                     ChildProcess.start(dir.resolve("strait.log"), "run", "-c", config.toString())) {
+                final String started = strait.awaitLine(
+                    l -> l.contains("started in") && l.contains("transport epoll") && l.contains("listeners:"), WAIT);
+                assertThat(started).as("startup line; output:\n%s", strait.output()).isNotNull();
+                assertThat(started).contains("strait " + Version.get() + " started in ")
+                    .contains("JDK " + Runtime.version() + ", ")
+                    .containsPattern("transport epoll \\([^)]+\\)")
+                    .contains("2 event loop(s)")
+                    .contains("SO_REUSEPORT on")
+                    .endsWith("listeners: main=127.0.0.1:" + port);
+
+                try (RawHttpClient client = new RawHttpClient(port)) {
+                    for (int i = 0; i < 3; i++) {
+                        final RawResponse r = client.get("/hello", "run.test");
+                        assertThat(r.status()).isEqualTo(200);
+                        assertThat(r.bodyAsString()).isEqualTo("hello from up\n");
+                    }
+                }
+                try (RawHttpClient slow = new RawHttpClient(port, WAIT)) {
+                    slow.send(RawHttpClient.request("GET", "/delay/1000", "run.test"));
+                    await().atMost(WAIT).until(() -> upstream.requestCount() == 4);
+                    final long t0 = System.nanoTime();
+                    strait.terminate();
+                    final RawResponse r = slow.readResponse();
+                    assertThat(r.status()).as("in-flight request finishes during the drain").isEqualTo(200);
+                    assertThat(r.bodyAsString()).isEqualTo("hello from up\n");
+                    assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+                    final Integer code = strait.awaitExit(Duration.ofSeconds(15));
+                    final long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+                    assertThat(code).as("exit code; output:\n%s", strait.output()).isEqualTo(EXIT_ON_SIGTERM);
+                    assertThat(tookMillis).as("exits once the request is done, within the 5 s drain timeout")
+                        .isLessThan(5_000);
+                }
+                assertThat(strait.output()).contains("shutdown signal: draining (up to 5000 ms)")
+                    .contains("stopped")
+                    .doesNotContain("drain timeout")
+                    .doesNotContain("LEAK:");
+            }
+        }
+    }
+
+    @Test
+    void runWithAnInvalidConfigExitsWith2() throws Exception {
+        final Path config = Files.writeString(dir.resolve("bad.yaml"), "listeners: []\nclustrs: []\n",
+            StandardCharsets.UTF_8);
+        try (ChildProcess strait = ChildProcess.start(dir.resolve("strait.log"), "run", "-c", config.toString())) {
+            assertThat(strait.awaitExit(WAIT)).as("output:\n%s", strait.output()).isEqualTo(2);
+            assertThat(strait.awaitLine(l -> l.contains("error(s) in " + config), WAIT)).isNotNull();
+        }
+    }
+
+    @Test
+    void demoServesTheBundledConfigWithItsOwnUpstreams() throws Exception {
+        for (final int p : new int[] {10000, 18081, 18082, 18083}) {
+            assumeTrue(isFree(p), "port " + p + " is in use; the demo needs it");
+        }
+        try (ChildProcess demo = ChildProcess.start(dir.resolve("demo.log"), "demo")) {
+            final String up = demo.awaitLine(l -> l.startsWith("Strait demo is up:"), WAIT);
+            if (up == null) {
+                assumeFalse(demo.output().contains("in use"), "a demo port was taken meanwhile:\n" + demo.output());
+            }
+            assertThat(up).as("output:\n%s", demo.output()).startsWith("Strait demo is up: http://127.0.0.1:10000 -> ");
+            assertThat(demo.awaitLine(l -> l.contains("curl -i http://127.0.0.1:10000/api/hello"), WAIT))
+                .as("curl hint").isNotNull();
+            assertThat(demo.awaitLine(l -> l.startsWith("Press Ctrl-C"), WAIT)).isNotNull();
+
+            final Set<String> seen = new HashSet<>();
+            try (RawHttpClient client = new RawHttpClient(10000)) {
+                for (int i = 0; i < 4; i++) {
+                    final RawResponse r = client.get("/api/hello", "127.0.0.1:10000");
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.bodyAsString()).startsWith("Hello from demo upstream api@127.0.0.1:1808")
+                        .contains("GET /api/hello HTTP/1.1");
+                    seen.add(r.header("x-demo-upstream"));
+                }
+            }
+            assertThat(seen).as("round robin over the two api endpoints")
+                .containsExactlyInAnyOrder("api@127.0.0.1:18081", "api@127.0.0.1:18082");
+
+            demo.terminate();
+            assertThat(demo.awaitExit(WAIT)).as("output:\n%s", demo.output()).isEqualTo(EXIT_ON_SIGTERM);
+            assertThat(demo.output()).contains("stopped").doesNotContain("LEAK:");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean isFree(final int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (final IOException e) {
+            return false;
+        }
+    }
+}
