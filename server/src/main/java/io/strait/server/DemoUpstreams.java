@@ -36,13 +36,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class DemoUpstreams implements AutoCloseable {
 
-    private static final List<String> STARTED = new CopyOnWriteArrayList<>();
+    private final List<String> started = new CopyOnWriteArrayList<>();
 
     private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final List<Channel> channels = new ArrayList<>();
 
-    static List<String> started() {
-        return STARTED;
+    /** The upstreams started, as {@code cluster@host:port}. */
+    List<String> started() {
+        return started;
     }
 
     /** Starts a demo upstream named after {@code cluster} on {@code address}. */
@@ -57,7 +58,7 @@ final class DemoUpstreams implements AutoCloseable {
             })
             .bind(address).sync().channel();
         channels.add(ch);
-        STARTED.add(name);
+        started.add(name);
     }
 
     @Override

@@ -50,8 +50,8 @@ final class Launcher {
         }
         LOG.info(startLine(server));
         if (config.admin() != null) {
-            LOG.warn("admin.address {} is set, but the admin API is not implemented in this version: nothing listens there",
-                config.admin().address());
+            LOG.warn("admin.address {} is set, but the admin API is not implemented in this version: "
+                + "nothing listens there", config.admin().address());
         }
         final CountDownLatch stopped = new CountDownLatch(1);
         final Duration drain = config.runtime().drainTimeout();
@@ -66,6 +66,11 @@ final class Launcher {
                 LOG.info("stopped");
                 stopped.countDown();
             }
+            // A drained stop is a clean stop: exit 0, not the 143 a JVM reports for SIGTERM. halt() because
+            // System.exit() would wait for this very hook; nothing else registers one.
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(0);
         }, "strait-shutdown"));
         RunCommand.markRunning();
         onStarted.run();

@@ -52,6 +52,7 @@ public final class ProxyServer implements AutoCloseable {
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
     private final int eventLoops;
     private volatile boolean draining;
+    private boolean closed;
 
     /**
      * The pooled allocator, chosen over Netty 4.2's default adaptive one: the proxy forwards bodies and heads as
@@ -191,7 +192,10 @@ public final class ProxyServer implements AutoCloseable {
      * closed at once, busy ones after their response), then closes whatever is left once
      * {@code timeout} has passed. Blocks until done.
      */
-    public void drainAndClose(final Duration timeout) throws InterruptedException {
+    public synchronized void drainAndClose(final Duration timeout) throws InterruptedException {
+        if (closed) {
+            return;
+        }
         draining = true;
         for (final Channel ch : serverChannels) {
             ch.close().await(1, TimeUnit.SECONDS);
@@ -217,7 +221,11 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Closes every listener and connection at once and stops the loops. Blocks until done. */
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         draining = true;
         for (final Channel ch : serverChannels) {
             ch.close();
