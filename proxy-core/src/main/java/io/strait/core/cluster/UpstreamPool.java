@@ -61,13 +61,17 @@ public final class UpstreamPool<C extends UpstreamPool.Pooled> {
         return null;
     }
 
-    /** Returns a connection after a complete exchange; closes it when the pool is full or it is not reusable. */
-    public void release(final C c) {
+    /**
+     * Returns a connection after a complete exchange; closes it when the pool is full or it is not reusable.
+     *
+     * @param nowNanos the current System.nanoTime(), which the caller has already read
+     */
+    public void release(final C c, final long nowNanos) {
         if (!c.isReusable() || idle.size() >= maxIdle) {
             c.closeConnection();
             return;
         }
-        c.idleSinceNanos(System.nanoTime());
+        c.idleSinceNanos(nowNanos);
         idle.addFirst(c);
         if (!sweepScheduled && idleTimeoutNanos > 0) {
             sweepScheduled = true;

@@ -114,7 +114,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         clientIp = remote instanceof InetSocketAddress
             ? new AsciiString(((InetSocketAddress) remote).getAddress().getHostAddress())
             : AsciiString.of("unknown");
-        armIdle();
+        armIdle(System.nanoTime());
         if (server.isDraining()) {
             ctx.close();
         }
@@ -291,7 +291,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             if (future.isSuccess()) {
                 final UpstreamHttpHandler orphan = future.channel().pipeline().get(UpstreamHttpHandler.class);
                 if (orphan != null) {
-                    orphan.release();
+                    orphan.release(System.nanoTime());
                 }
             }
             return;
@@ -373,14 +373,15 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         ctx.write(HttpEnd.INSTANCE, ctx.voidPromise());
         downstreamDirty = true;
         responseDone = true;
-        clusterStats.record(ClusterStat.UPSTREAM_RQ_TIME, elapsedMillis());
+        final long now = System.nanoTime();   // one clock read serves the stats, the pool and the idle timer
+        clusterStats.record(ClusterStat.UPSTREAM_RQ_TIME, micros(now));
         releaseHost();
         upstream = null;
         // The upstream's read-complete will not reach this exchange any more: flush now.
         flushDownstream();
         if (requestDone) {
-            up.release();
-            finishExchange();
+            up.release(now);
+            finishExchange(now);
         } else {
             // The upstream answered before the whole request body was sent: the connection's state is
             // unknown, so it is not reused; the codec closes the downstream after this response.
@@ -483,7 +484,11 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     }
 
     private void finishExchange() {
-        stats.record(HttpStat.DOWNSTREAM_RQ_TIME, elapsedMillis());
+        finishExchange(System.nanoTime());
+    }
+
+    private void finishExchange(final long now) {
+        stats.record(HttpStat.DOWNSTREAM_RQ_TIME, micros(now));
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
         exchangeActive = false;
         final HttpRequestHead r = request;
@@ -498,7 +503,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             closeAfterFlush();
             return;
         }
-        armIdle();
+        armIdle(now);
     }
 
     private void releaseHost() {
@@ -568,10 +573,10 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     // ------------------------------------------------------------------ timers
 
-    private void armIdle() {
+    private void armIdle(final long now) {
         final long idle = listener.idleTimeoutNanos();
         if (idle > 0) {
-            idleDeadline = System.nanoTime() + idle;
+            idleDeadline = now + idle;
             arm(idleDeadline);
         }
     }
@@ -625,8 +630,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     // ------------------------------------------------------------------ helpers
 
-    private long elapsedMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    /** Microseconds since the request's head arrived (the stats' histogram unit). */
+    private long micros(final long now) {
+        return (now - startNanos) / 1000;
     }
 
     private void addForwardingHeaders(final HttpHeaderBlock headers, final SplittableRandom random) {

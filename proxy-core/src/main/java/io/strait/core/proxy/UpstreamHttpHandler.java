@@ -96,9 +96,9 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler implements Upstream
     }
 
     /** Returns the connection to its pool after a complete exchange. */
-    void release() {
+    void release(final long nowNanos) {
         detach();
-        pool.release(this);
+        pool.release(this, nowNanos);
     }
 
     @Override
