@@ -50,6 +50,12 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    private static final HttpStat[] DOWNSTREAM_BY_CLASS = {HttpStat.DOWNSTREAM_RQ_1XX, HttpStat.DOWNSTREAM_RQ_2XX,
+        HttpStat.DOWNSTREAM_RQ_3XX, HttpStat.DOWNSTREAM_RQ_4XX, HttpStat.DOWNSTREAM_RQ_5XX};
+    /** Final responses only: informational heads are never counted, so the 1xx slot is never used. */
+    private static final ClusterStat[] UPSTREAM_BY_CLASS = {ClusterStat.UPSTREAM_RQ_5XX, ClusterStat.UPSTREAM_RQ_2XX,
+        ClusterStat.UPSTREAM_RQ_3XX, ClusterStat.UPSTREAM_RQ_4XX, ClusterStat.UPSTREAM_RQ_5XX};
+
     private final ListenerRuntime listener;
     private final ProxyServer server;
     private final Runnable timerTask = this::onTimer;
@@ -678,39 +684,16 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     }
 
     private void countStatus(final int status) {
-        switch (status / 100) {
-            case 1:
-                stats.inc(HttpStat.DOWNSTREAM_RQ_1XX);
-                break;
-            case 2:
-                stats.inc(HttpStat.DOWNSTREAM_RQ_2XX);
-                break;
-            case 3:
-                stats.inc(HttpStat.DOWNSTREAM_RQ_3XX);
-                break;
-            case 4:
-                stats.inc(HttpStat.DOWNSTREAM_RQ_4XX);
-                break;
-            default:
-                stats.inc(HttpStat.DOWNSTREAM_RQ_5XX);
-                break;
-        }
+        stats.inc(DOWNSTREAM_BY_CLASS[statusClass(status)]);
     }
 
     private void countUpstreamStatus(final int status) {
-        switch (status / 100) {
-            case 2:
-                clusterStats.inc(ClusterStat.UPSTREAM_RQ_2XX);
-                break;
-            case 3:
-                clusterStats.inc(ClusterStat.UPSTREAM_RQ_3XX);
-                break;
-            case 4:
-                clusterStats.inc(ClusterStat.UPSTREAM_RQ_4XX);
-                break;
-            default:
-                clusterStats.inc(ClusterStat.UPSTREAM_RQ_5XX);
-                break;
-        }
+        clusterStats.inc(UPSTREAM_BY_CLASS[statusClass(status)]);
+    }
+
+    /** 0 for 1xx ... 4 for 5xx; anything out of range counts as 5xx. */
+    private static int statusClass(final int status) {
+        final int c = status / 100 - 1;
+        return c >= 0 && c <= 4 ? c : 4;
     }
 }
