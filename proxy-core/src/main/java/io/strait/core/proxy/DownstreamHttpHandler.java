@@ -99,6 +99,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private long idleDeadline;
     private long timerAt = Long.MAX_VALUE;
     private boolean draining;
+    /** True between a downstream channelRead and its channelReadComplete: upstream flushes can wait for it. */
+    private boolean reading;
 
     DownstreamHttpHandler(final ListenerRuntime listener, final ProxyServer server) {
         this.listener = listener;
@@ -131,6 +133,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        reading = true;
         if (msg instanceof ByteBuf) {
             onRequestBody((ByteBuf) msg);
         } else if (msg instanceof HttpRequestHead) {
@@ -146,6 +149,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) {
+        reading = false;
         if (upstreamDirty) {
             upstreamDirty = false;
             if (upstream != null) {
@@ -333,8 +337,12 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         while ((msg = pending.poll()) != null) {
             up.write(msg);
         }
-        up.flush();
-        upstreamDirty = false;
+        if (reading) {
+            upstreamDirty = true;   // flushed once at this read batch's channelReadComplete
+        } else {
+            up.flush();
+            upstreamDirty = false;
+        }
         if (request.expectContinue() && !requestDone && !responseStarted) {
             ctx.write(HttpResponseHead.of(100), ctx.voidPromise());
             downstreamDirty = true;
