@@ -264,6 +264,47 @@ final class Http1Parser implements ByteProcessor {
     int scanHead() {
         final ByteBuf in = cumulation;
         final int base = in.readerIndex();
+        if (in.writerIndex() - base <= pos) {
+            return NEED_MORE;
+        }
+        scanBuf = in;
+        scanBase = base;
+        result = NEED_MORE;
+        final int avail = in.writerIndex() - base;
+        // positions below these can be read without crossing a limit check of process (which reports it)
+        final int headLim = Math.min(avail, maxHead);
+        final int targetLim = Math.min(headLim, maxLine);
+        int p = pos;
+        while (p < avail) {
+            switch (state) {
+                case H_VALUE:
+                    p = scanValue(in, base, p, headLim - 8);
+                    break;
+                case H_NAME:
+                    while (p < headLim && TCHAR[in.getByte(base + p) & 0xff]) {
+                        p++;
+                    }
+                    break;
+                case REQ_TARGET:
+                    p = scanTarget(in, base, p, targetLim - 8);
+                    break;
+                default:
+                    break;
+            }
+            pos = p;
+            if (p >= avail || !process(in.getByte(base + p))) {
+                break;
+            }
+            p = pos;
+        }
+        scanBuf = null;
+        return result;
+    }
+
+    /** {@link #scanHead} one byte at a time through {@link #process}: the reference the bulk scan must match. */
+    int scanHeadBytewise() {
+        final ByteBuf in = cumulation;
+        final int base = in.readerIndex();
         final int from = base + pos;
         final int len = in.writerIndex() - from;
         if (len <= 0) {
@@ -275,6 +316,60 @@ final class Http1Parser implements ByteProcessor {
         in.forEachByte(from, len, this);
         scanBuf = null;
         return result;
+    }
+
+    private static final long L7F = 0x7f7f7f7f7f7f7f7fL;
+    private static final long L80 = 0x8080808080808080L;
+    private static final long L20 = 0x2020202020202020L;
+    private static final long L5F = 0x5f5f5f5f5f5f5f5fL;
+    private static final long L60 = 0x6060606060606060L;
+
+    /** High bit of each byte of {@code w} set where the byte is 0 (exact, no borrow between bytes). */
+    private static long zeroBytes(final long w) {
+        return ~(((w & L7F) + L7F) | w) & L80;
+    }
+
+    /**
+     * Skips plain field-value bytes (not a CTL, not DEL) 8 at a time while {@code p <= last}, keeping
+     * {@code valueEnd} after the last one that is not a space; stops before any other byte, which
+     * {@link #process} then handles.
+     */
+    private int scanValue(final ByteBuf in, final int base, final int from, final int last) {
+        int p = from;
+        while (p <= last) {
+            final long w = in.getLongLE(base + p);
+            final long ctl = ~((w & L7F) + L60) & ~w & L80;
+            final long special = ctl | zeroBytes(w ^ L7F);
+            long notSp = ~zeroBytes(w ^ L20) & L80;
+            if (special == 0) {
+                if (notSp != 0) {
+                    valueEnd = p + 8 - (Long.numberOfLeadingZeros(notSp) >>> 3);
+                }
+                p += 8;
+                continue;
+            }
+            final int k = Long.numberOfTrailingZeros(special) >>> 3;
+            notSp &= (1L << (k << 3)) - 1;
+            if (notSp != 0) {
+                valueEnd = p + 8 - (Long.numberOfLeadingZeros(notSp) >>> 3);
+            }
+            return p + k;
+        }
+        return p;
+    }
+
+    /** Skips request-target bytes (0x21..0x7e) 8 at a time while {@code p <= last}. */
+    private static int scanTarget(final ByteBuf in, final int base, final int from, final int last) {
+        int p = from;
+        while (p <= last) {
+            final long w = in.getLongLE(base + p);
+            final long special = ((~((w & L7F) + L5F) | w) & L80) | zeroBytes(w ^ L7F);
+            if (special != 0) {
+                return p + (Long.numberOfTrailingZeros(special) >>> 3);
+            }
+            p += 8;
+        }
+        return p;
     }
 
     int headLength() {
