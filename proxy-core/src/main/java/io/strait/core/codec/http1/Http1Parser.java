@@ -281,9 +281,7 @@ final class Http1Parser implements ByteProcessor {
                     p = scanValue(in, base, p, headLim - 8);
                     break;
                 case H_NAME:
-                    while (p < headLim && TCHAR[in.getByte(base + p) & 0xff]) {
-                        p++;
-                    }
+                    p = scanName(in, base, p, headLim);
                     break;
                 case REQ_TARGET:
                     p = scanTarget(in, base, p, targetLim - 8);
@@ -354,6 +352,25 @@ final class Http1Parser implements ByteProcessor {
                 valueEnd = p + 8 - (Long.numberOfLeadingZeros(notSp) >>> 3);
             }
             return p + k;
+        }
+        return p;
+    }
+
+    /** Skips tchar bytes while {@code p < lim}, reading 8 at a time where 8 are there. */
+    private static int scanName(final ByteBuf in, final int base, final int from, final int lim) {
+        int p = from;
+        final boolean[] tchar = TCHAR;
+        while (p <= lim - 8) {
+            final long w = in.getLongLE(base + p);
+            for (int k = 0; k < 64; k += 8) {
+                if (!tchar[(int) (w >>> k) & 0xff]) {
+                    return p + (k >>> 3);
+                }
+            }
+            p += 8;
+        }
+        while (p < lim && tchar[in.getByte(base + p) & 0xff]) {
+            p++;
         }
         return p;
     }
