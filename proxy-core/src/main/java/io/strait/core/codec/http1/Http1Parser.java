@@ -277,8 +277,17 @@ final class Http1Parser implements ByteProcessor {
         int p = pos;
         while (p < avail) {
             switch (state) {
+                case H_LINE:
+                    p = scanLines(in, base, p, headLim);
+                    break;
                 case H_VALUE:
                     p = scanValue(in, base, p, headLim - 8);
+                    break;
+                case REQ_VERSION:
+                    p = scanRequestVersion(in, base, p, targetLim, headLim);
+                    break;
+                case RES_VERSION:
+                    p = scanStatus(in, base, p, headLim);
                     break;
                 case H_NAME:
                     p = scanName(in, base, p, headLim);
@@ -352,6 +361,99 @@ final class Http1Parser implements ByteProcessor {
                 valueEnd = p + 8 - (Long.numberOfLeadingZeros(notSp) >>> 3);
             }
             return p + k;
+        }
+        return p;
+    }
+
+    private static final long HTTP_1_1 = 0x312e312f50545448L; // "HTTP/1.1" little-endian
+    private static final long HTTP_1_0 = 0x302e312f50545448L; // "HTTP/1.0" little-endian
+
+    /**
+     * Reads {@code HTTP/1.x CRLF} at once when all of it is below the limits; otherwise leaves it to
+     * {@link #process}.
+     */
+    private int scanRequestVersion(final ByteBuf in, final int base, final int p, final int targetLim,
+                                   final int headLim) {
+        if (p != versionStart || p + 8 > targetLim || p + 10 > headLim) {
+            return p;
+        }
+        final long w = in.getLongLE(base + p);
+        if ((w != HTTP_1_1 && w != HTTP_1_0) || in.getShort(base + p + 8) != Http1Wire.CRLF_SHORT) {
+            return p;
+        }
+        version = w == HTTP_1_1 ? 11 : 10;
+        state = H_LINE;
+        return p + 10;
+    }
+
+    /**
+     * Reads {@code HTTP/1.x NNN SP} at once when all of it is below the limit and the status is 100..599;
+     * otherwise leaves it to {@link #process}.
+     */
+    private int scanStatus(final ByteBuf in, final int base, final int p, final int headLim) {
+        if (p != 0 || 13 > headLim) {
+            return p;
+        }
+        final long w = in.getLongLE(base);
+        if ((w != HTTP_1_1 && w != HTTP_1_0) || in.getByte(base + 8) != SP || in.getByte(base + 12) != SP) {
+            return p;
+        }
+        final int d1 = in.getByte(base + 9) - '0';
+        final int d2 = in.getByte(base + 10) - '0';
+        final int d3 = in.getByte(base + 11) - '0';
+        if (d1 < 1 || d1 > 5 || d2 < 0 || d2 > 9 || d3 < 0 || d3 > 9) {
+            return p;
+        }
+        version = w == HTTP_1_1 ? 11 : 10;
+        status = d1 * 100 + d2 * 10 + d3;
+        statusDigits = 3;
+        reasonStart = 13;
+        reasonEnd = 13;
+        state = RES_REASON;
+        return 13;
+    }
+
+    /**
+     * Reads header lines of the common shape (name, colon, optional whitespace, a value that starts with a plain
+     * byte, CRLF) while all their bytes are below {@code lim}, with the effects {@link #process} would have; stops
+     * with the state and position consistent before any other byte, which {@link #process} then handles.
+     */
+    private int scanLines(final ByteBuf in, final int base, final int from, final int lim) {
+        int p = from;
+        final boolean[] tchar = TCHAR;
+        while (p < lim) {
+            byte b = in.getByte(base + p);
+            if (!tchar[b & 0xff]) {
+                return p;
+            }
+            nameStart = p;
+            state = H_NAME;
+            p = scanName(in, base, p + 1, lim);
+            if (p >= lim || in.getByte(base + p) != ':') {
+                return p;
+            }
+            nameEnd = p;
+            state = H_OWS;
+            p++;
+            while (p < lim && ((b = in.getByte(base + p)) == SP || b == HTAB)) {
+                p++;
+            }
+            if (p >= lim || (b >= 0 && b < SP) || b == 0x7f) {
+                return p;
+            }
+            valueStart = p;
+            valueEnd = p + 1;
+            state = H_VALUE;
+            p = scanValue(in, base, p + 1, lim - 8);
+            if (p + 1 >= lim || count >= maxCount || in.getShort(base + p) != Http1Wire.CRLF_SHORT) {
+                return p;
+            }
+            if (!trailers) {
+                record();
+            }
+            count++;
+            state = H_LINE;
+            p += 2;
         }
         return p;
     }

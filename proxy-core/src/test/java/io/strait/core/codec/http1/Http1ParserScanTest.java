@@ -30,12 +30,15 @@ class Http1ParserScanTest {
             + "X-Foo: bar\r\nContent-Length: 5, 5\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
         "\r\nPOST /upload HTTP/1.0\r\nHost: a\r\nX-Pad:    \t spaced value \t  \r\nX-Empty:\r\n"
             + "X-Tabs:\tv\tw\t\r\nExpect: 100-continue\r\nTE: trailers\r\n\r\n",
+        "OPTIONS * HTTP/1.0\r\nA:b\r\nB: \r\n\r\n",
     };
 
     private static final String[] RESPONSES = {
         "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Wed, 25 Nov 2026 13:55:10 GMT\r\n"
             + "Content-Type: text/plain\r\nContent-Length: 1024\r\nConnection: keep-alive\r\n\r\n",
         "HTTP/1.0 404 Not\tFound\r\nKeep-Alive: timeout=5\r\nUpgrade: h2c\r\nTrailer: x\r\n\r\n",
+        "HTTP/1.0 100 \r\nA:b\r\n\r\n",
+        "HTTP/1.1 599 Custom Reason Phrase\r\nB:\r\n\r\n",
         "HTTP/1.1 204\r\nX-Long: abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz        \r\n\r\n",
     };
 
