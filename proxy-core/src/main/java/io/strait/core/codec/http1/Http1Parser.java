@@ -279,6 +279,13 @@ final class Http1Parser implements ByteProcessor {
             switch (state) {
                 case H_LINE:
                     p = scanLines(in, base, p, headLim);
+                    if (p < 0) {
+                        scanBuf = null;
+                        return DONE;
+                    }
+                    break;
+                case REQ_METHOD:
+                    p = scanRequestLine(in, base, p, targetLim, headLim);
                     break;
                 case H_VALUE:
                     p = scanValue(in, base, p, headLim - 8);
@@ -410,7 +417,53 @@ final class Http1Parser implements ByteProcessor {
         reasonStart = 13;
         reasonEnd = 13;
         state = RES_REASON;
-        return 13;
+        int q = 13;
+        byte b;
+        while (q < headLim && ((b = in.getByte(base + q)) < 0 || (b >= SP && b != 0x7f) || b == HTAB)) {
+            q++;
+        }
+        if (q + 1 < headLim && in.getShort(base + q) == Http1Wire.CRLF_SHORT) {
+            reasonEnd = q;
+            state = H_LINE;
+            return q + 2;
+        }
+        return q;
+    }
+
+    /**
+     * Reads {@code method SP target SP} at once, as far as all of it is below the limits and plain, then the
+     * version; stops with the state consistent before anything else, which {@link #process} then handles.
+     */
+    private int scanRequestLine(final ByteBuf in, final int base, final int from, final int targetLim,
+                                final int headLim) {
+        if (from != 0) {
+            return from;
+        }
+        final boolean[] tchar = TCHAR;
+        int p = 0;
+        byte b = 0;
+        while (p < targetLim && tchar[(b = in.getByte(base + p)) & 0xff]) {
+            p++;
+        }
+        if (p == 0 || p >= targetLim || b != SP) {
+            return p;
+        }
+        methodEnd = p;
+        state = REQ_TARGET_START;
+        p++;
+        if (p >= targetLim || (b = in.getByte(base + p)) <= SP || b == 0x7f) {
+            return p;
+        }
+        targetStart = p;
+        state = REQ_TARGET;
+        p = scanTarget(in, base, p + 1, targetLim - 8);
+        if (p >= targetLim || in.getByte(base + p) != SP) {
+            return p;
+        }
+        targetEnd = p;
+        versionStart = p + 1;
+        state = REQ_VERSION;
+        return scanRequestVersion(in, base, p + 1, targetLim, headLim);
     }
 
     /**
@@ -424,6 +477,11 @@ final class Http1Parser implements ByteProcessor {
         while (p < lim) {
             byte b = in.getByte(base + p);
             if (!tchar[b & 0xff]) {
+                if (b == CR && p + 1 < lim && in.getByte(base + p + 1) == LF) {
+                    pos = p + 2;
+                    result = DONE;
+                    return -1;
+                }
                 return p;
             }
             nameStart = p;
