@@ -3,9 +3,13 @@ package io.strait.core.codec.http1;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ByteProcessor;
+import io.netty.util.internal.PlatformDependent;
 import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpHeaderBlock;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -68,6 +72,10 @@ final class Http1Parser implements ByteProcessor {
     /** Body length value for a close-delimited body in {@link #startBody}. */
     static final long CLOSE_DELIMITED = -2;
 
+    private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
+
     private static final boolean[] TCHAR = new boolean[256];
 
     static {
@@ -98,6 +106,9 @@ final class Http1Parser implements ByteProcessor {
     private boolean trailers;
     private ByteBuf scanBuf;
     private int scanBase;
+    private byte[] scanArray;
+    private int scanOffset;
+    private long scanAddress;
     private int errorStatus;
     private String errorReason;
 
@@ -270,6 +281,12 @@ final class Http1Parser implements ByteProcessor {
         scanBuf = in;
         scanBase = base;
         result = NEED_MORE;
+        if (in.hasArray()) {
+            scanArray = in.array();
+            scanOffset = in.arrayOffset();
+        } else if (UNSAFE && in.hasMemoryAddress()) {
+            scanAddress = in.memoryAddress();
+        }
         final int avail = in.writerIndex() - base;
         // positions below these can be read without crossing a limit check of process (which reports it)
         final int headLim = Math.min(avail, maxHead);
@@ -280,7 +297,7 @@ final class Http1Parser implements ByteProcessor {
                 case H_LINE:
                     p = scanLines(in, base, p, headLim);
                     if (p < 0) {
-                        scanBuf = null;
+                        endScan();
                         return DONE;
                     }
                     break;
@@ -306,12 +323,12 @@ final class Http1Parser implements ByteProcessor {
                     break;
             }
             pos = p;
-            if (p >= avail || !process(in.getByte(base + p))) {
+            if (p >= avail || !process(byteAt(base + p))) {
                 break;
             }
             p = pos;
         }
-        scanBuf = null;
+        endScan();
         return result;
     }
 
@@ -351,7 +368,7 @@ final class Http1Parser implements ByteProcessor {
     private int scanValue(final ByteBuf in, final int base, final int from, final int last) {
         int p = from;
         while (p <= last) {
-            final long w = in.getLongLE(base + p);
+            final long w = longLE(base + p);
             final long ctl = ~((w & L7F) + L60) & ~w & L80;
             final long special = ctl | zeroBytes(w ^ L7F);
             long notSp = ~zeroBytes(w ^ L20) & L80;
@@ -384,8 +401,8 @@ final class Http1Parser implements ByteProcessor {
         if (p != versionStart || p + 8 > targetLim || p + 10 > headLim) {
             return p;
         }
-        final long w = in.getLongLE(base + p);
-        if ((w != HTTP_1_1 && w != HTTP_1_0) || in.getShort(base + p + 8) != Http1Wire.CRLF_SHORT) {
+        final long w = longLE(base + p);
+        if ((w != HTTP_1_1 && w != HTTP_1_0) || !crlfAt(base + p + 8)) {
             return p;
         }
         version = w == HTTP_1_1 ? 11 : 10;
@@ -401,13 +418,13 @@ final class Http1Parser implements ByteProcessor {
         if (p != 0 || 13 > headLim) {
             return p;
         }
-        final long w = in.getLongLE(base);
-        if ((w != HTTP_1_1 && w != HTTP_1_0) || in.getByte(base + 8) != SP || in.getByte(base + 12) != SP) {
+        final long w = longLE(base);
+        if ((w != HTTP_1_1 && w != HTTP_1_0) || byteAt(base + 8) != SP || byteAt(base + 12) != SP) {
             return p;
         }
-        final int d1 = in.getByte(base + 9) - '0';
-        final int d2 = in.getByte(base + 10) - '0';
-        final int d3 = in.getByte(base + 11) - '0';
+        final int d1 = byteAt(base + 9) - '0';
+        final int d2 = byteAt(base + 10) - '0';
+        final int d3 = byteAt(base + 11) - '0';
         if (d1 < 1 || d1 > 5 || d2 < 0 || d2 > 9 || d3 < 0 || d3 > 9) {
             return p;
         }
@@ -419,10 +436,10 @@ final class Http1Parser implements ByteProcessor {
         state = RES_REASON;
         int q = 13;
         byte b;
-        while (q < headLim && ((b = in.getByte(base + q)) < 0 || (b >= SP && b != 0x7f) || b == HTAB)) {
+        while (q < headLim && ((b = byteAt(base + q)) < 0 || (b >= SP && b != 0x7f) || b == HTAB)) {
             q++;
         }
-        if (q + 1 < headLim && in.getShort(base + q) == Http1Wire.CRLF_SHORT) {
+        if (q + 1 < headLim && crlfAt(base + q)) {
             reasonEnd = q;
             state = H_LINE;
             return q + 2;
@@ -442,7 +459,7 @@ final class Http1Parser implements ByteProcessor {
         final boolean[] tchar = TCHAR;
         int p = 0;
         byte b = 0;
-        while (p < targetLim && tchar[(b = in.getByte(base + p)) & 0xff]) {
+        while (p < targetLim && tchar[(b = byteAt(base + p)) & 0xff]) {
             p++;
         }
         if (p == 0 || p >= targetLim || b != SP) {
@@ -451,13 +468,13 @@ final class Http1Parser implements ByteProcessor {
         methodEnd = p;
         state = REQ_TARGET_START;
         p++;
-        if (p >= targetLim || (b = in.getByte(base + p)) <= SP || b == 0x7f) {
+        if (p >= targetLim || (b = byteAt(base + p)) <= SP || b == 0x7f) {
             return p;
         }
         targetStart = p;
         state = REQ_TARGET;
         p = scanTarget(in, base, p + 1, targetLim - 8);
-        if (p >= targetLim || in.getByte(base + p) != SP) {
+        if (p >= targetLim || byteAt(base + p) != SP) {
             return p;
         }
         targetEnd = p;
@@ -475,9 +492,9 @@ final class Http1Parser implements ByteProcessor {
         int p = from;
         final boolean[] tchar = TCHAR;
         while (p < lim) {
-            byte b = in.getByte(base + p);
+            byte b = byteAt(base + p);
             if (!tchar[b & 0xff]) {
-                if (b == CR && p + 1 < lim && in.getByte(base + p + 1) == LF) {
+                if (b == CR && p + 1 < lim && byteAt(base + p + 1) == LF) {
                     pos = p + 2;
                     result = DONE;
                     return -1;
@@ -487,13 +504,13 @@ final class Http1Parser implements ByteProcessor {
             nameStart = p;
             state = H_NAME;
             p = scanName(in, base, p + 1, lim);
-            if (p >= lim || in.getByte(base + p) != ':') {
+            if (p >= lim || byteAt(base + p) != ':') {
                 return p;
             }
             nameEnd = p;
             state = H_OWS;
             p++;
-            while (p < lim && ((b = in.getByte(base + p)) == SP || b == HTAB)) {
+            while (p < lim && ((b = byteAt(base + p)) == SP || b == HTAB)) {
                 p++;
             }
             if (p >= lim || (b >= 0 && b < SP) || b == 0x7f) {
@@ -503,7 +520,7 @@ final class Http1Parser implements ByteProcessor {
             valueEnd = p + 1;
             state = H_VALUE;
             p = scanValue(in, base, p + 1, lim - 8);
-            if (p + 1 >= lim || count >= maxCount || in.getShort(base + p) != Http1Wire.CRLF_SHORT) {
+            if (p + 1 >= lim || count >= maxCount || !crlfAt(base + p)) {
                 return p;
             }
             if (!trailers) {
@@ -517,11 +534,11 @@ final class Http1Parser implements ByteProcessor {
     }
 
     /** Skips tchar bytes while {@code p < lim}, reading 8 at a time where 8 are there. */
-    private static int scanName(final ByteBuf in, final int base, final int from, final int lim) {
+    private int scanName(final ByteBuf in, final int base, final int from, final int lim) {
         int p = from;
         final boolean[] tchar = TCHAR;
         while (p <= lim - 8) {
-            final long w = in.getLongLE(base + p);
+            final long w = longLE(base + p);
             for (int k = 0; k < 64; k += 8) {
                 if (!tchar[(int) (w >>> k) & 0xff]) {
                     return p + (k >>> 3);
@@ -529,17 +546,17 @@ final class Http1Parser implements ByteProcessor {
             }
             p += 8;
         }
-        while (p < lim && tchar[in.getByte(base + p) & 0xff]) {
+        while (p < lim && tchar[byteAt(base + p) & 0xff]) {
             p++;
         }
         return p;
     }
 
     /** Skips request-target bytes (0x21..0x7e) 8 at a time while {@code p <= last}. */
-    private static int scanTarget(final ByteBuf in, final int base, final int from, final int last) {
+    private int scanTarget(final ByteBuf in, final int base, final int from, final int last) {
         int p = from;
         while (p <= last) {
-            final long w = in.getLongLE(base + p);
+            final long w = longLE(base + p);
             final long special = ((~((w & L7F) + L5F) | w) & L80) | zeroBytes(w ^ L7F);
             if (special != 0) {
                 return p + (Long.numberOfTrailingZeros(special) >>> 3);
@@ -548,6 +565,47 @@ final class Http1Parser implements ByteProcessor {
         }
         return p;
     }
+    private void endScan() {
+        scanBuf = null;
+        scanArray = null;
+        scanAddress = 0;
+    }
+
+    /**
+     * Byte {@code i} (a buffer index below the writer index) of the buffer being scanned: from its array or its
+     * memory address when it has one, saving the index and accessibility checks of {@link ByteBuf#getByte}.
+     */
+    private byte byteAt(final int i) {
+        final byte[] a = scanArray;
+        if (a != null) {
+            return a[scanOffset + i];
+        }
+        final long addr = scanAddress;
+        if (addr != 0) {
+            return PlatformDependent.getByte(addr + i);
+        }
+        return scanBuf.getByte(i);
+    }
+
+    /** Bytes {@code i..i+7} (below the writer index) as a little-endian long; see {@link #byteAt}. */
+    private long longLE(final int i) {
+        final byte[] a = scanArray;
+        if (a != null) {
+            return (long) LONG_LE.get(a, scanOffset + i);
+        }
+        final long addr = scanAddress;
+        if (addr != 0) {
+            final long v = PlatformDependent.getLong(addr + i);
+            return PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? Long.reverseBytes(v) : v;
+        }
+        return scanBuf.getLongLE(i);
+    }
+
+    /** True if bytes {@code i, i+1} are CR LF. */
+    private boolean crlfAt(final int i) {
+        return byteAt(i) == CR && byteAt(i + 1) == LF;
+    }
+
 
     int headLength() {
         return pos;
