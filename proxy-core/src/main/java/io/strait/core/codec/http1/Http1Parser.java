@@ -305,7 +305,7 @@ final class Http1Parser implements ByteProcessor {
                     p = scanRequestLine(in, base, p, targetLim, headLim);
                     break;
                 case H_VALUE:
-                    p = scanValue(in, base, p, headLim - 8);
+                    p = scanValue(base, p, headLim - 8);
                     break;
                 case REQ_VERSION:
                     p = scanRequestVersion(in, base, p, targetLim, headLim);
@@ -360,31 +360,35 @@ final class Http1Parser implements ByteProcessor {
         return ~(((w & L7F) + L7F) | w) & L80;
     }
 
+    private static final long L01 = 0x0101010101010101L;
+
     /**
-     * Skips plain field-value bytes (not a CTL, not DEL) 8 at a time while {@code p <= last}, keeping
-     * {@code valueEnd} after the last one that is not a space; stops before any other byte, which
-     * {@link #process} then handles.
+     * Skips plain field-value bytes (not a CTL, not DEL) 8 at a time while {@code p <= last}, then sets
+     * {@code valueEnd} after the last skipped byte that is not whitespace, as {@link #process} would have; stops
+     * before any other byte, which {@link #process} then handles.
      */
-    private int scanValue(final ByteBuf in, final int base, final int from, final int last) {
+    private int scanValue(final int base, final int from, final int last) {
         int p = from;
         while (p <= last) {
             final long w = longLE(base + p);
-            final long ctl = ~((w & L7F) + L60) & ~w & L80;
-            final long special = ctl | zeroBytes(w ^ L7F);
-            long notSp = ~zeroBytes(w ^ L20) & L80;
-            if (special == 0) {
-                if (notSp != 0) {
-                    valueEnd = p + 8 - (Long.numberOfLeadingZeros(notSp) >>> 3);
-                }
-                p += 8;
-                continue;
+            final long x = w ^ L7F;
+            // borrows can mark bytes above the first CTL or DEL, never below it: the lowest mark is exact
+            final long special = (((w - L20) & ~w) | ((x - L01) & ~x)) & L80;
+            if (special != 0) {
+                p += Long.numberOfTrailingZeros(special) >>> 3;
+                break;
             }
-            final int k = Long.numberOfTrailingZeros(special) >>> 3;
-            notSp &= (1L << (k << 3)) - 1;
-            if (notSp != 0) {
-                valueEnd = p + 8 - (Long.numberOfLeadingZeros(notSp) >>> 3);
+            p += 8;
+        }
+        if (p > from) {
+            int e = p;
+            byte b;
+            while (e > from && ((b = byteAt(base + e - 1)) == SP || b == HTAB)) {
+                e--;
             }
-            return p + k;
+            if (e > from) {
+                valueEnd = e;
+            }
         }
         return p;
     }
@@ -519,7 +523,7 @@ final class Http1Parser implements ByteProcessor {
             valueStart = p;
             valueEnd = p + 1;
             state = H_VALUE;
-            p = scanValue(in, base, p + 1, lim - 8);
+            p = scanValue(base, p + 1, lim - 8);
             if (p + 1 >= lim || count >= maxCount || !crlfAt(base + p)) {
                 return p;
             }
