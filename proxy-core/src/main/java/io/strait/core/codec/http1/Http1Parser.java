@@ -133,6 +133,7 @@ final class Http1Parser implements ByteProcessor {
     private int[] hne = new int[16];
     private int[] hvs = new int[16];
     private int[] hve = new int[16];
+    private int[] hk = new int[16];
 
     // header semantics of the last head
     private int hostCount;
@@ -611,6 +612,11 @@ final class Http1Parser implements ByteProcessor {
     }
 
 
+    /** The kind ({@code Http1Wire.K_*}) of recorded header line {@code i} of the last head. */
+    int headerKind(final int i) {
+        return hk[i];
+    }
+
     int headLength() {
         return pos;
     }
@@ -975,11 +981,27 @@ final class Http1Parser implements ByteProcessor {
             hne = Arrays.copyOf(hne, n);
             hvs = Arrays.copyOf(hvs, n);
             hve = Arrays.copyOf(hve, n);
+            hk = Arrays.copyOf(hk, n);
         }
         hns[i] = nameStart;
         hne[i] = nameEnd;
         hvs[i] = valueStart;
         hve[i] = valueEnd;
+        hk[i] = classifyName(scanBase + nameStart, nameEnd - nameStart);
+    }
+
+    /**
+     * Classifies the name at buffer index {@code s} while the scan can read it directly. A name of up to 8 bytes
+     * is read as the 8 bytes ending with it: a header line starts 14 or more bytes into the head.
+     */
+    private int classifyName(final int s, final int len) {
+        if (len >= 32 || ((Http1Wire.KNOWN_LENGTHS >>> len) & 1) == 0) {
+            return Http1Wire.K_OTHER;
+        }
+        if (len <= 8) {
+            return Http1Wire.classifyWords(len, longLE(s + len - 8) >>> ((8 - len) << 3), 0, 0);
+        }
+        return Http1Wire.classifyWords(len, longLE(s), longLE(s + len - 8), len > 16 ? longLE(s + 8) : 0);
     }
 
     /** "HTTP/1.1" -> 11, "HTTP/1.0" -> 10; other HTTP versions: 505; anything else: 400. */
@@ -1035,7 +1057,7 @@ final class Http1Parser implements ByteProcessor {
             final int vs = hvs[i];
             final int ve = hve[i];
             final int idx = h.addWire(ns, hne[i], vs, ve);
-            switch (Http1Wire.classify(raw, ns, hne[i] - ns)) {
+            switch (hk[i]) {
                 case Http1Wire.K_HOST:
                     hostCount++;
                     hostIndex = idx;
@@ -1085,7 +1107,7 @@ final class Http1Parser implements ByteProcessor {
         }
         if (hasConnection) {
             for (int i = 0; i < n; i++) {
-                if (Http1Wire.classify(raw, hns[i], hne[i] - hns[i]) == Http1Wire.K_CONNECTION) {
+                if (hk[i] == Http1Wire.K_CONNECTION) {
                     connectionTokens(h, raw, hvs[i], hve[i]);
                 }
             }

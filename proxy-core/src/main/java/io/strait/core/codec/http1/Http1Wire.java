@@ -164,6 +164,60 @@ final class Http1Wire {
         return (head | HEAD_FOLD[kind]) == HEAD_WORD[kind] && (tail | TAIL_FOLD[kind]) == TAIL_WORD[kind];
     }
 
+    /** Bit n set when a known name is n bytes long. */
+    static final int KNOWN_LENGTHS = 1 << 2 | 1 << 4 | 1 << 6 | 1 << 7 | 1 << 10 | 1 << 14 | 1 << 16 | 1 << 17;
+
+    /** Known names of up to 8 bytes as one little-endian word (name in the low bytes) and its case-fold mask. */
+    private static final long[] SHORT_WORD = new long[K_EXPECT + 1];
+    private static final long[] SHORT_FOLD = new long[K_EXPECT + 1];
+
+    static {
+        for (final int kind : new int[] {K_HOST, K_TE, K_TRAILER, K_UPGRADE, K_EXPECT}) {
+            final AsciiString n = kind == K_HOST ? HOST : kind == K_TE ? TE : kind == K_TRAILER ? TRAILER
+                : kind == K_UPGRADE ? UPGRADE : EXPECT;
+            for (int k = 0; k < n.length(); k++) {
+                final long c = n.byteAt(k) & 0xffL;
+                SHORT_WORD[kind] |= c << (k << 3);
+                SHORT_FOLD[kind] |= (c >= 'a' && c <= 'z' ? 0x20L : 0) << (k << 3);
+            }
+        }
+    }
+
+    /**
+     * Classifies a name of {@code len} bytes given as little-endian words: for {@code len <= 8} its bytes in the
+     * low end of {@code head} (zeros above); otherwise {@code head} = its first 8 bytes, {@code tail} = its last 8
+     * and, when {@code len > 16}, {@code mid} = bytes 8..15 (else 0).
+     */
+    static int classifyWords(final int len, final long head, final long tail, final long mid) {
+        switch (len) {
+            case 2:
+                return (head | SHORT_FOLD[K_TE]) == SHORT_WORD[K_TE] ? K_TE : K_OTHER;
+            case 4:
+                return (head | SHORT_FOLD[K_HOST]) == SHORT_WORD[K_HOST] ? K_HOST : K_OTHER;
+            case 6:
+                return (head | SHORT_FOLD[K_EXPECT]) == SHORT_WORD[K_EXPECT] ? K_EXPECT : K_OTHER;
+            case 7:
+                return (head | SHORT_FOLD[K_TRAILER]) == SHORT_WORD[K_TRAILER] ? K_TRAILER
+                    : (head | SHORT_FOLD[K_UPGRADE]) == SHORT_WORD[K_UPGRADE] ? K_UPGRADE : K_OTHER;
+            case 10:
+                return wordsMatch(K_CONNECTION, head, tail, mid) ? K_CONNECTION
+                    : wordsMatch(K_KEEP_ALIVE, head, tail, mid) ? K_KEEP_ALIVE : K_OTHER;
+            case 14:
+                return wordsMatch(K_CONTENT_LENGTH, head, tail, mid) ? K_CONTENT_LENGTH : K_OTHER;
+            case 16:
+                return wordsMatch(K_PROXY_CONNECTION, head, tail, mid) ? K_PROXY_CONNECTION : K_OTHER;
+            case 17:
+                return wordsMatch(K_TRANSFER_ENCODING, head, tail, mid) ? K_TRANSFER_ENCODING : K_OTHER;
+            default:
+                return K_OTHER;
+        }
+    }
+
+    private static boolean wordsMatch(final int kind, final long head, final long tail, final long mid) {
+        return (head | HEAD_FOLD[kind]) == HEAD_WORD[kind] && (tail | TAIL_FOLD[kind]) == TAIL_WORD[kind]
+            && (mid | MID_FOLD[kind]) == MID_WORD[kind];
+    }
+
     /** Classifies entry {@code i} of a block (wire or added). */
     static int classify(final HttpHeaderBlock h, final int i) {
         if (!h.isAdded(i)) {

@@ -2,11 +2,17 @@ package io.strait.core.codec.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link Http1Wire#classify(ByteBuf, int, int)}: word-at-a-time compares fold case for letters only. */
+/**
+ * {@link Http1Wire#classify(ByteBuf, int, int)} and the parser's classification of recorded names: word-at-a-time
+ * compares fold case for letters only.
+ */
 class Http1WireClassifyTest {
 
     private static final String[] NAMES = {"", "host", "content-length", "transfer-encoding", "connection",
@@ -34,6 +40,42 @@ class Http1WireClassifyTest {
             assertThat(classify(b, "content-type")).isEqualTo(Http1Wire.K_OTHER);
         } finally {
             b.release();
+        }
+    }
+
+    @Test
+    void theParserClassifiesRecordedNamesTheSameWay() {
+        final String[] others = {"x", "ab", "hosts", "accept", "referer", "user-agent", "content-type",
+            "content-lengths", "x-forwarded-proto", "transfer-encodinx", "upgrade-insecure-requests"};
+        for (int kind = 1; kind < NAMES.length + others.length; kind++) {
+            final String name = kind < NAMES.length ? NAMES[kind] : others[kind - NAMES.length];
+            for (int at = 0; at < name.length(); at++) {
+                for (int c = '!'; c < 0x7f; c++) {
+                    final String variant = name.substring(0, at) + (char) c + name.substring(at + 1);
+                    if (variant.indexOf(':') >= 0 || variant.indexOf('"') >= 0 || variant.indexOf('(') >= 0
+                        || variant.indexOf(')') >= 0 || variant.indexOf(',') >= 0 || variant.indexOf('/') >= 0
+                        || variant.indexOf(';') >= 0 || variant.indexOf('<') >= 0 || variant.indexOf('=') >= 0
+                        || variant.indexOf('>') >= 0 || variant.indexOf('?') >= 0 || variant.indexOf('@') >= 0
+                        || variant.indexOf('[') >= 0 || variant.indexOf('\\') >= 0 || variant.indexOf(']') >= 0
+                        || variant.indexOf('{') >= 0 || variant.indexOf('}') >= 0) {
+                        continue; // not a token
+                    }
+                    final ByteBuf head = Unpooled.directBuffer(96);
+                    final ByteBuf copy = Unpooled.directBuffer(96);
+                    final Http1Parser p = new Http1Parser(true, 8192, 65536, 100, -1);
+                    try {
+                        final String text = "GET / HTTP/1.1\r\n" + variant + ": v\r\n\r\n";
+                        head.writeCharSequence(text, StandardCharsets.ISO_8859_1);
+                        p.cumulate(UnpooledByteBufAllocator.DEFAULT, head.retain());
+                        assertThat(p.scanHead()).as(text).isEqualTo(Http1Parser.DONE);
+                        assertThat(p.headerKind(0)).as(variant).isEqualTo(classify(copy, variant));
+                    } finally {
+                        p.releaseCumulation();
+                        head.release();
+                        copy.release();
+                    }
+                }
+            }
         }
     }
 
