@@ -315,7 +315,7 @@ final class Http1Parser implements ByteProcessor {
                     p = scanStatus(in, base, p, headLim);
                     break;
                 case H_NAME:
-                    p = scanName(in, base, p, headLim);
+                    p = scanName(base, p, headLim);
                     break;
                 case REQ_TARGET:
                     p = scanTarget(in, base, p, targetLim - 8);
@@ -508,7 +508,7 @@ final class Http1Parser implements ByteProcessor {
             }
             nameStart = p;
             state = H_NAME;
-            p = scanName(in, base, p + 1, lim);
+            p = scanName(base, p + 1, lim);
             if (p >= lim || byteAt(base + p) != ':') {
                 return p;
             }
@@ -539,7 +539,7 @@ final class Http1Parser implements ByteProcessor {
     }
 
     /** Skips tchar bytes while {@code p < lim}, reading 8 at a time where 8 are there. */
-    private int scanName(final ByteBuf in, final int base, final int from, final int lim) {
+    private int scanName(final int base, final int from, final int lim) {
         int p = from;
         final boolean[] tchar = TCHAR;
         while (p <= lim - 8) {
@@ -1063,12 +1063,13 @@ final class Http1Parser implements ByteProcessor {
                     hostIndex = idx;
                     break;
                 case Http1Wire.K_CONTENT_LENGTH: {
-                    final long v = Http1Wire.parseContentLength(raw, vs, ve);
+                    final long digits = Http1Wire.parseDigits(raw, vs, ve);
+                    final long v = digits >= 0 ? digits : Http1Wire.parseContentLength(raw, vs, ve);
                     if (v < 0 || (contentLength >= 0 && v != contentLength)) {
                         return fail(400, "bad_content_length");
                     }
                     contentLength = v;
-                    if (clLive || !Http1Wire.isDigits(raw, vs, ve)) {
+                    if (clLive || digits < 0) {
                         h.remove(idx);
                     } else {
                         clLive = true;

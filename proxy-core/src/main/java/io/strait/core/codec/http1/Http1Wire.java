@@ -322,18 +322,20 @@ final class Http1Wire {
         }
     }
 
-    /** True if [start, end) is non-empty and all digits. */
-    static boolean isDigits(final ByteBuf b, final int start, final int end) {
-        if (start >= end) {
-            return false;
+    /** The value of [start, end) when it is 1 to 18 digits and nothing else, else -1. */
+    static long parseDigits(final ByteBuf b, final int start, final int end) {
+        if (start >= end || end - start > 18) {
+            return -1;
         }
+        long v = 0;
         for (int i = start; i < end; i++) {
-            final byte c = b.getByte(i);
-            if (c < '0' || c > '9') {
-                return false;
+            final int d = b.getByte(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
             }
+            v = v * 10 + d;
         }
-        return true;
+        return v;
     }
 
     /** True if the received reason phrase [start, end) is the standard one for {@code status}. */
