@@ -14,7 +14,9 @@ import java.util.Arrays;
 
 /**
  * The byte-level HTTP/1.1 state machine shared by both codecs: input cumulation, the one-pass head scan
- * (start line and header lines validated and recorded as offsets relative to the head's first byte),
+ * (start line and header lines validated and recorded as offsets relative to the head's first byte; common
+ * shapes are read a word at a time straight from the buffer's array or memory, everything else byte by byte
+ * through {@link #process}, with identical results),
  * header semantics (framing, hop-by-hop removal) and body framing (content-length, chunked, close-delimited).
  * Confined to its channel's event loop. Errors are reported by return value and {@link #errorStatus()} /
  * {@link #errorReason()} with the downstream status (400, 413, 414, 431, 505...); the upstream side maps them to 502.
@@ -296,29 +298,29 @@ final class Http1Parser implements ByteProcessor {
         while (p < avail) {
             switch (state) {
                 case H_LINE:
-                    p = scanLines(in, base, p, headLim);
+                    p = scanLines(base, p, headLim);
                     if (p < 0) {
                         endScan();
                         return DONE;
                     }
                     break;
                 case REQ_METHOD:
-                    p = scanRequestLine(in, base, p, targetLim, headLim);
+                    p = scanRequestLine(base, p, targetLim, headLim);
                     break;
                 case H_VALUE:
                     p = scanValue(base, p, headLim - 8);
                     break;
                 case REQ_VERSION:
-                    p = scanRequestVersion(in, base, p, targetLim, headLim);
+                    p = scanRequestVersion(base, p, targetLim, headLim);
                     break;
                 case RES_VERSION:
-                    p = scanStatus(in, base, p, headLim);
+                    p = scanStatus(base, p, headLim);
                     break;
                 case H_NAME:
                     p = scanName(base, p, headLim);
                     break;
                 case REQ_TARGET:
-                    p = scanTarget(in, base, p, targetLim - 8);
+                    p = scanTarget(base, p, targetLim - 8);
                     break;
                 default:
                     break;
@@ -401,8 +403,7 @@ final class Http1Parser implements ByteProcessor {
      * Reads {@code HTTP/1.x CRLF} at once when all of it is below the limits; otherwise leaves it to
      * {@link #process}.
      */
-    private int scanRequestVersion(final ByteBuf in, final int base, final int p, final int targetLim,
-                                   final int headLim) {
+    private int scanRequestVersion(final int base, final int p, final int targetLim, final int headLim) {
         if (p != versionStart || p + 8 > targetLim || p + 10 > headLim) {
             return p;
         }
@@ -419,7 +420,7 @@ final class Http1Parser implements ByteProcessor {
      * Reads {@code HTTP/1.x NNN SP} at once when all of it is below the limit and the status is 100..599;
      * otherwise leaves it to {@link #process}.
      */
-    private int scanStatus(final ByteBuf in, final int base, final int p, final int headLim) {
+    private int scanStatus(final int base, final int p, final int headLim) {
         if (p != 0 || 13 > headLim) {
             return p;
         }
@@ -456,8 +457,7 @@ final class Http1Parser implements ByteProcessor {
      * Reads {@code method SP target SP} at once, as far as all of it is below the limits and plain, then the
      * version; stops with the state consistent before anything else, which {@link #process} then handles.
      */
-    private int scanRequestLine(final ByteBuf in, final int base, final int from, final int targetLim,
-                                final int headLim) {
+    private int scanRequestLine(final int base, final int from, final int targetLim, final int headLim) {
         if (from != 0) {
             return from;
         }
@@ -478,14 +478,14 @@ final class Http1Parser implements ByteProcessor {
         }
         targetStart = p;
         state = REQ_TARGET;
-        p = scanTarget(in, base, p + 1, targetLim - 8);
+        p = scanTarget(base, p + 1, targetLim - 8);
         if (p >= targetLim || byteAt(base + p) != SP) {
             return p;
         }
         targetEnd = p;
         versionStart = p + 1;
         state = REQ_VERSION;
-        return scanRequestVersion(in, base, p + 1, targetLim, headLim);
+        return scanRequestVersion(base, p + 1, targetLim, headLim);
     }
 
     /**
@@ -493,7 +493,7 @@ final class Http1Parser implements ByteProcessor {
      * byte, CRLF) while all their bytes are below {@code lim}, with the effects {@link #process} would have; stops
      * with the state and position consistent before any other byte, which {@link #process} then handles.
      */
-    private int scanLines(final ByteBuf in, final int base, final int from, final int lim) {
+    private int scanLines(final int base, final int from, final int lim) {
         int p = from;
         final boolean[] tchar = TCHAR;
         while (p < lim) {
@@ -558,7 +558,7 @@ final class Http1Parser implements ByteProcessor {
     }
 
     /** Skips request-target bytes (0x21..0x7e) 8 at a time while {@code p <= last}. */
-    private int scanTarget(final ByteBuf in, final int base, final int from, final int last) {
+    private int scanTarget(final int base, final int from, final int last) {
         int p = from;
         while (p <= last) {
             final long w = longLE(base + p);
