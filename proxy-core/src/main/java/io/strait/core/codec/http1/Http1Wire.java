@@ -81,26 +81,141 @@ final class Http1Wire {
     static int classify(final ByteBuf b, final int start, final int len) {
         switch (len) {
             case 2:
-                return equalsIgnoreCase(b, start, start + 2, TE) ? K_TE : K_OTHER;
+                return matches(b, start, len, K_TE) ? K_TE : K_OTHER;
             case 4:
-                return equalsIgnoreCase(b, start, start + 4, HOST) ? K_HOST : K_OTHER;
+                return matches(b, start, len, K_HOST) ? K_HOST : K_OTHER;
             case 6:
-                return equalsIgnoreCase(b, start, start + 6, EXPECT) ? K_EXPECT : K_OTHER;
+                return matches(b, start, len, K_EXPECT) ? K_EXPECT : K_OTHER;
             case 7:
-                return equalsIgnoreCase(b, start, start + 7, TRAILER) ? K_TRAILER
-                    : equalsIgnoreCase(b, start, start + 7, UPGRADE) ? K_UPGRADE : K_OTHER;
+                return matches(b, start, len, K_TRAILER) ? K_TRAILER
+                    : matches(b, start, len, K_UPGRADE) ? K_UPGRADE : K_OTHER;
             case 10:
-                return equalsIgnoreCase(b, start, start + 10, CONNECTION) ? K_CONNECTION
-                    : equalsIgnoreCase(b, start, start + 10, KEEP_ALIVE) ? K_KEEP_ALIVE : K_OTHER;
+                return matches(b, start, len, K_CONNECTION) ? K_CONNECTION
+                    : matches(b, start, len, K_KEEP_ALIVE) ? K_KEEP_ALIVE : K_OTHER;
             case 14:
-                return equalsIgnoreCase(b, start, start + 14, CONTENT_LENGTH) ? K_CONTENT_LENGTH : K_OTHER;
+                return matches(b, start, len, K_CONTENT_LENGTH) ? K_CONTENT_LENGTH : K_OTHER;
             case 16:
-                return equalsIgnoreCase(b, start, start + 16, PROXY_CONNECTION) ? K_PROXY_CONNECTION : K_OTHER;
+                return matches(b, start, len, K_PROXY_CONNECTION) ? K_PROXY_CONNECTION : K_OTHER;
             case 17:
-                return equalsIgnoreCase(b, start, start + 17, TRANSFER_ENCODING) ? K_TRANSFER_ENCODING : K_OTHER;
+                return matches(b, start, len, K_TRANSFER_ENCODING) ? K_TRANSFER_ENCODING : K_OTHER;
             default:
                 return K_OTHER;
         }
+    }
+
+    // Known names as little-endian words, read at the name's start, at its end (overlapping) and, past 16 bytes,
+    // at 8 (no name is longer than 24): a byte matches
+    // when (byte | fold) == lower-case byte, fold being 0x20 for letters and 0 for '-', so exactly A-Z/a-z fold.
+    private static final long[] HEAD_WORD = new long[K_EXPECT + 1];
+    private static final long[] HEAD_FOLD = new long[K_EXPECT + 1];
+    private static final long[] TAIL_WORD = new long[K_EXPECT + 1];
+    private static final long[] TAIL_FOLD = new long[K_EXPECT + 1];
+    private static final long[] MID_WORD = new long[K_EXPECT + 1];
+    private static final long[] MID_FOLD = new long[K_EXPECT + 1];
+
+    static {
+        name(K_HOST, HOST);
+        name(K_CONTENT_LENGTH, CONTENT_LENGTH);
+        name(K_TRANSFER_ENCODING, TRANSFER_ENCODING);
+        name(K_CONNECTION, CONNECTION);
+        name(K_KEEP_ALIVE, KEEP_ALIVE);
+        name(K_PROXY_CONNECTION, PROXY_CONNECTION);
+        name(K_TE, TE);
+        name(K_TRAILER, TRAILER);
+        name(K_UPGRADE, UPGRADE);
+        name(K_EXPECT, EXPECT);
+    }
+
+    private static void name(final int kind, final AsciiString lower) {
+        final int n = lower.length();
+        final int w = n >= 8 ? 8 : n >= 4 ? 4 : 2;
+        for (int k = 0; k < w; k++) {
+            final long head = lower.byteAt(k) & 0xffL;
+            final long tail = lower.byteAt(n - w + k) & 0xffL;
+            HEAD_WORD[kind] |= head << (k << 3);
+            TAIL_WORD[kind] |= tail << (k << 3);
+            HEAD_FOLD[kind] |= (head >= 'a' && head <= 'z' ? 0x20L : 0) << (k << 3);
+            TAIL_FOLD[kind] |= (tail >= 'a' && tail <= 'z' ? 0x20L : 0) << (k << 3);
+            if (n > 16) {
+                final long mid = lower.byteAt(8 + k) & 0xffL;
+                MID_WORD[kind] |= mid << (k << 3);
+                MID_FOLD[kind] |= (mid >= 'a' && mid <= 'z' ? 0x20L : 0) << (k << 3);
+            }
+        }
+    }
+
+    /** Case-insensitive compare of {@code len} bytes (the known name's length) with known name {@code kind}. */
+    private static boolean matches(final ByteBuf b, final int start, final int len, final int kind) {
+        final long head;
+        final long tail;
+        if (len > 16 && (b.getLongLE(start + 8) | MID_FOLD[kind]) != MID_WORD[kind]) {
+            return false;
+        }
+        if (len >= 8) {
+            head = b.getLongLE(start);
+            tail = b.getLongLE(start + len - 8);
+        } else if (len >= 4) {
+            head = b.getIntLE(start) & 0xffffffffL;
+            tail = b.getIntLE(start + len - 4) & 0xffffffffL;
+        } else {
+            head = b.getShortLE(start) & 0xffffL;
+            tail = head;
+        }
+        return (head | HEAD_FOLD[kind]) == HEAD_WORD[kind] && (tail | TAIL_FOLD[kind]) == TAIL_WORD[kind];
+    }
+
+    /** Bit n set when a known name is n bytes long. */
+    static final int KNOWN_LENGTHS = 1 << 2 | 1 << 4 | 1 << 6 | 1 << 7 | 1 << 10 | 1 << 14 | 1 << 16 | 1 << 17;
+
+    /** Known names of up to 8 bytes as one little-endian word (name in the low bytes) and its case-fold mask. */
+    private static final long[] SHORT_WORD = new long[K_EXPECT + 1];
+    private static final long[] SHORT_FOLD = new long[K_EXPECT + 1];
+
+    static {
+        for (final int kind : new int[] {K_HOST, K_TE, K_TRAILER, K_UPGRADE, K_EXPECT}) {
+            final AsciiString n = kind == K_HOST ? HOST : kind == K_TE ? TE : kind == K_TRAILER ? TRAILER
+                : kind == K_UPGRADE ? UPGRADE : EXPECT;
+            for (int k = 0; k < n.length(); k++) {
+                final long c = n.byteAt(k) & 0xffL;
+                SHORT_WORD[kind] |= c << (k << 3);
+                SHORT_FOLD[kind] |= (c >= 'a' && c <= 'z' ? 0x20L : 0) << (k << 3);
+            }
+        }
+    }
+
+    /**
+     * Classifies a name of {@code len} bytes given as little-endian words: for {@code len <= 8} its bytes in the
+     * low end of {@code head} (zeros above); otherwise {@code head} = its first 8 bytes, {@code tail} = its last 8
+     * and, when {@code len > 16}, {@code mid} = bytes 8..15 (else 0).
+     */
+    static int classifyWords(final int len, final long head, final long tail, final long mid) {
+        switch (len) {
+            case 2:
+                return (head | SHORT_FOLD[K_TE]) == SHORT_WORD[K_TE] ? K_TE : K_OTHER;
+            case 4:
+                return (head | SHORT_FOLD[K_HOST]) == SHORT_WORD[K_HOST] ? K_HOST : K_OTHER;
+            case 6:
+                return (head | SHORT_FOLD[K_EXPECT]) == SHORT_WORD[K_EXPECT] ? K_EXPECT : K_OTHER;
+            case 7:
+                return (head | SHORT_FOLD[K_TRAILER]) == SHORT_WORD[K_TRAILER] ? K_TRAILER
+                    : (head | SHORT_FOLD[K_UPGRADE]) == SHORT_WORD[K_UPGRADE] ? K_UPGRADE : K_OTHER;
+            case 10:
+                return wordsMatch(K_CONNECTION, head, tail, mid) ? K_CONNECTION
+                    : wordsMatch(K_KEEP_ALIVE, head, tail, mid) ? K_KEEP_ALIVE : K_OTHER;
+            case 14:
+                return wordsMatch(K_CONTENT_LENGTH, head, tail, mid) ? K_CONTENT_LENGTH : K_OTHER;
+            case 16:
+                return wordsMatch(K_PROXY_CONNECTION, head, tail, mid) ? K_PROXY_CONNECTION : K_OTHER;
+            case 17:
+                return wordsMatch(K_TRANSFER_ENCODING, head, tail, mid) ? K_TRANSFER_ENCODING : K_OTHER;
+            default:
+                return K_OTHER;
+        }
+    }
+
+    private static boolean wordsMatch(final int kind, final long head, final long tail, final long mid) {
+        return (head | HEAD_FOLD[kind]) == HEAD_WORD[kind] && (tail | TAIL_FOLD[kind]) == TAIL_WORD[kind]
+            && (mid | MID_FOLD[kind]) == MID_WORD[kind];
     }
 
     /** Classifies entry {@code i} of a block (wire or added). */
@@ -207,18 +322,20 @@ final class Http1Wire {
         }
     }
 
-    /** True if [start, end) is non-empty and all digits. */
-    static boolean isDigits(final ByteBuf b, final int start, final int end) {
-        if (start >= end) {
-            return false;
+    /** The value of [start, end) when it is 1 to 18 digits and nothing else, else -1. */
+    static long parseDigits(final ByteBuf b, final int start, final int end) {
+        if (start >= end || end - start > 18) {
+            return -1;
         }
+        long v = 0;
         for (int i = start; i < end; i++) {
-            final byte c = b.getByte(i);
-            if (c < '0' || c > '9') {
-                return false;
+            final int d = b.getByte(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
             }
+            v = v * 10 + d;
         }
-        return true;
+        return v;
     }
 
     /** True if the received reason phrase [start, end) is the standard one for {@code status}. */
