@@ -15,16 +15,16 @@ import java.nio.charset.StandardCharsets;
  * <p>Table fill, as in the paper and Envoy: each host has a permutation of the slots, {@code (offset + j * skip) mod M}
  * with {@code offset = xxh64(address, 0) mod M} and {@code skip = xxh64(address, 1) mod (M - 1) + 1} ({@link XxHash64},
  * {@code address} being {@link Host#toString()}, {@code host:port}); since {@code M} is prime every permutation visits
- * every slot. Hosts take turns, in configuration order, claiming the next free slot of their permutation until the table
- * is full. Weights as Envoy does them: in turn {@code t} (from 1) host {@code i} claims a slot only if {@code t * w_i >=
- * c_i * w_max}, {@code c_i} being the slots it already holds, so the heaviest host claims in every turn and a host of
- * half its weight in every other; host {@code i} ends with {@code M * w_i / sum(w)} slots, give or take one or two.
- * Envoy compares the same quantities divided by {@code sum(w)} in floating point; here they are exact integers. With
- * equal weights every host holds {@code floor(M / n)} or {@code ceil(M / n)} slots.
+ * every slot. Hosts take turns, in configuration order, claiming the next free slot of their permutation until the
+ * table is full. Weights as Envoy does them: in turn {@code t} (from 1) host {@code i} claims a slot only if {@code t *
+ * w_i >= c_i * w_max}, {@code c_i} being the slots it already holds, so the heaviest host claims in every turn and a
+ * host of half its weight in every other; host {@code i} ends within {@code 2 n w_i / sum(w) + 2} slots of {@code M *
+ * w_i / sum(w)}. Envoy compares the same quantities divided by {@code sum(w)} in floating point; here they are exact
+ * integers. With equal weights every host holds {@code floor(M / n)} or {@code ceil(M / n)} slots.
  *
- * <p>A pick is one unsigned remainder and one array load, and allocates nothing. The table is built in about
- * {@code M ln M} steps; a factory reuses the table it built last when it is asked again for the same {@link HostSet}
- * instance, so the loops of one update share one table.
+ * <p>A pick is one unsigned remainder and one array load, and allocates nothing. The table is built in about {@code M
+ * ln M} steps; a factory reuses the table it built last when it is asked again for the same {@link HostSet} instance,
+ * so the loops of one update share one table.
  */
 final class MaglevLoadBalancer extends BaseLoadBalancer {
 

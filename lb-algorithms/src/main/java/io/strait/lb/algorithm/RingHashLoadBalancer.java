@@ -15,9 +15,9 @@ import java.util.Arrays;
  * to the same host.
  *
  * <p>Ring size, as Envoy computes it: with weights normalised to sum 1 and {@code w_min} the smallest, the scale is
- * {@code min(ceil(w_min * minRingSize) / w_min, maxRingSize)}, so the smallest-weight host gets a whole number of points
- * (at least one) unless the ring would exceed {@code maxRingSize}. Host {@code i} gets the points between the running
- * targets {@code scale * (w_0 + ... + w_i)}, rounded up (Envoy keeps a running sum of {@code scale * w_i}; the
+ * {@code min(ceil(w_min * minRingSize) / w_min, maxRingSize)}, so the smallest-weight host gets a whole number of
+ * points (at least one) unless the ring would exceed {@code maxRingSize}. Host {@code i} gets the points between the
+ * running targets {@code scale * (w_0 + ... + w_i)}, rounded up (Envoy keeps a running sum of {@code scale * w_i}; the
  * cumulative form is the same quantity with less floating-point drift). Equal weights give every host {@code
  * ceil(minRingSize / n)} points. Point {@code j} of a host hashes the bytes of {@code "<address>_<j>"} with {@link
  * XxHash64} (seed 0), {@code <address>} being {@link Host#toString()}, {@code host:port} (Envoy uses the address

@@ -157,7 +157,7 @@ class RingHashLoadBalancerTest extends LoadBalancerContractTest {
         // 10 -> 11 hosts: Envoy's sizing gives ceil(1024 / 10) = 103 points each before, ceil(1024 / 11) = 94 after,
         // so besides the new host's arcs (share ~ Beta(94, 1034): 0.091 +- 0.009) every old host drops its points
         // 94..102, whose arcs (share ~ 90 / 1030 = 0.087 +- 0.009) pass to the next surviving point, another host's
-        // but for ~1/11 of them. Expected moved fraction ~ 0.091 + 0.087 * (1 - 0.091) * 10 / 11 ~ 0.16 = 1.8 / (N + 1),
+        // but for ~1/11 of them. Expected moved fraction ~ 0.091 + 0.087 (1 - 0.091) 10 / 11 ~ 0.16 = 1.8 / (N + 1),
         // standard deviation ~ sqrt(184) / 1032 ~ 0.013 = 0.15 / (N + 1). Bounds: at least the new host's share less
         // 4.5 of its standard deviations, 0.5 / (N + 1); at most 2.6 / (N + 1), 5 standard deviations above. A scheme
         // that rehashed everything would move N / (N + 1).

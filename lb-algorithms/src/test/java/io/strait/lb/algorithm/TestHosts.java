@@ -43,8 +43,9 @@ final class TestHosts {
         return counts(lb, hosts, picks, i -> i);
     }
 
-    /** As {@link #counts(LoadBalancer, List, int)}, with {@code hashOf.applyAsLong(i)} as the hash of pick {@code i}. */
-    static long[] counts(final LoadBalancer lb, final List<Host> hosts, final int picks, final IntToLongFunction hashOf) {
+    /** As {@link #counts(LoadBalancer, List, int)}, with {@code hashOf.applyAsLong(i)} the hash of pick {@code i}. */
+    static long[] counts(final LoadBalancer lb, final List<Host> hosts, final int picks,
+                         final IntToLongFunction hashOf) {
         final long[] counts = new long[hosts.size()];
         for (int i = 0; i < picks; i++) {
             final Host h = lb.pick(hashOf.applyAsLong(i));
