@@ -12,20 +12,21 @@ import io.strait.lb.algorithm.Algorithms;
  *   <li>{@link LbPolicy#LEAST_REQUEST}: power of two choices on active requests, or EDF over
  *   {@code weight / (active + 1)} when weights differ (see {@link #leastRequest}).</li>
  *   <li>{@link LbPolicy#RANDOM}: uniform, or weighted when weights differ.</li>
+ *   <li>{@link LbPolicy#RING_HASH}: consistent hashing on a ring of xxHash64 points, as Envoy (see {@link #ringHash}).
+ *   </li>
+ *   <li>{@link LbPolicy#MAGLEV}: Maglev consistent hashing, a prime-sized lookup table, as Envoy (see {@link #maglev}).
+ *   </li>
  * </ul>
  * All of them pick only healthy hosts of weight &gt; 0, unless fewer than 50% of the hosts are healthy (panic: then
- * every host of weight &gt; 0), and return null when no host can be picked.
+ * every host of weight &gt; 0), and return null when no host can be picked. The two hashing policies choose by the hash
+ * passed to {@link LoadBalancer#pick} and ignore the seed, so every loop maps a hash to the same host.
  */
 public final class LoadBalancers {
 
     private LoadBalancers() {
     }
 
-    /**
-     * The factory for {@code policy}.
-     *
-     * @throws IllegalArgumentException for {@link LbPolicy#RING_HASH} and {@link LbPolicy#MAGLEV} (not yet implemented)
-     */
+    /** The factory for {@code policy}, with its default parameters. */
     public static LoadBalancerFactory factory(final LbPolicy policy) {
         return Algorithms.factory(policy);
     }
@@ -38,6 +39,25 @@ public final class LoadBalancers {
      */
     public static LoadBalancerFactory leastRequest(final int choiceCount, final double activeRequestBias) {
         return Algorithms.leastRequest(choiceCount, activeRequestBias);
+    }
+
+    /**
+     * A ring-hash factory with explicit bounds ({@link #factory} uses Envoy's defaults, 1024 and 8M).
+     *
+     * @param minRingSize at least this many points on the ring (the smallest-weight host gets at least one), in [1, 8M]
+     * @param maxRingSize at most this many points, in [{@code minRingSize}, 8M]
+     */
+    public static LoadBalancerFactory ringHash(final long minRingSize, final long maxRingSize) {
+        return Algorithms.ringHash(minRingSize, maxRingSize);
+    }
+
+    /**
+     * A Maglev factory with an explicit lookup-table size ({@link #factory} uses Envoy's default, 65,537).
+     *
+     * @param tableSize a prime in [2, 5,000,011], best at least 100 times the host count
+     */
+    public static LoadBalancerFactory maglev(final int tableSize) {
+        return Algorithms.maglev(tableSize);
     }
 
     /**

@@ -24,11 +24,29 @@ class LoadBalancersTest {
     }
 
     @Test
-    void hashingPoliciesAreNotImplementedYet() {
-        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancers.factory(LbPolicy.RING_HASH))
-            .withMessageContaining("ring_hash");
-        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancers.factory(LbPolicy.MAGLEV))
-            .withMessageContaining("maglev");
+    void hashingPoliciesHaveFactories() {
+        final LoadBalancerFactory ring = LoadBalancers.factory(LbPolicy.RING_HASH);
+        final LoadBalancerFactory maglev = LoadBalancers.factory(LbPolicy.MAGLEV);
+        assertThat(List.of(ring, maglev)).doesNotContainNull().doesNotHaveDuplicates();
+        assertThat(LoadBalancers.factory(LbPolicy.MAGLEV)).isSameAs(maglev);
+        final HostSet set = HostSet.of(List.of(new Host(new InetSocketAddress("127.0.0.1", 8080), 1)));
+        for (final LoadBalancerFactory f : List.of(ring, maglev)) {
+            assertThat(f.create(set, 1).pick(-7)).isSameAs(set.all().get(0));
+        }
+    }
+
+    @Test
+    void hashingParametersAreValidated() {
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancers.ringHash(0, 1024));
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancers.ringHash(2048, 1024));
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancers.ringHash(1024, 8L * 1024 * 1024 + 1));
+        assertThat(LoadBalancers.ringHash(1, 1)).isNotNull();
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancers.maglev(65_536))
+            .withMessageContaining("prime");
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancers.maglev(1));
+        assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancers.maglev(5_000_101));
+        assertThat(LoadBalancers.maglev(5_000_011)).isNotNull();
+        assertThat(LoadBalancers.maglev(251)).isNotNull();
     }
 
     @Test

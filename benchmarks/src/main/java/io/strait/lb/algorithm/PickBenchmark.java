@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code weights=equal} gives every host weight 1 (round robin order, least request's power of two choices);
  * {@code weights=mixed} gives weights 1..5 (a tabulated EDF period for weighted round robin, the EDF heap for
- * least request, the alias method for random). A tenth of the hosts are unhealthy and hosts carry 0..7 active
+ * least request, the alias method for random, more ring points or table slots for heavier hosts with ring hash and
+ * Maglev). A tenth of the hosts are unhealthy and hosts carry 0..7 active
  * requests, so the health filter and the load comparisons are exercised.
  */
 @State(Scope.Thread)
@@ -40,7 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class PickBenchmark {
 
-    @Param({"ROUND_ROBIN", "WEIGHTED_ROUND_ROBIN", "LEAST_REQUEST", "RANDOM"})
+    /** An {@link LbPolicy} name, either the enum constant or the configuration name ({@code ring_hash}). */
+    @Param({"ROUND_ROBIN", "WEIGHTED_ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV"})
     public String policy;
 
     @Param({"10", "100", "1000"})
@@ -66,12 +68,19 @@ public class PickBenchmark {
             }
             list.add(h);
         }
-        lb = LoadBalancers.factory(LbPolicy.valueOf(policy)).create(HostSet.of(list), 42);
+        final LbPolicy named = LbPolicy.fromConfigName(policy);
+        lb = LoadBalancers.factory(named != null ? named : LbPolicy.valueOf(policy)).create(HostSet.of(list), 42);
     }
 
-    /** One pick; the host is returned so JMH sinks it. */
+    /**
+     * One pick; the host is returned so JMH sinks it. The hash steps by the 64-bit golden ratio (a Weyl sequence: as
+     * cheap as {@code hash++}, but spread over the whole range like real request hashes, so the ring search and the
+     * Maglev slot vary from pick to pick).
+     */
     @Benchmark
     public Host pick() {
-        return lb.pick(hash++);
+        final long h = hash + 0x9E3779B97F4A7C15L;
+        hash = h;
+        return lb.pick(h);
     }
 }

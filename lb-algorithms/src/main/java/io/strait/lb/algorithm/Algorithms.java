@@ -16,15 +16,14 @@ public final class Algorithms {
     private static final LoadBalancerFactory RANDOM = RandomLoadBalancer::new;
     private static final LoadBalancerFactory LEAST_REQUEST = leastRequest(
         LeastRequestLoadBalancer.DEFAULT_CHOICE_COUNT, LeastRequestLoadBalancer.DEFAULT_ACTIVE_REQUEST_BIAS);
+    private static final LoadBalancerFactory RING_HASH =
+        ringHash(RingHashLoadBalancer.DEFAULT_MIN_RING_SIZE, RingHashLoadBalancer.DEFAULT_MAX_RING_SIZE);
+    private static final LoadBalancerFactory MAGLEV = maglev(MaglevLoadBalancer.DEFAULT_TABLE_SIZE);
 
     private Algorithms() {
     }
 
-    /**
-     * The factory for {@code policy}.
-     *
-     * @throws IllegalArgumentException for a policy not implemented yet ({@code RING_HASH}, {@code MAGLEV})
-     */
+    /** The factory for {@code policy}, with its default parameters. */
     public static LoadBalancerFactory factory(final LbPolicy policy) {
         switch (policy) {
             case ROUND_ROBIN:
@@ -35,6 +34,10 @@ public final class Algorithms {
                 return LEAST_REQUEST;
             case RANDOM:
                 return RANDOM;
+            case RING_HASH:
+                return RING_HASH;
+            case MAGLEV:
+                return MAGLEV;
             default:
                 throw new IllegalArgumentException("load-balancing policy not implemented yet: " + policy.configName());
         }
@@ -57,6 +60,28 @@ public final class Algorithms {
         }
         return (final HostSet hosts, final long seed) ->
             new LeastRequestLoadBalancer(hosts, seed, choiceCount, activeRequestBias);
+    }
+
+    /**
+     * A ring-hash factory (Envoy's {@code ring_hash}) with explicit ring bounds. The factory keeps the last ring it
+     * built, keyed by the {@link HostSet} instance, so the loops of one update share it.
+     *
+     * @param minRingSize at least this many points (unless {@code maxRingSize} caps it), in [1, 8M]; default 1024
+     * @param maxRingSize at most this many points, in [{@code minRingSize}, 8M]; default 8M (8,388,608)
+     */
+    public static LoadBalancerFactory ringHash(final long minRingSize, final long maxRingSize) {
+        return RingHashLoadBalancer.factory(minRingSize, maxRingSize);
+    }
+
+    /**
+     * A Maglev factory (Envoy's {@code maglev}) with an explicit lookup-table size. The factory keeps the last table it
+     * built, keyed by the {@link HostSet} instance, so the loops of one update share it.
+     *
+     * @param tableSize a prime in [2, 5,000,011]; default 65,537. Each host should hold many slots: at least 100 per
+     *                  host ({@code tableSize >= 100 n}) keeps every host's share within 1% of its weight's
+     */
+    public static LoadBalancerFactory maglev(final int tableSize) {
+        return MaglevLoadBalancer.factory(tableSize);
     }
 
     /**

@@ -1,6 +1,7 @@
 /**
  * The load-balancing algorithms behind {@link io.strait.lb.LoadBalancers}: round robin, smooth weighted round robin
- * (EDF), random, and least request (power of two choices, or EDF over load-adjusted weights). The implementations are
+ * (EDF), random, least request (power of two choices, or EDF over load-adjusted weights), and the consistent-hashing
+ * policies ring hash and Maglev. The implementations are
  * package-private and built only through their factories ({@link io.strait.lb.algorithm.Algorithms}).
  *
  * <p>Every balancer chooses among the {@link io.strait.lb.HostSet#healthy() healthy} hosts of weight &gt; 0, unless

@@ -1,10 +1,11 @@
 package io.strait.lb.algorithm;
 
-import static io.strait.lb.algorithm.TestHosts.counts;
 import static io.strait.lb.algorithm.TestHosts.host;
 import static io.strait.lb.algorithm.TestHosts.hosts;
 import static io.strait.lb.algorithm.TestHosts.unhealthy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.strait.lb.Host;
 import io.strait.lb.HostSet;
@@ -30,6 +31,27 @@ abstract class LoadBalancerContractTest {
         return factory().create(HostSet.of(hosts), 42L);
     }
 
+    /**
+     * True for hashing policies (ring hash, Maglev): they choose by the request's hash and must ignore the seed.
+     * Their tests also override {@link #hashOf} so that the contract's picks spread over the hash space.
+     */
+    boolean hashing() {
+        return false;
+    }
+
+    /**
+     * The hash passed to the contract's {@code i}-th pick. The identity for policies that ignore the hash (so their
+     * tests are exactly as before); hashing policies return {@link TestHosts#mix}{@code (i)}, since consecutive small
+     * integers all fall before a ring's first point or into a few neighbouring table slots.
+     */
+    long hashOf(final int i) {
+        return i;
+    }
+
+    private long[] counts(final LoadBalancer lb, final List<Host> hosts, final int picks) {
+        return TestHosts.counts(lb, hosts, picks, this::hashOf);
+    }
+
     @Test
     void emptyHostSetPicksNull() {
         final LoadBalancer lb = create(List.of());
@@ -43,7 +65,7 @@ abstract class LoadBalancerContractTest {
         final Host only = host(3);
         final LoadBalancer lb = create(List.of(only));
         for (int i = 0; i < 100; i++) {
-            assertThat(lb.pick(i)).isSameAs(only);
+            assertThat(lb.pick(hashOf(i))).isSameAs(only);
         }
     }
 
@@ -132,6 +154,7 @@ abstract class LoadBalancerContractTest {
 
     @Test
     void differentSeedsStartAtDifferentHosts() {
+        assumeFalse(hashing(), "hashing policies ignore the seed");
         final HostSet set = HostSet.of(hosts(10));
         final Set<Host> first = new HashSet<>();
         for (long seed = 0; seed < 100; seed++) {
@@ -139,6 +162,19 @@ abstract class LoadBalancerContractTest {
         }
         // A seed-derived start that is uniform over 10 hosts gives < 5 distinct firsts in 100 seeds with p < 1e-30.
         assertThat(first).hasSizeGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void hashingPoliciesIgnoreTheSeed() {
+        assumeTrue(hashing(), "only hashing policies promise this");
+        final HostSet set = HostSet.of(hosts(10));
+        final LoadBalancer first = factory().create(set, 0);
+        for (long seed = 1; seed < 20; seed++) {
+            final LoadBalancer other = factory().create(set, seed * 0x9E3779B97F4A7C15L);
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(other.pick(hashOf(i))).isSameAs(first.pick(hashOf(i)));
+            }
+        }
     }
 
     @Test
@@ -150,11 +186,11 @@ abstract class LoadBalancerContractTest {
         final LoadBalancer weighted = create(hosts);
         long sink = 0;
         for (int i = 0; i < 20_000; i++) {
-            sink += equal.pick(i).id() + weighted.pick(i).id();
+            sink += equal.pick(hashOf(i)).id() + weighted.pick(hashOf(i)).id();
         }
         final long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 100_000; i++) {
-            sink += equal.pick(i).id() + weighted.pick(i).id();
+            sink += equal.pick(hashOf(i)).id() + weighted.pick(hashOf(i)).id();
         }
         final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(sink).isPositive();
