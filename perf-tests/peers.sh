@@ -372,6 +372,13 @@ measure() {   # measure NAME ROUND
         WARMED[$name]=1
         if ((WARMUP > 0)); then
             log "warm-up $name ${WARMUP}s"
+            # Several short runs first, so that connection set-up and tear-down have run (and, for the JVM,
+            # been compiled) before anything is measured: otherwise the first close of 64 connections
+            # deoptimises the event loop's hot methods at the start of the first measured round.
+            local w
+            for w in 1 2 3; do
+                ((WARMUP > w)) && { run_wrk "$port" 1 "$TMP/wrk.$name.warmup$w.txt" || true; }
+            done
             run_wrk "$port" "$WARMUP" "$TMP/wrk.$name.warmup.txt" || true
         fi
     fi
