@@ -1,6 +1,9 @@
 package io.strait.core.config;
 
 
-/** The admin API (key {@code admin}); null in {@link StraitConfig} when the key is absent. Immutable. */
-public record AdminConfig(HostPort address) {
+/**
+ * Immutable. The admin API (key {@code admin}); null in {@link StraitConfig} when the key is absent.
+ */
+public record AdminConfig(
+        HostPort address) {
 }

@@ -5,6 +5,13 @@ import io.strait.lb.LbPolicy;
 import java.time.Duration;
 import java.util.List;
 
-/** One cluster: its load-balancing policy, endpoints, connect timeout and upstream pool settings. Immutable. */
-public record ClusterConfig(String name, LbPolicy lb, List<EndpointConfig> endpoints, Duration connectTimeout, PoolConfig pool) {
+/**
+ * Immutable. One cluster: its load-balancing policy, endpoints, connect timeout and upstream pool settings.
+ */
+public record ClusterConfig(
+        String name,
+        LbPolicy lb,
+        List<EndpointConfig> endpoints,
+        Duration connectTimeout,
+        PoolConfig pool) {
 }

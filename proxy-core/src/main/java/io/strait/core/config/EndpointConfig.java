@@ -1,6 +1,10 @@
 package io.strait.core.config;
 
 
-/** One static endpoint of a cluster: address and weight (default 1). Immutable. */
-public record EndpointConfig(HostPort address, int weight) {
+/**
+ * Immutable. One static endpoint of a cluster: address and weight (default 1).
+ */
+public record EndpointConfig(
+        HostPort address,
+        int weight) {
 }

@@ -1,6 +1,10 @@
 package io.strait.core.config;
 
 
-/** A header to add: name and value. Immutable. */
-public record HeaderValueConfig(String name, String value) {
+/**
+ * Immutable. A header to add: name and value.
+ */
+public record HeaderValueConfig(
+        String name,
+        String value) {
 }

@@ -2,6 +2,11 @@ package io.strait.core.config;
 
 import java.time.Duration;
 
-/** Key {@code pool} of a cluster: per event loop and host, how many idle keep-alive connections are kept and for how long. Immutable. */
-public record PoolConfig(int maxIdle, Duration idleTimeout) {
+/**
+ * Immutable. Key {@code pool} of a cluster: per event loop and host, how many idle keep-alive connections are kept
+ * and for how long.
+ */
+public record PoolConfig(
+        int maxIdle,
+        Duration idleTimeout) {
 }

@@ -3,6 +3,19 @@ package io.strait.core.config;
 import java.time.Duration;
 import java.util.List;
 
-/** One route: a match, then either one {@code cluster} or {@code weightedClusters}, and its actions. {@code timeout} is the whole-request timeout (Duration.ZERO disables it). Immutable. */
-public record RouteConfig(RouteMatchConfig match, String cluster, List<WeightedClusterConfig> weightedClusters, Duration timeout, String prefixRewrite, String hostRewrite, List<HeaderValueConfig> requestHeadersToAdd, List<String> requestHeadersToRemove, List<HeaderValueConfig> responseHeadersToAdd, List<String> responseHeadersToRemove) {
+/**
+ * Immutable. One route: a match, then either one {@code cluster} or {@code weightedClusters}, and its actions.
+ * {@code timeout} is the whole-request timeout (Duration.ZERO disables it).
+ */
+public record RouteConfig(
+        RouteMatchConfig match,
+        String cluster,
+        List<WeightedClusterConfig> weightedClusters,
+        Duration timeout,
+        String prefixRewrite,
+        String hostRewrite,
+        List<HeaderValueConfig> requestHeadersToAdd,
+        List<String> requestHeadersToRemove,
+        List<HeaderValueConfig> responseHeadersToAdd,
+        List<String> responseHeadersToRemove) {
 }

@@ -2,6 +2,12 @@ package io.strait.core.config;
 
 import java.util.List;
 
-/** One virtual host: the domains it serves (exact, {@code *.suffix} wildcard, or {@code *}) and its ordered routes. Immutable. */
-public record VirtualHostConfig(String name, List<String> domains, List<RouteConfig> routes) {
+/**
+ * Immutable. One virtual host: the domains it serves (exact, {@code *.suffix} wildcard, or {@code *}) and its
+ * ordered routes.
+ */
+public record VirtualHostConfig(
+        String name,
+        List<String> domains,
+        List<RouteConfig> routes) {
 }

@@ -1,6 +1,10 @@
 package io.strait.core.config;
 
 
-/** One entry of {@code weighted_clusters}. Immutable. */
-public record WeightedClusterConfig(String cluster, int weight) {
+/**
+ * Immutable. One entry of {@code weighted_clusters}.
+ */
+public record WeightedClusterConfig(
+        String cluster,
+        int weight) {
 }

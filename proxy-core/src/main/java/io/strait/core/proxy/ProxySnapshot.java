@@ -55,7 +55,8 @@ public final class ProxySnapshot {
                 }
                 return i;
             });
-            listeners.put(l.name(), new ListenerRuntime(l, table, stats.scope("http." + l.name() + ".", HttpStat.class)));
+            listeners.put(l.name(),
+                new ListenerRuntime(l, table, stats.scope("http." + l.name() + ".", HttpStat.class)));
         }
         return new ProxySnapshot(config, clusters, listeners);
     }

@@ -37,7 +37,8 @@ public final class TransportFactory {
         switch (requested) {
             case EPOLL:
                 if (!Epoll.isAvailable()) {
-                    throw new IllegalStateException("transport epoll is unavailable: " + cause(Epoll.unavailabilityCause()));
+                    throw new IllegalStateException("transport epoll is unavailable: "
+                        + cause(Epoll.unavailabilityCause()));
                 }
                 return epoll("configured");
             case IO_URING:
