@@ -148,7 +148,7 @@ args=(-f "$forks" -wi "$warmup" -w "$warmup_time" -i "$iterations" -r "$time"
 for p in ${params[@]+"${params[@]}"}; do args+=(-p "$p"); done
 [[ -n "$bench" ]] && args+=("$bench")
 
-echo "run.sh: java -jar benchmarks/target/benchmarks.jar ${args[*]} ${extra[*]+${extra[*]}}" >&2
+{ printf "run.sh: java -jar benchmarks/target/benchmarks.jar"; printf " %q" "${args[@]}" ${extra[@]+"${extra[@]}"}; echo; } >&2
 status=0
 "$java" -jar "$jar" "${args[@]}" ${extra[@]+"${extra[@]}"} || status=$?
 
