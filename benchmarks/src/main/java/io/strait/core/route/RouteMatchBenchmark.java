@@ -138,7 +138,7 @@ public class RouteMatchBenchmark {
     private static RouteConfig route(final RouteMatchConfig match, final String cluster,
                                      final List<WeightedClusterConfig> weighted) {
         return new RouteConfig(match, cluster, weighted, Duration.ofSeconds(5), null, null, List.of(), List.of(),
-            List.of(), List.of());
+            List.of(), List.of(), List.of());
     }
 
     private static void check(final Route route, final String vhost, final int index) {

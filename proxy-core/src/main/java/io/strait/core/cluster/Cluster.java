@@ -6,6 +6,7 @@ import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.StatsScope;
 import io.strait.lb.Host;
 import io.strait.lb.HostSet;
+import io.strait.lb.LbPolicy;
 import io.strait.lb.LoadBalancerFactory;
 import io.strait.lb.LoadBalancers;
 
@@ -24,6 +25,7 @@ public final class Cluster {
     private final List<Host> hosts;
     private final HostSet hostSet;
     private final LoadBalancerFactory lbFactory;
+    private final boolean hashing;
     private final int connectTimeoutMillis;
     private final int maxIdlePerHost;
     private final long idleTimeoutNanos;
@@ -39,6 +41,7 @@ public final class Cluster {
         this.hosts = List.copyOf(list);
         this.hostSet = HostSet.of(hosts);
         this.lbFactory = LoadBalancers.factory(config.lb());
+        this.hashing = config.lb() == LbPolicy.RING_HASH || config.lb() == LbPolicy.MAGLEV;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
         this.maxIdlePerHost = config.pool().maxIdle();
         this.idleTimeoutNanos = config.pool().idleTimeout().toNanos();
@@ -68,6 +71,14 @@ public final class Cluster {
     /** Builds each loop's balancer. */
     public LoadBalancerFactory lbFactory() {
         return lbFactory;
+    }
+
+    /**
+     * True if the cluster's balancer picks by request hash ({@code ring_hash}, {@code maglev}), so callers should
+     * compute the route's hash; other balancers ignore the hash given to {@code pick}.
+     */
+    public boolean hashing() {
+        return hashing;
     }
 
     /** Connect timeout in milliseconds. */

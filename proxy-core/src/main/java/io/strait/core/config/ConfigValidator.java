@@ -125,11 +125,7 @@ final class ConfigValidator {
                 f.errorAtValue("name", "duplicate cluster name '" + name + "' (also " + earlier + ")");
             }
         }
-        LbPolicy lb = f.choice("lb", "lb policy", LB_POLICIES, LbPolicy.ROUND_ROBIN);
-        if (lb == LbPolicy.RING_HASH || lb == LbPolicy.MAGLEV) {
-            f.errorAtValue("lb", "lb policy '" + lb.configName() + "' is not implemented yet");
-            lb = null;
-        }
+        final LbPolicy lb = f.choice("lb", "lb policy", LB_POLICIES, LbPolicy.ROUND_ROBIN);
         final List<EndpointConfig> endpoints = endpoints(f);
         final Duration connectTimeout = f.duration("connect_timeout", DEFAULT_CONNECT_TIMEOUT, true);
         final PoolConfig pool = pool(f);
@@ -374,7 +370,7 @@ final class ConfigValidator {
     private RouteConfig route(final YamlNode node, final String path) {
         final Fields f = fields(node, path, "match", "cluster", "weighted_clusters", "timeout", "prefix_rewrite",
             "host_rewrite", "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
-            "response_headers_to_remove", "retry");
+            "response_headers_to_remove", "hash_policy", "retry");
         if (f == null) {
             return null;
         }
@@ -416,9 +412,65 @@ final class ConfigValidator {
         final List<String> requestRemove = headersToRemove(f, "request_headers_to_remove");
         final List<HeaderValueConfig> responseAdd = headersToAdd(f, "response_headers_to_add");
         final List<String> responseRemove = headersToRemove(f, "response_headers_to_remove");
+        final List<HashPolicyConfig> hashPolicy = hashPolicy(f);
         f.notImplemented("retry", "retry policies are not implemented yet");
         return new RouteConfig(match, cluster, weighted, timeout, prefixRewrite, hostRewrite, requestAdd,
-            requestRemove, responseAdd, responseRemove);
+            requestRemove, responseAdd, responseRemove, hashPolicy);
+    }
+
+    private List<HashPolicyConfig> hashPolicy(final Fields route) {
+        final ListNode list = route.list("hash_policy", false, false);
+        if (list == null) {
+            return List.of();
+        }
+        final List<HashPolicyConfig> out = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            final String path = route.childPath("hash_policy") + "[" + i + "]";
+            final Fields f = fields(list.items().get(i), path, "header", "cookie", "source_ip");
+            if (f == null) {
+                continue;
+            }
+            String first = null;
+            for (final String key : new String[] {"header", "cookie", "source_ip"}) {
+                if (f.has(key)) {
+                    if (first != null) {
+                        f.errorAtKey(key, "a hash policy has exactly one of header, cookie or source_ip (already "
+                            + "has " + first + ")");
+                    } else {
+                        first = key;
+                    }
+                }
+            }
+            if (first == null) {
+                error(path, list.items().get(i), "a hash policy needs exactly one of header, cookie or source_ip");
+                continue;
+            }
+            switch (first) {
+                case "header" -> {
+                    final String name = f.headerName("header", true);
+                    if (name != null) {
+                        out.add(HashPolicyConfig.ofHeader(name));
+                    }
+                }
+                case "cookie" -> {
+                    final String name = f.string("cookie", true);
+                    if (name != null && !ConfigSyntax.isToken(name)) {
+                        f.errorAtValue("cookie", "'" + name + "' is not a valid cookie name");
+                    } else if (name != null) {
+                        out.add(HashPolicyConfig.ofCookie(name));
+                    }
+                }
+                default -> {
+                    final Boolean on = f.bool("source_ip", null);
+                    if (Boolean.FALSE.equals(on)) {
+                        f.errorAtValue("source_ip", "source_ip must be true (leave the entry out instead)");
+                    } else if (on != null) {
+                        out.add(HashPolicyConfig.ofSourceIp());
+                    }
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     private RouteMatchConfig match(final Fields route) {

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Immutable. One route: a match, then either one {@code cluster} or {@code weightedClusters}, and its actions.
- * {@code timeout} is the whole-request timeout (Duration.ZERO disables it).
+ * {@code timeout} is the whole-request timeout (Duration.ZERO disables it). {@code hashPolicy} (possibly empty, or null
+ * in hand-built configs meaning empty) gives the request hash for {@code ring_hash} and {@code maglev} clusters.
  */
 public record RouteConfig(
         RouteMatchConfig match,
@@ -17,5 +18,6 @@ public record RouteConfig(
         List<HeaderValueConfig> requestHeadersToAdd,
         List<String> requestHeadersToRemove,
         List<HeaderValueConfig> responseHeadersToAdd,
-        List<String> responseHeadersToRemove) {
+        List<String> responseHeadersToRemove,
+        List<HashPolicyConfig> hashPolicy) {
 }

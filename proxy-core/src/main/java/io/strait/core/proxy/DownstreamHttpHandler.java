@@ -16,6 +16,7 @@ import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpHeaderBlock;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.core.route.Hashing;
 import io.strait.core.route.Route;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
@@ -70,6 +71,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private LoopState loop;
     private LoopStats<HttpStat> stats;
     private AsciiString clientIp;
+    /** XXH64 of the client address bytes, computed once per connection for source_ip hash policies. */
+    private long sourceIpHash;
 
     // The exchange in progress (one at a time: the codec serializes pipelined requests).
     private boolean exchangeActive;
@@ -122,6 +125,10 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         clientIp = remote instanceof InetSocketAddress
             ? new AsciiString(((InetSocketAddress) remote).getAddress().getHostAddress())
             : AsciiString.of("unknown");
+        final byte[] ipBytes = remote instanceof InetSocketAddress
+            ? ((InetSocketAddress) remote).getAddress().getAddress()
+            : clientIp.toByteArray();
+        sourceIpHash = Hashing.xxh64(ipBytes, 0, ipBytes.length);
         armIdle(System.nanoTime());
         if (server.isDraining()) {
             ctx.close();
@@ -184,7 +191,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         final Cluster c = snapshot.cluster(r.pickCluster(random.nextLong()));
         cluster = c;
         clusterStats = loop.clusterStats(c.index());
-        final Host h = loop.balancer(c.index()).pick(0);
+        final long hash = c.hashing() ? r.hash(head, sourceIpHash, random.nextLong()) : 0;
+        final Host h = loop.balancer(c.index()).pick(hash);
         if (h == null) {
             clusterStats.inc(ClusterStat.UPSTREAM_CX_NONE_HEALTHY);
             localReply(503, "no_healthy_upstream");

@@ -1,6 +1,8 @@
 package io.strait.core.route;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
+import io.strait.core.config.HashPolicyConfig;
 import io.strait.core.config.HeaderValueConfig;
 import io.strait.core.config.RouteConfig;
 import io.strait.core.config.WeightedClusterConfig;
@@ -24,11 +26,19 @@ import java.util.function.ToIntFunction;
  * {@link HttpRequestHead#hostIndex}), then {@code prefix_rewrite}. For a {@code prefix} route the rewrite
  * replaces the matched prefix; for a {@code path} or {@code regex} route it replaces the whole path
  * before the query, as in Envoy. The rest of the path and the query are kept.
+ *
+ * <p>The hash policy ({@link #hash}) gives {@code ring_hash} and {@code maglev} clusters their request hash: the first
+ * entry that yields a value wins; when none does (or there is no policy) the caller's fallback, a random value, is
+ * used, so such requests spread over the hosts as Envoy does.
  */
 public final class Route {
 
     private static final AsciiString HOST = AsciiString.cached("host");
     private static final AsciiString[] NO_STRINGS = new AsciiString[0];
+    private static final AsciiString COOKIE = AsciiString.cached("cookie");
+    private static final byte HASH_HEADER = 0;
+    private static final byte HASH_COOKIE = 1;
+    private static final byte HASH_SOURCE_IP = 2;
 
     private final String virtualHostName;
     private final int index;
@@ -49,6 +59,12 @@ public final class Route {
     private final AsciiString[] responseAddValues;
     /** True when the request header edits remove or add a Host header, so hostIndex must be found again. */
     private final boolean requestEditsTouchHost;
+    /** Hash policy entry kinds (HASH_*), in order. */
+    private final byte[] hashKinds;
+    /** Header name of each HASH_HEADER entry, else null. */
+    private final AsciiString[] hashHeaders;
+    /** Cookie name bytes of each HASH_COOKIE entry, else null. */
+    private final byte[][] hashCookies;
 
     private Route(final String virtualHostName, final int index, final RouteConfig config,
                   final ToIntFunction<String> clusterIndex) {
@@ -94,6 +110,26 @@ public final class Route {
         this.responseAddNames = addNames(config.responseHeadersToAdd());
         this.responseAddValues = addValues(config.responseHeadersToAdd());
         this.requestEditsTouchHost = contains(requestRemove, HOST) || contains(requestAddNames, HOST);
+
+        final List<HashPolicyConfig> policy = config.hashPolicy() == null ? List.of() : config.hashPolicy();
+        this.hashKinds = new byte[policy.size()];
+        this.hashHeaders = new AsciiString[policy.size()];
+        this.hashCookies = new byte[policy.size()][];
+        for (int i = 0; i < hashKinds.length; i++) {
+            final HashPolicyConfig p = policy.get(i);
+            if (p.header() != null) {
+                hashKinds[i] = HASH_HEADER;
+                hashHeaders[i] = AsciiString.cached(p.header().toLowerCase(Locale.ROOT));
+            } else if (p.cookie() != null) {
+                hashKinds[i] = HASH_COOKIE;
+                hashCookies[i] = p.cookie().getBytes(StandardCharsets.US_ASCII);
+            } else if (p.sourceIp()) {
+                hashKinds[i] = HASH_SOURCE_IP;
+            } else {
+                throw new IllegalArgumentException("route " + index + " of virtual host " + virtualHostName
+                    + ": hash_policy[" + i + "] has none of header, cookie or source_ip");
+            }
+        }
     }
 
     /** Compiles one route of a virtual host; cluster names are resolved through {@code clusterIndex}. */
@@ -125,6 +161,118 @@ public final class Route {
             }
         }
         return clusters[cum.length - 1];   // unreachable: point < totalWeight == cum[last]
+    }
+
+    /**
+     * The request hash for a hashing load balancer: the first hash policy entry that yields a value gives it
+     * ({@code header}: XXH64 of the first value of that header; {@code cookie}: XXH64 of the first non-empty value
+     * of that cookie over every Cookie header, quotes stripped; {@code source_ip}: {@code sourceIpHash}, the
+     * connection's precomputed hash of the client address); {@code fallback} when none does. Allocates nothing.
+     */
+    public long hash(final HttpRequestHead head, final long sourceIpHash, final long fallback) {
+        final byte[] kinds = hashKinds;
+        for (int i = 0; i < kinds.length; i++) {
+            final byte kind = kinds[i];
+            if (kind == HASH_SOURCE_IP) {
+                return sourceIpHash;
+            }
+            final HttpHeaderBlock headers = head.headers();
+            if (kind == HASH_HEADER) {
+                final int at = headers.indexOf(hashHeaders[i], 0);
+                if (at >= 0) {
+                    return headers.isAdded(at) ? hashAdded(headers.value(at))
+                        : Hashing.xxh64(headers.backing(), headers.valueStart(at), headers.valueEnd(at));
+                }
+            } else {
+                final byte[] name = hashCookies[i];
+                for (int at = headers.indexOf(COOKIE, 0); at >= 0; at = headers.indexOf(COOKIE, at + 1)) {
+                    final ByteBuf buf = headers.isAdded(at) ? null : headers.backing();
+                    final AsciiString added = buf == null ? headers.value(at) : null;
+                    final byte[] arr = added == null ? null : added.array();
+                    final int start = added == null ? headers.valueStart(at) : added.arrayOffset();
+                    final int end = added == null ? headers.valueEnd(at) : start + added.length();
+                    final long range = findCookie(buf, arr, start, end, name);
+                    if (range >= 0) {
+                        return Hashing.xxh64(buf, arr, (int) (range >>> 32), (int) range);
+                    }
+                }
+            }
+        }
+        return fallback;
+    }
+
+    /** True if this route has a hash policy. */
+    public boolean hasHashPolicy() {
+        return hashKinds.length > 0;
+    }
+
+    private static long hashAdded(final AsciiString value) {
+        return Hashing.xxh64(value.array(), value.arrayOffset(), value.arrayOffset() + value.length());
+    }
+
+    /**
+     * Finds cookie {@code name} in one Cookie header value ({@code a=1; b="2"}) in {@code [start, end)} of
+     * {@code buf} or {@code arr}: its non-empty value (blanks trimmed, one pair of double quotes stripped) as
+     * {@code valueStart << 32 | valueEnd}, or -1.
+     */
+    static long findCookie(final ByteBuf buf, final byte[] arr, final int start, final int end, final byte[] name) {
+        int p = start;
+        while (p < end) {
+            final byte c = Hashing.byteAt(buf, arr, p);
+            if (c == ' ' || c == '\t' || c == ';') {
+                p++;
+                continue;
+            }
+            final int nameStart = p;
+            byte b = c;
+            while (p < end && (b = Hashing.byteAt(buf, arr, p)) != '=' && b != ';') {
+                p++;
+            }
+            int nameEnd = p;
+            while (nameEnd > nameStart && isBlank(Hashing.byteAt(buf, arr, nameEnd - 1))) {
+                nameEnd--;
+            }
+            if (p >= end || b != '=') {
+                continue;   // a bare token without '=': skip it
+            }
+            p++;
+            int vs = p;
+            while (p < end && Hashing.byteAt(buf, arr, p) != ';') {
+                p++;
+            }
+            int ve = p;
+            while (vs < ve && isBlank(Hashing.byteAt(buf, arr, vs))) {
+                vs++;
+            }
+            while (ve > vs && isBlank(Hashing.byteAt(buf, arr, ve - 1))) {
+                ve--;
+            }
+            if (ve - vs >= 2 && Hashing.byteAt(buf, arr, vs) == '"' && Hashing.byteAt(buf, arr, ve - 1) == '"') {
+                vs++;
+                ve--;
+            }
+            if (ve > vs && nameEquals(buf, arr, nameStart, nameEnd, name)) {
+                return (long) vs << 32 | ve;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean nameEquals(final ByteBuf buf, final byte[] arr, final int start, final int end,
+                                      final byte[] name) {
+        if (end - start != name.length) {
+            return false;
+        }
+        for (int i = 0; i < name.length; i++) {
+            if (Hashing.byteAt(buf, arr, start + i) != name[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBlank(final byte b) {
+        return b == ' ' || b == '\t';
     }
 
     /** True if this route splits traffic over weighted clusters. */

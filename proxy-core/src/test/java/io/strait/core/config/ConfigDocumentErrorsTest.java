@@ -111,7 +111,6 @@ class ConfigDocumentErrorsTest {
             "t.yaml:9:22: listeners[0].virtual_hosts[0].routes[0].cluster: unknown cluster 'nope' (known: api)",
             "t.yaml:10:22: listeners[0].virtual_hosts[0].routes[0].timeout: duration '10' has no unit (use us, ms, s, "
                 + "m or h, e.g. 10s)",
-            "t.yaml:13:9: clusters[0].lb: lb policy 'maglev' is not implemented yet",
             "t.yaml:14:16: clusters[0].endpoints: must not be empty");
     }
 

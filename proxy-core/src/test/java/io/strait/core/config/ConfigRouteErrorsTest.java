@@ -199,6 +199,7 @@ class ConfigRouteErrorsTest {
                 at(9, 13, "timout: unknown field 'timout' (did you mean 'timeout'?)"),
                 at(10, 13, "frobnicate: unknown field 'frobnicate' (expected one of: match, cluster, "
                     + "weighted_clusters, timeout, prefix_rewrite, host_rewrite, request_headers_to_add, "
-                    + "request_headers_to_remove, response_headers_to_add, response_headers_to_remove, retry)"));
+                    + "request_headers_to_remove, response_headers_to_add, response_headers_to_remove, hash_policy, "
+                    + "retry)"));
     }
 }

@@ -58,13 +58,13 @@ class RouteEditsTest {
     private static RouteConfig rewrite(final RouteMatchConfig match, final String prefixRewrite,
                                        final String hostRewrite) {
         return new RouteConfig(match, "a", null, Duration.ZERO, prefixRewrite, hostRewrite, List.of(), List.of(),
-            List.of(), List.of());
+            List.of(), List.of(), List.of());
     }
 
     private static RouteConfig headerEdits(final List<HeaderValueConfig> reqAdd, final List<String> reqRemove,
                                            final List<HeaderValueConfig> respAdd, final List<String> respRemove) {
         return new RouteConfig(prefix("/"), "a", null, Duration.ZERO, null, null, reqAdd, reqRemove, respAdd,
-            respRemove);
+            respRemove, List.of());
     }
 
     /** The block's live entries as "name: value", in order. */
@@ -169,7 +169,8 @@ class RouteEditsTest {
     @Test
     void hostRewriteAndPrefixRewriteAndHeaderEditsTogether() {
         final RouteConfig config = new RouteConfig(prefix("/api/"), "a", null, Duration.ofSeconds(1), "/",
-            "svc", List.of(header("x-route", "api")), List.of("x-secret"), List.of(), List.of());
+            "svc", List.of(header("x-route", "api")), List.of("x-secret"), List.of(), List.of(),
+            List.of());
         final Route r = compile(config);
         final HttpRequestHead head = requests.parse("POST /api/items?id=3 HTTP/1.1\r\nHost: edge\r\n"
             + "x-secret: s\r\n\r\n");

@@ -36,12 +36,12 @@ final class TestConfigs {
 
     static RouteConfig route(final RouteMatchConfig match, final String cluster) {
         return new RouteConfig(match, cluster, null, Duration.ZERO, null, null, List.of(), List.of(), List.of(),
-            List.of());
+            List.of(), List.of());
     }
 
     static RouteConfig weighted(final RouteMatchConfig match, final WeightedClusterConfig... clusters) {
         return new RouteConfig(match, null, List.of(clusters), Duration.ZERO, null, null, List.of(), List.of(),
-            List.of(), List.of());
+            List.of(), List.of(), List.of());
     }
 
     static RouteMatchConfig prefix(final String prefix) {
