@@ -131,8 +131,8 @@ final class ConfigValidator {
         final PoolConfig pool = pool(f);
         f.notImplemented("health_check", "health_check is not implemented yet");
         f.notImplemented("outlier_detection", "outlier_detection is not implemented yet");
-        f.notImplemented("circuit_breakers", "circuit_breakers is not implemented yet");
-        return new ClusterConfig(name, lb, endpoints, connectTimeout, pool);
+        final CircuitBreakersConfig circuitBreakers = circuitBreakers(f);
+        return new ClusterConfig(name, lb, endpoints, connectTimeout, pool, circuitBreakers);
     }
 
     private List<EndpointConfig> endpoints(final Fields cluster) {
@@ -179,6 +179,21 @@ final class ConfigValidator {
         final Long maxIdle = f.integerOr("max_idle", (long) DEFAULT_POOL_MAX_IDLE, 0, Integer.MAX_VALUE);
         final Duration idleTimeout = f.duration("idle_timeout", DEFAULT_POOL_IDLE_TIMEOUT, false);
         return new PoolConfig(maxIdle == null ? DEFAULT_POOL_MAX_IDLE : maxIdle.intValue(), idleTimeout);
+    }
+
+    private CircuitBreakersConfig circuitBreakers(final Fields cluster) {
+        final Fields f = cluster.object("circuit_breakers", "max_connections", "max_pending_requests", "max_requests");
+        if (f == null) {
+            return CircuitBreakersConfig.DEFAULTS;
+        }
+        final long d = CircuitBreakersConfig.DEFAULT_LIMIT;
+        final Long maxConnections = f.integerOr("max_connections", d, 1, Integer.MAX_VALUE);
+        final Long maxPending = f.integerOr("max_pending_requests", d, 1, Integer.MAX_VALUE);
+        final Long maxRequests = f.integerOr("max_requests", d, 1, Integer.MAX_VALUE);
+        return new CircuitBreakersConfig(
+            maxConnections == null ? CircuitBreakersConfig.DEFAULT_LIMIT : maxConnections.intValue(),
+            maxPending == null ? CircuitBreakersConfig.DEFAULT_LIMIT : maxPending.intValue(),
+            maxRequests == null ? CircuitBreakersConfig.DEFAULT_LIMIT : maxRequests.intValue());
     }
 
     // ---------------------------------------------------------------------------------------------- listeners

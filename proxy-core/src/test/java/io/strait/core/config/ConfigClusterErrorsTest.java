@@ -85,8 +85,7 @@ class ConfigClusterErrorsTest {
             "circuit_breakers: { max_connections: 1024, max_pending_requests: 1024, max_requests: 1024 }")))
             .containsExactly(
                 at(14, 5, "health_check: health_check is not implemented yet"),
-                at(15, 5, "outlier_detection: outlier_detection is not implemented yet"),
-                at(16, 5, "circuit_breakers: circuit_breakers is not implemented yet"));
+                at(15, 5, "outlier_detection: outlier_detection is not implemented yet"));
     }
 
     @Test

@@ -68,6 +68,7 @@ class ConfigLoaderDefaultsTest {
         assertThat(cl.endpoints()).containsExactly(new EndpointConfig(new HostPort("127.0.0.1", 8080), 1));
         assertThat(cl.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(cl.pool()).isEqualTo(new PoolConfig(64, Duration.ofSeconds(30)));
+        assertThat(cl.circuitBreakers()).isEqualTo(new CircuitBreakersConfig(1024, 1024, 1024));
     }
 
     @Test
