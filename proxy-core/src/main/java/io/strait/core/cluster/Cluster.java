@@ -9,14 +9,15 @@ import io.strait.lb.HostSet;
 import io.strait.lb.LbPolicy;
 import io.strait.lb.LoadBalancerFactory;
 import io.strait.lb.LoadBalancers;
+import io.strait.lb.resilience.CircuitBreaker;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One upstream cluster of a configuration snapshot: its hosts, the factory that builds each loop's
- * load balancer, connection settings and stats. Immutable apart from the hosts' own shared state
- * (active-request counts and health), so thread-safe.
+ * load balancer, connection settings, circuit breaker and stats. Immutable apart from the hosts' own shared
+ * state (active-request counts and health) and the circuit breaker's counts, so thread-safe.
  */
 public final class Cluster {
 
@@ -30,6 +31,7 @@ public final class Cluster {
     private final int maxIdlePerHost;
     private final long idleTimeoutNanos;
     private final StatsScope<ClusterStat> stats;
+    private final CircuitBreaker circuitBreaker;
 
     Cluster(final int index, final ClusterConfig config, final StatsScope<ClusterStat> stats) {
         this.index = index;
@@ -46,6 +48,8 @@ public final class Cluster {
         this.maxIdlePerHost = config.pool().maxIdle();
         this.idleTimeoutNanos = config.pool().idleTimeout().toNanos();
         this.stats = stats;
+        this.circuitBreaker = new CircuitBreaker(config.circuitBreakers().maxConnections(),
+            config.circuitBreakers().maxPendingRequests(), config.circuitBreakers().maxRequests());
     }
 
     /** Position in the snapshot's cluster array (what routes refer to). */
@@ -94,6 +98,11 @@ public final class Cluster {
     /** How long an idle pooled connection is kept, in nanoseconds (0: no limit). */
     public long idleTimeoutNanos() {
         return idleTimeoutNanos;
+    }
+
+    /** The cluster's circuit breaker, shared by all event loops. */
+    public CircuitBreaker circuitBreaker() {
+        return circuitBreaker;
     }
 
     /** The cluster's stats ({@code cluster.<name>.}). */

@@ -22,6 +22,7 @@ import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
+import io.strait.lb.resilience.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,10 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private boolean upstreamReused;
     private boolean retriedStale;
     private boolean hostActive;
+    /** The breaker whose request slot this exchange holds (null: none held). */
+    private CircuitBreaker requestSlot;
+    /** The breaker whose pending slot this exchange holds while its new upstream connection opens (null: none). */
+    private CircuitBreaker pendingSlot;
     private boolean requestDone;
     private boolean responseStarted;
     private boolean responseDone;
@@ -96,6 +101,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     // bodyless request): sent when it arrives, so the codec sees a fully read request and keeps the connection.
     private int deferredStatus;
     private String deferredReason;
+    private boolean deferredOverloaded;
 
     // Timers: deadlines in System.nanoTime() terms (0: none); timerAt is when the armed task fires.
     private long requestDeadline;
@@ -191,6 +197,14 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         final Cluster c = snapshot.cluster(r.pickCluster(random.nextLong()));
         cluster = c;
         clusterStats = loop.clusterStats(c.index());
+        final CircuitBreaker breaker = c.circuitBreaker();
+        if (!breaker.tryAcquireRequest()) {
+            // Envoy counts a max_requests overflow as a pending overflow too.
+            clusterStats.inc(ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
+            overloaded("upstream_rq_overflow");
+            return;
+        }
+        requestSlot = breaker;
         final long hash = c.hashing() ? r.hash(head, sourceIpHash, random.nextLong()) : 0;
         final Host h = loop.balancer(c.index()).pick(hash);
         if (h == null) {
@@ -240,7 +254,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         if (deferredStatus != 0) {
             final int status = deferredStatus;
             deferredStatus = 0;
-            localReply(status, deferredReason, false);
+            localReply(status, deferredReason, false, deferredOverloaded);
             return;
         }
         if (upstream != null) {
@@ -295,11 +309,49 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             bind(pooled, true);
             return;
         }
+        final CircuitBreaker breaker = cluster.circuitBreaker();
+        if (!breaker.tryAcquirePending()) {
+            clusterStats.inc(ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
+            overloaded("upstream_rq_pending_overflow");
+            return;
+        }
+        if (!breaker.tryAcquireConnection()) {
+            breaker.releasePending();
+            clusterStats.inc(ClusterStat.UPSTREAM_CX_OVERFLOW);
+            overloaded("upstream_cx_overflow");
+            return;
+        }
+        pendingSlot = breaker;
+        // The connection slot now belongs to the new connection: it gives it back when its channel closes.
         final UpstreamHttpHandler fresh = new UpstreamHttpHandler(cluster, host, loop.pool(host), clusterStats);
         connecting = fresh;
         ReadGate.of(ctx.channel()).close(ReadGate.PROXY_WAIT);
         clusterStats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
-        loop.connector(cluster.index()).handler(fresh).connect(host.address()).addListener(connectListener);
+        final ChannelFuture connect = loop.connector(cluster.index()).handler(fresh).connect(host.address());
+        connect.channel().closeFuture().addListener(fresh);
+        connect.addListener(connectListener);
+    }
+
+    /** Answers 503 at once for a circuit-breaker overflow (never queued). */
+    private void overloaded(final String reason) {
+        localReply(503, reason, false, true);
+        flushDownstream();
+    }
+
+    private void releasePendingSlot() {
+        final CircuitBreaker b = pendingSlot;
+        if (b != null) {
+            pendingSlot = null;
+            b.releasePending();
+        }
+    }
+
+    private void releaseRequestSlot() {
+        final CircuitBreaker b = requestSlot;
+        if (b != null) {
+            requestSlot = null;
+            b.releaseRequest();
+        }
     }
 
     private void connectDone(final ChannelFuture future) {
@@ -315,6 +367,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             return;
         }
         connecting = null;
+        releasePendingSlot();
         ReadGate.of(ctx.channel()).open(ReadGate.PROXY_WAIT);
         if (!future.isSuccess()) {
             final Throwable cause = future.cause();
@@ -477,10 +530,14 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     /** Answers the current request locally; keeps the connection if the request was read whole. */
     private void localReply(final int status, final String reason) {
-        localReply(status, reason, false);
+        localReply(status, reason, false, false);
     }
 
     private void localReply(final int status, final String reason, final boolean close) {
+        localReply(status, reason, close, false);
+    }
+
+    private void localReply(final int status, final String reason, final boolean close, final boolean overloaded) {
         if (responseStarted) {
             ctx.close();
             return;
@@ -488,6 +545,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         if (!requestDone && !close && request != null && request.bodyLength() == 0) {
             deferredStatus = status;
             deferredReason = reason;
+            deferredOverloaded = overloaded;
             releaseHost();
             return;
         }
@@ -495,7 +553,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         responseDone = true;
         releaseHost();
         countStatus(status);
-        final HttpResponseHead head = LocalReply.head(status, reason, close || draining || server.isDraining());
+        final HttpResponseHead head = LocalReply.head(status, reason, close || draining || server.isDraining(),
+            overloaded);
         ctx.write(head, ctx.voidPromise());
         ctx.write(LocalReply.body(ctx.alloc(), reason), ctx.voidPromise());
         ctx.write(HttpEnd.INSTANCE, ctx.voidPromise());
@@ -521,6 +580,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         route = null;
         cluster = null;
         requestDeadline = 0;
+        releasePendingSlot();
+        releaseRequestSlot();
         if (draining || server.isDraining()) {
             closeAfterFlush();
             return;
@@ -528,12 +589,14 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         armIdle(now);
     }
 
+    /** The exchange no longer needs its host: gives back the host's active count and the request slot, once. */
     private void releaseHost() {
         if (hostActive) {
             hostActive = false;
             host.decrementActive();
             clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, -1);
         }
+        releaseRequestSlot();
     }
 
     private void abortUpstream() {
@@ -543,6 +606,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             up.abort();
         }
         connecting = null;
+        releasePendingSlot();
         releasePending();
         releaseHost();
     }

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 final class LocalReply {
 
     static final AsciiString X_STRAIT_ERROR = AsciiString.cached("x-strait-error");
+    static final AsciiString X_STRAIT_OVERLOADED = AsciiString.cached("x-strait-overloaded");
+    static final AsciiString TRUE = AsciiString.cached("true");
     static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
     static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
@@ -20,11 +22,23 @@ final class LocalReply {
 
     /** A head for {@code status} carrying {@code x-strait-error: reason}, sized for {@link #body}. */
     static HttpResponseHead head(final int status, final String reason, final boolean close) {
+        return head(status, reason, close, false);
+    }
+
+    /**
+     * A head for {@code status} carrying {@code x-strait-error: reason}, sized for {@link #body}; with
+     * {@code overloaded}, also {@code x-strait-overloaded: true} (a circuit breaker refused the request).
+     */
+    static HttpResponseHead head(final int status, final String reason, final boolean close,
+                                 final boolean overloaded) {
         final HttpResponseHead head = HttpResponseHead.of(status);
         final int length = reason.length() + 1;
         head.headers().add(CONTENT_TYPE, TEXT_PLAIN);
         head.headers().add(CONTENT_LENGTH, AsciiString.of(Integer.toString(length)));
         head.headers().add(X_STRAIT_ERROR, new AsciiString(reason));
+        if (overloaded) {
+            head.headers().add(X_STRAIT_OVERLOADED, TRUE);
+        }
         head.bodyLength(length);
         head.close(close);
         return head;

@@ -3,6 +3,8 @@ package io.strait.core.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.cluster.Cluster;
@@ -22,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * The proxy's end of one upstream connection: hands the response events its codec decodes to the
  * downstream exchange that owns the connection now, and is pooled between exchanges. Confined to
  * the event loop the connection was opened on, which is its downstream connection's loop.
+ *
+ * <p>Holds one of its cluster's circuit-breaker connection slots from before the connect until the channel
+ * closes (or the connect fails); it listens to its own channel's close future for the latter.
  */
-final class UpstreamHttpHandler extends ChannelDuplexHandler implements UpstreamPool.Pooled {
+final class UpstreamHttpHandler extends ChannelDuplexHandler
+    implements UpstreamPool.Pooled, ChannelFutureListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttpHandler.class);
 
@@ -35,9 +41,13 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler implements Upstream
     private DownstreamHttpHandler owner;
     private boolean broken;
     private long idleSince;
+    /** True while this connection holds a max_connections slot of its cluster's breaker. */
+    private boolean connectionSlot;
 
+    /** A connection that has already taken a connection slot of {@code cluster}'s circuit breaker. */
     UpstreamHttpHandler(final Cluster cluster, final Host host, final UpstreamPool<UpstreamHttpHandler> pool,
                         final LoopStats<ClusterStat> stats) {
+        this.connectionSlot = true;
         this.cluster = cluster;
         this.host = host;
         this.pool = pool;
@@ -144,8 +154,23 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler implements Upstream
         ctx.fireChannelWritabilityChanged();
     }
 
+    /** Gives the connection slot back, once. */
+    void releaseConnectionSlot() {
+        if (connectionSlot) {
+            connectionSlot = false;
+            cluster.circuitBreaker().releaseConnection();
+        }
+    }
+
+    /** The channel's close future completed: covers a connect that failed before the channel was ever active. */
+    @Override
+    public void operationComplete(final ChannelFuture future) {
+        releaseConnectionSlot();
+    }
+
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
+        releaseConnectionSlot();
         stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, -1);
         broken = true;
         final DownstreamHttpHandler o = owner;
