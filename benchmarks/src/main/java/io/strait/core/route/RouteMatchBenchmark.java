@@ -65,10 +65,10 @@ public class RouteMatchBenchmark {
     public void setUp() {
         final List<VirtualHostConfig> vhosts = new ArrayList<>();
         for (int i = 0; i < virtualHosts; i++) {
-            vhosts.add(new VirtualHostConfig("exact" + i, List.of("host" + i + ".example.com"), routes()));
-            vhosts.add(new VirtualHostConfig("wild" + i, List.of("*.zone" + i + ".example.net"), routes()));
+            vhosts.add(new VirtualHostConfig("exact" + i, List.of("host" + i + ".example.com"), routes(), null));
+            vhosts.add(new VirtualHostConfig("wild" + i, List.of("*.zone" + i + ".example.net"), routes(), null));
         }
-        vhosts.add(new VirtualHostConfig("default", List.of("*"), routes()));
+        vhosts.add(new VirtualHostConfig("default", List.of("*"), routes(), null));
         table = RouteTable.compile(new ListenerConfig("bench", new HostPort("127.0.0.1", 0), ListenerProtocol.HTTP,
             vhosts, null, null, null), name -> name.equals("a") ? 0 : name.equals("b") ? 1 : 2);
 
@@ -138,7 +138,7 @@ public class RouteMatchBenchmark {
     private static RouteConfig route(final RouteMatchConfig match, final String cluster,
                                      final List<WeightedClusterConfig> weighted) {
         return new RouteConfig(match, cluster, weighted, Duration.ofSeconds(5), null, null, List.of(), List.of(),
-            List.of(), List.of(), List.of());
+            List.of(), List.of(), List.of(), null);
     }
 
     private static void check(final Route route, final String vhost, final int index) {

@@ -324,7 +324,7 @@ final class ConfigValidator {
 
     private VirtualHostConfig virtualHost(final YamlNode node, final String path, final int index,
                                           final Map<String, String> listenerDomains, final Map<String, String> names) {
-        final Fields f = fields(node, path, "name", "domains", "routes");
+        final Fields f = fields(node, path, "name", "domains", "routes", "rate_limit");
         if (f == null) {
             return null;
         }
@@ -377,7 +377,7 @@ final class ConfigValidator {
                 }
             }
         }
-        return new VirtualHostConfig(name, List.copyOf(domains), List.copyOf(routes));
+        return new VirtualHostConfig(name, List.copyOf(domains), List.copyOf(routes), rateLimit(f));
     }
 
     // ---------------------------------------------------------------------------------------------- routes
@@ -385,7 +385,7 @@ final class ConfigValidator {
     private RouteConfig route(final YamlNode node, final String path) {
         final Fields f = fields(node, path, "match", "cluster", "weighted_clusters", "timeout", "prefix_rewrite",
             "host_rewrite", "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
-            "response_headers_to_remove", "hash_policy", "retry");
+            "response_headers_to_remove", "hash_policy", "retry", "rate_limit");
         if (f == null) {
             return null;
         }
@@ -430,7 +430,28 @@ final class ConfigValidator {
         final List<HashPolicyConfig> hashPolicy = hashPolicy(f);
         f.notImplemented("retry", "retry policies are not implemented yet");
         return new RouteConfig(match, cluster, weighted, timeout, prefixRewrite, hostRewrite, requestAdd,
-            requestRemove, responseAdd, responseRemove, hashPolicy);
+            requestRemove, responseAdd, responseRemove, hashPolicy, rateLimit(f));
+    }
+
+    /** Key {@code rate_limit} of a route or virtual host; null when absent or invalid (reported). */
+    private RateLimitConfig rateLimit(final Fields owner) {
+        final Fields f = owner.object("rate_limit", "max_tokens", "tokens_per_fill", "fill_interval");
+        if (f == null) {
+            return null;
+        }
+        final Long maxTokens = f.integer("max_tokens", 1, Integer.MAX_VALUE, "a token count");
+        if (maxTokens == null && !f.has("max_tokens")) {
+            f.missing("max_tokens");
+        }
+        final Long perFill = f.integerOr("tokens_per_fill", maxTokens, 1, Integer.MAX_VALUE);
+        final Duration interval = f.duration("fill_interval", null, true);
+        if (interval == null && !f.has("fill_interval")) {
+            f.missing("fill_interval");
+        }
+        if (maxTokens == null || perFill == null || interval == null) {
+            return null;
+        }
+        return new RateLimitConfig(maxTokens, perFill, interval);
     }
 
     private List<HashPolicyConfig> hashPolicy(final Fields route) {

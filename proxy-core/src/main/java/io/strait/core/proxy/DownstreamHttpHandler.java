@@ -23,6 +23,7 @@ import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
 import io.strait.lb.resilience.CircuitBreaker;
+import io.strait.lb.resilience.TokenBucket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +102,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     // bodyless request): sent when it arrives, so the codec sees a fully read request and keeps the connection.
     private int deferredStatus;
     private String deferredReason;
-    private boolean deferredOverloaded;
+    /** The flag header of the deferred reply (x-strait-overloaded, x-strait-ratelimited) or null. */
+    private AsciiString deferredFlag;
 
     // Timers: deadlines in System.nanoTime() terms (0: none); timerAt is when the armed task fires.
     private long requestDeadline;
@@ -192,6 +194,12 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             return;
         }
         route = r;
+        final TokenBucket bucket = r.rateLimit();
+        if (bucket != null && !bucket.tryAcquire(startNanos)) {
+            stats.inc(HttpStat.RATELIMIT_OVER_LIMIT);
+            localReply(429, "rate_limited", false, LocalReply.X_STRAIT_RATELIMITED);
+            return;   // no cluster or host picked; channelReadComplete flushes the reply
+        }
         final ProxySnapshot snapshot = loop.snapshot();
         final SplittableRandom random = loop.random();
         final Cluster c = snapshot.cluster(r.pickCluster(random.nextLong()));
@@ -254,7 +262,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         if (deferredStatus != 0) {
             final int status = deferredStatus;
             deferredStatus = 0;
-            localReply(status, deferredReason, false, deferredOverloaded);
+            localReply(status, deferredReason, false, deferredFlag);
             return;
         }
         if (upstream != null) {
@@ -334,7 +342,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     /** Answers 503 at once for a circuit-breaker overflow (never queued). */
     private void overloaded(final String reason) {
-        localReply(503, reason, false, true);
+        localReply(503, reason, false, LocalReply.X_STRAIT_OVERLOADED);
         flushDownstream();
     }
 
@@ -530,14 +538,15 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     /** Answers the current request locally; keeps the connection if the request was read whole. */
     private void localReply(final int status, final String reason) {
-        localReply(status, reason, false, false);
+        localReply(status, reason, false, null);
     }
 
     private void localReply(final int status, final String reason, final boolean close) {
-        localReply(status, reason, close, false);
+        localReply(status, reason, close, null);
     }
 
-    private void localReply(final int status, final String reason, final boolean close, final boolean overloaded) {
+    /** {@code flag}: a header to set to {@code true} on the reply (see {@link LocalReply#head}), or null. */
+    private void localReply(final int status, final String reason, final boolean close, final AsciiString flag) {
         if (responseStarted) {
             ctx.close();
             return;
@@ -545,7 +554,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         if (!requestDone && !close && request != null && request.bodyLength() == 0) {
             deferredStatus = status;
             deferredReason = reason;
-            deferredOverloaded = overloaded;
+            deferredFlag = flag;
             releaseHost();
             return;
         }
@@ -554,7 +563,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         releaseHost();
         countStatus(status);
         final HttpResponseHead head = LocalReply.head(status, reason, close || draining || server.isDraining(),
-            overloaded);
+            flag);
         ctx.write(head, ctx.voidPromise());
         ctx.write(LocalReply.body(ctx.alloc(), reason), ctx.voidPromise());
         ctx.write(HttpEnd.INSTANCE, ctx.voidPromise());

@@ -7,11 +7,12 @@ import io.strait.core.http.HttpResponseHead;
 
 import java.nio.charset.StandardCharsets;
 
-/** Builds responses Strait makes itself (404, 502, 503, 504, 4xx for bad requests). Stateless, thread-safe. */
+/** Builds responses Strait makes itself (404, 429, 502, 503, 504, 4xx for bad requests). Stateless, thread-safe. */
 final class LocalReply {
 
     static final AsciiString X_STRAIT_ERROR = AsciiString.cached("x-strait-error");
     static final AsciiString X_STRAIT_OVERLOADED = AsciiString.cached("x-strait-overloaded");
+    static final AsciiString X_STRAIT_RATELIMITED = AsciiString.cached("x-strait-ratelimited");
     static final AsciiString TRUE = AsciiString.cached("true");
     static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
     static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
@@ -22,7 +23,7 @@ final class LocalReply {
 
     /** A head for {@code status} carrying {@code x-strait-error: reason}, sized for {@link #body}. */
     static HttpResponseHead head(final int status, final String reason, final boolean close) {
-        return head(status, reason, close, false);
+        return head(status, reason, close, null);
     }
 
     /**
@@ -31,13 +32,22 @@ final class LocalReply {
      */
     static HttpResponseHead head(final int status, final String reason, final boolean close,
                                  final boolean overloaded) {
+        return head(status, reason, close, overloaded ? X_STRAIT_OVERLOADED : null);
+    }
+
+    /**
+     * A head for {@code status} carrying {@code x-strait-error: reason}, sized for {@link #body}; with a non-null
+     * {@code flag} ({@link #X_STRAIT_OVERLOADED}, {@link #X_STRAIT_RATELIMITED}), also {@code flag: true}.
+     */
+    static HttpResponseHead head(final int status, final String reason, final boolean close,
+                                 final AsciiString flag) {
         final HttpResponseHead head = HttpResponseHead.of(status);
         final int length = reason.length() + 1;
         head.headers().add(CONTENT_TYPE, TEXT_PLAIN);
         head.headers().add(CONTENT_LENGTH, AsciiString.of(Integer.toString(length)));
         head.headers().add(X_STRAIT_ERROR, new AsciiString(reason));
-        if (overloaded) {
-            head.headers().add(X_STRAIT_OVERLOADED, TRUE);
+        if (flag != null) {
+            head.headers().add(flag, TRUE);
         }
         head.bodyLength(length);
         head.close(close);

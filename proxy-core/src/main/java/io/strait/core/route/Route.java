@@ -4,11 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.strait.core.config.HashPolicyConfig;
 import io.strait.core.config.HeaderValueConfig;
+import io.strait.core.config.RateLimitConfig;
 import io.strait.core.config.RouteConfig;
 import io.strait.core.config.WeightedClusterConfig;
 import io.strait.core.http.HttpHeaderBlock;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.lb.resilience.TokenBucket;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +32,9 @@ import java.util.function.ToIntFunction;
  * <p>The hash policy ({@link #hash}) gives {@code ring_hash} and {@code maglev} clusters their request hash: the first
  * entry that yields a value wins; when none does (or there is no policy) the caller's fallback, a random value, is
  * used, so such requests spread over the hosts as Envoy does.
+ *
+ * <p>The local rate limit ({@link #rateLimit}) is the route's own token bucket, or else its virtual host's (one bucket
+ * shared by all its routes without their own), or null; buckets are built at compile time and shared by all loops.
  */
 public final class Route {
 
@@ -65,10 +70,14 @@ public final class Route {
     private final AsciiString[] hashHeaders;
     /** Cookie name bytes of each HASH_COOKIE entry, else null. */
     private final byte[][] hashCookies;
+    /** The local rate limit: the route's own bucket, else its virtual host's, else null. */
+    private final TokenBucket rateLimit;
 
     private Route(final String virtualHostName, final int index, final RouteConfig config,
-                  final ToIntFunction<String> clusterIndex) {
+                  final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit) {
         this.virtualHostName = virtualHostName;
+        final TokenBucket own = bucket(config.rateLimit());
+        this.rateLimit = own != null ? own : virtualHostRateLimit;
         this.index = index;
         this.matcher = RouteMatcher.compile(config.match());
 
@@ -135,7 +144,33 @@ public final class Route {
     /** Compiles one route of a virtual host; cluster names are resolved through {@code clusterIndex}. */
     static Route compile(final String virtualHostName, final int index, final RouteConfig config,
                          final ToIntFunction<String> clusterIndex) {
-        return new Route(virtualHostName, index, config, clusterIndex);
+        return new Route(virtualHostName, index, config, clusterIndex, null);
+    }
+
+    /**
+     * Compiles one route of a virtual host whose own rate limit bucket is {@code virtualHostRateLimit} (null for
+     * none); the route's {@code rate_limit}, if any, takes precedence.
+     */
+    static Route compile(final String virtualHostName, final int index, final RouteConfig config,
+                         final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit) {
+        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit);
+    }
+
+    /** A full token bucket for {@code config}, or null when it is null. */
+    static TokenBucket bucket(final RateLimitConfig config) {
+        if (config == null) {
+            return null;
+        }
+        final long intervalNanos = Math.max(1L, config.fillInterval().toNanos());
+        return new TokenBucket(config.maxTokens(), config.tokensPerFill(), intervalNanos, System.nanoTime());
+    }
+
+    /**
+     * This route's local rate limit bucket (its own, else its virtual host's), or null when it has none. The
+     * caller takes one token per request with {@link TokenBucket#tryAcquire} and refuses the request when it fails.
+     */
+    public TokenBucket rateLimit() {
+        return rateLimit;
     }
 
     /** True if the request satisfies this route's match. */

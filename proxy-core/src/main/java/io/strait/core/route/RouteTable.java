@@ -4,6 +4,7 @@ import io.strait.core.config.ListenerConfig;
 import io.strait.core.config.RouteConfig;
 import io.strait.core.config.VirtualHostConfig;
 import io.strait.core.http.HttpRequestHead;
+import io.strait.lb.resilience.TokenBucket;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +54,9 @@ public final class RouteTable {
                 continue;
             }
             routes[v] = new Route[rs.size()];
+            final TokenBucket vhostBucket = Route.bucket(vh.rateLimit());
             for (int r = 0; r < rs.size(); r++) {
-                routes[v][r] = Route.compile(name, r, rs.get(r), clusterIndex);
+                routes[v][r] = Route.compile(name, r, rs.get(r), clusterIndex, vhostBucket);
             }
         }
         return new RouteTable(VirtualHostMatcher.build(domains), routes);

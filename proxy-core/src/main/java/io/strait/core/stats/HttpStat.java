@@ -54,6 +54,8 @@ public enum HttpStat implements StatDescriptor {
     DOWNSTREAM_RQ_TX_RESET("downstream_rq_tx_reset", StatKind.COUNTER, "Requests reset by the proxy"),
     /** Requests answered 404 because no route matched. */
     NO_ROUTE("no_route", StatKind.COUNTER, "Requests that matched no route"),
+    /** Requests answered 429 because their route's (or virtual host's) local rate limit had no token left. */
+    RATELIMIT_OVER_LIMIT("ratelimit.over_limit", StatKind.COUNTER, "Requests refused by the local rate limit"),
 
     /** Connections open now. */
     DOWNSTREAM_CX_ACTIVE("downstream_cx_active", StatKind.GAUGE, "Connections open"),

@@ -58,13 +58,13 @@ class RouteEditsTest {
     private static RouteConfig rewrite(final RouteMatchConfig match, final String prefixRewrite,
                                        final String hostRewrite) {
         return new RouteConfig(match, "a", null, Duration.ZERO, prefixRewrite, hostRewrite, List.of(), List.of(),
-            List.of(), List.of(), List.of());
+            List.of(), List.of(), List.of(), null);
     }
 
     private static RouteConfig headerEdits(final List<HeaderValueConfig> reqAdd, final List<String> reqRemove,
                                            final List<HeaderValueConfig> respAdd, final List<String> respRemove) {
         return new RouteConfig(prefix("/"), "a", null, Duration.ZERO, null, null, reqAdd, reqRemove, respAdd,
-            respRemove, List.of());
+            respRemove, List.of(), null);
     }
 
     /** The block's live entries as "name: value", in order. */
@@ -170,7 +170,7 @@ class RouteEditsTest {
     void hostRewriteAndPrefixRewriteAndHeaderEditsTogether() {
         final RouteConfig config = new RouteConfig(prefix("/api/"), "a", null, Duration.ofSeconds(1), "/",
             "svc", List.of(header("x-route", "api")), List.of("x-secret"), List.of(), List.of(),
-            List.of());
+            List.of(), null);
         final Route r = compile(config);
         final HttpRequestHead head = requests.parse("POST /api/items?id=3 HTTP/1.1\r\nHost: edge\r\n"
             + "x-secret: s\r\n\r\n");

@@ -31,7 +31,7 @@ class RouteHashTest {
 
     private static Route route(final HashPolicyConfig... policy) {
         return Route.compile("vh", 0, new RouteConfig(prefix("/"), "a", null, Duration.ZERO, null, null, List.of(),
-            List.of(), List.of(), List.of(), List.of(policy)), clusters("a"));
+            List.of(), List.of(), List.of(), List.of(policy), null), clusters("a"));
     }
 
     private HttpRequestHead head(final String... headerLines) {
@@ -53,7 +53,7 @@ class RouteHashTest {
         assertThat(r.hasHashPolicy()).isFalse();
         assertThat(r.hash(head("x-user: alice"), SOURCE, FALLBACK)).isEqualTo(FALLBACK);
         final Route nullPolicy = Route.compile("vh", 0, new RouteConfig(prefix("/"), "a", null, null, null, null,
-            null, null, null, null, null), clusters("a"));
+            null, null, null, null, null, null), clusters("a"));
         assertThat(nullPolicy.hash(head(), SOURCE, FALLBACK)).isEqualTo(FALLBACK);
     }
 

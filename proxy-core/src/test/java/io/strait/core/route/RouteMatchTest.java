@@ -229,9 +229,9 @@ class RouteMatchTest {
     @Test
     void timeoutAndIndex() {
         final RouteConfig withTimeout = new RouteConfig(prefix("/"), "b", null, java.time.Duration.ofSeconds(5),
-            null, null, List.of(), List.of(), List.of(), List.of(), List.of());
+            null, null, List.of(), List.of(), List.of(), List.of(), List.of(), null);
         final RouteConfig noTimeout = new RouteConfig(prefix("/"), "a", null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
         final RouteTable t = RouteTable.compile(listener(vhost("one", List.of("one"), withTimeout),
             vhost("two", List.of("two"), route(path("/p"), "a"), noTimeout)), clusters("a", "b"));
         final Route r1 = t.match(requests.get("one", "/"));

@@ -26,7 +26,7 @@ final class TestConfigs {
     }
 
     static VirtualHostConfig vhost(final String name, final List<String> domains, final RouteConfig... routes) {
-        return new VirtualHostConfig(name, domains, List.of(routes));
+        return new VirtualHostConfig(name, domains, List.of(routes), null);
     }
 
     /** Resolves names to their position in {@code names}; -1 for an unknown one. */
@@ -36,12 +36,12 @@ final class TestConfigs {
 
     static RouteConfig route(final RouteMatchConfig match, final String cluster) {
         return new RouteConfig(match, cluster, null, Duration.ZERO, null, null, List.of(), List.of(), List.of(),
-            List.of(), List.of());
+            List.of(), List.of(), null);
     }
 
     static RouteConfig weighted(final RouteMatchConfig match, final WeightedClusterConfig... clusters) {
         return new RouteConfig(match, null, List.of(clusters), Duration.ZERO, null, null, List.of(), List.of(),
-            List.of(), List.of(), List.of());
+            List.of(), List.of(), List.of(), null);
     }
 
     static RouteMatchConfig prefix(final String prefix) {

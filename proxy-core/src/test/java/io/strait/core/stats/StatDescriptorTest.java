@@ -11,14 +11,17 @@ import org.junit.jupiter.api.Test;
 
 class StatDescriptorTest {
 
-    /** Envoy's layout: counters, then gauges, then histograms, each block sorted; names are snake case. */
+    /**
+     * Envoy's layout: counters, then gauges, then histograms, each block sorted; names are snake case, possibly in
+     * dot-separated parts (a sub-scope such as {@code ratelimit.}), and the enum name is the name with '.' as '_'.
+     */
     private static void declaredInEnvoyOrder(final StatDescriptor[] stats) {
         final List<StatKind> kinds = new ArrayList<>();
         for (final StatDescriptor s : stats) {
             kinds.add(s.kind());
-            assertThat(s.statName()).matches("[a-z][a-z0-9_]*");
+            assertThat(s.statName()).matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
             assertThat(s.help()).isNotBlank();
-            assertThat(s.statName().toUpperCase()).isEqualTo(((Enum<?>) s).name());
+            assertThat(s.statName().replace('.', '_').toUpperCase()).isEqualTo(((Enum<?>) s).name());
         }
         assertThat(kinds).isSorted();
         for (final StatKind k : StatKind.values()) {
@@ -39,7 +42,7 @@ class StatDescriptorTest {
             "downstream_cx_protocol_error", "downstream_cx_idle_timeout", "downstream_rq_total",
             "downstream_rq_active", "downstream_rq_1xx", "downstream_rq_2xx", "downstream_rq_3xx", "downstream_rq_4xx",
             "downstream_rq_5xx", "downstream_rq_header_timeout", "downstream_rq_timeout", "downstream_rq_too_large",
-            "downstream_rq_headers_too_large", "no_route", "downstream_rq_time",
+            "downstream_rq_headers_too_large", "no_route", "ratelimit.over_limit", "downstream_rq_time",
             "downstream_cx_destroy_remote_active_rq");
         assertThat(HttpStat.DOWNSTREAM_CX_ACTIVE.kind()).isEqualTo(StatKind.GAUGE);
         assertThat(HttpStat.DOWNSTREAM_RQ_ACTIVE.kind()).isEqualTo(StatKind.GAUGE);
