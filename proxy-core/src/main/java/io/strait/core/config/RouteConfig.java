@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Immutable. One route: a match, then either one {@code cluster} or {@code weightedClusters}, and its actions.
  * {@code timeout} is the whole-request timeout (Duration.ZERO disables it). {@code hashPolicy} (possibly empty, or null
- * in hand-built configs meaning empty) gives the request hash for {@code ring_hash} and {@code maglev} clusters. {@code rateLimit} is the
- * route's local rate limit, or null for none (the virtual host's then applies, if any).
+ * in hand-built configs meaning empty) gives the request hash for {@code ring_hash} and {@code maglev} clusters.
+ * {@code rateLimit} is the route's local rate limit, or null for none (the virtual host's then applies, if any).
  */
 public record RouteConfig(
         RouteMatchConfig match,
