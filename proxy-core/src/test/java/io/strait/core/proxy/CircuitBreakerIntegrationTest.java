@@ -145,8 +145,9 @@ class CircuitBreakerIntegrationTest {
         }
         assertThat(cb.currentRequests()).isZero();
         assertThat(cb.currentPendingRequests()).isZero();
-        // Kept-alive pooled connections may still hold connection slots; nothing else does.
-        assertThat(cb.currentConnections()).isBetween(0L, 2L);
+        // Kept-alive pooled connections may still hold connection slots; nothing else does. Three exchanges went
+        // upstream, and each may have opened a connection on its own loop (the kernel spreads clients over loops).
+        assertThat(cb.currentConnections()).isBetween(0L, 3L);
     }
 
     @Test
