@@ -46,7 +46,7 @@ class CircuitBreakerIntegrationTest {
     void start() throws Exception {
         requestsUpstream.start();
         connectionsUpstream.start();
-        blackhole = fullBacklogServer();
+        blackhole = ProxyFixture.fullBacklogServer(backlogFillers);
         final String yaml = String.join("\n",
             "runtime: { event_loops: 2, transport: epoll }",
             "listeners:",
@@ -199,24 +199,5 @@ class CircuitBreakerIntegrationTest {
         }
         // A failed connect gives its connection slot back too.
         assertAllSlotsFree(cb);
-    }
-
-    /**
-     * A listening socket that never accepts, its backlog filled, so the kernel drops further SYNs and connects to it
-     * time out (as ProxyFixture's blackhole).
-     */
-    private ServerSocket fullBacklogServer() throws IOException {
-        final ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        for (int i = 0; i < 4; i++) {
-            final Socket filler = new Socket();
-            try {
-                filler.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()), 200);
-                backlogFillers.add(filler);
-            } catch (final IOException full) {
-                filler.close();
-                break;
-            }
-        }
-        return s;
     }
 }

@@ -33,7 +33,7 @@ final class ProxyFixture implements AutoCloseable {
 
     ProxyFixture(final String transport) throws Exception {
         deadPort = closedPort();
-        blackhole = fullBacklogServer();
+        blackhole = fullBacklogServer(backlogFillers);
         final String yaml = CONFIG.replace("${TRANSPORT}", transport)
             .replace("${A}", Integer.toString(a.port()))
             .replace("${B}", Integer.toString(b.port()))
@@ -81,15 +81,15 @@ final class ProxyFixture implements AutoCloseable {
 
     /**
      * A listening socket that never accepts, its backlog filled, so the kernel drops further SYNs
-     * and connects to it time out.
+     * and connects to it time out. The connected filler sockets go into {@code fillers}; close them after.
      */
-    private ServerSocket fullBacklogServer() throws IOException {
+    static ServerSocket fullBacklogServer(final List<Socket> fillers) throws IOException {
         final ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         for (int i = 0; i < 4; i++) {
             final Socket filler = new Socket();
             try {
                 filler.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()), 200);
-                backlogFillers.add(filler);
+                fillers.add(filler);
             } catch (final IOException full) {
                 filler.close();
                 break;
