@@ -2,6 +2,8 @@ package io.strait.core.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.AsciiString;
 import io.strait.core.http.HttpResponseHead;
 
@@ -14,9 +16,6 @@ final class LocalReply {
     static final AsciiString X_STRAIT_OVERLOADED = AsciiString.cached("x-strait-overloaded");
     static final AsciiString X_STRAIT_RATELIMITED = AsciiString.cached("x-strait-ratelimited");
     static final AsciiString TRUE = AsciiString.cached("true");
-    static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
-    static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
-    static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
 
     private LocalReply() {
     }
@@ -43,8 +42,8 @@ final class LocalReply {
                                  final AsciiString flag) {
         final HttpResponseHead head = HttpResponseHead.of(status);
         final int length = reason.length() + 1;
-        head.headers().add(CONTENT_TYPE, TEXT_PLAIN);
-        head.headers().add(CONTENT_LENGTH, AsciiString.of(Integer.toString(length)));
+        head.headers().add(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        head.headers().add(HttpHeaderNames.CONTENT_LENGTH, AsciiString.of(Integer.toString(length)));
         head.headers().add(X_STRAIT_ERROR, new AsciiString(reason));
         if (flag != null) {
             head.headers().add(flag, TRUE);

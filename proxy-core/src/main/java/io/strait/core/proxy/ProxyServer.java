@@ -182,11 +182,6 @@ public final class ProxyServer implements AutoCloseable {
         return snapshot;
     }
 
-    /** Downstream connections now open. */
-    public int openConnections() {
-        return downstream.size();
-    }
-
     /**
      * Graceful stop: stops accepting, lets requests in flight finish (idle keep-alive connections are
      * closed at once, busy ones after their response), then closes whatever is left once
