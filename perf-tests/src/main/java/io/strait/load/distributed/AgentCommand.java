@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,13 +51,14 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() {
         final Agent.Settings settings = new Agent.Settings(bind, id != null ? id : hostName() + "/" + bind, workload,
                 extraArgs, once, Durations.parseMillis(ackTimeout));
+        final CountDownLatch closed = new CountDownLatch(1);
         try (EmbeddedAeron aeron = EmbeddedAeron.launch("agent", termLength)) {
             final Agent agent = new Agent(settings, aeron, System.out);
-            final Thread main = Thread.currentThread();
+            // On SIGTERM/Ctrl-C: stop the loop and let the driver close (deleting its directory) before the JVM halts.
             final Thread hook = new Thread(() -> {
                 agent.stop();
                 try {
-                    main.join(5_000);
+                    closed.await(5, TimeUnit.SECONDS);
                 } catch (final InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -65,9 +68,11 @@ public final class AgentCommand implements Callable<Integer> {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (final IllegalStateException shuttingDown) {
-                // the hook is running: it only waits for us
+                // the hook is running: it waits for the close below
             }
             return code;
+        } finally {
+            closed.countDown();
         }
     }
 
