@@ -15,7 +15,8 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * The agent side of a distributed run: listens on its control endpoint, answers a coordinator's HELLO with READY, runs
+ * Confined to the thread that calls {@link #run()} (except {@link #stop()}, thread-safe). The agent side of a
+ * distributed run: listens on its control endpoint, answers a coordinator's HELLO with READY, runs
  * the {@link Workload} from the START instant on a worker thread, streams each interval and the DONE totals to the
  * coordinator's results endpoint, and then waits for the next run (or returns after one with {@code once}).
  *

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code strait-load agent}: one load agent of a distributed run, driven by a {@code strait-load coordinate} over
- * Aeron UDP. Confined to the thread that calls {@link #call()}.
+ * Confined to the thread that calls {@link #call()}. {@code strait-load agent}: one load agent of a distributed run,
+ * driven by a {@code strait-load coordinate} over Aeron UDP.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Runs a load agent: waits for a coordinator's START, runs the workload from the common start "

@@ -2,7 +2,7 @@ package io.strait.load.distributed;
 
 import picocli.CommandLine;
 
-/** Entry point of a load agent ({@link AgentCommand}) until it is registered as {@code strait-load agent}. Stateless. */
+/** Stateless. Entry point of a load agent ({@link AgentCommand}) until registered as {@code strait-load agent}. */
 public final class AgentMain {
 
     private AgentMain() {

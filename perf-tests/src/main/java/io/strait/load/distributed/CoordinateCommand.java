@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code strait-load coordinate}: starts every agent at one instant, merges their interval histograms and writes the
- * report. Confined to the thread that calls {@link #call()}.
+ * Confined to the thread that calls {@link #call()}. {@code strait-load coordinate}: starts every agent at one
+ * instant, merges their interval histograms and writes the report.
  */
 @Command(name = "coordinate", mixinStandardHelpOptions = true,
         description = {"Coordinates a distributed load run over Aeron (UDP): waits for every agent, STARTs them at one "

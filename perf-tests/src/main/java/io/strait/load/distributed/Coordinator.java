@@ -18,9 +18,9 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * The coordinator side of a distributed run: says HELLO to every agent until each is READY, sends one START with a
- * common start instant, merges the agents' INTERVALs per second and in total, waits for every DONE, ACKs them and
- * returns the {@link RunReport}. Confined to the thread that calls {@link #run()}; one run per instance.
+ * Confined to the thread that calls {@link #run()}; one run per instance. The coordinator side of a distributed run:
+ * says HELLO to every agent until each is READY, sends one START with a common start instant, merges the agents'
+ * INTERVALs per second and in total, waits for every DONE, ACKs them and returns the {@link RunReport}.
  */
 public final class Coordinator {
 

@@ -3,8 +3,8 @@ package io.strait.load.distributed;
 import picocli.CommandLine;
 
 /**
- * Entry point of a coordinator ({@link CoordinateCommand}) until it is registered as {@code strait-load coordinate}.
- * Stateless.
+ * Stateless. Entry point of a coordinator ({@link CoordinateCommand}) until it is registered as
+ * {@code strait-load coordinate}.
  */
 public final class CoordinatorMain {
 

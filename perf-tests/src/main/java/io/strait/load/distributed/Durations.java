@@ -1,6 +1,6 @@
 package io.strait.load.distributed;
 
-/** Parses durations such as {@code 1500ms}, {@code 3s}, {@code 2m}, {@code 1h} (bare numbers are seconds). Stateless. */
+/** Stateless. Parses durations such as {@code 1500ms}, {@code 3s}, {@code 2m}, {@code 1h} (bare numbers: seconds). */
 final class Durations {
 
     private Durations() {

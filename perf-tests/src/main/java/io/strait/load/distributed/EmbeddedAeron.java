@@ -15,9 +15,9 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 /**
- * One process's Aeron: an embedded media driver (shared threading mode, small sparse term buffers, its own directory
- * under {@code /dev/shm} or {@code java.io.tmpdir}, deleted on start and on close) and a client connected to it, plus
- * the channel and offer helpers both roles use. Thread-safe (as Aeron's client is); close once.
+ * Thread-safe (as Aeron's client is); close once. One process's Aeron: an embedded media driver (shared threading
+ * mode, small sparse term buffers, its own directory under {@code /dev/shm} or {@code java.io.tmpdir}, deleted on
+ * start and on close) and a client connected to it, plus the channel and offer helpers both roles use.
  */
 public final class EmbeddedAeron implements AutoCloseable {
 
@@ -81,7 +81,7 @@ public final class EmbeddedAeron implements AutoCloseable {
         return aeron;
     }
 
-    /** The UDP unicast channel to (or bound at) {@code endpoint}, {@code host:port}, with this process's term length. */
+    /** The UDP unicast channel to (or bound at) {@code endpoint} ({@code host:port}), with this term length. */
     public String channel(final String endpoint) {
         return new ChannelUriStringBuilder().media("udp").endpoint(endpoint).termLength(termLength).build();
     }

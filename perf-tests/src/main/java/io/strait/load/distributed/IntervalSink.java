@@ -3,7 +3,7 @@ package io.strait.load.distributed;
 import org.HdrHistogram.Histogram;
 
 /**
- * Receives a {@link Workload}'s interval snapshots. Called on the workload's thread; the agent's implementation encodes
+ * Called on the workload's thread. Receives a {@link Workload}'s interval snapshots; the agent's implementation encodes
  * the histogram before returning, so the workload may reset and reuse it afterwards.
  */
 public interface IntervalSink {

@@ -4,8 +4,8 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * The messages of the distributed protocol; {@link MessageCodec} encodes and decodes them. Immutable, except that an
- * {@link Interval}'s histogram must not be modified once the message is built.
+ * Immutable (an {@link Interval}'s histogram must not be modified once the message is built). The messages of the
+ * distributed protocol; {@link MessageCodec} encodes and decodes them.
  *
  * <pre>
  *   coordinator                                   agent (one per --agent)

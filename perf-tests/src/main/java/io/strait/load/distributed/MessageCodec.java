@@ -12,8 +12,8 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Encodes {@link Message}s into an Agrona buffer and decodes them back. One instance per thread: encoding reuses the
- * instance's buffers (confined to the thread that uses it); {@link #decode} is stateless and thread-safe.
+ * Confined to the thread that encodes with it (one instance per thread: encoding reuses its buffers); the static
+ * {@link #decode} is thread-safe. Encodes {@link Message}s into an Agrona buffer and decodes them back.
  *
  * <p>Layout, little-endian; strings are an int32 byte length and UTF-8 bytes, a string list is an int32 count and its
  * strings, a histogram is an int32 length and {@link Histogram#encodeIntoCompressedByteBuffer} bytes:

@@ -11,8 +11,9 @@ import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
- * The merged result of a distributed run: per-agent totals, the merged histogram and the per-second timeline, with
- * writers for the JSON report and the {@code .hgrm} percentile distribution. Immutable once the coordinator returns it.
+ * Immutable once the coordinator returns it. The merged result of a distributed run: per-agent totals, the merged
+ * histogram and the per-second timeline, with writers for the JSON report and the {@code .hgrm} percentile
+ * distribution.
  */
 public final class RunReport {
 

@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The built-in {@code synthetic} workload: no network, a deterministic number of fake latencies per interval, for
- * testing distributed runs. Confined to the thread that calls {@link #run}.
+ * Confined to the thread that calls {@link #run}. The built-in {@code synthetic} workload: no network, a
+ * deterministic number of fake latencies per interval, for testing distributed runs.
  *
  * <table>
  *   <caption>Arguments (later occurrences win)</caption>

@@ -3,8 +3,8 @@ package io.strait.load.distributed;
 import java.util.List;
 
 /**
- * What an agent runs: given the arguments from the coordinator and the common start instant, produces interval
- * histograms. Implementations are used by one thread at a time: {@link #run} executes entirely on the calling thread.
+ * Confined to the thread that calls {@link #run}, where it executes entirely. What an agent runs: given the arguments
+ * from the coordinator and the common start instant, produces interval histograms.
  *
  * <p>An agent interrupts the running thread when the coordinator aborts the run; implementations that wait should let
  * {@link InterruptedException} escape (or return promptly when interrupted).

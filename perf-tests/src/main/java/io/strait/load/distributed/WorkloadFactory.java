@@ -1,9 +1,9 @@
 package io.strait.load.distributed;
 
 /**
- * Creates a named {@link Workload}; the agent's {@code --workload NAME} picks one. Register a factory with
+ * Thread-safe. Creates a named {@link Workload}; the agent's {@code --workload NAME} picks one. Register a factory with
  * {@link Workloads#register(WorkloadFactory)} or as a {@code java.util.ServiceLoader} service
- * ({@code META-INF/services/io.strait.load.distributed.WorkloadFactory}). Implementations must be thread-safe.
+ * ({@code META-INF/services/io.strait.load.distributed.WorkloadFactory}).
  */
 public interface WorkloadFactory {
 

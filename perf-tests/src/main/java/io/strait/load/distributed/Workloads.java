@@ -7,8 +7,8 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
- * The registry of {@link WorkloadFactory}s by name: the built-in {@code synthetic} one, those registered with
- * {@link #register}, and those found by {@link ServiceLoader}. Thread-safe.
+ * Thread-safe. The registry of {@link WorkloadFactory}s by name: the built-in {@code synthetic} one, those
+ * registered with {@link #register}, and those found by {@link ServiceLoader}.
  */
 public final class Workloads {
 
