@@ -82,7 +82,10 @@ public final class RetryPolicy {
         return attempts;
     }
 
-    /** True if a failure of {@code kind} ({@link #CONNECT_FAILURE}, {@link #RESET}, {@link #PER_TRY_TIMEOUT}) is retried. */
+    /**
+     * True if a failure of {@code kind} ({@link #CONNECT_FAILURE}, {@link #RESET}, {@link #PER_TRY_TIMEOUT}) is
+     * retried.
+     */
     public boolean retriesFailure(final int kind) {
         if ((on & (ON_RESET | ON_5XX | ON_GATEWAY_ERROR)) != 0) {
             return true;
