@@ -38,6 +38,16 @@ final class PaddedCounter extends CounterRhsPadding {
         return true;
     }
 
+    /** Takes one slot against {@code max} instead of the fixed limit; false (and nothing taken) when it is reached. */
+    boolean tryAcquire(final long max) {
+        final long before = (long) COUNT.getAndAdd(this, 1L);
+        if (before >= max) {
+            COUNT.getAndAdd(this, -1L);
+            return false;
+        }
+        return true;
+    }
+
     /** Gives one slot back. */
     void release() {
         COUNT.getAndAdd(this, -1L);

@@ -1,7 +1,9 @@
 package io.strait.core.cluster;
 
+import io.strait.core.config.CircuitBreakersConfig;
 import io.strait.core.config.ClusterConfig;
 import io.strait.core.config.EndpointConfig;
+import io.strait.core.config.RetryBudgetConfig;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.StatsScope;
 import io.strait.lb.Host;
@@ -48,8 +50,17 @@ public final class Cluster {
         this.maxIdlePerHost = config.pool().maxIdle();
         this.idleTimeoutNanos = config.pool().idleTimeout().toNanos();
         this.stats = stats;
-        this.circuitBreaker = new CircuitBreaker(config.circuitBreakers().maxConnections(),
-            config.circuitBreakers().maxPendingRequests(), config.circuitBreakers().maxRequests());
+        this.circuitBreaker = breaker(config.circuitBreakers());
+    }
+
+    /** The breaker for {@code cb}: retries capped by its retry budget when it has one, else by max_retries. */
+    static CircuitBreaker breaker(final CircuitBreakersConfig cb) {
+        final RetryBudgetConfig budget = cb.retryBudget();
+        if (budget != null) {
+            return CircuitBreaker.withRetryBudget(cb.maxConnections(), cb.maxPendingRequests(), cb.maxRequests(),
+                budget.budgetPercent(), budget.minRetryConcurrency());
+        }
+        return new CircuitBreaker(cb.maxConnections(), cb.maxPendingRequests(), cb.maxRequests(), cb.maxRetries());
     }
 
     /** Position in the snapshot's cluster array (what routes refer to). */

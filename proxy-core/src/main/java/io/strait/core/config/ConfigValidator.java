@@ -182,7 +182,8 @@ final class ConfigValidator {
     }
 
     private CircuitBreakersConfig circuitBreakers(final Fields cluster) {
-        final Fields f = cluster.object("circuit_breakers", "max_connections", "max_pending_requests", "max_requests");
+        final Fields f = cluster.object("circuit_breakers", "max_connections", "max_pending_requests", "max_requests",
+            "max_retries", "retry_budget");
         if (f == null) {
             return CircuitBreakersConfig.DEFAULTS;
         }
@@ -190,10 +191,29 @@ final class ConfigValidator {
         final Long maxConnections = f.integerOr("max_connections", d, 1, Integer.MAX_VALUE);
         final Long maxPending = f.integerOr("max_pending_requests", d, 1, Integer.MAX_VALUE);
         final Long maxRequests = f.integerOr("max_requests", d, 1, Integer.MAX_VALUE);
+        final Long maxRetries = f.integerOr("max_retries", (long) CircuitBreakersConfig.DEFAULT_MAX_RETRIES, 0,
+            Integer.MAX_VALUE);
         return new CircuitBreakersConfig(
             maxConnections == null ? CircuitBreakersConfig.DEFAULT_LIMIT : maxConnections.intValue(),
             maxPending == null ? CircuitBreakersConfig.DEFAULT_LIMIT : maxPending.intValue(),
-            maxRequests == null ? CircuitBreakersConfig.DEFAULT_LIMIT : maxRequests.intValue());
+            maxRequests == null ? CircuitBreakersConfig.DEFAULT_LIMIT : maxRequests.intValue(),
+            maxRetries == null ? CircuitBreakersConfig.DEFAULT_MAX_RETRIES : maxRetries.intValue(),
+            retryBudget(f));
+    }
+
+    /** Key {@code retry_budget} of circuit_breakers; null when absent or invalid (reported). */
+    private RetryBudgetConfig retryBudget(final Fields breakers) {
+        final Fields f = breakers.object("retry_budget", "budget_percent", "min_retry_concurrency");
+        if (f == null) {
+            return null;
+        }
+        final Double percent = f.decimal("budget_percent", RetryBudgetConfig.DEFAULT_BUDGET_PERCENT, 0, 100);
+        final Long min = f.integerOr("min_retry_concurrency",
+            (long) RetryBudgetConfig.DEFAULT_MIN_RETRY_CONCURRENCY, 0, Integer.MAX_VALUE);
+        if (percent == null || min == null) {
+            return null;
+        }
+        return new RetryBudgetConfig(percent, min.intValue());
     }
 
     // ---------------------------------------------------------------------------------------------- listeners
@@ -324,7 +344,7 @@ final class ConfigValidator {
 
     private VirtualHostConfig virtualHost(final YamlNode node, final String path, final int index,
                                           final Map<String, String> listenerDomains, final Map<String, String> names) {
-        final Fields f = fields(node, path, "name", "domains", "routes", "rate_limit");
+        final Fields f = fields(node, path, "name", "domains", "routes", "rate_limit", "retry");
         if (f == null) {
             return null;
         }
@@ -367,22 +387,24 @@ final class ConfigValidator {
                 domains.add(domain);
             }
         }
+        final RetryPolicyConfig retry = retryPolicy(f);
         final List<RouteConfig> routes = new ArrayList<>();
         final ListNode routeList = f.list("routes", true, true);
         if (routeList != null) {
             for (int i = 0; i < routeList.items().size(); i++) {
-                final RouteConfig r = route(routeList.items().get(i), f.childPath("routes") + "[" + i + "]");
+                final RouteConfig r = route(routeList.items().get(i), f.childPath("routes") + "[" + i + "]", retry);
                 if (r != null) {
                     routes.add(r);
                 }
             }
         }
-        return new VirtualHostConfig(name, List.copyOf(domains), List.copyOf(routes), rateLimit(f));
+        return new VirtualHostConfig(name, List.copyOf(domains), List.copyOf(routes), rateLimit(f), retry);
     }
 
     // ---------------------------------------------------------------------------------------------- routes
 
-    private RouteConfig route(final YamlNode node, final String path) {
+    /** One route; {@code virtualHostRetry} is its virtual host's retry policy (null: none), for the timeout check. */
+    private RouteConfig route(final YamlNode node, final String path, final RetryPolicyConfig virtualHostRetry) {
         final Fields f = fields(node, path, "match", "cluster", "weighted_clusters", "timeout", "prefix_rewrite",
             "host_rewrite", "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
             "response_headers_to_remove", "hash_policy", "retry", "rate_limit");
@@ -428,9 +450,180 @@ final class ConfigValidator {
         final List<HeaderValueConfig> responseAdd = headersToAdd(f, "response_headers_to_add");
         final List<String> responseRemove = headersToRemove(f, "response_headers_to_remove");
         final List<HashPolicyConfig> hashPolicy = hashPolicy(f);
-        f.notImplemented("retry", "retry policies are not implemented yet");
+        final RetryPolicyConfig retry = retryPolicy(f);
+        final RetryPolicyConfig effective = retry != null ? retry : virtualHostRetry;
+        if (effective != null && effective.perTryTimeout() != null && timeout != null && !timeout.isZero()
+            && effective.perTryTimeout().compareTo(timeout) > 0) {
+            final String message = "per_try_timeout (" + Durations.format(effective.perTryTimeout())
+                + ") is longer than the route's timeout (" + Durations.format(timeout)
+                + "): the route timeout bounds every try";
+            if (retry != null) {
+                error(f.childPath("retry") + ".per_try_timeout", retryPerTryPosition(f), message);
+            } else {
+                error(path + ".timeout", f.positionOf("timeout"), "the virtual host's retry." + message);
+            }
+        }
         return new RouteConfig(match, cluster, weighted, timeout, prefixRewrite, hostRewrite, requestAdd,
-            requestRemove, responseAdd, responseRemove, hashPolicy, rateLimit(f));
+            requestRemove, responseAdd, responseRemove, hashPolicy, rateLimit(f), retry);
+    }
+
+    private static int[] retryPerTryPosition(final Fields route) {
+        final YamlNode retry = route.value("retry");
+        if (retry instanceof YamlNode.MapNode map) {
+            final YamlNode.Entry e = map.entries().get("per_try_timeout");
+            if (e != null) {
+                return new int[] {e.value().line(), e.value().column()};
+            }
+        }
+        return route.positionOf("retry");
+    }
+
+    /** Key {@code retry} of a route or virtual host; null when absent or invalid (reported). */
+    private RetryPolicyConfig retryPolicy(final Fields owner) {
+        final Fields f = owner.object("retry", "attempts", "on", "retriable_status_codes", "per_try_timeout",
+            "backoff", "buffer_limit");
+        if (f == null) {
+            return null;
+        }
+        boolean ok = true;
+        final Long attempts = f.integerOr("attempts", (long) RetryPolicyConfig.DEFAULT_ATTEMPTS, 0,
+            Integer.MAX_VALUE);
+        ok &= attempts != null;
+        final List<String> on = retryOn(f);
+        ok &= on != null;
+        final List<Integer> codes = retriableStatusCodes(f);
+        ok &= codes != null;
+        if (on != null && codes != null) {
+            final boolean wantsCodes = on.contains(RetryPolicyConfig.RETRIABLE_STATUS_CODES);
+            if (wantsCodes && codes.isEmpty()) {
+                error(f.childPath("on"), f.positionOf("on"), "'retriable-status-codes' needs a non-empty "
+                    + "retriable_status_codes list");
+                ok = false;
+            } else if (!wantsCodes && !codes.isEmpty()) {
+                f.errorAtKey("retriable_status_codes", "retriable_status_codes has no effect unless 'on' "
+                    + "includes retriable-status-codes");
+                ok = false;
+            }
+        }
+        final Duration perTry = f.duration("per_try_timeout", null, true);
+        ok &= perTry != null || !f.has("per_try_timeout");
+        Duration base = RetryPolicyConfig.DEFAULT_BASE_INTERVAL;
+        Duration max = RetryPolicyConfig.defaultMaxInterval(base);
+        final Fields b = f.object("backoff", "base_interval", "max_interval");
+        if (b != null) {
+            base = b.duration("base_interval", RetryPolicyConfig.DEFAULT_BASE_INTERVAL, true);
+            max = base == null ? null : b.duration("max_interval", RetryPolicyConfig.defaultMaxInterval(base), true);
+            if (base != null && max != null && max.compareTo(base) < 0) {
+                b.errorAtValue("max_interval", "max_interval (" + Durations.format(max) + ") must not be shorter "
+                    + "than base_interval (" + Durations.format(base) + ")");
+                max = null;
+            }
+            ok &= base != null && max != null;
+        } else if (f.has("backoff")) {
+            ok = false;   // not a map: reported
+        }
+        final Long bufferLimit = f.size("buffer_limit", RetryPolicyConfig.DEFAULT_BUFFER_LIMIT, false, 0,
+            Integer.MAX_VALUE);
+        ok &= bufferLimit != null;
+        if (!ok) {
+            return null;
+        }
+        return new RetryPolicyConfig(attempts.intValue(), on, codes, perTry, base, max, bufferLimit);
+    }
+
+    /** Key {@code on} of a retry policy: a list of names, or one comma-separated string as in Envoy's retry_on. */
+    private List<String> retryOn(final Fields retry) {
+        final YamlNode v = retry.value("on");
+        if (v == null) {
+            retry.missing("on");
+            return null;
+        }
+        final List<YamlNode> items;
+        final List<String> texts = new ArrayList<>();
+        final String path = retry.childPath("on");
+        if (v instanceof ListNode list) {
+            items = list.items();
+            if (items.isEmpty()) {
+                error(path, v, "must not be empty");
+                return null;
+            }
+            for (int i = 0; i < items.size(); i++) {
+                final String t = scalarText(items.get(i), path + "[" + i + "]", "a retry_on name");
+                texts.add(t);
+            }
+        } else if (v instanceof ScalarNode s && s.kind() == ScalarKind.STRING) {
+            items = new ArrayList<>();
+            for (final String part : s.text().split(",", -1)) {
+                items.add(s);
+                texts.add(part.trim());
+            }
+        } else {
+            error(path, v, "expected a list of retry_on names, got " + v.kindName());
+            return null;
+        }
+        final List<String> out = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < texts.size(); i++) {
+            final String t = texts.get(i);
+            if (t == null) {
+                ok = false;
+                continue;
+            }
+            final String itemPath = v instanceof ListNode ? path + "[" + i + "]" : path;
+            if (!RetryPolicyConfig.RETRY_ON.contains(t)) {
+                final String suggestion = ConfigSyntax.suggest(t, RetryPolicyConfig.RETRY_ON);
+                error(itemPath, items.get(i), "unknown retry_on '" + t + "' (expected one of "
+                    + String.join(", ", RetryPolicyConfig.RETRY_ON)
+                    + (suggestion == null ? ")" : "; did you mean '" + suggestion + "'?)"));
+                ok = false;
+            } else if (out.contains(t)) {
+                error(itemPath, items.get(i), "'" + t + "' is listed twice");
+                ok = false;
+            } else {
+                out.add(t);
+            }
+        }
+        return ok ? List.copyOf(out) : null;
+    }
+
+    /** Key {@code retriable_status_codes}: statuses in 100..599; empty when absent, null when invalid. */
+    private List<Integer> retriableStatusCodes(final Fields retry) {
+        final ListNode list = retry.list("retriable_status_codes", false, false);
+        if (list == null) {
+            return retry.has("retriable_status_codes") ? null : List.of();
+        }
+        final List<Integer> out = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < list.items().size(); i++) {
+            final String path = retry.childPath("retriable_status_codes") + "[" + i + "]";
+            final YamlNode item = list.items().get(i);
+            if (Fields.reported(item)) {
+                ok = false;
+                continue;
+            }
+            if (!(item instanceof ScalarNode s) || s.kind() != ScalarKind.INT) {
+                error(path, item, "expected an HTTP status code, got " + (item instanceof ScalarNode s2
+                    && s2.kind() != ScalarKind.NULL ? s2.kind().description() + " '" + s2.text() + "'"
+                    : item.kindName()));
+                ok = false;
+                continue;
+            }
+            final long code;
+            try {
+                code = Long.parseLong(s.text());
+            } catch (final NumberFormatException e) {
+                error(path, item, "expected an HTTP status code, got '" + s.text() + "'");
+                ok = false;
+                continue;
+            }
+            if (code < 100 || code > 599) {
+                error(path, item, "a status code must be between 100 and 599, got " + code);
+                ok = false;
+            } else if (!out.contains((int) code)) {
+                out.add((int) code);
+            }
+        }
+        return ok ? List.copyOf(out) : null;
     }
 
     /** Key {@code rate_limit} of a route or virtual host; null when absent or invalid (reported). */

@@ -171,6 +171,34 @@ final class Fields {
         return has(key) ? integer(key, min, max, null) : def;
     }
 
+    /** A number (integer or decimal) in min..max, {@code def} when absent, null when invalid (reported). */
+    Double decimal(final String key, final double def, final double min, final double max) {
+        final ScalarNode s = scalar(key, false);
+        if (s == null) {
+            return has(key) ? null : def;
+        }
+        if (s.kind() != ScalarKind.INT && s.kind() != ScalarKind.FLOAT) {
+            error(childPath(key), s, "expected a number, got " + describe(s));
+            return null;
+        }
+        final double value;
+        try {
+            value = Double.parseDouble(s.text());
+        } catch (final NumberFormatException e) {
+            error(childPath(key), s, "expected a number, got '" + s.text() + "'");
+            return null;
+        }
+        if (!(value >= min && value <= max)) {
+            error(childPath(key), s, "must be between " + fmt(min) + " and " + fmt(max) + ", got " + s.text());
+            return null;
+        }
+        return value;
+    }
+
+    private static String fmt(final double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
     /** A boolean, {@code def} when absent, null when invalid. */
     Boolean bool(final String key, final Boolean def) {
         final ScalarNode s = scalar(key, def == null);

@@ -8,6 +8,7 @@ import java.util.List;
  * {@code timeout} is the whole-request timeout (Duration.ZERO disables it). {@code hashPolicy} (possibly empty, or null
  * in hand-built configs meaning empty) gives the request hash for {@code ring_hash} and {@code maglev} clusters.
  * {@code rateLimit} is the route's local rate limit, or null for none (the virtual host's then applies, if any).
+ * {@code retry} is the route's retry policy, or null for none (the virtual host's then applies, if any).
  */
 public record RouteConfig(
         RouteMatchConfig match,
@@ -21,5 +22,17 @@ public record RouteConfig(
         List<HeaderValueConfig> responseHeadersToAdd,
         List<String> responseHeadersToRemove,
         List<HashPolicyConfig> hashPolicy,
-        RateLimitConfig rateLimit) {
+        RateLimitConfig rateLimit,
+        RetryPolicyConfig retry) {
+
+    /** A route without a retry policy of its own (the record's earlier form). */
+    public RouteConfig(final RouteMatchConfig match, final String cluster,
+                       final List<WeightedClusterConfig> weightedClusters, final Duration timeout,
+                       final String prefixRewrite, final String hostRewrite,
+                       final List<HeaderValueConfig> requestHeadersToAdd, final List<String> requestHeadersToRemove,
+                       final List<HeaderValueConfig> responseHeadersToAdd, final List<String> responseHeadersToRemove,
+                       final List<HashPolicyConfig> hashPolicy, final RateLimitConfig rateLimit) {
+        this(match, cluster, weightedClusters, timeout, prefixRewrite, hostRewrite, requestHeadersToAdd,
+            requestHeadersToRemove, responseHeadersToAdd, responseHeadersToRemove, hashPolicy, rateLimit, null);
+    }
 }

@@ -17,11 +17,13 @@ import io.strait.core.http.HttpHeaderBlock;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
 import io.strait.core.route.Hashing;
+import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
+import io.strait.lb.LoadBalancer;
 import io.strait.lb.resilience.CircuitBreaker;
 import io.strait.lb.resilience.TokenBucket;
 import org.slf4j.Logger;
@@ -41,7 +43,13 @@ import java.util.concurrent.TimeUnit;
  * order of pipelined requests (it hands over the next request only once this one's response is written).
  *
  * <p>Confined to the connection's event loop, as are its upstream connections: no locks, no hand-offs.
- * Timeouts (request and idle) share one lazily re-armed timer task per connection.
+ * Timeouts (request, idle, per try and retry backoff) share one lazily re-armed timer task per connection.
+ *
+ * <p>Retries (routes with a retry policy only; see {@link RetryState}): a try that fails before the final response
+ * head went downstream (connect failure, reset, a retriable status, per-try timeout) is retried when the policy
+ * matches, attempts remain, the cluster's breaker admits a retry and the request can be replayed. The failed
+ * upstream is let go (aborted when it was answering), the backoff waits on the shared timer, a host not tried yet is
+ * preferred, and the retained head plus the kept body are sent again through the {@code pending} queue.
  */
 final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
@@ -52,6 +60,11 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** The codec's reason for a connection that closed in the middle of a response head. */
+    private static final String UPSTREAM_RESET = "upstream_reset";
+    /** Picks a retry makes at most while the pick is a host already tried. */
+    private static final int RETRY_PICKS = 3;
 
     private static final HttpStat[] DOWNSTREAM_BY_CLASS = {HttpStat.DOWNSTREAM_RQ_1XX, HttpStat.DOWNSTREAM_RQ_2XX,
         HttpStat.DOWNSTREAM_RQ_3XX, HttpStat.DOWNSTREAM_RQ_4XX, HttpStat.DOWNSTREAM_RQ_5XX};
@@ -87,6 +100,12 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private UpstreamHttpHandler connecting;
     private boolean upstreamReused;
     private boolean retriedStale;
+    /** True once this exchange answered Expect: 100-continue itself (a retried try must not answer again). */
+    private boolean continueSent;
+    /** The current exchange's retry state, or null when its route has no retry policy (the hot path's one check). */
+    private RetryState retry;
+    /** This connection's retry state, created on first use and reused by every exchange with a retry policy. */
+    private RetryState retryState;
     private boolean hostActive;
     /** The breaker whose request slot this exchange holds (null: none held). */
     private CircuitBreaker requestSlot;
@@ -181,6 +200,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         responseStarted = false;
         responseDone = false;
         retriedStale = false;
+        continueSent = false;
+        retry = null;
         deferredStatus = 0;
         startNanos = System.nanoTime();
         idleDeadline = 0;
@@ -233,6 +254,10 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             requestDeadline = startNanos + TimeUnit.MILLISECONDS.toNanos(timeout);
             arm(requestDeadline);
         }
+        final RetryPolicy policy = r.retryPolicy();
+        if (policy != null) {
+            beginRetries(policy, hash, h);
+        }
         acquireUpstream();
     }
 
@@ -241,13 +266,17 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             buf.release();  // the exchange was answered locally: the rest of the body goes nowhere
             return;
         }
+        final RetryState rs = retry;
+        if (rs != null) {
+            rs.keep(buf);
+        }
         if (upstream != null) {
             upstream.write(buf);
             upstreamDirty = true;
             if (!upstream.channel().isWritable()) {
                 ReadGate.of(ctx.channel()).close(ReadGate.PEER_UNWRITABLE);
             }
-        } else if (connecting != null) {
+        } else if (connecting != null || rs != null && rs.backoffDeadline != 0) {
             pending.add(buf);
         } else {
             buf.release();
@@ -268,7 +297,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         if (upstream != null) {
             upstream.write(HttpEnd.INSTANCE);
             upstreamDirty = true;
-        } else if (connecting != null) {
+        } else if (connecting != null || retry != null && retry.backoffDeadline != 0) {
             pending.add(HttpEnd.INSTANCE);
         }
         if (responseDone) {
@@ -342,6 +371,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     /** Answers 503 at once for a circuit-breaker overflow (never queued). */
     private void overloaded(final String reason) {
+        releasePending();   // a retried try may have queued its replay
         localReply(503, reason, false, LocalReply.X_STRAIT_OVERLOADED);
         flushDownstream();
     }
@@ -389,6 +419,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             }
             LOG.debug("connect to {} failed: {}", host, cause.toString());
             releasePending();
+            if (retry != null && retryAfterFailure(RetryPolicy.CONNECT_FAILURE)) {
+                return;
+            }
             localReply(502, reason);
             flushDownstream();
             return;
@@ -412,7 +445,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             up.flush();
             upstreamDirty = false;
         }
-        if (request.expectContinue() && !requestDone && !responseStarted) {
+        if (request.expectContinue() && !requestDone && !responseStarted && !continueSent) {
+            continueSent = true;
             ctx.write(HttpResponseHead.of(100), ctx.voidPromise());
             downstreamDirty = true;
         }
@@ -430,6 +464,10 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             ctx.write(head, ctx.voidPromise());
             head.release();
             downstreamDirty = true;
+            return;
+        }
+        final RetryState rs = retry;
+        if (rs != null && retryAfterResponse(rs, head)) {
             return;
         }
         responseStarted = true;
@@ -476,6 +514,10 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         clusterStats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
         up.abort();
         upstream = null;
+        if (retry != null && !responseStarted && UPSTREAM_RESET.equals(error.reason())
+            && retryAfterFailure(RetryPolicy.RESET)) {
+            return;   // the connection closed in the middle of a response head
+        }
         releaseHost();
         if (responseStarted) {
             ctx.close();
@@ -490,14 +532,19 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             return;
         }
         upstream = null;
-        if (!responseStarted && upstreamReused && !retriedStale && requestDone && request.bodyLength() == 0) {
-            // A pooled connection the upstream had already closed: send the request again, once, on a new one.
+        if (!responseStarted && upstreamReused && !retriedStale && replayable()) {
+            // A pooled connection the upstream had already closed: send the request again, once, on a new one
+            // to the same host (not a policy retry: nothing reached the upstream's application).
             retriedStale = true;
+            prepareReplay();
             acquireUpstream();
             return;
         }
         clusterStats.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
         clusterStats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+        if (retry != null && !responseStarted && retryAfterFailure(RetryPolicy.RESET)) {
+            return;
+        }
         releaseHost();
         if (responseStarted) {
             // Never let the client take a truncated body for a complete one.
@@ -547,6 +594,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     /** {@code flag}: a header to set to {@code true} on the reply (see {@link LocalReply#head}), or null. */
     private void localReply(final int status, final String reason, final boolean close, final AsciiString flag) {
+        endRetries();   // answered here: no try is retried any more
         if (responseStarted) {
             ctx.close();
             return;
@@ -589,6 +637,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         route = null;
         cluster = null;
         requestDeadline = 0;
+        endRetries();
         releasePendingSlot();
         releaseRequestSlot();
         if (draining || server.isDraining()) {
@@ -600,12 +649,17 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     /** The exchange no longer needs its host: gives back the host's active count and the request slot, once. */
     private void releaseHost() {
+        releaseTryHost();
+        releaseRequestSlot();
+    }
+
+    /** The current try is over: gives back its host's active count, once (the request slot stays). */
+    private void releaseTryHost() {
         if (hostActive) {
             hostActive = false;
             host.decrementActive();
             clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, -1);
         }
-        releaseRequestSlot();
     }
 
     private void abortUpstream() {
@@ -641,6 +695,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
                 stats.inc(HttpStat.DOWNSTREAM_CX_DESTROY_REMOTE_ACTIVE_RQ);
             }
             abortUpstream();
+            endRetries();
             stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
             exchangeActive = false;
             final HttpRequestHead r = request;
@@ -692,6 +747,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         if (exchangeActive && requestDeadline != 0 && now - requestDeadline >= 0) {
             requestDeadline = 0;
             onRequestTimeout();
+        } else if (exchangeActive && retry != null) {
+            onRetryTimer(now);
         } else if (!exchangeActive && idleDeadline != 0 && now - idleDeadline >= 0) {
             idleDeadline = 0;
             stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT);
@@ -699,9 +756,15 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             return;
         }
         long next = Long.MAX_VALUE;
-        if (exchangeActive && requestDeadline != 0) {
-            next = requestDeadline;
-        } else if (!exchangeActive && idleDeadline != 0) {
+        if (exchangeActive) {
+            if (requestDeadline != 0) {
+                next = requestDeadline;
+            }
+            final RetryState rs = retry;
+            if (rs != null) {
+                next = earliest(earliest(next, rs.perTryDeadline), rs.backoffDeadline);
+            }
+        } else if (idleDeadline != 0) {
             next = idleDeadline;
         }
         if (next != Long.MAX_VALUE) {
@@ -721,6 +784,211 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             localReply(504, "request_timeout", !requestDone);
             flushDownstream();
         }
+    }
+
+    /** The earlier of a deadline ({@code Long.MAX_VALUE}: none) and {@code d} (0: none), in nanoTime order. */
+    private static long earliest(final long next, final long d) {
+        if (d == 0) {
+            return next;
+        }
+        return next == Long.MAX_VALUE || d - next < 0 ? d : next;
+    }
+
+    // ------------------------------------------------------------------ retries
+
+    /** The exchange's route has a retry policy: starts its retry state (reused per connection). */
+    private void beginRetries(final RetryPolicy policy, final long hash, final Host first) {
+        RetryState rs = retryState;
+        if (rs == null) {
+            rs = new RetryState();
+            retryState = rs;
+        }
+        rs.begin(policy, hash, first);
+        retry = rs;
+        armPerTry(rs, startNanos);
+    }
+
+    private void armPerTry(final RetryState rs, final long now) {
+        final long perTry = rs.policy.perTryTimeoutNanos();
+        if (perTry > 0) {
+            rs.perTryDeadline = now + perTry;
+            arm(rs.perTryDeadline);
+        }
+    }
+
+    /** Retries are over for this exchange (it is answered or gone): releases the kept body and the retry slot. */
+    private void endRetries() {
+        final RetryState rs = retry;
+        if (rs != null) {
+            retry = null;
+            rs.end();
+        }
+    }
+
+    /** True if the request can be sent again: it has no body, or all of it so far is kept. */
+    private boolean replayable() {
+        return request.bodyLength() == 0 || retry != null && retry.buffering;
+    }
+
+    /**
+     * Queues the request's replay in {@code pending} (which {@link #bind} drains after writing the head): what the
+     * failed try had not taken yet is dropped, since the kept body holds it too.
+     */
+    private void prepareReplay() {
+        releasePending();
+        final RetryState rs = retry;
+        if (rs != null) {
+            rs.replayInto(pending);
+        }
+        if (requestDone) {
+            pending.add(HttpEnd.INSTANCE);
+        }
+    }
+
+    /**
+     * The current try failed without a response (connect failure, reset, per-try timeout; its upstream is already
+     * let go). Starts the backoff before a retry and returns true when the policy and limits allow one; false when
+     * the caller must answer the failure itself.
+     */
+    private boolean retryAfterFailure(final int kind) {
+        final RetryState rs = retry;
+        if (responseStarted || !rs.policy.retriesFailure(kind) || !admitRetry(rs)) {
+            return false;
+        }
+        startBackoff(rs);
+        return true;
+    }
+
+    /**
+     * A final response head arrived on a try of an exchange with a retry policy. A retriable status is retried when
+     * the limits allow it (the head is dropped and its connection aborted, its body never forwarded); otherwise the
+     * head is the response, retries end, and false tells the caller to forward it.
+     */
+    private boolean retryAfterResponse(final RetryState rs, final HttpResponseHead head) {
+        final int status = head.status();
+        if (rs.policy.retriesStatus(status)) {
+            if (admitRetry(rs)) {
+                countUpstreamStatus(status);
+                head.release();
+                final UpstreamHttpHandler up = upstream;
+                upstream = null;
+                if (up != null) {
+                    up.abort();
+                }
+                startBackoff(rs);
+                flushDownstream();
+                return true;
+            }
+        } else if (rs.retries > 0) {
+            clusterStats.inc(ClusterStat.UPSTREAM_RQ_RETRY_SUCCESS);
+        }
+        rs.settle();
+        return false;
+    }
+
+    /**
+     * Whether a retry may start now: the request is replayable, attempts remain (else retry_limit_exceeded) and the
+     * breaker admits one more retry (else retry_overflow). On true the retry is counted and its slot held.
+     */
+    private boolean admitRetry(final RetryState rs) {
+        if (!replayable()) {
+            return false;
+        }
+        rs.releaseRetrySlot();   // the failed try, if it was a retry, no longer counts as one in flight
+        if (rs.retries >= rs.policy.attempts()) {
+            clusterStats.inc(ClusterStat.UPSTREAM_RQ_RETRY_LIMIT_EXCEEDED);
+            return false;
+        }
+        if (!rs.tryAcquireRetrySlot(cluster.circuitBreaker())) {
+            clusterStats.inc(ClusterStat.UPSTREAM_RQ_RETRY_OVERFLOW);
+            return false;
+        }
+        rs.retries++;
+        clusterStats.inc(ClusterStat.UPSTREAM_RQ_RETRY);
+        return true;
+    }
+
+    /** Lets the failed try's host go, queues the replay, pauses downstream reads and waits the backoff. */
+    private void startBackoff(final RetryState rs) {
+        releaseTryHost();
+        rs.perTryDeadline = 0;
+        prepareReplay();
+        final ReadGate gate = ReadGate.of(ctx.channel());
+        gate.open(ReadGate.PEER_UNWRITABLE);   // the failed upstream will never report that it drained
+        gate.close(ReadGate.PROXY_WAIT);
+        final long delay = Math.max(1, rs.policy.backoff().delayNanos(rs.retries - 1, loop.random()));
+        rs.backoffDeadline = System.nanoTime() + delay;
+        arm(rs.backoffDeadline);
+    }
+
+    /** A per-try or backoff deadline of the exchange may have passed. */
+    private void onRetryTimer(final long now) {
+        final RetryState rs = retry;
+        if (rs.perTryDeadline != 0 && now - rs.perTryDeadline >= 0) {
+            rs.perTryDeadline = 0;
+            onPerTryTimeout();
+        } else if (rs.backoffDeadline != 0 && now - rs.backoffDeadline >= 0) {
+            rs.backoffDeadline = 0;
+            retryNow(rs, now);
+        }
+    }
+
+    /** The current try ran past per_try_timeout: it is dropped and retried if allowed, else answered 504. */
+    private void onPerTryTimeout() {
+        clusterStats.inc(ClusterStat.UPSTREAM_RQ_PER_TRY_TIMEOUT);
+        final UpstreamHttpHandler up = upstream;
+        if (up != null) {
+            upstream = null;
+            up.abort();
+        }
+        connecting = null;   // a connect still in progress ends up in the pool (connectDone)
+        releasePendingSlot();
+        if (retryAfterFailure(RetryPolicy.PER_TRY_TIMEOUT)) {
+            return;
+        }
+        abortUpstream();
+        localReply(504, "upstream_per_try_timeout", !requestDone);
+        flushDownstream();
+    }
+
+    /** The backoff is over: picks a host (preferring one not tried yet) and sends the request again. */
+    private void retryNow(final RetryState rs, final long now) {
+        ReadGate.of(ctx.channel()).open(ReadGate.PROXY_WAIT);
+        final Host h = pickRetryHost(rs);
+        if (h == null) {
+            clusterStats.inc(ClusterStat.UPSTREAM_CX_NONE_HEALTHY);
+            releasePending();
+            localReply(503, "no_healthy_upstream");
+            flushDownstream();
+            return;
+        }
+        host = h;
+        rs.addTried(h);
+        h.incrementActive();
+        hostActive = true;
+        clusterStats.inc(ClusterStat.UPSTREAM_RQ_TOTAL);
+        clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, 1);
+        armPerTry(rs, now);
+        acquireUpstream();
+        flushDownstream();
+    }
+
+    /**
+     * Picks again, up to {@link #RETRY_PICKS} times while the pick is a host this exchange already tried; the last
+     * pick stands if all were tried. A hashing balancer (ring hash, Maglev) would give the same host for the same
+     * hash, so each re-pick perturbs the request hash ({@link RetryState#perturb}).
+     */
+    private Host pickRetryHost(final RetryState rs) {
+        final LoadBalancer lb = loop.balancer(cluster.index());
+        final boolean hashing = cluster.hashing();
+        Host h = null;
+        for (int i = 0; i < RETRY_PICKS; i++) {
+            h = lb.pick(hashing ? RetryState.perturb(rs.hash, rs.retries, i) : 0);
+            if (h == null || !rs.tried(h)) {
+                return h;
+            }
+        }
+        return h;
     }
 
     // ------------------------------------------------------------------ helpers

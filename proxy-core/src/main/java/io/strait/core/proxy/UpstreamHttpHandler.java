@@ -115,13 +115,17 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
         final DownstreamHttpHandler o = owner;
         if (o == null) {
-            // Bytes on an idle connection: the upstream broke the protocol. Nothing to tell anyone.
             ReferenceCountUtil.release(msg);
             if (msg instanceof HttpResponseHead) {
                 ((HttpResponseHead) msg).release();
             }
-            stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
-            abort();
+            if (!broken) {
+                // Bytes on an idle connection: the upstream broke the protocol. Nothing to tell anyone.
+                stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+                abort();
+            }
+            // else: the rest of a response its exchange dropped (aborted: a retried 5xx, a timeout), decoded in
+            // the same read before the close takes effect.
             return;
         }
         if (msg instanceof ByteBuf) {

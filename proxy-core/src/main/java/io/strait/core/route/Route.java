@@ -5,6 +5,7 @@ import io.netty.util.AsciiString;
 import io.strait.core.config.HashPolicyConfig;
 import io.strait.core.config.HeaderValueConfig;
 import io.strait.core.config.RateLimitConfig;
+import io.strait.core.config.RetryPolicyConfig;
 import io.strait.core.config.RouteConfig;
 import io.strait.core.config.WeightedClusterConfig;
 import io.strait.core.http.HttpHeaderBlock;
@@ -72,10 +73,14 @@ public final class Route {
     private final byte[][] hashCookies;
     /** The local rate limit: the route's own bucket, else its virtual host's, else null. */
     private final TokenBucket rateLimit;
+    /** The retry policy: the route's own, else its virtual host's, else null. */
+    private final RetryPolicy retryPolicy;
 
     private Route(final String virtualHostName, final int index, final RouteConfig config,
-                  final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit) {
+                  final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit,
+                  final RetryPolicyConfig virtualHostRetry) {
         this.virtualHostName = virtualHostName;
+        this.retryPolicy = RetryPolicy.compile(config.retry() != null ? config.retry() : virtualHostRetry);
         final TokenBucket own = bucket(config.rateLimit());
         this.rateLimit = own != null ? own : virtualHostRateLimit;
         this.index = index;
@@ -144,7 +149,7 @@ public final class Route {
     /** Compiles one route of a virtual host; cluster names are resolved through {@code clusterIndex}. */
     static Route compile(final String virtualHostName, final int index, final RouteConfig config,
                          final ToIntFunction<String> clusterIndex) {
-        return new Route(virtualHostName, index, config, clusterIndex, null);
+        return new Route(virtualHostName, index, config, clusterIndex, null, null);
     }
 
     /**
@@ -153,7 +158,22 @@ public final class Route {
      */
     static Route compile(final String virtualHostName, final int index, final RouteConfig config,
                          final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit) {
-        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit);
+        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, null);
+    }
+
+    /**
+     * Compiles one route of a virtual host with its virtual host's rate limit bucket and retry policy (each null for
+     * none); the route's own {@code rate_limit} and {@code retry}, if any, take precedence.
+     */
+    static Route compile(final String virtualHostName, final int index, final RouteConfig config,
+                         final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit,
+                         final RetryPolicyConfig virtualHostRetry) {
+        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, virtualHostRetry);
+    }
+
+    /** This route's retry policy (its own, else its virtual host's), or null when requests are never retried. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
     }
 
     /** A full token bucket for {@code config}, or null when it is null. */

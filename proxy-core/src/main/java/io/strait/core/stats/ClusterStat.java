@@ -41,8 +41,18 @@ public enum ClusterStat implements StatDescriptor {
     /** Requests refused by the max_pending_requests circuit breaker. */
     UPSTREAM_RQ_PENDING_OVERFLOW("upstream_rq_pending_overflow", StatKind.COUNTER,
         "Requests refused by the pending-request circuit breaker"),
+    /** Tries that timed out after the route's per_try_timeout. */
+    UPSTREAM_RQ_PER_TRY_TIMEOUT("upstream_rq_per_try_timeout", StatKind.COUNTER, "Tries timed out by per_try_timeout"),
     /** Requests retried. */
     UPSTREAM_RQ_RETRY("upstream_rq_retry", StatKind.COUNTER, "Request retries"),
+    /** Requests that failed in a retriable way with no retry attempt left. */
+    UPSTREAM_RQ_RETRY_LIMIT_EXCEEDED("upstream_rq_retry_limit_exceeded", StatKind.COUNTER,
+        "Retriable failures with no retry attempt left"),
+    /** Retries refused by the max_retries circuit breaker or the retry budget. */
+    UPSTREAM_RQ_RETRY_OVERFLOW("upstream_rq_retry_overflow", StatKind.COUNTER,
+        "Retries refused by the retry circuit breaker or budget"),
+    /** Requests that got a final response after at least one retry. */
+    UPSTREAM_RQ_RETRY_SUCCESS("upstream_rq_retry_success", StatKind.COUNTER, "Request retry successes"),
     /** Requests reset by the upstream. */
     UPSTREAM_RQ_RX_RESET("upstream_rq_rx_reset", StatKind.COUNTER, "Requests reset by the upstream"),
     /** Requests that timed out waiting for the upstream's response. */

@@ -184,13 +184,6 @@ class ConfigRouteErrorsTest {
     }
 
     @Test
-    void retryIsRecognisedButNotImplemented() {
-        assertThat(errors(withRoute("match: { prefix: / }", "cluster: c",
-            "retry: { attempts: 2, on: [ connect-failure, reset, 5xx ] }")))
-            .containsExactly(at(9, 13, "retry: retry policies are not implemented yet"));
-    }
-
-    @Test
     void unknownFieldsGetASuggestion() {
         assertThat(errors(withRoute("match: { prefix: /, header: [] }", "cluster: c", "timout: 5s",
             "frobnicate: 1")))
