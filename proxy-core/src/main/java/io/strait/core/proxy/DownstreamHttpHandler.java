@@ -22,6 +22,7 @@ import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
+import io.strait.lb.LoadBalancer;
 import io.strait.lb.resilience.CircuitBreaker;
 import io.strait.lb.resilience.TokenBucket;
 import org.slf4j.Logger;
@@ -214,11 +215,15 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         }
         requestSlot = breaker;
         final long hash = c.hashing() ? r.hash(head, sourceIpHash, random.nextLong()) : 0;
-        final Host h = loop.balancer(c.index()).pick(hash);
+        final LoadBalancer lb = loop.balancer(c.index());
+        final Host h = lb.pick(hash);
         if (h == null) {
             clusterStats.inc(ClusterStat.UPSTREAM_CX_NONE_HEALTHY);
             localReply(503, "no_healthy_upstream");
             return;
+        }
+        if (lb.inPanic()) {
+            clusterStats.inc(ClusterStat.LB_HEALTHY_PANIC);
         }
         host = h;
         h.incrementActive();
@@ -388,6 +393,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
                 reason = "upstream_connect_failure";
             }
             LOG.debug("connect to {} failed: {}", host, cause.toString());
+            cluster.reportGatewayFailure(host);
             releasePending();
             localReply(502, reason);
             flushDownstream();
@@ -439,6 +445,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         }
         countStatus(head.status());
         countUpstreamStatus(head.status());
+        cluster.reportStatus(host, head.status());
         ctx.write(head, ctx.voidPromise());
         head.release();
         downstreamDirty = true;
@@ -474,6 +481,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     void onUpstreamError(final UpstreamHttpHandler up, final HttpDecodeError error) {
         clusterStats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        cluster.reportGatewayFailure(host);
         up.abort();
         upstream = null;
         releaseHost();
@@ -498,6 +506,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         }
         clusterStats.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
         clusterStats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+        cluster.reportGatewayFailure(host);
         releaseHost();
         if (responseStarted) {
             // Never let the client take a truncated body for a complete one.
