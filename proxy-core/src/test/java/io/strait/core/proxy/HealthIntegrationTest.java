@@ -35,6 +35,8 @@ class HealthIntegrationTest {
     private final TestUpstream outE = new TestUpstream("out-e");
     private final TestUpstream outF = new TestUpstream("out-f");
     private final TestUpstream panicG = new TestUpstream("panic-g");
+    private final TestUpstream rampH = new TestUpstream("ramp-h");
+    private final TestUpstream rampI = new TestUpstream("ramp-i");
     private int dPort;
     private int deadPort;
     private ProxyServer server;
@@ -49,6 +51,8 @@ class HealthIntegrationTest {
         outE.start();
         outF.start();
         panicG.start().defaultStatus(503);
+        rampH.start();
+        rampI.start();
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort();
         }
@@ -66,6 +70,7 @@ class HealthIntegrationTest {
             "          - { match: { prefix: /outlier/ }, cluster: outlier, prefix_rewrite: / }",
             "          - { match: { prefix: /nopanic/ }, cluster: panic_off, prefix_rewrite: / }",
             "          - { match: { prefix: /panic/ }, cluster: panic_on, prefix_rewrite: / }",
+            "          - { match: { prefix: /ramp/ }, cluster: ramp, prefix_rewrite: / }",
             "clusters:",
             "  - name: http_checked",
             "    endpoints: [ { address: 127.0.0.1:" + httpA.port() + " }, { address: 127.0.0.1:" + httpB.port()
@@ -85,6 +90,12 @@ class HealthIntegrationTest {
             "  - name: panic_on",
             "    endpoints: [ { address: 127.0.0.1:" + panicG.port() + " } ]",
             "    health_check: { path: /healthz, " + check + ", unhealthy_threshold: 1 }",
+            "  - name: ramp",
+            "    lb: weighted_round_robin",
+            "    endpoints: [ { address: 127.0.0.1:" + rampH.port() + " }, { address: 127.0.0.1:" + rampI.port()
+                + " } ]",
+            "    outlier_detection: { consecutive_5xx: 1, base_ejection_time: 200ms, max_ejection_percent: 50 }",
+            "    slow_start: { window: 2s, min_weight_percent: 10 }",
             "");
         final ConfigResult result = ConfigLoader.parse(yaml, "health.yaml");
         assertThat(result.errors()).isEmpty();
@@ -94,7 +105,8 @@ class HealthIntegrationTest {
     @AfterAll
     void stop() throws Exception {
         server.close();
-        for (final TestUpstream u : new TestUpstream[] {httpA, httpB, tcpC, tcpD, outE, outF, panicG}) {
+        for (final TestUpstream u : new TestUpstream[] {httpA, httpB, tcpC, tcpD, outE, outF, panicG, rampH,
+            rampI}) {
             u.close();
         }
     }
@@ -240,5 +252,28 @@ class HealthIntegrationTest {
             return r.status() == 503 && "panic-g".equals(r.header("x-upstream"))
                 && c.stats().value(ClusterStat.LB_HEALTHY_PANIC) == before + 1;
         });
+    }
+
+    @Test
+    void aHostBackFromEjectionRampsUpOverTheSlowStartWindow() throws Exception {
+        final Cluster c = cluster("ramp");
+        final Host i = host(c, rampI.port());
+        final int at = c.hosts().indexOf(i);
+        rampI.defaultStatus(500);
+        await().atMost(WAIT).until(() -> {
+            get("/ramp/x");
+            return c.outlierDetector().isEjected(i);
+        });
+        rampI.defaultStatus(200);
+        // Back after 200 ms with a fraction of its weight (configured weights are scaled by 100 while one ramps).
+        await().atMost(WAIT).until(() -> i.isHealthy() && c.hostSet().effectiveWeight(at) != 1);
+        final int first = c.hostSet().effectiveWeight(at);
+        assertThat(first).isBetween(10, 99);
+        assertThat(c.hostSet().effectiveWeight(1 - at)).isEqualTo(100);
+        // The set is rebuilt as the host ramps, then the configured weights apply again.
+        await().atMost(WAIT).until(() -> c.hostSet().effectiveWeight(at) > first);
+        await().atMost(WAIT).until(() -> c.hostSet().effectiveWeight(at) == 1);
+        assertThat(c.hostSet().effectiveWeight(1 - at)).isEqualTo(1);
+        await().atMost(WAIT).until(() -> "ramp-i".equals(get("/ramp/x").header("x-upstream")));
     }
 }
