@@ -17,7 +17,7 @@ import io.strait.lb.LoadBalancer;
  */
 abstract class BaseLoadBalancer implements LoadBalancer {
 
-    /** The default percentage of healthy hosts (among hosts of weight &gt; 0) below which the balancer ignores health. */
+    /** The default percentage of healthy hosts (of weight &gt; 0) below which the balancer ignores health. */
     static final int PANIC_THRESHOLD_PERCENT = HostSet.DEFAULT_PANIC_THRESHOLD_PERCENT;
 
     private static final Host[] NO_HOSTS = new Host[0];

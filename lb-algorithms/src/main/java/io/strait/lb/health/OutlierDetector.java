@@ -9,10 +9,10 @@ import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
- * Passive health of one cluster's hosts, as Envoy's outlier detection: counts each host's consecutive 5xx responses
- * and consecutive gateway failures (502, 503, 504, connect failures, resets, protocol errors) as the request path
- * reports them, and ejects a host that crosses a threshold for {@code base_ejection_time} times the number of times
- * it has been ejected (capped at {@code max_ejection_time}).
+ * Thread-safe (see the two halves below). Passive health of one cluster's hosts, as Envoy's outlier detection:
+ * counts each host's consecutive 5xx responses and consecutive gateway failures (502, 503, 504, connect failures,
+ * resets, protocol errors) as the request path reports them, and ejects a host that crosses a threshold for
+ * {@code base_ejection_time} times the number of times it has been ejected (capped at {@code max_ejection_time}).
  *
  * <p>Thread-safe, in two halves:
  * <ul>
@@ -224,8 +224,7 @@ public final class OutlierDetector {
         }
         final long now = clock.getAsLong();
         s.timesEjected++;
-        final long time = Math.min(settings.baseEjectionNanos * s.timesEjected,
-            Math.max(settings.maxEjectionNanos, settings.baseEjectionNanos));
+        final long time = Math.min(settings.baseEjectionNanos * s.timesEjected, settings.maxEjectionNanos);
         s.ejectedUntil = now + time;
         s.ejected = true;
         ejectedCount = ejected + 1;

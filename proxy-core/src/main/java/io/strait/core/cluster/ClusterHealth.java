@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The health of one cluster's hosts: active health-check streaks, outlier ejections and slow-start ramps, turned
- * into a new {@link HostSet} whenever membership changes (and a few times per slow-start window while a host
- * ramps), which is then published to the event loops. Confined to the health event loop, apart from the outlier
- * detector's request-path half.
+ * Confined to the health event loop, apart from the outlier detector's request-path half. The health of one
+ * cluster's hosts: active health-check streaks, outlier ejections and slow-start ramps, turned into a new
+ * {@link HostSet} whenever membership changes (and a few times per slow-start window while a host ramps), which is
+ * then published to the event loops.
  *
  * <p>Hosts start healthy: traffic flows from the first request, and a host whose checks fail is taken out after
  * {@code unhealthy_threshold} failures (Envoy starts hosts unhealthy until their first check passes).

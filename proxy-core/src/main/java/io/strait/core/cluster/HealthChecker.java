@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.strait.core.config.HealthCheckConfig;
 import io.strait.lb.Host;
@@ -16,10 +17,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The active health check of one host: every {@code interval} (plus a random jitter) it connects and, for an HTTP
- * check, sends {@code GET path HTTP/1.1} with {@code Connection: close} and reads only the status line. One result
- * per attempt: passed, or failed (connect failure, {@code timeout}, unexpected status, connection closed first).
- * Confined to the health event loop: never touches the request path.
+ * Confined to the health event loop: never touches the request path. The active health check of one host: every
+ * {@code interval} (plus a random jitter) it connects and, for an HTTP check, sends {@code GET path HTTP/1.1} with
+ * {@code Connection: close} and reads only the status line. One result per attempt: passed, or failed (connect
+ * failure, {@code timeout}, unexpected status, connection closed first).
  */
 final class HealthChecker {
 
@@ -53,7 +54,8 @@ final class HealthChecker {
         this.timeoutNanos = config.timeout().toNanos();
         this.request = config.type() == HealthCheckConfig.Type.HTTP
             ? ("GET " + config.path() + " HTTP/1.1\r\nHost: " + config.host()
-                + "\r\nUser-Agent: strait-health-check\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)
+                + "\r\nUser-Agent: strait-health-check\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)
             : null;
     }
 
@@ -132,7 +134,7 @@ final class HealthChecker {
         @Override
         public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
             if (!(msg instanceof ByteBuf buf)) {
-                io.netty.util.ReferenceCountUtil.release(msg);
+                ReferenceCountUtil.release(msg);
                 return;
             }
             try {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs host health for every cluster that asks for it (active checks, outlier ejections, slow start) on one event
- * loop of its own, on the server's transport but never one of the request-serving loops. Membership changes reach
- * the loops through a {@link HostSetPublisher}. Thread-safe: started and closed by the server's thread.
+ * Thread-safe: started and closed by the server's thread. Runs host health for every cluster that asks for it
+ * (active checks, outlier ejections, slow start) on one event loop of its own, on the server's transport but never
+ * one of the request-serving loops. Membership changes reach the loops through a {@link HostSetPublisher}.
  */
 public final class HealthManager implements AutoCloseable {
 

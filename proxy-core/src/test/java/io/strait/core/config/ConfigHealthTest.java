@@ -51,7 +51,8 @@ class ConfigHealthTest {
 
     @Test
     void everyHealthCheckKey() {
-        final HealthCheckConfig h = parsed("name: d", EP, "health_check: { type: http, path: \"/h?x=1\", host: hc.local, "
+        final HealthCheckConfig h = parsed("name: d", EP, "health_check: { type: http, path: \"/h?x=1\", "
+            + "host: hc.local, "
             + "expected_statuses: [ 200-399, 418 ], interval: 200ms, interval_jitter: 20ms, timeout: 100ms, "
             + "unhealthy_threshold: 1, healthy_threshold: 4 }").healthCheck();
         assertThat(h).isEqualTo(new HealthCheckConfig(Type.HTTP, "/h?x=1", "hc.local",
