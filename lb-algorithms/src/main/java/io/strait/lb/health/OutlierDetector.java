@@ -224,7 +224,9 @@ public final class OutlierDetector {
         }
         final long now = clock.getAsLong();
         s.timesEjected++;
-        final long time = Math.min(settings.baseEjectionNanos * s.timesEjected, settings.maxEjectionNanos);
+        final long base = settings.baseEjectionNanos;
+        final long time = s.timesEjected > settings.maxEjectionNanos / base ? settings.maxEjectionNanos
+            : base * s.timesEjected;   // no overflow, however often a host is ejected
         s.ejectedUntil = now + time;
         s.ejected = true;
         ejectedCount = ejected + 1;
