@@ -14,4 +14,13 @@ public interface LoadBalancer {
      * @return a host, or null when none can take the request; never throws
      */
     Host pick(long hash);
+
+    /**
+     * True when this balancer was built in panic: too few of its host set's hosts were healthy, so it chooses among
+     * all of them. Constant for the balancer's life, so the request path may read it after every pick (for the
+     * {@code lb_healthy_panic} counter). The default: never.
+     */
+    default boolean inPanic() {
+        return false;
+    }
 }

@@ -17,9 +17,14 @@ import io.strait.lb.algorithm.Algorithms;
  *   <li>{@link LbPolicy#MAGLEV}: Maglev consistent hashing, a prime-sized lookup table, as Envoy (see {@link #maglev}).
  *   </li>
  * </ul>
- * All of them pick only healthy hosts of weight &gt; 0, unless fewer than 50% of the hosts are healthy (panic: then
- * every host of weight &gt; 0), and return null when no host can be picked. The two hashing policies choose by the hash
- * passed to {@link LoadBalancer#pick} and ignore the seed, so every loop maps a hash to the same host.
+ * All of them pick only healthy hosts of weight &gt; 0, unless fewer than the host set's panic threshold (default
+ * 50%) of the hosts are healthy (panic: then every host of weight &gt; 0), and return null when no host can be
+ * picked. The two hashing policies choose by the hash passed to {@link LoadBalancer#pick} and ignore the seed, so
+ * every loop maps a hash to the same host.
+ *
+ * <p>Weights: round robin ignores them; weighted round robin, least request and random use each host's
+ * {@link HostSet#effectiveWeight effective weight} (lower while a host ramps up in slow start); ring hash and Maglev
+ * keep the configured weights, since changing them would move keys between hosts on every slow-start step.
  */
 public final class LoadBalancers {
 
@@ -61,8 +66,8 @@ public final class LoadBalancers {
     }
 
     /**
-     * True when {@code lb} was built in panic: fewer than 50% of its host set's hosts (of weight &gt; 0) were healthy,
-     * so it chooses among all of them. Read it once after {@code create}, e.g. for an {@code lb_healthy_panic} counter.
+     * True when {@code lb} was built in panic ({@link LoadBalancer#inPanic()}): fewer than the panic threshold of
+     * its host set's hosts (of weight &gt; 0) were healthy, so it chooses among all of them.
      */
     public static boolean inPanic(final LoadBalancer lb) {
         return Algorithms.inPanic(lb);

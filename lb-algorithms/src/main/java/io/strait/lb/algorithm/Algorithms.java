@@ -89,6 +89,6 @@ public final class Algorithms {
      * chooses among all hosts); false otherwise. For the {@code lb_healthy_panic} counter.
      */
     public static boolean inPanic(final LoadBalancer lb) {
-        return lb instanceof BaseLoadBalancer && ((BaseLoadBalancer) lb).inPanic();
+        return lb.inPanic();
     }
 }

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  *   the one with strictly fewer {@link Host#activeRequests() active requests}; on a tie the earlier draw stays. With
  *   the default of 2 this nearly equalizes load at the cost of two random numbers and two volatile reads.</li>
  *   <li>Unequal weights: an {@link EdfScheduler} whose entries move on by {@code 1 / effective weight}, with
- *   {@code effective weight = weight / (active + 1)^bias}. As in Envoy the effective weight of a host is computed
+ *   {@code effective weight = weight / (active + 1)^bias} ({@code weight} being the host set's effective weight,
+ *   lower during slow start). As in Envoy the effective weight of a host is computed
  *   when it is picked (the request being placed is not yet counted: the caller increments after the pick), so a host
  *   that is busy now comes up again later. Bias 1.0 (the default) makes weight per active request the measure;
  *   bias 0 turns the balancer into weighted round robin; larger biases punish load more.</li>
@@ -44,26 +45,28 @@ final class LeastRequestLoadBalancer extends BaseLoadBalancer {
         }
         final double[] intervals = new double[hs.length];
         for (int i = 0; i < hs.length; i++) {
-            intervals[i] = 1.0 / effectiveWeight(hs[i]);
+            intervals[i] = 1.0 / effectiveWeight(i);
         }
         this.edf = new EdfScheduler(intervals);
         // A seed-derived start, as for weighted round robin, so loops do not move in lockstep.
         final long warmUp = random.nextInt(hs.length);
         for (long k = 0; k < warmUp; k++) {
-            edf.advanceTop(1.0 / effectiveWeight(hs[edf.top()]));
+            edf.advanceTop(1.0 / effectiveWeight(edf.top()));
         }
     }
 
-    private double effectiveWeight(final Host h) {
+    private double effectiveWeight(final int i) {
+        final Host h = hosts[i];
+        final int w = weights[i];
         final double b = bias;
         final long active = Math.max(h.activeRequests(), 0); // never divide by <= 0, even after a stray decrement
         if (b == 1.0) {
-            return h.weight() / (double) (active + 1);
+            return w / (double) (active + 1);
         }
         if (b == 0.0) {
-            return h.weight();
+            return w;
         }
-        return h.weight() / Math.pow(active + 1, b);
+        return w / Math.pow(active + 1, b);
     }
 
     @Override
@@ -75,9 +78,9 @@ final class LeastRequestLoadBalancer extends BaseLoadBalancer {
         }
         final EdfScheduler s = edf;
         if (s != null) {
-            final Host h = hs[s.top()];
-            s.advanceTop(1.0 / effectiveWeight(h));
-            return h;
+            final int e = s.top();
+            s.advanceTop(1.0 / effectiveWeight(e));
+            return hs[e];
         }
         if (n == 1) {
             return hs[0];

@@ -35,8 +35,9 @@ final class RandomLoadBalancer extends BaseLoadBalancer {
             return;
         }
         long total = 0;
-        for (final Host h : hs) {
-            total += h.weight();
+        final int[] ws = weights;
+        for (final int w : ws) {
+            total += w;
         }
         this.totalWeight = total;
         this.threshold = new long[n];
@@ -48,7 +49,7 @@ final class RandomLoadBalancer extends BaseLoadBalancer {
         int smalls = 0;
         int larges = 0;
         for (int i = 0; i < n; i++) {
-            mass[i] = (long) hs[i].weight() * n;
+            mass[i] = (long) ws[i] * n;
             if (mass[i] < total) {
                 small[smalls++] = i;
             } else {

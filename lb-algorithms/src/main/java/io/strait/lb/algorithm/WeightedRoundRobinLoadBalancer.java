@@ -37,9 +37,10 @@ final class WeightedRoundRobinLoadBalancer extends BaseLoadBalancer {
         final SplittableRandom random = new SplittableRandom(seed);
         long gcd = 0;
         long total = 0;
-        for (final Host h : hs) {
-            gcd = gcd(gcd, h.weight());
-            total += h.weight();
+        final int[] ws = weights;
+        for (final int w : ws) {
+            gcd = gcd(gcd, w);
+            total += w;
         }
         if (n == 0) {
             this.table = null;
@@ -50,7 +51,7 @@ final class WeightedRoundRobinLoadBalancer extends BaseLoadBalancer {
         final long period = total / gcd;
         this.interval = new double[n];
         for (int i = 0; i < n; i++) {
-            interval[i] = 1.0 / (hs[i].weight() / gcd);
+            interval[i] = 1.0 / (ws[i] / gcd);
         }
         final EdfScheduler scheduler = new EdfScheduler(interval);
         if (period <= (long) TABLE_PICKS_PER_HOST * n) {

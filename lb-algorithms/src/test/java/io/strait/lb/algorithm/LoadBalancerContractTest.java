@@ -153,6 +153,46 @@ abstract class LoadBalancerContractTest {
     }
 
     @Test
+    void panicThresholdZeroDisablesPanicAndPicksNullWithNoHealthyHost() {
+        final List<Host> hosts = List.of(unhealthy(1), unhealthy(1), unhealthy(2));
+        final LoadBalancer lb = factory().create(HostSet.of(hosts, null, 0), 42L);
+        assertThat(lb.inPanic()).isFalse();
+        for (int i = 0; i < 100; i++) {
+            assertThat(lb.pick(hashOf(i))).isNull();
+        }
+    }
+
+    @Test
+    void panicThresholdZeroKeepsToTheFewHealthyHosts() {
+        // 1 of 4 healthy = 25%: panic at the default 50%, not with the threshold off.
+        final List<Host> hosts = List.of(unhealthy(1), host(1), unhealthy(1), unhealthy(1));
+        assertThat(factory().create(HostSet.of(hosts), 42L).inPanic()).isTrue();
+        final LoadBalancer lb = factory().create(HostSet.of(hosts, null, 0), 42L);
+        assertThat(lb.inPanic()).isFalse();
+        final long[] counts = counts(lb, hosts, 1_000);
+        assertThat(counts[1]).isEqualTo(1_000);
+    }
+
+    @Test
+    void panicThresholdIsTheHostSets() {
+        // 2 of 3 healthy = 66.7%: below a 70% threshold, at or above 50% and 66%.
+        final List<Host> hosts = List.of(host(1), unhealthy(1), host(1));
+        assertThat(factory().create(HostSet.of(hosts, null, 50), 42L).inPanic()).isFalse();
+        assertThat(factory().create(HostSet.of(hosts, null, 66), 42L).inPanic()).isFalse();
+        final LoadBalancer lb = factory().create(HostSet.of(hosts, null, 70), 42L);
+        assertThat(lb.inPanic()).isTrue();
+        assertThat(counts(lb, hosts, 10_000)[1]).isPositive();
+        assertThat(factory().create(HostSet.of(hosts, null, 100), 42L).inPanic()).isTrue();
+    }
+
+    @Test
+    void inPanicMatchesTheStaticAccessor() {
+        final List<Host> hosts = List.of(unhealthy(1), unhealthy(1), host(1));
+        final LoadBalancer lb = create(hosts);
+        assertThat(lb.inPanic()).isEqualTo(LoadBalancers.inPanic(lb)).isTrue();
+    }
+
+    @Test
     void differentSeedsStartAtDifferentHosts() {
         assumeFalse(hashing(), "hashing policies ignore the seed");
         final HostSet set = HostSet.of(hosts(10));

@@ -11,6 +11,7 @@ import io.strait.lb.HostSet;
 import io.strait.lb.LbPolicy;
 import io.strait.lb.LoadBalancerFactory;
 import io.strait.lb.LoadBalancers;
+import io.strait.lb.health.OutlierDetector;
 import io.strait.lb.resilience.CircuitBreaker;
 
 import java.util.ArrayList;
@@ -18,15 +19,19 @@ import java.util.List;
 
 /**
  * One upstream cluster of a configuration snapshot: its hosts, the factory that builds each loop's
- * load balancer, connection settings, circuit breaker and stats. Immutable apart from the hosts' own shared
- * state (active-request counts and health) and the circuit breaker's counts, so thread-safe.
+ * load balancer, connection settings, circuit breaker, health settings and stats. Thread-safe: immutable apart from
+ * the hosts' own shared state (active-request counts and health), the circuit breaker's counts, the current
+ * {@link #hostSet()} (replaced by the health thread when membership changes) and the outlier detector (set once
+ * by the {@link HealthManager} before traffic starts).
  */
 public final class Cluster {
 
     private final int index;
     private final String name;
     private final List<Host> hosts;
-    private final HostSet hostSet;
+    private final ClusterConfig config;
+    private volatile HostSet hostSet;
+    private volatile OutlierDetector outlierDetector;
     private final LoadBalancerFactory lbFactory;
     private final boolean hashing;
     private final int connectTimeoutMillis;
@@ -43,7 +48,8 @@ public final class Cluster {
             list.add(new Host(e.address().toSocketAddress(), e.weight()));
         }
         this.hosts = List.copyOf(list);
-        this.hostSet = HostSet.of(hosts);
+        this.config = config;
+        this.hostSet = HostSet.of(hosts, null, config.panicThreshold());
         this.lbFactory = LoadBalancers.factory(config.lb());
         this.hashing = config.lb() == LbPolicy.RING_HASH || config.lb() == LbPolicy.MAGLEV;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
@@ -81,6 +87,47 @@ public final class Cluster {
     /** The current host snapshot. */
     public HostSet hostSet() {
         return hostSet;
+    }
+
+    /** Replaces the host snapshot (by the health thread; loops rebuild their balancers from it). */
+    void hostSet(final HostSet set) {
+        this.hostSet = set;
+    }
+
+    /** The configuration: health check, outlier detection, slow start, panic threshold. */
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /** The passive health detector, or null without {@code outlier_detection} (or before the health manager). */
+    public OutlierDetector outlierDetector() {
+        return outlierDetector;
+    }
+
+    void outlierDetector(final OutlierDetector detector) {
+        this.outlierDetector = detector;
+    }
+
+    /**
+     * The request path learned the final response status of an exchange with {@code host}: feeds outlier detection
+     * (a no-op without it). Lock-free, allocation-free; writes shared memory only after a failure.
+     */
+    public void reportStatus(final Host host, final int status) {
+        final OutlierDetector d = outlierDetector;
+        if (d != null) {
+            d.onResponse(host, status);
+        }
+    }
+
+    /**
+     * An exchange with {@code host} failed at the gateway level (connect failure or timeout, reset before the
+     * response, malformed response): feeds outlier detection as a 503 would.
+     */
+    public void reportGatewayFailure(final Host host) {
+        final OutlierDetector d = outlierDetector;
+        if (d != null) {
+            d.onGatewayFailure(host);
+        }
     }
 
     /** Builds each loop's balancer. */

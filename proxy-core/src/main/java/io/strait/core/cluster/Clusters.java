@@ -13,8 +13,8 @@ public final class Clusters {
     /** A cluster at position {@code index} of its snapshot. Resolves endpoint names: call off the event loops. */
     public static Cluster create(final int index, final ClusterConfig config, final StatsScope<ClusterStat> stats) {
         final Cluster c = new Cluster(index, config, stats);
-        stats.loop(0).add(ClusterStat.MEMBERSHIP_TOTAL, c.hosts().size());
-        stats.loop(0).add(ClusterStat.MEMBERSHIP_HEALTHY, c.hostSet().healthy().size());
+        stats.control().set(ClusterStat.MEMBERSHIP_TOTAL, c.hosts().size());
+        stats.control().set(ClusterStat.MEMBERSHIP_HEALTHY, c.hostSet().healthy().size());
         return c;
     }
 }

@@ -1,13 +1,17 @@
 package io.strait.core.config;
 
+import io.strait.lb.HostSet;
 import io.strait.lb.LbPolicy;
 
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Immutable. One cluster: its load-balancing policy, endpoints, connect timeout, upstream pool settings and
- * circuit breakers.
+ * Immutable. One cluster: its load-balancing policy, endpoints, connect timeout, upstream pool settings, circuit
+ * breakers, and host health: active health check, outlier detection and slow start (each null when not configured)
+ * and the panic threshold.
+ *
+ * @param panicThreshold percent of healthy hosts below which the balancer ignores health (0: never), 0..100
  */
 public record ClusterConfig(
         String name,
@@ -15,5 +19,19 @@ public record ClusterConfig(
         List<EndpointConfig> endpoints,
         Duration connectTimeout,
         PoolConfig pool,
-        CircuitBreakersConfig circuitBreakers) {
+        CircuitBreakersConfig circuitBreakers,
+        HealthCheckConfig healthCheck,
+        OutlierDetectionConfig outlierDetection,
+        SlowStartConfig slowStart,
+        int panicThreshold) {
+
+    /** Envoy's default {@code healthy_panic_threshold}: 50%. */
+    public static final int DEFAULT_PANIC_THRESHOLD = HostSet.DEFAULT_PANIC_THRESHOLD_PERCENT;
+
+    /** A cluster without health checking, outlier detection or slow start, and the default panic threshold. */
+    public ClusterConfig(final String name, final LbPolicy lb, final List<EndpointConfig> endpoints,
+                         final Duration connectTimeout, final PoolConfig pool,
+                         final CircuitBreakersConfig circuitBreakers) {
+        this(name, lb, endpoints, connectTimeout, pool, circuitBreakers, null, null, null, DEFAULT_PANIC_THRESHOLD);
+    }
 }

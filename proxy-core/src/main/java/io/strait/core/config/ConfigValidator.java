@@ -114,7 +114,7 @@ final class ConfigValidator {
 
     private ClusterConfig cluster(final YamlNode node, final String path) {
         final Fields f = fields(node, path, "name", "lb", "endpoints", "connect_timeout", "pool", "health_check",
-            "outlier_detection", "circuit_breakers");
+            "outlier_detection", "circuit_breakers", "slow_start", "panic_threshold");
         if (f == null) {
             return null;
         }
@@ -129,10 +129,10 @@ final class ConfigValidator {
         final List<EndpointConfig> endpoints = endpoints(f);
         final Duration connectTimeout = f.duration("connect_timeout", DEFAULT_CONNECT_TIMEOUT, true);
         final PoolConfig pool = pool(f);
-        f.notImplemented("health_check", "health_check is not implemented yet");
-        f.notImplemented("outlier_detection", "outlier_detection is not implemented yet");
         final CircuitBreakersConfig circuitBreakers = circuitBreakers(f);
-        return new ClusterConfig(name, lb, endpoints, connectTimeout, pool, circuitBreakers);
+        return new ClusterConfig(name, lb, endpoints, connectTimeout, pool, circuitBreakers,
+            HealthConfigs.healthCheck(f, name), HealthConfigs.outlierDetection(f), HealthConfigs.slowStart(f),
+            HealthConfigs.panicThreshold(f));
     }
 
     private List<EndpointConfig> endpoints(final Fields cluster) {

@@ -354,6 +354,35 @@ final class Fields {
         errors.add(new ConfigError(source, at, node.line(), node.column(), message));
     }
 
+    /** Reports {@code message} at {@code node} (e.g. a list item), under the field path {@code at}. */
+    void errorAt(final String at, final YamlNode node, final String message) {
+        error(at, node, message);
+    }
+
+    /** A number (integer or decimal) in min..max, {@code def} when absent, null when invalid (reported). */
+    Double number(final String key, final Double def, final double min, final double max) {
+        final ScalarNode s = scalar(key, false);
+        if (s == null) {
+            return has(key) ? null : def;
+        }
+        if (s.kind() != ScalarKind.INT && s.kind() != ScalarKind.FLOAT) {
+            error(childPath(key), s, "expected a number, got " + describe(s));
+            return null;
+        }
+        final double value;
+        try {
+            value = Double.parseDouble(s.text());
+        } catch (final NumberFormatException e) {
+            error(childPath(key), s, "expected a number, got '" + s.text() + "'");
+            return null;
+        }
+        if (!(value >= min && value <= max)) {
+            error(childPath(key), s, "must be between " + min + " and " + max + ", got " + s.text());
+            return null;
+        }
+        return value;
+    }
+
     private void error(final String at, final int[] position, final String message) {
         errors.add(new ConfigError(source, at, position[0], position[1], message));
     }

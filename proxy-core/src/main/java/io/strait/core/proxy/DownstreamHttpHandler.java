@@ -235,11 +235,15 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         }
         requestSlot = breaker;
         final long hash = c.hashing() ? r.hash(head, sourceIpHash, random.nextLong()) : 0;
-        final Host h = loop.balancer(c.index()).pick(hash);
+        final LoadBalancer lb = loop.balancer(c.index());
+        final Host h = lb.pick(hash);
         if (h == null) {
             clusterStats.inc(ClusterStat.UPSTREAM_CX_NONE_HEALTHY);
             localReply(503, "no_healthy_upstream");
             return;
+        }
+        if (lb.inPanic()) {
+            clusterStats.inc(ClusterStat.LB_HEALTHY_PANIC);
         }
         host = h;
         h.incrementActive();
@@ -418,6 +422,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
                 reason = "upstream_connect_failure";
             }
             LOG.debug("connect to {} failed: {}", host, cause.toString());
+            cluster.reportGatewayFailure(host);
             releasePending();
             if (retry != null && retryAfterFailure(RetryPolicy.CONNECT_FAILURE)) {
                 return;
@@ -466,6 +471,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             downstreamDirty = true;
             return;
         }
+        // Outlier detection sees every try's outcome, a retried 5xx included.
+        cluster.reportStatus(host, head.status());
         final RetryState rs = retry;
         if (rs != null && retryAfterResponse(rs, head)) {
             return;
@@ -512,6 +519,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     void onUpstreamError(final UpstreamHttpHandler up, final HttpDecodeError error) {
         clusterStats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        cluster.reportGatewayFailure(host);
         up.abort();
         upstream = null;
         if (retry != null && !responseStarted && UPSTREAM_RESET.equals(error.reason())
@@ -542,6 +550,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         }
         clusterStats.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
         clusterStats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+        cluster.reportGatewayFailure(host);
         if (retry != null && !responseStarted && retryAfterFailure(RetryPolicy.RESET)) {
             return;
         }

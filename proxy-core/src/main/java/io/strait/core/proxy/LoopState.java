@@ -10,6 +10,7 @@ import io.strait.core.cluster.UpstreamPool;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
+import io.strait.lb.HostSet;
 import io.strait.lb.LoadBalancer;
 
 import java.util.SplittableRandom;
@@ -82,6 +83,14 @@ final class LoopState {
 
     LoadBalancer balancer(final int cluster) {
         return balancers[cluster];
+    }
+
+    /**
+     * Rebuilds cluster {@code cluster}'s balancer from a new host snapshot (posted by the health thread when
+     * membership changes). Call on the loop.
+     */
+    void rebuild(final int cluster, final HostSet set) {
+        balancers[cluster] = snapshot.cluster(cluster).lbFactory().create(set, random.nextLong());
     }
 
     Bootstrap connector(final int cluster) {

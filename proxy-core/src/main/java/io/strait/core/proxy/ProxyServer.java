@@ -12,11 +12,14 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.strait.core.cluster.Cluster;
+import io.strait.core.cluster.HealthManager;
 import io.strait.core.config.ListenerConfig;
 import io.strait.core.config.StraitConfig;
 import io.strait.core.stats.StatsRegistry;
 import io.strait.core.transport.TransportFactory;
 import io.strait.core.transport.TransportFactory.SelectedTransport;
+import io.strait.lb.HostSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,7 @@ public final class ProxyServer implements AutoCloseable {
     private final StatsRegistry stats;
     private final ProxySnapshot snapshot;
     private final Map<EventLoop, LoopState> loops;
+    private HealthManager health;
     private final ChannelGroup downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
@@ -90,12 +94,31 @@ public final class ProxyServer implements AutoCloseable {
     public static ProxyServer start(final StraitConfig config) throws Exception {
         final ProxyServer server = new ProxyServer(config);
         try {
+            server.startHealth();
             server.bindAll();
         } catch (final Exception e) {
             server.close();
             throw e;
         }
         return server;
+    }
+
+    /** Starts host health (active checks, outlier detection) before any listener accepts a request. */
+    private void startHealth() {
+        final List<Cluster> clusters = new ArrayList<>();
+        for (int i = 0; i < snapshot.clusterCount(); i++) {
+            clusters.add(snapshot.cluster(i));
+        }
+        health = HealthManager.start(clusters, transport.ioHandler(), transport.socketChannel(), ALLOCATOR,
+            this::publish);
+    }
+
+    /** Hands a cluster's new host set to every loop, which rebuilds its own balancer from it (health thread). */
+    private void publish(final Cluster cluster, final HostSet set) {
+        final int index = cluster.index();
+        for (final LoopState s : loops.values()) {
+            s.loop().execute(() -> s.rebuild(index, set));
+        }
     }
 
     private void bindAll() throws InterruptedException {
@@ -222,6 +245,9 @@ public final class ProxyServer implements AutoCloseable {
         }
         closed = true;
         draining = true;
+        if (health != null) {
+            health.close();
+        }
         for (final Channel ch : serverChannels) {
             ch.close();
         }

@@ -6,8 +6,22 @@ package io.strait.core.stats;
  */
 public enum ClusterStat implements StatDescriptor {
 
-    /** Load balancers built in panic: too few healthy hosts, so all hosts were eligible. */
-    LB_HEALTHY_PANIC("lb_healthy_panic", StatKind.COUNTER, "Load balancer builds in panic mode"),
+    /** Active health checks started. */
+    HEALTH_CHECK_ATTEMPT("health_check.attempt", StatKind.COUNTER, "Health checks started"),
+    /** Active health checks that failed (connect failure, timeout, unexpected status). */
+    HEALTH_CHECK_FAILURE("health_check.failure", StatKind.COUNTER, "Health checks failed"),
+    /** Active health checks that passed. */
+    HEALTH_CHECK_SUCCESS("health_check.success", StatKind.COUNTER, "Health checks passed"),
+    /** Requests load balanced in panic: too few healthy hosts, so all hosts were eligible. */
+    LB_HEALTHY_PANIC("lb_healthy_panic", StatKind.COUNTER, "Requests load balanced in panic mode"),
+    /** Hosts ejected for consecutive 5xx responses. */
+    OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_5XX("outlier_detection.ejections_consecutive_5xx", StatKind.COUNTER,
+        "Ejections for consecutive 5xx responses"),
+    /** Hosts ejected for consecutive gateway failures. */
+    OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_GATEWAY_FAILURE("outlier_detection.ejections_consecutive_gateway_failure",
+        StatKind.COUNTER, "Ejections for consecutive gateway failures"),
+    /** Hosts ejected, for any reason. */
+    OUTLIER_DETECTION_EJECTIONS_TOTAL("outlier_detection.ejections_total", StatKind.COUNTER, "Ejections"),
     /** Connection attempts that failed. */
     UPSTREAM_CX_CONNECT_FAIL("upstream_cx_connect_fail", StatKind.COUNTER, "Connection failures"),
     /** Connection attempts that timed out. */
@@ -64,6 +78,8 @@ public enum ClusterStat implements StatDescriptor {
     MEMBERSHIP_HEALTHY("membership_healthy", StatKind.GAUGE, "Healthy hosts"),
     /** Hosts in the cluster now. */
     MEMBERSHIP_TOTAL("membership_total", StatKind.GAUGE, "Hosts"),
+    /** Hosts ejected by outlier detection now. */
+    OUTLIER_DETECTION_EJECTIONS_ACTIVE("outlier_detection.ejections_active", StatKind.GAUGE, "Hosts ejected now"),
     /** Connections open now. */
     UPSTREAM_CX_ACTIVE("upstream_cx_active", StatKind.GAUGE, "Connections open"),
     /** Requests in progress now. */

@@ -111,6 +111,17 @@ public final class TestUpstream implements AutoCloseable {
      * @throws IllegalStateException when already started
      */
     public synchronized TestUpstream start() {
+        return start(0);
+    }
+
+    /**
+     * Binds 127.0.0.1 on {@code port} (0: an ephemeral one) and starts serving; with a port, e.g. to bring a closed
+     * upstream back on the port it had.
+     *
+     * @return this
+     * @throws IllegalStateException when already started
+     */
+    public synchronized TestUpstream start(final int port) {
         if (group != null) {
             throw new IllegalStateException("already started");
         }
@@ -120,6 +131,7 @@ public final class TestUpstream implements AutoCloseable {
             .group(g)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 256)
+            .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -139,7 +151,7 @@ public final class TestUpstream implements AutoCloseable {
                 }
             });
         try {
-            final Channel ch = b.bind("127.0.0.1", 0).syncUninterruptibly().channel();
+            final Channel ch = b.bind("127.0.0.1", port).syncUninterruptibly().channel();
             serverChannel = ch;
             address = (InetSocketAddress) ch.localAddress();
             group = g;
