@@ -145,13 +145,13 @@ public final class LoadRun {
         final long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
         final long measureStart = t0 + options.warmup().toNanos();
         final long end = measureStart + options.duration().toNanos();
+        boolean warmup = measureStart > t0;
+        long[] base = snapshot(workers);   // before the start: every request of the run is counted after it
+        long[] last = base;
+        long cpu0 = warmup ? -1 : cpuNanos();
         for (final Worker w : workers) {
             w.start(t0);
         }
-        boolean warmup = measureStart > t0;
-        long[] base = snapshot(workers);
-        long[] last = base;
-        long cpu0 = warmup ? -1 : cpuNanos();
         long measuredFrom = t0;
         long startEpoch = System.currentTimeMillis();
         long previous = t0;
