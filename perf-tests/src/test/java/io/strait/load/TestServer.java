@@ -116,6 +116,11 @@ final class TestServer implements AutoCloseable {
             }
         }
 
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            ctx.close();   // resets from the generator closing at the end of a run
+        }
+
         private void respond(final ChannelHandlerContext ctx) {
             ctx.writeAndFlush(ctx.alloc().buffer(RESPONSE.length).writeBytes(RESPONSE));
         }
