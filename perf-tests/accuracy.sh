@@ -85,7 +85,7 @@ CLK_TCK=$(getconf CLK_TCK)
 core_ticks() {   # "busy total" ticks of LOAD_CPU
     awk -v c="cpu$LOAD_CPU" '$1 == c { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6 }' /proc/stat
 }
-parse_wrk() {   # -> "rps p50_ms p99_ms requests errors"
+parse_wrk() {   # -> "rps p50_ms p99_ms requests errors mean_ms"
     awk '
         function ms(v,   n, u) {
             n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
@@ -94,14 +94,18 @@ parse_wrk() {   # -> "rps p50_ms p99_ms requests errors"
         }
         $1 == "50%" { p50 = ms($2) }
         $1 == "99%" { p99 = ms($2) }
+        $1 == "Latency" && mean == "" { mean = ms($2) }
         / requests in / { req = $1 }
         /^Requests\/sec:/ { rps = $2 }
         /Non-2xx or 3xx responses:/ { err += $NF }
         /Socket errors:/ { for (i = 3; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { x = $i; sub(/,/, "", x); err += x } }
-        END { if (rps == "" || p99 == "") exit 1; printf "%.2f %.3f %.3f %d %d\n", rps, p50, p99, req, err }' "$1"
+        END {
+            if (rps == "" || p99 == "") exit 1
+            printf "%.2f %.3f %.3f %d %d %.3f\n", rps, p50, p99, req, err, mean
+        }' "$1"
 }
 
-RAW="$TMP/raw.txt"   # part tool round rps p50 p99 requests errors cpu_us_per_req core_busy%
+RAW="$TMP/raw.txt"   # part tool round rps p50 p99 requests errors cpu_us_per_req core_busy% mean
 : >"$RAW"
 
 run_one() {   # run_one PART TOOL ROUND CONNECTIONS
@@ -125,12 +129,15 @@ run_one() {   # run_one PART TOOL ROUND CONNECTIONS
         wait "$pid" || { cat "$out.txt" >&2; die "strait-load failed"; }
         read -r b1 t1 < <(core_ticks)
         parsed=$(jq -r '[.requestsPerSecond, .latencyCorrected.percentiles["50"], .latencyCorrected.percentiles["99"],
-            .totals.requests, .totals.errors.total] | "\(.[0]) \(.[1]) \(.[2]) \(.[3]) \(.[4])"' "$out.json")
+            .totals.requests, .totals.errors.total, .latencyCorrected.mean]
+            | "\(.[0]) \(.[1]) \(.[2]) \(.[3]) \(.[4]) \(.[5])"' "$out.json")
         cpu=$(jq -r '.generatorCpuMicrosPerRequest' "$out.json")
     fi
-    local busy
+    local busy mean
+    read -r _ _ _ _ _ mean <<<"$parsed"
+    parsed=$(awk '{ print $1, $2, $3, $4, $5 }' <<<"$parsed")
     busy=$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.1f", (t > 0 ? 100 * b / t : 0) }')
-    echo "$part $tool $round $parsed $cpu $busy" >>"$RAW"
+    echo "$part $tool $round $parsed $cpu $busy $mean" >>"$RAW"
     log "$(printf '%s round %d %-11s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  cpu %5.2f us/req  core %s%%' \
         "$part" "$round" "$tool" $(awk '{ print $1, $2, $3 }' <<<"$parsed") "$cpu" "$busy")"
 }
@@ -164,18 +171,19 @@ echo "- load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadav
 echo "- generator pinned on CPU $LOAD_CPU (-t1), nginx backend (1 worker, 1 KiB body) on CPU $BACKEND_CPU;" \
     "${DURATION}s runs, $ROUNDS interleaved rounds, medians; strait-load warm-up ${WARMUP}s per run (not counted)"
 echo
-echo "| part | connections | tool | req/s | p50 ms | p99 ms | CPU us/req | core busy % | 1-core capacity req/s |" \
-    "req/s ratio | p50 ratio | p99 ratio |"
-echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| part | connections | tool | req/s | p50 ms | p99 ms | mean ms | C / req/s ms | CPU us/req | core busy % |" \
+    "1-core capacity req/s | req/s ratio | p50 ratio | p99 ratio |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for part in A B; do
     conns=$CONNECTIONS
     [[ $part == B ]] && conns=$MAX_CONNECTIONS
     w_rps=$(median "$part" wrk 4); w_p50=$(median "$part" wrk 5); w_p99=$(median "$part" wrk 6)
     for tool in wrk strait-load; do
         rps=$(median "$part" "$tool" 4); p50=$(median "$part" "$tool" 5); p99=$(median "$part" "$tool" 6)
-        cpu=$(median "$part" "$tool" 9); busy=$(median "$part" "$tool" 10)
-        printf '| %s | %s | %s | %.0f | %.3f | %.3f | %.2f | %.1f | %.0f | %s | %s | %s |\n' "$part" "$conns" "$tool" \
-            "$rps" "$p50" "$p99" "$cpu" "$busy" "$(awk -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? 1e6 / c : 0) }')" \
+        cpu=$(median "$part" "$tool" 9); busy=$(median "$part" "$tool" 10); mean=$(median "$part" "$tool" 11)
+        printf '| %s | %s | %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f | %.1f | %.0f | %s | %s | %s |\n' \
+            "$part" "$conns" "$tool" "$rps" "$p50" "$p99" "$mean" \
+            "$(awk -v c="$conns" -v r="$rps" 'BEGIN { printf "%.3f", (r > 0 ? c * 1000 / r : 0) }')" "$cpu" "$busy" "$(awk -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? 1e6 / c : 0) }')" \
             "$(ratio "$rps" "$w_rps")" "$(ratio "$p50" "$w_p50")" "$(ratio "$p99" "$w_p99")"
     done
 done
@@ -185,7 +193,10 @@ echo "over its requests; strait-load's process CPU during the measured part (JIT
 echo "Errors (all runs): wrk $(awk '$2 == "wrk" { s += $8 } END { print s + 0 }' "$RAW")," \
     "strait-load $(awk '$2 == "strait-load" { s += $8 } END { print s + 0 }' "$RAW")."
 echo
-echo "Raw runs (part tool round req/s p50_ms p99_ms requests errors cpu_us_per_req core_busy%):"
+echo "C / req/s = the mean time one connection takes per request (Little's law): a mean latency well below it means"
+echo "part of each request cycle (between a response and the next request) is not in the latency."
+echo
+echo "Raw runs (part tool round req/s p50_ms p99_ms requests errors cpu_us_per_req core_busy% mean_ms):"
 echo
 echo '```'
 cat "$RAW"
