@@ -41,6 +41,19 @@ class LoadRunTest {
     }
 
     @Test
+    void pipelinesRequestsInOrder() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.OK)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("pipeline", "4").set("duration", "500ms")
+                .build()).start().await();
+            assertThat(r.requests()).isGreaterThan(100);
+            assertThat(r.errors()).isZero();
+            assertThat(r.requests() + r.get(LoadCounter.ABANDONED)).isEqualTo(r.get(LoadCounter.SENT));
+            await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat((long) server.requests()).isEqualTo(r.get(LoadCounter.SENT)));
+        }
+    }
+
+    @Test
     void openLoopSendsRateTimesDuration() throws Exception {
         try (TestServer server = new TestServer(TestServer.Mode.OK)) {
             final LoadResult r = new LoadRun(base(server.url()).set("connections", "4").set("rate", "1000")
