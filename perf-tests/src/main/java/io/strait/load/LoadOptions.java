@@ -36,11 +36,12 @@ import java.util.Map;
  * @param hgrmFile         where to write the corrected percentile distribution, or null
  * @param quiet            no summary on stdout
  * @param scenario         the scenario file's name, or null
+ * @param busyPoll         the worker loops poll without sleeping (one busy core per thread; sends on time)
  */
 public record LoadOptions(URI url, String method, List<String> headers, int bodySize, int connections, int threads,
                           double rate, Duration duration, Duration warmup, Duration timeout, int pipeline,
                           boolean newConnectionPerRequest, int idleConnections, boolean allowRemote, String jsonFile,
-                          String hgrmFile, boolean quiet, String scenario) {
+                          String hgrmFile, boolean quiet, String scenario, boolean busyPoll) {
 
     /** Checks the combination and copies the header list. */
     public LoadOptions {
@@ -125,6 +126,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         m.put("pipeline", pipeline);
         m.put("new-connection-per-request", newConnectionPerRequest);
         m.put("idle-connections", idleConnections);
+        m.put("busy-poll", busyPoll);
         m.put("scenario", scenario);
         return m;
     }
@@ -160,7 +162,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         /** The keys {@link #set} knows, as in the long options. */
         public static final List<String> KEYS = List.of("url", "method", "header", "body-size", "connections",
             "threads", "rate", "duration", "warmup", "timeout", "pipeline", "new-connection-per-request",
-            "idle-connections", "allow-remote", "json", "hgrm", "quiet", "requires", "description");
+            "idle-connections", "allow-remote", "json", "hgrm", "quiet", "busy-poll", "requires", "description");
 
         private URI url;
         private String method = "GET";
@@ -180,6 +182,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         private String hgrm;
         private boolean quiet;
         private String scenario;
+        private boolean busyPoll;
 
         private Builder() {
         }
@@ -215,6 +218,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
                 case "json" -> json = v;
                 case "hgrm" -> hgrm = v;
                 case "quiet" -> quiet = bool(key, v);
+                case "busy-poll" -> busyPoll = bool(key, v);
                 case "description" -> { }
                 case "requires" -> throw new IllegalArgumentException("this scenario needs '" + v
                     + "', which strait-load does not support yet");
@@ -247,7 +251,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         /** Validates and returns the options. */
         public LoadOptions build() {
             return new LoadOptions(url, method, headers, bodySize, connections, threads, rate, duration, warmup,
-                timeout, pipeline, churn, idle, allowRemote, json, hgrm, quiet, scenario);
+                timeout, pipeline, churn, idle, allowRemote, json, hgrm, quiet, scenario, busyPoll);
         }
 
         private static int integer(final String key, final String v) {

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -14,6 +15,7 @@ import org.HdrHistogram.Histogram;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -103,7 +105,16 @@ public final class LoadRun {
 
     private void coordinate() {
         final boolean epoll = Epoll.isAvailable() && !"nio".equals(System.getProperty("strait.load.transport"));
-        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        final IoHandlerFactory factory;
+        if (options.busyPoll()) {
+            // Never block in epoll_wait/select: poll, run the due timers, poll again. Timers then fire within
+            // microseconds instead of after the kernel's timer slack (50 us by default) and a wake-up.
+            final SelectStrategyFactory busy = () -> (selectNow, hasTasks) -> selectNow.get();
+            factory = epoll ? EpollIoHandler.newFactory(0, busy)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), busy);
+        } else {
+            factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        }
         final Class<? extends Channel> channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), factory);
         try {

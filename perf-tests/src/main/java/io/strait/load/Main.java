@@ -85,6 +85,9 @@ public final class Main implements Runnable {
         private String hgrm;
         @Option(names = {"-q", "--quiet"}, description = "no summary")
         private Boolean quiet;
+        @Option(names = "--busy-poll", description = "worker loops poll without sleeping: open-loop sends on time,"
+            + " at the cost of one busy core per thread")
+        private Boolean busyPoll;
 
         @Override
         public Integer call() throws Exception {
@@ -147,6 +150,7 @@ public final class Main implements Runnable {
             set(b, "json", json);
             set(b, "hgrm", hgrm);
             set(b, "quiet", quiet == null ? null : quiet.toString());
+            set(b, "busy-poll", busyPoll == null ? null : busyPoll.toString());
             return b.build();
         }
 

@@ -67,6 +67,16 @@ class LoadRunTest {
     }
 
     @Test
+    void busyPollKeepsTheRate() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.OK)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("rate", "1000").set("busy-poll", "true")
+                .build()).start().await();
+            assertThat(r.requests()).isBetween(950L, 1050L);
+            assertThat(r.errors()).isZero();
+        }
+    }
+
+    @Test
     void correctsCoordinatedOmission() throws Exception {
         // One connection at 200 req/s (one request every 5 ms); the 100th response is held 500 ms. The ~100
         // requests due during the stall queue behind it: corrected, each carries its wait; uncorrected, only
