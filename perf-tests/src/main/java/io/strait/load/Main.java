@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Stateless: the {@code strait-load} command line. */
 @Command(name = "strait-load", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -106,17 +108,31 @@ public final class Main implements Runnable {
                 err.println("strait-load: " + e.getMessage());
                 return 2;
             }
-            final Thread hook = new Thread(run::stop, "strait-load-stop");
+            // Ctrl-C ends the run early; the hook holds the JVM until what was measured has been reported.
+            final CountDownLatch reported = new CountDownLatch(1);
+            final Thread hook = new Thread(() -> {
+                run.stop();
+                try {
+                    reported.await(10, TimeUnit.SECONDS);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "strait-load-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            final LoadResult result = run.start().await();
-            if (!options.quiet()) {
-                Report.summary(result, System.out);
-            }
-            if (options.jsonFile() != null) {
-                Report.writeJson(result, Path.of(options.jsonFile()));
-            }
-            if (options.hgrmFile() != null) {
-                Report.writeHgrm(result.corrected(), Path.of(options.hgrmFile()));
+            try {
+                final LoadResult result = run.start().await();
+                if (!options.quiet()) {
+                    Report.summary(result, System.out);
+                }
+                if (options.jsonFile() != null) {
+                    Report.writeJson(result, Path.of(options.jsonFile()));
+                }
+                if (options.hgrmFile() != null) {
+                    Report.writeHgrm(result.corrected(), Path.of(options.hgrmFile()));
+                }
+            } finally {
+                System.out.flush();
+                reported.countDown();
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
