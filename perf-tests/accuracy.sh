@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Accuracy check of strait-load against wrk: the same nginx backend (1 KiB body, perf-tests/conf/nginx-backend.conf),
+# the same connections / threads / duration, each generator pinned on the same core (LOAD_CPU) and the backend alone
+# on the other (BACKEND_CPU), rounds interleaved (wrk, strait-load, wrk, ...). Two parts:
+#   A. same settings as peers.sh (-t1 -c64): req/s, p50, p99 of each and strait-load / wrk;
+#   B. max throughput on 1 core (-t1 -cMAX_CONNECTIONS): req/s, the generator's CPU us per request and its core's
+#      busy share, and the 1-core capacity that implies (1e6 / CPU us per request).
+# See perf-tests/README.md.
+set -euo pipefail
+
+export PATH="$PATH:/usr/sbin:/sbin"
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+HOST=127.0.0.1
+BACKEND_PORT=${BACKEND_PORT:-28080}
+LOAD_CPU=${LOAD_CPU:-0}
+BACKEND_CPU=${BACKEND_CPU:-1}
+BODY_SIZE=1024
+DURATION=10
+ROUNDS=3
+CONNECTIONS=64
+MAX_CONNECTIONS=256
+WARMUP=5
+KEEP=0
+
+usage() {
+    cat <<USAGE
+Usage: perf-tests/accuracy.sh [-d SECONDS] [-r ROUNDS] [-c CONNECTIONS] [-C MAX_CONNECTIONS] [-w SECONDS] [--keep]
+  -d  duration of each measured run (default $DURATION)
+  -r  interleaved rounds (default $ROUNDS)
+  -c  connections of part A (default $CONNECTIONS)
+  -C  connections of part B, max throughput (default $MAX_CONNECTIONS)
+  -w  strait-load warm-up before each run, not counted (JIT; default $WARMUP); wrk needs none
+Environment: BACKEND_PORT ($BACKEND_PORT), LOAD_CPU ($LOAD_CPU), BACKEND_CPU ($BACKEND_CPU), STRAIT_LOAD_JAVA_OPTS.
+USAGE
+}
+while (($#)); do
+    case $1 in
+        -d) DURATION=$2; shift 2 ;;
+        -r) ROUNDS=$2; shift 2 ;;
+        -c) CONNECTIONS=$2; shift 2 ;;
+        -C) MAX_CONNECTIONS=$2; shift 2 ;;
+        -w) WARMUP=$2; shift 2 ;;
+        --keep) KEEP=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; exit 2 ;;
+    esac
+done
+
+log() { echo "accuracy.sh: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+for t in nginx wrk jq taskset curl awk; do command -v "$t" >/dev/null || die "required tool not found: $t"; done
+(($(getconf _NPROCESSORS_ONLN) > LOAD_CPU && $(getconf _NPROCESSORS_ONLN) > BACKEND_CPU)) || die "not enough CPUs"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/strait-accuracy.XXXXXX")
+PIDS=()
+cleanup() {
+    local rc=$? pid
+    trap - EXIT INT TERM
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if ((KEEP)); then log "kept $TMP"; else rm -rf "$TMP"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The backend: the same nginx template as peers.sh, 1 KiB alphanumeric body.
+BODY=$(printf '%s' "$(printf '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%.0s' {1..17})" \
+    | head -c "$BODY_SIZE")
+sed -e "s|@TMP@|$TMP|g" -e "s|@BODY@|$BODY|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" \
+    "$SCRIPT_DIR/conf/nginx-backend.conf" >"$TMP/nginx-backend.conf"
+(exec 3<>"/dev/tcp/$HOST/$BACKEND_PORT") 2>/dev/null && die "port $BACKEND_PORT is in use (set BACKEND_PORT)"
+taskset -c "$BACKEND_CPU" nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf" \
+    >"$TMP/backend.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/$HOST/$BACKEND_PORT") 2>/dev/null && break; sleep 0.1; done
+[[ $(curl -s "http://$HOST:$BACKEND_PORT/") == "$BODY" ]] || die "the nginx backend did not answer with the body"
+
+# The jar (built by the launcher if missing), before anything is timed.
+"$ROOT/bin/strait-load" --version >/dev/null || die "strait-load does not start"
+
+CLK_TCK=$(getconf CLK_TCK)
+core_ticks() {   # "busy total" ticks of LOAD_CPU
+    awk -v c="cpu$LOAD_CPU" '$1 == c { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6 }' /proc/stat
+}
+parse_wrk() {   # -> "rps p50_ms p99_ms requests errors mean_ms"
+    awk '
+        function ms(v,   n, u) {
+            n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+            if (u == "us") return n / 1000; if (u == "ms") return n; if (u == "s") return n * 1000
+            return -1
+        }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        $1 == "Latency" && mean == "" { mean = ms($2) }
+        / requests in / { req = $1 }
+        /^Requests\/sec:/ { rps = $2 }
+        /Non-2xx or 3xx responses:/ { err += $NF }
+        /Socket errors:/ { for (i = 3; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { x = $i; sub(/,/, "", x); err += x } }
+        END {
+            if (rps == "" || p99 == "") exit 1
+            printf "%.2f %.3f %.3f %d %d %.3f\n", rps, p50, p99, req, err, mean
+        }' "$1"
+}
+
+RAW="$TMP/raw.txt"   # part tool round rps p50 p99 requests errors cpu_us_per_req core_busy% mean
+: >"$RAW"
+
+run_one() {   # run_one PART TOOL ROUND CONNECTIONS
+    local part=$1 tool=$2 round=$3 conns=$4 out="$TMP/$1.$2.$3" b0 t0 b1 t1 parsed cpu
+    read -r b0 t0 < <(core_ticks)
+    if [[ $tool == wrk ]]; then
+        /usr/bin/time -f '%U %S' -o "$out.time" taskset -c "$LOAD_CPU" \
+            wrk -t1 -c"$conns" -d"${DURATION}s" --latency "http://$HOST:$BACKEND_PORT/" >"$out.txt" 2>&1
+        read -r b1 t1 < <(core_ticks)
+        parsed=$(parse_wrk "$out.txt") || { cat "$out.txt" >&2; die "cannot parse wrk output"; }
+        local req
+        req=$(awk '{ print $4 }' <<<"$parsed")
+        cpu=$(awk -v r="$req" '{ printf "%.2f", ($1 + $2) * 1e6 / r }' "$out.time")
+    else
+        # Busy share: only the measured part counts, so sample the core after the warm-up (start + WARMUP s).
+        taskset -c "$LOAD_CPU" "$ROOT/bin/strait-load" run --url "http://$HOST:$BACKEND_PORT/" -t 1 -c "$conns" \
+            -d "${DURATION}s" -w "${WARMUP}s" --quiet --json "$out.json" >"$out.txt" 2>&1 &
+        local pid=$!
+        sleep "$WARMUP.3"
+        read -r b0 t0 < <(core_ticks)
+        wait "$pid" || { cat "$out.txt" >&2; die "strait-load failed"; }
+        read -r b1 t1 < <(core_ticks)
+        parsed=$(jq -r '[.requestsPerSecond, .latencyCorrected.percentiles["50"], .latencyCorrected.percentiles["99"],
+            .totals.requests, .totals.errors.total, .latencyCorrected.mean]
+            | "\(.[0]) \(.[1]) \(.[2]) \(.[3]) \(.[4]) \(.[5])"' "$out.json")
+        cpu=$(jq -r '.generatorCpuMicrosPerRequest' "$out.json")
+    fi
+    local busy mean
+    read -r _ _ _ _ _ mean <<<"$parsed"
+    parsed=$(awk '{ print $1, $2, $3, $4, $5 }' <<<"$parsed")
+    busy=$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.1f", (t > 0 ? 100 * b / t : 0) }')
+    echo "$part $tool $round $parsed $cpu $busy $mean" >>"$RAW"
+    log "$(printf '%s round %d %-11s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  cpu %5.2f us/req  core %s%%' \
+        "$part" "$round" "$tool" $(awk '{ print $1, $2, $3 }' <<<"$parsed") "$cpu" "$busy")"
+}
+
+median() {   # median PART TOOL COLUMN
+    awk -v p="$1" -v t="$2" -v c="$3" '$1 == p && $2 == t { print $c }' "$RAW" | sort -g | awk '
+        { a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b == 0 ? 0 : a / b) }'; }
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+log "temp dir $TMP; load average $LOAD_BEFORE; generator on CPU $LOAD_CPU, nginx backend on CPU $BACKEND_CPU"
+log "strait-load JIT warm-up run (not counted)"
+taskset -c "$LOAD_CPU" "$ROOT/bin/strait-load" run --url "http://$HOST:$BACKEND_PORT/" -c "$CONNECTIONS" -d 3s \
+    --quiet >/dev/null 2>&1 || true
+for part in A B; do
+    conns=$CONNECTIONS
+    [[ $part == B ]] && conns=$MAX_CONNECTIONS
+    for ((r = 1; r <= ROUNDS; r++)); do
+        run_one "$part" wrk "$r" "$conns"
+        run_one "$part" strait-load "$r" "$conns"
+    done
+done
+
+echo
+echo "# strait-load vs wrk ($(date '+%Y-%m-%d %H:%M:%S %Z'))"
+echo
+echo "- commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $(getconf _NPROCESSORS_ONLN) CPUs," \
+    "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(java -version 2>&1 | head -n 1)"
+echo "- load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- generator pinned on CPU $LOAD_CPU (-t1), nginx backend (1 worker, 1 KiB body) on CPU $BACKEND_CPU;" \
+    "${DURATION}s runs, $ROUNDS interleaved rounds, medians; strait-load warm-up ${WARMUP}s per run (not counted)"
+echo
+echo "| part | connections | tool | req/s | p50 ms | p99 ms | mean ms | C / req/s ms | CPU us/req | core busy % |" \
+    "1-core capacity req/s | req/s ratio | p50 ratio | p99 ratio |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for part in A B; do
+    conns=$CONNECTIONS
+    [[ $part == B ]] && conns=$MAX_CONNECTIONS
+    w_rps=$(median "$part" wrk 4); w_p50=$(median "$part" wrk 5); w_p99=$(median "$part" wrk 6)
+    for tool in wrk strait-load; do
+        rps=$(median "$part" "$tool" 4); p50=$(median "$part" "$tool" 5); p99=$(median "$part" "$tool" 6)
+        cpu=$(median "$part" "$tool" 9); busy=$(median "$part" "$tool" 10); mean=$(median "$part" "$tool" 11)
+        printf '| %s | %s | %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f | %.1f | %.0f | %s | %s | %s |\n' \
+            "$part" "$conns" "$tool" "$rps" "$p50" "$p99" "$mean" \
+            "$(awk -v c="$conns" -v r="$rps" 'BEGIN { printf "%.3f", (r > 0 ? c * 1000 / r : 0) }')" "$cpu" "$busy" "$(awk -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? 1e6 / c : 0) }')" \
+            "$(ratio "$rps" "$w_rps")" "$(ratio "$p50" "$w_p50")" "$(ratio "$p99" "$w_p99")"
+    done
+done
+echo
+echo "Ratios are strait-load / wrk (wrk's own row is 1.00). CPU us/req: wrk's whole process (user+sys, /usr/bin/time)"
+echo "over its requests; strait-load's process CPU during the measured part (JIT and GC threads included)."
+echo "Errors (all runs): wrk $(awk '$2 == "wrk" { s += $8 } END { print s + 0 }' "$RAW")," \
+    "strait-load $(awk '$2 == "strait-load" { s += $8 } END { print s + 0 }' "$RAW")."
+echo
+echo "C / req/s = the mean time one connection takes per request (Little's law): a mean latency well below it means"
+echo "part of each request cycle (between a response and the next request) is not in the latency."
+echo
+echo "Raw runs (part tool round req/s p50_ms p99_ms requests errors cpu_us_per_req core_busy% mean_ms):"
+echo
+echo '```'
+cat "$RAW"
+echo '```'

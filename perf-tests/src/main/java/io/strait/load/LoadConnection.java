@@ -1,0 +1,313 @@
+package io.strait.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Confined to its worker's event loop. One request slot: a logical connection that keeps (or, in churn mode,
+ * reopens) a channel to the target and sends requests on it, closed loop or on the open-loop schedule.
+ *
+ * <p>The slot is its channels' handler (sharable, stale channels are ignored), their connect listener and its own
+ * timer task, so no listener or lambda is allocated per request. Per request it allocates only what Netty needs: the
+ * retained duplicate of the worker's pre-encoded request.
+ *
+ * <p>Open loop: the k-th request of slot c (of C) is due at {@code t0 + (c + k*C) / rate}; its latency counts from
+ * that intended time, so a request delayed by a slow earlier one (the connection was busy) carries the wait
+ * (coordinated omission correction). The service time, from the actual write, goes to the uncorrected histogram.
+ */
+@ChannelHandler.Sharable
+final class LoadConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable {
+
+    private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final Worker worker;
+    private final Bootstrap bootstrap;
+    private final ResponseParser parser;
+    private final long slot;
+    private final int pipeline;
+    private final long[] intendedRing;
+    private final long[] actualRing;
+    private int head;
+    private int outstanding;
+    private int sentOnChannel;
+
+    private Channel channel;
+    private boolean connected;
+    private long connectStartNanos;
+    private long notBeforeNanos;
+    private boolean timerPending;
+    private boolean failed;
+
+    /** Open loop: sequence number of the next request of this slot. */
+    private long nextSeq;
+    private long nextIntendedNanos;
+
+    LoadConnection(final Worker worker, final Bootstrap bootstrap, final long slot) {
+        this.worker = worker;
+        this.bootstrap = bootstrap.clone().handler(this);
+        this.parser = new ResponseParser(worker.headRequests());
+        this.slot = slot;
+        this.pipeline = worker.pipeline();
+        this.intendedRing = new long[pipeline];
+        this.actualRing = new long[pipeline];
+    }
+
+    /** Opens the channel ahead of the run (not in churn mode). */
+    void preconnect() {
+        if (channel == null) {
+            connect(System.nanoTime());
+        }
+    }
+
+    /** Starts sending; {@code t0} is the run's start. */
+    void start(final long t0) {
+        nextSeq = 0;
+        nextIntendedNanos = intendedTime(t0, 0);
+        pump();
+    }
+
+    /** Closes the channel at the end of the run, counting the requests still outstanding as abandoned. */
+    void stop() {
+        worker.count(LoadCounter.ABANDONED, outstanding);
+        outstanding = 0;
+        final Channel ch = channel;
+        channel = null;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    /** Times out the oldest outstanding request if it is older than {@code timeoutNanos}. */
+    void checkTimeout(final long now, final long timeoutNanos) {
+        if (outstanding > 0 && now - actualRing[head] > timeoutNanos) {
+            worker.count(LoadCounter.TIMEOUT_ERRORS, outstanding);
+            outstanding = 0;
+            head = 0;
+            closeChannel();
+            pump();
+        }
+    }
+
+    private long intendedTime(final long t0, final long seq) {
+        return t0 + (long) ((slot + seq * worker.totalSlots()) * worker.nanosPerRequest());
+    }
+
+    /** Sends whatever is due, connecting first if needed; schedules itself for the next due time. */
+    private void pump() {
+        if (!worker.running()) {
+            return;
+        }
+        final long now = System.nanoTime();
+        final boolean open = worker.openLoop();
+        final Channel ch = channel;
+        if (ch == null) {
+            long due = open ? nextIntendedNanos : now;
+            due = Math.max(due, notBeforeNanos);
+            if (due > now) {
+                schedule(due - now);
+            } else {
+                connect(now);
+            }
+            return;
+        }
+        if (!connected) {
+            return;   // the connect listener pumps
+        }
+        final boolean churn = worker.churn();
+        final ByteBuf request = worker.request();
+        boolean wrote = false;
+        while (outstanding < pipeline && !(churn && sentOnChannel > 0)) {
+            final long intended;
+            if (open) {
+                intended = nextIntendedNanos;
+                if (intended > now) {
+                    schedule(intended - now);
+                    break;
+                }
+                nextIntendedNanos = intendedTime(worker.t0(), ++nextSeq);
+            } else {
+                intended = churn ? connectStartNanos : now;
+            }
+            final long actual = churn ? connectStartNanos : now;
+            final int tail = (head + outstanding) % pipeline;
+            intendedRing[tail] = intended;
+            actualRing[tail] = actual;
+            outstanding++;
+            sentOnChannel++;
+            ch.write(request.retainedDuplicate(), ch.voidPromise());
+            worker.count(LoadCounter.SENT, 1);
+            worker.count(LoadCounter.BYTES_WRITTEN, request.readableBytes());
+            wrote = true;
+        }
+        if (wrote) {
+            ch.flush();
+        }
+    }
+
+    private void schedule(final long delayNanos) {
+        if (!timerPending) {
+            timerPending = true;
+            worker.loop().schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Timer: the next request is due, or a reconnect may be tried. */
+    @Override
+    public void run() {
+        timerPending = false;
+        pump();
+    }
+
+    private void connect(final long now) {
+        connectStartNanos = now;
+        connected = false;
+        sentOnChannel = 0;
+        parser.reset();
+        final ChannelFuture f = bootstrap.connect(worker.address());
+        channel = f.channel();
+        f.addListener(this);
+    }
+
+    /** Connect listener. */
+    @Override
+    public void operationComplete(final ChannelFuture future) {
+        if (future.channel() != channel) {
+            return;
+        }
+        if (!future.isSuccess()) {
+            worker.count(LoadCounter.CONNECT_ERRORS, 1);
+            worker.connectDone();
+            channel = null;
+            notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+            pump();
+            return;
+        }
+        connected = true;
+        worker.count(LoadCounter.CONNECTIONS_OPENED, 1);
+        worker.connectDone();
+        pump();
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final ByteBuf buf = (ByteBuf) msg;
+        try {
+            final Channel ch = ctx.channel();
+            if (ch != channel) {
+                return;
+            }
+            worker.count(LoadCounter.BYTES_READ, buf.readableBytes());
+            long now = 0;
+            while (buf.isReadable()) {
+                final int r = parser.parse(buf);
+                if (r == ResponseParser.NEED_MORE) {
+                    break;
+                }
+                if (r == ResponseParser.ERROR || outstanding == 0) {
+                    worker.count(LoadCounter.PARSE_ERRORS, 1);
+                    failChannel();
+                    return;
+                }
+                if (now == 0) {
+                    now = System.nanoTime();
+                }
+                if (!complete(now, parser.status(), parser.keepAlive())) {
+                    return;
+                }
+            }
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        if (ctx.channel() == channel) {
+            pump();
+        }
+    }
+
+    /**
+     * Records one response.
+     *
+     * @return false when the channel was closed (no keep-alive, churn)
+     */
+    private boolean complete(final long now, final int status, final boolean keepAlive) {
+        final int h = head;
+        worker.record(now - intendedRing[h], now - actualRing[h], status);
+        head = h + 1 == pipeline ? 0 : h + 1;
+        outstanding--;
+        if (!keepAlive || worker.churn()) {
+            if (outstanding > 0) {
+                worker.count(LoadCounter.RESET_ERRORS, outstanding);
+                outstanding = 0;
+                head = 0;
+            }
+            closeChannel();
+            pump();
+            return false;
+        }
+        return true;
+    }
+
+    private void closeChannel() {
+        final Channel ch = channel;
+        channel = null;
+        connected = false;
+        parser.reset();
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    private void failChannel() {
+        outstanding = 0;
+        head = 0;
+        closeChannel();
+        notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+        pump();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        if (ctx.channel() != channel) {
+            return;
+        }
+        if (parser.readsUntilClose() && outstanding > 0) {
+            complete(System.nanoTime(), parser.status(), false);
+            return;
+        }
+        final boolean lost = outstanding > 0 || failed;
+        if (outstanding > 0) {
+            worker.count(LoadCounter.RESET_ERRORS, outstanding);
+        } else if (failed) {
+            worker.count(LoadCounter.RESET_ERRORS, 1);
+        }
+        failed = false;
+        outstanding = 0;
+        head = 0;
+        channel = null;
+        connected = false;
+        parser.reset();
+        if (lost) {
+            notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+        }
+        pump();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        if (ctx.channel() == channel) {
+            failed = true;
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,187 @@
+package io.strait.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class LoadRunTest {
+
+    private static LoadOptions.Builder base(final String url) {
+        return LoadOptions.builder().set("url", url).set("connections", "2").set("duration", "1s")
+            .set("timeout", "1s");
+    }
+
+    @Test
+    void closedLoopSendsExactlyWhatTheServerReceives() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.OK)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("threads", "2").set("connections", "4").build())
+                .start().await();
+            assertThat(r.requests()).isGreaterThan(100);
+            assertThat(r.errors()).isZero();
+            assertThat(r.get(LoadCounter.STATUS_2XX)).isEqualTo(r.requests());
+            assertThat(r.requests() + r.get(LoadCounter.ABANDONED)).isEqualTo(r.get(LoadCounter.SENT));
+            await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat((long) server.requests()).isEqualTo(r.get(LoadCounter.SENT)));
+            assertThat(r.corrected().getTotalCount()).isEqualTo(r.requests());
+            assertThat(r.timeline()).hasSize(1);
+        }
+    }
+
+    @Test
+    void pipelinesRequestsInOrder() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.OK)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("pipeline", "4").set("duration", "500ms")
+                .build()).start().await();
+            assertThat(r.requests()).isGreaterThan(100);
+            assertThat(r.errors()).isZero();
+            assertThat(r.requests() + r.get(LoadCounter.ABANDONED)).isEqualTo(r.get(LoadCounter.SENT));
+            await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat((long) server.requests()).isEqualTo(r.get(LoadCounter.SENT)));
+        }
+    }
+
+    @Test
+    void openLoopSendsRateTimesDuration() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.OK)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("connections", "4").set("rate", "1000")
+                .set("duration", "2s").build()).start().await();
+            // 2000 intended; the tolerance covers the scheduler's granularity at the edges of the run.
+            assertThat(r.get(LoadCounter.SENT)).isBetween(1900L, 2100L);
+            assertThat(r.requests()).isBetween(1900L, 2100L);
+            assertThat(r.errors()).isZero();
+            assertThat(r.timeline()).hasSize(2);
+        }
+    }
+
+    @Test
+    void busyPollKeepsTheRate() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.OK)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("rate", "1000").set("busy-poll", "true")
+                .build()).start().await();
+            assertThat(r.requests()).isBetween(950L, 1050L);
+            assertThat(r.errors()).isZero();
+        }
+    }
+
+    @Test
+    void correctsCoordinatedOmission() throws Exception {
+        // One connection at 200 req/s (one request every 5 ms); the 100th response is held 500 ms. The ~100
+        // requests due during the stall queue behind it: corrected, each carries its wait; uncorrected, only
+        // the stalled one is slow (1 of ~600 samples, below the 99th percentile).
+        try (TestServer server = new TestServer(TestServer.Mode.OK, 100, 500)) {
+            final List<Long> intervalCounts = new CopyOnWriteArrayList<>();
+            final LoadResult r = new LoadRun(base(server.url()).set("connections", "1").set("rate", "200")
+                .set("duration", "3s").set("timeout", "2s").build(),
+                (millis, corrected, uncorrected, stats) -> intervalCounts.add(corrected.getTotalCount()))
+                .start().await();
+            final Histogram c = r.corrected();
+            final Histogram u = r.uncorrected();
+            assertThat(r.errors()).isZero();
+            assertThat(c.getMaxValue()).isGreaterThanOrEqualTo(450_000);
+            assertThat(u.getMaxValue()).isGreaterThanOrEqualTo(450_000);
+            assertThat(c.getValueAtPercentile(99)).isGreaterThan(300_000);
+            assertThat(u.getValueAtPercentile(99)).isLessThan(50_000);
+            assertThat(u.getValueAtPercentile(99) * 10).isLessThan(c.getValueAtPercentile(99));
+            assertThat(c.getCountBetweenValues(100_000, 3_600_000_000L)).isGreaterThan(50);
+            assertThat(u.getCountBetweenValues(100_000, 3_600_000_000L)).isEqualTo(1);
+            assertThat(intervalCounts.stream().mapToLong(Long::longValue).sum()).isEqualTo(c.getTotalCount());
+        }
+    }
+
+    @Test
+    void countsRefusedConnections() throws Exception {
+        final int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        final LoadResult r = new LoadRun(base("http://127.0.0.1:" + port + "/").build()).start().await();
+        assertThat(r.requests()).isZero();
+        assertThat(r.get(LoadCounter.CONNECT_ERRORS)).isGreaterThan(0);
+        assertThat(r.errors()).isEqualTo(r.get(LoadCounter.CONNECT_ERRORS));
+    }
+
+    @Test
+    void countsConnectionsClosedByTheServer() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.CLOSE)) {
+            final LoadResult r = new LoadRun(base(server.url()).build()).start().await();
+            assertThat(r.requests()).isZero();
+            assertThat(r.get(LoadCounter.RESET_ERRORS)).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void countsTimeouts() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.SILENT)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("timeout", "200ms").build()).start().await();
+            assertThat(r.requests()).isZero();
+            assertThat(r.get(LoadCounter.TIMEOUT_ERRORS)).isGreaterThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void churnOpensOneConnectionPerRequest() throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.OK)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("new-connection-per-request", "true")
+                .set("duration", "500ms").build()).start().await();
+            assertThat(r.requests()).isGreaterThan(10);
+            assertThat(r.errors()).isZero();
+            assertThat(r.get(LoadCounter.CONNECTIONS_OPENED)).isBetween(r.requests(), r.requests() + 2);
+        }
+    }
+
+    @Test
+    void writesJsonWhoseHistogramDecodesAndAnHgrmFile(@TempDir final Path dir) throws Exception {
+        try (TestServer server = new TestServer(TestServer.Mode.OK)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("warmup", "300ms").set("rate", "500")
+                .set("idle-connections", "10").build()).start().await();
+            final Path json = dir.resolve("r.json");
+            final Path hgrm = dir.resolve("r.hgrm");
+            Report.writeJson(r, json);
+            Report.writeHgrm(r.corrected(), hgrm);
+            final JsonNode root = new ObjectMapper().readTree(json.toFile());
+            assertThat(root.at("/parameters/mode").asText()).isEqualTo("open-loop");
+            assertThat(root.at("/totals/requests").asLong()).isEqualTo(r.requests()).isGreaterThan(0);
+            assertThat(root.at("/totals/errors/total").asLong()).isZero();
+            assertThat(root.at("/latencyCorrected/percentiles/99").isNumber()).isTrue();
+            assertThat(root.at("/timeline").size()).isEqualTo(1);
+            final Histogram decoded = Report.decode(root.at("/histograms/corrected").asText());
+            assertThat(decoded.getTotalCount()).isEqualTo(r.requests());
+            assertThat(Report.decode(root.at("/histograms/uncorrected").asText()).getTotalCount())
+                .isEqualTo(r.requests());
+            assertThat(r.get(LoadCounter.CONNECTIONS_OPENED)).isZero();   // the 12 were opened before the measure
+            assertThat(r.get(LoadCounter.IDLE_LOST)).isZero();
+            assertThat(Files.readString(hgrm)).contains("Percentile").contains("#[Max");
+        }
+    }
+
+    @Test
+    void refusesRemoteTargetsAndLoadsScenarios() {
+        assertThatThrownBy(() -> new LoadRun(LoadOptions.builder().set("url", "http://192.0.2.1:80/").build()))
+            .hasMessageContaining("--allow-remote");
+        final LoadOptions.Builder b = LoadOptions.builder();
+        Scenario.parse("t.conf", List.of("# comment", "connections = 8", "rate = 100", "header = x-a: 1",
+            "body-size = 1m")).applyTo(b);
+        final LoadOptions o = b.set("url", "http://127.0.0.1:1/").set("connections", "3").build();
+        assertThat(o.connections()).isEqualTo(3);
+        assertThat(o.rate()).isEqualTo(100);
+        assertThat(o.bodySize()).isEqualTo(1 << 20);
+        assertThat(o.headers()).containsExactly("x-a: 1");
+        assertThatThrownBy(() -> Scenario.parse("t.conf", List.of("conections = 8")))
+            .hasMessageContaining("t.conf:1");
+        assertThatThrownBy(() -> Scenario.parse("tls.conf", List.of("requires = tls")).applyTo(LoadOptions.builder()))
+            .hasMessageContaining("tls");
+    }
+}

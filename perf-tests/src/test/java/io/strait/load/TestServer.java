@@ -1,0 +1,128 @@
+package io.strait.load;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Thread-safe: a tiny HTTP/1.1 server for the load generator's tests, on 127.0.0.1 and one NIO loop. It counts
+ * request heads (bodiless requests: a head ends at an empty line) and answers each with {@code 200 ok}, or, by
+ * {@link Mode}, stalls the response to request number {@code stallAt} for {@code stallMillis}, closes the connection
+ * on a request, or never answers.
+ */
+final class TestServer implements AutoCloseable {
+
+    /** What the server does with a request. */
+    enum Mode { OK, CLOSE, SILENT }
+
+    private static final byte[] RESPONSE =
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+
+    private final AtomicInteger requests = new AtomicInteger();
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Channel server;
+    private final Mode mode;
+    private final int stallAt;
+    private final long stallMillis;
+
+    TestServer(final Mode mode, final int stallAt, final long stallMillis) {
+        this.mode = mode;
+        this.stallAt = stallAt;
+        this.stallMillis = stallMillis;
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(final SocketChannel ch) {
+                    ch.pipeline().addLast(new Handler());
+                }
+            })
+            .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+    }
+
+    TestServer(final Mode mode) {
+        this(mode, -1, 0);
+    }
+
+    int port() {
+        return ((java.net.InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port() + "/";
+    }
+
+    int requests() {
+        return requests.get();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Confined to the loop: finds request heads (CRLFCRLF) across reads and answers them in order. */
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        private int tail;   // how much of "\r\n\r\n" the last bytes matched
+        private long pausedUntil;
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            final ByteBuf buf = (ByteBuf) msg;
+            try {
+                while (buf.isReadable()) {
+                    final byte b = buf.readByte();
+                    final boolean match = (tail % 2 == 0) ? b == '\r' : b == '\n';
+                    tail = match ? tail + 1 : (b == '\r' ? 1 : 0);
+                    if (tail == 4) {
+                        tail = 0;
+                        onRequest(ctx, requests.incrementAndGet());
+                    }
+                }
+            } finally {
+                buf.release();
+            }
+        }
+
+        private void onRequest(final ChannelHandlerContext ctx, final int n) {
+            switch (mode) {
+                case CLOSE -> ctx.close();
+                case SILENT -> { }
+                default -> {
+                    final long now = System.nanoTime();
+                    if (n == stallAt) {
+                        pausedUntil = now + TimeUnit.MILLISECONDS.toNanos(stallMillis);
+                    }
+                    final long delay = pausedUntil - now;
+                    if (delay > 0) {
+                        // Keep the order: everything on this connection waits for the stalled response.
+                        ctx.executor().schedule(() -> respond(ctx), delay, TimeUnit.NANOSECONDS);
+                    } else {
+                        respond(ctx);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            ctx.close();   // resets from the generator closing at the end of a run
+        }
+
+        private void respond(final ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(ctx.alloc().buffer(RESPONSE.length).writeBytes(RESPONSE));
+        }
+    }
+}
