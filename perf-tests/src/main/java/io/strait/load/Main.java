@@ -1,5 +1,8 @@
 package io.strait.load;
 
+import io.strait.load.distributed.AgentCommand;
+import io.strait.load.distributed.CoordinateCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "strait-load", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Strait's HTTP/1.1 load generator: closed loop (like wrk) or constant rate with coordinated-omission"
         + " correction (like wrk2).",
-    subcommands = {Main.Run.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.Run.class, AgentCommand.class, CoordinateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -44,6 +47,22 @@ public final class Main implements Runnable {
             final String v = Main.class.getPackage().getImplementationVersion();
             return new String[] {"strait-load " + (v == null ? "dev" : v)};
         }
+    }
+
+    /**
+     * Parses {@code run}'s options (scenario first, then the flags, as on the command line) into load options: what
+     * a distributed agent's {@code http} workload receives from the coordinator.
+     *
+     * @throws IllegalArgumentException for an unknown or malformed option, naming it
+     */
+    public static LoadOptions parseRunOptions(final List<String> args) {
+        final Run run = new Run();
+        try {
+            new CommandLine(run).parseArgs(args.toArray(new String[0]));
+        } catch (final CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return run.options();
     }
 
     /** Not thread-safe (picocli fills it): the {@code run} subcommand. */

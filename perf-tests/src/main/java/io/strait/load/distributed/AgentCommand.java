@@ -28,7 +28,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "NAME", description = "Agent name in reports (default: host name/bind).")
     String id;
 
-    @Option(names = "--workload", paramLabel = "NAME", defaultValue = "synthetic",
+    @Option(names = "--workload", paramLabel = "NAME", defaultValue = "http",
             description = "Workload to run (default: ${DEFAULT-VALUE}).")
     String workload;
 

@@ -16,6 +16,7 @@ public final class Workloads {
 
     static {
         register(SyntheticWorkload.FACTORY);
+        register(HttpWorkload.FACTORY);
     }
 
     private Workloads() {
