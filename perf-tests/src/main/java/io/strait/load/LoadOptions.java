@@ -34,6 +34,7 @@ import java.util.Map;
  * @param allowRemote      permit a target that is not a loopback address
  * @param jsonFile         where to write the JSON result, or null
  * @param hgrmFile         where to write the corrected percentile distribution, or null
+ * @param kvFile           where to write the headline figures as {@code key=value} lines (for scripts), or null
  * @param quiet            no summary on stdout
  * @param scenario         the scenario file's name, or null
  * @param busyPoll         the worker loops poll without sleeping (one busy core per thread; sends on time)
@@ -41,7 +42,7 @@ import java.util.Map;
 public record LoadOptions(URI url, String method, List<String> headers, int bodySize, int connections, int threads,
                           double rate, Duration duration, Duration warmup, Duration timeout, int pipeline,
                           boolean newConnectionPerRequest, int idleConnections, boolean allowRemote, String jsonFile,
-                          String hgrmFile, boolean quiet, String scenario, boolean busyPoll) {
+                          String hgrmFile, boolean quiet, String scenario, boolean busyPoll, String kvFile) {
 
     /** Checks the combination and copies the header list. */
     public LoadOptions {
@@ -162,7 +163,8 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         /** The keys {@link #set} knows, as in the long options. */
         public static final List<String> KEYS = List.of("url", "method", "header", "body-size", "connections",
             "threads", "rate", "duration", "warmup", "timeout", "pipeline", "new-connection-per-request",
-            "idle-connections", "allow-remote", "json", "hgrm", "quiet", "busy-poll", "requires", "description");
+            "idle-connections", "allow-remote", "json", "hgrm", "quiet", "busy-poll", "requires", "description", "path",
+            "kv", "compare-rate");
 
         private URI url;
         private String method = "GET";
@@ -183,6 +185,8 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         private boolean quiet;
         private String scenario;
         private boolean busyPoll;
+        private String path;
+        private String kv;
 
         private Builder() {
         }
@@ -220,6 +224,14 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
                 case "quiet" -> quiet = bool(key, v);
                 case "busy-poll" -> busyPoll = bool(key, v);
                 case "description" -> { }
+                case "path" -> {
+                    if (!v.startsWith("/")) {
+                        throw new IllegalArgumentException("path must start with '/', got '" + v + "'");
+                    }
+                    path = v;
+                }
+                case "kv" -> kv = v;
+                case "compare-rate" -> number(key, v);   // compare.sh's fixed rate for this scenario; checked here
                 case "requires" -> throw new IllegalArgumentException("this scenario needs '" + v
                     + "', which strait-load does not support yet");
                 default -> throw new IllegalArgumentException("unknown key '" + key + "'; known: " + KEYS);
@@ -250,8 +262,17 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
 
         /** Validates and returns the options. */
         public LoadOptions build() {
-            return new LoadOptions(url, method, headers, bodySize, connections, threads, rate, duration, warmup,
-                timeout, pipeline, churn, idle, allowRemote, json, hgrm, quiet, scenario, busyPoll);
+            URI target = url;
+            if (path != null && url != null) {
+                // The scenario's resource on whatever host the command line names.
+                try {
+                    target = new URI(url.getScheme() + "://" + url.getRawAuthority() + path);
+                } catch (final URISyntaxException e) {
+                    throw new IllegalArgumentException("bad path '" + path + "': " + e.getMessage(), e);
+                }
+            }
+            return new LoadOptions(target, method, headers, bodySize, connections, threads, rate, duration, warmup,
+                timeout, pipeline, churn, idle, allowRemote, json, hgrm, quiet, scenario, busyPoll, kv);
         }
 
         private static int integer(final String key, final String v) {

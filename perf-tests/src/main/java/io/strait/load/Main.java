@@ -104,6 +104,11 @@ public final class Main implements Runnable {
         private String json;
         @Option(names = "--hgrm", paramLabel = "FILE", description = "write the corrected percentile distribution")
         private String hgrm;
+        @Option(names = "--kv", paramLabel = "FILE",
+            description = "write the headline figures as key=value lines (for scripts such as compare.sh)")
+        private String kv;
+        @Option(names = "--path", paramLabel = "PATH", description = "request path, replacing the url's (scenarios)")
+        private String path;
         @Option(names = {"-q", "--quiet"}, description = "no summary")
         private Boolean quiet;
         @Option(names = "--busy-poll", description = "worker loops poll without sleeping: open-loop sends on time,"
@@ -149,6 +154,9 @@ public final class Main implements Runnable {
                 if (options.hgrmFile() != null) {
                     Report.writeHgrm(result.corrected(), Path.of(options.hgrmFile()));
                 }
+                if (options.kvFile() != null) {
+                    Report.writeKeyValues(result, Path.of(options.kvFile()));
+                }
             } finally {
                 System.out.flush();
                 reported.countDown();
@@ -184,6 +192,8 @@ public final class Main implements Runnable {
             set(b, "allow-remote", allowRemote == null ? null : allowRemote.toString());
             set(b, "json", json);
             set(b, "hgrm", hgrm);
+            set(b, "kv", kv);
+            set(b, "path", path);
             set(b, "quiet", quiet == null ? null : quiet.toString());
             set(b, "busy-poll", busyPoll == null ? null : busyPoll.toString());
             return b.build();
