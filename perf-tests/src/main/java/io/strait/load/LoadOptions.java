@@ -34,6 +34,7 @@ import java.util.Map;
  * @param allowRemote      permit a target that is not a loopback address
  * @param jsonFile         where to write the JSON result, or null
  * @param hgrmFile         where to write the corrected percentile distribution, or null
+ * @param watchPid         a process whose CPU time over the measured part is reported (0: none), e.g. the proxy
  * @param kvFile           where to write the headline figures as {@code key=value} lines (for scripts), or null
  * @param quiet            no summary on stdout
  * @param scenario         the scenario file's name, or null
@@ -42,7 +43,8 @@ import java.util.Map;
 public record LoadOptions(URI url, String method, List<String> headers, int bodySize, int connections, int threads,
                           double rate, Duration duration, Duration warmup, Duration timeout, int pipeline,
                           boolean newConnectionPerRequest, int idleConnections, boolean allowRemote, String jsonFile,
-                          String hgrmFile, boolean quiet, String scenario, boolean busyPoll, String kvFile) {
+                          String hgrmFile, boolean quiet, String scenario, boolean busyPoll, String kvFile,
+                          int watchPid) {
 
     /** Checks the combination and copies the header list. */
     public LoadOptions {
@@ -164,7 +166,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         public static final List<String> KEYS = List.of("url", "method", "header", "body-size", "connections",
             "threads", "rate", "duration", "warmup", "timeout", "pipeline", "new-connection-per-request",
             "idle-connections", "allow-remote", "json", "hgrm", "quiet", "busy-poll", "requires", "description", "path",
-            "kv", "compare-rate");
+            "kv", "compare-rate", "watch-pid");
 
         private URI url;
         private String method = "GET";
@@ -187,6 +189,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         private boolean busyPoll;
         private String path;
         private String kv;
+        private int watchPid;
 
         private Builder() {
         }
@@ -231,6 +234,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
                     path = v;
                 }
                 case "kv" -> kv = v;
+                case "watch-pid" -> watchPid = integer(key, v);
                 case "compare-rate" -> number(key, v);   // compare.sh's fixed rate for this scenario; checked here
                 case "requires" -> throw new IllegalArgumentException("this scenario needs '" + v
                     + "', which strait-load does not support yet");
@@ -272,7 +276,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
                 }
             }
             return new LoadOptions(target, method, headers, bodySize, connections, threads, rate, duration, warmup,
-                timeout, pipeline, churn, idle, allowRemote, json, hgrm, quiet, scenario, busyPoll, kv);
+                timeout, pipeline, churn, idle, allowRemote, json, hgrm, quiet, scenario, busyPoll, kv, watchPid);
         }
 
         private static int integer(final String key, final String v) {

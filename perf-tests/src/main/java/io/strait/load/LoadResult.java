@@ -17,11 +17,13 @@ import java.util.List;
  * @param uncorrected     latency from actual send times (service time), microseconds
  * @param timeline        one entry per measured interval (about one second each)
  * @param cpuNanos        this process's CPU time during the measured part, or -1 when unknown
+ * @param watchedTicks    the watched process's CPU time (utime + stime, clock ticks) during the measured part, or -1
+ *                        when none was watched ({@code --watch-pid})
  * @param stoppedEarly    true when {@link LoadRun#stop()} ended the run before its duration
  */
 public record LoadResult(LoadOptions options, String transport, long startEpochMillis, long elapsedNanos,
                          long[] counters, Histogram corrected, Histogram uncorrected, List<Second> timeline,
-                         long cpuNanos, boolean stoppedEarly) {
+                         long cpuNanos, boolean stoppedEarly, long watchedTicks) {
 
     /** Copies the timeline. */
     public LoadResult {

@@ -160,6 +160,7 @@ public final class LoadRun {
         long[] base = snapshot(workers);   // before the start: every request of the run is counted after it
         long[] last = base;
         long cpu0 = warmup ? -1 : cpuNanos();
+        long watched0 = warmup ? -1 : watchedTicks();
         for (final Worker w : workers) {
             w.start(t0);
         }
@@ -183,13 +184,11 @@ public final class LoadRun {
             }
             intervalC.reset();
             intervalU.reset();
+            final long[] now = harvest(workers, recycleC, recycleU);
             for (int i = 0; i < n; i++) {
-                recycleC[i] = workers.get(i).corrected().getIntervalHistogram(recycleC[i]);
-                recycleU[i] = workers.get(i).uncorrected().getIntervalHistogram(recycleU[i]);
                 intervalC.add(recycleC[i]);
                 intervalU.add(recycleU[i]);
             }
-            final long[] now = snapshot(workers);
             final long[] delta = new long[now.length];
             for (int i = 0; i < now.length; i++) {
                 delta[i] = now[i] - last[i];
@@ -211,6 +210,7 @@ public final class LoadRun {
                 warmup = false;
                 base = now;
                 cpu0 = cpuNanos();
+                watched0 = watchedTicks();
                 measuredFrom = boundary;
                 startEpoch = epochMillis;
             }
@@ -223,11 +223,14 @@ public final class LoadRun {
             totals[i] = last[i] - base[i];
         }
         final long cpu1 = cpuNanos();
+        final long watched1 = watchedTicks();
+        final long watched = warmup || watched0 < 0 || watched1 < 0 ? -1 : watched1 - watched0;
         final long cpu = warmup || cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
         final long elapsed = warmup ? 0 : previous - measuredFrom;
         totalC.setStartTimeStamp(startEpoch);
         totalU.setStartTimeStamp(startEpoch);
-        return new LoadResult(options, transport, startEpoch, elapsed, totals, totalC, totalU, timeline, cpu, early);
+        return new LoadResult(options, transport, startEpoch, elapsed, totals, totalC, totalU, timeline, cpu, early,
+            watched);
     }
 
     /** Parks until {@code deadline}; returns true when {@link #stop()} was called. */
@@ -240,6 +243,47 @@ public final class LoadRun {
             LockSupport.parkNanos(left);
         }
         return true;
+    }
+
+    /**
+     * Takes every worker's interval histograms and counters together, on the worker's own event loop (where it
+     * records them), so that a response is in the same interval's histogram and counters: read from this thread, one
+     * completing between the two reads would land in different intervals (and the measured part's histogram count
+     * would differ from its request count by one). Returns the counters summed over the workers.
+     */
+    private static long[] harvest(final List<Worker> workers, final Histogram[] recycleC, final Histogram[] recycleU)
+            throws InterruptedException {
+        final int n = workers.size();
+        final long[][] counters = new long[n][];
+        final CountDownLatch done = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            final int at = i;
+            final Worker w = workers.get(i);
+            final Runnable take = () -> {
+                try {
+                    recycleC[at] = w.corrected().getIntervalHistogram(recycleC[at]);
+                    recycleU[at] = w.uncorrected().getIntervalHistogram(recycleU[at]);
+                    counters[at] = snapshot(List.of(w));
+                } finally {
+                    done.countDown();
+                }
+            };
+            if (w.loop().isShuttingDown()) {
+                take.run();   // a stopped worker records nothing more: reading from here is consistent
+            } else {
+                w.loop().execute(take);
+            }
+        }
+        if (!done.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("a worker did not hand over its interval within 10 s");
+        }
+        final long[] sum = new long[LoadCounter.values().length];
+        for (final long[] c : counters) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += c[i];
+            }
+        }
+        return sum;
     }
 
     private static long[] snapshot(final List<Worker> workers) {
@@ -258,6 +302,24 @@ public final class LoadRun {
 
     private static double millis(final Histogram h, final double percentile) {
         return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /**
+     * The watched process's utime + stime in clock ticks from {@code /proc/PID/stat} (fields 14 and 15: every thread,
+     * exited ones included), or -1 when none is watched or it cannot be read.
+     */
+    private long watchedTicks() {
+        final int pid = options.watchPid();
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            final String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);   // fields 14 and 15, counted from field 3
+        } catch (final java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long cpuNanos() {

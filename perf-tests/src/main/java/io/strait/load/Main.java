@@ -107,6 +107,9 @@ public final class Main implements Runnable {
         @Option(names = "--kv", paramLabel = "FILE",
             description = "write the headline figures as key=value lines (for scripts such as compare.sh)")
         private String kv;
+        @Option(names = "--watch-pid", paramLabel = "PID",
+            description = "report this process's CPU ticks over the measured part (e.g. the proxy under test)")
+        private String watchPid;
         @Option(names = "--path", paramLabel = "PATH", description = "request path, replacing the url's (scenarios)")
         private String path;
         @Option(names = {"-q", "--quiet"}, description = "no summary")
@@ -194,6 +197,7 @@ public final class Main implements Runnable {
             set(b, "hgrm", hgrm);
             set(b, "kv", kv);
             set(b, "path", path);
+            set(b, "watch-pid", watchPid);
             set(b, "quiet", quiet == null ? null : quiet.toString());
             set(b, "busy-poll", busyPoll == null ? null : busyPoll.toString());
             return b.build();

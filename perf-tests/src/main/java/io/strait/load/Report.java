@@ -153,16 +153,17 @@ public final class Report {
     /**
      * Writes the headline figures as {@code key=value} lines, one per line, for shell scripts: {@code requests},
      * {@code errors}, {@code rps}, {@code p50_ms}, {@code p90_ms}, {@code p99_ms}, {@code p999_ms}, {@code max_ms}
-     * (corrected latency) and {@code mode} ({@code open-loop} or {@code closed-loop}).
+     * (corrected latency), {@code mode} ({@code open-loop} or {@code closed-loop}) and {@code watched_ticks} (the
+     * {@code --watch-pid} process's CPU clock ticks over the measured part, -1 without one).
      */
     public static void writeKeyValues(final LoadResult r, final Path file) throws IOException {
         final Histogram h = r.corrected();
         final String text = String.format(java.util.Locale.ROOT,
             "requests=%d%nerrors=%d%nrps=%.2f%np50_ms=%.4f%np90_ms=%.4f%np99_ms=%.4f%np999_ms=%.4f%nmax_ms=%.4f%n"
-                + "mode=%s%n",
+                + "mode=%s%nwatched_ticks=%d%n",
             r.requests(), r.errors(), r.requestsPerSecond(), ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
             h.getTotalCount() == 0 ? 0.0 : h.getMaxValue() / 1000.0, r.options().openLoop() ? "open-loop"
-                : "closed-loop");
+                : "closed-loop", r.watchedTicks());
         java.nio.file.Files.writeString(file, text, java.nio.charset.StandardCharsets.US_ASCII);
     }
 

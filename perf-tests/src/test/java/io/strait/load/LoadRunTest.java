@@ -150,7 +150,8 @@ class LoadRunTest {
     void writesJsonWhoseHistogramDecodesAndAnHgrmFile(@TempDir final Path dir) throws Exception {
         try (TestServer server = new TestServer(TestServer.Mode.OK)) {
             final LoadResult r = new LoadRun(base(server.url()).set("warmup", "300ms").set("rate", "500")
-                .set("idle-connections", "10").build()).start().await();
+                .set("idle-connections", "10").set("watch-pid", "" + ProcessHandle.current().pid()).build())
+                .start().await();
             final Path json = dir.resolve("r.json");
             final Path hgrm = dir.resolve("r.hgrm");
             Report.writeJson(r, json);
@@ -177,6 +178,8 @@ class LoadRunTest {
             assertThat(Long.parseLong(p.getProperty("requests"))).isEqualTo(r.requests());
             assertThat(p.getProperty("errors")).isEqualTo("0");
             assertThat(p.getProperty("mode")).isEqualTo("open-loop");
+            // This JVM watched itself: its CPU ticks over the measured part were read from /proc.
+            assertThat(Long.parseLong(p.getProperty("watched_ticks"))).isEqualTo(r.watchedTicks()).isNotNegative();
             assertThat(Double.parseDouble(p.getProperty("p99_ms")))
                 .isEqualTo(r.corrected().getValueAtPercentile(99) / 1000.0, org.assertj.core.api.Assertions.within(1e-3));
             assertThat(Double.parseDouble(p.getProperty("p999_ms")))

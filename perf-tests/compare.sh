@@ -1,0 +1,632 @@
+#!/usr/bin/env bash
+# Side-by-side HTTP/1.1 proxy comparison of one scenario: direct-to-backend, Strait, nginx and HAProxy, in
+# interleaved rounds of one run. Each proxy runs one worker / event loop pinned alone on one core; the load generator
+# (strait-load) and an nginx backend share the other core. Each round measures every candidate twice with the
+# scenario's file (perf-tests/scenarios/NAME.conf): a throughput run (req/s, the proxy's CPU microseconds per request
+# from /proc, RSS) and a fixed-rate run (p50/p99/p99.9 from each request's intended send time: coordinated omission
+# corrected). Writes perf-tests/results/<date>-<scenario>.md and an HTML report with every candidate's latency
+# percentile curve. See perf-tests/README.md.
+set -euo pipefail
+
+export PATH="$PATH:/usr/sbin:/sbin"   # nginx and haproxy live in /usr/sbin, often not on a user's PATH
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+CONF_DIR="$SCRIPT_DIR/conf"
+RESULTS_DIR="$SCRIPT_DIR/results"
+
+# Ports and cores; override through the environment.
+BACKEND_PORT=${BACKEND_PORT:-28080}
+STRAIT_PORT=${STRAIT_PORT:-28081}
+NGINX_PORT=${NGINX_PORT:-28082}
+HAPROXY_PORT=${HAPROXY_PORT:-28083}
+PROXY_CPU=${PROXY_CPU:-1}   # the proxy under test, alone
+LOAD_CPU=${LOAD_CPU:-0}     # wrk and the backend
+HOST=127.0.0.1
+BODY_SIZE=1024
+
+DURATION=10
+ROUNDS=3
+CONNECTIONS=""   # empty: the scenario's
+WARMUP=15   # the same for every candidate; the JVM JIT-compiles the hot path in its first seconds
+RATE=""     # the latency phase's fixed rate; empty: the scenario's compare-rate, else its rate, else DEFAULT_RATE
+DEFAULT_RATE=10000
+ONLY=""
+JAR=""
+KEEP=0
+SCENARIO=""
+LOAD_JAR=
+ALL_CANDIDATES=(direct strait nginx haproxy)
+STARTUP_TIMEOUT=20
+OTHER_WARN_PCT=${OTHER_WARN_PCT:-10}   # warn when other work takes more than this share of the proxy core
+
+usage() {
+    cat <<EOF
+Usage: perf-tests/compare.sh SCENARIO [options]
+  SCENARIO         a scenario name (perf-tests/scenarios/SCENARIO.conf) or a scenario file
+  -d SECONDS       duration of each measured run, throughput and latency each (default $DURATION)
+  -r ROUNDS        interleaved rounds (default $ROUNDS)
+  -c CONNECTIONS   connections (default: the scenario's)
+  -R RATE          the latency phase's fixed rate in requests/s (default: the scenario's compare-rate, else its
+                   rate, else $DEFAULT_RATE); 0 skips the latency phase
+  -w SECONDS       warm-up before each candidate's first round, not counted (default $WARMUP, 0 = none)
+  --only LIST      comma-separated subset of: ${ALL_CANDIDATES[*]} (default all)
+  --jar PATH       Strait jar (default server/target/strait.jar, built with Maven if missing)
+  --load-jar PATH  strait-load jar (default perf-tests/target/strait-load.jar, built with Maven if missing)
+  --keep           keep the temp dir (configs, logs, raw load-generator output)
+  -h, --help       this help
+Environment: BACKEND_PORT STRAIT_PORT NGINX_PORT HAPROXY_PORT ($BACKEND_PORT $STRAIT_PORT $NGINX_PORT $HAPROXY_PORT),
+  PROXY_CPU LOAD_CPU ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS (extra JVM flags for Strait),
+  OTHER_WARN_PCT ($OTHER_WARN_PCT: warn when other work takes more than this % of the proxy core).
+EOF
+}
+
+die() { echo "compare.sh: $*" >&2; exit 1; }
+log() { echo "== $*" >&2; }
+is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
+
+while (($#)); do
+    case $1 in
+        -d) DURATION=${2:?-d needs a value}; shift 2 ;;
+        -r) ROUNDS=${2:?-r needs a value}; shift 2 ;;
+        -c) CONNECTIONS=${2:?-c needs a value}; shift 2 ;;
+        -R) RATE=${2:?-R needs a value}; shift 2 ;;
+        -w) WARMUP=${2:?-w needs a value}; shift 2 ;;
+        --only) ONLY=${2:?--only needs a value}; shift 2 ;;
+        --only=*) ONLY=${1#--only=}; shift ;;
+        --jar) JAR=${2:?--jar needs a value}; shift 2 ;;
+        --jar=*) JAR=${1#--jar=}; shift ;;
+        --load-jar) LOAD_JAR=${2:?--load-jar needs a value}; shift 2 ;;
+        --keep) KEEP=1; shift ;;
+        -h | --help) usage; exit 0 ;;
+        -*) usage >&2; die "unknown option: $1" ;;
+        *) [[ -z $SCENARIO ]] || die "one scenario at a time (got '$SCENARIO' and '$1')"; SCENARIO=$1; shift ;;
+    esac
+done
+[[ -n $SCENARIO ]] || { usage >&2; die "which scenario? (ls perf-tests/scenarios)"; }
+if [[ -f $SCENARIO ]]; then
+    SCENARIO_FILE=$(cd "$(dirname "$SCENARIO")" && pwd)/$(basename "$SCENARIO")
+else
+    SCENARIO_FILE="$SCRIPT_DIR/scenarios/$SCENARIO.conf"
+fi
+[[ -f $SCENARIO_FILE ]] || die "no scenario '$SCENARIO' (known: $(cd "$SCRIPT_DIR/scenarios" && ls -- *.conf | sed 's/\.conf$//' | tr '\n' ' '))"
+SCENARIO_NAME=$(basename "$SCENARIO_FILE" .conf)
+scenario_value() {   # scenario_value KEY: the scenario's last value for KEY, or empty
+    awk -F'=' -v k="$1" '{ key = $1; gsub(/^[ \t]+|[ \t]+$/, "", key) } key == k { v = substr($0, index($0, "=") + 1);
+        gsub(/^[ \t]+|[ \t]+$/, "", v) } END { print v }' "$SCENARIO_FILE"
+}
+! grep -Eq '^[[:space:]]*requires[[:space:]]*=' "$SCENARIO_FILE" \
+    || die "scenario $SCENARIO_NAME needs '$(scenario_value requires)', which is not supported yet"
+if [[ -z $RATE ]]; then
+    RATE=$(scenario_value compare-rate)
+    [[ -n $RATE ]] || RATE=$(scenario_value rate)
+    [[ -n $RATE ]] || RATE=$DEFAULT_RATE
+fi
+[[ $RATE =~ ^[0-9]+$ ]] || die "-R must be a whole number of requests/s, got '$RATE'"
+# The connections in use: -c, else the scenario's, else strait-load's default (the proxies' upstream pools match it).
+EFFECTIVE_CONNECTIONS=${CONNECTIONS:-$(scenario_value connections)}
+EFFECTIVE_CONNECTIONS=${EFFECTIVE_CONNECTIONS:-64}
+SCENARIO_DESC=$(scenario_value description)
+SCENARIO_PATH=$(scenario_value path)
+[[ -n $SCENARIO_PATH ]] || SCENARIO_PATH=/
+is_uint "$DURATION" && ((DURATION > 0)) || die "-d must be a positive integer"
+is_uint "$ROUNDS" && ((ROUNDS > 0)) || die "-r must be a positive integer"
+[[ -z $CONNECTIONS ]] || { is_uint "$CONNECTIONS" && ((CONNECTIONS > 0)); } || die "-c must be a positive integer"
+is_uint "$WARMUP" || die "-w must be a non-negative integer"
+
+CANDIDATES=()
+if [[ -z $ONLY ]]; then
+    CANDIDATES=("${ALL_CANDIDATES[@]}")
+else
+    IFS=',' read -r -a wanted <<<"$ONLY"
+    for w in "${wanted[@]}"; do
+        case $w in direct | strait | nginx | haproxy) ;; *) die "--only: unknown candidate '$w'" ;; esac
+    done
+    for c in "${ALL_CANDIDATES[@]}"; do   # keep the canonical order
+        for w in "${wanted[@]}"; do
+            if [[ $w == "$c" ]]; then CANDIDATES+=("$c"); break; fi
+        done
+    done
+fi
+((${#CANDIDATES[@]} > 0)) || die "no candidates selected"
+
+drop_candidate() {   # drop_candidate NAME REASON
+    local c kept=()
+    for c in "${CANDIDATES[@]}"; do [[ $c == "$1" ]] || kept+=("$c"); done
+    CANDIDATES=("${kept[@]}")
+    SKIPPED+=("$1: $2")
+    [[ $1 != strait ]] || STRAIT_CMD_DESC=""
+    echo "compare.sh: SKIPPING $1: $2" >&2
+}
+SKIPPED=()
+STRAIT_CMD_DESC=""   # how Strait was started, for the report
+
+# ---------------------------------------------------------------------------------------------------------- tools
+ensure_tools() {
+    local missing=()
+    command -v nginx >/dev/null || missing+=(nginx)
+    command -v haproxy >/dev/null || missing+=(haproxy)
+    if ((${#missing[@]})); then
+        log "installing missing packages: ${missing[*]}"
+        local sudo=()
+        ((EUID == 0)) || sudo=(sudo)
+        if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"; then
+            "${sudo[@]}" apt-get update
+            "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+        fi
+    fi
+    local t
+    for t in nginx haproxy java curl taskset getconf awk; do
+        command -v "$t" >/dev/null || die "required tool not found: $t"
+    done
+    local ncpu
+    ncpu=$(getconf _NPROCESSORS_ONLN)
+    ((ncpu > PROXY_CPU && ncpu > LOAD_CPU)) || die "needs CPUs $LOAD_CPU and $PROXY_CPU; this machine has $ncpu"
+    [[ $PROXY_CPU != "$LOAD_CPU" ]] || die "PROXY_CPU and LOAD_CPU must differ"
+}
+ensure_tools
+CLK_TCK=$(getconf CLK_TCK)
+
+# -------------------------------------------------------------------------------------------- temp dir, cleanup
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/strait-compare.XXXXXX")
+PIDS=()
+cleanup() {
+    local rc=$? pid i
+    trap - EXIT INT TERM
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do
+        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    if ((KEEP)); then echo "compare.sh: kept $TMP" >&2; else rm -rf "$TMP"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The 1 KiB body: alphanumerics only, so it needs no escaping in the nginx config or sed.
+BODY=$(printf '%s' "$(printf '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%.0s' {1..17})" \
+    | head -c "$BODY_SIZE")
+printf '%s' "$BODY" >"$TMP/body.expected"
+(($(wc -c <"$TMP/body.expected") == BODY_SIZE)) || die "internal: body is not $BODY_SIZE bytes"
+# Static resources of the backend for the scenarios' paths: /1k and /64k (pattern bytes), /upload takes a body.
+mkdir -p "$TMP/www"
+cp "$TMP/body.expected" "$TMP/www/1k"
+for _ in $(seq 64); do cat "$TMP/body.expected"; done >"$TMP/www/64k"
+
+render() {   # render TEMPLATE OUT
+    sed -e "s|@TMP@|$TMP|g" -e "s|@BODY@|$BODY|g" -e "s|@CONNECTIONS@|$EFFECTIVE_CONNECTIONS|g" \
+        -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@STRAIT_PORT@|$STRAIT_PORT|g" \
+        -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@HAPROXY_PORT@|$HAPROXY_PORT|g" "$1" >"$2"
+}
+
+port_of() {
+    case $1 in
+        direct) echo "$BACKEND_PORT" ;; strait) echo "$STRAIT_PORT" ;;
+        nginx) echo "$NGINX_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;;
+    esac
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+# Waits until PID is alive and PORT answers HTTP, at most STARTUP_TIMEOUT seconds.
+wait_for_port() {   # wait_for_port PID PORT
+    local deadline=$((SECONDS + STARTUP_TIMEOUT))
+    while ((SECONDS < deadline)); do
+        kill -0 "$1" 2>/dev/null || return 1
+        curl -s -o /dev/null -m 1 "http://$HOST:$2/" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# Checks that the candidate on PORT answers 200 with exactly the 1 KiB body.
+check_body() {   # check_body NAME PORT
+    local code
+    code=$(curl -s -m 5 -o "$TMP/check.$1" -w '%{http_code}' "http://$HOST:$2/") || code="curl-failed"
+    if [[ $code != 200 ]]; then
+        echo "compare.sh: $1 on :$2 answered $code, expected 200" >&2
+        return 1
+    fi
+    if ! cmp -s "$TMP/check.$1" "$TMP/body.expected"; then
+        echo "compare.sh: $1 on :$2 answered a body of $(wc -c <"$TMP/check.$1") bytes, not the expected 1 KiB" >&2
+        return 1
+    fi
+}
+
+show_log() {   # show_log FILE
+    [[ -s $1 ]] || return 0
+    echo "--- last lines of $1:" >&2
+    tail -n 20 "$1" >&2
+}
+
+# ------------------------------------------------------------------------------------------------ /proc sampling
+cpu_ticks() {   # utime+stime of the whole process (all threads, live and exited), in clock ticks
+    local stat fields
+    stat=$(<"/proc/$1/stat")
+    stat=${stat##*) }   # drop "pid (comm) ": comm may hold spaces
+    read -r -a fields <<<"$stat"
+    echo $((fields[11] + fields[12]))   # fields 14 and 15 of proc(5), counted from field 3
+}
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# "busy total" clock ticks of the proxy's core from /proc/stat (busy = all but idle and iowait).
+core_ticks() {
+    awk -v c="cpu$PROXY_CPU" '$1 == c { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6 }' /proc/stat
+}
+
+# ------------------------------------------------------------------------------------------------------ startup
+declare -A PID_OF=() IDLE_RSS=() WARMED=()
+
+start_pinned() {   # start_pinned NAME LOG CMD... ; sets STARTED_PID
+    taskset -c "$PROXY_CPU" "${@:3}" >"$2" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+}
+
+start_backend() {
+    port_in_use "$BACKEND_PORT" && die "port $BACKEND_PORT is already in use (set BACKEND_PORT)"
+    render "$CONF_DIR/nginx-backend.conf" "$TMP/nginx-backend.conf"
+    taskset -c "$LOAD_CPU" nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf" \
+        >"$TMP/backend.log" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid")
+    if ! wait_for_port "$pid" "$BACKEND_PORT" || ! check_body backend "$BACKEND_PORT"; then
+        show_log "$TMP/backend.log"
+        show_log "$TMP/backend.error.log"
+        die "the nginx backend did not start"
+    fi
+}
+
+start_nginx() {
+    render "$CONF_DIR/nginx-proxy.conf" "$TMP/nginx-proxy.conf"
+    start_pinned nginx "$TMP/nginx-proxy.log" \
+        nginx -p "$TMP" -e "$TMP/nginx-proxy.error.log" -c "$TMP/nginx-proxy.conf"
+}
+
+start_haproxy() {
+    render "$CONF_DIR/haproxy.cfg" "$TMP/haproxy.cfg"
+    haproxy -c -q -f "$TMP/haproxy.cfg" >"$TMP/haproxy.check.log" 2>&1 \
+        || { show_log "$TMP/haproxy.check.log"; return 1; }
+    start_pinned haproxy "$TMP/haproxy.log" haproxy -db -f "$TMP/haproxy.cfg"
+}
+
+start_strait() {
+    local jar=$JAR
+    if [[ -z $jar ]]; then
+        jar="$ROOT/server/target/strait.jar"
+        if [[ ! -f $jar ]]; then
+            log "no $jar: building it (mvn -B -q -DskipTests package -pl server -am)"
+            (cd "$ROOT" && mvn -B -q -DskipTests package -pl server -am) >"$TMP/strait-build.log" 2>&1 \
+                || { show_log "$TMP/strait-build.log"; SKIP_REASON="the Maven build failed"; return 1; }
+        fi
+    fi
+    if [[ ! -f $jar ]]; then
+        SKIP_REASON="no jar at $jar"
+        return 1
+    fi
+    render "$CONF_DIR/strait.yaml" "$TMP/strait.yaml"
+    local extra=()
+    [[ -n ${STRAIT_JAVA_OPTS:-} ]] && read -r -a extra <<<"$STRAIT_JAVA_OPTS"
+    if [[ -x $ROOT/bin/strait ]]; then
+        # The launcher execs java with its own flags; STRAIT_JAVA_OPTS reaches it through the environment.
+        STRAIT_CMD_DESC="bin/strait run -c strait.yaml"
+        start_pinned strait "$TMP/strait.log" env STRAIT_JAR="$jar" "$ROOT/bin/strait" run -c "$TMP/strait.yaml"
+    else
+        local flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled)
+        local feature
+        feature=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ { print $2 }')
+        if [[ $feature =~ ^[0-9]+$ ]] && ((feature >= 24)); then
+            # Netty 4.2 turns Unsafe off on JDK 24+ without these (PERFORMANCE.md).
+            flags+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+        fi
+        STRAIT_CMD_DESC="java ${flags[*]}${extra[*]:+ ${extra[*]}} -jar $jar run -c strait.yaml"
+        start_pinned strait "$TMP/strait.log" java "${flags[@]}" "${extra[@]}" -jar "$jar" run -c "$TMP/strait.yaml"
+    fi
+}
+
+# The PID to measure: the started process if it is java itself (taskset and the launcher exec), else its java child.
+measured_pid() {   # measured_pid NAME PID
+    local pid=$2 comm child
+    [[ $1 == strait ]] || { echo "$pid"; return; }
+    comm=$(cat "/proc/$pid/comm" 2>/dev/null || true)
+    if [[ $comm != java ]]; then
+        child=$(pgrep -P "$pid" -x java | head -n 1 || true)
+        [[ -n $child ]] && pid=$child
+    fi
+    echo "$pid"
+}
+
+start_candidate() {   # start_candidate NAME
+    local name=$1 port
+    port=$(port_of "$name")
+    [[ $name == direct ]] && return 0
+    if port_in_use "$port"; then
+        drop_candidate "$name" "port $port is already in use"
+        return 0
+    fi
+    SKIP_REASON="it did not start"
+    if ! "start_$name"; then
+        drop_candidate "$name" "$SKIP_REASON"
+        return 0
+    fi
+    local pid=$STARTED_PID
+    if ! wait_for_port "$pid" "$port"; then
+        show_log "$TMP/$name.log"
+        if kill -0 "$pid" 2>/dev/null; then
+            drop_candidate "$name" "it did not answer on :$port within ${STARTUP_TIMEOUT}s"
+        else
+            drop_candidate "$name" "it exited at start-up (its log is printed above)"
+        fi
+        return 0
+    fi
+    if ! check_body "$name" "$port"; then
+        show_log "$TMP/$name.log"
+        drop_candidate "$name" "it did not answer 200 with the 1 KiB body"
+        return 0
+    fi
+    local measured
+    measured=$(measured_pid "$name" "$pid")
+    [[ $measured == "$pid" ]] || { PIDS+=("$measured"); pid=$measured; }   # also kill the java child on exit
+    PID_OF[$name]=$pid
+    IDLE_RSS[$name]=$(rss_kib "$pid")
+    log "$name up on :$port (pid $pid, $(cat "/proc/$pid/comm"), idle RSS ${IDLE_RSS[$name]} KiB)"
+}
+
+# ------------------------------------------------------------------------------------------------- strait-load
+ensure_load_jar() {
+    [[ -n $LOAD_JAR ]] || LOAD_JAR="$ROOT/perf-tests/target/strait-load.jar"
+    if [[ ! -f $LOAD_JAR ]]; then
+        log "no $LOAD_JAR: building it (mvn -B -q -DskipTests package -pl perf-tests -am)"
+        (cd "$ROOT" && mvn -B -q -DskipTests package -pl perf-tests -am) >"$TMP/load-build.log" 2>&1 \
+            || { show_log "$TMP/load-build.log"; die "could not build strait-load"; }
+    fi
+    [[ -f $LOAD_JAR ]] || die "no strait-load jar at $LOAD_JAR"
+}
+
+# run_load PORT SECONDS OUT_PREFIX [extra strait-load options...]: the scenario against the candidate on PORT,
+# pinned on LOAD_CPU; writes OUT_PREFIX.kv (headline figures), OUT_PREFIX.hgrm and OUT_PREFIX.txt (the summary).
+# Every run is a new JVM: its first GEN_WARMUP seconds (the generator's own JIT warm-up) are not measured.
+GEN_WARMUP=2
+run_load() {
+    local port=$1 seconds=$2 out=$3
+    shift 3
+    local conn=()
+    [[ -n $CONNECTIONS ]] && conn=(--connections "$CONNECTIONS")
+    taskset -c "$LOAD_CPU" env STRAIT_LOAD_JAR="$LOAD_JAR" "$ROOT/bin/strait-load" run --scenario "$SCENARIO_FILE" \
+        --url "http://$HOST:$port/" "${conn[@]}" --duration "${seconds}s" --warmup "${GEN_WARMUP}s" \
+        --kv "$out.kv" --hgrm "$out.hgrm" "$@" >"$out.txt" 2>&1
+}
+kv() { awk -F= -v k="$1" '$1 == k { print $2 }' "$2"; }   # kv KEY FILE
+
+RAW="$TMP/rounds.txt"
+# candidate round rps requests errors cpu_us rss_kib proxy% other% lat_p50 lat_p99 lat_p999 lat_errors lat_hgrm
+: >"$RAW"
+
+measure() {   # measure NAME ROUND
+    local name=$1 round=$2 port pid="" out t0=0 t1=0 rss="-" cpu="-" busy0 total0 busy1 total1
+    port=$(port_of "$name")
+    [[ $name == direct ]] || pid=${PID_OF[$name]}
+    if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then
+        show_log "$TMP/$name.log"
+        drop_candidate "$name" "the process died before round $round"
+        return 0
+    fi
+    if [[ -z ${WARMED[$name]:-} ]]; then
+        WARMED[$name]=1
+        if ((WARMUP > 0)); then
+            log "warm-up $name ${WARMUP}s"
+            # Several short runs first, so that connection set-up and tear-down have run (and, for the JVM,
+            # been compiled) before anything is measured: otherwise the first close of the connections
+            # deoptimises the event loop's hot methods at the start of the first measured round.
+            local w
+            for w in 1 2 3; do
+                ((WARMUP > w)) && { run_load "$port" 1 "$TMP/$name.warmup$w" || true; }
+            done
+            run_load "$port" "$WARMUP" "$TMP/$name.warmup" || true
+        fi
+    fi
+    # Throughput: the scenario as written (closed loop unless it sets a rate); strait-load reads the proxy's CPU
+    # ticks from /proc at the start and end of the measured part (--watch-pid), and RSS is read after it.
+    out="$TMP/$name.round$round"
+    [[ -n $pid ]] && t0=$(cpu_ticks "$pid")
+    read -r busy0 total0 < <(core_ticks)
+    local ok=1 watch=()
+    [[ -n $pid ]] && watch=(--watch-pid "$pid")
+    run_load "$port" "$DURATION" "$out" --quiet "${watch[@]}" || ok=0
+    read -r busy1 total1 < <(core_ticks)
+    if [[ -n $pid ]]; then
+        if ! kill -0 "$pid" 2>/dev/null; then
+            show_log "$TMP/$name.log"
+            drop_candidate "$name" "the process died during round $round"
+            return 0
+        fi
+        t1=$(cpu_ticks "$pid")
+        rss=$(rss_kib "$pid")
+    fi
+    if ((!ok)) || [[ ! -s $out.kv ]]; then
+        cat "$out.txt" >&2
+        die "strait-load failed for $name in round $round"
+    fi
+    local rps req err
+    rps=$(kv rps "$out.kv"); req=$(kv requests "$out.kv"); err=$(kv errors "$out.kv")
+    if [[ -n $pid ]]; then
+        local ticks
+        ticks=$(kv watched_ticks "$out.kv")
+        ((ticks >= 0)) || die "strait-load could not read the CPU time of $name (pid $pid)"
+        cpu=$(awk -v d="$ticks" -v hz="$CLK_TCK" -v n="$req" \
+            'BEGIN { printf "%.2f", (n > 0 ? d * 1e6 / hz / n : 0) }')
+    fi
+    # Share of the proxy core's time used by the proxy, and by everything else (other processes, interrupts),
+    # over the whole run (the generator's warm-up included).
+    local shares
+    shares=$(awk -v p="${pid:+$((t1 - t0))}" -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) 'BEGIN {
+        if (t <= 0) { print "- -"; exit }
+        if (p == "") printf "- %.1f\n", 100 * b / t
+        else { o = 100 * (b - p) / t; printf "%.1f %.1f\n", 100 * p / t, (o < 0 ? 0 : o) } }')
+    # Latency: the same scenario at a fixed rate, measured from each request's intended send time.
+    local lp50="-" lp99="-" lp999="-" lerr="-" lhgrm="-"
+    if ((RATE > 0)); then
+        local lat="$TMP/$name.latency$round"
+        if ! run_load "$port" "$DURATION" "$lat" --rate "$RATE" --quiet || [[ ! -s $lat.kv ]]; then
+            cat "$lat.txt" >&2
+            die "strait-load (fixed rate) failed for $name in round $round"
+        fi
+        lp50=$(kv p50_ms "$lat.kv"); lp99=$(kv p99_ms "$lat.kv"); lp999=$(kv p999_ms "$lat.kv")
+        lerr=$(kv errors "$lat.kv"); lhgrm="$lat.hgrm"
+    fi
+    echo "$name $round $rps $req $err $cpu $rss $shares $lp50 $lp99 $lp999 $lerr $lhgrm" >>"$RAW"
+    printf '   round %d %-8s %10s req/s  cpu %7s us/req  rss %8s KiB  errors %s | at %s req/s: p50 %s p99 %s p99.9 %s ms' \
+        "$round" "$name" "$rps" "$cpu" "$rss" "$err" "$RATE" "$lp50" "$lp99" "$lp999" >&2
+    echo "$shares" | awk -v c="$PROXY_CPU" '{ printf "  core %s: proxy %s other %s\n", c, $1 ($1 == "-" ? "" : "%"),
+        $2 ($2 == "-" ? "" : "%") }' >&2
+}
+
+# ------------------------------------------------------------------------------------------------------ report
+median() {   # median COLUMN NAME  (columns of $RAW; "-" if no numeric value)
+    awk -v c="$1" -v n="$2" '$1 == n && $c != "-" { print $c }' "$RAW" | sort -g | awk '
+        { a[NR] = $1 }
+        END {
+            if (NR == 0) print "-"
+            else if (NR % 2) print a[(NR + 1) / 2]
+            else print (a[NR / 2] + a[NR / 2 + 1]) / 2
+        }'
+}
+fmt() { [[ $2 == "-" ]] && echo "-" || awk -v v="$2" -v f="$1" 'BEGIN { printf f, v }'; }
+ratio() { # ratio A B -> A/B with 2 decimals, "-" when either is missing
+    [[ $1 == "-" || $2 == "-" ]] && { echo "-"; return; }
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'
+}
+sum_col() { awk -v n="$1" -v c="$2" '$1 == n && $c != "-" { s += $c } END { print s + 0 }' "$RAW"; }
+kib_to_mib() { [[ $1 == "-" ]] && echo "-" || awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# best_peer COLUMN high|low: the best median of nginx and HAProxy for a figure ("-" if neither ran).
+best_peer() {
+    local c v best="-"
+    for c in nginx haproxy; do
+        grep -q "^$c " "$RAW" || continue
+        v=$(median "$1" "$c")
+        [[ $v == "-" ]] && continue
+        if [[ $best == "-" ]] || awk -v a="$v" -v b="$best" -v d="$2" 'BEGIN { exit !(d == "high" ? a > b : a < b) }'
+        then
+            best=$v
+        fi
+    done
+    echo "$best"
+}
+
+# The latency .hgrm of NAME's round with the median p99 (for the HTML report's curve).
+median_hgrm() {
+    awk -v n="$1" '$1 == n && $11 != "-" { print $11, $14 }' "$RAW" | sort -g | awk '
+        { f[NR] = $2 } END { if (NR > 0) print f[int((NR + 1) / 2)] }'
+}
+
+report() {
+    local name b_rps b_cpu b_rss b_p50 b_p99 b_p999
+    b_rps=$(best_peer 3 high); b_cpu=$(best_peer 6 low); b_rss=$(best_peer 7 low)
+    b_p50=$(best_peer 10 low); b_p99=$(best_peer 11 low); b_p999=$(best_peer 12 low)
+    echo "| candidate | req/s | CPU µs/req | RSS MiB idle | RSS MiB after | p50 ms @ $RATE/s | p99 ms @ $RATE/s" \
+        "| p99.9 ms @ $RATE/s | errors | req/s vs best peer | CPU vs best peer | RSS vs best peer | p50 vs best peer" \
+        "| p99 vs best peer | p99.9 vs best peer | core $PROXY_CPU % proxy | core $PROXY_CPU % other |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    local any_err=0
+    for name in "${ORDER[@]}"; do
+        grep -q "^$name " "$RAW" || continue
+        local rps cpu rss idle p50 p99 p999 err errs
+        rps=$(median 3 "$name"); cpu=$(median 6 "$name"); rss=$(median 7 "$name")
+        p50=$(median 10 "$name"); p99=$(median 11 "$name"); p999=$(median 12 "$name")
+        idle=${IDLE_RSS[$name]:--}
+        err=$(($(sum_col "$name" 5) + $(sum_col "$name" 13)))
+        errs=$err
+        ((err == 0)) || { errs="**$err !**"; any_err=1; }
+        echo "| $name | $(fmt '%.0f' "$rps") | $(fmt '%.2f' "$cpu") | $(fmt '%.1f' "$(kib_to_mib "$idle")")" \
+            "| $(fmt '%.1f' "$(kib_to_mib "$rss")") | $(fmt '%.3f' "$p50") | $(fmt '%.3f' "$p99")" \
+            "| $(fmt '%.3f' "$p999") | $errs | $(ratio "$rps" "$b_rps") | $(ratio "$cpu" "$b_cpu")" \
+            "| $(ratio "$(kib_to_mib "$rss")" "$(kib_to_mib "$b_rss")") | $(ratio "$p50" "$b_p50")" \
+            "| $(ratio "$p99" "$b_p99") | $(ratio "$p999" "$b_p999") | $(median 8 "$name") | $(median 9 "$name") |"
+    done
+    echo
+    echo "Medians over $ROUNDS round(s). req/s, CPU and RSS: the scenario's own run (${DURATION}s," \
+        "$EFFECTIVE_CONNECTIONS connections$([[ -n $(scenario_value rate) ]] && echo ", at $(scenario_value rate) req/s")); CPU = the" \
+        "proxy process's (utime+stime) during it / requests; RSS = VmRSS. Latency: a second ${DURATION}s run at a fixed" \
+        "$RATE req/s, from each request's intended send time (coordinated omission corrected)." \
+        "\"vs best peer\": the figure over the better of nginx and HAProxy (below 1 is better, except req/s)."
+    ((any_err == 0)) || echo "**WARNING: some runs had non-2xx responses or socket errors (errors column).**"
+    local busy
+    busy=$(awk -v lim="$OTHER_WARN_PCT" '$9 != "-" && $9 > lim { n++ } END { print n + 0 }' "$RAW")
+    ((busy == 0)) || echo "**WARNING: in $busy run(s) other work took more than $OTHER_WARN_PCT% of core $PROXY_CPU:" \
+        "req/s and latency of those runs are disturbed; CPU/req much less so. Run again on a quieter machine.**"
+    local s
+    for s in "${SKIPPED[@]}"; do echo "- skipped $s"; done
+    echo
+    echo "Raw rounds:"
+    echo
+    echo '```'
+    local f='%-8s %5s %11s %9s %6s %8s %9s %7s %7s %8s %8s %9s %6s\n'
+    # shellcheck disable=SC2059 # the format is ours
+    printf "$f" candidate round req/s requests errors cpu_us rss_kib proxy% other% p50_ms p99_ms p99.9_ms errors
+    awk -v f="$f" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' "$RAW"
+    echo '```'
+}
+
+header() {
+    local commit
+    commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
+    echo "# $SCENARIO_NAME: direct vs Strait vs nginx vs HAProxy ($(date '+%Y-%m-%d %H:%M:%S %Z'))"
+    echo
+    echo "- scenario: \`perf-tests/scenarios/$SCENARIO_NAME.conf\`${SCENARIO_DESC:+: $SCENARIO_DESC}; path \`$SCENARIO_PATH\`"
+    echo "- command: \`perf-tests/compare.sh $ARGS\`"
+    echo "- commit: $commit; machine: $(getconf _NPROCESSORS_ONLN) CPUs," \
+        "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r)"
+    echo "- load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- proxies pinned on CPU $PROXY_CPU (one worker/thread/event loop); strait-load (one thread) and the nginx" \
+        "backend on CPU $LOAD_CPU; warm-up ${WARMUP}s per candidate"
+    echo "- $(nginx -v 2>&1); $(haproxy -v 2>&1 | head -n 1 | cut -d' ' -f1-3); strait-load $(git -C "$ROOT" log -1 --format=%h -- perf-tests/src 2>/dev/null)"
+    if [[ -n $STRAIT_CMD_DESC ]]; then
+        echo "- strait: \`$STRAIT_CMD_DESC\`; $(java -version 2>&1 | head -n 1)"
+    fi
+    echo
+}
+
+# -------------------------------------------------------------------------------------------------------- main
+ARGS="$SCENARIO_NAME -d $DURATION -r $ROUNDS${CONNECTIONS:+ -c $CONNECTIONS} -R $RATE -w $WARMUP --only $(
+    IFS=,
+    echo "${CANDIDATES[*]}"
+)"
+[[ -n $JAR ]] && ARGS+=" --jar $JAR"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+ORDER=("${CANDIDATES[@]}")
+
+log "scenario $SCENARIO_NAME ($SCENARIO_FILE); temp dir $TMP; CLK_TCK $CLK_TCK; load average $LOAD_BEFORE"
+ensure_load_jar
+start_backend
+for c in "${ORDER[@]}"; do start_candidate "$c"; done
+((${#CANDIDATES[@]} > 0)) || die "no candidate left to measure"
+
+for ((round = 1; round <= ROUNDS; round++)); do
+    log "round $round/$ROUNDS: ${CANDIDATES[*]}"
+    for c in "${CANDIDATES[@]}"; do measure "$c" "$round"; done
+done
+
+mkdir -p "$RESULTS_DIR"
+STEM="$RESULTS_DIR/$(date +%Y-%m-%d)-$SCENARIO_NAME"
+[[ -e $STEM.md ]] && STEM="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M%S)-$SCENARIO_NAME"
+{
+    header
+    report
+} >"$STEM.md"
+if ((RATE > 0)); then
+    curves=()
+    for c in "${ORDER[@]}"; do
+        h=$(median_hgrm "$c")
+        [[ -n $h && -s $h ]] && curves+=("$c=$h")
+    done
+    if ((${#curves[@]})); then
+        java -cp "$LOAD_JAR" io.strait.load.report.HtmlReport --title "$SCENARIO_NAME: direct vs Strait vs nginx vs HAProxy" \
+            --markdown "$STEM.md" --out "$STEM.html" "${curves[@]}" || log "could not write the HTML report"
+    fi
+fi
+echo
+cat "$STEM.md"
+echo
+echo "Written to ${STEM#"$ROOT"/}.md${curves:+ and .html}"
