@@ -50,7 +50,9 @@ public final class Cluster {
         this.hosts = List.copyOf(list);
         this.config = config;
         this.hostSet = HostSet.of(hosts, null, config.panicThreshold());
-        this.lbFactory = LoadBalancers.factory(config.lb());
+        this.lbFactory = config.lb() == LbPolicy.LEAST_REQUEST && config.leastRequest() != null
+            ? LoadBalancers.leastRequest(config.leastRequest().choiceCount(), config.leastRequest().activeRequestBias())
+            : LoadBalancers.factory(config.lb());
         this.hashing = config.lb() == LbPolicy.RING_HASH || config.lb() == LbPolicy.MAGLEV;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
         this.maxIdlePerHost = config.pool().maxIdle();

@@ -23,7 +23,8 @@ public record ClusterConfig(
         HealthCheckConfig healthCheck,
         OutlierDetectionConfig outlierDetection,
         SlowStartConfig slowStart,
-        int panicThreshold) {
+        int panicThreshold,
+        LeastRequestConfig leastRequest) {
 
     /** Envoy's default {@code healthy_panic_threshold}: 50%. */
     public static final int DEFAULT_PANIC_THRESHOLD = HostSet.DEFAULT_PANIC_THRESHOLD_PERCENT;
@@ -33,5 +34,15 @@ public record ClusterConfig(
                          final Duration connectTimeout, final PoolConfig pool,
                          final CircuitBreakersConfig circuitBreakers) {
         this(name, lb, endpoints, connectTimeout, pool, circuitBreakers, null, null, null, DEFAULT_PANIC_THRESHOLD);
+    }
+
+    /** A cluster with the default least-request settings ({@code leastRequest} null means the defaults). */
+    public ClusterConfig(final String name, final LbPolicy lb, final List<EndpointConfig> endpoints,
+                         final Duration connectTimeout, final PoolConfig pool,
+                         final CircuitBreakersConfig circuitBreakers, final HealthCheckConfig healthCheck,
+                         final OutlierDetectionConfig outlierDetection, final SlowStartConfig slowStart,
+                         final int panicThreshold) {
+        this(name, lb, endpoints, connectTimeout, pool, circuitBreakers, healthCheck, outlierDetection, slowStart,
+            panicThreshold, null);
     }
 }

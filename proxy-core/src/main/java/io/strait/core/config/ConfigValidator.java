@@ -114,7 +114,7 @@ final class ConfigValidator {
 
     private ClusterConfig cluster(final YamlNode node, final String path) {
         final Fields f = fields(node, path, "name", "lb", "endpoints", "connect_timeout", "pool", "health_check",
-            "outlier_detection", "circuit_breakers", "slow_start", "panic_threshold");
+            "outlier_detection", "circuit_breakers", "slow_start", "panic_threshold", "least_request");
         if (f == null) {
             return null;
         }
@@ -132,7 +132,26 @@ final class ConfigValidator {
         final CircuitBreakersConfig circuitBreakers = circuitBreakers(f);
         return new ClusterConfig(name, lb, endpoints, connectTimeout, pool, circuitBreakers,
             HealthConfigs.healthCheck(f, name), HealthConfigs.outlierDetection(f), HealthConfigs.slowStart(f),
-            HealthConfigs.panicThreshold(f));
+            HealthConfigs.panicThreshold(f), leastRequest(f, lb));
+    }
+
+    /** {@code least_request}: only with {@code lb: least_request}; null when absent (the defaults) or invalid. */
+    private static LeastRequestConfig leastRequest(final Fields cluster, final LbPolicy lb) {
+        final Fields f = cluster.object("least_request", "choice_count", "active_request_bias");
+        if (f == null) {
+            return null;
+        }
+        if (lb != null && lb != LbPolicy.LEAST_REQUEST) {
+            cluster.errorAtValue("least_request", "least_request settings need lb: least_request (lb is "
+                + lb.name().toLowerCase(Locale.ROOT) + ")");
+            return null;
+        }
+        final Long choices = f.integerOr("choice_count", (long) LeastRequestConfig.DEFAULT_CHOICE_COUNT, 2, 100);
+        final Double bias = f.number("active_request_bias", LeastRequestConfig.DEFAULT_ACTIVE_REQUEST_BIAS, 0, 100);
+        if (choices == null || bias == null) {
+            return null;
+        }
+        return new LeastRequestConfig(choices.intValue(), bias);
     }
 
     private List<EndpointConfig> endpoints(final Fields cluster) {
