@@ -420,9 +420,8 @@ run_candidate() {   # run_candidate NAME
     local victim=${BPID[$KILLED]}
     sleep_until $((t0 + (WARMUP + T_KILL) * 1000))
     kill -0 "$victim" 2>/dev/null || die "backend ${B_NAMES[$KILLED]} died before the kill"
-    kill -KILL "$victim"
-    KILL_MS[$name]=$(now_ms)
-    wait "$victim" 2>/dev/null || true
+    # Reaped in the same group, stderr off: else bash reports the job "Killed" when it next notices it.
+    { kill -KILL "$victim"; KILL_MS[$name]=$(now_ms); wait "$victim"; } 2>/dev/null || true
     local kept=() p
     for p in "${PIDS[@]}"; do [[ $p == "$victim" ]] || kept+=("$p"); done
     PIDS=("${kept[@]}")
