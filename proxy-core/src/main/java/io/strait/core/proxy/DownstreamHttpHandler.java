@@ -858,13 +858,20 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
      * The current try failed without a response (connect failure, reset, per-try timeout; its upstream is already
      * let go). Starts the backoff before a retry and returns true when the policy and limits allow one; false when
      * the caller must answer the failure itself.
+     *
+     * <p>The first retry after a connect failure goes out at once, without backoff: the request reached no upstream,
+     * the retry prefers a host not tried yet, and a host that refuses connections (killed, restarting) makes every
+     * request that picks it fail within microseconds. Backing those off would hold each one's retry slot for the
+     * backoff (25 ms by default) and, at a few thousand requests per second, overflow {@code max_retries} until
+     * outlier detection or the health check takes the host out (perf-tests/fault.sh measured 19 lost requests at
+     * 5,000 req/s that way); at once, a slot is held only for the retried try.
      */
     private boolean retryAfterFailure(final int kind) {
         final RetryState rs = retry;
         if (responseStarted || !rs.policy.retriesFailure(kind) || !admitRetry(rs)) {
             return false;
         }
-        startBackoff(rs);
+        startBackoff(rs, kind == RetryPolicy.CONNECT_FAILURE && rs.retries == 1);
         return true;
     }
 
@@ -884,7 +891,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
                 if (up != null) {
                     up.abort();
                 }
-                startBackoff(rs);
+                startBackoff(rs, false);
                 flushDownstream();
                 return true;
             }
@@ -918,14 +925,14 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     }
 
     /** Lets the failed try's host go, queues the replay, pauses downstream reads and waits the backoff. */
-    private void startBackoff(final RetryState rs) {
+    private void startBackoff(final RetryState rs, final boolean immediate) {
         releaseTryHost();
         rs.perTryDeadline = 0;
         prepareReplay();
         final ReadGate gate = ReadGate.of(ctx.channel());
         gate.open(ReadGate.PEER_UNWRITABLE);   // the failed upstream will never report that it drained
         gate.close(ReadGate.PROXY_WAIT);
-        final long delay = Math.max(1, rs.policy.backoff().delayNanos(rs.retries - 1, loop.random()));
+        final long delay = immediate ? 1 : Math.max(1, rs.policy.backoff().delayNanos(rs.retries - 1, loop.random()));
         rs.backoffDeadline = System.nanoTime() + delay;
         arm(rs.backoffDeadline);
     }

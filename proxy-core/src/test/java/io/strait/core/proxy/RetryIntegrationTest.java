@@ -66,6 +66,8 @@ class RetryIntegrationTest {
             "        routes:",
             "          - { match: { prefix: /cf/ }, cluster: dead_live, prefix_rewrite: /,",
             "              retry: { on: [ connect-failure ], " + fast + " } }",
+            "          - { match: { prefix: /cfslow/ }, cluster: dead_live2, prefix_rewrite: /, timeout: 3s,",
+            "              retry: { on: [ connect-failure ], backoff: { base_interval: 600s, max_interval: 600s } } }",
             "          - { match: { prefix: /5xx/ }, cluster: bad_good, prefix_rewrite: /,",
             "              retry: { on: [ 5xx ], " + fast + " } }",
             "          - { match: { prefix: /gw/ }, cluster: bad_good, prefix_rewrite: /,",
@@ -89,6 +91,8 @@ class RetryIntegrationTest {
             "          - { match: { prefix: /plain/ }, cluster: bad_only, prefix_rewrite: / }",
             "clusters:",
             "  - name: dead_live",
+            "    endpoints: [ { address: 127.0.0.1:" + deadPort + " }, { address: 127.0.0.1:" + live.port() + " } ]",
+            "  - name: dead_live2",
             "    endpoints: [ { address: 127.0.0.1:" + deadPort + " }, { address: 127.0.0.1:" + live.port() + " } ]",
             "  - name: bad_good",
             "    endpoints: [ { address: 127.0.0.1:" + bad.port() + " }, { address: 127.0.0.1:" + good.port() + " } ]",
@@ -165,6 +169,24 @@ class RetryIntegrationTest {
         assertThat(failed).isPositive();   // round robin sent some first tries to the dead port
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY) - retries).isEqualTo(failed);
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY_SUCCESS)).isGreaterThanOrEqualTo(failed);
+        assertNoRetryHeld(c);
+    }
+
+    @Test
+    void theFirstRetryAfterAConnectFailureDoesNotWaitTheBackoff() throws Exception {
+        // A backoff of up to 10 minutes and a 3 s route timeout: a connect-failure retry that waited its backoff
+        // would answer 504 (unless its random delay came out under 3 s: 0.5%). Nothing reached the dead host, so
+        // the first retry goes at once (see DownstreamHttpHandler#retryAfterFailure).
+        final Cluster c = cluster("dead_live2");
+        final long connectFails = stat(c, ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
+        try (RawHttpClient client = client()) {
+            for (int i = 0; i < 4; i++) {
+                final RawResponse r = client.get("/cfslow/n" + i, "x");
+                assertThat(r.status()).as(r.toString()).isEqualTo(200);
+                assertThat(r.header("x-upstream")).isEqualTo("live");
+            }
+        }
+        assertThat(stat(c, ClusterStat.UPSTREAM_CX_CONNECT_FAIL) - connectFails).isPositive();
         assertNoRetryHeld(c);
     }
 
