@@ -868,7 +868,8 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
      */
     private boolean retryAfterFailure(final int kind) {
         final RetryState rs = retry;
-        if (responseStarted || !rs.policy.retriesFailure(kind) || !admitRetry(rs)) {
+        if (responseStarted || !rs.policy.retriesFailure(kind)
+            || !admitRetry(rs, kind != RetryPolicy.CONNECT_FAILURE)) {
             return false;
         }
         startBackoff(rs, kind == RetryPolicy.CONNECT_FAILURE && rs.retries == 1);
@@ -883,7 +884,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private boolean retryAfterResponse(final RetryState rs, final HttpResponseHead head) {
         final int status = head.status();
         if (rs.policy.retriesStatus(status)) {
-            if (admitRetry(rs)) {
+            if (admitRetry(rs, true)) {
                 countUpstreamStatus(status);
                 head.release();
                 final UpstreamHttpHandler up = upstream;
@@ -903,10 +904,17 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     }
 
     /**
-     * Whether a retry may start now: the request is replayable, attempts remain (else retry_limit_exceeded) and the
-     * breaker admits one more retry (else retry_overflow). On true the retry is counted and its slot held.
+     * Whether a retry may start now: the request is replayable, attempts remain (else retry_limit_exceeded) and, when
+     * {@code needsSlot}, the breaker admits one more retry (else retry_overflow). On true the retry is counted and its
+     * slot, if any, held.
+     *
+     * <p>A retry after a connect failure takes no slot of {@code max_retries} / the retry budget (Envoy's would): the
+     * request reached no upstream, so sending it to another host adds no load to any upstream's application, which is
+     * what those limits protect. It is still bounded by the policy's attempts and by the connection limits. Counting
+     * it let a burst of requests picking a host that had just died (connection refused within microseconds, many in
+     * one event-loop batch) overflow the default 3 and fail (perf-tests/fault.sh).
      */
-    private boolean admitRetry(final RetryState rs) {
+    private boolean admitRetry(final RetryState rs, final boolean needsSlot) {
         if (!replayable()) {
             return false;
         }
@@ -915,7 +923,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             clusterStats.inc(ClusterStat.UPSTREAM_RQ_RETRY_LIMIT_EXCEEDED);
             return false;
         }
-        if (!rs.tryAcquireRetrySlot(cluster.circuitBreaker())) {
+        if (needsSlot && !rs.tryAcquireRetrySlot(cluster.circuitBreaker())) {
             clusterStats.inc(ClusterStat.UPSTREAM_RQ_RETRY_OVERFLOW);
             return false;
         }

@@ -68,6 +68,8 @@ class RetryIntegrationTest {
             "              retry: { on: [ connect-failure ], " + fast + " } }",
             "          - { match: { prefix: /cfslow/ }, cluster: dead_live2, prefix_rewrite: /, timeout: 3s,",
             "              retry: { on: [ connect-failure ], backoff: { base_interval: 600s, max_interval: 600s } } }",
+            "          - { match: { prefix: /cfnoslot/ }, cluster: dead_live_no_retries, prefix_rewrite: /,",
+            "              retry: { on: [ connect-failure ], " + fast + " } }",
             "          - { match: { prefix: /5xx/ }, cluster: bad_good, prefix_rewrite: /,",
             "              retry: { on: [ 5xx ], " + fast + " } }",
             "          - { match: { prefix: /gw/ }, cluster: bad_good, prefix_rewrite: /,",
@@ -94,6 +96,9 @@ class RetryIntegrationTest {
             "    endpoints: [ { address: 127.0.0.1:" + deadPort + " }, { address: 127.0.0.1:" + live.port() + " } ]",
             "  - name: dead_live2",
             "    endpoints: [ { address: 127.0.0.1:" + deadPort + " }, { address: 127.0.0.1:" + live.port() + " } ]",
+            "  - name: dead_live_no_retries",
+            "    endpoints: [ { address: 127.0.0.1:" + deadPort + " }, { address: 127.0.0.1:" + live.port() + " } ]",
+            "    circuit_breakers: { max_retries: 0 }",
             "  - name: bad_good",
             "    endpoints: [ { address: 127.0.0.1:" + bad.port() + " }, { address: 127.0.0.1:" + good.port() + " } ]",
             "  - name: conflict_good",
@@ -187,6 +192,23 @@ class RetryIntegrationTest {
             }
         }
         assertThat(stat(c, ClusterStat.UPSTREAM_CX_CONNECT_FAIL) - connectFails).isPositive();
+        assertNoRetryHeld(c);
+    }
+
+    @Test
+    void aConnectFailureRetryNeedsNoRetrySlotSinceNoUpstreamSawTheRequest() throws Exception {
+        // max_retries 0 refuses every retry that would add load to an upstream (see the 5xx case below), but a
+        // request whose connection was refused is only re-routed: it still reaches exactly one upstream.
+        final Cluster c = cluster("dead_live_no_retries");
+        final long connectFails = stat(c, ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
+        try (RawHttpClient client = client()) {
+            for (int i = 0; i < 6; i++) {
+                final RawResponse r = client.get("/cfnoslot/n" + i, "x");
+                assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            }
+        }
+        assertThat(stat(c, ClusterStat.UPSTREAM_CX_CONNECT_FAIL) - connectFails).isPositive();
+        assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY_OVERFLOW)).isZero();
         assertNoRetryHeld(c);
     }
 
