@@ -50,9 +50,7 @@ public final class Cluster {
         this.hosts = List.copyOf(list);
         this.config = config;
         this.hostSet = HostSet.of(hosts, null, config.panicThreshold());
-        this.lbFactory = config.lb() == LbPolicy.LEAST_REQUEST && config.leastRequest() != null
-            ? LoadBalancers.leastRequest(config.leastRequest().choiceCount(), config.leastRequest().activeRequestBias())
-            : LoadBalancers.factory(config.lb());
+        this.lbFactory = lbFactory(config);
         this.hashing = config.lb() == LbPolicy.RING_HASH || config.lb() == LbPolicy.MAGLEV;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
         this.maxIdlePerHost = config.pool().maxIdle();
@@ -69,6 +67,21 @@ public final class Cluster {
                 budget.budgetPercent(), budget.minRetryConcurrency());
         }
         return new CircuitBreaker(cb.maxConnections(), cb.maxPendingRequests(), cb.maxRequests(), cb.maxRetries());
+    }
+
+    /** The balancer factory of the cluster's policy, with its tuning keys where given. */
+    private static LoadBalancerFactory lbFactory(final ClusterConfig config) {
+        if (config.lb() == LbPolicy.LEAST_REQUEST && config.leastRequest() != null) {
+            return LoadBalancers.leastRequest(config.leastRequest().choiceCount(),
+                config.leastRequest().activeRequestBias());
+        }
+        if (config.lb() == LbPolicy.RING_HASH && config.ringHash() != null) {
+            return LoadBalancers.ringHash(config.ringHash().minimumRingSize(), config.ringHash().maximumRingSize());
+        }
+        if (config.lb() == LbPolicy.MAGLEV && config.maglev() != null) {
+            return LoadBalancers.maglev(config.maglev().tableSize());
+        }
+        return LoadBalancers.factory(config.lb());
     }
 
     /** Position in the snapshot's cluster array (what routes refer to). */

@@ -24,7 +24,9 @@ public record ClusterConfig(
         OutlierDetectionConfig outlierDetection,
         SlowStartConfig slowStart,
         int panicThreshold,
-        LeastRequestConfig leastRequest) {
+        LeastRequestConfig leastRequest,
+        RingHashConfig ringHash,
+        MaglevConfig maglev) {
 
     /** Envoy's default {@code healthy_panic_threshold}: 50%. */
     public static final int DEFAULT_PANIC_THRESHOLD = HostSet.DEFAULT_PANIC_THRESHOLD_PERCENT;
@@ -36,13 +38,13 @@ public record ClusterConfig(
         this(name, lb, endpoints, connectTimeout, pool, circuitBreakers, null, null, null, DEFAULT_PANIC_THRESHOLD);
     }
 
-    /** A cluster with the default least-request settings ({@code leastRequest} null means the defaults). */
+    /** A cluster with the default balancer settings (null {@code leastRequest}, {@code ringHash}, {@code maglev}). */
     public ClusterConfig(final String name, final LbPolicy lb, final List<EndpointConfig> endpoints,
                          final Duration connectTimeout, final PoolConfig pool,
                          final CircuitBreakersConfig circuitBreakers, final HealthCheckConfig healthCheck,
                          final OutlierDetectionConfig outlierDetection, final SlowStartConfig slowStart,
                          final int panicThreshold) {
         this(name, lb, endpoints, connectTimeout, pool, circuitBreakers, healthCheck, outlierDetection, slowStart,
-            panicThreshold, null);
+            panicThreshold, null, null, null);
     }
 }

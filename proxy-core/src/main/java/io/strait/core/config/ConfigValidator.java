@@ -114,7 +114,8 @@ final class ConfigValidator {
 
     private ClusterConfig cluster(final YamlNode node, final String path) {
         final Fields f = fields(node, path, "name", "lb", "endpoints", "connect_timeout", "pool", "health_check",
-            "outlier_detection", "circuit_breakers", "slow_start", "panic_threshold", "least_request");
+            "outlier_detection", "circuit_breakers", "slow_start", "panic_threshold", "least_request", "ring_hash",
+            "maglev");
         if (f == null) {
             return null;
         }
@@ -132,18 +133,62 @@ final class ConfigValidator {
         final CircuitBreakersConfig circuitBreakers = circuitBreakers(f);
         return new ClusterConfig(name, lb, endpoints, connectTimeout, pool, circuitBreakers,
             HealthConfigs.healthCheck(f, name), HealthConfigs.outlierDetection(f), HealthConfigs.slowStart(f),
-            HealthConfigs.panicThreshold(f), leastRequest(f, lb));
+            HealthConfigs.panicThreshold(f), leastRequest(f, lb), ringHash(f, lb), maglev(f, lb));
+    }
+
+    /** {@code ring_hash}: only with {@code lb: ring_hash}; null when absent (the defaults) or invalid (reported). */
+    private static RingHashConfig ringHash(final Fields cluster, final LbPolicy lb) {
+        final Fields f = cluster.object("ring_hash", "minimum_ring_size", "maximum_ring_size");
+        if (f == null || !policyIs(cluster, "ring_hash", lb, LbPolicy.RING_HASH)) {
+            return null;
+        }
+        final Long min = f.integerOr("minimum_ring_size", RingHashConfig.DEFAULT_MINIMUM, 1,
+            RingHashConfig.DEFAULT_MAXIMUM);
+        final Long max = f.integerOr("maximum_ring_size", RingHashConfig.DEFAULT_MAXIMUM, 1,
+            RingHashConfig.DEFAULT_MAXIMUM);
+        if (min == null || max == null) {
+            return null;
+        }
+        if (max < min) {
+            f.errorAtValue("maximum_ring_size", "maximum_ring_size " + max + " is below minimum_ring_size " + min);
+            return null;
+        }
+        return new RingHashConfig(min, max);
+    }
+
+    /** {@code maglev}: only with {@code lb: maglev}; null when absent (the defaults) or invalid (reported). */
+    private static MaglevConfig maglev(final Fields cluster, final LbPolicy lb) {
+        final Fields f = cluster.object("maglev", "table_size");
+        if (f == null || !policyIs(cluster, "maglev", lb, LbPolicy.MAGLEV)) {
+            return null;
+        }
+        final Long size = f.integerOr("table_size", (long) MaglevConfig.DEFAULT_TABLE_SIZE, 2, Integer.MAX_VALUE);
+        if (size == null) {
+            return null;
+        }
+        try {
+            io.strait.lb.LoadBalancers.maglev(size.intValue());   // the balancer's own check: a prime in range
+        } catch (final IllegalArgumentException e) {
+            f.errorAtValue("table_size", e.getMessage());
+            return null;
+        }
+        return new MaglevConfig(size.intValue());
+    }
+
+    /** True if {@code lb} is {@code wanted} (or unknown: already reported); else reports {@code key} as misplaced. */
+    private static boolean policyIs(final Fields cluster, final String key, final LbPolicy lb, final LbPolicy wanted) {
+        if (lb != null && lb != wanted) {
+            cluster.errorAtValue(key, key + " settings need lb: " + wanted.name().toLowerCase(Locale.ROOT) + " (lb is "
+                + lb.name().toLowerCase(Locale.ROOT) + ")");
+            return false;
+        }
+        return true;
     }
 
     /** {@code least_request}: only with {@code lb: least_request}; null when absent (the defaults) or invalid. */
     private static LeastRequestConfig leastRequest(final Fields cluster, final LbPolicy lb) {
         final Fields f = cluster.object("least_request", "choice_count", "active_request_bias");
-        if (f == null) {
-            return null;
-        }
-        if (lb != null && lb != LbPolicy.LEAST_REQUEST) {
-            cluster.errorAtValue("least_request", "least_request settings need lb: least_request (lb is "
-                + lb.name().toLowerCase(Locale.ROOT) + ")");
+        if (f == null || !policyIs(cluster, "least_request", lb, LbPolicy.LEAST_REQUEST)) {
             return null;
         }
         final Long choices = f.integerOr("choice_count", (long) LeastRequestConfig.DEFAULT_CHOICE_COUNT, 2, 100);

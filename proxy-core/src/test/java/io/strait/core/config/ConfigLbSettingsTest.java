@@ -12,8 +12,11 @@ import static io.strait.core.config.ConfigFixtures.errors;
 import static io.strait.core.config.ConfigFixtures.withCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The cluster key {@code least_request: { choice_count, active_request_bias }} and that the balancer obeys it. */
-class ConfigLeastRequestTest {
+/**
+ * The balancer tuning keys of a cluster ({@code least_request}, {@code ring_hash}, {@code maglev}): parsed, checked,
+ * and obeyed by the balancer the cluster builds.
+ */
+class ConfigLbSettingsTest {
 
     private static final String LR = "lb: least_request";
     private static final String TWO = "endpoints: [ { address: 127.0.0.1:9000, weight: 1 }, "
@@ -73,5 +76,43 @@ class ConfigLeastRequestTest {
             .isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.01));
         // Default bias 1: weight / (active + 1) = 1/21 against 3/1, so about 1.6% of the picks.
         assertThat(shareOfBusyHost("name: d", LR, TWO)).isLessThan(0.03);
+    }
+
+    @Test
+    void ringHashAndMaglevSizesAreReadAndChecked() {
+        assertThat(parsed("name: d", "lb: ring_hash", TWO,
+            "ring_hash: { minimum_ring_size: 64, maximum_ring_size: 4096 }").ringHash())
+            .isEqualTo(new RingHashConfig(64, 4096));
+        assertThat(parsed("name: d", "lb: ring_hash", TWO, "ring_hash: {}").ringHash())
+            .isEqualTo(new RingHashConfig(1024, 8L * 1024 * 1024));
+        assertThat(parsed("name: d", "lb: maglev", TWO, "maglev: { table_size: 7 }").maglev())
+            .isEqualTo(new MaglevConfig(7));
+        assertThat(errors(withCluster("name: d", "lb: ring_hash", TWO,
+            "ring_hash: { minimum_ring_size: 100, maximum_ring_size: 10 }")))
+            .singleElement().asString()
+            .contains("ring_hash.maximum_ring_size: maximum_ring_size 10 is below minimum_ring_size 100");
+        assertThat(errors(withCluster("name: d", "lb: maglev", TWO, "maglev: { table_size: 8 }")))
+            .singleElement().asString().contains("maglev.table_size").contains("prime");
+        assertThat(errors(withCluster("name: d", "lb: random", TWO, "maglev: { table_size: 7 }")))
+            .singleElement().asString().contains("maglev settings need lb: maglev (lb is random)");
+    }
+
+    @Test
+    void theMaglevTableSizeReachesTheBalancer() {
+        // Two equal hosts fill a 7-slot table 4:3, so one gets 4/7 of the keys; the default 65,537 slots split ~1:1.
+        final ClusterConfig config = parsed("name: d", "lb: maglev",
+            "endpoints: [ { address: 127.0.0.1:9000 }, { address: 127.0.0.1:9001 } ]", "maglev: { table_size: 7 }");
+        final Cluster c = Clusters.create(0, config, new StatsRegistry(1).scope("cluster.d.", ClusterStat.class));
+        final LoadBalancer lb = c.lbFactory().create(c.hostSet(), 1);
+        final java.util.SplittableRandom keys = new java.util.SplittableRandom(7);
+        int first = 0;
+        final int picks = 70_000;
+        for (int i = 0; i < picks; i++) {
+            if (lb.pick(keys.nextLong()) == c.hosts().get(0)) {
+                first++;
+            }
+        }
+        final double share = (double) first / picks;
+        assertThat(Math.max(share, 1 - share)).isCloseTo(4.0 / 7, org.assertj.core.data.Offset.offset(0.01));
     }
 }
