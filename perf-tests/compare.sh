@@ -56,6 +56,7 @@ Usage: perf-tests/compare.sh SCENARIO [options]
   -h, --help       this help
 Environment: BACKEND_PORT STRAIT_PORT NGINX_PORT HAPROXY_PORT ($BACKEND_PORT $STRAIT_PORT $NGINX_PORT $HAPROXY_PORT),
   PROXY_CPU LOAD_CPU ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS (extra JVM flags for Strait),
+  STRAIT_JAVA_HOME (the JDK for Strait only; strait-load keeps JAVA_HOME / java on PATH),
   OTHER_WARN_PCT ($OTHER_WARN_PCT: warn when other work takes more than this % of the proxy core).
 EOF
 }
@@ -575,7 +576,7 @@ header() {
     echo "# $SCENARIO_NAME: direct vs Strait vs nginx vs HAProxy ($(date '+%Y-%m-%d %H:%M:%S %Z'))"
     echo
     echo "- scenario: \`perf-tests/scenarios/$SCENARIO_NAME.conf\`${SCENARIO_DESC:+: $SCENARIO_DESC}; path \`$SCENARIO_PATH\`"
-    echo "- command: \`perf-tests/compare.sh $ARGS\`"
+    echo "- command: \`${STRAIT_JAVA_HOME:+STRAIT_JAVA_HOME=$STRAIT_JAVA_HOME }perf-tests/compare.sh $ARGS\`"
     echo "- commit: $commit; machine: $(getconf _NPROCESSORS_ONLN) CPUs," \
         "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r)"
     echo "- load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -583,7 +584,7 @@ header() {
         "backend on CPU $LOAD_CPU; warm-up ${WARMUP}s per candidate"
     echo "- $(nginx -v 2>&1); $(haproxy -v 2>&1 | head -n 1 | cut -d' ' -f1-3); strait-load $(git -C "$ROOT" log -1 --format=%h -- perf-tests/src 2>/dev/null)"
     if [[ -n $STRAIT_CMD_DESC ]]; then
-        echo "- strait: \`$STRAIT_CMD_DESC\`; $(java -version 2>&1 | head -n 1)"
+        echo "- strait: \`$STRAIT_CMD_DESC\`; $("${STRAIT_JAVA_HOME:+$STRAIT_JAVA_HOME/bin/}java" -version 2>&1 | head -n 1)"
     fi
     echo
 }
