@@ -35,6 +35,7 @@ public final class UpstreamPool<C extends UpstreamPool.Pooled> {
     private final ArrayDeque<C> idle = new ArrayDeque<>();
     private final Runnable sweep = this::sweep;
     private boolean sweepScheduled;
+    private final Runnable onIdleTimeout;
 
     /**
      * A pool.
@@ -44,9 +45,23 @@ public final class UpstreamPool<C extends UpstreamPool.Pooled> {
      * @param idleTimeoutNanos idle connections older than this are closed (0: never)
      */
     public UpstreamPool(final EventLoop loop, final int maxIdle, final long idleTimeoutNanos) {
+        this(loop, maxIdle, idleTimeoutNanos, () -> { });
+    }
+
+    /**
+     * A pool that reports each connection its idle timeout closes.
+     *
+     * @param loop             the owning loop
+     * @param maxIdle          idle connections kept at most
+     * @param idleTimeoutNanos idle connections older than this are closed (0: never)
+     * @param onIdleTimeout    run on the loop once per connection closed by the idle timeout (a stats counter)
+     */
+    public UpstreamPool(final EventLoop loop, final int maxIdle, final long idleTimeoutNanos,
+                        final Runnable onIdleTimeout) {
         this.loop = loop;
         this.maxIdle = maxIdle;
         this.idleTimeoutNanos = idleTimeoutNanos;
+        this.onIdleTimeout = onIdleTimeout;
     }
 
     /** An idle open connection, or null when none is left. */
@@ -104,6 +119,7 @@ public final class UpstreamPool<C extends UpstreamPool.Pooled> {
         while ((oldest = idle.peekLast()) != null && now - oldest.idleSinceNanos() >= idleTimeoutNanos) {
             idle.pollLast();
             oldest.closeConnection();
+            onIdleTimeout.run();
         }
         if (oldest != null) {
             sweepScheduled = true;

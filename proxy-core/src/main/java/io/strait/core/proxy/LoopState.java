@@ -64,7 +64,9 @@ final class LoopState {
         for (int i = 0; i < n; i++) {
             final Cluster c = snapshot.cluster(i);
             for (final Host h : c.hosts()) {
-                pools[h.id() - hostIdBase] = new UpstreamPool<>(loop, c.maxIdlePerHost(), c.idleTimeoutNanos());
+                final LoopStats<ClusterStat> stats = clusterStats(i);
+                pools[h.id() - hostIdBase] = new UpstreamPool<>(loop, c.maxIdlePerHost(), c.idleTimeoutNanos(),
+                    () -> stats.inc(ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT));
             }
         }
     }

@@ -75,7 +75,9 @@ class UpstreamPoolTest {
 
     @Test
     void closesConnectionsIdleLongerThanTheTimeout() throws Exception {
-        final UpstreamPool<Conn> pool = new UpstreamPool<>(loop, 8, TimeUnit.MILLISECONDS.toNanos(100));
+        final java.util.concurrent.atomic.AtomicInteger timedOut = new java.util.concurrent.atomic.AtomicInteger();
+        final UpstreamPool<Conn> pool = new UpstreamPool<>(loop, 8, TimeUnit.MILLISECONDS.toNanos(100),
+            timedOut::incrementAndGet);
         final Conn a = new Conn();
         onLoop(() -> {
             pool.release(a, System.nanoTime());
@@ -84,6 +86,7 @@ class UpstreamPoolTest {
         assertThat(a.closed).isFalse();
         await().atMost(Duration.ofSeconds(5)).until(() -> a.closed);
         assertThat(onLoop(pool::idleCount)).isZero();
+        assertThat(timedOut.get()).isEqualTo(1);   // counted once, as upstream_cx_idle_timeout
     }
 
     /** A fake connection. Written on the loop, read by the test thread after a hand-off through the loop. */
