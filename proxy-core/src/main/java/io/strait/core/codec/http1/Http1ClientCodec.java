@@ -91,9 +91,13 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
         } else if (msg instanceof HttpRequestHead) {
             writeHead(ctx, (HttpRequestHead) msg, promise);
         } else if (msg == HttpEnd.INSTANCE) {
-            final ByteBuf last = reqActive && reqChunked ? Http1Wire.LAST_CHUNK_BUF.duplicate() : Unpooled.EMPTY_BUFFER;
+            final boolean chunked = reqActive && reqChunked;
             reqActive = false;
-            ctx.write(last, promise);
+            if (chunked) {
+                ctx.write(Http1Wire.LAST_CHUNK_BUF.duplicate(), promise);
+            } else if (!promise.isVoid()) {
+                ctx.write(Unpooled.EMPTY_BUFFER, promise);   // only when awaited: an empty entry costs a write
+            }
         } else {
             ctx.write(msg, promise);
         }

@@ -70,6 +70,12 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     private boolean respChunked;
     private boolean respNoBody;
     private boolean respClose;
+    /**
+     * The encoded head of the response being written, held back (not yet passed on) so that a small body can be
+     * copied behind it: one outbound buffer and one write instead of two (null: none held). Passed on at the first
+     * write it cannot absorb, at the response's end, and at every flush; always on a void promise.
+     */
+    private ByteBuf heldHead;
 
     // request header timeout
     private boolean timerArmed;
@@ -101,6 +107,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     public void handlerRemoved(final ChannelHandlerContext ctx) {
         cancelTimer();
         parser.releaseCumulation();
+        releaseHeldHead();
     }
 
     @Override
@@ -136,6 +143,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         endOfInput();
         cancelTimer();
         parser.releaseCumulation();
+        releaseHeldHead();
         super.channelInactive(ctx);
     }
 
@@ -399,16 +407,44 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
 
     // ------------------------------------------------------------------------------------------ outbound
 
+    /** Bodies up to this size are copied behind a held head (1 KiB responses: one buffer, one send). */
+    static final int COALESCE_MAX = 4096;
+
     @Override
     public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) {
         if (msg instanceof ByteBuf) {
             writeBody(ctx, (ByteBuf) msg, promise);
         } else if (msg instanceof HttpResponseHead) {
+            passHeldHead(ctx);
             writeHead(ctx, (HttpResponseHead) msg, promise);
         } else if (msg == HttpEnd.INSTANCE) {
             writeEnd(ctx, promise);
         } else {
+            passHeldHead(ctx);
             ctx.write(msg, promise);
+        }
+    }
+
+    @Override
+    public void flush(final ChannelHandlerContext ctx) {
+        passHeldHead(ctx);
+        ctx.flush();
+    }
+
+    /** Passes the held head on, if any (before anything else is written or flushed). */
+    private void passHeldHead(final ChannelHandlerContext ctx) {
+        final ByteBuf h = heldHead;
+        if (h != null) {
+            heldHead = null;
+            ctx.write(h, ctx.voidPromise());
+        }
+    }
+
+    private void releaseHeldHead() {
+        final ByteBuf h = heldHead;
+        if (h != null) {
+            heldHead = null;
+            h.release();
         }
     }
 
@@ -465,6 +501,10 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             out.writeBytes(Http1Wire.CONNECTION_KEEP_ALIVE_LINE);
         }
         out.writeShort(Http1Wire.CRLF_SHORT);
+        if (promise.isVoid() && !respChunked && !respNoBody) {
+            heldHead = out;   // a small body may join it (writeBody); passed on at the latest by the end or a flush
+            return;
+        }
         ctx.write(out, promise);
     }
 
@@ -475,6 +515,16 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             return;
         }
         if (!respChunked) {
+            final ByteBuf h = heldHead;
+            if (h != null) {
+                final int n = buf.readableBytes();
+                if (promise.isVoid() && n <= COALESCE_MAX && h.maxWritableBytes() >= n) {
+                    h.writeBytes(buf);   // grows the pooled head buffer if needed: cheaper than a second entry
+                    buf.release();
+                    return;
+                }
+                passHeldHead(ctx);
+            }
             ctx.write(buf, promise);
             return;
         }
@@ -492,6 +542,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     }
 
     private void writeEnd(final ChannelHandlerContext ctx, final ChannelPromise promise) {
+        passHeldHead(ctx);
         if (!respActive) {
             ctx.write(Unpooled.EMPTY_BUFFER, promise);
             return;
@@ -507,7 +558,9 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             p.addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        ctx.write(last, promise);
+        if (respChunked || !promise.isVoid()) {
+            ctx.write(last, promise);   // an empty buffer would only cost an outbound entry: written when awaited
+        }
         // the exchange is complete: decode the next request
         phase = P_HEAD;
         reqHead = false;
