@@ -33,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -128,6 +129,14 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private long requestDeadline;
     private long idleDeadline;
     private long timerAt = Long.MAX_VALUE;
+    /**
+     * The one armed timer task (null: none). Arming an earlier deadline cancels the later task, and the connection's
+     * close cancels the armed one: a task left behind would keep this handler, its channel and their buffers in the
+     * loop's scheduled-task queue until its deadline (the 60 s idle timeout by default), which under connection
+     * churn grew the queue by every connection of the last minute (perf-tests churn scenario: 300 MiB RSS, 55 µs of
+     * CPU per request, then a collapse).
+     */
+    private ScheduledFuture<?> timerFuture;
     private boolean draining;
     /** True between a downstream channelRead and its channelReadComplete: upstream flushes can wait for it. */
     private boolean reading;
@@ -699,6 +708,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
         stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
+        cancelTimer();
         if (exchangeActive) {
             if (!responseDone) {
                 stats.inc(HttpStat.DOWNSTREAM_CX_DESTROY_REMOTE_ACTIVE_RQ);
@@ -743,11 +753,26 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private void arm(final long deadline) {
         if (deadline < timerAt) {
             timerAt = deadline;
-            loop.loop().schedule(timerTask, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            final ScheduledFuture<?> later = timerFuture;
+            timerFuture = loop.loop().schedule(timerTask, Math.max(0, deadline - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
+            if (later != null) {
+                later.cancel(false);
+            }
         }
     }
 
+    private void cancelTimer() {
+        final ScheduledFuture<?> f = timerFuture;
+        if (f != null) {
+            timerFuture = null;
+            f.cancel(false);
+        }
+        timerAt = Long.MAX_VALUE;
+    }
+
     private void onTimer() {
+        timerFuture = null;   // this task: the only one armed
         timerAt = Long.MAX_VALUE;
         if (!ctx.channel().isActive()) {
             return;

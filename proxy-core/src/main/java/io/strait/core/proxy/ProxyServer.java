@@ -200,6 +200,11 @@ public final class ProxyServer implements AutoCloseable {
         return stats;
     }
 
+    /** The worker event loops (tests look at their scheduled tasks). */
+    java.util.Collection<EventLoop> workerLoops() {
+        return java.util.List.copyOf(loops.keySet());
+    }
+
     /** The configuration snapshot in force. */
     public ProxySnapshot snapshot() {
         return snapshot;
