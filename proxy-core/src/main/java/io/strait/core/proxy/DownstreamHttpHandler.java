@@ -520,9 +520,11 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             up.release(now);
             finishExchange(now);
         } else {
-            // The upstream answered before the whole request body was sent: the connection's state is
-            // unknown, so it is not reused; the codec closes the downstream after this response.
+            // The upstream answered before the whole request body was sent: the connection's state is unknown, so
+            // it is not reused. The codec reads and drops the rest of the request (bounded) or closes the downstream;
+            // the exchange ends when the request does. Reads must not wait on the aborted upstream's writability.
             up.abort();
+            ReadGate.of(ctx.channel()).open(ReadGate.PEER_UNWRITABLE);
         }
     }
 

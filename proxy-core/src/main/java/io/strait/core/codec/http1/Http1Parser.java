@@ -1211,6 +1211,11 @@ final class Http1Parser implements ByteProcessor {
         }
     }
 
+    /** Bytes of a fixed-length body still to come, or -1 when the body is not of fixed length. */
+    long fixedBodyRemaining() {
+        return bodyMode == B_FIXED ? remaining : -1;
+    }
+
     /** True while a close-delimited body is being read. */
     boolean closeDelimited() {
         return bodyMode == B_CLOSE;

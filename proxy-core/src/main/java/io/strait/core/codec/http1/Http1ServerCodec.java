@@ -76,6 +76,15 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
      * write it cannot absorb, at the response's end, and at every flush; always on a void promise.
      */
     private ByteBuf heldHead;
+    /**
+     * The response ended before the request did (an upstream that answers early, e.g. a 401 or 413 to an upload, or
+     * a sink that does not read the body): the rest of the request body is still decoded and handed on (the
+     * exchange drops it), and the connection is kept, rather than closed with unread input, which resets it and
+     * can make the client lose the response. Only for a fixed-length rest of at most {@link #DRAIN_MAX} bytes.
+     */
+    private boolean drainingRequest;
+    /** The most request body still to come that is read and dropped after an early response; more closes. */
+    static final long DRAIN_MAX = 4L << 20;
 
     // request header timeout
     private boolean timerArmed;
@@ -341,6 +350,12 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         phase = P_WAIT;
         parser.resetHead();
         fire(HttpEnd.INSTANCE);
+        if (drainingRequest) {
+            // Its response is already written: the exchange is over, decode the next request (decode() goes on).
+            drainingRequest = false;
+            phase = P_HEAD;
+            reqHead = false;
+        }
     }
 
     private void fire(final Object msg) {
@@ -548,6 +563,15 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             return;
         }
         final ByteBuf last = respChunked ? Http1Wire.LAST_CHUNK_BUF.duplicate() : Unpooled.EMPTY_BUFFER;
+        final long rest = reqComplete ? 0 : parser.fixedBodyRemaining();
+        if (!respClose && !reqComplete && phase == P_BODY && rest >= 0 && rest <= DRAIN_MAX && !inputClosed) {
+            respActive = false;
+            drainingRequest = true;
+            if (respChunked || !promise.isVoid()) {
+                ctx.write(last, promise);
+            }
+            return;
+        }
         final boolean close = respClose || !reqComplete;
         respActive = false;
         if (close) {

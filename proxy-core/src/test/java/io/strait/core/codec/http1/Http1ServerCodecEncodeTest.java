@@ -230,13 +230,40 @@ class Http1ServerCodecEncodeTest {
     }
 
     @Test
-    void earlyResponseWhileTheRequestBodyIsInFlightClosesTheConnection() {
+    void earlyResponseWhileTheRequestBodyIsInFlightDrainsTheBodyAndKeepsTheConnection() {
         final EmbeddedChannel ch = new EmbeddedChannel(new Http1ServerCodec());
-        ch.writeInbound(buf("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\npartial"));
+        ch.writeInbound(buf("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\npart"));
         assertThat(drainInbound(ch, new ArrayList<>())).hasSize(2);
         assertThat(respond(ch, head(413, 0))).isEqualTo("HTTP/1.1 413 Request Entity Too Large\r\ncontent-length: 0\r\n\r\n");
-        assertThat(ch.isOpen()).isFalse();
-        assertThat(drainInbound(ch, new ArrayList<>())).isEmpty();
+        assertThat(ch.isOpen()).isTrue();
+        // The rest of the body still arrives (the exchange drops it), then the request ends and the next is decoded.
+        ch.writeInbound(buf("ial!!!GET /next HTTP/1.1\r\nHost: h\r\n\r\n"));
+        final List<String> events = drainInbound(ch, new ArrayList<>());
+        assertThat(events).hasSize(4);
+        assertThat(events.get(0)).contains("ial!!!");
+        assertThat(events.get(1)).isEqualTo("END");
+        assertThat(events.get(2)).contains("/next");
+        assertThat(events.get(3)).isEqualTo("END");
+        assertThat(respond(ch, head(200, 0))).isEqualTo("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void earlyResponseWithMoreThanDrainMaxOrAChunkedBodyLeftClosesTheConnection() {
+        final EmbeddedChannel big = new EmbeddedChannel(new Http1ServerCodec());
+        big.writeInbound(buf("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: " + (Http1ServerCodec.DRAIN_MAX + 10)
+            + "\r\n\r\npartial"));
+        assertThat(drainInbound(big, new ArrayList<>())).hasSize(2);
+        respond(big, head(413, 0));
+        assertThat(big.isOpen()).isFalse();
+        assertThat(drainInbound(big, new ArrayList<>())).isEmpty();
+
+        final EmbeddedChannel chunked = new EmbeddedChannel(new Http1ServerCodec());
+        chunked.writeInbound(buf("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4\r\npart\r\n"));
+        assertThat(drainInbound(chunked, new ArrayList<>())).hasSize(2);
+        respond(chunked, head(401, 0));
+        assertThat(chunked.isOpen()).isFalse();
     }
 
     @Test
