@@ -62,8 +62,8 @@ EOF
 }
 
 die() { echo "compare.sh: $*" >&2; exit 1; }
-log() { echo "== $*" >&2; }
-is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
+# shellcheck source=lib/harness.sh
+source "$SCRIPT_DIR/lib/harness.sh"
 
 while (($#)); do
     case $1 in
@@ -142,28 +142,6 @@ SKIPPED=()
 STRAIT_CMD_DESC=""   # how Strait was started, for the report
 
 # ---------------------------------------------------------------------------------------------------------- tools
-ensure_tools() {
-    local missing=()
-    command -v nginx >/dev/null || missing+=(nginx)
-    command -v haproxy >/dev/null || missing+=(haproxy)
-    if ((${#missing[@]})); then
-        log "installing missing packages: ${missing[*]}"
-        local sudo=()
-        ((EUID == 0)) || sudo=(sudo)
-        if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"; then
-            "${sudo[@]}" apt-get update
-            "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
-        fi
-    fi
-    local t
-    for t in nginx haproxy java curl taskset getconf awk; do
-        command -v "$t" >/dev/null || die "required tool not found: $t"
-    done
-    local ncpu
-    ncpu=$(getconf _NPROCESSORS_ONLN)
-    ((ncpu > PROXY_CPU && ncpu > LOAD_CPU)) || die "needs CPUs $LOAD_CPU and $PROXY_CPU; this machine has $ncpu"
-    [[ $PROXY_CPU != "$LOAD_CPU" ]] || die "PROXY_CPU and LOAD_CPU must differ"
-}
 ensure_tools
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -209,7 +187,6 @@ port_of() {
     esac
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 # Waits until PID is alive and PORT answers HTTP, at most STARTUP_TIMEOUT seconds.
 wait_for_port() {   # wait_for_port PID PORT
@@ -236,11 +213,6 @@ check_body() {   # check_body NAME PORT
     fi
 }
 
-show_log() {   # show_log FILE
-    [[ -s $1 ]] || return 0
-    echo "--- last lines of $1:" >&2
-    tail -n 20 "$1" >&2
-}
 
 # ------------------------------------------------------------------------------------------------ /proc sampling
 cpu_ticks() {   # utime+stime of the whole process (all threads, live and exited), in clock ticks
@@ -374,17 +346,8 @@ start_candidate() {   # start_candidate NAME
     log "$name up on :$port (pid $pid, $(cat "/proc/$pid/comm"), idle RSS ${IDLE_RSS[$name]} KiB)"
 }
 
-# ------------------------------------------------------------------------------------------------- strait-load
-ensure_load_jar() {
-    [[ -n $LOAD_JAR ]] || LOAD_JAR="$ROOT/perf-tests/target/strait-load.jar"
-    if [[ ! -f $LOAD_JAR ]]; then
-        log "no $LOAD_JAR: building it (mvn -B -q -DskipTests package -pl perf-tests -am)"
-        (cd "$ROOT" && mvn -B -q -DskipTests package -pl perf-tests -am) >"$TMP/load-build.log" 2>&1 \
-            || { show_log "$TMP/load-build.log"; die "could not build strait-load"; }
-    fi
-    [[ -f $LOAD_JAR ]] || die "no strait-load jar at $LOAD_JAR"
-}
 
+# ------------------------------------------------------------------------------------------------- strait-load
 # run_load PORT SECONDS OUT_PREFIX [extra strait-load options...]: the scenario against the candidate on PORT,
 # pinned on LOAD_CPU; writes OUT_PREFIX.kv (headline figures), OUT_PREFIX.hgrm and OUT_PREFIX.txt (the summary).
 # Every run is a new JVM: its first GEN_WARMUP seconds (the generator's own JIT warm-up) are not measured.

@@ -64,8 +64,8 @@ EOF
 }
 
 die() { echo "fault.sh: $*" >&2; exit 1; }
-log() { echo "== $*" >&2; }
-is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
+# shellcheck source=lib/harness.sh
+source "$SCRIPT_DIR/lib/harness.sh"
 now_ms() { date +%s%3N; }
 
 while (($#)); do
@@ -115,30 +115,7 @@ B_PORTS=("$BACKEND_PORT" $((BACKEND_PORT + 1)) $((BACKEND_PORT + 2)))
 KILLED=1   # index of backend #2
 
 # ---------------------------------------------------------------------------------------------------------- tools
-ensure_tools() {
-    local missing=()
-    command -v nginx >/dev/null || missing+=(nginx)
-    command -v haproxy >/dev/null || missing+=(haproxy)
-    command -v jq >/dev/null || missing+=(jq)
-    if ((${#missing[@]})); then
-        log "installing missing packages: ${missing[*]}"
-        local sudo=()
-        ((EUID == 0)) || sudo=(sudo)
-        if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"; then
-            "${sudo[@]}" apt-get update
-            "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
-        fi
-    fi
-    local t
-    for t in nginx haproxy jq java curl taskset getconf awk; do
-        command -v "$t" >/dev/null || die "required tool not found: $t"
-    done
-    local ncpu
-    ncpu=$(getconf _NPROCESSORS_ONLN)
-    ((ncpu > PROXY_CPU && ncpu > LOAD_CPU)) || die "needs CPUs $LOAD_CPU and $PROXY_CPU; this machine has $ncpu"
-    [[ $PROXY_CPU != "$LOAD_CPU" ]] || die "PROXY_CPU and LOAD_CPU must differ"
-}
-ensure_tools
+ensure_tools jq
 
 # -------------------------------------------------------------------------------------------- temp dir, cleanup
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/strait-fault.XXXXXX")
@@ -186,7 +163,6 @@ render() {   # render TEMPLATE OUT DIR [NAME VALUE]...
 port_of() {
     case $1 in strait) echo "$STRAIT_PORT" ;; nginx) echo "$NGINX_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;; esac
 }
-port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 # Waits until PID is alive and PORT accepts connections (no HTTP request: nothing reaches an access log).
 wait_for_listen() {   # wait_for_listen PID PORT
@@ -199,11 +175,6 @@ wait_for_listen() {   # wait_for_listen PID PORT
     return 1
 }
 
-show_log() {   # show_log FILE
-    [[ -s $1 ]] || return 0
-    echo "--- last lines of $1:" >&2
-    tail -n 20 "$1" >&2
-}
 
 # Checks that PORT answers GET / with 200 and exactly the 1 KiB body; prints the x-backend header.
 check_body() {   # check_body NAME PORT
@@ -221,18 +192,9 @@ check_body() {   # check_body NAME PORT
     awk -F': *' 'tolower($1) == "x-backend" { sub(/\r$/, "", $2); print $2 }' "$TMP/check.$1.headers"
 }
 
-# ------------------------------------------------------------------------------------------------------ builds
-ensure_load_jar() {
-    [[ -n $LOAD_JAR ]] || LOAD_JAR="$ROOT/perf-tests/target/strait-load.jar"
-    if [[ ! -f $LOAD_JAR ]]; then
-        log "no $LOAD_JAR: building it (mvn -B -q -DskipTests package -pl perf-tests -am)"
-        (cd "$ROOT" && mvn -B -q -DskipTests package -pl perf-tests -am) >"$TMP/load-build.log" 2>&1 \
-            || { show_log "$TMP/load-build.log"; die "could not build strait-load"; }
-    fi
-    [[ -f $LOAD_JAR ]] || die "no strait-load jar at $LOAD_JAR"
-}
 
 STRAIT_JAR_OK=1
+# ------------------------------------------------------------------------------------------------------ builds
 ensure_strait_jar() {
     if [[ -z $JAR ]]; then
         JAR="$ROOT/server/target/strait.jar"
