@@ -181,7 +181,8 @@ class LoadRunTest {
             // This JVM watched itself: its CPU ticks over the measured part were read from /proc.
             assertThat(Long.parseLong(p.getProperty("watched_ticks"))).isEqualTo(r.watchedTicks()).isNotNegative();
             assertThat(Double.parseDouble(p.getProperty("p99_ms")))
-                .isEqualTo(r.corrected().getValueAtPercentile(99) / 1000.0, org.assertj.core.api.Assertions.within(1e-3));
+                .isEqualTo(r.corrected().getValueAtPercentile(99) / 1000.0,
+                    org.assertj.core.api.Assertions.within(1e-3));
             assertThat(Double.parseDouble(p.getProperty("p999_ms")))
                 .isGreaterThanOrEqualTo(Double.parseDouble(p.getProperty("p99_ms")));
         }
@@ -205,7 +206,8 @@ class LoadRunTest {
         assertThat(withPath.set("url", "http://127.0.0.1:9/ignored").build().url().toString())
             .isEqualTo("http://127.0.0.1:9/64k?x=1");
         assertThatThrownBy(() -> LoadOptions.builder().set("path", "64k")).hasMessageContaining("must start with '/'");
-        assertThatThrownBy(() -> LoadOptions.builder().set("compare-rate", "fast")).hasMessageContaining("compare-rate");
+        assertThatThrownBy(() -> LoadOptions.builder().set("compare-rate", "fast"))
+            .hasMessageContaining("compare-rate");
         assertThatThrownBy(() -> Scenario.parse("t.conf", List.of("conections = 8")))
             .hasMessageContaining("t.conf:1");
         assertThatThrownBy(() -> Scenario.parse("tls.conf", List.of("requires = tls")).applyTo(LoadOptions.builder()))

@@ -83,7 +83,8 @@ public final class LatencyChart {
             svg.append(line(LEFT, py, LEFT + plotW, py, "#eee"));
             svg.append(text(LEFT - 6, py + 4, format(v), "end"));
         }
-        svg.append("<text x=\"16\" y=\"").append(TOP + plotH / 2).append("\" text-anchor=\"middle\" transform=\"rotate(-90 16 ")
+        svg.append("<text x=\"16\" y=\"").append(TOP + plotH / 2)
+            .append("\" text-anchor=\"middle\" transform=\"rotate(-90 16 ")
             .append(TOP + plotH / 2).append(")\">latency (").append(Html.escape(unit)).append(")</text>\n");
         // curves
         for (int i = 0; i < series.size(); i++) {
@@ -98,8 +99,8 @@ public final class LatencyChart {
             }
             svg.append("\"/>\n");
             final double ly = TOP + 14 + 18 * i;
-            svg.append(line(WIDTH - RIGHT + 12, ly - 4, WIDTH - RIGHT + 36, ly - 4, colour).replace("stroke-width=\"1\"",
-                "stroke-width=\"3\""));
+            svg.append(line(WIDTH - RIGHT + 12, ly - 4, WIDTH - RIGHT + 36, ly - 4, colour)
+                .replace("stroke-width=\"1\"", "stroke-width=\"3\""));
             svg.append(text(WIDTH - RIGHT + 42, ly, s.name(), "start"));
         }
         svg.append("</svg>\n");
@@ -155,7 +156,8 @@ public final class LatencyChart {
         return String.format(Locale.ROOT, v < 1 ? "%.3f" : "%.2f", v);
     }
 
-    private static String line(final double x1, final double y1, final double x2, final double y2, final String colour) {
+    private static String line(final double x1, final double y1, final double x2, final double y2,
+                               final String colour) {
         return String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
             + "stroke-width=\"1\"/>%n", x1, y1, x2, y2, colour);
     }

@@ -90,10 +90,12 @@ class HtmlReportTest {
     void writesOneSelfContainedPage(@TempDir final Path dir) throws Exception {
         Files.writeString(dir.resolve("a.hgrm"), hgrm(2_000));
         Files.writeString(dir.resolve("b.hgrm"), hgrm(4_000));
-        Files.writeString(dir.resolve("r.md"), "# Run <1>\n\n| candidate | req/s |\n|---|---:|\n| strait | **105** |\n");
+        Files.writeString(dir.resolve("r.md"),
+            "# Run <1>\n\n| candidate | req/s |\n|---|---:|\n| strait | **105** |\n");
         final Path out = dir.resolve("report.html");
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int rc = HtmlReport.run(new String[] {"--title", "1kib & co", "--markdown", dir.resolve("r.md").toString(),
+        final int rc = HtmlReport.run(new String[] {"--title", "1kib & co",
+            "--markdown", dir.resolve("r.md").toString(),
             "--out", out.toString(), "strait=" + dir.resolve("a.hgrm"), "nginx=" + dir.resolve("b.hgrm")},
             new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();

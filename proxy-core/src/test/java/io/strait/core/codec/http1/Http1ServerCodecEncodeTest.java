@@ -234,7 +234,8 @@ class Http1ServerCodecEncodeTest {
         final EmbeddedChannel ch = new EmbeddedChannel(new Http1ServerCodec());
         ch.writeInbound(buf("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\npart"));
         assertThat(drainInbound(ch, new ArrayList<>())).hasSize(2);
-        assertThat(respond(ch, head(413, 0))).isEqualTo("HTTP/1.1 413 Request Entity Too Large\r\ncontent-length: 0\r\n\r\n");
+        assertThat(respond(ch, head(413, 0)))
+            .isEqualTo("HTTP/1.1 413 Request Entity Too Large\r\ncontent-length: 0\r\n\r\n");
         assertThat(ch.isOpen()).isTrue();
         // The rest of the body still arrives (the exchange drops it), then the request ends and the next is decoded.
         ch.writeInbound(buf("ial!!!GET /next HTTP/1.1\r\nHost: h\r\n\r\n"));
