@@ -164,10 +164,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The 1 KiB body: alphanumerics only, so it needs no escaping in the nginx config or sed.
-BODY=$(printf '%s' "$(printf '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%.0s' {1..17})" \
-    | head -c "$BODY_SIZE")
-printf '%s' "$BODY" >"$TMP/body.expected"
+BODY=$(make_body "$BODY_SIZE" "$TMP/body.expected")
 (($(wc -c <"$TMP/body.expected") == BODY_SIZE)) || die "internal: body is not $BODY_SIZE bytes"
 # Static resources of the backend for the scenarios' paths: /1k and /64k (pattern bytes), /upload takes a body.
 mkdir -p "$TMP/www"

@@ -144,10 +144,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The 1 KiB body: alphanumerics only, so it needs no escaping in the nginx config or sed.
-BODY=$(printf '%s' "$(printf '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%.0s' {1..17})" \
-    | head -c "$BODY_SIZE")
-printf '%s' "$BODY" >"$TMP/body.expected"
+BODY=$(make_body "$BODY_SIZE" "$TMP/body.expected")
 
 render() {   # render TEMPLATE OUT DIR [NAME VALUE]...
     local args=(-e "s|@DIR@|$3|g" -e "s|@BODY@|$BODY|g" -e "s|@CONNECTIONS@|$CONNECTIONS|g"

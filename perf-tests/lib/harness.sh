@@ -31,6 +31,16 @@ ensure_tools() {
     [[ $PROXY_CPU != "$LOAD_CPU" ]] || die "PROXY_CPU and LOAD_CPU must differ"
 }
 
+# make_body SIZE FILE: prints the backends' body (SIZE bytes of alphanumerics, so it needs no escaping in an nginx
+# config or sed) and writes it to FILE, for the candidates' body checks.
+make_body() {
+    local body
+    body=$(printf '%s' "$(printf '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%.0s' {1..17})" \
+        | head -c "$1")
+    printf '%s' "$body" >"$2"
+    printf '%s' "$body"
+}
+
 show_log() {   # show_log FILE
     [[ -s $1 ]] || return 0
     echo "--- last lines of $1:" >&2
