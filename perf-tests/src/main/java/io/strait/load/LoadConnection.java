@@ -8,6 +8,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Open loop: the k-th request of slot c (of C) is due at {@code t0 + (c + k*C) / rate}; its latency counts from
  * that intended time, so a request delayed by a slow earlier one (the connection was busy) carries the wait
  * (coordinated omission correction). The service time, from the actual write, goes to the uncorrected histogram.
+ *
+ * <p>TLS: each channel's pipeline is the worker's {@link TlsClient}'s {@link SslHandler}, then this slot. The slot
+ * counts as connected (and sends) only once the handshake completed; a failed or timed-out handshake is a connect
+ * error. In churn mode a request's latency counts from the connect, so it includes the handshake.
  */
 @ChannelHandler.Sharable
 final class LoadConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable {
@@ -30,6 +37,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
 
     private final Worker worker;
     private final Bootstrap bootstrap;
+    private final TlsClient tls;
     private final ResponseParser parser;
     private final long slot;
     private final int pipeline;
@@ -52,7 +60,13 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
 
     LoadConnection(final Worker worker, final Bootstrap bootstrap, final long slot) {
         this.worker = worker;
-        this.bootstrap = bootstrap.clone().handler(this);
+        this.tls = worker.tls();
+        this.bootstrap = bootstrap.clone().handler(tls == null ? this : new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(final Channel ch) {
+                ch.pipeline().addLast(tls.newHandler(ch.alloc()), LoadConnection.this);
+            }
+        });
         this.parser = new ResponseParser(worker.headRequests());
         this.slot = slot;
         this.pipeline = worker.pipeline();
@@ -190,9 +204,50 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
             pump();
             return;
         }
+        if (tls == null) {
+            established();
+        }
+        // TLS: the handshake's completion event (userEventTriggered) goes on.
+    }
+
+    private void established() {
         connected = true;
         worker.count(LoadCounter.CONNECTIONS_OPENED, 1);
         worker.connectDone();
+        pump();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent e) {
+            final Channel ch = ctx.channel();
+            if (ch != channel || connected) {
+                return;
+            }
+            if (e.isSuccess()) {
+                worker.count(LoadCounter.TLS_HANDSHAKES, 1);
+                if (tls.resumed(ch.pipeline().get(SslHandler.class))) {
+                    worker.count(LoadCounter.TLS_RESUMED, 1);
+                }
+                established();
+            } else {
+                handshakeFailed(ch);
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** The channel's handshake failed (alert, timeout, closed or reset during it): a connect error, then retry. */
+    private void handshakeFailed(final Channel ch) {
+        worker.count(LoadCounter.CONNECT_ERRORS, 1);
+        worker.count(LoadCounter.TLS_HANDSHAKE_ERRORS, 1);
+        worker.connectDone();
+        channel = null;
+        failed = false;
+        parser.reset();
+        ch.close();
+        notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
         pump();
     }
 
@@ -279,6 +334,10 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
         if (ctx.channel() != channel) {
+            return;
+        }
+        if (tls != null && !connected) {
+            handshakeFailed(ctx.channel());   // closed before the handshake's completion event said why
             return;
         }
         if (parser.readsUntilClose() && outstanding > 0) {

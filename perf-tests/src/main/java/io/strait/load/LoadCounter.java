@@ -33,7 +33,13 @@ public enum LoadCounter {
     /** Connections established (active and idle ones, reconnects included). */
     CONNECTIONS_OPENED("connections-opened", false),
     /** Idle connections that failed or were closed by the server. */
-    IDLE_LOST("idle-lost", false);
+    IDLE_LOST("idle-lost", false),
+    /** TLS handshakes completed by the active connections, full and resumed. */
+    TLS_HANDSHAKES("tls-handshakes", false),
+    /** Of those, the ones that resumed a session (abbreviated handshake). */
+    TLS_RESUMED("tls-resumed", false),
+    /** TLS handshakes that failed or timed out; each is also a connect error. */
+    TLS_HANDSHAKE_ERRORS("tls-handshake-errors", false);
 
     private static final LoadCounter[] VALUES = values();
 

@@ -39,12 +39,13 @@ import java.util.Map;
  * @param quiet            no summary on stdout
  * @param scenario         the scenario file's name, or null
  * @param busyPoll         the worker loops poll without sleeping (one busy core per thread; sends on time)
+ * @param tls              TLS to the target ({@link TlsOptions#OFF} for plain TCP)
  */
 public record LoadOptions(URI url, String method, List<String> headers, int bodySize, int connections, int threads,
                           double rate, Duration duration, Duration warmup, Duration timeout, int pipeline,
                           boolean newConnectionPerRequest, int idleConnections, boolean allowRemote, String jsonFile,
                           String hgrmFile, boolean quiet, String scenario, boolean busyPoll, String kvFile,
-                          int watchPid) {
+                          int watchPid, TlsOptions tls) {
 
     /** Checks the combination and copies the header list. */
     public LoadOptions {
@@ -52,8 +53,15 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         if (url == null) {
             throw new IllegalArgumentException("url is required (--url http://127.0.0.1:PORT/path)");
         }
-        if (!"http".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
-            throw new IllegalArgumentException("url must be http://host[:port]/path, got " + url);
+        final boolean https = "https".equalsIgnoreCase(url.getScheme());
+        if (!("http".equalsIgnoreCase(url.getScheme()) || https) || url.getHost() == null) {
+            throw new IllegalArgumentException("url must be http[s]://host[:port]/path, got " + url);
+        }
+        if (tls == null) {
+            tls = TlsOptions.OFF;
+        }
+        if (https && !tls.enabled()) {
+            tls = new TlsOptions(true, tls.sni(), tls.caFile(), tls.versions(), tls.resume());
         }
         positive("connections", connections);
         positive("threads", threads);
@@ -71,6 +79,18 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         }
     }
 
+    /** Plain TCP: the parameters before TLS (for callers of the old arity). */
+    public LoadOptions(final URI url, final String method, final List<String> headers, final int bodySize,
+                       final int connections, final int threads, final double rate, final Duration duration,
+                       final Duration warmup, final Duration timeout, final int pipeline,
+                       final boolean newConnectionPerRequest, final int idleConnections, final boolean allowRemote,
+                       final String jsonFile, final String hgrmFile, final boolean quiet, final String scenario,
+                       final boolean busyPoll, final String kvFile, final int watchPid) {
+        this(url, method, headers, bodySize, connections, threads, rate, duration, warmup, timeout, pipeline,
+            newConnectionPerRequest, idleConnections, allowRemote, jsonFile, hgrmFile, quiet, scenario, busyPoll, kvFile,
+            watchPid, TlsOptions.OFF);
+    }
+
     private static void positive(final String name, final int v) {
         if (v <= 0) {
             throw new IllegalArgumentException(name + " must be at least 1, got " + v);
@@ -82,9 +102,12 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         return rate > 0;
     }
 
-    /** Returns the target port (80 when the URL has none). */
+    /** Returns the target port (80, or 443 for {@code https}, when the URL has none). */
     public int port() {
-        return url.getPort() < 0 ? 80 : url.getPort();
+        if (url.getPort() >= 0) {
+            return url.getPort();
+        }
+        return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 
     /** Returns the request target: path (at least {@code /}) and query. */
@@ -131,6 +154,13 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         m.put("idle-connections", idleConnections);
         m.put("busy-poll", busyPoll);
         m.put("scenario", scenario);
+        m.put("tls", tls.enabled());
+        if (tls.enabled()) {
+            m.put("sni", tls.sni());
+            m.put("ca-file", tls.caFile());
+            m.put("tls-versions", tls.versions());
+            m.put("tls-resume", tls.resume());
+        }
         return m;
     }
 
@@ -166,7 +196,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         public static final List<String> KEYS = List.of("url", "method", "header", "body-size", "connections",
             "threads", "rate", "duration", "warmup", "timeout", "pipeline", "new-connection-per-request",
             "idle-connections", "allow-remote", "json", "hgrm", "quiet", "busy-poll", "requires", "description", "path",
-            "kv", "compare-rate", "watch-pid");
+            "kv", "compare-rate", "watch-pid", "tls", "sni", "ca-file", "tls-versions", "tls-resume");
 
         private URI url;
         private String method = "GET";
@@ -190,6 +220,11 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         private String path;
         private String kv;
         private int watchPid;
+        private boolean tls;
+        private String sni;
+        private String caFile;
+        private List<String> tlsVersions = TlsOptions.DEFAULT_VERSIONS;
+        private boolean tlsResume;
 
         private Builder() {
         }
@@ -235,6 +270,11 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
                 }
                 case "kv" -> kv = v;
                 case "watch-pid" -> watchPid = integer(key, v);
+                case "tls" -> tls = bool(key, v);
+                case "sni" -> sni = v;
+                case "ca-file" -> caFile = v;
+                case "tls-versions" -> tlsVersions = List.of(v.split("\\s*,\\s*"));
+                case "tls-resume" -> tlsResume = bool(key, v);
                 case "compare-rate" -> number(key, v);   // compare.sh's fixed rate for this scenario; checked here
                 case "requires" -> throw new IllegalArgumentException("this scenario needs '" + v
                     + "', which strait-load does not support yet");
@@ -276,7 +316,8 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
                 }
             }
             return new LoadOptions(target, method, headers, bodySize, connections, threads, rate, duration, warmup,
-                timeout, pipeline, churn, idle, allowRemote, json, hgrm, quiet, scenario, busyPoll, kv, watchPid);
+                timeout, pipeline, churn, idle, allowRemote, json, hgrm, quiet, scenario, busyPoll, kv, watchPid,
+                new TlsOptions(tls, sni, caFile, tlsVersions, tlsResume));
         }
 
         private static int integer(final String key, final String v) {

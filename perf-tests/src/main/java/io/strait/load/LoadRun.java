@@ -57,6 +57,10 @@ public final class LoadRun {
         this.options = options;
         this.listener = listener;
         this.address = options.resolve();
+        final String ca = options.tls().enabled() ? options.tls().caFile() : null;
+        if (ca != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(ca))) {
+            throw new IllegalArgumentException("ca-file " + ca + " is not a readable file");
+        }
     }
 
     /** Creates a run without an interval listener. */
@@ -117,7 +121,9 @@ public final class LoadRun {
         }
         final Class<? extends Channel> channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), factory);
+        TlsClient tls = null;
         try {
+            tls = options.tls().enabled() ? TlsClient.create(options) : null;   // one context for the whole run
             final byte[] encoded = RequestEncoder.encode(options);
             final List<Worker> workers = new ArrayList<>();
             int w = 0;
@@ -126,7 +132,7 @@ public final class LoadRun {
                 final int slots = options.connections() / threads + (w < options.connections() % threads ? 1 : 0);
                 final int idle = options.idleConnections() / threads
                     + (w < options.idleConnections() % threads ? 1 : 0);
-                workers.add(new Worker((EventLoop) e, channelClass, options, address, encoded, w, slots, idle));
+                workers.add(new Worker((EventLoop) e, channelClass, options, address, encoded, w, slots, idle, tls));
                 w++;
             }
             result.complete(drive(workers, epoll ? "epoll" : "nio"));
@@ -134,6 +140,9 @@ public final class LoadRun {
             result.completeExceptionally(t);
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            if (tls != null) {
+                tls.release();
+            }
         }
     }
 

@@ -71,7 +71,8 @@ public final class Main implements Runnable {
     static final class Run implements Callable<Integer> {
         @Option(names = "--scenario", paramLabel = "FILE", description = "scenario file (key = value lines)")
         private Path scenario;
-        @Option(names = {"-u", "--url"}, paramLabel = "URL", description = "target, http://127.0.0.1:PORT/path")
+        @Option(names = {"-u", "--url"}, paramLabel = "URL",
+            description = "target, http://127.0.0.1:PORT/path (https:// for TLS)")
         private String url;
         @Option(names = {"-m", "--method"}, description = "request method (default GET)")
         private String method;
@@ -117,6 +118,20 @@ public final class Main implements Runnable {
         @Option(names = "--busy-poll", description = "worker loops poll without sleeping: open-loop sends on time,"
             + " at the cost of one busy core per thread")
         private Boolean busyPoll;
+        @Option(names = "--tls", arity = "0..1", paramLabel = "BOOL",
+            description = "TLS to the target, as with an https:// url")
+        private Boolean tls;
+        @Option(names = "--sni", paramLabel = "NAME", description = "TLS server name (default: the url's host)")
+        private String sni;
+        @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "verify the server against these CA certificates (default: trust any)")
+        private String caFile;
+        @Option(names = "--tls-versions", paramLabel = "LIST",
+            description = "protocols offered (default TLSv1.3,TLSv1.2)")
+        private String tlsVersions;
+        @Option(names = "--tls-resume", arity = "0..1", paramLabel = "BOOL",
+            description = "resume TLS sessions on new connections (default false: a full handshake each time)")
+        private Boolean tlsResume;
 
         @Override
         public Integer call() throws Exception {
@@ -200,6 +215,11 @@ public final class Main implements Runnable {
             set(b, "watch-pid", watchPid);
             set(b, "quiet", quiet == null ? null : quiet.toString());
             set(b, "busy-poll", busyPoll == null ? null : busyPoll.toString());
+            set(b, "tls", tls == null ? null : tls.toString());
+            set(b, "sni", sni);
+            set(b, "ca-file", caFile);
+            set(b, "tls-versions", tlsVersions);
+            set(b, "tls-resume", tlsResume == null ? null : tlsResume.toString());
             return b.build();
         }
 

@@ -35,6 +35,13 @@ public final class Report {
             o.openLoop() ? String.format(Locale.ROOT, "open loop at %.0f req/s", o.rate()) : "closed loop",
             o.pipeline() > 1 ? ", pipeline " + o.pipeline() : "",
             o.newConnectionPerRequest() ? ", new connection per request" : "", r.transport());
+        if (o.tls().enabled()) {
+            final long hs = r.get(LoadCounter.TLS_HANDSHAKES);
+            final long resumed = r.get(LoadCounter.TLS_RESUMED);
+            out.printf(Locale.ROOT, "  TLS (%s, session resumption %s): %d handshakes, %d full, %d resumed,"
+                + " %d failed%n", String.join(",", o.tls().versions()), o.tls().resume() ? "on" : "off", hs,
+                hs - resumed, resumed, r.get(LoadCounter.TLS_HANDSHAKE_ERRORS));
+        }
         if (o.idleConnections() > 0) {
             out.printf(Locale.ROOT, "  plus %d idle connections (%d lost or failed)%n", o.idleConnections(),
                 r.get(LoadCounter.IDLE_LOST));
@@ -94,6 +101,9 @@ public final class Report {
         totals.put("bytesWritten", r.get(LoadCounter.BYTES_WRITTEN));
         totals.put("connectionsOpened", r.get(LoadCounter.CONNECTIONS_OPENED));
         totals.put("idleLost", r.get(LoadCounter.IDLE_LOST));
+        totals.put("tlsHandshakes", r.get(LoadCounter.TLS_HANDSHAKES));
+        totals.put("tlsResumed", r.get(LoadCounter.TLS_RESUMED));
+        totals.put("tlsHandshakeErrors", r.get(LoadCounter.TLS_HANDSHAKE_ERRORS));
         final ObjectNode status = totals.putObject("status");
         for (final LoadCounter c : new LoadCounter[] {LoadCounter.STATUS_1XX, LoadCounter.STATUS_2XX,
             LoadCounter.STATUS_3XX, LoadCounter.STATUS_4XX, LoadCounter.STATUS_5XX}) {
@@ -153,17 +163,20 @@ public final class Report {
     /**
      * Writes the headline figures as {@code key=value} lines, one per line, for shell scripts: {@code requests},
      * {@code errors}, {@code rps}, {@code p50_ms}, {@code p90_ms}, {@code p99_ms}, {@code p999_ms}, {@code max_ms}
-     * (corrected latency), {@code mode} ({@code open-loop} or {@code closed-loop}) and {@code watched_ticks} (the
-     * {@code --watch-pid} process's CPU clock ticks over the measured part, -1 without one).
+     * (corrected latency), {@code mode} ({@code open-loop} or {@code closed-loop}), {@code watched_ticks} (the
+     * {@code --watch-pid} process's CPU clock ticks over the measured part, -1 without one) and the TLS handshakes of
+     * the measured part: {@code tls_handshakes} (full and resumed), {@code tls_resumed}, {@code tls_handshake_errors}
+     * (0 without TLS).
      */
     public static void writeKeyValues(final LoadResult r, final Path file) throws IOException {
         final Histogram h = r.corrected();
         final String text = String.format(java.util.Locale.ROOT,
             "requests=%d%nerrors=%d%nrps=%.2f%np50_ms=%.4f%np90_ms=%.4f%np99_ms=%.4f%np999_ms=%.4f%nmax_ms=%.4f%n"
-                + "mode=%s%nwatched_ticks=%d%n",
+                + "mode=%s%nwatched_ticks=%d%ntls_handshakes=%d%ntls_resumed=%d%ntls_handshake_errors=%d%n",
             r.requests(), r.errors(), r.requestsPerSecond(), ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
             h.getTotalCount() == 0 ? 0.0 : h.getMaxValue() / 1000.0, r.options().openLoop() ? "open-loop"
-                : "closed-loop", r.watchedTicks());
+                : "closed-loop", r.watchedTicks(), r.get(LoadCounter.TLS_HANDSHAKES), r.get(LoadCounter.TLS_RESUMED),
+            r.get(LoadCounter.TLS_HANDSHAKE_ERRORS));
         java.nio.file.Files.writeString(file, text, java.nio.charset.StandardCharsets.US_ASCII);
     }
 

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
@@ -53,6 +54,7 @@ final class Worker {
     private final Bootstrap bootstrap;
     private final Bootstrap idleBootstrap;
     private final int idleCount;
+    private final TlsClient tls;
 
     private boolean running;
     private boolean stopped;
@@ -63,7 +65,7 @@ final class Worker {
 
     Worker(final EventLoop loop, final Class<? extends Channel> channelClass, final LoadOptions options,
            final InetSocketAddress address, final byte[] encodedRequest, final long firstSlot, final int slots,
-           final int idleCount) {
+           final int idleCount, final TlsClient tls) {
         this.loop = loop;
         this.options = options;
         this.address = address;
@@ -77,13 +79,19 @@ final class Worker {
         this.nanosPerRequest = openLoop ? 1e9 / options.rate() : 0;
         this.timeoutNanos = options.timeout().toNanos();
         this.idleCount = idleCount;
+        this.tls = tls;
         final int connectTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.timeout().toMillis()));
         this.bootstrap = new Bootstrap()
             .group(loop)
             .channel(channelClass)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
-        this.idleBootstrap = bootstrap.clone().handler(idleHandler);
+        this.idleBootstrap = bootstrap.clone().handler(tls == null ? idleHandler : new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(final Channel ch) {
+                ch.pipeline().addLast(tls.newHandler(ch.alloc()), idleHandler);
+            }
+        });
         for (int i = 0; i < slots; i++) {
             connections.add(new LoadConnection(this, bootstrap, firstSlot + i * (long) options.threads()));
         }
@@ -184,6 +192,11 @@ final class Worker {
 
     boolean churn() {
         return churn;
+    }
+
+    /** Returns the run's TLS client, or null for plain TCP. */
+    TlsClient tls() {
+        return tls;
     }
 
     boolean headRequests() {
