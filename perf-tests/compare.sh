@@ -19,6 +19,7 @@ BACKEND_PORT=${BACKEND_PORT:-28080}
 STRAIT_PORT=${STRAIT_PORT:-28081}
 NGINX_PORT=${NGINX_PORT:-28082}
 HAPROXY_PORT=${HAPROXY_PORT:-28083}
+BACKEND_TLS_PORT=${BACKEND_TLS_PORT:-28084}   # TLS scenarios: the backend's TLS listener, what "direct" loads
 PROXY_CPU=${PROXY_CPU:-1}   # the proxy under test, alone
 LOAD_CPU=${LOAD_CPU:-0}     # wrk and the backend
 HOST=127.0.0.1
@@ -55,6 +56,7 @@ Usage: perf-tests/compare.sh SCENARIO [options]
   --keep           keep the temp dir (configs, logs, raw load-generator output)
   -h, --help       this help
 Environment: BACKEND_PORT STRAIT_PORT NGINX_PORT HAPROXY_PORT ($BACKEND_PORT $STRAIT_PORT $NGINX_PORT $HAPROXY_PORT),
+  BACKEND_TLS_PORT ($BACKEND_TLS_PORT, TLS scenarios: the backend's TLS listener for "direct"),
   PROXY_CPU LOAD_CPU ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS (extra JVM flags for Strait),
   STRAIT_JAVA_HOME (the JDK for Strait only; strait-load keeps JAVA_HOME / java on PATH),
   OTHER_WARN_PCT ($OTHER_WARN_PCT: warn when other work takes more than this % of the proxy core).
@@ -109,6 +111,15 @@ EFFECTIVE_CONNECTIONS=${EFFECTIVE_CONNECTIONS:-64}
 SCENARIO_DESC=$(scenario_value description)
 SCENARIO_PATH=$(scenario_value path)
 [[ -n $SCENARIO_PATH ]] || SCENARIO_PATH=/
+# TLS scenarios (tls = true): every candidate terminates TLS from strait-load, proxies speak plain HTTP upstream.
+TLS=0
+case $(scenario_value tls) in true | yes | on | 1) TLS=1 ;; esac
+CHURN=0
+case $(scenario_value new-connection-per-request) in true | yes | on | 1) CHURN=1 ;; esac
+SCHEME=http
+((TLS)) && SCHEME=https
+TLS_TABLE=""   # non-empty: the report shows the handshake columns (TLS with a new connection per request)
+((TLS && CHURN)) && TLS_TABLE=1
 is_uint "$DURATION" && ((DURATION > 0)) || die "-d must be a positive integer"
 is_uint "$ROUNDS" && ((ROUNDS > 0)) || die "-r must be a positive integer"
 [[ -z $CONNECTIONS ]] || { is_uint "$CONNECTIONS" && ((CONNECTIONS > 0)); } || die "-c must be a positive integer"
@@ -142,7 +153,7 @@ SKIPPED=()
 STRAIT_CMD_DESC=""   # how Strait was started, for the report
 
 # ---------------------------------------------------------------------------------------------------------- tools
-ensure_tools
+if ((TLS)); then ensure_tools openssl; else ensure_tools; fi
 CLK_TCK=$(getconf CLK_TCK)
 
 # -------------------------------------------------------------------------------------------- temp dir, cleanup
@@ -171,35 +182,84 @@ mkdir -p "$TMP/www"
 cp "$TMP/body.expected" "$TMP/www/1k"
 for _ in $(seq 64); do cat "$TMP/body.expected"; done >"$TMP/www/64k"
 
+# ---------------------------------------------------------------------------------------------------------- TLS
+# TLS scenarios: a throwaway CA and a server certificate for localhost / 127.0.0.1 (EC P-256) in $TMP/tls, the same
+# for every candidate, and the settings each one gets: TLS 1.3 and 1.2, session cache and tickets on.
+TLS_DIR="$TMP/tls"
+CURL_TLS=()
+make_certs() {
+    mkdir -p "$TLS_DIR"
+    local d=$TLS_DIR
+    {
+        openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
+            -out "$d/ca.pem" -days 2 -subj "/CN=strait compare.sh throwaway CA" &&
+            openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/server.key" \
+                -out "$d/server.csr" -subj "/CN=localhost" &&
+            printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+                "keyUsage=digitalSignature" "extendedKeyUsage=serverAuth" >"$d/server.ext" &&
+            openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+                -sha256 -extfile "$d/server.ext" -out "$d/server.pem"
+    } >"$d/openssl.log" 2>&1 || { show_log "$d/openssl.log"; die "could not make the TLS certificates"; }
+    cat "$d/server.pem" "$d/server.key" >"$d/combined.pem"   # HAProxy's crt: certificate and key in one file
+    # nginx (proxy and backend): certificate, protocols, a session cache and tickets (on by default; said here).
+    cat >"$d/nginx-tls.inc" <<EOF
+ssl_certificate $d/server.pem;
+ssl_certificate_key $d/server.key;
+ssl_protocols TLSv1.2 TLSv1.3;
+ssl_session_cache shared:SSL:10m;
+ssl_session_timeout 1h;
+ssl_session_tickets on;
+EOF
+    cat >"$d/backend-tls.inc" <<EOF
+listen $HOST:$BACKEND_TLS_PORT ssl;
+include $d/nginx-tls.inc;
+EOF
+    CURL_TLS=(--cacert "$d/ca.pem")
+}
+((TLS)) && make_certs
+
 render() {   # render TEMPLATE OUT
+    local tls=()
+    if ((TLS)); then
+        # HAProxy caches sessions and issues tickets by default; Strait's listener gets the same certificate.
+        local strait_tls="tls: { certificates: [ { cert: $TLS_DIR/server.pem, key: $TLS_DIR/server.key } ] }"
+        tls=(-e "s|# @BACKEND_TLS@|include $TLS_DIR/backend-tls.inc;|"
+            -e "s|# @NGINX_TLS@|include $TLS_DIR/nginx-tls.inc;|" -e "s|@SSL@| ssl|g"
+            -e "s|@HAPROXY_SSL@| ssl crt $TLS_DIR/combined.pem ssl-min-ver TLSv1.2 alpn http/1.1|g"
+            -e "s|^\\( *\\)# @STRAIT_TLS@.*\$|\\1$strait_tls|")
+    else
+        tls=(-e "s|@SSL@||g" -e "s|@HAPROXY_SSL@||g")
+    fi
     sed -e "s|@TMP@|$TMP|g" -e "s|@BODY@|$BODY|g" -e "s|@CONNECTIONS@|$EFFECTIVE_CONNECTIONS|g" \
         -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@STRAIT_PORT@|$STRAIT_PORT|g" \
-        -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@HAPROXY_PORT@|$HAPROXY_PORT|g" "$1" >"$2"
+        -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@HAPROXY_PORT@|$HAPROXY_PORT|g" "${tls[@]}" "$1" >"$2"
 }
 
-port_of() {
+port_of() {   # the port strait-load loads (for "direct" in a TLS scenario: the backend's TLS listener)
     case $1 in
-        direct) echo "$BACKEND_PORT" ;; strait) echo "$STRAIT_PORT" ;;
-        nginx) echo "$NGINX_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;;
+        direct) if ((TLS)); then echo "$BACKEND_TLS_PORT"; else echo "$BACKEND_PORT"; fi ;;
+        strait) echo "$STRAIT_PORT" ;; nginx) echo "$NGINX_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;;
     esac
 }
 
 
-# Waits until PID is alive and PORT answers HTTP, at most STARTUP_TIMEOUT seconds.
-wait_for_port() {   # wait_for_port PID PORT
-    local deadline=$((SECONDS + STARTUP_TIMEOUT))
+# Waits until PID is alive and PORT answers HTTP (HTTPS in a TLS scenario, or SCHEME), at most STARTUP_TIMEOUT s.
+wait_for_port() {   # wait_for_port PID PORT [SCHEME]
+    local deadline=$((SECONDS + STARTUP_TIMEOUT)) scheme=${3:-$SCHEME}
     while ((SECONDS < deadline)); do
         kill -0 "$1" 2>/dev/null || return 1
-        curl -s -o /dev/null -m 1 "http://$HOST:$2/" && return 0
+        curl -s "${CURL_TLS[@]}" -o /dev/null -m 1 "$scheme://$HOST:$2/" && return 0
         sleep 0.2
     done
     return 1
 }
 
-# Checks that the candidate on PORT answers 200 with exactly the 1 KiB body.
-check_body() {   # check_body NAME PORT
-    local code
-    code=$(curl -s -m 5 -o "$TMP/check.$1" -w '%{http_code}' "http://$HOST:$2/") || code="curl-failed"
+# Checks that the candidate on PORT answers 200 with exactly the 1 KiB body (over TLS in a TLS scenario: the
+# certificate is verified against the throwaway CA, so a wrong one fails here).
+check_body() {   # check_body NAME PORT [SCHEME]
+    local code scheme=${3:-$SCHEME}
+    code=$(curl -s "${CURL_TLS[@]}" -m 5 -o "$TMP/check.$1" -w '%{http_code}' "$scheme://$HOST:$2/") \
+        || code="curl-failed"
     if [[ $code != 200 ]]; then
         echo "compare.sh: $1 on :$2 answered $code, expected 200" >&2
         return 1
@@ -236,12 +296,15 @@ start_pinned() {   # start_pinned NAME LOG CMD... ; sets STARTED_PID
 
 start_backend() {
     port_in_use "$BACKEND_PORT" && die "port $BACKEND_PORT is already in use (set BACKEND_PORT)"
+    ((TLS)) && port_in_use "$BACKEND_TLS_PORT" \
+        && die "port $BACKEND_TLS_PORT is already in use (set BACKEND_TLS_PORT)"
     render "$CONF_DIR/nginx-backend.conf" "$TMP/nginx-backend.conf"
     taskset -c "$LOAD_CPU" nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf" \
         >"$TMP/backend.log" 2>&1 &
     local pid=$!
     PIDS+=("$pid")
-    if ! wait_for_port "$pid" "$BACKEND_PORT" || ! check_body backend "$BACKEND_PORT"; then
+    if ! wait_for_port "$pid" "$BACKEND_PORT" http || ! check_body backend "$BACKEND_PORT" http \
+        || { ((TLS)) && ! check_body backend-tls "$BACKEND_TLS_PORT"; }; then
         show_log "$TMP/backend.log"
         show_log "$TMP/backend.error.log"
         die "the nginx backend did not start"
@@ -323,10 +386,12 @@ start_candidate() {   # start_candidate NAME
     local pid=$STARTED_PID
     if ! wait_for_port "$pid" "$port"; then
         show_log "$TMP/$name.log"
+        local hint=""
+        [[ $name == strait ]] && ((TLS)) && hint="; a TLS scenario needs a Strait with TLS listeners (listeners[].tls)"
         if kill -0 "$pid" 2>/dev/null; then
-            drop_candidate "$name" "it did not answer on :$port within ${STARTUP_TIMEOUT}s"
+            drop_candidate "$name" "it did not answer on :$port within ${STARTUP_TIMEOUT}s$hint"
         else
-            drop_candidate "$name" "it exited at start-up (its log is printed above)"
+            drop_candidate "$name" "it exited at start-up (its log is printed above)$hint"
         fi
         return 0
     fi
@@ -355,13 +420,14 @@ run_load() {
     local conn=()
     [[ -n $CONNECTIONS ]] && conn=(--connections "$CONNECTIONS")
     taskset -c "$LOAD_CPU" env STRAIT_LOAD_JAR="$LOAD_JAR" "$ROOT/bin/strait-load" run --scenario "$SCENARIO_FILE" \
-        --url "http://$HOST:$port/" "${conn[@]}" --duration "${seconds}s" --warmup "${GEN_WARMUP}s" \
+        --url "$SCHEME://$HOST:$port/" "${conn[@]}" --duration "${seconds}s" --warmup "${GEN_WARMUP}s" \
         --kv "$out.kv" --hgrm "$out.hgrm" "$@" >"$out.txt" 2>&1
 }
 kv() { awk -F= -v k="$1" '$1 == k { print $2 }' "$2"; }   # kv KEY FILE
 
 RAW="$TMP/rounds.txt"
 # candidate round rps requests errors cpu_us rss_kib proxy% other% lat_p50 lat_p99 lat_p999 lat_errors lat_hgrm
+#   tls_handshakes_per_s tls_resumed_pct (of the throughput run; "-" unless TLS)
 : >"$RAW"
 
 measure() {   # measure NAME ROUND
@@ -411,6 +477,12 @@ measure() {   # measure NAME ROUND
     fi
     local rps req err
     rps=$(kv rps "$out.kv"); req=$(kv requests "$out.kv"); err=$(kv errors "$out.kv")
+    local hsps="-" resumed="-"
+    if ((TLS)); then   # handshakes of the measured part, per second (at the run's req/s) and the resumed share
+        read -r hsps resumed < <(awk -v h="$(kv tls_handshakes "$out.kv")" -v r="$(kv tls_resumed "$out.kv")" \
+            -v rps="$rps" -v n="$req" 'BEGIN { printf "%.0f %s\n", (n > 0 ? h * rps / n : 0),
+                (h > 0 ? sprintf("%.1f", 100 * r / h) : "-") }')
+    fi
     if [[ -n $pid ]]; then
         local ticks
         ticks=$(kv watched_ticks "$out.kv")
@@ -436,7 +508,7 @@ measure() {   # measure NAME ROUND
         lp50=$(kv p50_ms "$lat.kv"); lp99=$(kv p99_ms "$lat.kv"); lp999=$(kv p999_ms "$lat.kv")
         lerr=$(kv errors "$lat.kv"); lhgrm="$lat.hgrm"
     fi
-    echo "$name $round $rps $req $err $cpu $rss $shares $lp50 $lp99 $lp999 $lerr $lhgrm" >>"$RAW"
+    echo "$name $round $rps $req $err $cpu $rss $shares $lp50 $lp99 $lp999 $lerr $lhgrm $hsps $resumed" >>"$RAW"
     printf '   round %d %-8s %10s req/s  cpu %7s us/req  rss %8s KiB  errors %s | at %s req/s: p50 %s p99 %s p99.9 %s ms' \
         "$round" "$name" "$rps" "$cpu" "$rss" "$err" "$RATE" "$lp50" "$lp99" "$lp999" >&2
     echo "$shares" | awk -v c="$PROXY_CPU" '{ printf "  core %s: proxy %s other %s\n", c, $1 ($1 == "-" ? "" : "%"),
@@ -488,8 +560,9 @@ report() {
     b_p50=$(best_peer 10 low); b_p99=$(best_peer 11 low); b_p999=$(best_peer 12 low)
     echo "| candidate | req/s | CPU µs/req | RSS MiB idle | RSS MiB after | p50 ms @ $RATE/s | p99 ms @ $RATE/s" \
         "| p99.9 ms @ $RATE/s | errors | req/s vs best peer | CPU vs best peer | RSS vs best peer | p50 vs best peer" \
-        "| p99 vs best peer | p99.9 vs best peer | core $PROXY_CPU % proxy | core $PROXY_CPU % other |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| p99 vs best peer | p99.9 vs best peer | core $PROXY_CPU % proxy | core $PROXY_CPU % other |" \
+        "${TLS_TABLE:+TLS handshakes/s | resumed % |}"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${TLS_TABLE:+---:|---:|}"
     local any_err=0
     for name in "${ORDER[@]}"; do
         grep -q "^$name " "$RAW" || continue
@@ -504,7 +577,8 @@ report() {
             "| $(fmt '%.1f' "$(kib_to_mib "$rss")") | $(fmt '%.3f' "$p50") | $(fmt '%.3f' "$p99")" \
             "| $(fmt '%.3f' "$p999") | $errs | $(ratio "$rps" "$b_rps") | $(ratio "$cpu" "$b_cpu")" \
             "| $(ratio "$(kib_to_mib "$rss")" "$(kib_to_mib "$b_rss")") | $(ratio "$p50" "$b_p50")" \
-            "| $(ratio "$p99" "$b_p99") | $(ratio "$p999" "$b_p999") | $(median 8 "$name") | $(median 9 "$name") |"
+            "| $(ratio "$p99" "$b_p99") | $(ratio "$p999" "$b_p999") | $(median 8 "$name") | $(median 9 "$name") |" \
+            "${TLS_TABLE:+$(fmt '%.0f' "$(median 15 "$name")") | $(median 16 "$name") |}"
     done
     echo
     echo "Medians over $ROUNDS round(s). req/s, CPU and RSS: the scenario's own run (${DURATION}s," \
@@ -512,6 +586,12 @@ report() {
         "proxy process's (utime+stime) during it / requests; RSS = VmRSS. Latency: a second ${DURATION}s run at a fixed" \
         "$RATE req/s, from each request's intended send time (coordinated omission corrected)." \
         "\"vs best peer\": the figure over the better of nginx and HAProxy (below 1 is better, except req/s)."
+    local versions
+    versions=$(scenario_value tls-versions)
+    ((TLS)) && echo "TLS: strait-load to each candidate over TLS (${versions:-TLSv1.3,TLSv1.2}," \
+        "throwaway EC P-256 certificate, session cache and tickets on everywhere); the proxies speak plain HTTP/1.1" \
+        "to the backend; \"direct\" is the nginx backend's own TLS listener.${TLS_TABLE:+ TLS handshakes/s: the" \
+        "handshakes of the throughput run (one per request in churn), resumed %: the share that resumed a session.}"
     ((any_err == 0)) || echo "**WARNING: some runs had non-2xx responses or socket errors (errors column).**"
     local busy
     busy=$(awk -v lim="$OTHER_WARN_PCT" '$9 != "-" && $9 > lim { n++ } END { print n + 0 }' "$RAW")
@@ -523,10 +603,12 @@ report() {
     echo "Raw rounds:"
     echo
     echo '```'
-    local f='%-8s %5s %11s %9s %6s %8s %9s %7s %7s %8s %8s %9s %6s\n'
+    local f='%-8s %5s %11s %9s %6s %8s %9s %7s %7s %8s %8s %9s %6s %s\n'
     # shellcheck disable=SC2059 # the format is ours
-    printf "$f" candidate round req/s requests errors cpu_us rss_kib proxy% other% p50_ms p99_ms p99.9_ms errors
-    awk -v f="$f" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' "$RAW"
+    printf "$f" candidate round req/s requests errors cpu_us rss_kib proxy% other% p50_ms p99_ms p99.9_ms errors \
+        "${TLS_TABLE:+  tls_hs/s resumed%}"
+    awk -v f="$f" -v tls="$TLS_TABLE" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+        (tls == "" ? "" : sprintf("%10s %8s", $15, $16)) }' "$RAW"
     echo '```'
 }
 
