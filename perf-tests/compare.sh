@@ -558,15 +558,17 @@ report() {
     local name b_rps b_cpu b_rss b_p50 b_p99 b_p999
     b_rps=$(best_peer 3 high); b_cpu=$(best_peer 6 low); b_rss=$(best_peer 7 low)
     b_p50=$(best_peer 10 low); b_p99=$(best_peer 11 low); b_p999=$(best_peer 12 low)
+    local tls_head="" tls_sep=""
+    [[ -n $TLS_TABLE ]] && tls_head=" TLS handshakes/s | resumed % |" && tls_sep="---:|---:|"
     echo "| candidate | req/s | CPU µs/req | RSS MiB idle | RSS MiB after | p50 ms @ $RATE/s | p99 ms @ $RATE/s" \
         "| p99.9 ms @ $RATE/s | errors | req/s vs best peer | CPU vs best peer | RSS vs best peer | p50 vs best peer" \
-        "| p99 vs best peer | p99.9 vs best peer | core $PROXY_CPU % proxy | core $PROXY_CPU % other |" \
-        "${TLS_TABLE:+TLS handshakes/s | resumed % |}"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${TLS_TABLE:+---:|---:|}"
+        "| p99 vs best peer | p99.9 vs best peer | core $PROXY_CPU % proxy | core $PROXY_CPU % other |$tls_head"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|$tls_sep"
     local any_err=0
     for name in "${ORDER[@]}"; do
         grep -q "^$name " "$RAW" || continue
-        local rps cpu rss idle p50 p99 p999 err errs
+        local rps cpu rss idle p50 p99 p999 err errs tls_cells=""
+        [[ -n $TLS_TABLE ]] && tls_cells=" $(fmt '%.0f' "$(median 15 "$name")") | $(median 16 "$name") |"
         rps=$(median 3 "$name"); cpu=$(median 6 "$name"); rss=$(median 7 "$name")
         p50=$(median 10 "$name"); p99=$(median 11 "$name"); p999=$(median 12 "$name")
         idle=${IDLE_RSS[$name]:--}
@@ -577,8 +579,7 @@ report() {
             "| $(fmt '%.1f' "$(kib_to_mib "$rss")") | $(fmt '%.3f' "$p50") | $(fmt '%.3f' "$p99")" \
             "| $(fmt '%.3f' "$p999") | $errs | $(ratio "$rps" "$b_rps") | $(ratio "$cpu" "$b_cpu")" \
             "| $(ratio "$(kib_to_mib "$rss")" "$(kib_to_mib "$b_rss")") | $(ratio "$p50" "$b_p50")" \
-            "| $(ratio "$p99" "$b_p99") | $(ratio "$p999" "$b_p999") | $(median 8 "$name") | $(median 9 "$name") |" \
-            "${TLS_TABLE:+$(fmt '%.0f' "$(median 15 "$name")") | $(median 16 "$name") |}"
+            "| $(ratio "$p99" "$b_p99") | $(ratio "$p999" "$b_p999") | $(median 8 "$name") | $(median 9 "$name") |$tls_cells"
     done
     echo
     echo "Medians over $ROUNDS round(s). req/s, CPU and RSS: the scenario's own run (${DURATION}s," \
@@ -590,8 +591,9 @@ report() {
     versions=$(scenario_value tls-versions)
     ((TLS)) && echo "TLS: strait-load to each candidate over TLS (${versions:-TLSv1.3,TLSv1.2}," \
         "throwaway EC P-256 certificate, session cache and tickets on everywhere); the proxies speak plain HTTP/1.1" \
-        "to the backend; \"direct\" is the nginx backend's own TLS listener.${TLS_TABLE:+ TLS handshakes/s: the" \
-        "handshakes of the throughput run (one per request in churn), resumed %: the share that resumed a session.}"
+        "to the backend; \"direct\" is the nginx backend's own TLS listener."
+    [[ -n $TLS_TABLE ]] && echo "TLS handshakes/s: the handshakes of the throughput run (one per request in churn);" \
+        "resumed %: the share of them that resumed a session."
     ((any_err == 0)) || echo "**WARNING: some runs had non-2xx responses or socket errors (errors column).**"
     local busy
     busy=$(awk -v lim="$OTHER_WARN_PCT" '$9 != "-" && $9 > lim { n++ } END { print n + 0 }' "$RAW")
@@ -603,12 +605,12 @@ report() {
     echo "Raw rounds:"
     echo
     echo '```'
-    local f='%-8s %5s %11s %9s %6s %8s %9s %7s %7s %8s %8s %9s %6s %s\n'
+    local f='%-8s %5s %11s %9s %6s %8s %9s %7s %7s %8s %8s %9s %6s%s\n'
     # shellcheck disable=SC2059 # the format is ours
     printf "$f" candidate round req/s requests errors cpu_us rss_kib proxy% other% p50_ms p99_ms p99.9_ms errors \
-        "${TLS_TABLE:+  tls_hs/s resumed%}"
+        "${TLS_TABLE:+   tls_hs/s resumed%}"
     awk -v f="$f" -v tls="$TLS_TABLE" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-        (tls == "" ? "" : sprintf("%10s %8s", $15, $16)) }' "$RAW"
+        (tls == "" ? "" : sprintf(" %10s %8s", $15, $16)) }' "$RAW"
     echo '```'
 }
 
