@@ -87,8 +87,8 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
                        final String jsonFile, final String hgrmFile, final boolean quiet, final String scenario,
                        final boolean busyPoll, final String kvFile, final int watchPid) {
         this(url, method, headers, bodySize, connections, threads, rate, duration, warmup, timeout, pipeline,
-            newConnectionPerRequest, idleConnections, allowRemote, jsonFile, hgrmFile, quiet, scenario, busyPoll, kvFile,
-            watchPid, TlsOptions.OFF);
+            newConnectionPerRequest, idleConnections, allowRemote, jsonFile, hgrmFile, quiet, scenario, busyPoll,
+            kvFile, watchPid, TlsOptions.OFF);
     }
 
     private static void positive(final String name, final int v) {

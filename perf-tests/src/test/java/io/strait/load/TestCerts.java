@@ -57,9 +57,9 @@ record TestCerts(KeyPair keys, X509Certificate cert) {
     }
 
     /**
-     * A server context: BoringSSL when it loads, TLS 1.3 and 1.2, ALPN {@code http/1.1}, session tickets on (Netty's OpenSSL contexts
-     * issue none until ticket keys are set), and, with {@code requireClientCert}, a client certificate required
-     * (signed by this certificate, which no client of the tests has).
+     * A server context: BoringSSL when it loads, TLS 1.3 and 1.2, ALPN {@code http/1.1}, session tickets on
+     * (Netty's OpenSSL contexts issue none until ticket keys are set), and, with {@code requireClientCert}, a client
+     * certificate required (signed by this certificate, which no client of the tests has).
      */
     SslContext serverContext(final boolean requireClientCert) throws Exception {
         final SslContextBuilder b = SslContextBuilder.forServer(keys.getPrivate(), cert)
