@@ -67,22 +67,30 @@ public final class TlsContextFactory {
         }
         final SslProvider provider = provider();
         final List<String> ciphers = ciphers(options, provider);
+        // Read everything first, in the order of the settings, so the first error is the first bad field.
+        final List<X509Certificate[]> chains = new ArrayList<>();
+        final List<PrivateKey> keys = new ArrayList<>();
+        for (int i = 0; i < options.certificates().size(); i++) {
+            final CertificateFiles files = options.certificates().get(i);
+            final String field = "certificates[" + i + "]";
+            final X509Certificate[] chain = PemFiles.certificates(files.cert(), field + ".cert");
+            final PrivateKey key = PemFiles.privateKey(files.key(), field + ".key");
+            if (!PemFiles.matches(key, chain[0].getPublicKey())) {
+                throw new TlsConfigException(field + ".key", files.key() + " is not the private key of the "
+                    + "first certificate in " + files.cert());
+            }
+            chains.add(chain);
+            keys.add(key);
+        }
         final X509Certificate[] ca = options.clientCa() == null ? null
             : PemFiles.certificates(options.clientCa(), "client_ca");
         final List<SslContext> contexts = new ArrayList<>();
         final List<X509Certificate> leaves = new ArrayList<>();
         try {
-            for (int i = 0; i < options.certificates().size(); i++) {
-                final CertificateFiles files = options.certificates().get(i);
-                final String field = "certificates[" + i + "]";
-                final X509Certificate[] chain = PemFiles.certificates(files.cert(), field + ".cert");
-                final PrivateKey key = PemFiles.privateKey(files.key(), field + ".key");
-                if (!PemFiles.matches(key, chain[0].getPublicKey())) {
-                    throw new TlsConfigException(field + ".key", files.key() + " is not the private key of the "
-                        + "first certificate in " + files.cert());
-                }
-                contexts.add(context(options, provider, ciphers, ca, chain, key, field));
-                leaves.add(chain[0]);
+            for (int i = 0; i < chains.size(); i++) {
+                contexts.add(context(options, provider, ciphers, ca, chains.get(i), keys.get(i),
+                    "certificates[" + i + "]"));
+                leaves.add(chains.get(i)[0]);
             }
         } catch (final TlsConfigException | RuntimeException e) {
             for (final SslContext c : contexts) {

@@ -12,6 +12,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,8 +24,7 @@ import java.util.Map;
  */
 final class TlsConfigs {
 
-    private static final Map<String, String> VERSIONS = Map.of(TlsServerOptions.TLS_1_2, TlsServerOptions.TLS_1_2,
-        TlsServerOptions.TLS_1_3, TlsServerOptions.TLS_1_3);
+    private static final Map<String, String> VERSIONS = versions();
     private static final String HTTP11 = "http/1.1";
 
     private TlsConfigs() {
@@ -65,8 +65,8 @@ final class TlsConfigs {
         if (require == null) {
             ok = false;
         } else if (require && !f.has("client_ca")) {
-            f.errorAtValue("require_client_cert", "require_client_cert: true needs client_ca (the CA bundle that "
-                + "verifies client certificates)");
+            f.errorAtValue("require_client_cert", "requiring client certificates needs client_ca (the CA bundle "
+                + "that verifies them)");
             ok = false;
         }
         final String minVersion = f.choice("min_version", "TLS version", VERSIONS, TlsServerOptions.TLS_1_2);
@@ -98,6 +98,13 @@ final class TlsConfigs {
             f.errorAt(f.childPath(e.field()), locate(f.map(), e.field()), e.getMessage());
             return null;
         }
+    }
+
+    private static Map<String, String> versions() {
+        final Map<String, String> m = new LinkedHashMap<>();
+        m.put(TlsServerOptions.TLS_1_2, TlsServerOptions.TLS_1_2);
+        m.put(TlsServerOptions.TLS_1_3, TlsServerOptions.TLS_1_3);
+        return m;
     }
 
     private static Path path(final Fields f, final String key, final boolean required, final Path baseDir) {
