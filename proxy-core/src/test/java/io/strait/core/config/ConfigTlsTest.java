@@ -111,6 +111,19 @@ class ConfigTlsTest {
     }
 
     @Test
+    void theTlsExampleIsValidOnceItsCertificatesExist() throws Exception {
+        final Path copy = dir.resolve("example/tls.yaml");
+        Files.createDirectories(copy.getParent());
+        Files.copy(Path.of("../examples/tls.yaml"), copy);
+        final Issued cert = CA.server(KeyType.EC, "localhost");
+        cert.writeChain(copy.resolveSibling("certs/example.pem"));
+        cert.writeKey(copy.resolveSibling("certs/example.key"), KeyFormat.PKCS8);
+        final ConfigResult r = ConfigLoader.load(copy);
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.config().listeners().get(0).tls().reloadInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void fileErrorsNameTheFieldAndPosition() {
         assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key }, { cert: nope.pem, key: a.key } ]")))
             .containsExactly(at(12, 60, "certificates[1].cert: cannot read " + dir.resolve("nope.pem")
