@@ -137,7 +137,8 @@ final class TlsConfigs {
         boolean ok = true;
         for (int i = 0; i < list.items().size(); i++) {
             final YamlNode item = list.items().get(i);
-            if (item instanceof YamlNode.ScalarNode s && s.kind() == YamlNode.ScalarKind.STRING && !s.text().isEmpty()) {
+            if (item instanceof YamlNode.ScalarNode s && s.kind() == YamlNode.ScalarKind.STRING
+                && !s.text().isEmpty()) {
                 out.add(s.text());
             } else {
                 f.errorAt(f.childPath(key) + "[" + i + "]", item, "expected " + what + ", got " + item.kindName());

@@ -67,7 +67,9 @@ class TlsIntegrationTest {
             "  - name: tls",
             "    address: 127.0.0.1:0",
             "    tls:",
-            "      certificates: [ { cert: certs/a.pem, key: certs/a.key }, { cert: certs/wild.pem, key: certs/wild.key } ]",
+            "      certificates:",
+            "        - { cert: certs/a.pem, key: certs/a.key }",
+            "        - { cert: certs/wild.pem, key: certs/wild.key }",
             "      handshake_timeout: 2s",
             "    virtual_hosts: [ { domains: [ \"*\" ], routes: [ { match: { prefix: / }, cluster: up } ] } ]",
             "  - name: mtls",
@@ -114,7 +116,6 @@ class TlsIntegrationTest {
 
     @Test
     void anHttpsRequestIsProxiedWithForwardedProtoHttps() throws Exception {
-        up.requests().size();
         try (RawHttpClient c = https("tls", CA.clientContext(null), "a.test")) {
             final RawResponse r = c.get("/hello", "a.test");
             assertThat(r.status()).isEqualTo(200);
