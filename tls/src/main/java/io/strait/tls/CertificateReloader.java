@@ -137,9 +137,13 @@ public final class CertificateReloader implements AutoCloseable {
     private void retire(final SniCertificateMapper old) {
         retired.add(old);
         final long delay = options.handshakeTimeout().plus(RELEASE_GRACE).toMillis();
+        if (scheduler == null) {
+            release(old);
+            return;
+        }
         try {
             scheduler.schedule(() -> release(old), delay, TimeUnit.MILLISECONDS);
-        } catch (final RejectedExecutionException | NullPointerException e) {
+        } catch (final RejectedExecutionException e) {
             release(old);
         }
     }

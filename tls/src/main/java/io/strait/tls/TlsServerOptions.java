@@ -2,6 +2,7 @@ package io.strait.tls;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -50,7 +51,7 @@ public record TlsServerOptions(List<CertificateFiles> certificates, Path clientC
 
     /** Every file these options read: certificates, keys and the client CA bundle. */
     public List<Path> files() {
-        final java.util.ArrayList<Path> out = new java.util.ArrayList<>();
+        final List<Path> out = new ArrayList<>();
         for (final CertificateFiles c : certificates) {
             out.add(c.cert());
             out.add(c.key());
