@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Thread-safe (stateless). Loads Strait's YAML configuration: reads it into a located tree, binds it to
  * {@link StraitConfig} and validates it, reporting every error with its field path, line and column (see
- * docs/CONFIG.md for the format). YAML anchors and aliases are rejected. Call it off the event loops: it reads files.
+ * docs/CONFIG.md for the format). YAML anchors and aliases are rejected. Call it off the event loops: it reads files
+ * (the configuration, and the TLS certificates it names, whose contexts it builds to validate them).
  */
 public final class ConfigLoader {
 
@@ -39,16 +40,28 @@ public final class ConfigLoader {
         } catch (final IOException e) {
             return failed(new ConfigError(source, "", 0, 0, "cannot read the configuration: " + e));
         }
-        return parse(yaml, source);
+        final Path dir = file.toAbsolutePath().getParent();
+        return parse(yaml, source, dir == null ? Path.of("") : dir);
     }
 
-    /** Parses and validates {@code yaml}; {@code sourceName} names it in errors (a file name, "inline", ...). */
+    /**
+     * Parses and validates {@code yaml}; {@code sourceName} names it in errors (a file name, "inline", ...).
+     * Relative file paths in it (TLS certificates) resolve against the working directory.
+     */
     public static ConfigResult parse(final String yaml, final String sourceName) {
+        return parse(yaml, sourceName, Path.of(""));
+    }
+
+    /**
+     * Parses and validates {@code yaml}, resolving relative file paths in it (TLS certificates) against
+     * {@code baseDir}; {@code sourceName} names it in errors.
+     */
+    public static ConfigResult parse(final String yaml, final String sourceName, final Path baseDir) {
         final List<ConfigError> errors = new ArrayList<>();
         final YamlNode root = YamlTreeReader.read(yaml, sourceName, errors);
         StraitConfig config = null;
         if (root != null) {
-            config = new ConfigValidator(sourceName, errors).bind(root);
+            config = new ConfigValidator(sourceName, errors, baseDir).bind(root);
         }
         if (!errors.isEmpty()) {
             errors.sort(BY_POSITION);

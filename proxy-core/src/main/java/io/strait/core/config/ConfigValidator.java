@@ -5,6 +5,7 @@ import io.strait.core.config.YamlNode.ScalarKind;
 import io.strait.core.config.YamlNode.ScalarNode;
 import io.strait.lb.LbPolicy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,12 +49,20 @@ final class ConfigValidator {
 
     private final String source;
     private final List<ConfigError> errors;
+    /** The directory relative file paths resolve against: the configuration file's. */
+    private final Path baseDir;
     /** Cluster name to its path, for references and duplicates. */
     private final Map<String, String> clusterNames = new LinkedHashMap<>();
 
     ConfigValidator(final String source, final List<ConfigError> errors) {
+        this(source, errors, Path.of(""));
+    }
+
+    /** A validator resolving relative file paths (TLS certificates) against {@code baseDir}. */
+    ConfigValidator(final String source, final List<ConfigError> errors, final Path baseDir) {
         this.source = source;
         this.errors = errors;
+        this.baseDir = baseDir;
     }
 
     /** Binds and validates the document; errors go to the list given to the constructor. */
@@ -332,7 +341,7 @@ final class ConfigValidator {
         if (protocol == ListenerProtocol.TCP) {
             f.errorAtValue("protocol", "tcp listeners are not implemented yet");
         }
-        f.notImplemented("tls", "TLS listeners are not implemented yet");
+        final ListenerTlsConfig tls = TlsConfigs.tls(f, baseDir);
         String cluster = null;
         List<VirtualHostConfig> virtualHosts = List.of();
         if (protocol == ListenerProtocol.TCP) {
@@ -350,7 +359,7 @@ final class ConfigValidator {
                 virtualHosts = virtualHosts(f);
             }
         }
-        return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f));
+        return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls);
     }
 
     private static boolean overlaps(final String a, final String b) {

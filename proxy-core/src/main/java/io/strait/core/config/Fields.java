@@ -304,6 +304,11 @@ final class Fields {
         return v == null ? null : of(v, childPath(key), source, errors, known);
     }
 
+    /** Wraps {@code node} (e.g. an item of one of this map's lists) as a map at {@code itemPath}. */
+    Fields item(final YamlNode node, final String itemPath, final String... known) {
+        return of(node, itemPath, source, errors, known);
+    }
+
     ListNode list(final String key, final boolean required, final boolean nonEmpty) {
         final YamlNode v = value(key);
         if (v == null) {

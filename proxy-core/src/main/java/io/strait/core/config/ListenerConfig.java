@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Immutable. One listener (an entry of {@code listeners}). {@code cluster} is for {@code protocol: tcp} only;
- * {@code virtualHosts} for http.
+ * {@code virtualHosts} for http. {@code tls} is null for a plain listener.
  */
 public record ListenerConfig(
         String name,
@@ -13,5 +13,13 @@ public record ListenerConfig(
         List<VirtualHostConfig> virtualHosts,
         String cluster,
         LimitsConfig limits,
-        ListenerTimeoutsConfig timeouts) {
+        ListenerTimeoutsConfig timeouts,
+        ListenerTlsConfig tls) {
+
+    /** A plain (non-TLS) listener: the constructor before {@code tls} was added. */
+    public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
+                          final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
+                          final ListenerTimeoutsConfig timeouts) {
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, null);
+    }
 }

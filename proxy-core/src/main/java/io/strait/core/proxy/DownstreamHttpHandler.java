@@ -60,6 +60,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** The codec's reason for a connection that closed in the middle of a response head. */
@@ -1063,7 +1064,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             headers.add(X_FORWARDED_FOR, new AsciiString(joined));
         }
         if (!headers.contains(X_FORWARDED_PROTO)) {
-            headers.add(X_FORWARDED_PROTO, HTTP);
+            headers.add(X_FORWARDED_PROTO, listener.config().tls() != null ? HTTPS : HTTP);
         }
         if (!headers.contains(X_REQUEST_ID)) {
             writeRequestId(requestIdBytes, random);

@@ -10,16 +10,20 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.UnixChannelOption;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.HealthManager;
 import io.strait.core.config.ListenerConfig;
+import io.strait.core.config.ListenerTlsConfig;
 import io.strait.core.config.StraitConfig;
+import io.strait.core.stats.ListenerStat;
 import io.strait.core.stats.StatsRegistry;
 import io.strait.core.transport.TransportFactory;
 import io.strait.core.transport.TransportFactory.SelectedTransport;
 import io.strait.lb.HostSet;
+import io.strait.tls.TlsConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +57,10 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxySnapshot snapshot;
     private final Map<EventLoop, LoopState> loops;
     private HealthManager health;
+    /** TLS listeners by name; written at start only. */
+    private final Map<String, ListenerTls> tls = new LinkedHashMap<>();
+    /** Polls certificate files; null when no listener reloads them. */
+    private ScheduledExecutorService tlsScheduler;
     private final ChannelGroup downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
@@ -95,6 +105,7 @@ public final class ProxyServer implements AutoCloseable {
         final ProxyServer server = new ProxyServer(config);
         try {
             server.startHealth();
+            server.startTls();
             server.bindAll();
         } catch (final Exception e) {
             server.close();
@@ -121,9 +132,36 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Builds every TLS listener's contexts (once per listener) and, when a listener reloads certificates, starts the
+     * one daemon thread that polls their files.
+     */
+    private void startTls() throws TlsConfigException {
+        boolean reloads = false;
+        for (final ListenerRuntime l : snapshot.listeners()) {
+            final ListenerTlsConfig t = l.config().tls();
+            reloads |= t != null && !t.reloadInterval().isZero();
+        }
+        if (reloads) {
+            tlsScheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("strait-tls-reload",
+                true));
+        }
+        for (final ListenerRuntime l : snapshot.listeners()) {
+            if (l.config().tls() != null) {
+                tls.put(l.name(), ListenerTls.start(l.config(),
+                    stats.scope("listener." + l.name() + ".", ListenerStat.class), eventLoops, tlsScheduler));
+            }
+        }
+    }
+
+    /** The TLS side of a listener, or null for a plain one (tests). */
+    ListenerTls listenerTls(final String listener) {
+        return tls.get(listener);
+    }
+
     private void bindAll() throws InterruptedException {
         for (final ListenerRuntime l : snapshot.listeners()) {
-            final HttpListenerInitializer init = new HttpListenerInitializer(l, this);
+            final HttpListenerInitializer init = new HttpListenerInitializer(l, this, tls.get(l.name()));
             final ListenerConfig lc = l.config();
             InetSocketAddress address = lc.address().toSocketAddress();
             if (transport.reusePort()) {
@@ -261,5 +299,12 @@ public final class ProxyServer implements AutoCloseable {
             s.loop().execute(s::closePools);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        if (tlsScheduler != null) {
+            tlsScheduler.shutdownNow();
+            tlsScheduler.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        for (final ListenerTls t : tls.values()) {
+            t.close();
+        }
     }
 }

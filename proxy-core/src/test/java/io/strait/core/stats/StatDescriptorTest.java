@@ -36,6 +36,13 @@ class StatDescriptorTest {
     }
 
     @Test
+    void listenerStatsFollowEnvoy() {
+        declaredInEnvoyOrder(ListenerStat.values());
+        assertThat(names(ListenerStat.values())).containsExactlyInAnyOrder("ssl.handshake", "ssl.connection_error",
+            "ssl.no_certificate", "ssl.fail_verify_error", "ssl.fail_verify_no_cert", "ssl.session_reused");
+    }
+
+    @Test
     void httpStatsFollowEnvoy() {
         declaredInEnvoyOrder(HttpStat.values());
         assertThat(names(HttpStat.values())).contains("downstream_cx_total", "downstream_cx_active",

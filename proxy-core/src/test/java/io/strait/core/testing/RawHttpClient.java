@@ -86,6 +86,23 @@ public final class RawHttpClient implements AutoCloseable {
         this.socket = s;
     }
 
+    /**
+     * Speaks over {@code connected}, a socket already connected to a loopback address (e.g. a TLS socket whose
+     * handshake is done); closing the client closes it.
+     *
+     * @param readTimeout how long any single read may block
+     */
+    public RawHttpClient(final Socket connected, final Duration readTimeout) throws IOException {
+        if (!connected.getInetAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("tests talk to loopback only: " + connected.getInetAddress());
+        }
+        this.readTimeoutMillis = (int) Math.max(1, readTimeout.toMillis());
+        connected.setSoTimeout(readTimeoutMillis);
+        this.in = connected.getInputStream();
+        this.out = connected.getOutputStream();
+        this.socket = connected;
+    }
+
     /** Sends {@code raw} encoded as ISO-8859-1 (one byte per char), and flushes. */
     public void send(final String raw) throws IOException {
         send(raw.getBytes(StandardCharsets.ISO_8859_1));

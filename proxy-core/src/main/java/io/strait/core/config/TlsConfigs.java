@@ -1,0 +1,171 @@
+package io.strait.core.config;
+
+import io.strait.core.config.YamlNode.ListNode;
+import io.strait.core.config.YamlNode.MapNode;
+import io.strait.tls.CertificateFiles;
+import io.strait.tls.SniCertificateMapper;
+import io.strait.tls.TlsConfigException;
+import io.strait.tls.TlsContextFactory;
+import io.strait.tls.TlsServerOptions;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stateless. Binds a listener's {@code tls} key for {@link ConfigValidator}, reporting errors through the listener's
+ * {@link Fields}. File paths resolve against the configuration file's directory. A {@code tls} block whose keys are
+ * well-formed is then checked for real: its contexts are built (files read, keys matched to certificates, cipher
+ * suites looked up) and released, and what fails is reported at the field it names.
+ */
+final class TlsConfigs {
+
+    private static final Map<String, String> VERSIONS = versions();
+    private static final String HTTP11 = "http/1.1";
+
+    private TlsConfigs() {
+    }
+
+    /** {@code tls}, or null when absent or invalid (reported). */
+    static ListenerTlsConfig tls(final Fields listener, final Path baseDir) {
+        final Fields f = listener.object("tls", "certificates", "client_ca", "require_client_cert", "min_version",
+            "cipher_suites", "handshake_timeout", "alpn", "reload_interval");
+        if (f == null) {
+            return null;
+        }
+        boolean ok = true;
+        final List<CertificateFiles> certificates = new ArrayList<>();
+        final ListNode list = f.list("certificates", true, true);
+        if (list == null || list.items().isEmpty()) {
+            ok = false;
+        } else {
+            for (int i = 0; i < list.items().size(); i++) {
+                final Fields c = f.item(list.items().get(i), f.childPath("certificates") + "[" + i + "]", "cert",
+                    "key");
+                if (c == null) {
+                    ok = false;
+                    continue;
+                }
+                final Path cert = path(c, "cert", true, baseDir);
+                final Path key = path(c, "key", true, baseDir);
+                if (cert == null || key == null) {
+                    ok = false;
+                } else {
+                    certificates.add(new CertificateFiles(cert, key));
+                }
+            }
+        }
+        final Path clientCa = path(f, "client_ca", false, baseDir);
+        ok &= clientCa != null || !f.has("client_ca");
+        final Boolean require = f.bool("require_client_cert", false);
+        if (require == null) {
+            ok = false;
+        } else if (require && !f.has("client_ca")) {
+            f.errorAtValue("require_client_cert", "requiring client certificates needs client_ca (the CA bundle "
+                + "that verifies them)");
+            ok = false;
+        }
+        final String minVersion = f.choice("min_version", "TLS version", VERSIONS, TlsServerOptions.TLS_1_2);
+        final List<String> ciphers = strings(f, "cipher_suites", "a cipher suite name");
+        final List<String> alpn = f.has("alpn") ? strings(f, "alpn", "a protocol name") : List.of(HTTP11);
+        if (alpn != null) {
+            final ListNode alpnList = f.list("alpn", false, true);
+            for (int i = 0; i < alpn.size(); i++) {
+                if (!alpn.get(i).equals(HTTP11)) {
+                    f.errorAt(f.childPath("alpn") + "[" + i + "]", alpnList.items().get(i), "unsupported ALPN "
+                        + "protocol '" + alpn.get(i) + "' (only http/1.1 is supported for now)");
+                    ok = false;
+                }
+            }
+            if (alpn.isEmpty()) {
+                ok = false;
+            }
+        }
+        final Duration handshake = f.duration("handshake_timeout", TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT, true);
+        final Duration reload = f.duration("reload_interval", ListenerTlsConfig.DEFAULT_RELOAD_INTERVAL, false);
+        if (!ok || minVersion == null || ciphers == null || alpn == null || handshake == null || reload == null) {
+            return null;
+        }
+        final TlsServerOptions options = new TlsServerOptions(certificates, clientCa, require, minVersion, ciphers,
+            alpn, handshake);
+        try (SniCertificateMapper built = TlsContextFactory.build(options)) {
+            return new ListenerTlsConfig(options, reload);
+        } catch (final TlsConfigException e) {
+            f.errorAt(f.childPath(e.field()), locate(f.map(), e.field()), e.getMessage());
+            return null;
+        }
+    }
+
+    private static Map<String, String> versions() {
+        final Map<String, String> m = new LinkedHashMap<>();
+        m.put(TlsServerOptions.TLS_1_2, TlsServerOptions.TLS_1_2);
+        m.put(TlsServerOptions.TLS_1_3, TlsServerOptions.TLS_1_3);
+        return m;
+    }
+
+    private static Path path(final Fields f, final String key, final boolean required, final Path baseDir) {
+        final String text = f.string(key, required);
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank()) {
+            f.errorAtValue(key, "must be a file path");
+            return null;
+        }
+        try {
+            return baseDir.resolve(text).normalize();
+        } catch (final InvalidPathException e) {
+            f.errorAtValue(key, "invalid file path '" + text + "': " + e.getReason());
+            return null;
+        }
+    }
+
+    /** A list of non-empty strings under {@code key}: empty when absent, null when invalid (reported). */
+    private static List<String> strings(final Fields f, final String key, final String what) {
+        if (!f.has(key)) {
+            return List.of();
+        }
+        final ListNode list = f.list(key, false, true);
+        if (list == null || list.items().isEmpty()) {
+            return null;
+        }
+        final List<String> out = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < list.items().size(); i++) {
+            final YamlNode item = list.items().get(i);
+            if (item instanceof YamlNode.ScalarNode s && s.kind() == YamlNode.ScalarKind.STRING
+                && !s.text().isEmpty()) {
+                out.add(s.text());
+            } else {
+                f.errorAt(f.childPath(key) + "[" + i + "]", item, "expected " + what + ", got " + item.kindName());
+                ok = false;
+            }
+        }
+        return ok ? List.copyOf(out) : null;
+    }
+
+    /** The node at {@code field} (e.g. {@code certificates[1].key}) under the tls map, or the nearest parent. */
+    static YamlNode locate(final MapNode tls, final String field) {
+        YamlNode node = tls;
+        for (final String segment : field.split("\\.")) {
+            final int bracket = segment.indexOf('[');
+            final String name = bracket < 0 ? segment : segment.substring(0, bracket);
+            if (!(node instanceof MapNode m) || !m.entries().containsKey(name)) {
+                return node;
+            }
+            node = m.entries().get(name).value();
+            if (bracket >= 0) {
+                final int index = Integer.parseInt(segment.substring(bracket + 1, segment.indexOf(']')));
+                if (!(node instanceof ListNode l) || index >= l.items().size()) {
+                    return node;
+                }
+                node = l.items().get(index);
+            }
+        }
+        return node;
+    }
+}

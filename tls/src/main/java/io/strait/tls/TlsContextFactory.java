@@ -1,0 +1,160 @@
+package io.strait.tls;
+
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+
+/**
+ * Stateless, thread-safe; call it off the event loops (it reads files). Builds the server {@link SslContext}s of a
+ * TLS listener from {@link TlsServerOptions}: one context per certificate, on BoringSSL ({@link
+ * SslProvider#OPENSSL_REFCNT}, no finalizers: the returned {@link SniCertificateMapper} must be closed) when
+ * netty-tcnative loads, else on the JDK's provider with a warning. Each context has session tickets on, with random
+ * ticket keys of its own, and BoringSSL's session cache, so clients resume on any event loop.
+ */
+public final class TlsContextFactory {
+
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(TlsContextFactory.class);
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** BoringSSL's TLS 1.3 suites, kept enabled when a configuration lists TLS 1.2 suites only. */
+    static final List<String> TLS13_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+        "TLS_CHACHA20_POLY1305_SHA256");
+
+    private TlsContextFactory() {
+    }
+
+    /** The provider contexts are built on: OPENSSL_REFCNT (BoringSSL) when available, else JDK. */
+    public static SslProvider provider() {
+        if (OpenSsl.isAvailable()) {
+            return SslProvider.OPENSSL_REFCNT;
+        }
+        if (WARNED.compareAndSet(false, true)) {
+            LOG.warn("BoringSSL (netty-tcnative) is not available, TLS falls back to the JDK's provider, which is "
+                + "slower: {}", String.valueOf(OpenSsl.unavailabilityCause()));
+        }
+        return SslProvider.JDK;
+    }
+
+    /**
+     * Builds every context of {@code options}.
+     *
+     * @return the contexts mapped by SNI name; the caller owns it and closes it
+     * @throws TlsConfigException naming the field that cannot be used
+     */
+    public static SniCertificateMapper build(final TlsServerOptions options) throws TlsConfigException {
+        if (options.certificates().isEmpty()) {
+            throw new TlsConfigException("certificates", "at least one certificate is needed");
+        }
+        if (options.requireClientCert() && options.clientCa() == null) {
+            throw new TlsConfigException("require_client_cert", "require_client_cert needs client_ca");
+        }
+        final SslProvider provider = provider();
+        final List<String> ciphers = ciphers(options, provider);
+        // Read everything first, in the order of the settings, so the first error is the first bad field.
+        final List<X509Certificate[]> chains = new ArrayList<>();
+        final List<PrivateKey> keys = new ArrayList<>();
+        for (int i = 0; i < options.certificates().size(); i++) {
+            final CertificateFiles files = options.certificates().get(i);
+            final String field = "certificates[" + i + "]";
+            final X509Certificate[] chain = PemFiles.certificates(files.cert(), field + ".cert");
+            final PrivateKey key = PemFiles.privateKey(files.key(), field + ".key");
+            if (!PemFiles.matches(key, chain[0].getPublicKey())) {
+                throw new TlsConfigException(field + ".key", files.key() + " is not the private key of the "
+                    + "first certificate in " + files.cert());
+            }
+            chains.add(chain);
+            keys.add(key);
+        }
+        final X509Certificate[] ca = options.clientCa() == null ? null
+            : PemFiles.certificates(options.clientCa(), "client_ca");
+        final List<SslContext> contexts = new ArrayList<>();
+        final List<X509Certificate> leaves = new ArrayList<>();
+        try {
+            for (int i = 0; i < chains.size(); i++) {
+                contexts.add(context(options, provider, ciphers, ca, chains.get(i), keys.get(i),
+                    "certificates[" + i + "]"));
+                leaves.add(chains.get(i)[0]);
+            }
+        } catch (final TlsConfigException | RuntimeException e) {
+            for (final SslContext c : contexts) {
+                ReferenceCountUtil.release(c);
+            }
+            throw e;
+        }
+        return new SniCertificateMapper(contexts, leaves);
+    }
+
+    private static List<String> ciphers(final TlsServerOptions options, final SslProvider provider)
+        throws TlsConfigException {
+        if (options.cipherSuites().isEmpty()) {
+            return null;
+        }
+        for (int i = 0; i < options.cipherSuites().size(); i++) {
+            final String suite = options.cipherSuites().get(i);
+            if (provider != SslProvider.JDK && !OpenSsl.isCipherSuiteAvailable(suite)) {
+                throw new TlsConfigException("cipher_suites[" + i + "]", "unknown cipher suite '" + suite + "' "
+                    + "(use OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256)");
+            }
+        }
+        final List<String> out = new ArrayList<>(options.cipherSuites());
+        for (final String s : TLS13_SUITES) {
+            if (!out.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static SslContext context(final TlsServerOptions options, final SslProvider provider,
+                                      final List<String> ciphers, final X509Certificate[] ca,
+                                      final X509Certificate[] chain, final PrivateKey key, final String field)
+        throws TlsConfigException {
+        final SslContextBuilder b = SslContextBuilder.forServer(key, chain)
+            .sslProvider(provider)
+            .protocols(options.minVersion().equals(TlsServerOptions.TLS_1_3)
+                ? new String[] {TlsServerOptions.TLS_1_3}
+                : new String[] {TlsServerOptions.TLS_1_3, TlsServerOptions.TLS_1_2})
+            .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, options.alpn()));
+        if (ciphers != null) {
+            b.ciphers(ciphers);
+        }
+        if (ca != null) {
+            b.trustManager(ca).clientAuth(options.requireClientCert() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+        }
+        final SslContext context;
+        try {
+            context = b.build();
+        } catch (final SSLException | RuntimeException e) {
+            throw new TlsConfigException(field, "cannot build a TLS context: " + e.getMessage());
+        }
+        if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
+            final byte[] name = new byte[16];
+            final byte[] hmac = new byte[16];
+            final byte[] aes = new byte[16];
+            RANDOM.nextBytes(name);
+            RANDOM.nextBytes(hmac);
+            RANDOM.nextBytes(aes);
+            sessions.setTicketKeys(new OpenSslSessionTicketKey(name, hmac, aes));
+        }
+        return context;
+    }
+}
