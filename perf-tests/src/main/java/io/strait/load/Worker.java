@@ -47,7 +47,7 @@ final class Worker {
     private final SingleWriterRecorder corrected = new SingleWriterRecorder(1, HIGHEST_MICROS, 3);
     private final SingleWriterRecorder uncorrected = new SingleWriterRecorder(1, HIGHEST_MICROS, 3);
     private final AtomicLongArray counters = new AtomicLongArray(LoadCounter.values().length);
-    private final List<LoadConnection> connections = new ArrayList<>();
+    private final List<LoadSlot> connections = new ArrayList<>();
     private final List<Channel> idle = new ArrayList<>();
     private final IdleHandler idleHandler = new IdleHandler();
     private final Bootstrap bootstrap;
@@ -84,8 +84,11 @@ final class Worker {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
         this.idleBootstrap = bootstrap.clone().handler(idleHandler);
+        final H2Request h2 = options.h2() ? new H2Request(options) : null;   // shared by this worker's slots
         for (int i = 0; i < slots; i++) {
-            connections.add(new LoadConnection(this, bootstrap, firstSlot + i * (long) options.threads()));
+            final long slot = firstSlot + i * (long) options.threads();
+            connections.add(h2 != null ? new H2LoadConnection(this, bootstrap, slot, h2, options.streams())
+                : new LoadConnection(this, bootstrap, slot));
         }
     }
 
@@ -101,7 +104,7 @@ final class Worker {
                 return;
             }
             if (!churn) {
-                for (final LoadConnection c : connections) {
+                for (final LoadSlot c : connections) {
                     c.preconnect();
                 }
             }
@@ -118,7 +121,7 @@ final class Worker {
         loop.execute(() -> {
             t0 = startNanos;
             running = true;
-            for (final LoadConnection c : connections) {
+            for (final LoadSlot c : connections) {
                 c.start(startNanos);
             }
             final long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
@@ -136,7 +139,7 @@ final class Worker {
                 if (sweeper != null) {
                     sweeper.cancel(false);
                 }
-                for (final LoadConnection c : connections) {
+                for (final LoadSlot c : connections) {
                     c.stop();
                 }
                 for (final Channel ch : idle) {
@@ -242,7 +245,7 @@ final class Worker {
 
     private void sweep() {
         final long now = System.nanoTime();
-        for (final LoadConnection c : connections) {
+        for (final LoadSlot c : connections) {
             c.checkTimeout(now, timeoutNanos);
         }
     }
