@@ -163,6 +163,7 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
         if (reset) {
             s.flush(s.ctx);
             afterStreamEnd();
+            pump();   // the freed stream slots take the next requests
         }
     }
 

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe: an HTTP/2 cleartext (prior knowledge) server for the load generator's tests, on 127.0.0.1 and one NIO
  * loop, built on Netty's {@code Http2FrameCodec}. Every request is answered {@code 200} with a body of
  * {@code bodySize} bytes, after {@code delayMillis}; request number {@code stallAt} (counted over the server) stalls
- * every response for {@code stallMillis}, in order (as a paused server would). On demand it answers every
+ * every response for {@code stallMillis}, in order (as a paused server would); every {@code holdEvery}-th response
+ * alone is held {@code holdMillis}. On demand it answers every
  * {@code resetEvery}-th request with RST_STREAM, or, after answering the {@code goAwayAfter}-th request on a
  * connection, ignores the ones after it, sends GOAWAY and closes the connection (the streams it ignored are lost). It advertises {@code maxConcurrentStreams} and records the most
  * streams it saw open at once, per connection and over all connections.
@@ -51,6 +52,8 @@ final class Http2TestServer implements AutoCloseable {
         long maxConcurrentStreams = 100;
         int resetEvery;
         int goAwayAfter;
+        int holdEvery;
+        long holdMillis;
     }
 
     private final Config config;
@@ -177,7 +180,10 @@ final class Http2TestServer implements AutoCloseable {
             if (n == config.stallAt) {
                 pausedUntil = now + TimeUnit.MILLISECONDS.toNanos(config.stallMillis);
             }
-            final long delay = Math.max(pausedUntil - now, TimeUnit.MILLISECONDS.toNanos(config.delayMillis));
+            long delay = Math.max(pausedUntil - now, TimeUnit.MILLISECONDS.toNanos(config.delayMillis));
+            if (config.holdEvery > 0 && n % config.holdEvery == 0) {
+                delay = TimeUnit.MILLISECONDS.toNanos(config.holdMillis);   // this one only, the others go on
+            }
             final boolean goAway = config.goAwayAfter > 0 && onConnection == config.goAwayAfter;
             if (goAway) {
                 goingAway = true;
