@@ -11,7 +11,6 @@ import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -262,7 +261,7 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
     private Session newSession() {
         final Http2Connection connection = new DefaultHttp2Connection(false);
         final Http2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection,
-            new DefaultHttp2FrameWriter(request.headersEncoder()));
+            request.frameWriter());
         final Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder,
             new DefaultHttp2FrameReader(new DefaultHttp2HeadersDecoder(false)));
         final Http2Settings settings = new Http2Settings().pushEnabled(false).initialWindowSize(STREAM_WINDOW)

@@ -2,7 +2,13 @@ package io.strait.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameWriter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
 
@@ -17,8 +23,8 @@ import java.util.Set;
  * Immutable: the run's one HTTP/2 request, encoded once. The header block ({@code :method :scheme :authority :path},
  * then the extra headers lower-cased, then {@code content-length} when there is a body) is HPACK-encoded as literals
  * without indexing and without Huffman coding, so the same bytes are valid on every stream of every connection: no
- * dynamic table state, nothing to encode per request. {@link #headersEncoder()} hands those bytes to Netty's frame
- * writer in place of its HPACK encoder.
+ * dynamic table state, nothing to encode per request. {@link #frameWriter()} writes each request's HEADERS frame as
+ * one buffer (frame header and that block); its other frames are Netty's.
  */
 final class H2Request {
 
@@ -121,9 +127,40 @@ final class H2Request {
         return 9 + block.length + dataFrames * 9 + bodySize;
     }
 
-    /** Returns an encoder that writes the pre-encoded block whatever headers it is given (they are always ours). */
-    Http2HeadersEncoder headersEncoder() {
-        return new FixedEncoder();
+    /**
+     * Returns a frame writer for one connection whose HEADERS frames carry the pre-encoded block whatever headers they
+     * are given (they are always ours): one buffer per request, no HPACK work.
+     */
+    Http2FrameWriter frameWriter() {
+        return new FixedHeadersWriter(new FixedEncoder());
+    }
+
+    /** Confined to one connection's loop: Netty's frame writer with a one-buffer HEADERS frame for our block. */
+    private final class FixedHeadersWriter extends DefaultHttp2FrameWriter {
+        private static final byte HEADERS = 0x1;
+        private static final byte END_STREAM = 0x1;
+        private static final byte END_HEADERS = 0x4;
+
+        FixedHeadersWriter(final Http2HeadersEncoder encoder) {
+            super(encoder);
+        }
+
+        @Override
+        public ChannelFuture writeHeaders(final ChannelHandlerContext ctx, final int streamId,
+                                          final Http2Headers ignored, final int padding, final boolean endStream,
+                                          final ChannelPromise promise) {
+            if (padding != 0 || block.length > Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE) {
+                return super.writeHeaders(ctx, streamId, ignored, padding, endStream, promise);
+            }
+            // Every peer accepts frames of 16 KiB (the smallest SETTINGS_MAX_FRAME_SIZE): one frame, no CONTINUATION.
+            final ByteBuf frame = ctx.alloc().buffer(Http2CodecUtil.FRAME_HEADER_LENGTH + block.length);
+            frame.writeMedium(block.length);
+            frame.writeByte(HEADERS);
+            frame.writeByte(END_HEADERS | (endStream ? END_STREAM : 0));
+            frame.writeInt(streamId);
+            frame.writeBytes(block);
+            return ctx.write(frame, promise);
+        }
     }
 
     /** Confined to one connection's loop: writes {@link #block}; there is no dynamic table to configure. */
