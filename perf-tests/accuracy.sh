@@ -231,7 +231,9 @@ for part in A B; do
         cpu=$(median "$part" "$tool" 9); busy=$(median "$part" "$tool" 10); mean=$(median "$part" "$tool" 11)
         printf '| %s | %s | %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f | %.1f | %.0f | %s | %s | %s | %s |\n' \
             "$part" "$conns" "$tool" "$rps" "$p50" "$p99" "$mean" \
-            "$(awk -v c="$((conns * (H2 ? STREAMS : 1)))" -v r="$rps" 'BEGIN { printf "%.3f", (r > 0 ? c * 1000 / r : 0) }')" "$cpu" "$busy" "$(awk -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? 1e6 / c : 0) }')" \
+            "$(awk -v c="$((conns * (H2 ? STREAMS : 1)))" -v r="$rps" \
+                'BEGIN { printf "%.3f", (r > 0 ? c * 1000 / r : 0) }')" "$cpu" "$busy" \
+            "$(awk -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? 1e6 / c : 0) }')" \
             "$(ratio "$rps" "$w_rps")" "$(ratio "$p50" "$w_p50")" "$(ratio "$p99" "$w_p99")" \
             "$(ratio "$mean" "$w_mean")"
     done
