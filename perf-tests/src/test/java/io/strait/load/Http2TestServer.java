@@ -36,11 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * loop, built on Netty's {@code Http2FrameCodec}. Every request is answered {@code 200} with a body of
  * {@code bodySize} bytes, after {@code delayMillis}; request number {@code stallAt} (counted over the server) stalls
  * every response for {@code stallMillis}, in order (as a paused server would); every {@code holdEvery}-th response
- * alone is held {@code holdMillis}. On demand it answers every
- * {@code resetEvery}-th request with RST_STREAM, or, after answering the {@code goAwayAfter}-th request on a
- * connection, ignores the ones after it, sends GOAWAY and closes the connection (the streams it ignored are lost).
- * It advertises {@code maxConcurrentStreams} and records the most
- * streams it saw open at once, per connection and over all connections.
+ * alone is held {@code holdMillis}. On demand it answers every {@code resetEvery}-th request with RST_STREAM, or,
+ * after answering the {@code goAwayAfter}-th request on a connection, ignores the ones after it, sends GOAWAY and
+ * closes the connection (the streams it ignored are lost). It advertises {@code maxConcurrentStreams} and records
+ * the most streams it saw open at once, per connection and over all connections.
  */
 final class Http2TestServer implements AutoCloseable {
 
