@@ -5,6 +5,8 @@
 #   A. same settings as peers.sh (-t1 -c64): req/s, p50, p99 of each and strait-load / wrk;
 #   B. max throughput on 1 core (-t1 -cMAX_CONNECTIONS): req/s, the generator's CPU us per request and its core's
 #      busy share, and the 1-core capacity that implies (1e6 / CPU us per request).
+# With --h2: HTTP/2 cleartext (prior knowledge) instead, against h2load (nghttp2) with -m STREAMS per connection; the
+# backend listens with http2. h2load prints no percentiles: compare req/s, mean latency and CPU per request.
 # See perf-tests/README.md.
 set -euo pipefail
 
@@ -22,15 +24,20 @@ CONNECTIONS=64
 MAX_CONNECTIONS=256
 WARMUP=5
 KEEP=0
+H2=0
+STREAMS=10
 
 usage() {
     cat <<USAGE
 Usage: perf-tests/accuracy.sh [-d SECONDS] [-r ROUNDS] [-c CONNECTIONS] [-C MAX_CONNECTIONS] [-w SECONDS] [--keep]
+                              [--h2 [-m STREAMS]]
   -d  duration of each measured run (default $DURATION)
   -r  interleaved rounds (default $ROUNDS)
   -c  connections of part A (default $CONNECTIONS)
   -C  connections of part B, max throughput (default $MAX_CONNECTIONS)
   -w  strait-load warm-up before each run, not counted (JIT; default $WARMUP); wrk needs none
+  --h2  HTTP/2 (h2c, prior knowledge) against h2load instead of HTTP/1.1 against wrk (defaults -c 8 -C 32)
+  -m  with --h2: concurrent streams per connection, both tools (default $STREAMS)
 Environment: BACKEND_PORT ($BACKEND_PORT), LOAD_CPU ($LOAD_CPU), BACKEND_CPU ($BACKEND_CPU), STRAIT_LOAD_JAVA_OPTS.
 USAGE
 }
@@ -38,9 +45,11 @@ while (($#)); do
     case $1 in
         -d) DURATION=$2; shift 2 ;;
         -r) ROUNDS=$2; shift 2 ;;
-        -c) CONNECTIONS=$2; shift 2 ;;
-        -C) MAX_CONNECTIONS=$2; shift 2 ;;
+        -c) CONNECTIONS=$2; C_SET=1; shift 2 ;;
+        -C) MAX_CONNECTIONS=$2; CMAX_SET=1; shift 2 ;;
         -w) WARMUP=$2; shift 2 ;;
+        -m) STREAMS=$2; shift 2 ;;
+        --h2) H2=1; shift ;;
         --keep) KEEP=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
@@ -49,7 +58,17 @@ done
 
 log() { echo "accuracy.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-for t in nginx wrk jq taskset curl awk; do command -v "$t" >/dev/null || die "required tool not found: $t"; done
+REF=wrk                  # the reference generator
+LOAD_ARGS=()             # strait-load's protocol flags
+CURL_ARGS=()
+if ((H2)); then
+    REF=h2load
+    LOAD_ARGS=(--protocol h2 --streams "$STREAMS")
+    CURL_ARGS=(--http2-prior-knowledge)
+    ((${C_SET:-0})) || CONNECTIONS=8
+    ((${CMAX_SET:-0})) || MAX_CONNECTIONS=32
+fi
+for t in nginx "$REF" jq taskset curl awk; do command -v "$t" >/dev/null || die "required tool not found: $t"; done
 (($(getconf _NPROCESSORS_ONLN) > LOAD_CPU && $(getconf _NPROCESSORS_ONLN) > BACKEND_CPU)) || die "not enough CPUs"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/strait-accuracy.XXXXXX")
@@ -71,12 +90,16 @@ BODY=$(printf '%s' "$(printf '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN
     | head -c "$BODY_SIZE")
 sed -e "s|@TMP@|$TMP|g" -e "s|@BODY@|$BODY|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" \
     "$SCRIPT_DIR/conf/nginx-backend.conf" >"$TMP/nginx-backend.conf"
+if ((H2)); then   # h2c with prior knowledge on the same port (HTTP/1.1 is then not served there)
+    sed -i -e "s|listen $HOST:$BACKEND_PORT;|listen $HOST:$BACKEND_PORT http2;|" "$TMP/nginx-backend.conf"
+    grep -q " http2;" "$TMP/nginx-backend.conf" || die "could not add http2 to the backend's listen directive"
+fi
 (exec 3<>"/dev/tcp/$HOST/$BACKEND_PORT") 2>/dev/null && die "port $BACKEND_PORT is in use (set BACKEND_PORT)"
 taskset -c "$BACKEND_CPU" nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf" \
     >"$TMP/backend.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/$HOST/$BACKEND_PORT") 2>/dev/null && break; sleep 0.1; done
-[[ $(curl -s "http://$HOST:$BACKEND_PORT/") == "$BODY" ]] || die "the nginx backend did not answer with the body"
+[[ $(curl -s "${CURL_ARGS[@]}" "http://$HOST:$BACKEND_PORT/") == "$BODY" ]] || die "the nginx backend did not answer with the body"
 
 # The jar (built by the launcher if missing), before anything is timed.
 "$ROOT/bin/strait-load" --version >/dev/null || die "strait-load does not start"
@@ -105,6 +128,23 @@ parse_wrk() {   # -> "rps p50_ms p99_ms requests errors mean_ms"
         }' "$1"
 }
 
+parse_h2load() {   # -> "rps p50_ms p99_ms requests errors mean_ms" (no percentiles: p50 and p99 are -1)
+    awk '
+        function ms(v,   n, u) {
+            n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+            if (u == "us") return n / 1000; if (u == "ms") return n; if (u == "s") return n * 1000
+            return -1
+        }
+        /^finished in/ { rps = $4 }
+        /^requests:/ { req = $8; err += $10 + $12 + $14 }
+        /^status codes:/ { err += $5 + $7 + $9 }
+        /^time for request:/ { mean = ms($6) }
+        END {
+            if (rps == "" || mean == "") exit 1
+            printf "%.2f -1 -1 %d %d %.3f\n", rps, req, err, mean
+        }' "$1"
+}
+
 RAW="$TMP/raw.txt"   # part tool round rps p50 p99 requests errors cpu_us_per_req core_busy% mean
 : >"$RAW"
 
@@ -116,13 +156,20 @@ run_one() {   # run_one PART TOOL ROUND CONNECTIONS
             wrk -t1 -c"$conns" -d"${DURATION}s" --latency "http://$HOST:$BACKEND_PORT/" >"$out.txt" 2>&1
         read -r b1 t1 < <(core_ticks)
         parsed=$(parse_wrk "$out.txt") || { cat "$out.txt" >&2; die "cannot parse wrk output"; }
+    elif [[ $tool == h2load ]]; then
+        /usr/bin/time -f '%U %S' -o "$out.time" taskset -c "$LOAD_CPU" \
+            h2load -t1 -c"$conns" -m"$STREAMS" -D"$DURATION" "http://$HOST:$BACKEND_PORT/" >"$out.txt" 2>&1
+        read -r b1 t1 < <(core_ticks)
+        parsed=$(parse_h2load "$out.txt") || { cat "$out.txt" >&2; die "cannot parse h2load output"; }
+    fi
+    if [[ $tool != strait-load ]]; then
         local req
         req=$(awk '{ print $4 }' <<<"$parsed")
         cpu=$(awk -v r="$req" '{ printf "%.2f", ($1 + $2) * 1e6 / r }' "$out.time")
     else
         # Busy share: only the measured part counts, so sample the core after the warm-up (start + WARMUP s).
         taskset -c "$LOAD_CPU" "$ROOT/bin/strait-load" run --url "http://$HOST:$BACKEND_PORT/" -t 1 -c "$conns" \
-            -d "${DURATION}s" -w "${WARMUP}s" --quiet --json "$out.json" >"$out.txt" 2>&1 &
+            "${LOAD_ARGS[@]}" -d "${DURATION}s" -w "${WARMUP}s" --quiet --json "$out.json" >"$out.txt" 2>&1 &
         local pid=$!
         sleep "$WARMUP.3"
         read -r b0 t0 < <(core_ticks)
@@ -152,18 +199,18 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "temp dir $TMP; load average $LOAD_BEFORE; generator on CPU $LOAD_CPU, nginx backend on CPU $BACKEND_CPU"
 log "strait-load JIT warm-up run (not counted)"
 taskset -c "$LOAD_CPU" "$ROOT/bin/strait-load" run --url "http://$HOST:$BACKEND_PORT/" -c "$CONNECTIONS" -d 3s \
-    --quiet >/dev/null 2>&1 || true
+    "${LOAD_ARGS[@]}" --quiet >/dev/null 2>&1 || true
 for part in A B; do
     conns=$CONNECTIONS
     [[ $part == B ]] && conns=$MAX_CONNECTIONS
     for ((r = 1; r <= ROUNDS; r++)); do
-        run_one "$part" wrk "$r" "$conns"
+        run_one "$part" "$REF" "$r" "$conns"
         run_one "$part" strait-load "$r" "$conns"
     done
 done
 
 echo
-echo "# strait-load vs wrk ($(date '+%Y-%m-%d %H:%M:%S %Z'))"
+echo "# strait-load vs $REF$( ((H2)) && echo " (HTTP/2, h2c, $STREAMS streams per connection)") ($(date '+%Y-%m-%d %H:%M:%S %Z'))"
 echo
 echo "- commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $(getconf _NPROCESSORS_ONLN) CPUs," \
     "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(java -version 2>&1 | head -n 1)"
@@ -172,29 +219,35 @@ echo "- generator pinned on CPU $LOAD_CPU (-t1), nginx backend (1 worker, 1 KiB 
     "${DURATION}s runs, $ROUNDS interleaved rounds, medians; strait-load warm-up ${WARMUP}s per run (not counted)"
 echo
 echo "| part | connections | tool | req/s | p50 ms | p99 ms | mean ms | C / req/s ms | CPU us/req | core busy % |" \
-    "1-core capacity req/s | req/s ratio | p50 ratio | p99 ratio |"
-echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "1-core capacity req/s | req/s ratio | p50 ratio | p99 ratio | mean ratio |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for part in A B; do
     conns=$CONNECTIONS
     [[ $part == B ]] && conns=$MAX_CONNECTIONS
-    w_rps=$(median "$part" wrk 4); w_p50=$(median "$part" wrk 5); w_p99=$(median "$part" wrk 6)
-    for tool in wrk strait-load; do
+    w_rps=$(median "$part" "$REF" 4); w_p50=$(median "$part" "$REF" 5); w_p99=$(median "$part" "$REF" 6)
+    w_mean=$(median "$part" "$REF" 11)
+    for tool in "$REF" strait-load; do
         rps=$(median "$part" "$tool" 4); p50=$(median "$part" "$tool" 5); p99=$(median "$part" "$tool" 6)
         cpu=$(median "$part" "$tool" 9); busy=$(median "$part" "$tool" 10); mean=$(median "$part" "$tool" 11)
-        printf '| %s | %s | %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f | %.1f | %.0f | %s | %s | %s |\n' \
+        printf '| %s | %s | %s | %.0f | %.3f | %.3f | %.3f | %.3f | %.2f | %.1f | %.0f | %s | %s | %s | %s |\n' \
             "$part" "$conns" "$tool" "$rps" "$p50" "$p99" "$mean" \
-            "$(awk -v c="$conns" -v r="$rps" 'BEGIN { printf "%.3f", (r > 0 ? c * 1000 / r : 0) }')" "$cpu" "$busy" "$(awk -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? 1e6 / c : 0) }')" \
-            "$(ratio "$rps" "$w_rps")" "$(ratio "$p50" "$w_p50")" "$(ratio "$p99" "$w_p99")"
+            "$(awk -v c="$((conns * (H2 ? STREAMS : 1)))" -v r="$rps" \
+                'BEGIN { printf "%.3f", (r > 0 ? c * 1000 / r : 0) }')" "$cpu" "$busy" \
+            "$(awk -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? 1e6 / c : 0) }')" \
+            "$(ratio "$rps" "$w_rps")" "$(ratio "$p50" "$w_p50")" "$(ratio "$p99" "$w_p99")" \
+            "$(ratio "$mean" "$w_mean")"
     done
 done
 echo
-echo "Ratios are strait-load / wrk (wrk's own row is 1.00). CPU us/req: wrk's whole process (user+sys, /usr/bin/time)"
-echo "over its requests; strait-load's process CPU during the measured part (JIT and GC threads included)."
-echo "Errors (all runs): wrk $(awk '$2 == "wrk" { s += $8 } END { print s + 0 }' "$RAW")," \
+echo "Ratios are strait-load / $REF ($REF's own row is 1.00). CPU us/req: $REF's whole process (user+sys,"
+echo "/usr/bin/time) over its requests; strait-load's process CPU during the measured part (JIT and GC included)."
+((H2)) && echo "h2load prints no percentiles (its p50 / p99 show -1, their ratios are meaningless): compare the means."
+echo "Errors (all runs): $REF $(awk -v t="$REF" '$2 == t { s += $8 } END { print s + 0 }' "$RAW")," \
     "strait-load $(awk '$2 == "strait-load" { s += $8 } END { print s + 0 }' "$RAW")."
 echo
-echo "C / req/s = the mean time one connection takes per request (Little's law): a mean latency well below it means"
-echo "part of each request cycle (between a response and the next request) is not in the latency."
+echo "C / req/s (C = connections, x streams with --h2) = the mean time one request slot takes per request (Little's"
+echo "law): a mean latency well below it means part of each request cycle (between a response and the next request)"
+echo "is not in the latency."
 echo
 echo "Raw runs (part tool round req/s p50_ms p99_ms requests errors cpu_us_per_req core_busy% mean_ms):"
 echo

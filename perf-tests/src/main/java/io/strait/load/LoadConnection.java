@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * error. In churn mode a request's latency counts from the connect, so it includes the handshake.
  */
 @ChannelHandler.Sharable
-final class LoadConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable {
+final class LoadConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable, LoadSlot {
 
     private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -75,21 +75,24 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
     }
 
     /** Opens the channel ahead of the run (not in churn mode). */
-    void preconnect() {
+    @Override
+    public void preconnect() {
         if (channel == null) {
             connect(System.nanoTime());
         }
     }
 
     /** Starts sending; {@code t0} is the run's start. */
-    void start(final long t0) {
+    @Override
+    public void start(final long t0) {
         nextSeq = 0;
         nextIntendedNanos = intendedTime(t0, 0);
         pump();
     }
 
     /** Closes the channel at the end of the run, counting the requests still outstanding as abandoned. */
-    void stop() {
+    @Override
+    public void stop() {
         worker.count(LoadCounter.ABANDONED, outstanding);
         outstanding = 0;
         final Channel ch = channel;
@@ -100,7 +103,8 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
     }
 
     /** Times out the oldest outstanding request if it is older than {@code timeoutNanos}. */
-    void checkTimeout(final long now, final long timeoutNanos) {
+    @Override
+    public void checkTimeout(final long now, final long timeoutNanos) {
         if (outstanding > 0 && now - actualRing[head] > timeoutNanos) {
             worker.count(LoadCounter.TIMEOUT_ERRORS, outstanding);
             outstanding = 0;

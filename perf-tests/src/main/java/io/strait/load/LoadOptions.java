@@ -40,16 +40,24 @@ import java.util.Map;
  * @param scenario         the scenario file's name, or null
  * @param busyPoll         the worker loops poll without sleeping (one busy core per thread; sends on time)
  * @param tls              TLS to the target ({@link TlsOptions#OFF} for plain TCP)
+ * @param protocol         {@code h1} (HTTP/1.1) or {@code h2} (HTTP/2 cleartext with prior knowledge)
+ * @param streams          h2: most concurrent streams per connection (h2load's {@code -m}); 1 for h1
  */
 public record LoadOptions(URI url, String method, List<String> headers, int bodySize, int connections, int threads,
                           double rate, Duration duration, Duration warmup, Duration timeout, int pipeline,
                           boolean newConnectionPerRequest, int idleConnections, boolean allowRemote, String jsonFile,
                           String hgrmFile, boolean quiet, String scenario, boolean busyPoll, String kvFile,
-                          int watchPid, TlsOptions tls) {
+                          int watchPid, TlsOptions tls, String protocol, int streams) {
+
+    /** HTTP/1.1, the default protocol. */
+    public static final String H1 = "h1";
+    /** HTTP/2 cleartext with prior knowledge (h2c without upgrade). */
+    public static final String H2 = "h2";
 
     /** Checks the combination and copies the header list. */
     public LoadOptions {
         headers = List.copyOf(headers);
+        protocol = protocol == null ? H1 : protocol.toLowerCase(Locale.ROOT);
         if (url == null) {
             throw new IllegalArgumentException("url is required (--url http://127.0.0.1:PORT/path)");
         }
@@ -77,9 +85,29 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
             throw new IllegalArgumentException("new-connection-per-request sends one request per connection:"
                 + " pipeline must be 1");
         }
+        positive("streams", streams);
+        if (!H1.equals(protocol) && !H2.equals(protocol)) {
+            throw new IllegalArgumentException("protocol must be h1 or h2, got '" + protocol + "'");
+        }
+        if (H2.equals(protocol) && (pipeline > 1 || newConnectionPerRequest)) {
+            throw new IllegalArgumentException("pipeline and new-connection-per-request are HTTP/1.1 only;"
+                + " with protocol h2 use streams (concurrent requests per connection)");
+        }
+        if (H1.equals(protocol) && streams > 1) {
+            throw new IllegalArgumentException("streams is for protocol h2; with h1 use pipeline");
+        }
+        if (H2.equals(protocol) && tls.enabled()) {
+            throw new IllegalArgumentException("protocol h2 is cleartext (prior knowledge) only for now;"
+                + " h2 over TLS (ALPN) is not implemented");
+        }
     }
 
-    /** Plain TCP: the parameters before TLS (for callers of the old arity). */
+    /** Returns true for HTTP/2 ({@code protocol = h2}). */
+    public boolean h2() {
+        return H2.equals(protocol);
+    }
+
+    /** Plain TCP, HTTP/1.1: the parameters before TLS and HTTP/2 (for callers of the old arity). */
     public LoadOptions(final URI url, final String method, final List<String> headers, final int bodySize,
                        final int connections, final int threads, final double rate, final Duration duration,
                        final Duration warmup, final Duration timeout, final int pipeline,
@@ -88,7 +116,33 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
                        final boolean busyPoll, final String kvFile, final int watchPid) {
         this(url, method, headers, bodySize, connections, threads, rate, duration, warmup, timeout, pipeline,
             newConnectionPerRequest, idleConnections, allowRemote, jsonFile, hgrmFile, quiet, scenario, busyPoll,
-            kvFile, watchPid, TlsOptions.OFF);
+            kvFile, watchPid, TlsOptions.OFF, H1, 1);
+    }
+
+    /** HTTP/1.1 with the given TLS options: the parameters before HTTP/2. */
+    public LoadOptions(final URI url, final String method, final List<String> headers, final int bodySize,
+                       final int connections, final int threads, final double rate, final Duration duration,
+                       final Duration warmup, final Duration timeout, final int pipeline,
+                       final boolean newConnectionPerRequest, final int idleConnections, final boolean allowRemote,
+                       final String jsonFile, final String hgrmFile, final boolean quiet, final String scenario,
+                       final boolean busyPoll, final String kvFile, final int watchPid,
+                       final TlsOptions tls) {
+        this(url, method, headers, bodySize, connections, threads, rate, duration, warmup, timeout, pipeline,
+            newConnectionPerRequest, idleConnections, allowRemote, jsonFile, hgrmFile, quiet, scenario, busyPoll,
+            kvFile, watchPid, tls, H1, 1);
+    }
+
+    /** Plain TCP with the given protocol: the parameters before TLS. */
+    public LoadOptions(final URI url, final String method, final List<String> headers, final int bodySize,
+                       final int connections, final int threads, final double rate, final Duration duration,
+                       final Duration warmup, final Duration timeout, final int pipeline,
+                       final boolean newConnectionPerRequest, final int idleConnections, final boolean allowRemote,
+                       final String jsonFile, final String hgrmFile, final boolean quiet, final String scenario,
+                       final boolean busyPoll, final String kvFile, final int watchPid,
+                       final String protocol, final int streams) {
+        this(url, method, headers, bodySize, connections, threads, rate, duration, warmup, timeout, pipeline,
+            newConnectionPerRequest, idleConnections, allowRemote, jsonFile, hgrmFile, quiet, scenario, busyPoll,
+            kvFile, watchPid, TlsOptions.OFF, protocol, streams);
     }
 
     private static void positive(final String name, final int v) {
@@ -153,6 +207,8 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         m.put("new-connection-per-request", newConnectionPerRequest);
         m.put("idle-connections", idleConnections);
         m.put("busy-poll", busyPoll);
+        m.put("protocol", protocol);
+        m.put("streams", streams);
         m.put("scenario", scenario);
         m.put("tls", tls.enabled());
         if (tls.enabled()) {
@@ -196,7 +252,8 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         public static final List<String> KEYS = List.of("url", "method", "header", "body-size", "connections",
             "threads", "rate", "duration", "warmup", "timeout", "pipeline", "new-connection-per-request",
             "idle-connections", "allow-remote", "json", "hgrm", "quiet", "busy-poll", "requires", "description", "path",
-            "kv", "compare-rate", "watch-pid", "tls", "sni", "ca-file", "tls-versions", "tls-resume");
+            "kv", "compare-rate", "watch-pid", "tls", "sni", "ca-file", "tls-versions", "tls-resume", "protocol",
+            "streams");
 
         private URI url;
         private String method = "GET";
@@ -225,6 +282,8 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
         private String caFile;
         private List<String> tlsVersions = TlsOptions.DEFAULT_VERSIONS;
         private boolean tlsResume;
+        private String protocol = H1;
+        private int streams = 1;
 
         private Builder() {
         }
@@ -275,6 +334,8 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
                 case "ca-file" -> caFile = v;
                 case "tls-versions" -> tlsVersions = List.of(v.split("\\s*,\\s*"));
                 case "tls-resume" -> tlsResume = bool(key, v);
+                case "protocol" -> protocol = v.toLowerCase(Locale.ROOT);
+                case "streams" -> streams = integer(key, v);
                 case "compare-rate" -> number(key, v);   // compare.sh's fixed rate for this scenario; checked here
                 case "requires" -> throw new IllegalArgumentException("this scenario needs '" + v
                     + "', which strait-load does not support yet");
@@ -317,7 +378,7 @@ public record LoadOptions(URI url, String method, List<String> headers, int body
             }
             return new LoadOptions(target, method, headers, bodySize, connections, threads, rate, duration, warmup,
                 timeout, pipeline, churn, idle, allowRemote, json, hgrm, quiet, scenario, busyPoll, kv, watchPid,
-                new TlsOptions(tls, sni, caFile, tlsVersions, tlsResume));
+                new TlsOptions(tls, sni, caFile, tlsVersions, tlsResume), protocol, streams);
         }
 
         private static int integer(final String key, final String v) {

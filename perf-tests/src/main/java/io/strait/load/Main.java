@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Stateless: the {@code strait-load} command line. */
 @Command(name = "strait-load", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Strait's HTTP/1.1 load generator: closed loop (like wrk) or constant rate with coordinated-omission"
-        + " correction (like wrk2).",
+    description = "Strait's HTTP/1.1 and HTTP/2 load generator: closed loop (like wrk, h2load) or constant rate with"
+        + " coordinated-omission correction (like wrk2).",
     subcommands = {Main.Run.class, AgentCommand.class, CoordinateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -132,6 +132,12 @@ public final class Main implements Runnable {
         @Option(names = "--tls-resume", arity = "0..1", paramLabel = "BOOL",
             description = "resume TLS sessions on new connections (default false: a full handshake each time)")
         private Boolean tlsResume;
+        @Option(names = "--protocol", paramLabel = "h1|h2",
+            description = "h1 (HTTP/1.1, default) or h2 (HTTP/2 cleartext, prior knowledge)")
+        private String protocol;
+        @Option(names = "--streams", paramLabel = "N",
+            description = "h2: concurrent streams per connection (default 1; h2load's -m)")
+        private String streams;
 
         @Override
         public Integer call() throws Exception {
@@ -220,6 +226,8 @@ public final class Main implements Runnable {
             set(b, "ca-file", caFile);
             set(b, "tls-versions", tlsVersions);
             set(b, "tls-resume", tlsResume == null ? null : tlsResume.toString());
+            set(b, "protocol", protocol);
+            set(b, "streams", streams);
             return b.build();
         }
 

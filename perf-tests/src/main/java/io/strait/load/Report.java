@@ -31,8 +31,9 @@ public final class Report {
     public static void summary(final LoadResult r, final PrintStream out) {
         final LoadOptions o = r.options();
         out.printf(Locale.ROOT, "Running %s test @ %s%n", seconds(o.duration().toNanos()), o.url());
-        out.printf(Locale.ROOT, "  %d threads and %d connections, %s%s%s, %s%n", o.threads(), o.connections(),
+        out.printf(Locale.ROOT, "  %d threads and %d connections, %s%s%s%s, %s%n", o.threads(), o.connections(),
             o.openLoop() ? String.format(Locale.ROOT, "open loop at %.0f req/s", o.rate()) : "closed loop",
+            o.h2() ? ", HTTP/2 (h2c), " + o.streams() + " streams per connection" : "",
             o.pipeline() > 1 ? ", pipeline " + o.pipeline() : "",
             o.newConnectionPerRequest() ? ", new connection per request" : "", r.transport());
         if (o.tls().enabled()) {
@@ -164,19 +165,20 @@ public final class Report {
      * Writes the headline figures as {@code key=value} lines, one per line, for shell scripts: {@code requests},
      * {@code errors}, {@code rps}, {@code p50_ms}, {@code p90_ms}, {@code p99_ms}, {@code p999_ms}, {@code max_ms}
      * (corrected latency), {@code mode} ({@code open-loop} or {@code closed-loop}), {@code watched_ticks} (the
-     * {@code --watch-pid} process's CPU clock ticks over the measured part, -1 without one) and the TLS handshakes of
-     * the measured part: {@code tls_handshakes} (full and resumed), {@code tls_resumed}, {@code tls_handshake_errors}
-     * (0 without TLS).
+     * {@code --watch-pid} process's CPU clock ticks over the measured part, -1 without one), {@code protocol}
+     * ({@code h1} or {@code h2}), {@code streams} and the TLS handshakes of the measured part: {@code tls_handshakes}
+     * (full and resumed), {@code tls_resumed}, {@code tls_handshake_errors} (0 without TLS).
      */
     public static void writeKeyValues(final LoadResult r, final Path file) throws IOException {
         final Histogram h = r.corrected();
         final String text = String.format(java.util.Locale.ROOT,
             "requests=%d%nerrors=%d%nrps=%.2f%np50_ms=%.4f%np90_ms=%.4f%np99_ms=%.4f%np999_ms=%.4f%nmax_ms=%.4f%n"
-                + "mode=%s%nwatched_ticks=%d%ntls_handshakes=%d%ntls_resumed=%d%ntls_handshake_errors=%d%n",
+                + "mode=%s%nwatched_ticks=%d%nprotocol=%s%nstreams=%d%ntls_handshakes=%d%ntls_resumed=%d%n"
+                + "tls_handshake_errors=%d%n",
             r.requests(), r.errors(), r.requestsPerSecond(), ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
             h.getTotalCount() == 0 ? 0.0 : h.getMaxValue() / 1000.0, r.options().openLoop() ? "open-loop"
-                : "closed-loop", r.watchedTicks(), r.get(LoadCounter.TLS_HANDSHAKES), r.get(LoadCounter.TLS_RESUMED),
-            r.get(LoadCounter.TLS_HANDSHAKE_ERRORS));
+                : "closed-loop", r.watchedTicks(), r.options().protocol(), r.options().streams(),
+            r.get(LoadCounter.TLS_HANDSHAKES), r.get(LoadCounter.TLS_RESUMED), r.get(LoadCounter.TLS_HANDSHAKE_ERRORS));
         java.nio.file.Files.writeString(file, text, java.nio.charset.StandardCharsets.US_ASCII);
     }
 

@@ -48,7 +48,7 @@ final class Worker {
     private final SingleWriterRecorder corrected = new SingleWriterRecorder(1, HIGHEST_MICROS, 3);
     private final SingleWriterRecorder uncorrected = new SingleWriterRecorder(1, HIGHEST_MICROS, 3);
     private final AtomicLongArray counters = new AtomicLongArray(LoadCounter.values().length);
-    private final List<LoadConnection> connections = new ArrayList<>();
+    private final List<LoadSlot> connections = new ArrayList<>();
     private final List<Channel> idle = new ArrayList<>();
     private final IdleHandler idleHandler = new IdleHandler();
     private final Bootstrap bootstrap;
@@ -92,8 +92,11 @@ final class Worker {
                 ch.pipeline().addLast(tls.newHandler(ch.alloc()), idleHandler);
             }
         });
+        final H2Request h2 = options.h2() ? new H2Request(options) : null;   // shared by this worker's slots
         for (int i = 0; i < slots; i++) {
-            connections.add(new LoadConnection(this, bootstrap, firstSlot + i * (long) options.threads()));
+            final long slot = firstSlot + i * (long) options.threads();
+            connections.add(h2 != null ? new H2LoadConnection(this, bootstrap, slot, h2, options.streams())
+                : new LoadConnection(this, bootstrap, slot));
         }
     }
 
@@ -109,7 +112,7 @@ final class Worker {
                 return;
             }
             if (!churn) {
-                for (final LoadConnection c : connections) {
+                for (final LoadSlot c : connections) {
                     c.preconnect();
                 }
             }
@@ -126,7 +129,7 @@ final class Worker {
         loop.execute(() -> {
             t0 = startNanos;
             running = true;
-            for (final LoadConnection c : connections) {
+            for (final LoadSlot c : connections) {
                 c.start(startNanos);
             }
             final long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
@@ -144,7 +147,7 @@ final class Worker {
                 if (sweeper != null) {
                     sweeper.cancel(false);
                 }
-                for (final LoadConnection c : connections) {
+                for (final LoadSlot c : connections) {
                     c.stop();
                 }
                 for (final Channel ch : idle) {
@@ -255,7 +258,7 @@ final class Worker {
 
     private void sweep() {
         final long now = System.nanoTime();
-        for (final LoadConnection c : connections) {
+        for (final LoadSlot c : connections) {
             c.checkTimeout(now, timeoutNanos);
         }
     }
