@@ -286,6 +286,19 @@ public final class HttpHeaderBlock {
         }
     }
 
+    /**
+     * Copies the first {@code length} bytes of entry {@code index}'s value to {@code dst} at absolute index
+     * {@code dstIndex}; {@code dst}'s indexes do not move. Allocates nothing.
+     */
+    public void copyValue(final int index, final ByteBuf dst, final int dstIndex, final int length) {
+        if (nameStart[index] < 0) {
+            final AsciiString v = addedValue[index];
+            dst.setBytes(dstIndex, v.array(), v.arrayOffset(), length);
+        } else {
+            dst.setBytes(dstIndex, backing, valueStart[index], length);
+        }
+    }
+
     /** Calls {@code visitor} for each live entry in order. */
     public void forEachLive(final Visitor visitor) {
         for (int i = 0; i < size; i++) {

@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.strait.core.accesslog.AccessLogs;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.HealthManager;
 import io.strait.core.config.ListenerConfig;
@@ -50,6 +51,7 @@ public final class ProxyServer implements AutoCloseable {
     private final StatsRegistry stats;
     private final ProxySnapshot snapshot;
     private final Map<EventLoop, LoopState> loops;
+    private final AccessLogs accessLogs;
     private HealthManager health;
     private final ChannelGroup downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
@@ -66,13 +68,14 @@ public final class ProxyServer implements AutoCloseable {
      */
     static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
-    private ProxyServer(final StraitConfig config) {
+    private ProxyServer(final StraitConfig config, final AccessLogs.Options accessLogOptions) {
         this.transport = TransportFactory.select(config.runtime().transport());
         final int n = config.runtime().eventLoops() > 0
             ? config.runtime().eventLoops() : Runtime.getRuntime().availableProcessors();
         this.eventLoops = n;
         this.stats = new StatsRegistry(n);
-        this.snapshot = ProxySnapshot.compile(config, stats);
+        this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
+        this.snapshot = ProxySnapshot.compile(config, stats, accessLogs);
         this.group = new MultiThreadIoEventLoopGroup(n, transport.ioHandler());
         final Map<EventLoop, LoopState> map = new IdentityHashMap<>();
         int i = 0;
@@ -92,7 +95,13 @@ public final class ProxyServer implements AutoCloseable {
      * @throws Exception if a listener cannot be bound (everything started is closed again)
      */
     public static ProxyServer start(final StraitConfig config) throws Exception {
-        final ProxyServer server = new ProxyServer(config);
+        return start(config, AccessLogs.Options.DEFAULT);
+    }
+
+    /** {@link #start(StraitConfig)} with access logs built as {@code accessLogOptions} say (tests, tuning). */
+    public static ProxyServer start(final StraitConfig config, final AccessLogs.Options accessLogOptions)
+        throws Exception {
+        final ProxyServer server = new ProxyServer(config, accessLogOptions);
         try {
             server.startHealth();
             server.bindAll();
@@ -205,6 +214,11 @@ public final class ProxyServer implements AutoCloseable {
         return java.util.List.copyOf(loops.keySet());
     }
 
+    /** The access logs (reopen them after a log rotation signal). */
+    public AccessLogs accessLogs() {
+        return accessLogs;
+    }
+
     /** The configuration snapshot in force. */
     public ProxySnapshot snapshot() {
         return snapshot;
@@ -261,5 +275,7 @@ public final class ProxyServer implements AutoCloseable {
             s.loop().execute(s::closePools);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        // The loops are stopped: nothing offers any more. Write what is queued and close the files.
+        accessLogs.close();
     }
 }
