@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stateless. The binary layout of an access-log record in the ring (drawn in the package Javadoc) and its encoder, which
- * runs on the event loops: it measures every field (capped), claims exactly that many bytes of the ring and copies the
- * fields straight from the request head's bytes into it. No allocation, no lock, no wait.
+ * Stateless. The binary layout of an access-log record in the ring (drawn in the package Javadoc) and its encoder,
+ * which runs on the event loops: it measures every field (capped), claims exactly that many bytes of the ring and
+ * copies the fields straight from the request head's bytes into it. No allocation, no lock, no wait.
  */
 public final class AccessLogRecord {
 
