@@ -93,6 +93,11 @@ public final class AccessLog implements AutoCloseable {
         return false;
     }
 
+    /** The ring (benchmarks drain it themselves). */
+    ManyToOneRingBuffer ring() {
+        return ring;
+    }
+
     /** Starts the writer thread (daemon). Idempotent. */
     public synchronized void start() {
         if (runner != null || closed) {
