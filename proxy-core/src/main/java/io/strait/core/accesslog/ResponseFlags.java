@@ -29,6 +29,12 @@ public final class ResponseFlags {
     /** Upstream protocol error: a malformed response. */
     public static final int UPE = 1 << 10;
 
+    /**
+     * The flags of a cause for which the proxy itself closes the client's connection mid-response (timeout, upstream
+     * termination or protocol error): with one of these set, the connection's end is not the client's doing (no DC).
+     */
+    public static final int PROXY_CLOSE = UT | UC | DPE | UPE;
+
     /** The short code of each bit, bit 0 first. */
     static final String[] CODES = {"UH", "UT", "UF", "UC", "UO", "NR", "RL", "URX", "DC", "DPE", "UPE"};
     /** {@link #CODES} as ASCII bytes, for the writer. */

@@ -788,7 +788,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         if (exchangeActive) {
             if (!responseDone) {
                 stats.inc(HttpStat.DOWNSTREAM_CX_DESTROY_REMOTE_ACTIVE_RQ);
-                if (logEntry != null) {
+                if (logEntry != null && (logEntry.flags & ResponseFlags.PROXY_CLOSE) == 0) {
                     logEntry.flags |= ResponseFlags.DC;
                 }
             }

@@ -210,6 +210,18 @@ class AccessLogIntegrationTest {
     }
 
     @Test
+    void anUpstreamThatDiesMidBodyIsUcNotDc() throws Exception {
+        try (RawHttpClient c = client("text")) {
+            c.send(RawHttpClient.request("GET", "/close-mid-body?t=10", "api.test"));
+            assertThat(c.readUntilClose().length).isGreaterThan(0);
+        }
+        final Matcher cut = textLine(textLog, "/close-mid-body?t=10");
+        assertThat(cut.group(5)).isEqualTo("200");
+        assertThat(cut.group(6)).isEqualTo("UC");
+        assertThat(cut.group(8)).isEqualTo("10");
+    }
+
+    @Test
     void headerBytesCannotBreakOrForgeALine() throws Exception {
         try (RawHttpClient c = client("text")) {
             c.send(RawHttpClient.request("GET", "/escape/6", "api.test",
