@@ -13,6 +13,12 @@ public final class AccessLogEntry {
 
     /** The request head (valid until the exchange ends), or null when no request line was read. */
     public HttpRequestHead request;
+    /** With no {@link #request}: the method of a request refused while its head was decoded, or null. */
+    public AsciiString method;
+    /** With no {@link #request}: the target of a request refused while its head was decoded, or null. */
+    public AsciiString path;
+    /** With no {@link #request}: the version of a request refused while its head was decoded, or 0. */
+    public int version;
     /** The client's address as text. */
     public AsciiString clientIp;
     /**
@@ -42,6 +48,9 @@ public final class AccessLogEntry {
     /** Starts a new exchange. */
     public void begin(final HttpRequestHead head, final long nowNanos) {
         request = head;
+        method = null;
+        path = null;
+        version = 0;
         requestId = null;
         forwarded = false;
         startNanos = nowNanos;

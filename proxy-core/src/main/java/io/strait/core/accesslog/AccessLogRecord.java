@@ -79,9 +79,11 @@ public final class AccessLogRecord {
                                  final int format, final long nowNanos, final long nowMillis) {
         final HttpRequestHead r = e.request;
         final HttpHeaderBlock h = r == null ? null : r.headers();
-        final AsciiString method = r == null ? null : r.method();
+        final AsciiString method = r == null ? e.method : r.method();
         final int methodLen = method == null ? 0 : Math.min(FIELD_CAP, method.length());
-        final int pathLen = r == null ? 0 : Math.min(PATH_CAP, r.originalPathLength());
+        final AsciiString refusedPath = r == null ? e.path : null;
+        final int pathLen = r != null ? Math.min(PATH_CAP, r.originalPathLength())
+            : refusedPath == null ? 0 : Math.min(PATH_CAP, refusedPath.length());
 
         final AsciiString ip = e.clientIp;
         final int ipLen = ip == null ? 0 : ip.length();
@@ -119,7 +121,7 @@ public final class AccessLogRecord {
             b.putLong(index + BYTES_SENT, e.bytesSent);
             b.putInt(index + STATUS, e.status);
             b.putInt(index + FLAGS, e.flags);
-            b.putByte(index + VERSION, (byte) (r == null ? 0 : r.version()));
+            b.putByte(index + VERSION, (byte) (r == null ? e.version : r.version()));
             int p = index + FIELDS;
 
             b.putShort(p, (short) methodLen);
@@ -130,7 +132,11 @@ public final class AccessLogRecord {
 
             b.putShort(p, (short) pathLen);
             if (pathLen > 0) {
-                r.copyOriginalPath(view, p + 2, pathLen);
+                if (r != null) {
+                    r.copyOriginalPath(view, p + 2, pathLen);
+                } else {
+                    view.setBytes(p + 2, refusedPath.array(), refusedPath.arrayOffset(), pathLen);
+                }
             }
             p += 2 + pathLen;
 

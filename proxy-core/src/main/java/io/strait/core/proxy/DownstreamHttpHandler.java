@@ -363,8 +363,12 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
             stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
             startNanos = System.nanoTime();
-            if (logEntry != null) {
-                logEntry.begin(null, startNanos);   // the codec gives no head with the error
+            final AccessLogEntry le = logEntry;
+            if (le != null) {
+                le.begin(null, startNanos);   // no head: the request line, if the codec read one, is in the error
+                le.method = error.method();
+                le.path = error.target();
+                le.version = error.version();
             }
         }
         if (logEntry != null && error.status() != 408) {

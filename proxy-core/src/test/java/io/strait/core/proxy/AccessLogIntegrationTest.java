@@ -229,14 +229,25 @@ class AccessLogIntegrationTest {
             assertThat(c.readResponse().status()).isEqualTo(200);
         }
         try (RawHttpClient c = client("text")) {
-            // A malformed head is refused by the codec (400, no request handed over): still one well-formed line.
-            c.send("GET /escape/7 HTTP/1.1\r\nhost: api.test\r\nbad name: x\r\n\r\n");
+            // A head the codec refuses after reading it (400, no request handed over) is logged with its request line.
+            c.send("POST /escape/7 HTTP/1.1\r\nhost: api.test\r\ncontent-length: 3\r\n"
+                + "transfer-encoding: chunked\r\n\r\n");
             assertThat(c.readResponse().status()).isEqualTo(400);
         }
+        try (RawHttpClient c = client("text")) {
+            // One refused while it was scanned (bad header name) has no request line to log: dashes.
+            c.send("GET /escape/8 HTTP/1.1\r\nhost: api.test\r\nbad name: x\r\n\r\n");
+            assertThat(c.readResponse().status()).isEqualTo(400);
+        }
+        await().atMost(WAIT).until(() -> lines(textLog).stream().anyMatch(l -> l.contains("\"- - -\" 400 DPE ")));
+        final Matcher refused = textLine(textLog, "/escape/7");
+        assertThat(refused.group(2)).isEqualTo("POST");
+        assertThat(refused.group(4)).isEqualTo("HTTP/1.1");
+        assertThat(refused.group(5)).isEqualTo("400");
+        assertThat(refused.group(6)).isEqualTo("DPE");
         final Matcher m = textLine(textLog, "/escape/6");
         assertThat(m.group(12)).isEqualTo("a\\\"b\\\\c\\\" \\\"forged");
         assertThat(m.group(13)).isEqualTo("\\xff\\x80id");
-        await().atMost(WAIT).until(() -> lines(textLog).stream().anyMatch(l -> l.contains("\" 400 DPE ")));
         for (final String line : lines(textLog)) {
             assertThat(TEXT.matcher(line).matches()).as(line).isTrue();
         }
