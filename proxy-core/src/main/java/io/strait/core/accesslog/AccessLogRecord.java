@@ -87,15 +87,43 @@ public final class AccessLogRecord {
 
         final AsciiString ip = e.clientIp;
         final int ipLen = ip == null ? 0 : ip.length();
-        final int xffIndex = h == null ? -1 : h.indexOf(X_FORWARDED_FOR);
+        // One pass over the headers for the three the log wants: a name is compared only when its length and first
+        // letter match (accept-encoding, accept-language and content-type share a length with two of them).
+        int xffIndex = -1;
+        int uaIndex = -1;
+        int ridIndex = -1;
+        if (h != null) {
+            for (int i = 0, n = h.size(); i < n; i++) {
+                if (h.isDead(i)) {
+                    continue;
+                }
+                switch (h.nameLength(i)) {
+                    case 15:
+                        if (xffIndex < 0 && (h.nameByteAt(i, 0) | 0x20) == 'x' && h.nameEquals(i, X_FORWARDED_FOR)) {
+                            xffIndex = i;
+                        }
+                        break;
+                    case 10:
+                        if (uaIndex < 0 && (h.nameByteAt(i, 0) | 0x20) == 'u' && h.nameEquals(i, USER_AGENT_NAME)) {
+                            uaIndex = i;
+                        }
+                        break;
+                    case 12:
+                        if (ridIndex < 0 && (h.nameByteAt(i, 0) | 0x20) == 'x' && h.nameEquals(i, X_REQUEST_ID)) {
+                            ridIndex = i;
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
         final int xffValueLen = xffIndex < 0 ? 0 : Math.min(FIELD_CAP, h.valueLength(xffIndex));
         // Not forwarded yet (a local reply): log what the proxy would have forwarded, the client appended.
         final boolean appendIp = !e.forwarded && ipLen > 0;
         final int xffLen = Math.min(FIELD_CAP, xffValueLen + (appendIp ? (xffIndex < 0 ? 0 : 2) + ipLen : 0));
 
-        final int uaIndex = h == null ? -1 : h.indexOf(USER_AGENT_NAME);
         final int uaLen = uaIndex < 0 ? 0 : Math.min(FIELD_CAP, h.valueLength(uaIndex));
-        final int ridIndex = h == null ? -1 : h.indexOf(X_REQUEST_ID);
         final AsciiString rid = ridIndex < 0 ? e.requestId : null;
         final int ridLen = ridIndex >= 0 ? Math.min(FIELD_CAP, h.valueLength(ridIndex))
             : rid == null ? 0 : Math.min(FIELD_CAP, rid.length());

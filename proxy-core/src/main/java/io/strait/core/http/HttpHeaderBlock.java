@@ -219,6 +219,16 @@ public final class HttpHeaderBlock {
         return true;
     }
 
+    /** Length of entry {@code index}'s name in bytes. */
+    public int nameLength(final int index) {
+        return nameStart[index] < 0 ? addedName[index].length() : nameEnd[index] - nameStart[index];
+    }
+
+    /** Byte {@code k} of entry {@code index}'s name, as sent (any case). */
+    public byte nameByteAt(final int index, final int k) {
+        return nameStart[index] < 0 ? addedName[index].byteAt(k) : backing.getByte(nameStart[index] + k);
+    }
+
     /** Length of entry {@code index}'s value in bytes. */
     public int valueLength(final int index) {
         return nameStart[index] < 0 ? addedValue[index].length() : valueEnd[index] - valueStart[index];
