@@ -192,6 +192,15 @@ class AccessLogRecordTest {
     }
 
     @Test
+    void headersOfTheSameLengthAsTheLoggedOnesAreNotTakenForThem() {
+        final HttpRequestHead h = head("GET /same HTTP/1.1\r\nAccept-Encoding: gzip\r\nContent-Type: a/b\r\n"
+            + "Connection: keep-alive\r\nX-Forwarded-Fox: no\r\nX-REQUEST-ID: Upper-Case-Id\r\n"
+            + "USER-AGENT: loud\r\nhost: h\r\n\r\n");
+        assertThat(roundTrip(entry(h), AccessLogRecord.TEXT).get(0))
+            .endsWith("\"10.0.0.9\" \"loud\" \"Upper-Case-Id\" \"h\" \"-\"\n");
+    }
+
+    @Test
     void aRewrittenPathIsLoggedAsTheClientSentIt() {
         final HttpRequestHead h = head("GET /old/x HTTP/1.1\r\nhost: h\r\n\r\n");
         h.path(AsciiString.of("/new/x"));
