@@ -15,7 +15,8 @@ import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts the data plane, says so in one log line, and on SIGTERM/SIGINT drains it. Used by the
+ * Starts the data plane, says so in one log line, reopens the access logs on SIGUSR1 (as Envoy does, for
+ * logrotate) and on SIGTERM/SIGINT drains it. Used by the
  * {@code run} and {@code demo} commands from the launcher's main thread.
  */
 final class Launcher {
@@ -53,6 +54,7 @@ final class Launcher {
             LOG.warn("admin.address {} is set, but the admin API is not implemented in this version: "
                 + "nothing listens there", config.admin().address());
         }
+        reopenAccessLogsOnSigusr1(server);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Duration drain = config.runtime().drainTimeout();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -80,6 +82,19 @@ final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** SIGUSR1 asks every access-log writer to reopen its file; a JVM that cannot take the signal just logs why. */
+    private static void reopenAccessLogsOnSigusr1(final ProxyServer server) {
+        if (server.accessLogs().all().isEmpty()) {
+            return;
+        }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), signal -> server.accessLogs().reopen());
+        } catch (final IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.info("access logs will not reopen on SIGUSR1 ({}); they still reopen when their file is moved",
+                e.getMessage());
+        }
     }
 
     static String startLine(final ProxyServer server) {

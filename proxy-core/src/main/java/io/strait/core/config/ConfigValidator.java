@@ -45,6 +45,8 @@ final class ConfigValidator {
         "io_uring", Transport.IO_URING, "nio", Transport.NIO);
     private static final Map<String, ListenerProtocol> PROTOCOLS = options("http", ListenerProtocol.HTTP,
         "tcp", ListenerProtocol.TCP);
+    private static final Map<String, AccessLogConfig.Format> ACCESS_LOG_FORMATS = options("text",
+        AccessLogConfig.Format.TEXT, "json", AccessLogConfig.Format.JSON);
     private static final Map<String, LbPolicy> LB_POLICIES = lbPolicies();
 
     private final String source;
@@ -315,7 +317,7 @@ final class ConfigValidator {
     private ListenerConfig listener(final YamlNode node, final String path, final Map<String, String> names,
                                     final List<Bound> addresses) {
         final Fields f = fields(node, path, "name", "address", "protocol", "tls", "cluster", "virtual_hosts",
-            "limits", "timeouts");
+            "limits", "timeouts", "access_log");
         if (f == null) {
             return null;
         }
@@ -359,7 +361,8 @@ final class ConfigValidator {
                 virtualHosts = virtualHosts(f);
             }
         }
-        return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls);
+        return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls,
+            accessLog(f));
     }
 
     private static boolean overlaps(final String a, final String b) {
@@ -384,6 +387,33 @@ final class ConfigValidator {
             headers == null ? DEFAULT_MAX_HEADERS : headers.intValue(),
             headerCount == null ? DEFAULT_MAX_HEADER_COUNT : headerCount.intValue(),
             body == null ? UNLIMITED_BODY : body);
+    }
+
+    /**
+     * Key {@code access_log}: a path (checked now: its directory must exist and be writable, so a typo fails the load
+     * rather than every write) and a format. Null when absent or invalid (reported).
+     */
+    private AccessLogConfig accessLog(final Fields listener) {
+        final Fields f = listener.object("access_log", "path", "format");
+        if (f == null) {
+            return null;
+        }
+        final String path = f.string("path", true);
+        final AccessLogConfig.Format format = f.choice("format", "access log format", ACCESS_LOG_FORMATS,
+            AccessLogConfig.Format.TEXT);
+        if (path == null) {
+            return null;
+        }
+        if (path.isBlank()) {
+            f.errorAtValue("path", "access log path is empty (a file path, or - for standard output)");
+            return null;
+        }
+        final String problem = AccessLogPaths.problem(path);
+        if (problem != null) {
+            f.errorAtValue("path", problem);
+            return null;
+        }
+        return format == null ? null : new AccessLogConfig(path, format);
     }
 
     private ListenerTimeoutsConfig timeouts(final Fields listener) {

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Immutable. One listener (an entry of {@code listeners}). {@code cluster} is for {@code protocol: tcp} only;
- * {@code virtualHosts} for http. {@code tls} is null for a plain listener.
+ * {@code virtualHosts} for http. {@code tls} is null for a plain listener; {@code accessLog} is null when the
+ * listener keeps no access log.
  */
 public record ListenerConfig(
         String name,
@@ -14,12 +15,27 @@ public record ListenerConfig(
         String cluster,
         LimitsConfig limits,
         ListenerTimeoutsConfig timeouts,
-        ListenerTlsConfig tls) {
+        ListenerTlsConfig tls,
+        AccessLogConfig accessLog) {
 
-    /** A plain (non-TLS) listener: the constructor before {@code tls} was added. */
+    /** A plain (non-TLS) listener without an access log: the arity before {@code tls} and {@code access_log}. */
     public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
                           final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
                           final ListenerTimeoutsConfig timeouts) {
-        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, null);
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, null, null);
+    }
+
+    /** A TLS (or, with null, plain) listener without an access log. */
+    public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
+                          final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
+                          final ListenerTimeoutsConfig timeouts, final ListenerTlsConfig tls) {
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, null);
+    }
+
+    /** A plain listener with an access log (or, with null, without). */
+    public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
+                          final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
+                          final ListenerTimeoutsConfig timeouts, final AccessLogConfig accessLog) {
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, null, accessLog);
     }
 }

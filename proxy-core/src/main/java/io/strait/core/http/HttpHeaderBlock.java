@@ -219,6 +219,16 @@ public final class HttpHeaderBlock {
         return true;
     }
 
+    /** Length of entry {@code index}'s name in bytes. */
+    public int nameLength(final int index) {
+        return nameStart[index] < 0 ? addedName[index].length() : nameEnd[index] - nameStart[index];
+    }
+
+    /** Byte {@code k} of entry {@code index}'s name, as sent (any case). */
+    public byte nameByteAt(final int index, final int k) {
+        return nameStart[index] < 0 ? addedName[index].byteAt(k) : backing.getByte(nameStart[index] + k);
+    }
+
     /** Length of entry {@code index}'s value in bytes. */
     public int valueLength(final int index) {
         return nameStart[index] < 0 ? addedValue[index].length() : valueEnd[index] - valueStart[index];
@@ -283,6 +293,19 @@ public final class HttpHeaderBlock {
             out.writeBytes(v.array(), v.arrayOffset(), v.length());
         } else {
             out.writeBytes(backing, valueStart[index], valueEnd[index] - valueStart[index]);
+        }
+    }
+
+    /**
+     * Copies the first {@code length} bytes of entry {@code index}'s value to {@code dst} at absolute index
+     * {@code dstIndex}; {@code dst}'s indexes do not move. Allocates nothing.
+     */
+    public void copyValue(final int index, final ByteBuf dst, final int dstIndex, final int length) {
+        if (nameStart[index] < 0) {
+            final AsciiString v = addedValue[index];
+            dst.setBytes(dstIndex, v.array(), v.arrayOffset(), length);
+        } else {
+            dst.setBytes(dstIndex, backing, valueStart[index], length);
         }
     }
 

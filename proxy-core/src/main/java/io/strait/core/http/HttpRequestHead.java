@@ -163,6 +163,26 @@ public final class HttpRequestHead {
         }
     }
 
+    /**
+     * Length of the path as the client sent it (before any route rewrite); the rewritten path when there are no
+     * original bytes.
+     */
+    public int originalPathLength() {
+        return raw != null && pathStart >= 0 ? pathEnd - pathStart : pathOverride != null ? pathOverride.length() : 0;
+    }
+
+    /**
+     * Copies the first {@code length} bytes of the original path (see {@link #originalPathLength()}) to {@code dst}
+     * at absolute index {@code dstIndex}; {@code dst}'s indexes do not move. Allocates nothing.
+     */
+    public void copyOriginalPath(final ByteBuf dst, final int dstIndex, final int length) {
+        if (raw != null && pathStart >= 0) {
+            dst.setBytes(dstIndex, raw, pathStart, length);
+        } else if (pathOverride != null) {
+            dst.setBytes(dstIndex, pathOverride.array(), pathOverride.arrayOffset(), length);
+        }
+    }
+
     /** Index in {@link #headers()} of the Host header (the authority), or -1 when absent. */
     public int hostIndex() {
         return hostIndex;

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.strait.core.accesslog.AccessLogEntry;
+import io.strait.core.accesslog.ResponseFlags;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
@@ -19,6 +21,7 @@ import io.strait.core.http.HttpResponseHead;
 import io.strait.core.route.Hashing;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
+import io.strait.core.stats.AccessLogStat;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
@@ -141,6 +144,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private boolean draining;
     /** True between a downstream channelRead and its channelReadComplete: upstream flushes can wait for it. */
     private boolean reading;
+    /** The exchange's access-log facts, reused per request (null: the listener keeps no access log). */
+    private AccessLogEntry logEntry;
+    private LoopStats<AccessLogStat> logStats;
 
     DownstreamHttpHandler(final ListenerRuntime listener, final ProxyServer server) {
         this.listener = listener;
@@ -152,6 +158,10 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         this.ctx = ctx;
         this.loop = server.loopState(ctx.channel().eventLoop());
         this.stats = listener.stats().loop(loop.index());
+        if (listener.accessLog() != null) {
+            logEntry = new AccessLogEntry();
+            logStats = listener.accessLog().stats().loop(loop.index());
+        }
     }
 
     @Override
@@ -166,6 +176,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             ? ((InetSocketAddress) remote).getAddress().getAddress()
             : clientIp.toByteArray();
         sourceIpHash = Hashing.xxh64(ipBytes, 0, ipBytes.length);
+        if (logEntry != null) {
+            logEntry.clientIp = clientIp;
+        }
         armIdle(System.nanoTime());
         if (server.isDraining()) {
             ctx.close();
@@ -215,6 +228,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         deferredStatus = 0;
         startNanos = System.nanoTime();
         idleDeadline = 0;
+        if (logEntry != null) {
+            logEntry.begin(head, startNanos);
+        }
         stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
 
@@ -263,6 +279,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
         r.applyRequestEdits(head);
         addForwardingHeaders(head.headers(), random);
+        if (logEntry != null) {
+            logEntry.forwarded = true;
+        }
         final long timeout = r.timeoutMillis();
         if (timeout > 0) {
             requestDeadline = startNanos + TimeUnit.MILLISECONDS.toNanos(timeout);
@@ -276,6 +295,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     }
 
     private void onRequestBody(final ByteBuf buf) {
+        if (logEntry != null) {
+            logEntry.bytesReceived += buf.readableBytes();
+        }
         if (!exchangeActive || responseDone || (responseStarted && upstream == null && connecting == null)) {
             buf.release();  // the exchange was answered locally: the rest of the body goes nowhere
             return;
@@ -342,6 +364,16 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
             stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
             startNanos = System.nanoTime();
+            final AccessLogEntry le = logEntry;
+            if (le != null) {
+                le.begin(null, startNanos);   // no head: the request line, if the codec read one, is in the error
+                le.method = error.method();
+                le.path = error.target();
+                le.version = error.version();
+            }
+        }
+        if (logEntry != null && error.status() != 408) {
+            logEntry.flags |= ResponseFlags.DPE;
         }
         abortUpstream();
         if (responseStarted) {
@@ -354,6 +386,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     // ------------------------------------------------------------------ upstream connection
 
     private void acquireUpstream() {
+        if (logEntry != null) {
+            logEntry.host = host;
+        }
         final UpstreamHttpHandler pooled = loop.pool(host).acquire();
         if (pooled != null) {
             clusterStats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
@@ -448,6 +483,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     private void bind(final UpstreamHttpHandler up, final boolean reused) {
         upstream = up;
         upstreamReused = reused;
+        if (logEntry != null) {
+            logEntry.upstreamStartNanos = System.nanoTime();
+        }
         up.attach(this);
         up.write(request);
         Object msg;
@@ -488,6 +526,11 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             return;
         }
         responseStarted = true;
+        final AccessLogEntry le = logEntry;
+        if (le != null) {
+            le.status = head.status();
+            le.upstreamServiceNanos = System.nanoTime() - le.upstreamStartNanos;
+        }
         route.applyResponseEdits(head);
         if (draining || server.isDraining()) {
             head.close(true);
@@ -500,6 +543,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     }
 
     void onUpstreamBody(final ByteBuf buf) {
+        if (logEntry != null) {
+            logEntry.bytesSent += buf.readableBytes();
+        }
         ctx.write(buf, ctx.voidPromise());
         downstreamDirty = true;
         if (!ctx.channel().isWritable() && upstream != null) {
@@ -538,6 +584,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             && retryAfterFailure(RetryPolicy.RESET)) {
             return;   // the connection closed in the middle of a response head
         }
+        if (logEntry != null) {
+            logEntry.flags |= UPSTREAM_RESET.equals(error.reason()) ? ResponseFlags.UC : ResponseFlags.UPE;
+        }
         releaseHost();
         if (responseStarted) {
             ctx.close();
@@ -565,6 +614,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         cluster.reportGatewayFailure(host);
         if (retry != null && !responseStarted && retryAfterFailure(RetryPolicy.RESET)) {
             return;
+        }
+        if (logEntry != null) {
+            logEntry.flags |= ResponseFlags.UC;
         }
         releaseHost();
         if (responseStarted) {
@@ -631,6 +683,12 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         responseDone = true;
         releaseHost();
         countStatus(status);
+        final AccessLogEntry le = logEntry;
+        if (le != null) {
+            le.status = status;
+            le.bytesSent += reason.length() + 1;   // LocalReply.body
+            le.flags |= ResponseFlags.ofLocalReply(reason);
+        }
         final HttpResponseHead head = LocalReply.head(status, reason, close || draining || server.isDraining(),
             flag);
         ctx.write(head, ctx.voidPromise());
@@ -647,6 +705,7 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
     }
 
     private void finishExchange(final long now) {
+        logExchange(now);
         stats.record(HttpStat.DOWNSTREAM_RQ_TIME, micros(now));
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
         exchangeActive = false;
@@ -666,6 +725,25 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
             return;
         }
         armIdle(now);
+    }
+
+    /**
+     * Offers the exchange's access-log record, if the listener keeps a log: once per request, at its end (response
+     * written, local reply, or the connection gone), while the request head's bytes are still held. A request
+     * answered before it was forwarded gets a generated request id here, as a forwarded one would have.
+     */
+    private void logExchange(final long now) {
+        final AccessLogEntry le = logEntry;
+        if (le == null) {
+            return;
+        }
+        final HttpRequestHead r = le.request;
+        if (r != null && !le.forwarded && !r.headers().contains(X_REQUEST_ID)) {
+            writeRequestId(requestIdBytes, loop.random());
+            le.requestId = requestIdValue;
+        }
+        listener.accessLog().offer(le, listener.accessLogFormat(), now, logStats);
+        le.request = null;
     }
 
     /** The exchange no longer needs its host: gives back the host's active count and the request slot, once. */
@@ -715,7 +793,11 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         if (exchangeActive) {
             if (!responseDone) {
                 stats.inc(HttpStat.DOWNSTREAM_CX_DESTROY_REMOTE_ACTIVE_RQ);
+                if (logEntry != null && (logEntry.flags & ResponseFlags.PROXY_CLOSE) == 0) {
+                    logEntry.flags |= ResponseFlags.DC;
+                }
             }
+            logExchange(System.nanoTime());
             abortUpstream();
             endRetries();
             stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
@@ -811,6 +893,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
 
     private void onRequestTimeout() {
         stats.inc(HttpStat.DOWNSTREAM_RQ_TIMEOUT);
+        if (logEntry != null) {
+            logEntry.flags |= ResponseFlags.UT;
+        }
         if (clusterStats != null) {
             clusterStats.inc(ClusterStat.UPSTREAM_RQ_TIMEOUT);
         }
@@ -949,6 +1034,9 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         rs.releaseRetrySlot();   // the failed try, if it was a retry, no longer counts as one in flight
         if (rs.retries >= rs.policy.attempts()) {
             clusterStats.inc(ClusterStat.UPSTREAM_RQ_RETRY_LIMIT_EXCEEDED);
+            if (logEntry != null) {
+                logEntry.flags |= ResponseFlags.URX;
+            }
             return false;
         }
         if (needsSlot && !rs.tryAcquireRetrySlot(cluster.circuitBreaker())) {

@@ -1,5 +1,6 @@
 package io.strait.core.proxy;
 
+import io.strait.core.accesslog.AccessLog;
 import io.strait.core.codec.http1.Http1Limits;
 import io.strait.core.config.LimitsConfig;
 import io.strait.core.config.ListenerConfig;
@@ -18,8 +19,17 @@ public final class ListenerRuntime {
     private final Http1Limits limits;
     private final long idleTimeoutNanos;
     private final StatsScope<HttpStat> stats;
+    private final AccessLog accessLog;
+    private final int accessLogFormat;
 
     ListenerRuntime(final ListenerConfig config, final RouteTable routes, final StatsScope<HttpStat> stats) {
+        this(config, routes, stats, null, 0);
+    }
+
+    ListenerRuntime(final ListenerConfig config, final RouteTable routes, final StatsScope<HttpStat> stats,
+                    final AccessLog accessLog, final int accessLogFormat) {
+        this.accessLog = accessLog;
+        this.accessLogFormat = accessLogFormat;
         this.config = config;
         this.routes = routes;
         this.stats = stats;
@@ -57,5 +67,15 @@ public final class ListenerRuntime {
     /** The listener's stats ({@code http.<name>.}). */
     public StatsScope<HttpStat> stats() {
         return stats;
+    }
+
+    /** The access log this listener's requests go to, or null. */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** The message type of this listener's access-log records (see {@code AccessLogRecord}). */
+    int accessLogFormat() {
+        return accessLogFormat;
     }
 }

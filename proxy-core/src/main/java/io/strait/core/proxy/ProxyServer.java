@@ -13,6 +13,7 @@ import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.strait.core.accesslog.AccessLogs;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.HealthManager;
 import io.strait.core.config.ListenerConfig;
@@ -56,6 +57,7 @@ public final class ProxyServer implements AutoCloseable {
     private final StatsRegistry stats;
     private final ProxySnapshot snapshot;
     private final Map<EventLoop, LoopState> loops;
+    private final AccessLogs accessLogs;
     private HealthManager health;
     /** TLS listeners by name; written at start only. */
     private final Map<String, ListenerTls> tls = new LinkedHashMap<>();
@@ -76,13 +78,14 @@ public final class ProxyServer implements AutoCloseable {
      */
     static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
-    private ProxyServer(final StraitConfig config) {
+    private ProxyServer(final StraitConfig config, final AccessLogs.Options accessLogOptions) {
         this.transport = TransportFactory.select(config.runtime().transport());
         final int n = config.runtime().eventLoops() > 0
             ? config.runtime().eventLoops() : Runtime.getRuntime().availableProcessors();
         this.eventLoops = n;
         this.stats = new StatsRegistry(n);
-        this.snapshot = ProxySnapshot.compile(config, stats);
+        this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
+        this.snapshot = ProxySnapshot.compile(config, stats, accessLogs);
         this.group = new MultiThreadIoEventLoopGroup(n, transport.ioHandler());
         final Map<EventLoop, LoopState> map = new IdentityHashMap<>();
         int i = 0;
@@ -102,7 +105,13 @@ public final class ProxyServer implements AutoCloseable {
      * @throws Exception if a listener cannot be bound (everything started is closed again)
      */
     public static ProxyServer start(final StraitConfig config) throws Exception {
-        final ProxyServer server = new ProxyServer(config);
+        return start(config, AccessLogs.Options.DEFAULT);
+    }
+
+    /** {@link #start(StraitConfig)} with access logs built as {@code accessLogOptions} say (tests, tuning). */
+    public static ProxyServer start(final StraitConfig config, final AccessLogs.Options accessLogOptions)
+        throws Exception {
+        final ProxyServer server = new ProxyServer(config, accessLogOptions);
         try {
             server.startHealth();
             server.startTls();
@@ -243,6 +252,11 @@ public final class ProxyServer implements AutoCloseable {
         return java.util.List.copyOf(loops.keySet());
     }
 
+    /** The access logs (reopen them after a log rotation signal). */
+    public AccessLogs accessLogs() {
+        return accessLogs;
+    }
+
     /** The configuration snapshot in force. */
     public ProxySnapshot snapshot() {
         return snapshot;
@@ -299,6 +313,8 @@ public final class ProxyServer implements AutoCloseable {
             s.loop().execute(s::closePools);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        // The loops are stopped: nothing offers any more. Write what is queued and close the files.
+        accessLogs.close();
         if (tlsScheduler != null) {
             tlsScheduler.shutdownNow();
             tlsScheduler.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.strait.core.proxy;
 
+import io.strait.core.accesslog.AccessLogs;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.Clusters;
 import io.strait.core.config.ClusterConfig;
@@ -33,8 +34,14 @@ public final class ProxySnapshot {
         this.listeners = listeners;
     }
 
-    /** Compiles a validated configuration. */
+    /** Compiles a validated configuration, without access logs. */
     public static ProxySnapshot compile(final StraitConfig config, final StatsRegistry stats) {
+        return compile(config, stats, null);
+    }
+
+    /** Compiles a validated configuration; each listener's access log comes from {@code accessLogs} (may be null). */
+    public static ProxySnapshot compile(final StraitConfig config, final StatsRegistry stats,
+                                        final AccessLogs accessLogs) {
         final List<ClusterConfig> cc = config.clusters();
         final Cluster[] clusters = new Cluster[cc.size()];
         final Map<String, Integer> index = new HashMap<>();
@@ -55,8 +62,8 @@ public final class ProxySnapshot {
                 }
                 return i;
             });
-            listeners.put(l.name(),
-                new ListenerRuntime(l, table, stats.scope("http." + l.name() + ".", HttpStat.class)));
+            listeners.put(l.name(), new ListenerRuntime(l, table, stats.scope("http." + l.name() + ".", HttpStat.class),
+                accessLogs == null ? null : accessLogs.forListener(l), AccessLogs.formatOf(l)));
         }
         return new ProxySnapshot(config, clusters, listeners);
     }

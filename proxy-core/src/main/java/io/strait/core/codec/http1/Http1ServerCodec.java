@@ -47,6 +47,8 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     private static final int P_BODY = 1;
     private static final int P_WAIT = 2;
     private static final int P_DONE = 3;
+    /** Longest request target an error tells (see {@link HttpDecodeError#target()}). */
+    private static final int ERROR_TARGET_MAX = 2048;
 
     private final Http1Limits limits;
     private final Http1Parser parser;
@@ -234,8 +236,9 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         final int version = p.version();
         final AsciiString method = HttpMethods.of(raw, 0, p.methodEnd());
         if (method == HttpMethods.CONNECT) {
+            final HttpDecodeError e = headError(501, "connect_not_supported", raw, method, version);
             raw.release();
-            error(501, "connect_not_supported");
+            error(e);
             return;
         }
         // One head object per connection: requests are handed over one at a time, and the next is decoded
@@ -245,16 +248,19 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         final HttpHeaderBlock h = head.headers();
         final String bad = p.addHeaders(h, raw) ? validate(p, head, raw) : p.errorReason();
         if (bad != null) {
+            final HttpDecodeError e = headError("expectation_failed".equals(bad) ? 417 : 400, bad, raw, method,
+                version);
             head.release();
-            error("expectation_failed".equals(bad) ? 417 : 400, bad);
+            error(e);
             return;
         }
         final long cl = p.contentLength();
         final long bodyLength = p.chunked() ? -1 : cl >= 0 ? cl : 0;
         final long maxBody = limits.maxBodyBytes();
         if (maxBody >= 0 && bodyLength > maxBody) {
+            final HttpDecodeError e = headError(413, "body_too_large", raw, method, version);
             head.release();
-            error(413, "body_too_large");
+            error(e);
             return;
         }
         head.bodyLength(bodyLength);
@@ -364,10 +370,31 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     }
 
     private void error(final int status, final String reason) {
+        error(new HttpDecodeError(status, reason));
+    }
+
+    private void error(final HttpDecodeError e) {
         phase = P_DONE;
         timerArmed = false;
         parser.releaseCumulation();
-        fire(new HttpDecodeError(status, reason));
+        fire(e);
+    }
+
+    /**
+     * An error in a head whose request line was read, telling its method, target (copied, at most
+     * {@link #ERROR_TARGET_MAX} bytes: an error path, rare) and version, for the access log.
+     */
+    private HttpDecodeError headError(final int status, final String reason, final ByteBuf raw,
+                                      final AsciiString method, final int version) {
+        final int ts = parser.targetStart();
+        final int n = Math.min(ERROR_TARGET_MAX, parser.targetEnd() - ts);
+        AsciiString target = null;
+        if (n > 0) {
+            final byte[] bytes = new byte[n];
+            raw.getBytes(ts, bytes);
+            target = new AsciiString(bytes, false);
+        }
+        return new HttpDecodeError(status, reason, method, target, version);
     }
 
     /** Continues decoding buffered pipelined bytes once a response completed (runs as a task). */

@@ -1,0 +1,115 @@
+package io.strait.core.accesslog;
+
+import io.strait.core.config.AccessLogConfig;
+import io.strait.core.config.AccessLogPaths;
+import io.strait.core.config.ListenerConfig;
+import io.strait.core.stats.AccessLogStat;
+import io.strait.core.stats.StatsRegistry;
+import io.strait.core.stats.StatsScope;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The access logs of one server: one {@link AccessLog} (ring, writer thread, file) per distinct path, shared by every
+ * listener that names it. Thread-safe; made and closed by the thread that owns the server.
+ */
+public final class AccessLogs implements AutoCloseable {
+
+    /**
+     * How access logs are built.
+     *
+     * @param ringBytes   ring capacity per log, a power of two
+     * @param startPaused true to start no writer until {@link #start()} (tests: a ring that fills up)
+     */
+    public record Options(int ringBytes, boolean startPaused) {
+        /** A 1 MiB ring, writers started at once. */
+        public static final Options DEFAULT = new Options(AccessLog.DEFAULT_RING_BYTES, false);
+    }
+
+    private final Map<String, AccessLog> byKey = new LinkedHashMap<>();
+    private final StatsScope<AccessLogStat> stats;
+
+    private AccessLogs(final StatsScope<AccessLogStat> stats) {
+        this.stats = stats;
+    }
+
+    /** Opens the access log of every listener that has one (writers started unless {@code options} pause them). */
+    public static AccessLogs open(final List<ListenerConfig> listeners, final StatsRegistry registry,
+                                  final Options options) {
+        final AccessLogs logs = new AccessLogs(registry.scope("access_log.", AccessLogStat.class));
+        try {
+            for (final ListenerConfig l : listeners) {
+                final AccessLogConfig c = l.accessLog();
+                if (c == null) {
+                    continue;
+                }
+                final String key = key(c.path());
+                if (!logs.byKey.containsKey(key)) {
+                    final int n = logs.byKey.size();
+                    logs.byKey.put(key, new AccessLog(c.path(), options.ringBytes(), logs.stats,
+                        n == 0 ? "strait-access-log" : "strait-access-log-" + (n + 1)));
+                }
+            }
+            if (!options.startPaused()) {
+                logs.start();
+            }
+        } catch (final RuntimeException e) {
+            logs.close();
+            throw e;
+        }
+        return logs;
+    }
+
+    /** The log a listener's records go to, or null when it has none. */
+    public AccessLog forListener(final ListenerConfig listener) {
+        final AccessLogConfig c = listener.accessLog();
+        return c == null ? null : byKey.get(key(c.path()));
+    }
+
+    /** The message type of a listener's records ({@link AccessLogRecord#TEXT} or {@link AccessLogRecord#JSON}). */
+    public static int formatOf(final ListenerConfig listener) {
+        final AccessLogConfig c = listener.accessLog();
+        return c != null && c.format() == AccessLogConfig.Format.JSON ? AccessLogRecord.JSON : AccessLogRecord.TEXT;
+    }
+
+    /** Every access log, by path. */
+    public Map<String, AccessLog> all() {
+        return Map.copyOf(byKey);
+    }
+
+    /** Starts every writer not started yet. */
+    public void start() {
+        for (final AccessLog l : byKey.values()) {
+            l.start();
+        }
+    }
+
+    /** Asks every writer to reopen its file (log rotation by signal). */
+    public void reopen() {
+        for (final AccessLog l : byKey.values()) {
+            l.reopen();
+        }
+    }
+
+    /** Drains and closes every log. Call after the event loops stopped. */
+    @Override
+    public void close() {
+        for (final AccessLog l : byKey.values()) {
+            l.close();
+        }
+    }
+
+    /** One key per file: the standard streams by name, files by normalized absolute path. */
+    private static String key(final String path) {
+        if (AccessLogPaths.isStdout(path)) {
+            return "-";
+        }
+        if (AccessLogPaths.isStderr(path)) {
+            return path;
+        }
+        return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+}
