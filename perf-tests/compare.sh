@@ -427,7 +427,8 @@ kv() { awk -F= -v k="$1" '$1 == k { print $2 }' "$2"; }   # kv KEY FILE
 
 RAW="$TMP/rounds.txt"
 # candidate round rps requests errors cpu_us rss_kib proxy% other% lat_p50 lat_p99 lat_p999 lat_errors lat_hgrm
-#   tls_handshakes_per_s tls_resumed_pct (of the throughput run; "-" unless TLS)
+#   tls_handshakes_per_s tls_resumed_pct (of the throughput run; "-" unless TLS) cpu_us_at_rate (the proxy's CPU
+#   per request in the fixed-rate run: every candidate at the same offered load)
 : >"$RAW"
 
 measure() {   # measure NAME ROUND
@@ -498,19 +499,23 @@ measure() {   # measure NAME ROUND
         if (p == "") printf "- %.1f\n", 100 * b / t
         else { o = 100 * (b - p) / t; printf "%.1f %.1f\n", 100 * p / t, (o < 0 ? 0 : o) } }')
     # Latency: the same scenario at a fixed rate, measured from each request's intended send time.
-    local lp50="-" lp99="-" lp999="-" lerr="-" lhgrm="-"
+    local lp50="-" lp99="-" lp999="-" lerr="-" lhgrm="-" rcpu="-"
     if ((RATE > 0)); then
         local lat="$TMP/$name.latency$round"
-        if ! run_load "$port" "$DURATION" "$lat" --rate "$RATE" --quiet || [[ ! -s $lat.kv ]]; then
+        if ! run_load "$port" "$DURATION" "$lat" --rate "$RATE" --quiet "${watch[@]}" || [[ ! -s $lat.kv ]]; then
             cat "$lat.txt" >&2
             die "strait-load (fixed rate) failed for $name in round $round"
         fi
         lp50=$(kv p50_ms "$lat.kv"); lp99=$(kv p99_ms "$lat.kv"); lp999=$(kv p999_ms "$lat.kv")
         lerr=$(kv errors "$lat.kv"); lhgrm="$lat.hgrm"
+        if [[ -n $pid ]]; then
+            rcpu=$(awk -v d="$(kv watched_ticks "$lat.kv")" -v hz="$CLK_TCK" -v n="$(kv requests "$lat.kv")" \
+                'BEGIN { if (d < 0 || n <= 0) print "-"; else printf "%.2f", d * 1e6 / hz / n }')
+        fi
     fi
-    echo "$name $round $rps $req $err $cpu $rss $shares $lp50 $lp99 $lp999 $lerr $lhgrm $hsps $resumed" >>"$RAW"
-    printf '   round %d %-8s %10s req/s  cpu %7s us/req  rss %8s KiB  errors %s | at %s req/s: p50 %s p99 %s p99.9 %s ms' \
-        "$round" "$name" "$rps" "$cpu" "$rss" "$err" "$RATE" "$lp50" "$lp99" "$lp999" >&2
+    echo "$name $round $rps $req $err $cpu $rss $shares $lp50 $lp99 $lp999 $lerr $lhgrm $hsps $resumed $rcpu" >>"$RAW"
+    printf '   round %d %-8s %10s req/s  cpu %7s us/req  rss %8s KiB  errors %s | at %s req/s: p50 %s p99 %s p99.9 %s ms, cpu %s us/req' \
+        "$round" "$name" "$rps" "$cpu" "$rss" "$err" "$RATE" "$lp50" "$lp99" "$lp999" "$rcpu" >&2
     echo "$shares" | awk -v c="$PROXY_CPU" '{ printf "  core %s: proxy %s other %s\n", c, $1 ($1 == "-" ? "" : "%"),
         $2 ($2 == "-" ? "" : "%") }' >&2
 }
@@ -558,34 +563,40 @@ report() {
     local name b_rps b_cpu b_rss b_p50 b_p99 b_p999
     b_rps=$(best_peer 3 high); b_cpu=$(best_peer 6 low); b_rss=$(best_peer 7 low)
     b_p50=$(best_peer 10 low); b_p99=$(best_peer 11 low); b_p999=$(best_peer 12 low)
+    local b_rcpu
+    b_rcpu=$(best_peer 17 low)
     local tls_head="" tls_sep=""
     [[ -n $TLS_TABLE ]] && tls_head=" TLS handshakes/s | resumed % |" && tls_sep="---:|---:|"
-    echo "| candidate | req/s | CPU µs/req | RSS MiB idle | RSS MiB after | p50 ms @ $RATE/s | p99 ms @ $RATE/s" \
-        "| p99.9 ms @ $RATE/s | errors | req/s vs best peer | CPU vs best peer | RSS vs best peer | p50 vs best peer" \
-        "| p99 vs best peer | p99.9 vs best peer | core $PROXY_CPU % proxy | core $PROXY_CPU % other |$tls_head"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|$tls_sep"
+    echo "| candidate | req/s | CPU µs/req | CPU µs/req @ $RATE/s | RSS MiB idle | RSS MiB after | p50 ms @ $RATE/s" \
+        "| p99 ms @ $RATE/s | p99.9 ms @ $RATE/s | errors | req/s vs best peer | CPU vs best peer" \
+        "| CPU @ $RATE/s vs best peer | RSS vs best peer | p50 vs best peer | p99 vs best peer | p99.9 vs best peer" \
+        "| core $PROXY_CPU % proxy | core $PROXY_CPU % other |$tls_head"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|$tls_sep"
     local any_err=0
     for name in "${ORDER[@]}"; do
         grep -q "^$name " "$RAW" || continue
-        local rps cpu rss idle p50 p99 p999 err errs tls_cells=""
+        local rps cpu rcpu rss idle p50 p99 p999 err errs tls_cells=""
         [[ -n $TLS_TABLE ]] && tls_cells=" $(fmt '%.0f' "$(median 15 "$name")") | $(median 16 "$name") |"
-        rps=$(median 3 "$name"); cpu=$(median 6 "$name"); rss=$(median 7 "$name")
+        rps=$(median 3 "$name"); cpu=$(median 6 "$name"); rss=$(median 7 "$name"); rcpu=$(median 17 "$name")
         p50=$(median 10 "$name"); p99=$(median 11 "$name"); p999=$(median 12 "$name")
         idle=${IDLE_RSS[$name]:--}
         err=$(($(sum_col "$name" 5) + $(sum_col "$name" 13)))
         errs=$err
         ((err == 0)) || { errs="**$err !**"; any_err=1; }
-        echo "| $name | $(fmt '%.0f' "$rps") | $(fmt '%.2f' "$cpu") | $(fmt '%.1f' "$(kib_to_mib "$idle")")" \
+        echo "| $name | $(fmt '%.0f' "$rps") | $(fmt '%.2f' "$cpu") | $(fmt '%.2f' "$rcpu")" \
+            "| $(fmt '%.1f' "$(kib_to_mib "$idle")")" \
             "| $(fmt '%.1f' "$(kib_to_mib "$rss")") | $(fmt '%.3f' "$p50") | $(fmt '%.3f' "$p99")" \
             "| $(fmt '%.3f' "$p999") | $errs | $(ratio "$rps" "$b_rps") | $(ratio "$cpu" "$b_cpu")" \
-            "| $(ratio "$(kib_to_mib "$rss")" "$(kib_to_mib "$b_rss")") | $(ratio "$p50" "$b_p50")" \
+            "| $(ratio "$rcpu" "$b_rcpu") | $(ratio "$(kib_to_mib "$rss")" "$(kib_to_mib "$b_rss")") | $(ratio "$p50" "$b_p50")" \
             "| $(ratio "$p99" "$b_p99") | $(ratio "$p999" "$b_p999") | $(median 8 "$name") | $(median 9 "$name") |$tls_cells"
     done
     echo
     echo "Medians over $ROUNDS round(s). req/s, CPU and RSS: the scenario's own run (${DURATION}s," \
         "$EFFECTIVE_CONNECTIONS connections$([[ -n $(scenario_value rate) ]] && echo ", at $(scenario_value rate) req/s")); CPU = the" \
         "proxy process's (utime+stime) during it / requests; RSS = VmRSS. Latency: a second ${DURATION}s run at a fixed" \
-        "$RATE req/s, from each request's intended send time (coordinated omission corrected)." \
+        "$RATE req/s, from each request's intended send time (coordinated omission corrected); CPU µs/req @ $RATE/s:" \
+        "the proxy's CPU per request in that run, every candidate at the same offered load (fair when the" \
+        "throughput run is limited by the generator, not the proxy)." \
         "\"vs best peer\": the figure over the better of nginx and HAProxy (below 1 is better, except req/s)."
     local versions
     versions=$(scenario_value tls-versions)
@@ -605,11 +616,11 @@ report() {
     echo "Raw rounds:"
     echo
     echo '```'
-    local f='%-8s %5s %11s %9s %6s %8s %9s %7s %7s %8s %8s %9s %6s%s\n'
+    local f='%-8s %5s %11s %9s %6s %8s %9s %7s %7s %8s %8s %9s %6s %9s%s\n'
     # shellcheck disable=SC2059 # the format is ours
     printf "$f" candidate round req/s requests errors cpu_us rss_kib proxy% other% p50_ms p99_ms p99.9_ms errors \
-        "${TLS_TABLE:+   tls_hs/s resumed%}"
-    awk -v f="$f" -v tls="$TLS_TABLE" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+        cpu_us@rate "${TLS_TABLE:+   tls_hs/s resumed%}"
+    awk -v f="$f" -v tls="$TLS_TABLE" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $17,
         (tls == "" ? "" : sprintf(" %10s %8s", $15, $16)) }' "$RAW"
     echo '```'
 }
