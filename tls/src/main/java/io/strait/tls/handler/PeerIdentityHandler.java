@@ -78,6 +78,12 @@ public final class PeerIdentityHandler extends ChannelInboundHandlerAdapter {
             if (pointer != 0 && SSL.isSessionReused(pointer)) {
                 listener.sessionReused();
             }
+            if (pointer != 0 && SSL.getPeerCertificate(pointer) == null) {
+                // No client certificate. Asking the session would throw (and fill in a stack trace) on every
+                // handshake of a listener without mutual TLS.
+                listener.noCertificate();
+                return;
+            }
         }
         final SSLSession session = engine.getSession();
         Certificate[] peer = null;
