@@ -221,8 +221,10 @@ EOF
 render() {   # render TEMPLATE OUT
     local tls=()
     if ((TLS)); then
-        # HAProxy caches sessions and issues tickets by default; Strait's listener gets the same certificate.
-        local strait_tls="tls: { certificates: [ { cert: $TLS_DIR/server.pem, key: $TLS_DIR/server.key } ] }"
+        # HAProxy caches sessions and issues tickets by default; Strait's listener gets the same certificate, and
+        # the groups OpenSSL 3.0 (nginx, HAProxy) offers: without ecdh_curves BoringSSL would pick X25519MLKEM768.
+        local strait_tls="tls: { certificates: [ { cert: $TLS_DIR/server.pem, key: $TLS_DIR/server.key } ],"
+        strait_tls+=" ecdh_curves: [ X25519, P-256 ] }"
         tls=(-e "s|# @BACKEND_TLS@|include $TLS_DIR/backend-tls.inc;|"
             -e "s|# @NGINX_TLS@|include $TLS_DIR/nginx-tls.inc;|" -e "s|@SSL@| ssl|g"
             -e "s|@HAPROXY_SSL@| ssl crt $TLS_DIR/combined.pem ssl-min-ver TLSv1.2 alpn http/1.1|g"

@@ -3,6 +3,7 @@ package io.strait.tls;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
@@ -25,12 +26,15 @@ import javax.net.ssl.SSLException;
  * TLS listener from {@link TlsServerOptions}: one context per certificate, on BoringSSL ({@link
  * SslProvider#OPENSSL_REFCNT}, no finalizers: the returned {@link SniCertificateMapper} must be closed) when
  * netty-tcnative loads, else on the JDK's provider with a warning. Each context has session tickets on, with random
- * ticket keys of its own, and BoringSSL's session cache, so clients resume on any event loop.
+ * ticket keys of its own, and BoringSSL's session cache, so clients resume on any event loop. Configured
+ * key-exchange groups ({@link TlsServerOptions#ecdhCurves()}) apply on BoringSSL only: the JDK fallback ignores them
+ * with a warning (its groups come from the {@code jdk.tls.namedGroups} system property).
  */
 public final class TlsContextFactory {
 
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(TlsContextFactory.class);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final AtomicBoolean WARNED_GROUPS = new AtomicBoolean();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** BoringSSL's TLS 1.3 suites, kept enabled when a configuration lists TLS 1.2 suites only. */
@@ -67,6 +71,7 @@ public final class TlsContextFactory {
         }
         final SslProvider provider = provider();
         final List<String> ciphers = ciphers(options, provider);
+        final String[] groups = groups(options, provider);
         // Read everything first, in the order of the settings, so the first error is the first bad field.
         final List<X509Certificate[]> chains = new ArrayList<>();
         final List<PrivateKey> keys = new ArrayList<>();
@@ -88,7 +93,7 @@ public final class TlsContextFactory {
         final List<X509Certificate> leaves = new ArrayList<>();
         try {
             for (int i = 0; i < chains.size(); i++) {
-                contexts.add(context(options, provider, ciphers, ca, chains.get(i), keys.get(i),
+                contexts.add(context(options, provider, ciphers, groups, ca, chains.get(i), keys.get(i),
                     "certificates[" + i + "]"));
                 leaves.add(chains.get(i)[0]);
             }
@@ -122,8 +127,38 @@ public final class TlsContextFactory {
         return out;
     }
 
+    /** The BoringSSL names of the configured groups, or null for the defaults (or on the JDK provider). */
+    private static String[] groups(final TlsServerOptions options, final SslProvider provider)
+        throws TlsConfigException {
+        final List<String> names = options.ecdhCurves();
+        final List<String> out = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            final String g = TlsServerOptions.group(names.get(i));
+            if (g == null) {
+                throw new TlsConfigException("ecdh_curves[" + i + "]", "unknown key-exchange group '" + names.get(i)
+                    + "' (expected one of " + String.join(", ", TlsServerOptions.GROUPS) + ")");
+            }
+            if (out.contains(g)) {
+                throw new TlsConfigException("ecdh_curves[" + i + "]", "duplicate key-exchange group '"
+                    + names.get(i) + "'");
+            }
+            out.add(g);
+        }
+        if (out.isEmpty()) {
+            return null;
+        }
+        if (provider == SslProvider.JDK) {
+            if (WARNED_GROUPS.compareAndSet(false, true)) {
+                LOG.warn("ecdh_curves {} ignored: the JDK's TLS provider takes its groups from -Djdk.tls.namedGroups",
+                    out);
+            }
+            return null;
+        }
+        return out.toArray(new String[0]);
+    }
+
     private static SslContext context(final TlsServerOptions options, final SslProvider provider,
-                                      final List<String> ciphers, final X509Certificate[] ca,
+                                      final List<String> ciphers, final String[] groups, final X509Certificate[] ca,
                                       final X509Certificate[] chain, final PrivateKey key, final String field)
         throws TlsConfigException {
         final SslContextBuilder b = SslContextBuilder.forServer(key, chain)
@@ -136,6 +171,9 @@ public final class TlsContextFactory {
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, options.alpn()));
         if (ciphers != null) {
             b.ciphers(ciphers);
+        }
+        if (groups != null) {
+            b.option(OpenSslContextOption.GROUPS, groups);
         }
         if (ca != null) {
             b.trustManager(ca).clientAuth(options.requireClientCert() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);

@@ -10,7 +10,7 @@ import java.util.Objects;
  * already resolved against the configuration file's directory) and how often certificate files are checked for
  * changes.
  *
- * @param options        certificates, client CA, versions, cipher suites, ALPN and handshake timeout
+ * @param options        certificates, client CA, versions, cipher suites, ALPN, handshake timeout, ECDH curves
  * @param reloadInterval how often the files are polled for changes; zero disables reloading
  */
 public record ListenerTlsConfig(TlsServerOptions options, Duration reloadInterval) {

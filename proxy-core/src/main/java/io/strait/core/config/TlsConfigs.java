@@ -33,7 +33,7 @@ final class TlsConfigs {
     /** {@code tls}, or null when absent or invalid (reported). */
     static ListenerTlsConfig tls(final Fields listener, final Path baseDir) {
         final Fields f = listener.object("tls", "certificates", "client_ca", "require_client_cert", "min_version",
-            "cipher_suites", "handshake_timeout", "alpn", "reload_interval");
+            "cipher_suites", "handshake_timeout", "alpn", "reload_interval", "ecdh_curves");
         if (f == null) {
             return null;
         }
@@ -87,11 +87,13 @@ final class TlsConfigs {
         }
         final Duration handshake = f.duration("handshake_timeout", TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT, true);
         final Duration reload = f.duration("reload_interval", ListenerTlsConfig.DEFAULT_RELOAD_INTERVAL, false);
-        if (!ok || minVersion == null || ciphers == null || alpn == null || handshake == null || reload == null) {
+        final List<String> curves = curves(f);
+        if (!ok || minVersion == null || ciphers == null || alpn == null || handshake == null || reload == null
+            || curves == null) {
             return null;
         }
         final TlsServerOptions options = new TlsServerOptions(certificates, clientCa, require, minVersion, ciphers,
-            alpn, handshake);
+            alpn, handshake, curves);
         try (SniCertificateMapper built = TlsContextFactory.build(options)) {
             return new ListenerTlsConfig(options, reload);
         } catch (final TlsConfigException e) {
@@ -122,6 +124,32 @@ final class TlsConfigs {
             f.errorAtValue(key, "invalid file path '" + text + "': " + e.getReason());
             return null;
         }
+    }
+
+    /** {@code ecdh_curves} as BoringSSL group names: empty when absent, null when invalid (reported). */
+    private static List<String> curves(final Fields f) {
+        final List<String> names = strings(f, "ecdh_curves", "a key-exchange group name");
+        if (names == null || names.isEmpty()) {
+            return names;
+        }
+        final ListNode list = f.list("ecdh_curves", false, false);
+        final List<String> out = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < names.size(); i++) {
+            final String g = TlsServerOptions.group(names.get(i));
+            final String field = f.childPath("ecdh_curves") + "[" + i + "]";
+            if (g == null) {
+                f.errorAt(field, list.items().get(i), "unknown key-exchange group '" + names.get(i) + "' (expected "
+                    + "one of " + String.join(", ", TlsServerOptions.GROUPS) + ")");
+                ok = false;
+            } else if (out.contains(g)) {
+                f.errorAt(field, list.items().get(i), "duplicate key-exchange group '" + names.get(i) + "'");
+                ok = false;
+            } else {
+                out.add(g);
+            }
+        }
+        return ok ? List.copyOf(out) : null;
     }
 
     /** A list of non-empty strings under {@code key}: empty when absent, null when invalid (reported). */

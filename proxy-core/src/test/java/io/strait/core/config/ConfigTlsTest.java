@@ -87,7 +87,7 @@ class ConfigTlsTest {
         final ConfigResult r = parse(tls("certificates: [ { cert: a.pem, key: a.key }, { cert: b.pem, key: b.key } ]",
             "client_ca: ca.pem", "require_client_cert: true", "min_version: TLSv1.3",
             "cipher_suites: [ ECDHE-ECDSA-AES128-GCM-SHA256 ]", "handshake_timeout: 3s", "alpn: [ http/1.1 ]",
-            "reload_interval: 0s"));
+            "reload_interval: 0s", "ecdh_curves: [ X25519, prime256v1 ]"));
         assertThat(r.errors()).isEmpty();
         final ListenerTlsConfig t = r.config().listeners().get(1).tls();
         assertThat(t.options().certificates()).hasSize(2);
@@ -97,6 +97,28 @@ class ConfigTlsTest {
         assertThat(t.options().cipherSuites()).containsExactly("ECDHE-ECDSA-AES128-GCM-SHA256");
         assertThat(t.options().handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(t.reloadInterval()).isZero();
+        assertThat(t.options().ecdhCurves()).as("aliases become BoringSSL names").containsExactly("X25519", "P-256");
+    }
+
+    @Test
+    void ecdhCurves() {
+        final ConfigResult absent = parse(tls("certificates: [ { cert: a.pem, key: a.key } ]"));
+        assertThat(absent.config().listeners().get(1).tls().options().ecdhCurves()).isEmpty();
+        // The one-line form perf-tests/compare.sh writes.
+        final ConfigResult flow = parse(withListener("name: m", "address: 127.0.0.1:0",
+            "tls: { certificates: [ { cert: a.pem, key: a.key } ], ecdh_curves: [ X25519, P-256 ] }", VH));
+        assertThat(flow.errors()).isEmpty();
+        assertThat(flow.config().listeners().get(1).tls().options().ecdhCurves()).containsExactly("X25519", "P-256");
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "ecdh_curves: [ X25519, X448 ]")))
+            .containsExactly(at(13, 30, "ecdh_curves[1]: unknown key-exchange group 'X448' (expected one of "
+                + "X25519MLKEM768, X25519, P-256, P-384, P-521)"));
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "ecdh_curves: [ P-256, secp256r1 ]")))
+            .containsExactly(at(13, 29, "ecdh_curves[1]: duplicate key-exchange group 'secp256r1'"));
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "ecdh_curves: []")))
+            .containsExactly(at(13, 20, "ecdh_curves: must not be empty"));
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "ecdh_curves: [ 25519 ]")))
+            .hasSize(1).first().asString().startsWith("t.yaml:13:22: listeners[1].tls.ecdh_curves[0]: expected a "
+                + "key-exchange group name");
     }
 
     @Test
