@@ -38,7 +38,7 @@ Usage: perf-tests/accuracy.sh [-d SECONDS] [-r ROUNDS] [-c CONNECTIONS] [-C MAX_
   -r  interleaved rounds (default $ROUNDS)
   -c  connections of part A (default $CONNECTIONS)
   -C  connections of part B, max throughput (default $MAX_CONNECTIONS)
-  -w  strait-load warm-up before each run, not counted (JIT; default $WARMUP); wrk needs none
+  -w  strait-load warm-up before each run, not counted (JIT; default $WARMUP, 8 with --tls); wrk needs none
   --h2  HTTP/2 (h2c, prior knowledge) against h2load instead of HTTP/1.1 against wrk (defaults -c 8 -C 32)
   -m  with --h2: concurrent streams per connection, both tools (default $STREAMS)
   --tls  HTTPS (TLS 1.3, keep-alive) against wrk over https:// instead of plain HTTP/1.1
@@ -51,7 +51,7 @@ while (($#)); do
         -r) ROUNDS=$2; shift 2 ;;
         -c) CONNECTIONS=$2; C_SET=1; shift 2 ;;
         -C) MAX_CONNECTIONS=$2; CMAX_SET=1; shift 2 ;;
-        -w) WARMUP=$2; shift 2 ;;
+        -w) WARMUP=$2; W_SET=1; shift 2 ;;
         -m) STREAMS=$2; shift 2 ;;
         --h2) H2=1; shift ;;
         --tls) TLS=1; shift ;;
@@ -71,6 +71,7 @@ SCHEME=http
 if ((TLS)); then
     SCHEME=https
     LOAD_ARGS=(--tls-versions TLSv1.3)
+    ((${W_SET:-0})) || WARMUP=8   # the TLS client path needs ~4-5 s of C2 compilation (see compare.sh GEN_WARMUP)
 fi
 if ((H2)); then
     REF=h2load
