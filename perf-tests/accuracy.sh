@@ -7,6 +7,8 @@
 #      busy share, and the 1-core capacity that implies (1e6 / CPU us per request).
 # With --h2: HTTP/2 cleartext (prior knowledge) instead, against h2load (nghttp2) with -m STREAMS per connection; the
 # backend listens with http2. h2load prints no percentiles: compare req/s, mean latency and CPU per request.
+# With --tls: HTTPS (TLS 1.3, a throwaway EC P-256 certificate, as compare.sh's TLS scenarios) against wrk over
+# https://; the backend's listener gets ssl; every handshake happens before the measured part (keep-alive).
 # See perf-tests/README.md.
 set -euo pipefail
 
@@ -25,19 +27,21 @@ MAX_CONNECTIONS=256
 WARMUP=5
 KEEP=0
 H2=0
+TLS=0
 STREAMS=10
 
 usage() {
     cat <<USAGE
 Usage: perf-tests/accuracy.sh [-d SECONDS] [-r ROUNDS] [-c CONNECTIONS] [-C MAX_CONNECTIONS] [-w SECONDS] [--keep]
-                              [--h2 [-m STREAMS]]
+                              [--h2 [-m STREAMS] | --tls]
   -d  duration of each measured run (default $DURATION)
   -r  interleaved rounds (default $ROUNDS)
   -c  connections of part A (default $CONNECTIONS)
   -C  connections of part B, max throughput (default $MAX_CONNECTIONS)
-  -w  strait-load warm-up before each run, not counted (JIT; default $WARMUP); wrk needs none
+  -w  strait-load warm-up before each run, not counted (JIT; default $WARMUP, 8 with --tls); wrk needs none
   --h2  HTTP/2 (h2c, prior knowledge) against h2load instead of HTTP/1.1 against wrk (defaults -c 8 -C 32)
   -m  with --h2: concurrent streams per connection, both tools (default $STREAMS)
+  --tls  HTTPS (TLS 1.3, keep-alive) against wrk over https:// instead of plain HTTP/1.1
 Environment: BACKEND_PORT ($BACKEND_PORT), LOAD_CPU ($LOAD_CPU), BACKEND_CPU ($BACKEND_CPU), STRAIT_LOAD_JAVA_OPTS.
 USAGE
 }
@@ -47,9 +51,10 @@ while (($#)); do
         -r) ROUNDS=$2; shift 2 ;;
         -c) CONNECTIONS=$2; C_SET=1; shift 2 ;;
         -C) MAX_CONNECTIONS=$2; CMAX_SET=1; shift 2 ;;
-        -w) WARMUP=$2; shift 2 ;;
+        -w) WARMUP=$2; W_SET=1; shift 2 ;;
         -m) STREAMS=$2; shift 2 ;;
         --h2) H2=1; shift ;;
+        --tls) TLS=1; shift ;;
         --keep) KEEP=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
@@ -61,6 +66,13 @@ die() { log "ERROR: $*"; exit 1; }
 REF=wrk                  # the reference generator
 LOAD_ARGS=()             # strait-load's protocol flags
 CURL_ARGS=()
+SCHEME=http
+((H2 && TLS)) && die "--h2 and --tls do not combine (h2 here is cleartext)"
+if ((TLS)); then
+    SCHEME=https
+    LOAD_ARGS=(--tls-versions TLSv1.3)
+    ((${W_SET:-0})) || WARMUP=8   # the TLS client path needs ~4-5 s of C2 compilation (see compare.sh GEN_WARMUP)
+fi
 if ((H2)); then
     REF=h2load
     LOAD_ARGS=(--protocol h2 --streams "$STREAMS")
@@ -68,7 +80,7 @@ if ((H2)); then
     ((${C_SET:-0})) || CONNECTIONS=8
     ((${CMAX_SET:-0})) || MAX_CONNECTIONS=32
 fi
-for t in nginx "$REF" jq taskset curl awk; do command -v "$t" >/dev/null || die "required tool not found: $t"; done
+for t in nginx "$REF" jq taskset curl awk $( ((TLS)) && echo openssl); do command -v "$t" >/dev/null || die "required tool not found: $t"; done
 (($(getconf _NPROCESSORS_ONLN) > LOAD_CPU && $(getconf _NPROCESSORS_ONLN) > BACKEND_CPU)) || die "not enough CPUs"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/strait-accuracy.XXXXXX")
@@ -94,12 +106,38 @@ if ((H2)); then   # h2c with prior knowledge on the same port (HTTP/1.1 is then 
     sed -i -e "s|listen $HOST:$BACKEND_PORT;|listen $HOST:$BACKEND_PORT http2;|" "$TMP/nginx-backend.conf"
     grep -q " http2;" "$TMP/nginx-backend.conf" || die "could not add http2 to the backend's listen directive"
 fi
+if ((TLS)); then   # a throwaway CA and server certificate (EC P-256), as compare.sh; the listener gets ssl
+    d="$TMP/tls"
+    mkdir -p "$d"
+    {
+        openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
+            -out "$d/ca.pem" -days 2 -subj "/CN=strait accuracy.sh throwaway CA" &&
+            openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/server.key" \
+                -out "$d/server.csr" -subj "/CN=localhost" &&
+            printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+                "keyUsage=digitalSignature" "extendedKeyUsage=serverAuth" >"$d/server.ext" &&
+            openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+                -sha256 -extfile "$d/server.ext" -out "$d/server.pem"
+    } >"$d/openssl.log" 2>&1 || { cat "$d/openssl.log" >&2; die "could not make the TLS certificates"; }
+    cat >"$d/nginx-tls.inc" <<EOF
+ssl_certificate $d/server.pem;
+ssl_certificate_key $d/server.key;
+ssl_protocols TLSv1.2 TLSv1.3;
+ssl_session_cache shared:SSL:10m;
+ssl_session_timeout 1h;
+ssl_session_tickets on;
+EOF
+    sed -i -e "s|listen $HOST:$BACKEND_PORT;|listen $HOST:$BACKEND_PORT ssl; include $d/nginx-tls.inc;|" \
+        "$TMP/nginx-backend.conf"
+    grep -q " ssl;" "$TMP/nginx-backend.conf" || die "could not add ssl to the backend's listen directive"
+    CURL_ARGS=(--cacert "$d/ca.pem")
+fi
 (exec 3<>"/dev/tcp/$HOST/$BACKEND_PORT") 2>/dev/null && die "port $BACKEND_PORT is in use (set BACKEND_PORT)"
 taskset -c "$BACKEND_CPU" nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf" \
     >"$TMP/backend.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/$HOST/$BACKEND_PORT") 2>/dev/null && break; sleep 0.1; done
-[[ $(curl -s "${CURL_ARGS[@]}" "http://$HOST:$BACKEND_PORT/") == "$BODY" ]] || die "the nginx backend did not answer with the body"
+[[ $(curl -s "${CURL_ARGS[@]}" "$SCHEME://$HOST:$BACKEND_PORT/") == "$BODY" ]] || die "the nginx backend did not answer with the body"
 
 # The jar (built by the launcher if missing), before anything is timed.
 "$ROOT/bin/strait-load" --version >/dev/null || die "strait-load does not start"
@@ -153,7 +191,7 @@ run_one() {   # run_one PART TOOL ROUND CONNECTIONS
     read -r b0 t0 < <(core_ticks)
     if [[ $tool == wrk ]]; then
         /usr/bin/time -f '%U %S' -o "$out.time" taskset -c "$LOAD_CPU" \
-            wrk -t1 -c"$conns" -d"${DURATION}s" --latency "http://$HOST:$BACKEND_PORT/" >"$out.txt" 2>&1
+            wrk -t1 -c"$conns" -d"${DURATION}s" --latency "$SCHEME://$HOST:$BACKEND_PORT/" >"$out.txt" 2>&1
         read -r b1 t1 < <(core_ticks)
         parsed=$(parse_wrk "$out.txt") || { cat "$out.txt" >&2; die "cannot parse wrk output"; }
     elif [[ $tool == h2load ]]; then
@@ -168,7 +206,7 @@ run_one() {   # run_one PART TOOL ROUND CONNECTIONS
         cpu=$(awk -v r="$req" '{ printf "%.2f", ($1 + $2) * 1e6 / r }' "$out.time")
     else
         # Busy share: only the measured part counts, so sample the core after the warm-up (start + WARMUP s).
-        taskset -c "$LOAD_CPU" "$ROOT/bin/strait-load" run --url "http://$HOST:$BACKEND_PORT/" -t 1 -c "$conns" \
+        taskset -c "$LOAD_CPU" "$ROOT/bin/strait-load" run --url "$SCHEME://$HOST:$BACKEND_PORT/" -t 1 -c "$conns" \
             "${LOAD_ARGS[@]}" -d "${DURATION}s" -w "${WARMUP}s" --quiet --json "$out.json" >"$out.txt" 2>&1 &
         local pid=$!
         sleep "$WARMUP.3"
@@ -198,7 +236,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b == 0 ? 0 : a / b) }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "temp dir $TMP; load average $LOAD_BEFORE; generator on CPU $LOAD_CPU, nginx backend on CPU $BACKEND_CPU"
 log "strait-load JIT warm-up run (not counted)"
-taskset -c "$LOAD_CPU" "$ROOT/bin/strait-load" run --url "http://$HOST:$BACKEND_PORT/" -c "$CONNECTIONS" -d 3s \
+taskset -c "$LOAD_CPU" "$ROOT/bin/strait-load" run --url "$SCHEME://$HOST:$BACKEND_PORT/" -c "$CONNECTIONS" -d 3s \
     "${LOAD_ARGS[@]}" --quiet >/dev/null 2>&1 || true
 for part in A B; do
     conns=$CONNECTIONS
@@ -210,7 +248,8 @@ for part in A B; do
 done
 
 echo
-echo "# strait-load vs $REF$( ((H2)) && echo " (HTTP/2, h2c, $STREAMS streams per connection)") ($(date '+%Y-%m-%d %H:%M:%S %Z'))"
+echo "# strait-load vs $REF$( ((H2)) && echo " (HTTP/2, h2c, $STREAMS streams per connection)")$( ((TLS)) \
+    && echo " (HTTPS, TLS 1.3, keep-alive)") ($(date '+%Y-%m-%d %H:%M:%S %Z'))"
 echo
 echo "- commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $(getconf _NPROCESSORS_ONLN) CPUs," \
     "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $(java -version 2>&1 | head -n 1)"

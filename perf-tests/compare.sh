@@ -59,7 +59,8 @@ Environment: BACKEND_PORT STRAIT_PORT NGINX_PORT HAPROXY_PORT ($BACKEND_PORT $ST
   BACKEND_TLS_PORT ($BACKEND_TLS_PORT, TLS scenarios: the backend's TLS listener for "direct"),
   PROXY_CPU LOAD_CPU ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS (extra JVM flags for Strait),
   STRAIT_JAVA_HOME (the JDK for Strait only; strait-load keeps JAVA_HOME / java on PATH),
-  OTHER_WARN_PCT ($OTHER_WARN_PCT: warn when other work takes more than this % of the proxy core).
+  OTHER_WARN_PCT ($OTHER_WARN_PCT: warn when other work takes more than this % of the proxy core),
+  GEN_WARMUP (strait-load's own JIT warm-up per run, not measured: 2 s, 8 s in TLS scenarios).
 EOF
 }
 
@@ -414,8 +415,12 @@ start_candidate() {   # start_candidate NAME
 # ------------------------------------------------------------------------------------------------- strait-load
 # run_load PORT SECONDS OUT_PREFIX [extra strait-load options...]: the scenario against the candidate on PORT,
 # pinned on LOAD_CPU; writes OUT_PREFIX.kv (headline figures), OUT_PREFIX.hgrm and OUT_PREFIX.txt (the summary).
-# Every run is a new JVM: its first GEN_WARMUP seconds (the generator's own JIT warm-up) are not measured.
-GEN_WARMUP=2
+# Every run is a new JVM: its first GEN_WARMUP seconds (the generator's own JIT warm-up) are not measured. Over TLS
+# the client path (SslHandler, the BoringSSL engine) takes ~4-5 s of C2 compilation on the generator's own core
+# before it reaches its steady cost (~24 us/request at c64 against ~35-38 us with 2 s; at a fixed 5,000/s p99
+# 1.4-1.8 ms against 4.7-5.3 ms after 6 s): 8 s there, as the JIT still compiles now and then after 6 s
+# (strait-load's summary says so: "Generator JIT"). GEN_WARMUP in the environment overrides both.
+GEN_WARMUP=${GEN_WARMUP:-$( ((TLS)) && echo 8 || echo 2)}
 run_load() {
     local port=$1 seconds=$2 out=$3
     shift 3

@@ -20,14 +20,26 @@ import java.util.List;
  * @param watchedTicks    the watched process's CPU time (utime + stime, clock ticks) during the measured part, or -1
  *                        when none was watched ({@code --watch-pid})
  * @param stoppedEarly    true when {@link LoadRun#stop()} ended the run before its duration
+ * @param jitMillis       time this JVM's JIT compilers spent during the measured part (HotSpot's accumulated
+ *                        compilation time), or -1 when unknown: a large share of the run means the warm-up was too
+ *                        short and the generator's CPU per request includes its own compilation
  */
 public record LoadResult(LoadOptions options, String transport, long startEpochMillis, long elapsedNanos,
                          long[] counters, Histogram corrected, Histogram uncorrected, List<Second> timeline,
-                         long cpuNanos, boolean stoppedEarly, long watchedTicks) {
+                         long cpuNanos, boolean stoppedEarly, long watchedTicks, long jitMillis) {
 
     /** Copies the timeline. */
     public LoadResult {
         timeline = List.copyOf(timeline);
+    }
+
+    /** The former arity: JIT time unknown. */
+    public LoadResult(final LoadOptions options, final String transport, final long startEpochMillis,
+                      final long elapsedNanos, final long[] counters, final Histogram corrected,
+                      final Histogram uncorrected, final List<Second> timeline, final long cpuNanos,
+                      final boolean stoppedEarly, final long watchedTicks) {
+        this(options, transport, startEpochMillis, elapsedNanos, counters, corrected, uncorrected, timeline, cpuNanos,
+            stoppedEarly, watchedTicks, -1);
     }
 
     /** Returns one counter over the measured part. */

@@ -170,6 +170,7 @@ public final class LoadRun {
         long[] last = base;
         long cpu0 = warmup ? -1 : cpuNanos();
         long watched0 = warmup ? -1 : watchedTicks();
+        long jit0 = warmup ? -1 : jitMillis();
         for (final Worker w : workers) {
             w.start(t0);
         }
@@ -220,6 +221,7 @@ public final class LoadRun {
                 base = now;
                 cpu0 = cpuNanos();
                 watched0 = watchedTicks();
+                jit0 = jitMillis();
                 measuredFrom = boundary;
                 startEpoch = epochMillis;
             }
@@ -233,13 +235,15 @@ public final class LoadRun {
         }
         final long cpu1 = cpuNanos();
         final long watched1 = watchedTicks();
+        final long jit1 = jitMillis();
+        final long jit = warmup || jit0 < 0 || jit1 < 0 ? -1 : jit1 - jit0;
         final long watched = warmup || watched0 < 0 || watched1 < 0 ? -1 : watched1 - watched0;
         final long cpu = warmup || cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0;
         final long elapsed = warmup ? 0 : previous - measuredFrom;
         totalC.setStartTimeStamp(startEpoch);
         totalU.setStartTimeStamp(startEpoch);
         return new LoadResult(options, transport, startEpoch, elapsed, totals, totalC, totalU, timeline, cpu, early,
-            watched);
+            watched, jit);
     }
 
     /** Parks until {@code deadline}; returns true when {@link #stop()} was called. */
@@ -329,6 +333,12 @@ public final class LoadRun {
         } catch (final java.io.IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** Returns the JIT compilers' accumulated time in milliseconds, or -1 when the JVM does not say. */
+    private static long jitMillis() {
+        final java.lang.management.CompilationMXBean c = ManagementFactory.getCompilationMXBean();
+        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : -1;
     }
 
     private static long cpuNanos() {

@@ -71,6 +71,16 @@ public final class Report {
         if (r.cpuNanos() >= 0 && r.requests() > 0) {
             out.printf(Locale.ROOT, "Generator CPU: %.2f us/request%n", r.cpuNanos() / 1000.0 / r.requests());
         }
+        if (jitTooLong(r)) {
+            out.printf(Locale.ROOT, "Generator JIT: %d ms of compilation in the measured part (%.0f%% of it): its CPU"
+                + " per request includes JIT warm-up; use a longer --warmup%n", r.jitMillis(),
+                100.0 * r.jitMillis() * 1e6 / r.elapsedNanos());
+        }
+    }
+
+    /** Returns true when the JIT compiled for more than 2 % of the measured part: the warm-up was too short. */
+    static boolean jitTooLong(final LoadResult r) {
+        return r.jitMillis() >= 0 && r.elapsedNanos() > 0 && r.jitMillis() * 1e6 > 0.02 * r.elapsedNanos();
     }
 
     private static void line(final PrintStream out, final String label, final Histogram h) {
@@ -125,6 +135,9 @@ public final class Report {
             root.put("generatorCpuSeconds", r.cpuNanos() / 1e9);
             root.put("generatorCpuMicrosPerRequest", r.requests() == 0 ? 0 : r.cpuNanos() / 1000.0 / r.requests());
         }
+        if (r.jitMillis() >= 0) {
+            root.put("generatorJitMillis", r.jitMillis());
+        }
         root.set("latencyCorrected", latency(r.corrected()));
         root.set("latencyUncorrected", latency(r.uncorrected()));
         final ArrayNode timeline = root.putArray("timeline");
@@ -167,18 +180,20 @@ public final class Report {
      * (corrected latency), {@code mode} ({@code open-loop} or {@code closed-loop}), {@code watched_ticks} (the
      * {@code --watch-pid} process's CPU clock ticks over the measured part, -1 without one), {@code protocol}
      * ({@code h1} or {@code h2}), {@code streams} and the TLS handshakes of the measured part: {@code tls_handshakes}
-     * (full and resumed), {@code tls_resumed}, {@code tls_handshake_errors} (0 without TLS).
+     * (full and resumed), {@code tls_resumed}, {@code tls_handshake_errors} (0 without TLS), {@code generator_jit_ms}
+     * (strait-load's own JIT compilation time in the measured part, -1 when unknown).
      */
     public static void writeKeyValues(final LoadResult r, final Path file) throws IOException {
         final Histogram h = r.corrected();
         final String text = String.format(java.util.Locale.ROOT,
             "requests=%d%nerrors=%d%nrps=%.2f%np50_ms=%.4f%np90_ms=%.4f%np99_ms=%.4f%np999_ms=%.4f%nmax_ms=%.4f%n"
                 + "mode=%s%nwatched_ticks=%d%nprotocol=%s%nstreams=%d%ntls_handshakes=%d%ntls_resumed=%d%n"
-                + "tls_handshake_errors=%d%n",
+                + "tls_handshake_errors=%d%ngenerator_jit_ms=%d%n",
             r.requests(), r.errors(), r.requestsPerSecond(), ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
             h.getTotalCount() == 0 ? 0.0 : h.getMaxValue() / 1000.0, r.options().openLoop() ? "open-loop"
                 : "closed-loop", r.watchedTicks(), r.options().protocol(), r.options().streams(),
-            r.get(LoadCounter.TLS_HANDSHAKES), r.get(LoadCounter.TLS_RESUMED), r.get(LoadCounter.TLS_HANDSHAKE_ERRORS));
+            r.get(LoadCounter.TLS_HANDSHAKES), r.get(LoadCounter.TLS_RESUMED), r.get(LoadCounter.TLS_HANDSHAKE_ERRORS),
+            r.jitMillis());
         java.nio.file.Files.writeString(file, text, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
