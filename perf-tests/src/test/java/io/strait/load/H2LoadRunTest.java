@@ -67,8 +67,11 @@ class H2LoadRunTest {
             assertThat(r.corrected().getTotalCount()).isEqualTo(r.requests());
             // 16 in flight, each answered after >= 2 ms: never faster than 16 per 2 ms.
             assertThat(r.requestsPerSecond()).isLessThanOrEqualTo(8_000 * 1.05);
+            // Every answered request reached the server; a stream opened as the run ended may be cut by the close
+            // before the server reads its HEADERS, so the server may see up to the 16 in flight fewer than sent.
             await().atMost(Duration.ofSeconds(5)).untilAsserted(
-                () -> assertThat((long) server.requests()).isEqualTo(r.get(LoadCounter.SENT)));
+                () -> assertThat((long) server.requests()).isBetween(Math.max(r.requests(),
+                    r.get(LoadCounter.SENT) - 16), r.get(LoadCounter.SENT)));
         }
     }
 
