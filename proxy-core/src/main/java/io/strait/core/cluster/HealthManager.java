@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.ArrayList;
@@ -58,7 +59,9 @@ public final class HealthManager implements AutoCloseable {
         for (final Cluster c : needing) {
             final int timeout = c.config().healthCheck() == null ? c.connectTimeoutMillis()
                 : (int) Math.max(1, c.config().healthCheck().timeout().toMillis());
+            // Never a name lookup on the health loop: host addresses are resolved before they get here.
             final Bootstrap bootstrap = new Bootstrap().group(loop).channel(socketChannel)
+                .resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, allocator);

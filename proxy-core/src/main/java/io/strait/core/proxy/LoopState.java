@@ -3,9 +3,9 @@ package io.strait.core.proxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.cluster.UpstreamConnector;
 import io.strait.core.cluster.UpstreamPool;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
@@ -26,7 +26,7 @@ final class LoopState {
     private final EventLoop loop;
     private final ProxySnapshot snapshot;
     private final LoadBalancer[] balancers;
-    private final Bootstrap[] connectors;
+    private final UpstreamConnector[] connectors;
     @SuppressWarnings("rawtypes")
     private final LoopStats[] clusterStats;
     private final UpstreamPool<UpstreamHttpHandler>[] pools;
@@ -42,17 +42,14 @@ final class LoopState {
         this.random = new SplittableRandom(seed);
         final int n = snapshot.clusterCount();
         this.balancers = new LoadBalancer[n];
-        this.connectors = new Bootstrap[n];
+        this.connectors = new UpstreamConnector[n];
         this.clusterStats = new LoopStats[n];
         int minId = Integer.MAX_VALUE;
         int maxId = -1;
         for (int i = 0; i < n; i++) {
             final Cluster c = snapshot.cluster(i);
             balancers[i] = c.lbFactory().create(c.hostSet(), random.nextLong());
-            connectors[i] = new Bootstrap().group(loop).channel(socketChannel)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, c.connectTimeoutMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOCATOR, allocator);
+            connectors[i] = new UpstreamConnector(loop, socketChannel, c.connectTimeoutMillis(), allocator);
             clusterStats[i] = c.stats().loop(index);
             for (final Host h : c.hosts()) {
                 minId = Math.min(minId, h.id());
@@ -95,7 +92,13 @@ final class LoopState {
         balancers[cluster] = snapshot.cluster(cluster).lbFactory().create(set, random.nextLong());
     }
 
+    /** The bootstrap of {@link #upstreamConnector}: it never resolves names (prefer the connector's connect). */
     Bootstrap connector(final int cluster) {
+        return connectors[cluster].bootstrap();
+    }
+
+    /** Opens cluster {@code cluster}'s upstream connections on this loop. */
+    UpstreamConnector upstreamConnector(final int cluster) {
         return connectors[cluster];
     }
 

@@ -1,0 +1,130 @@
+package io.strait.core.cluster;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.resolver.NoopAddressResolverGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Confined to its event loop: {@link #connect} is called on that loop, and every listener it is given runs on that
+ * loop, in a later task, never inline. Opens upstream connections of one cluster on one loop.
+ *
+ * <p>Two things a bare {@link Bootstrap#connect} does that this does not:
+ * <ul>
+ *   <li><b>It never resolves a name.</b> The bootstrap's resolver is {@link NoopAddressResolverGroup}: an unresolved
+ *   address fails the connect at once instead of a blocking lookup on the loop (Netty's default resolver calls
+ *   {@code InetAddress.getByName} on the channel's loop). Names are resolved off the loops ({@link DnsRefresher}).
+ *   <li><b>A channel that was never created still gives a normal failure.</b> When the socket cannot be made (file
+ *   descriptors exhausted: {@code socket()} fails with EMFILE) Netty returns a failed future on a placeholder channel
+ *   whose executor is the global executor, so listeners would run off the loop, and that channel's close future never
+ *   completes, so whatever waited for the close (a circuit breaker's connection slot) would never be given back. Here
+ *   the failure is re-delivered on the loop, on a future of the same placeholder channel, and {@code onClose} is run
+ *   as for any connection that failed.
+ * </ul>
+ */
+public final class UpstreamConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnector.class);
+
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+
+    /**
+     * A connector for sockets of {@code channelClass} (the transport's client channel).
+     *
+     * @param loop                 the loop every connection lives on
+     * @param channelClass         the transport's socket channel class
+     * @param connectTimeoutMillis connect timeout
+     * @param allocator            the connections' buffer allocator
+     */
+    public UpstreamConnector(final EventLoop loop, final Class<? extends Channel> channelClass,
+                             final int connectTimeoutMillis, final ByteBufAllocator allocator) {
+        this(loop, new Bootstrap().channel(channelClass), connectTimeoutMillis, allocator);
+    }
+
+    /** A connector whose channels come from {@code factory} (tests: a factory that fails like socket() would). */
+    UpstreamConnector(final EventLoop loop, final ChannelFactory<? extends Channel> factory,
+                      final int connectTimeoutMillis, final ByteBufAllocator allocator) {
+        this(loop, new Bootstrap().channelFactory(factory), connectTimeoutMillis, allocator);
+    }
+
+    private UpstreamConnector(final EventLoop loop, final Bootstrap b, final int connectTimeoutMillis,
+                              final ByteBufAllocator allocator) {
+        this.loop = loop;
+        this.bootstrap = b.group(loop)
+            .resolver(NoopAddressResolverGroup.INSTANCE)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, allocator);
+    }
+
+    /** The loop this connector's connections live on. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /**
+     * The configured bootstrap (no handler set), for callers not yet moved to {@link #connect}; it never resolves
+     * names either, but it does not turn a channel-creation failure into a normal one.
+     */
+    public Bootstrap bootstrap() {
+        return bootstrap;
+    }
+
+    /**
+     * Opens a connection to {@code address} with {@code handler} as its pipeline's handler. Call on the loop.
+     *
+     * <p>{@code onConnect} runs once, on the loop, with the connect's outcome; {@code onClose} runs once, on the loop,
+     * when the connection is gone: after it closes, after a failed connect, and after a channel that could not even
+     * be created (then before {@code onConnect}). A failure is never thrown.
+     *
+     * @param handler   the connection's handler (added when the channel registers; never added when the channel
+     *                  could not be created)
+     * @param address   a resolved address; an unresolved one fails the connect without a lookup
+     * @param onConnect the connect's outcome; its future's {@code channel()} is the connection's channel, or on a
+     *                  creation failure a placeholder that was never registered
+     * @param onClose   given the channel's close future (on a creation failure: the failed future)
+     * @return the future {@code onConnect} will be given (the caller may keep it to recognise its own attempt)
+     */
+    public ChannelFuture connect(final ChannelHandler handler, final InetSocketAddress address,
+                                 final ChannelFutureListener onConnect, final ChannelFutureListener onClose) {
+        final ChannelFuture f = bootstrap.clone().handler(handler).connect(address);
+        final Channel ch = f.channel();
+        if (f.isDone() && !f.isSuccess() && !ch.isRegistered()) {
+            // The socket was never created (or never registered): the placeholder's close future never completes
+            // and its listeners would run on the global executor. Re-deliver the failure on the loop.
+            final ChannelPromise p = new DefaultChannelPromise(ch, loop);
+            final Throwable cause = f.cause();
+            loop.execute(() -> {
+                p.setFailure(cause);
+                notify(onClose, p);
+                notify(onConnect, p);
+            });
+            return p;
+        }
+        ch.closeFuture().addListener(onClose);
+        f.addListener(onConnect);
+        return f;
+    }
+
+    /** Runs a listener as a promise would: its exception is logged, not thrown into the loop's task. */
+    private static void notify(final ChannelFutureListener l, final ChannelFuture f) {
+        try {
+            l.operationComplete(f);
+        } catch (final Exception e) {
+            LOG.warn("connect listener {} failed", l, e);
+        }
+    }
+}
