@@ -91,7 +91,7 @@ final class ConfigValidator {
     }
 
     private RuntimeConfig runtime(final Fields root) {
-        final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout");
+        final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout", "max_connections");
         if (f == null) {
             return new RuntimeConfig(0, Transport.AUTO, DEFAULT_DRAIN_TIMEOUT);
         }
@@ -103,7 +103,7 @@ final class ConfigValidator {
         }
         final Transport transport = f.choice("transport", "transport", TRANSPORTS, Transport.AUTO);
         final Duration drain = f.duration("drain_timeout", DEFAULT_DRAIN_TIMEOUT, false);
-        return new RuntimeConfig(eventLoops, transport, drain);
+        return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f));
     }
 
     // ---------------------------------------------------------------------------------------------- clusters
@@ -317,7 +317,7 @@ final class ConfigValidator {
     private ListenerConfig listener(final YamlNode node, final String path, final Map<String, String> names,
                                     final List<Bound> addresses) {
         final Fields f = fields(node, path, "name", "address", "protocol", "tls", "cluster", "virtual_hosts",
-            "limits", "timeouts", "access_log");
+            "limits", "timeouts", "access_log", "max_connections");
         if (f == null) {
             return null;
         }
@@ -362,7 +362,24 @@ final class ConfigValidator {
             }
         }
         return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls,
-            accessLog(f));
+            accessLog(f), listenerMaxConnections(f));
+    }
+
+    /** Key {@code max_connections} of runtime: {@code auto} (the default) or a positive integer. */
+    private static int globalMaxConnections(final Fields runtime) {
+        final ScalarNode s = runtime.scalar("max_connections", false);
+        if (s == null || s.kind() == ScalarKind.STRING && s.text().equals("auto")) {
+            return RuntimeConfig.AUTO_MAX_CONNECTIONS;
+        }
+        final Long n = runtime.integer("max_connections", 1, Integer.MAX_VALUE, "'auto' or a positive integer");
+        return n == null ? RuntimeConfig.AUTO_MAX_CONNECTIONS : n.intValue();
+    }
+
+    /** Key {@code max_connections} of a listener: a positive integer; absent: no cap of its own. */
+    private static int listenerMaxConnections(final Fields listener) {
+        final Long n = listener.integerOr("max_connections", (long) ListenerConfig.UNLIMITED_CONNECTIONS, 1,
+            Integer.MAX_VALUE);
+        return n == null ? ListenerConfig.UNLIMITED_CONNECTIONS : n.intValue();
     }
 
     private static boolean overlaps(final String a, final String b) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Immutable. One listener (an entry of {@code listeners}). {@code cluster} is for {@code protocol: tcp} only;
  * {@code virtualHosts} for http. {@code tls} is null for a plain listener; {@code accessLog} is null when the
- * listener keeps no access log.
+ * listener keeps no access log. {@code maxConnections} caps the listener's open downstream connections
+ * ({@link #UNLIMITED_CONNECTIONS}: only the global {@code runtime.max_connections} applies).
  */
 public record ListenerConfig(
         String name,
@@ -16,7 +17,19 @@ public record ListenerConfig(
         LimitsConfig limits,
         ListenerTimeoutsConfig timeouts,
         ListenerTlsConfig tls,
-        AccessLogConfig accessLog) {
+        AccessLogConfig accessLog,
+        int maxConnections) {
+
+    /** No cap of the listener's own on its downstream connections. */
+    public static final int UNLIMITED_CONNECTIONS = 0;
+
+    /** A listener without a connection cap of its own: the arity before {@code max_connections}. */
+    public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
+                          final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
+                          final ListenerTimeoutsConfig timeouts, final ListenerTlsConfig tls,
+                          final AccessLogConfig accessLog) {
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, accessLog, UNLIMITED_CONNECTIONS);
+    }
 
     /** A plain (non-TLS) listener without an access log: the arity before {@code tls} and {@code access_log}. */
     public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,

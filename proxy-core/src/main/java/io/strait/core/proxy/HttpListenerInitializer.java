@@ -1,15 +1,23 @@
 package io.strait.core.proxy;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.strait.core.codec.http1.Http1ServerCodec;
+import io.strait.core.stats.ListenerStat;
+import io.strait.core.stats.StatsScope;
 
 /**
  * Composes the pipeline of one accepted HTTP connection, and does nothing else: on a TLS listener the SNI/SSL
  * handler and the peer identity handler, then the HTTP/1.1 codec (bytes to protocol-neutral events and back), then
  * the proxy handler (routing, clusters, upstream). Shared by all connections of a listener; thread-safe.
+ *
+ * <p>Before any of that, the connection takes a slot of the listener's {@code max_connections} and of the global
+ * {@code runtime.max_connections}; over either cap it is closed at once, with no pipeline built, and counted
+ * ({@code listener.<name>.downstream_cx_overflow} / {@code downstream_global_cx_overflow}). The slots are given back
+ * when the connection closes.
  */
 @ChannelHandler.Sharable
 final class HttpListenerInitializer extends ChannelInitializer<Channel> {
@@ -18,22 +26,57 @@ final class HttpListenerInitializer extends ChannelInitializer<Channel> {
     private final ProxyServer server;
     /** Null for a plain listener. */
     private final ListenerTls tls;
+    private final ConnectionLimit listenerLimit;
+    private final ConnectionLimit globalLimit;
+    private final StatsScope<ListenerStat> listenerStats;
+    /** Gives both slots back when an admitted connection closes. */
+    private final ChannelFutureListener releaseSlots;
 
-    HttpListenerInitializer(final ListenerRuntime listener, final ProxyServer server, final ListenerTls tls) {
+    HttpListenerInitializer(final ListenerRuntime listener, final ProxyServer server, final ListenerTls tls,
+                            final ConnectionLimit listenerLimit, final ConnectionLimit globalLimit,
+                            final StatsScope<ListenerStat> listenerStats) {
         this.listener = listener;
         this.server = server;
         this.tls = tls;
+        this.listenerLimit = listenerLimit;
+        this.globalLimit = globalLimit;
+        this.listenerStats = listenerStats;
+        this.releaseSlots = f -> {
+            listenerLimit.release();
+            globalLimit.release();
+        };
     }
 
     @Override
     protected void initChannel(final Channel ch) {
+        final int loopIndex = server.loopState(ch.eventLoop()).index();
+        if (!admit(ch, loopIndex)) {
+            return;
+        }
         server.track(ch);
         final ChannelPipeline p = ch.pipeline();
         if (tls != null) {
             p.addLast("tls", tls.newSniHandler())
-                .addLast("tls-identity", tls.identityHandler(server.loopState(ch.eventLoop()).index()));
+                .addLast("tls-identity", tls.identityHandler(loopIndex));
         }
         p.addLast("http1", new Http1ServerCodec(listener.limits()))
             .addLast("proxy", new DownstreamHttpHandler(listener, server));
+    }
+
+    /** Takes the connection's slots, or closes it at once and counts the cap it hit. */
+    private boolean admit(final Channel ch, final int loopIndex) {
+        if (!listenerLimit.tryAcquire()) {
+            listenerStats.loop(loopIndex).inc(ListenerStat.DOWNSTREAM_CX_OVERFLOW);
+            ch.close();
+            return false;
+        }
+        if (!globalLimit.tryAcquire()) {
+            listenerLimit.release();
+            listenerStats.loop(loopIndex).inc(ListenerStat.DOWNSTREAM_GLOBAL_CX_OVERFLOW);
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(releaseSlots);
+        return true;
     }
 }

@@ -18,9 +18,11 @@ import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.HealthManager;
 import io.strait.core.config.ListenerConfig;
 import io.strait.core.config.ListenerTlsConfig;
+import io.strait.core.config.RuntimeConfig;
 import io.strait.core.config.StraitConfig;
 import io.strait.core.stats.ListenerStat;
 import io.strait.core.stats.StatsRegistry;
+import io.strait.core.stats.StatsScope;
 import io.strait.core.transport.TransportFactory;
 import io.strait.core.transport.TransportFactory.SelectedTransport;
 import io.strait.lb.HostSet;
@@ -67,6 +69,10 @@ public final class ProxyServer implements AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
     private final int eventLoops;
+    /** All listeners' open downstream connections and {@code runtime.max_connections}. */
+    private final ConnectionLimit globalLimit;
+    /** Each listener's open downstream connections and its {@code max_connections}, by name. */
+    private final Map<String, ConnectionLimit> listenerLimits = new LinkedHashMap<>();
     private volatile boolean draining;
     private boolean closed;
 
@@ -83,6 +89,7 @@ public final class ProxyServer implements AutoCloseable {
         final int n = config.runtime().eventLoops() > 0
             ? config.runtime().eventLoops() : Runtime.getRuntime().availableProcessors();
         this.eventLoops = n;
+        this.globalLimit = new ConnectionLimit(globalMaxConnections(config.runtime().maxConnections()));
         this.stats = new StatsRegistry(n);
         this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
         this.snapshot = ProxySnapshot.compile(config, stats, accessLogs);
@@ -97,6 +104,23 @@ public final class ProxyServer implements AutoCloseable {
             i++;
         }
         this.loops = map;
+    }
+
+    /**
+     * The global cap on downstream connections: the configured one, or for {@code auto} half the process's
+     * file-descriptor limit (HAProxy's automatic maxconn takes half too), so that upstream connections, health checks
+     * and files always have descriptors left; unlimited where the limit cannot be read.
+     */
+    static int globalMaxConnections(final int configured) {
+        if (configured != RuntimeConfig.AUTO_MAX_CONNECTIONS) {
+            return configured;
+        }
+        final long fdLimit = FileDescriptors.limit();
+        final int max = fdLimit <= 0 ? ConnectionLimit.UNLIMITED : (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+            fdLimit / 2));
+        LOG.info("runtime.max_connections: auto = {} (file descriptor limit {})",
+            max == ConnectionLimit.UNLIMITED ? "unlimited" : max, fdLimit <= 0 ? "unknown" : fdLimit);
+        return max;
     }
 
     /**
@@ -170,14 +194,23 @@ public final class ProxyServer implements AutoCloseable {
 
     private void bindAll() throws InterruptedException {
         for (final ListenerRuntime l : snapshot.listeners()) {
-            final HttpListenerInitializer init = new HttpListenerInitializer(l, this, tls.get(l.name()));
             final ListenerConfig lc = l.config();
+            final StatsScope<ListenerStat> listenerStats = stats.scope("listener." + l.name() + ".",
+                ListenerStat.class);
+            final int max = lc.maxConnections();
+            final ConnectionLimit limit = new ConnectionLimit(
+                max == ListenerConfig.UNLIMITED_CONNECTIONS ? ConnectionLimit.UNLIMITED : max);
+            listenerLimits.put(l.name(), limit);
+            final AcceptErrorHandler.LogLimiter acceptLog = new AcceptErrorHandler.LogLimiter(l.name());
+            final HttpListenerInitializer init = new HttpListenerInitializer(l, this, tls.get(l.name()), limit,
+                globalLimit, listenerStats);
             InetSocketAddress address = lc.address().toSocketAddress();
             if (transport.reusePort()) {
                 // One listening socket per loop; the kernel spreads connections, and each connection
                 // stays on the loop that accepted it.
                 for (final EventLoop loop : loops.keySet()) {
                     final Channel ch = serverBootstrap(loop, loop, init)
+                        .handler(new AcceptErrorHandler(listenerStats.loop(loops.get(loop).index()), acceptLog))
                         .option(UnixChannelOption.SO_REUSEPORT, true)
                         .bind(address).sync().channel();
                     serverChannels.add(ch);
@@ -185,7 +218,10 @@ public final class ProxyServer implements AutoCloseable {
                     address = (InetSocketAddress) ch.localAddress();
                 }
             } else {
-                final Channel ch = serverBootstrap(group.next(), group, init).bind(address).sync().channel();
+                final EventLoop acceptor = group.next();
+                final Channel ch = serverBootstrap(acceptor, group, init)
+                    .handler(new AcceptErrorHandler(listenerStats.loop(loops.get(acceptor).index()), acceptLog))
+                    .bind(address).sync().channel();
                 serverChannels.add(ch);
                 address = (InetSocketAddress) ch.localAddress();
             }
@@ -207,6 +243,16 @@ public final class ProxyServer implements AutoCloseable {
 
     LoopState loopState(final EventLoop loop) {
         return loops.get(loop);
+    }
+
+    /** A listener's connection count and cap (tests). */
+    ConnectionLimit connectionLimit(final String listener) {
+        return listenerLimits.get(listener);
+    }
+
+    /** The count and cap over all listeners (tests). */
+    ConnectionLimit globalConnectionLimit() {
+        return globalLimit;
     }
 
     void track(final Channel ch) {

@@ -2,10 +2,21 @@ package io.strait.core.stats;
 
 /**
  * Immutable. The stats of one listener's connections before any protocol runs, under the scope
- * {@code listener.<listener>.} as in Envoy: for now the TLS handshake counters of a TLS listener. Counters, sorted by
+ * {@code listener.<listener>.} as in Envoy (which names the scope by address): accept errors, connections refused by
+ * the listener's or the global connection cap, and the TLS handshake counters of a TLS listener. Counters, sorted by
  * name.
  */
 public enum ListenerStat implements StatDescriptor {
+
+    /** Accepts that failed (EMFILE / ENFILE: out of file descriptors); accepting pauses briefly after each. */
+    DOWNSTREAM_CX_ACCEPT_ERROR("downstream_cx_accept_error", StatKind.COUNTER,
+        "Accepts that failed, e.g. for want of file descriptors"),
+    /** Connections closed at once because the listener's max_connections was reached. */
+    DOWNSTREAM_CX_OVERFLOW("downstream_cx_overflow", StatKind.COUNTER,
+        "Connections refused by the listener's max_connections"),
+    /** Connections closed at once because runtime.max_connections (all listeners) was reached. */
+    DOWNSTREAM_GLOBAL_CX_OVERFLOW("downstream_global_cx_overflow", StatKind.COUNTER,
+        "Connections refused by the global max_connections"),
 
     /** Handshakes that failed for a reason other than client certificate verification (not TLS, timeout...). */
     SSL_CONNECTION_ERROR("ssl.connection_error", StatKind.COUNTER,

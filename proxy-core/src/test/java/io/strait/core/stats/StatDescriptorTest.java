@@ -38,7 +38,8 @@ class StatDescriptorTest {
     @Test
     void listenerStatsFollowEnvoy() {
         declaredInEnvoyOrder(ListenerStat.values());
-        assertThat(names(ListenerStat.values())).containsExactlyInAnyOrder("ssl.handshake", "ssl.connection_error",
+        assertThat(names(ListenerStat.values())).containsExactlyInAnyOrder("downstream_cx_accept_error",
+            "downstream_cx_overflow", "downstream_global_cx_overflow", "ssl.handshake", "ssl.connection_error",
             "ssl.no_certificate", "ssl.fail_verify_error", "ssl.fail_verify_no_cert", "ssl.session_reused");
     }
 
