@@ -1,6 +1,7 @@
 package io.strait.core.cluster;
 
 import io.strait.core.config.CircuitBreakersConfig;
+import io.strait.core.config.ClusterDiscoveryConfig;
 import io.strait.core.config.ClusterConfig;
 import io.strait.core.config.EndpointConfig;
 import io.strait.core.config.RetryBudgetConfig;
@@ -14,6 +15,7 @@ import io.strait.lb.LoadBalancers;
 import io.strait.lb.health.OutlierDetector;
 import io.strait.lb.resilience.CircuitBreaker;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,14 +23,15 @@ import java.util.List;
  * One upstream cluster of a configuration snapshot: its hosts, the factory that builds each loop's
  * load balancer, connection settings, circuit breaker, health settings and stats. Thread-safe: immutable apart from
  * the hosts' own shared state (active-request counts and health), the circuit breaker's counts, the current
- * {@link #hostSet()} (replaced by the health thread when membership changes) and the outlier detector (set once
+ * {@link #hostSet()} (replaced by the health thread when health changes), the host list of a {@code strict_dns}
+ * cluster (replaced with the host set by the {@link DnsRefresher}'s thread) and the outlier detector (set once
  * by the {@link HealthManager} before traffic starts).
  */
 public final class Cluster {
 
     private final int index;
     private final String name;
-    private final List<Host> hosts;
+    private volatile List<Host> hosts;
     private final ClusterConfig config;
     private volatile HostSet hostSet;
     private volatile OutlierDetector outlierDetector;
@@ -43,11 +46,7 @@ public final class Cluster {
     Cluster(final int index, final ClusterConfig config, final StatsScope<ClusterStat> stats) {
         this.index = index;
         this.name = config.name();
-        final List<Host> list = new ArrayList<>(config.endpoints().size());
-        for (final EndpointConfig e : config.endpoints()) {
-            list.add(new Host(e.address().toSocketAddress(), e.weight()));
-        }
-        this.hosts = List.copyOf(list);
+        this.hosts = dynamic(config) ? List.of() : staticHosts(config);
         this.config = config;
         this.hostSet = HostSet.of(hosts, null, config.panicThreshold());
         this.lbFactory = lbFactory(config);
@@ -57,6 +56,29 @@ public final class Cluster {
         this.idleTimeoutNanos = config.pool().idleTimeout().toNanos();
         this.stats = stats;
         this.circuitBreaker = breaker(config.circuitBreakers());
+    }
+
+    /** True if the cluster's hosts come from resolving its endpoint names again and again ({@code strict_dns}). */
+    static boolean dynamic(final ClusterConfig config) {
+        return config.discovery() != null && config.discovery().type() == ClusterDiscoveryConfig.Type.STRICT_DNS;
+    }
+
+    /**
+     * One host per endpoint of a {@code static} cluster, each name resolved now, once (the caller is off the event
+     * loops). A name that does not resolve fails the start: it would otherwise reach the connect path unresolved.
+     */
+    private static List<Host> staticHosts(final ClusterConfig config) {
+        final List<Host> list = new ArrayList<>(config.endpoints().size());
+        for (final EndpointConfig e : config.endpoints()) {
+            final InetSocketAddress address = e.address().toSocketAddress();
+            if (address.isUnresolved()) {
+                throw new IllegalStateException("cluster " + config.name() + ": endpoint " + e.address()
+                    + " does not resolve (a static cluster resolves its names once, at start; type: strict_dns "
+                    + "resolves them again every dns_refresh_rate)");
+            }
+            list.add(new Host(address, e.weight()));
+        }
+        return List.copyOf(list);
     }
 
     /** The breaker for {@code cb}: retries capped by its retry budget when it has one, else by max_retries. */
@@ -94,9 +116,18 @@ public final class Cluster {
         return name;
     }
 
-    /** Every host, in configuration order. */
+    /**
+     * Every host, in configuration order (for {@code strict_dns}: the addresses of each endpoint name, as last
+     * resolved, in endpoint order).
+     */
     public List<Host> hosts() {
         return hosts;
+    }
+
+    /** Replaces a {@code strict_dns} cluster's hosts and host set (by the DNS thread, which then publishes the set). */
+    void membership(final List<Host> newHosts, final HostSet set) {
+        this.hosts = newHosts;
+        this.hostSet = set;
     }
 
     /** The current host snapshot. */

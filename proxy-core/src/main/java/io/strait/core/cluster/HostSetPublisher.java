@@ -3,8 +3,8 @@ package io.strait.core.cluster;
 import io.strait.lb.HostSet;
 
 /**
- * Called on the health thread only; implementations must not block (post a task to each loop). Hands a cluster's
- * new host snapshot to whoever builds load balancers from it (the proxy's event loops).
+ * Called on the health thread or the DNS thread; implementations must not block (post a task to each loop). Hands a
+ * cluster's new host snapshot to whoever builds load balancers from it (the proxy's event loops).
  */
 @FunctionalInterface
 public interface HostSetPublisher {

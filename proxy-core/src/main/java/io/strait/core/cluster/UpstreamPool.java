@@ -35,6 +35,8 @@ public final class UpstreamPool<C extends UpstreamPool.Pooled> {
     private final ArrayDeque<C> idle = new ArrayDeque<>();
     private final Runnable sweep = this::sweep;
     private boolean sweepScheduled;
+    /** True while the host is out of its cluster (service discovery dropped it): nothing is kept. */
+    private boolean retired;
     private final Runnable onIdleTimeout;
 
     /**
@@ -82,7 +84,7 @@ public final class UpstreamPool<C extends UpstreamPool.Pooled> {
      * @param nowNanos the current System.nanoTime(), which the caller has already read
      */
     public void release(final C c, final long nowNanos) {
-        if (!c.isReusable() || idle.size() >= maxIdle) {
+        if (retired || !c.isReusable() || idle.size() >= maxIdle) {
             c.closeConnection();
             return;
         }
@@ -102,6 +104,25 @@ public final class UpstreamPool<C extends UpstreamPool.Pooled> {
     /** Idle connections now held. */
     public int idleCount() {
         return idle.size();
+    }
+
+    /**
+     * The host left its cluster: closes the idle connections, and connections released from now on are closed
+     * instead of kept (exchanges that picked the host before it left still finish on it).
+     */
+    public void retire() {
+        retired = true;
+        closeAll();
+    }
+
+    /** The host is back in its cluster (the same address resolved again): connections are kept again. */
+    public void reinstate() {
+        retired = false;
+    }
+
+    /** True while retired. */
+    public boolean retired() {
+        return retired;
     }
 
     /** Closes every idle connection (shutdown). */

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Immutable. One cluster: its load-balancing policy, endpoints, connect timeout, upstream pool settings, circuit
  * breakers, and host health: active health check, outlier detection and slow start (each null when not configured)
- * and the panic threshold.
+ * and the panic threshold; {@code discovery} says how endpoint names become hosts ({@code type}).
  *
  * @param panicThreshold percent of healthy hosts below which the balancer ignores health (0: never), 0..100
  */
@@ -26,7 +26,19 @@ public record ClusterConfig(
         int panicThreshold,
         LeastRequestConfig leastRequest,
         RingHashConfig ringHash,
-        MaglevConfig maglev) {
+        MaglevConfig maglev,
+        ClusterDiscoveryConfig discovery) {
+
+    /** A {@code type: static} cluster: the arity before {@code type}. */
+    public ClusterConfig(final String name, final LbPolicy lb, final List<EndpointConfig> endpoints,
+                         final Duration connectTimeout, final PoolConfig pool,
+                         final CircuitBreakersConfig circuitBreakers, final HealthCheckConfig healthCheck,
+                         final OutlierDetectionConfig outlierDetection, final SlowStartConfig slowStart,
+                         final int panicThreshold, final LeastRequestConfig leastRequest, final RingHashConfig ringHash,
+                         final MaglevConfig maglev) {
+        this(name, lb, endpoints, connectTimeout, pool, circuitBreakers, healthCheck, outlierDetection, slowStart,
+            panicThreshold, leastRequest, ringHash, maglev, ClusterDiscoveryConfig.STATIC);
+    }
 
     /** Envoy's default {@code healthy_panic_threshold}: 50%. */
     public static final int DEFAULT_PANIC_THRESHOLD = HostSet.DEFAULT_PANIC_THRESHOLD_PERCENT;

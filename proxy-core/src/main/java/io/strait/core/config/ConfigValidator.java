@@ -126,7 +126,7 @@ final class ConfigValidator {
     private ClusterConfig cluster(final YamlNode node, final String path) {
         final Fields f = fields(node, path, "name", "lb", "endpoints", "connect_timeout", "pool", "health_check",
             "outlier_detection", "circuit_breakers", "slow_start", "panic_threshold", "least_request", "ring_hash",
-            "maglev");
+            "maglev", "type", "dns_refresh_rate");
         if (f == null) {
             return null;
         }
@@ -144,7 +144,8 @@ final class ConfigValidator {
         final CircuitBreakersConfig circuitBreakers = circuitBreakers(f);
         return new ClusterConfig(name, lb, endpoints, connectTimeout, pool, circuitBreakers,
             HealthConfigs.healthCheck(f, name), HealthConfigs.outlierDetection(f), HealthConfigs.slowStart(f),
-            HealthConfigs.panicThreshold(f), leastRequest(f, lb), ringHash(f, lb), maglev(f, lb));
+            HealthConfigs.panicThreshold(f), leastRequest(f, lb), ringHash(f, lb), maglev(f, lb),
+            ClusterDiscoveryConfigs.discovery(f));
     }
 
     /** {@code ring_hash}: only with {@code lb: ring_hash}; null when absent (the defaults) or invalid (reported). */

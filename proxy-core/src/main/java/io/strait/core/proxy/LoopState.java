@@ -13,6 +13,7 @@ import io.strait.lb.Host;
 import io.strait.lb.HostSet;
 import io.strait.lb.LoadBalancer;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -29,8 +30,10 @@ final class LoopState {
     private final UpstreamConnector[] connectors;
     @SuppressWarnings("rawtypes")
     private final LoopStats[] clusterStats;
-    private final UpstreamPool<UpstreamHttpHandler>[] pools;
-    private final int hostIdBase;
+    private UpstreamPool<UpstreamHttpHandler>[] pools;
+    private int hostIdBase;
+    /** Per cluster: the host set its balancer was built from (to see which hosts a new one drops). */
+    private final HostSet[] sets;
     private final SplittableRandom random;
 
     @SuppressWarnings("unchecked")
@@ -44,14 +47,16 @@ final class LoopState {
         this.balancers = new LoadBalancer[n];
         this.connectors = new UpstreamConnector[n];
         this.clusterStats = new LoopStats[n];
+        this.sets = new HostSet[n];
         int minId = Integer.MAX_VALUE;
         int maxId = -1;
         for (int i = 0; i < n; i++) {
             final Cluster c = snapshot.cluster(i);
-            balancers[i] = c.lbFactory().create(c.hostSet(), random.nextLong());
+            sets[i] = c.hostSet();
+            balancers[i] = c.lbFactory().create(sets[i], random.nextLong());
             connectors[i] = new UpstreamConnector(loop, socketChannel, c.connectTimeoutMillis(), allocator);
             clusterStats[i] = c.stats().loop(index);
-            for (final Host h : c.hosts()) {
+            for (final Host h : c.hostSet().all()) {
                 minId = Math.min(minId, h.id());
                 maxId = Math.max(maxId, h.id());
             }
@@ -59,13 +64,17 @@ final class LoopState {
         this.hostIdBase = maxId < 0 ? 0 : minId;
         this.pools = new UpstreamPool[maxId < 0 ? 0 : maxId - minId + 1];
         for (int i = 0; i < n; i++) {
-            final Cluster c = snapshot.cluster(i);
-            for (final Host h : c.hosts()) {
-                final LoopStats<ClusterStat> stats = clusterStats(i);
-                pools[h.id() - hostIdBase] = new UpstreamPool<>(loop, c.maxIdlePerHost(), c.idleTimeoutNanos(),
-                    () -> stats.inc(ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT));
+            for (final Host h : sets[i].all()) {
+                pools[h.id() - hostIdBase] = newPool(i);
             }
         }
+    }
+
+    private UpstreamPool<UpstreamHttpHandler> newPool(final int cluster) {
+        final Cluster c = snapshot.cluster(cluster);
+        final LoopStats<ClusterStat> stats = clusterStats(cluster);
+        return new UpstreamPool<>(loop, c.maxIdlePerHost(), c.idleTimeoutNanos(),
+            () -> stats.inc(ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT));
     }
 
     int index() {
@@ -89,7 +98,57 @@ final class LoopState {
      * membership changes). Call on the loop.
      */
     void rebuild(final int cluster, final HostSet set) {
+        final HostSet old = sets[cluster];
+        if (old.all() != set.all() && !old.all().equals(set.all())) {
+            membershipChanged(cluster, old, set);
+        }
+        sets[cluster] = set;
         balancers[cluster] = snapshot.cluster(cluster).lbFactory().create(set, random.nextLong());
+    }
+
+    /**
+     * Service discovery changed the cluster's hosts: a pool for each new host (or the old pool of a host that came
+     * back), and the pools of hosts that left are retired (idle connections closed; an exchange that picked such a
+     * host before finds its pool still there).
+     */
+    private void membershipChanged(final int cluster, final HostSet old, final HostSet set) {
+        for (final Host h : set.all()) {
+            final UpstreamPool<UpstreamHttpHandler> p = poolOrNull(h);
+            if (p == null) {
+                putPool(h, newPool(cluster));
+            } else {
+                p.reinstate();
+            }
+        }
+        for (final Host h : old.all()) {
+            if (!set.all().contains(h)) {
+                pool(h).retire();
+            }
+        }
+    }
+
+    private UpstreamPool<UpstreamHttpHandler> poolOrNull(final Host host) {
+        final int i = host.id() - hostIdBase;
+        return i >= 0 && i < pools.length ? pools[i] : null;
+    }
+
+    /** Stores a pool, growing the id-indexed table to take the host's id (ids only grow: hosts are made in order). */
+    @SuppressWarnings("unchecked")
+    private void putPool(final Host host, final UpstreamPool<UpstreamHttpHandler> pool) {
+        if (pools.length == 0) {
+            hostIdBase = host.id();
+        }
+        int i = host.id() - hostIdBase;
+        if (i < 0) {
+            final UpstreamPool<UpstreamHttpHandler>[] grown = new UpstreamPool[pools.length - i];
+            System.arraycopy(pools, 0, grown, -i, pools.length);
+            pools = grown;
+            hostIdBase = host.id();
+            i = 0;
+        } else if (i >= pools.length) {
+            pools = Arrays.copyOf(pools, Math.max(i + 1, pools.length * 2));
+        }
+        pools[i] = pool;
     }
 
     /** The bootstrap of {@link #upstreamConnector}: it never resolves names (prefer the connector's connect). */

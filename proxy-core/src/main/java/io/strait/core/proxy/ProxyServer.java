@@ -15,6 +15,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.strait.core.accesslog.AccessLogs;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.cluster.DnsRefresher;
+import io.strait.core.cluster.EndpointResolver;
 import io.strait.core.cluster.HealthManager;
 import io.strait.core.config.ListenerConfig;
 import io.strait.core.config.ListenerTlsConfig;
@@ -53,6 +55,8 @@ import java.util.concurrent.TimeUnit;
 public final class ProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+    /** The first resolution of strict_dns names may hold up the start this long; later answers fill in. */
+    private static final long DNS_START_TIMEOUT_MILLIS = 10_000;
 
     private final SelectedTransport transport;
     private final MultiThreadIoEventLoopGroup group;
@@ -61,6 +65,8 @@ public final class ProxyServer implements AutoCloseable {
     private final Map<EventLoop, LoopState> loops;
     private final AccessLogs accessLogs;
     private HealthManager health;
+    /** Re-resolves strict_dns clusters; never null after start. */
+    private DnsRefresher dns;
     /** TLS listeners by name; written at start only. */
     private final Map<String, ListenerTls> tls = new LinkedHashMap<>();
     /** Polls certificate files; null when no listener reloads them. */
@@ -135,8 +141,15 @@ public final class ProxyServer implements AutoCloseable {
     /** {@link #start(StraitConfig)} with access logs built as {@code accessLogOptions} say (tests, tuning). */
     public static ProxyServer start(final StraitConfig config, final AccessLogs.Options accessLogOptions)
         throws Exception {
+        return start(config, accessLogOptions, EndpointResolver.SYSTEM);
+    }
+
+    /** {@link #start(StraitConfig, AccessLogs.Options)} with endpoint names resolved by {@code resolver} (tests). */
+    public static ProxyServer start(final StraitConfig config, final AccessLogs.Options accessLogOptions,
+                                    final EndpointResolver resolver) throws Exception {
         final ProxyServer server = new ProxyServer(config, accessLogOptions);
         try {
+            server.startDns(resolver);
             server.startHealth();
             server.startTls();
             server.bindAll();
@@ -145,6 +158,23 @@ public final class ProxyServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * Resolves every strict_dns cluster's names once (on the DNS thread, waiting for it) and schedules the refreshes;
+     * the first host sets reach each loop as tasks queued before any listener is bound.
+     */
+    private void startDns(final EndpointResolver resolver) throws InterruptedException {
+        final List<Cluster> clusters = new ArrayList<>();
+        for (int i = 0; i < snapshot.clusterCount(); i++) {
+            clusters.add(snapshot.cluster(i));
+        }
+        dns = DnsRefresher.start(clusters, resolver, this::publish, DNS_START_TIMEOUT_MILLIS);
+    }
+
+    /** The strict_dns refresher (tests). */
+    DnsRefresher dns() {
+        return dns;
     }
 
     /** Starts host health (active checks, outlier detection) before any listener accepts a request. */
@@ -157,7 +187,7 @@ public final class ProxyServer implements AutoCloseable {
             this::publish);
     }
 
-    /** Hands a cluster's new host set to every loop, which rebuilds its own balancer from it (health thread). */
+    /** Hands a cluster's new host set to every loop, which rebuilds its own balancer from it (health or DNS thread). */
     private void publish(final Cluster cluster, final HostSet set) {
         final int index = cluster.index();
         for (final LoopState s : loops.values()) {
@@ -348,6 +378,9 @@ public final class ProxyServer implements AutoCloseable {
         }
         closed = true;
         draining = true;
+        if (dns != null) {
+            dns.close();
+        }
         if (health != null) {
             health.close();
         }

@@ -14,6 +14,8 @@ public enum ClusterStat implements StatDescriptor {
     HEALTH_CHECK_SUCCESS("health_check.success", StatKind.COUNTER, "Health checks passed"),
     /** Requests load balanced in panic: too few healthy hosts, so all hosts were eligible. */
     LB_HEALTHY_PANIC("lb_healthy_panic", StatKind.COUNTER, "Requests load balanced in panic mode"),
+    /** Host set changes made by service discovery (strict_dns: an address came or went). */
+    MEMBERSHIP_CHANGE("membership_change", StatKind.COUNTER, "Cluster membership changes"),
     /** Hosts ejected for consecutive 5xx responses. */
     OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_5XX("outlier_detection.ejections_consecutive_5xx", StatKind.COUNTER,
         "Ejections for consecutive 5xx responses"),
@@ -22,6 +24,14 @@ public enum ClusterStat implements StatDescriptor {
         StatKind.COUNTER, "Ejections for consecutive gateway failures"),
     /** Hosts ejected, for any reason. */
     OUTLIER_DETECTION_EJECTIONS_TOTAL("outlier_detection.ejections_total", StatKind.COUNTER, "Ejections"),
+    /** Service discovery refreshes started (strict_dns: one per cluster per dns_refresh_rate). */
+    UPDATE_ATTEMPT("update_attempt", StatKind.COUNTER, "Cluster membership update attempts"),
+    /** Refreshes in which some endpoint name did not resolve (its last answer, if any, is kept). */
+    UPDATE_FAILURE("update_failure", StatKind.COUNTER, "Cluster membership update failures"),
+    /** Refreshes that resolved every name, to the host set already in place. */
+    UPDATE_NO_REBUILD("update_no_rebuild", StatKind.COUNTER, "Cluster membership updates with no change"),
+    /** Refreshes in which every endpoint name resolved. */
+    UPDATE_SUCCESS("update_success", StatKind.COUNTER, "Cluster membership update successes"),
     /** Connection attempts that failed. */
     UPSTREAM_CX_CONNECT_FAIL("upstream_cx_connect_fail", StatKind.COUNTER, "Connection failures"),
     /** Connection attempts that timed out. */

@@ -90,6 +90,30 @@ class UpstreamPoolTest {
     }
 
     /** A fake connection. Written on the loop, read by the test thread after a hand-off through the loop. */
+    @Test
+    void aRetiredPoolClosesWhatItHoldsAndWhatIsReleasedUntilReinstated() throws Exception {
+        final UpstreamPool<Conn> pool = new UpstreamPool<>(loop, 8, 0);
+        final Conn idle = new Conn();
+        final Conn inFlight = new Conn();
+        final Conn later = new Conn();
+        onLoop(() -> {
+            pool.release(idle, System.nanoTime());
+            pool.retire();
+            pool.release(inFlight, System.nanoTime());   // an exchange that picked the host before it left
+            return null;
+        });
+        assertThat(idle.closed).as("idle connections closed when the host leaves").isTrue();
+        assertThat(inFlight.closed).as("released after: closed, not kept").isTrue();
+        assertThat(onLoop(pool::acquire)).isNull();
+        onLoop(() -> {
+            pool.reinstate();
+            pool.release(later, System.nanoTime());
+            return null;
+        });
+        assertThat(later.closed).isFalse();
+        assertThat(onLoop(pool::acquire)).isSameAs(later);
+    }
+
     private static final class Conn implements UpstreamPool.Pooled {
         volatile boolean open = true;
         volatile boolean closed;

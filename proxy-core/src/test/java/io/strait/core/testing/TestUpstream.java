@@ -122,6 +122,17 @@ public final class TestUpstream implements AutoCloseable {
      * @throws IllegalStateException when already started
      */
     public synchronized TestUpstream start(final int port) {
+        return start("127.0.0.1", port);
+    }
+
+    /**
+     * Binds {@code host} (a loopback IP literal such as 127.0.0.2) on {@code port} (0: an ephemeral one) and starts
+     * serving: two upstreams on one port, told apart by address alone.
+     *
+     * @return this
+     * @throws IllegalStateException when already started
+     */
+    public synchronized TestUpstream start(final String host, final int port) {
         if (group != null) {
             throw new IllegalStateException("already started");
         }
@@ -151,7 +162,7 @@ public final class TestUpstream implements AutoCloseable {
                 }
             });
         try {
-            final Channel ch = b.bind("127.0.0.1", port).syncUninterruptibly().channel();
+            final Channel ch = b.bind(host, port).syncUninterruptibly().channel();
             serverChannel = ch;
             address = (InetSocketAddress) ch.localAddress();
             group = g;
