@@ -417,12 +417,13 @@ final class ConfigValidator {
     }
 
     private ListenerTimeoutsConfig timeouts(final Fields listener) {
-        final Fields f = listener.object("timeouts", "request_headers", "idle");
+        final Fields f = listener.object("timeouts", "request_headers", "idle", "stream_idle");
         if (f == null) {
             return new ListenerTimeoutsConfig(DEFAULT_REQUEST_HEADERS_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
         }
         return new ListenerTimeoutsConfig(f.duration("request_headers", DEFAULT_REQUEST_HEADERS_TIMEOUT, false),
-            f.duration("idle", DEFAULT_IDLE_TIMEOUT, false));
+            f.duration("idle", DEFAULT_IDLE_TIMEOUT, false),
+            f.duration("stream_idle", ListenerTimeoutsConfig.DEFAULT_STREAM_IDLE, false));
     }
 
     // ---------------------------------------------------------------------------------------------- virtual hosts
