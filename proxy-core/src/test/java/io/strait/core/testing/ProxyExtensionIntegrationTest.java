@@ -31,10 +31,10 @@ class ProxyExtensionIntegrationTest {
             address: 127.0.0.1:0
             virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: b_only } ] } ]
         clusters:
-          - { name: api, endpoints: [ { address: "127.0.0.1:${upstream:a}" } ] }
-          - { name: b_only, endpoints: [ { address: "127.0.0.1:${upstream:b}" } ] }
-          - { name: dead, endpoints: [ { address: "127.0.0.1:${port:dead}" } ] }
-          - { name: dead_too, endpoints: [ { address: "127.0.0.1:${port:dead}" } ] }
+          - { name: api, endpoints: [ { address: 127.0.0.1:${upstream:a} } ] }
+          - { name: b_only, endpoints: [ { address: 127.0.0.1:${upstream:b} } ] }
+          - { name: dead, endpoints: [ { address: 127.0.0.1:${port:dead} } ] }
+          - { name: dead_too, endpoints: [ { address: 127.0.0.1:${port:dead} } ] }
         """).upstreams("a").upstream("b", u -> u.defaultHeader("x-scripted", "before-start"));
 
     @Test
@@ -71,8 +71,8 @@ class ProxyExtensionIntegrationTest {
     void aPortPlaceholderIsAClosedPortTheSameForItsName() throws Exception {
         final int dead = proxy.placeholderPort("port", "dead");
         assertThat(proxy.yaml())
-            .contains("name: dead, endpoints: [ { address: \"127.0.0.1:" + dead + "\" } ]")
-            .contains("name: dead_too, endpoints: [ { address: \"127.0.0.1:" + dead + "\" } ]");
+            .contains("name: dead, endpoints: [ { address: 127.0.0.1:" + dead + " } ]")
+            .contains("name: dead_too, endpoints: [ { address: 127.0.0.1:" + dead + " } ]");
         try (RawHttpClient c = new RawHttpClient(proxy.port("main"))) {
             final RawResponse r = c.get("/dead/x", "any");
             assertThat(r.status()).isEqualTo(502);
@@ -94,11 +94,11 @@ class ProxyExtensionIntegrationTest {
         final ProxyExtension ext = ProxyExtension.of("""
             clusters:
               - name: api
-                endpoints: [ { address: "127.0.0.1:${upstream:a}" }, { address: "127.0.0.1:${ports:x}" } ]
+                endpoints: [ { address: 127.0.0.1:${upstream:a} }, { address: 127.0.0.1:${ports:x} } ]
             """).upstream("a", started::set);
         assertThatThrownBy(() -> ext.start("kinds.yaml"))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("kinds.yaml:3:80: unknown placeholder ${ports:x}: expected ${upstream:NAME}, ${port:NAME}"
+            .hasMessage("kinds.yaml:3:77: unknown placeholder ${ports:x}: expected ${upstream:NAME}, ${port:NAME}"
                 + " or ${blackhole:NAME}");
         assertThatThrownBy(() -> ext.upstream("a")).isInstanceOf(IllegalStateException.class);
         // What the failed start opened is closed again: the upstream it started can start anew.
@@ -111,11 +111,11 @@ class ProxyExtensionIntegrationTest {
     void anUndeclaredUpstreamFailsTheStartNamingThePlaceholder() {
         final ProxyExtension ext = ProxyExtension.of("""
             clusters:
-              - { name: api, endpoints: [ { address: "127.0.0.1:${upstream:c}" } ] }
+              - { name: api, endpoints: [ { address: 127.0.0.1:${upstream:c} } ] }
             """).upstreams("a", "b");
         assertThatThrownBy(() -> ext.start("undeclared.yaml"))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("undeclared.yaml:2:53: unknown placeholder ${upstream:c}: no upstream named c;"
+            .hasMessage("undeclared.yaml:2:52: unknown placeholder ${upstream:c}: no upstream named c;"
                 + " declared with upstreams(...): [a, b]");
     }
 
@@ -130,7 +130,7 @@ class ProxyExtensionIntegrationTest {
     void anInvalidConfigurationFailsTheStartWithTheConfigErrors() {
         final ProxyExtension ext = ProxyExtension.of("""
             clusters:
-              - { name: api, endpoints: [ { address: "127.0.0.1:${upstream:a}" } ], lb: no_such_policy }
+              - { name: api, endpoints: [ { address: 127.0.0.1:${upstream:a} } ], lb: no_such_policy }
             """).upstreams("a");
         assertThatThrownBy(() -> ext.start("invalid.yaml"))
             .isInstanceOf(IllegalStateException.class)
