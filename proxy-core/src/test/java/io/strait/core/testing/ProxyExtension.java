@@ -82,6 +82,8 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
 
     private volatile Running running;
     private volatile boolean perTest;
+    /** The unique id of the class context that started the proxy, which alone closes it; null per test. */
+    private volatile String owner;
 
     private ProxyExtension(final String yamlTemplate) {
         this.yamlTemplate = yamlTemplate;
@@ -131,7 +133,11 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void beforeAll(final ExtensionContext context) throws Exception {
-        start(sourceName(context));
+        // A @Nested class inherits the extension: it shares the proxy its enclosing class started.
+        if (running == null) {
+            start(sourceName(context));
+            owner = context.getUniqueId();
+        }
     }
 
     @Override
@@ -151,7 +157,10 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void afterAll(final ExtensionContext context) throws Exception {
-        stop();
+        if (context.getUniqueId().equals(owner)) {
+            owner = null;
+            stop();
+        }
     }
 
     /** Returns the running proxy, for what the accessors do not cover. */

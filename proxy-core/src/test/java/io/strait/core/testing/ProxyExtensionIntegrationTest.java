@@ -2,6 +2,7 @@ package io.strait.core.testing;
 
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -86,6 +87,17 @@ class ProxyExtensionIntegrationTest {
             .hasMessage("no cluster nope; clusters: [api, b_only, dead, dead_too]");
         assertThatThrownBy(() -> proxy.upstream("c")).hasMessage("no upstream c; declared: [a, b]");
         assertThatThrownBy(() -> proxy.port("third")).hasMessageStartingWith("no listener third");
+    }
+
+    @Nested
+    class InANestedClass {
+
+        @Test
+        void theEnclosingClassesProxyIsShared() throws Exception {
+            try (RawHttpClient c = new RawHttpClient(proxy.port("main"))) {
+                assertThat(c.get("/nested", "any").header("x-upstream")).isEqualTo("a");
+            }
+        }
     }
 
     @Test
