@@ -32,8 +32,8 @@ import java.util.stream.Collectors;
  * be called from any thread. Runs a Strait {@link ProxyServer} on a YAML configuration over real loopback sockets,
  * with the {@link TestUpstream}s it routes to, for one test class:
  *
- * <pre>{@code
- * @RegisterExtension
+ * <pre>
+ * &#64;RegisterExtension
  * static final ProxyExtension proxy = ProxyExtension.of("""
  *     runtime: { event_loops: 2, transport: epoll }
  *     listeners:
@@ -44,13 +44,14 @@ import java.util.stream.Collectors;
  *       - name: api
  *         endpoints: [ { address: 127.0.0.1:${upstream:a} }, { address: 127.0.0.1:${port:dead} } ]
  *     """).upstreams("a");
- * }</pre>
+ * </pre>
  *
  * <p>Registered on a static field it starts before all tests and closes after them, as Armeria's
  * {@code ServerExtension} does; registered on an instance field it starts and closes around each test. Starting
  * binds the declared upstreams, replaces the placeholders, parses the text and starts the proxy; closing closes
- * the proxy, then everything the placeholders opened. Upstreams are not reset between tests: a test that scripts
- * one ({@code defaultStatus}, ...) undoes it or uses an upstream of its own.
+ * the proxy, then everything the placeholders opened. On a static field the upstreams are not reset between tests
+ * (a test that scripts one, {@code defaultStatus} and the like, undoes it or uses an upstream of its own); each
+ * start resets them, so on an instance field every test sees fresh ones.
  *
  * <table>
  *   <caption>Placeholders: {@code ${kind:name}}; a name stands for the same port wherever it appears</caption>
