@@ -60,7 +60,7 @@ final class HttpListenerInitializer extends ChannelInitializer<Channel> {
                 .addLast("tls-identity", tls.identityHandler(loopIndex));
         }
         p.addLast("http1", new Http1ServerCodec(listener.limits()))
-            .addLast("proxy", new DownstreamHttpHandler(listener, server));
+            .addLast("proxy", new DownstreamHttp1Handler(listener, server));
     }
 
     /** Takes the connection's slots, or closes it at once and counts the cap it hit. */

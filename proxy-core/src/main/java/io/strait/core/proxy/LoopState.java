@@ -1,11 +1,10 @@
 package io.strait.core.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.strait.core.cluster.Cluster;
-import io.strait.core.cluster.UpstreamConnector;
+import io.strait.core.cluster.ClusterConnector;
 import io.strait.core.cluster.UpstreamPool;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
@@ -27,7 +26,7 @@ final class LoopState {
     private final EventLoop loop;
     private final ProxySnapshot snapshot;
     private final LoadBalancer[] balancers;
-    private final UpstreamConnector[] connectors;
+    private final ClusterConnector[] connectors;
     @SuppressWarnings("rawtypes")
     private final LoopStats[] clusterStats;
     private UpstreamPool<UpstreamHttpHandler>[] pools;
@@ -35,17 +34,30 @@ final class LoopState {
     /** Per cluster: the host set its balancer was built from (to see which hosts a new one drops). */
     private final HostSet[] sets;
     private final SplittableRandom random;
+    private final NanoClock clock;
+    private final UpstreamConnector connector;
 
-    @SuppressWarnings("unchecked")
     LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
               final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed) {
+        this(index, loop, snapshot, socketChannel, allocator, seed, NanoClock.SYSTEM, null);
+    }
+
+    /**
+     * A loop's state with its own clock and connector (tests); a null {@code connector} connects with a
+     * {@link ClusterConnector} per cluster on {@code loop}.
+     */
+    @SuppressWarnings("unchecked")
+    LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
+              final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed,
+              final NanoClock clock, final UpstreamConnector connector) {
+        this.clock = clock;
         this.index = index;
         this.loop = loop;
         this.snapshot = snapshot;
         this.random = new SplittableRandom(seed);
         final int n = snapshot.clusterCount();
         this.balancers = new LoadBalancer[n];
-        this.connectors = new UpstreamConnector[n];
+        this.connectors = new ClusterConnector[n];
         this.clusterStats = new LoopStats[n];
         this.sets = new HostSet[n];
         int minId = Integer.MAX_VALUE;
@@ -54,7 +66,7 @@ final class LoopState {
             final Cluster c = snapshot.cluster(i);
             sets[i] = c.hostSet();
             balancers[i] = c.lbFactory().create(sets[i], random.nextLong());
-            connectors[i] = new UpstreamConnector(loop, socketChannel, c.connectTimeoutMillis(), allocator);
+            connectors[i] = new ClusterConnector(loop, socketChannel, c.connectTimeoutMillis(), allocator);
             clusterStats[i] = c.stats().loop(index);
             for (final Host h : c.hostSet().all()) {
                 minId = Math.min(minId, h.id());
@@ -68,6 +80,10 @@ final class LoopState {
                 pools[h.id() - hostIdBase] = newPool(i);
             }
         }
+        // The default never resolves a name on the loop (hosts carry resolved addresses; see ClusterConnector).
+        final ClusterConnector[] perCluster = this.connectors;
+        this.connector = connector != null ? connector
+            : (cluster, host, handler) -> perCluster[cluster].connect(handler, host.address());
     }
 
     private UpstreamPool<UpstreamHttpHandler> newPool(final int cluster) {
@@ -151,14 +167,14 @@ final class LoopState {
         pools[i] = pool;
     }
 
-    /** The bootstrap of {@link #upstreamConnector}: it never resolves names (prefer the connector's connect). */
-    Bootstrap connector(final int cluster) {
-        return connectors[cluster].bootstrap();
+    /** Opens new upstream connections on this loop. */
+    UpstreamConnector connector() {
+        return connector;
     }
 
-    /** Opens cluster {@code cluster}'s upstream connections on this loop. */
-    UpstreamConnector upstreamConnector(final int cluster) {
-        return connectors[cluster];
+    /** The request path's clock on this loop. */
+    NanoClock clock() {
+        return clock;
     }
 
     @SuppressWarnings("unchecked")

@@ -25,11 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link UpstreamConnector}: a socket that cannot be created (EMFILE at {@code socket()}, simulated by a channel
+ * {@link ClusterConnector}: a socket that cannot be created (EMFILE at {@code socket()}, simulated by a channel
  * factory that throws as Netty's does) still reaches the caller as an ordinary connect failure on the caller's loop,
  * with the close listener run (so a connection slot taken for it is given back); and no name is ever resolved.
  */
-class UpstreamConnectorTest {
+class ClusterConnectorTest {
 
     private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoop loop = group.next();
@@ -68,7 +68,7 @@ class UpstreamConnectorTest {
 
     @Test
     void aSocketThatCannotBeCreatedIsAnOrdinaryFailureOnTheLoopAndRunsTheCloseListener() throws Exception {
-        final UpstreamConnector connector = new UpstreamConnector(loop, () -> {
+        final ClusterConnector connector = new ClusterConnector(loop, () -> {
             throw new ChannelException("socket() failed: Too many open files");
         }, 1000, PooledByteBufAllocator.DEFAULT);
         final AtomicBoolean handlerAdded = new AtomicBoolean();
@@ -101,7 +101,7 @@ class UpstreamConnectorTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        final UpstreamConnector connector = new UpstreamConnector(loop, NioSocketChannel.class, 1000,
+        final ClusterConnector connector = new ClusterConnector(loop, NioSocketChannel.class, 1000,
             PooledByteBufAllocator.DEFAULT);
         final Calls calls = new Calls();
         loop.execute(() -> connector.connect(new ChannelInboundHandlerAdapter(),
@@ -118,7 +118,7 @@ class UpstreamConnectorTest {
     @Test
     void anUnresolvedAddressFailsWithoutALookup() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-            final UpstreamConnector connector = new UpstreamConnector(loop, NioSocketChannel.class, 1000,
+            final ClusterConnector connector = new ClusterConnector(loop, NioSocketChannel.class, 1000,
                 PooledByteBufAllocator.DEFAULT);
             final Calls calls = new Calls();
             // "localhost" would resolve and connect had the loop looked it up (Netty's default resolver does, blocking).

@@ -34,9 +34,9 @@ import java.net.InetSocketAddress;
  *   as for any connection that failed.
  * </ul>
  */
-public final class UpstreamConnector {
+public final class ClusterConnector {
 
-    private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnector.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConnector.class);
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
@@ -49,18 +49,18 @@ public final class UpstreamConnector {
      * @param connectTimeoutMillis connect timeout
      * @param allocator            the connections' buffer allocator
      */
-    public UpstreamConnector(final EventLoop loop, final Class<? extends Channel> channelClass,
+    public ClusterConnector(final EventLoop loop, final Class<? extends Channel> channelClass,
                              final int connectTimeoutMillis, final ByteBufAllocator allocator) {
         this(loop, new Bootstrap().channel(channelClass), connectTimeoutMillis, allocator);
     }
 
     /** A connector whose channels come from {@code factory} (tests: a factory that fails like socket() would). */
-    UpstreamConnector(final EventLoop loop, final ChannelFactory<? extends Channel> factory,
+    ClusterConnector(final EventLoop loop, final ChannelFactory<? extends Channel> factory,
                       final int connectTimeoutMillis, final ByteBufAllocator allocator) {
         this(loop, new Bootstrap().channelFactory(factory), connectTimeoutMillis, allocator);
     }
 
-    private UpstreamConnector(final EventLoop loop, final Bootstrap b, final int connectTimeoutMillis,
+    private ClusterConnector(final EventLoop loop, final Bootstrap b, final int connectTimeoutMillis,
                               final ByteBufAllocator allocator) {
         this.loop = loop;
         this.bootstrap = b.group(loop)
@@ -76,11 +76,16 @@ public final class UpstreamConnector {
     }
 
     /**
-     * The configured bootstrap (no handler set), for callers not yet moved to {@link #connect}; it never resolves
-     * names either, but it does not turn a channel-creation failure into a normal one.
+     * Starts a connection to {@code address} with {@code handler} as its pipeline's handler, as a bare
+     * {@code Bootstrap.connect} would but without any name lookup. Call on the loop. When the socket cannot be
+     * created the future is already failed, on a placeholder channel that is not registered (its listeners would run
+     * off the loop and its close future never completes): the caller checks {@code isDone() &&
+     * !channel().isRegistered()}, or uses {@link #connect(ChannelHandler, InetSocketAddress, ChannelFutureListener,
+     * ChannelFutureListener)}, which does that itself.
      */
-    public Bootstrap bootstrap() {
-        return bootstrap;
+    public ChannelFuture connect(final ChannelHandler handler, final InetSocketAddress address) {
+        // The bootstrap is this loop's alone: setting its handler per connect needs no copy.
+        return bootstrap.handler(handler).connect(address);
     }
 
     /**
@@ -100,7 +105,7 @@ public final class UpstreamConnector {
      */
     public ChannelFuture connect(final ChannelHandler handler, final InetSocketAddress address,
                                  final ChannelFutureListener onConnect, final ChannelFutureListener onClose) {
-        final ChannelFuture f = bootstrap.clone().handler(handler).connect(address);
+        final ChannelFuture f = connect(handler, address);
         final Channel ch = f.channel();
         if (f.isDone() && !f.isSuccess() && !ch.isRegistered()) {
             // The socket was never created (or never registered): the placeholder's close future never completes

@@ -1,18 +1,21 @@
-package io.strait.core.config;
+package io.strait.core.config.validate;
+
+import io.strait.core.config.ClusterDiscoveryConfig;
+import io.strait.core.config.yaml.Fields;
 
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Stateless. Binds a cluster's discovery keys ({@code type}, {@code dns_refresh_rate}) for {@link ConfigValidator},
+ * Stateless. Binds a cluster's discovery keys ({@code type}, {@code dns_refresh_rate}) for {@link ClusterValidator},
  * reporting errors through the cluster's {@link Fields}.
  */
-final class ClusterDiscoveryConfigs {
+final class ClusterDiscoveryValidator {
 
     private static final Map<String, ClusterDiscoveryConfig.Type> TYPES = Map.of(
         "static", ClusterDiscoveryConfig.Type.STATIC, "strict_dns", ClusterDiscoveryConfig.Type.STRICT_DNS);
 
-    private ClusterDiscoveryConfigs() {
+    private ClusterDiscoveryValidator() {
     }
 
     /** The cluster's discovery settings; {@link ClusterDiscoveryConfig#STATIC} when absent or invalid (reported). */
