@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 
 /**
- * Confined to its event loop: {@link #connect} is called on that loop, and every listener it is given runs on that
- * loop, in a later task, never inline. Opens upstream connections of one cluster on one loop.
+ * Confined to its event loop: both {@code connect}s are called on that loop, and every listener the four-argument one
+ * is given runs on that loop, in a later task, never inline. Opens upstream connections of one cluster on one loop
+ * (the proxy's default {@code UpstreamConnector} uses the two-argument one).
  *
  * <p>Two things a bare {@link Bootstrap#connect} does that this does not:
  * <ul>
@@ -50,13 +51,13 @@ public final class ClusterConnector {
      * @param allocator            the connections' buffer allocator
      */
     public ClusterConnector(final EventLoop loop, final Class<? extends Channel> channelClass,
-                             final int connectTimeoutMillis, final ByteBufAllocator allocator) {
+                            final int connectTimeoutMillis, final ByteBufAllocator allocator) {
         this(loop, new Bootstrap().channel(channelClass), connectTimeoutMillis, allocator);
     }
 
     /** A connector whose channels come from {@code factory} (tests: a factory that fails like socket() would). */
     ClusterConnector(final EventLoop loop, final ChannelFactory<? extends Channel> factory,
-                      final int connectTimeoutMillis, final ByteBufAllocator allocator) {
+                     final int connectTimeoutMillis, final ByteBufAllocator allocator) {
         this(loop, new Bootstrap().channelFactory(factory), connectTimeoutMillis, allocator);
     }
 

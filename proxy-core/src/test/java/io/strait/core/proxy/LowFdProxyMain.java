@@ -31,6 +31,9 @@ public final class LowFdProxyMain {
         // Loaded now: once descriptors run out, not even a class file could be opened.
         final StatVisitor printer = new Printer();
         final ProxyServer server = ProxyServer.start(result.config());
+        // One walk now, for the same reason: the stats path's classes (and string concatenation's) get loaded.
+        server.stats().forEach(printer);
+        System.out.println("END");
         System.out.println("PORT " + server.boundAddress("main").getPort());
         System.out.flush();
         final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
