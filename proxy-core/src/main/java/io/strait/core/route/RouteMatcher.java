@@ -1,5 +1,6 @@
 package io.strait.core.route;
 
+import com.google.re2j.Pattern;
 import io.netty.util.AsciiString;
 import io.strait.core.config.HeaderMatcherConfig;
 import io.strait.core.config.RouteMatchConfig;
@@ -8,7 +9,6 @@ import io.strait.core.http.HttpRequestHead;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The compiled {@code match} of one route. Immutable.
@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code prefix}: the full path, query included, starts with the prefix (case-sensitive), as in Envoy;</li>
  *   <li>{@code path}: the path without its query equals it (case-sensitive);</li>
- *   <li>{@code regex}: the path without its query matches it whole ({@link java.util.regex.Matcher#matches()});</li>
+ *   <li>{@code regex}: the path without its query matches it whole, with RE2 semantics (re2j: linear in the path's
+ *   length whatever the pattern, no backreferences or lookaround; the validator refuses those);</li>
  *   <li>{@code headers}: see {@link HeaderMatcher};</li>
  *   <li>{@code methods}: the method is one of them (case-sensitive); none listed means any.</li>
  * </ul>
@@ -125,7 +126,17 @@ final class RouteMatcher {
             case PATH:
                 return head.pathWithoutQueryLength() == pathBytes.length && regionEquals(head, pathBytes);
             default:
-                return pattern.matcher(new ByteChars.Path(head, 0, head.pathWithoutQueryLength())).matches();
+                return regexMatches(head);
+        }
+    }
+
+    private boolean regexMatches(final HttpRequestHead head) {
+        final RegexScratch scratch = RegexScratch.get();
+        final ByteChars chars = scratch.chars().path(head, 0, head.pathWithoutQueryLength());
+        try {
+            return scratch.matches(pattern, chars);
+        } finally {
+            chars.clear();
         }
     }
 
