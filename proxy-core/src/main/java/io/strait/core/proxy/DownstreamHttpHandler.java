@@ -19,6 +19,7 @@ import io.strait.core.http.HttpHeaderBlock;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
 import io.strait.core.route.Hashing;
+import io.strait.core.route.PathNormalizer;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
 import io.strait.core.stats.AccessLogStat;
@@ -234,6 +235,11 @@ final class DownstreamHttpHandler extends ChannelDuplexHandler {
         stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
 
+        final int pathResult = listener.routes().normalizePath(head);   // route on, and forward, the normal path
+        if (pathResult != PathNormalizer.OK) {
+            localReply(PathNormalizer.status(pathResult), PathNormalizer.reason(pathResult));
+            return;
+        }
         final Route r = listener.routes().match(head);
         if (r == null) {
             stats.inc(HttpStat.NO_ROUTE);
