@@ -165,7 +165,7 @@ class ConfigRouteErrorsTest {
         assertThat(errors(withRoute("match: { path: /a }", "cluster: c", "prefix_rewrite: /b")))
             .containsExactly(at(9, 13, "prefix_rewrite: prefix_rewrite requires match.prefix"));
         assertThat(errors(withRoute("match: { prefix: /a }", "cluster: c", "prefix_rewrite: b")))
-            .containsExactly(at(9, 29, "prefix_rewrite: prefix_rewrite must start with '/'"));
+            .containsExactly(at(9, 29, "prefix_rewrite: prefix_rewrite must be a path: it must start with '/'"));
         assertThat(errors(withRoute("match: { prefix: /a }", "cluster: c", "host_rewrite: \"bad host\"")))
             .containsExactly(at(9, 27, "host_rewrite: 'bad host' is not a valid host name"));
         assertThat(errors(withRoute("match: { prefix: /a }", "cluster: c", "host_rewrite: a.example:99999")))
