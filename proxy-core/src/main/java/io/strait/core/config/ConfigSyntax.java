@@ -178,7 +178,8 @@ final class ConfigSyntax {
     }
 
     private static boolean isPathChar(final char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+            || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
     }
 
     private static boolean isHex(final char c) {

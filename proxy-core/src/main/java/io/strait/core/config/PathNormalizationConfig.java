@@ -26,7 +26,7 @@ public record PathNormalizationConfig(boolean normalizePath, boolean mergeSlashe
         KEEP,
         /** {@code reject}: the request is answered 400 {@code escaped_slash}. */
         REJECT,
-        /** {@code unescape_and_forward}: decoded to '/' (and '\', which normalisation turns into '/'), then normalised. */
+        /** {@code unescape_and_forward}: decoded to '/' (and '\', which normalisation turns into '/'), normalised. */
         UNESCAPE_AND_FORWARD
     }
 

@@ -39,6 +39,8 @@ final class RouteMatcher {
     /** The prefix or the exact path, as bytes (UTF-8 of the configured string); null for regex. */
     private final byte[] pathBytes;
     private final Pattern pattern;
+    /** The literal prefix of {@link #pattern} ({@link RegexPrefix}), checked before running it; may be empty. */
+    private final byte[] regexPrefix;
     private final HeaderMatcher[] headers;
     /** Allowed methods; null means any. Standard ones are the shared {@link HttpMethods} constants. */
     private final AsciiString[] methods;
@@ -48,6 +50,7 @@ final class RouteMatcher {
         this.kind = kind;
         this.pathBytes = pathBytes;
         this.pattern = pattern;
+        this.regexPrefix = pattern == null ? null : RegexPrefix.of(pattern.pattern());
         this.headers = headers;
         this.methods = methods;
     }
@@ -131,8 +134,12 @@ final class RouteMatcher {
     }
 
     private boolean regexMatches(final HttpRequestHead head) {
+        final int length = head.pathWithoutQueryLength();
+        if (length < regexPrefix.length || !regionEquals(head, regexPrefix)) {
+            return false;   // a whole-path match must start with the pattern's literal prefix
+        }
         final RegexScratch scratch = RegexScratch.get();
-        final ByteChars chars = scratch.chars().path(head, 0, head.pathWithoutQueryLength());
+        final ByteChars chars = scratch.chars().path(head, 0, length);
         try {
             return scratch.matches(pattern, chars);
         } finally {
