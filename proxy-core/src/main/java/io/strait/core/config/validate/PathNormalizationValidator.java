@@ -1,18 +1,22 @@
-package io.strait.core.config;
+package io.strait.core.config.validate;
+
+import io.strait.core.config.PathNormalizationConfig;
+import io.strait.core.config.yaml.Fields;
+import io.strait.core.config.yaml.YamlNode;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Stateless. Binds a listener's path normalisation keys ({@code normalize_path}, {@code merge_slashes},
- * {@code path_with_escaped_slashes}) for {@link ConfigValidator}, reporting errors through the listener's
+ * {@code path_with_escaped_slashes}) for {@link ListenerValidator}, reporting errors through the listener's
  * {@link Fields}.
  */
-final class PathNormalizationConfigs {
+final class PathNormalizationValidator {
 
     private static final Map<String, PathNormalizationConfig.EscapedSlashes> ESCAPED_SLASHES = escapedSlashes();
 
-    private PathNormalizationConfigs() {
+    private PathNormalizationValidator() {
     }
 
     /** The listener's path normalisation; defaults for absent keys (and for invalid ones, which are reported). */

@@ -1,5 +1,6 @@
-package io.strait.core.config;
+package io.strait.core.config.yaml;
 
+import io.strait.core.config.HostPort;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

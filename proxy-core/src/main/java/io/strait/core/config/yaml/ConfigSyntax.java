@@ -1,6 +1,7 @@
-package io.strait.core.config;
+package io.strait.core.config.yaml;
 
 import io.netty.util.NetUtil;
+import io.strait.core.config.HostPort;
 
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.Locale;
  * domains, HTTP tokens and header values, object names, and "did you mean" suggestions. Methods that parse throw {@link
  * IllegalArgumentException} with a message fit for a user; the validator adds the field path.
  */
-final class ConfigSyntax {
+public final class ConfigSyntax {
 
     private static final int MAX_HOSTNAME = 253;
     private static final int MAX_LABEL = 63;
@@ -23,7 +24,7 @@ final class ConfigSyntax {
      * Parses {@code host:port}: an IPv4 address, a host name or a bracketed IPv6 address, then a port in
      * {@code minPort..65535}. With {@code portOptional} a missing port yields port -1.
      */
-    static HostPort hostPort(final String s, final int minPort, final boolean portOptional) {
+    public static HostPort hostPort(final String s, final int minPort, final boolean portOptional) {
         final String host;
         final String port;
         if (s.startsWith("[")) {
@@ -94,7 +95,7 @@ final class ConfigSyntax {
      * Validates and normalises a virtual-host domain: {@code *}, {@code *.suffix}, or a host name, IPv4 address or
      * bracketed IPv6 address with an optional {@code :port}. Returns it in lower case.
      */
-    static String domain(final String s) {
+    public static String domain(final String s) {
         final String d = s.toLowerCase(Locale.ROOT);
         if (d.equals("*")) {
             return d;
@@ -116,7 +117,7 @@ final class ConfigSyntax {
     }
 
     /** True when {@code s} is an RFC 9110 token (a header name or a method). */
-    static boolean isToken(final String s) {
+    public static boolean isToken(final String s) {
         if (s.isEmpty()) {
             return false;
         }
@@ -137,7 +138,7 @@ final class ConfigSyntax {
      * A value is written to the wire one byte per char, so a char above U+00FF would lose its high byte (U+010A would
      * become LF) and is refused; SP and HTAB are allowed inside, obs-text (0x80-0xFF) is allowed.
      */
-    static String forbiddenInHeaderValue(final String value) {
+    public static String forbiddenInHeaderValue(final String value) {
         for (int i = 0; i < value.length(); i++) {
             final char c = value.charAt(i);
             if (c == '\t' || c >= ' ' && c < 0x7F || c >= 0x80 && c <= 0xFF) {
@@ -159,7 +160,7 @@ final class ConfigSyntax {
      * path-absolute}: '/' then pchars, i.e. unreserved, sub-delims, ':', '@', '/' and %-encodings with two hex
      * digits; no space, control, '?', '#' or non-ASCII character), as a description; null when it is fine.
      */
-    static String forbiddenInPath(final String path) {
+    public static String forbiddenInPath(final String path) {
         if (!path.startsWith("/")) {
             return "it must start with '/'";
         }
@@ -233,7 +234,7 @@ final class ConfigSyntax {
     }
 
     /** The candidate closest to {@code word} by edit distance, if it is close enough to be a likely typo; else null. */
-    static String suggest(final String word, final List<String> candidates) {
+    public static String suggest(final String word, final List<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         final String lower = word.toLowerCase(Locale.ROOT);
