@@ -135,8 +135,8 @@ public final class ConfigSyntax {
     /**
      * What makes {@code value} not an RFC 9110 field-value, as a description ("CR", "LF", "NUL", "control character
      * 0x01", "DEL", "character U+0100 (...)", "leading whitespace", "trailing whitespace"), or null when it is fine.
-     * A value is written to the wire one byte per char, so a char above U+00FF would lose its high byte (U+010A would
-     * become LF) and is refused; SP and HTAB are allowed inside, obs-text (0x80-0xFF) is allowed.
+     * A value is written to the wire one byte per char, so a char above U+00FF cannot be sent (Netty's AsciiString
+     * turns it into '?') and is refused; SP and HTAB are allowed inside, obs-text (0x80-0xFF) is allowed.
      */
     public static String forbiddenInHeaderValue(final String value) {
         for (int i = 0; i < value.length(); i++) {
