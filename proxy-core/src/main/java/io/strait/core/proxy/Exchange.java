@@ -10,6 +10,7 @@ import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpMethods;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.core.route.PathNormalizer;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
 import io.strait.core.stats.AccessLogStat;
@@ -171,6 +172,11 @@ final class Exchange implements LoopTimer.Callback {
     }
 
     private void route(final HttpRequestHead head, final long now) {
+        final int pathResult = listener.routes().normalizePath(head);   // route on, and forward, the normal path
+        if (pathResult != PathNormalizer.OK) {
+            localReply(PathNormalizer.status(pathResult), PathNormalizer.reason(pathResult));
+            return;
+        }
         final Route r = listener.routes().match(head);
         if (r == null) {
             stats.inc(HttpStat.NO_ROUTE);

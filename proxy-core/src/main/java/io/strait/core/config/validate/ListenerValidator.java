@@ -69,7 +69,7 @@ final class ListenerValidator extends SectionValidator {
     private ListenerConfig listener(final YamlNode node, final String path, final Map<String, String> names,
                                     final List<Bound> addresses) {
         final Fields f = fields(node, path, "name", "address", "protocol", "tls", "cluster", "virtual_hosts",
-            "limits", "timeouts", "access_log");
+            "limits", "timeouts", "access_log", "normalize_path", "merge_slashes", "path_with_escaped_slashes");
         if (f == null) {
             return null;
         }
@@ -114,7 +114,7 @@ final class ListenerValidator extends SectionValidator {
             }
         }
         return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls,
-            accessLog(f));
+            accessLog(f), PathNormalizationValidator.pathNormalization(f));
     }
 
     private static boolean overlaps(final String a, final String b) {
