@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Immutable. One listener (an entry of {@code listeners}). {@code cluster} is for {@code protocol: tcp} only;
  * {@code virtualHosts} for http. {@code tls} is null for a plain listener; {@code accessLog} is null when the
- * listener keeps no access log.
+ * listener keeps no access log. {@code forwarding} is the forwarding-header policy ({@link ForwardingConfig#EDGE}
+ * when the file sets none of its keys; null is read as that too).
  */
 public record ListenerConfig(
         String name,
@@ -16,7 +17,23 @@ public record ListenerConfig(
         LimitsConfig limits,
         ListenerTimeoutsConfig timeouts,
         ListenerTlsConfig tls,
-        AccessLogConfig accessLog) {
+        AccessLogConfig accessLog,
+        ForwardingConfig forwarding) {
+
+    /** Null {@code forwarding} means the edge defaults. */
+    public ListenerConfig {
+        if (forwarding == null) {
+            forwarding = ForwardingConfig.EDGE;
+        }
+    }
+
+    /** A listener with the edge forwarding defaults: the arity before {@code forwarding}. */
+    public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
+                          final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
+                          final ListenerTimeoutsConfig timeouts, final ListenerTlsConfig tls,
+                          final AccessLogConfig accessLog) {
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, accessLog, null);
+    }
 
     /** A plain (non-TLS) listener without an access log: the arity before {@code tls} and {@code access_log}. */
     public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
