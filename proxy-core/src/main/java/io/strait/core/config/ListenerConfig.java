@@ -6,7 +6,9 @@ import java.util.List;
  * Immutable. One listener (an entry of {@code listeners}). {@code cluster} is for {@code protocol: tcp} only;
  * {@code virtualHosts} for http. {@code tls} is null for a plain listener; {@code accessLog} is null when the
  * listener keeps no access log. {@code pathNormalization} is what is done to a request's path before routing (null
- * means {@link PathNormalizationConfig#DEFAULT}; the constructors without it take the default).
+ * means {@link PathNormalizationConfig#DEFAULT}); {@code forwarding} is the forwarding-header policy
+ * ({@link ForwardingConfig#EDGE} when the file sets none of its keys; null is read as that too). The constructors
+ * without them take the defaults.
  */
 public record ListenerConfig(
         String name,
@@ -18,41 +20,45 @@ public record ListenerConfig(
         ListenerTimeoutsConfig timeouts,
         ListenerTlsConfig tls,
         AccessLogConfig accessLog,
-        PathNormalizationConfig pathNormalization) {
+        PathNormalizationConfig pathNormalization,
+        ForwardingConfig forwarding) {
 
-    /** Null {@code pathNormalization} is the default. */
+    /** Null {@code pathNormalization} and {@code forwarding} are the defaults. */
     public ListenerConfig {
         if (pathNormalization == null) {
             pathNormalization = PathNormalizationConfig.DEFAULT;
         }
+        if (forwarding == null) {
+            forwarding = ForwardingConfig.EDGE;
+        }
     }
 
-    /** A listener with the default path normalisation: the arity before {@code pathNormalization}. */
+    /** A listener with the default path normalisation and forwarding policy. */
     public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
                           final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
                           final ListenerTimeoutsConfig timeouts, final ListenerTlsConfig tls,
                           final AccessLogConfig accessLog) {
-        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, accessLog, null);
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, accessLog, null, null);
     }
 
     /** A plain (non-TLS) listener without an access log: the arity before {@code tls} and {@code access_log}. */
     public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
                           final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
                           final ListenerTimeoutsConfig timeouts) {
-        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, null, null, null);
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, null, null, null, null);
     }
 
     /** A TLS (or, with null, plain) listener without an access log. */
     public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
                           final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
                           final ListenerTimeoutsConfig timeouts, final ListenerTlsConfig tls) {
-        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, null, null);
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, null, null, null);
     }
 
     /** A plain listener with an access log (or, with null, without). */
     public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
                           final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
                           final ListenerTimeoutsConfig timeouts, final AccessLogConfig accessLog) {
-        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, null, accessLog, null);
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, null, accessLog, null, null);
     }
 }

@@ -2,6 +2,7 @@ package io.strait.core.config.validate;
 
 import io.strait.core.config.AccessLogConfig;
 import io.strait.core.config.AccessLogPaths;
+import io.strait.core.config.ForwardingConfig;
 import io.strait.core.config.HostPort;
 import io.strait.core.config.LimitsConfig;
 import io.strait.core.config.ListenerConfig;
@@ -69,7 +70,8 @@ final class ListenerValidator extends SectionValidator {
     private ListenerConfig listener(final YamlNode node, final String path, final Map<String, String> names,
                                     final List<Bound> addresses) {
         final Fields f = fields(node, path, "name", "address", "protocol", "tls", "cluster", "virtual_hosts",
-            "limits", "timeouts", "access_log", "normalize_path", "merge_slashes", "path_with_escaped_slashes");
+            "limits", "timeouts", "access_log", "normalize_path", "merge_slashes", "path_with_escaped_slashes",
+            "use_remote_address", "xff_num_trusted_hops", "preserve_external_request_id");
         if (f == null) {
             return null;
         }
@@ -114,7 +116,7 @@ final class ListenerValidator extends SectionValidator {
             }
         }
         return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls,
-            accessLog(f), PathNormalizationValidator.pathNormalization(f));
+            accessLog(f), PathNormalizationValidator.pathNormalization(f), forwarding(f));
     }
 
     private static boolean overlaps(final String a, final String b) {
@@ -166,6 +168,22 @@ final class ListenerValidator extends SectionValidator {
             return null;
         }
         return format == null ? null : new AccessLogConfig(path, format);
+    }
+
+    /**
+     * Keys {@code use_remote_address}, {@code xff_num_trusted_hops} and {@code preserve_external_request_id}: the
+     * listener's forwarding-header policy. A bad value is reported and the edge default used, so validation goes on.
+     */
+    private static ForwardingConfig forwarding(final Fields listener) {
+        final ForwardingConfig edge = ForwardingConfig.EDGE;
+        final Boolean useRemote = listener.bool("use_remote_address", edge.useRemoteAddress());
+        final Long hops = listener.integerOr("xff_num_trusted_hops", (long) edge.xffNumTrustedHops(), 0,
+            ForwardingConfig.MAX_TRUSTED_HOPS);
+        final Boolean preserve = listener.bool("preserve_external_request_id", edge.preserveExternalRequestId());
+        if (useRemote == null || hops == null || preserve == null) {
+            return edge;
+        }
+        return new ForwardingConfig(useRemote, hops.intValue(), preserve);
     }
 
     private ListenerTimeoutsConfig timeouts(final Fields listener) {
