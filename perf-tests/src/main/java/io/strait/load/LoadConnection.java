@@ -12,14 +12,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * Confined to its worker's event loop. One request slot: a logical connection that keeps (or, in churn mode,
  * reopens) a channel to the target and sends requests on it, closed loop or on the open-loop schedule.
  *
- * <p>The slot is its channels' handler (sharable, stale channels are ignored), their connect listener and its own
- * timer task, so no listener or lambda is allocated per request. Per request it allocates only what Netty needs: the
+ * <p>The slot is its channels' handler (sharable, stale channels are ignored) and their connect listener, and its
+ * {@link SlotSchedule} is its timer task, so no listener or lambda is allocated per request. Per request it allocates only what Netty needs: the
  * retained duplicate of the worker's pre-encoded request.
  *
  * <p>Open loop: the k-th request of slot c (of C) is due at {@code t0 + (c + k*C) / rate}; its latency counts from
@@ -31,15 +29,13 @@ import java.util.concurrent.TimeUnit;
  * error. In churn mode a request's latency counts from the connect, so it includes the handshake.
  */
 @ChannelHandler.Sharable
-final class LoadConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable, LoadSlot {
-
-    private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+final class LoadConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener, LoadSlot {
 
     private final Worker worker;
     private final Bootstrap bootstrap;
     private final TlsClient tls;
     private final ResponseParser parser;
-    private final long slot;
+    private final SlotSchedule schedule;
     private final int pipeline;
     private final long[] intendedRing;
     private final long[] actualRing;
@@ -51,12 +47,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
     private boolean connected;
     private long connectStartNanos;
     private long notBeforeNanos;
-    private boolean timerPending;
     private boolean failed;
-
-    /** Open loop: sequence number of the next request of this slot. */
-    private long nextSeq;
-    private long nextIntendedNanos;
 
     LoadConnection(final Worker worker, final Bootstrap bootstrap, final long slot) {
         this.worker = worker;
@@ -68,7 +59,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
             }
         });
         this.parser = new ResponseParser(worker.headRequests());
-        this.slot = slot;
+        this.schedule = new SlotSchedule(worker, slot, this::pump);
         this.pipeline = worker.pipeline();
         this.intendedRing = new long[pipeline];
         this.actualRing = new long[pipeline];
@@ -85,14 +76,14 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
     /** Starts sending; {@code t0} is the run's start. */
     @Override
     public void start(final long t0) {
-        nextSeq = 0;
-        nextIntendedNanos = intendedTime(t0, 0);
+        schedule.start(t0);
         pump();
     }
 
     /** Closes the channel at the end of the run, counting the requests still outstanding as abandoned. */
     @Override
     public void stop() {
+        schedule.stop(System.nanoTime());
         worker.count(LoadCounter.ABANDONED, outstanding);
         outstanding = 0;
         final Channel ch = channel;
@@ -114,10 +105,6 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         }
     }
 
-    private long intendedTime(final long t0, final long seq) {
-        return t0 + (long) ((slot + seq * worker.totalSlots()) * worker.nanosPerRequest());
-    }
-
     /** Sends whatever is due, connecting first if needed; schedules itself for the next due time. */
     private void pump() {
         if (!worker.running()) {
@@ -127,11 +114,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         final boolean open = worker.openLoop();
         final Channel ch = channel;
         if (ch == null) {
-            long due = open ? nextIntendedNanos : now;
-            due = Math.max(due, notBeforeNanos);
-            if (due > now) {
-                schedule(due - now);
-            } else {
+            if (schedule.connectNow(now, notBeforeNanos)) {
                 connect(now);
             }
             return;
@@ -143,16 +126,9 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         final ByteBuf request = worker.request();
         boolean wrote = false;
         while (outstanding < pipeline && !(churn && sentOnChannel > 0)) {
-            final long intended;
-            if (open) {
-                intended = nextIntendedNanos;
-                if (intended > now) {
-                    schedule(intended - now);
-                    break;
-                }
-                nextIntendedNanos = intendedTime(worker.t0(), ++nextSeq);
-            } else {
-                intended = churn ? connectStartNanos : now;
+            final long intended = open ? schedule.takeDue(now) : churn ? connectStartNanos : now;
+            if (intended == SlotSchedule.NONE) {
+                break;
             }
             final long actual = churn ? connectStartNanos : now;
             final int tail = (head + outstanding) % pipeline;
@@ -168,20 +144,6 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         if (wrote) {
             ch.flush();
         }
-    }
-
-    private void schedule(final long delayNanos) {
-        if (!timerPending) {
-            timerPending = true;
-            worker.loop().schedule(this, delayNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Timer: the next request is due, or a reconnect may be tried. */
-    @Override
-    public void run() {
-        timerPending = false;
-        pump();
     }
 
     private void connect(final long now) {
@@ -204,7 +166,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
             worker.count(LoadCounter.CONNECT_ERRORS, 1);
             worker.connectDone();
             channel = null;
-            notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+            notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
             pump();
             return;
         }
@@ -251,7 +213,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         failed = false;
         parser.reset();
         ch.close();
-        notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+        notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
         pump();
     }
 
@@ -271,7 +233,14 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
                     break;
                 }
                 if (r == ResponseParser.ERROR || outstanding == 0) {
-                    worker.count(LoadCounter.PARSE_ERRORS, 1);
+                    // A response nobody asked for costs no request: a connection error. An unparsable one costs
+                    // its request, and the requests pipelined behind it are lost with the channel.
+                    if (outstanding == 0) {
+                        worker.count(LoadCounter.CONNECTION_ERRORS, 1);
+                    } else {
+                        worker.count(LoadCounter.PARSE_ERRORS, 1);
+                        worker.count(LoadCounter.RESET_ERRORS, outstanding - 1);
+                    }
                     failChannel();
                     return;
                 }
@@ -331,7 +300,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         outstanding = 0;
         head = 0;
         closeChannel();
-        notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+        notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
         pump();
     }
 
@@ -352,7 +321,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         if (outstanding > 0) {
             worker.count(LoadCounter.RESET_ERRORS, outstanding);
         } else if (failed) {
-            worker.count(LoadCounter.RESET_ERRORS, 1);
+            worker.count(LoadCounter.CONNECTION_ERRORS, 1);   // an I/O error that cost no request
         }
         failed = false;
         outstanding = 0;
@@ -361,7 +330,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         connected = false;
         parser.reset();
         if (lost) {
-            notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+            notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
         }
         pump();
     }
