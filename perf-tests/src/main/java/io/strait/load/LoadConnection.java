@@ -17,8 +17,8 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
  * reopens) a channel to the target and sends requests on it, closed loop or on the open-loop schedule.
  *
  * <p>The slot is its channels' handler (sharable, stale channels are ignored) and their connect listener, and its
- * {@link SlotSchedule} is its timer task, so no listener or lambda is allocated per request. Per request it allocates only what Netty needs: the
- * retained duplicate of the worker's pre-encoded request.
+ * {@link SlotSchedule} is its timer task, so no listener or lambda is allocated per request. Per request it allocates
+ * only what Netty needs: the retained duplicate of the worker's pre-encoded request.
  *
  * <p>Open loop: the k-th request of slot c (of C) is due at {@code t0 + (c + k*C) / rate}; its latency counts from
  * that intended time, so a request delayed by a slow earlier one (the connection was busy) carries the wait

@@ -64,7 +64,8 @@ public final class Report {
             out.printf(Locale.ROOT,
                 "  Errors: connect %d, reset %d, timeout %d, parse %d, connection %d, non-2xx %d%n",
                 r.get(LoadCounter.CONNECT_ERRORS), r.get(LoadCounter.RESET_ERRORS), r.get(LoadCounter.TIMEOUT_ERRORS),
-                r.get(LoadCounter.PARSE_ERRORS), r.get(LoadCounter.CONNECTION_ERRORS), LoadCounter.non2xx(r.counters()));
+                r.get(LoadCounter.PARSE_ERRORS), r.get(LoadCounter.CONNECTION_ERRORS),
+                LoadCounter.non2xx(r.counters()));
         }
         if (r.get(LoadCounter.UNSENT) > 0) {
             out.printf(Locale.ROOT, "  %d requests due on the schedule were never sent: the generator fell behind"
