@@ -47,17 +47,15 @@ import io.netty.util.collection.IntObjectHashMap;
  * connection then finishes its other streams (those the server closes it on are resets), closes and is opened again.
  * A connection that does not send its SETTINGS within the timeout counts one connection error and is opened again.
  */
-final class H2LoadConnection implements LoadSlot, ChannelFutureListener {
+final class H2LoadConnection extends AbstractLoadSlot implements ChannelFutureListener {
 
     /** Initial stream window we advertise (SETTINGS_INITIAL_WINDOW_SIZE). */
     static final int STREAM_WINDOW = 1 << 20;
     /** Connection window we grow to with a WINDOW_UPDATE right after the preface. */
     static final int CONNECTION_WINDOW = 16 << 20;
 
-    private final Worker worker;
     private final Bootstrap bootstrap;
     private final H2Request request;
-    private final SlotSchedule schedule;
     private final int maxStreams;
     private final long bytesPerRequest;
     private final Stream[] pool;
@@ -66,16 +64,13 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener {
     private final IntObjectHashMap<Stream> active;
 
     private Session session;
-    private Channel channel;
     private boolean connected;
     private long connectStartNanos;
-    private long notBeforeNanos;
 
     H2LoadConnection(final Worker worker, final Bootstrap bootstrap, final long slot, final H2Request request,
                      final int streams) {
-        this.worker = worker;
+        super(worker, slot);
         this.request = request;
-        this.schedule = new SlotSchedule(worker, slot, this::pump);
         this.maxStreams = streams;
         this.bytesPerRequest = request.wireBytes(Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE);
         this.pool = new Stream[streams];
@@ -95,33 +90,13 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener {
         });
     }
 
-    /** Opens the channel ahead of the run. */
+    /** The streams still open at the end of the run; the session is dropped with them. */
     @Override
-    public void preconnect() {
-        if (channel == null) {
-            connect(System.nanoTime());
-        }
-    }
-
-    /** Starts sending; {@code t0} is the run's start. */
-    @Override
-    public void start(final long t0) {
-        schedule.start(t0);
-        pump();
-    }
-
-    /** Closes the channel at the end of the run, counting the streams still open as abandoned. */
-    @Override
-    public void stop() {
-        schedule.stop(System.nanoTime());
-        worker.count(LoadCounter.ABANDONED, active.size());
+    int dropOutstanding() {
+        final int n = active.size();
         releaseAll();
-        final Channel ch = channel;
-        channel = null;
         session = null;
-        if (ch != null) {
-            ch.close();
-        }
+        return n;
     }
 
     /** Resets the streams older than {@code timeoutNanos}; closes a connection that sent no SETTINGS in time. */
@@ -160,16 +135,14 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener {
     }
 
     /** Sends whatever is due on free stream slots, connecting first if needed; schedules the next due time. */
-    private void pump() {
+    @Override
+    void pump() {
         if (!worker.running()) {
             return;
         }
         final long now = System.nanoTime();
         final boolean open = worker.openLoop();
-        if (channel == null) {
-            if (schedule.connectNow(now, notBeforeNanos)) {
-                connect(now);
-            }
+        if (connecting(now)) {
             return;
         }
         final Session s = session;
@@ -214,7 +187,8 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener {
         }
     }
 
-    private void connect(final long now) {
+    @Override
+    void connect(final long now) {
         connectStartNanos = now;
         connected = false;
         final ChannelFuture f = bootstrap.connect(worker.address());
@@ -244,12 +218,8 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener {
             return;
         }
         if (!future.isSuccess()) {
-            worker.count(LoadCounter.CONNECT_ERRORS, 1);
-            worker.connectDone();
-            channel = null;
             session = null;
-            notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
-            pump();
+            connectFailed();
             return;
         }
         connected = true;

@@ -16,9 +16,9 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
  * Confined to its worker's event loop. One request slot: a logical connection that keeps (or, in churn mode,
  * reopens) a channel to the target and sends requests on it, closed loop or on the open-loop schedule.
  *
- * <p>The slot is its channels' handler (sharable, stale channels are ignored) and their connect listener, and its
- * {@link SlotSchedule} is its timer task, so no listener or lambda is allocated per request. Per request it allocates
- * only what Netty needs: the retained duplicate of the worker's pre-encoded request.
+ * <p>The slot is its channels' connect listener, its {@link Handler} their handler (sharable, stale channels are
+ * ignored) and its {@link SlotSchedule} its timer task, so no listener or lambda is allocated per request. Per
+ * request it allocates only what Netty needs: the retained duplicate of the worker's pre-encoded request.
  *
  * <p>Open loop: the k-th request of slot c (of C) is due at {@code t0 + (c + k*C) / rate}; its latency counts from
  * that intended time, so a request delayed by a slow earlier one (the connection was busy) carries the wait
@@ -28,14 +28,12 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
  * counts as connected (and sends) only once the handshake completed; a failed or timed-out handshake is a connect
  * error. In churn mode a request's latency counts from the connect, so it includes the handshake.
  */
-@ChannelHandler.Sharable
-final class LoadConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener, LoadSlot {
+final class LoadConnection extends AbstractLoadSlot implements ChannelFutureListener {
 
-    private final Worker worker;
+    private final Handler handler = new Handler();
     private final Bootstrap bootstrap;
     private final TlsClient tls;
     private final ResponseParser parser;
-    private final SlotSchedule schedule;
     private final int pipeline;
     private final long[] intendedRing;
     private final long[] actualRing;
@@ -43,54 +41,30 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
     private int outstanding;
     private int sentOnChannel;
 
-    private Channel channel;
     private boolean connected;
     private long connectStartNanos;
-    private long notBeforeNanos;
     private boolean failed;
 
     LoadConnection(final Worker worker, final Bootstrap bootstrap, final long slot) {
-        this.worker = worker;
+        super(worker, slot);
         this.tls = worker.tls();
-        this.bootstrap = bootstrap.clone().handler(tls == null ? this : new ChannelInitializer<>() {
+        this.bootstrap = bootstrap.clone().handler(tls == null ? handler : new ChannelInitializer<>() {
             @Override
             protected void initChannel(final Channel ch) {
-                ch.pipeline().addLast(tls.newHandler(ch.alloc()), LoadConnection.this);
+                ch.pipeline().addLast(tls.newHandler(ch.alloc()), handler);
             }
         });
         this.parser = new ResponseParser(worker.headRequests());
-        this.schedule = new SlotSchedule(worker, slot, this::pump);
         this.pipeline = worker.pipeline();
         this.intendedRing = new long[pipeline];
         this.actualRing = new long[pipeline];
     }
 
-    /** Opens the channel ahead of the run (not in churn mode). */
     @Override
-    public void preconnect() {
-        if (channel == null) {
-            connect(System.nanoTime());
-        }
-    }
-
-    /** Starts sending; {@code t0} is the run's start. */
-    @Override
-    public void start(final long t0) {
-        schedule.start(t0);
-        pump();
-    }
-
-    /** Closes the channel at the end of the run, counting the requests still outstanding as abandoned. */
-    @Override
-    public void stop() {
-        schedule.stop(System.nanoTime());
-        worker.count(LoadCounter.ABANDONED, outstanding);
+    int dropOutstanding() {
+        final int n = outstanding;
         outstanding = 0;
-        final Channel ch = channel;
-        channel = null;
-        if (ch != null) {
-            ch.close();
-        }
+        return n;
     }
 
     /** Times out the oldest outstanding request if it is older than {@code timeoutNanos}. */
@@ -105,20 +79,17 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         }
     }
 
-    /** Sends whatever is due, connecting first if needed; schedules itself for the next due time. */
-    private void pump() {
+    @Override
+    void pump() {
         if (!worker.running()) {
             return;
         }
         final long now = System.nanoTime();
         final boolean open = worker.openLoop();
-        final Channel ch = channel;
-        if (ch == null) {
-            if (schedule.connectNow(now, notBeforeNanos)) {
-                connect(now);
-            }
+        if (connecting(now)) {
             return;
         }
+        final Channel ch = channel;
         if (!connected) {
             return;   // the connect listener pumps
         }
@@ -146,7 +117,8 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         }
     }
 
-    private void connect(final long now) {
+    @Override
+    void connect(final long now) {
         connectStartNanos = now;
         connected = false;
         sentOnChannel = 0;
@@ -163,11 +135,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
             return;
         }
         if (!future.isSuccess()) {
-            worker.count(LoadCounter.CONNECT_ERRORS, 1);
-            worker.connectDone();
-            channel = null;
-            notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
-            pump();
+            connectFailed();
             return;
         }
         if (tls == null) {
@@ -183,27 +151,6 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         pump();
     }
 
-    @Override
-    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
-        if (evt instanceof SslHandshakeCompletionEvent e) {
-            final Channel ch = ctx.channel();
-            if (ch != channel || connected) {
-                return;
-            }
-            if (e.isSuccess()) {
-                worker.count(LoadCounter.TLS_HANDSHAKES, 1);
-                if (tls.resumed(ch.pipeline().get(SslHandler.class))) {
-                    worker.count(LoadCounter.TLS_RESUMED, 1);
-                }
-                established();
-            } else {
-                handshakeFailed(ch);
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
     /** The channel's handshake failed (alert, timeout, closed or reset during it): a connect error, then retry. */
     private void handshakeFailed(final Channel ch) {
         worker.count(LoadCounter.CONNECT_ERRORS, 1);
@@ -215,52 +162,6 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         ch.close();
         notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
         pump();
-    }
-
-    @Override
-    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-        final ByteBuf buf = (ByteBuf) msg;
-        try {
-            final Channel ch = ctx.channel();
-            if (ch != channel) {
-                return;
-            }
-            worker.count(LoadCounter.BYTES_READ, buf.readableBytes());
-            long now = 0;
-            while (buf.isReadable()) {
-                final int r = parser.parse(buf);
-                if (r == ResponseParser.NEED_MORE) {
-                    break;
-                }
-                if (r == ResponseParser.ERROR || outstanding == 0) {
-                    // A response nobody asked for costs no request: a connection error. An unparsable one costs
-                    // its request, and the requests pipelined behind it are lost with the channel.
-                    if (outstanding == 0) {
-                        worker.count(LoadCounter.CONNECTION_ERRORS, 1);
-                    } else {
-                        worker.count(LoadCounter.PARSE_ERRORS, 1);
-                        worker.count(LoadCounter.RESET_ERRORS, outstanding - 1);
-                    }
-                    failChannel();
-                    return;
-                }
-                if (now == 0) {
-                    now = System.nanoTime();
-                }
-                if (!complete(now, parser.status(), parser.keepAlive())) {
-                    return;
-                }
-            }
-        } finally {
-            buf.release();
-        }
-    }
-
-    @Override
-    public void channelReadComplete(final ChannelHandlerContext ctx) {
-        if (ctx.channel() == channel) {
-            pump();
-        }
     }
 
     /**
@@ -304,42 +205,114 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         pump();
     }
 
-    @Override
-    public void channelInactive(final ChannelHandlerContext ctx) {
-        if (ctx.channel() != channel) {
-            return;
-        }
-        if (tls != null && !connected) {
-            handshakeFailed(ctx.channel());   // closed before the handshake's completion event said why
-            return;
-        }
-        if (parser.readsUntilClose() && outstanding > 0) {
-            complete(System.nanoTime(), parser.status(), false);
-            return;
-        }
-        final boolean lost = outstanding > 0 || failed;
-        if (outstanding > 0) {
-            worker.count(LoadCounter.RESET_ERRORS, outstanding);
-        } else if (failed) {
-            worker.count(LoadCounter.CONNECTION_ERRORS, 1);   // an I/O error that cost no request
-        }
-        failed = false;
-        outstanding = 0;
-        head = 0;
-        channel = null;
-        connected = false;
-        parser.reset();
-        if (lost) {
-            notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
-        }
-        pump();
-    }
+    /** Confined to the loop: the handler of all the slot's channels; a stale channel's events are ignored. */
+    @ChannelHandler.Sharable
+    private final class Handler extends ChannelInboundHandlerAdapter {
 
-    @Override
-    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-        if (ctx.channel() == channel) {
-            failed = true;
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent e) {
+                final Channel ch = ctx.channel();
+                if (ch != channel || connected) {
+                    return;
+                }
+                if (e.isSuccess()) {
+                    worker.count(LoadCounter.TLS_HANDSHAKES, 1);
+                    if (tls.resumed(ch.pipeline().get(SslHandler.class))) {
+                        worker.count(LoadCounter.TLS_RESUMED, 1);
+                    }
+                    established();
+                } else {
+                    handshakeFailed(ch);
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
         }
-        ctx.close();
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            final ByteBuf buf = (ByteBuf) msg;
+            try {
+                final Channel ch = ctx.channel();
+                if (ch != channel) {
+                    return;
+                }
+                worker.count(LoadCounter.BYTES_READ, buf.readableBytes());
+                long now = 0;
+                while (buf.isReadable()) {
+                    final int r = parser.parse(buf);
+                    if (r == ResponseParser.NEED_MORE) {
+                        break;
+                    }
+                    if (r == ResponseParser.ERROR || outstanding == 0) {
+                        // A response nobody asked for costs no request: a connection error. An unparsable one costs
+                        // its request, and the requests pipelined behind it are lost with the channel.
+                        if (outstanding == 0) {
+                            worker.count(LoadCounter.CONNECTION_ERRORS, 1);
+                        } else {
+                            worker.count(LoadCounter.PARSE_ERRORS, 1);
+                            worker.count(LoadCounter.RESET_ERRORS, outstanding - 1);
+                        }
+                        failChannel();
+                        return;
+                    }
+                    if (now == 0) {
+                        now = System.nanoTime();
+                    }
+                    if (!complete(now, parser.status(), parser.keepAlive())) {
+                        return;
+                    }
+                }
+            } finally {
+                buf.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(final ChannelHandlerContext ctx) {
+            if (ctx.channel() == channel) {
+                pump();
+            }
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) {
+            if (ctx.channel() != channel) {
+                return;
+            }
+            if (tls != null && !connected) {
+                handshakeFailed(ctx.channel());   // closed before the handshake's completion event said why
+                return;
+            }
+            if (parser.readsUntilClose() && outstanding > 0) {
+                complete(System.nanoTime(), parser.status(), false);
+                return;
+            }
+            final boolean lost = outstanding > 0 || failed;
+            if (outstanding > 0) {
+                worker.count(LoadCounter.RESET_ERRORS, outstanding);
+            } else if (failed) {
+                worker.count(LoadCounter.CONNECTION_ERRORS, 1);   // an I/O error that cost no request
+            }
+            failed = false;
+            outstanding = 0;
+            head = 0;
+            channel = null;
+            connected = false;
+            parser.reset();
+            if (lost) {
+                notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
+            }
+            pump();
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            if (ctx.channel() == channel) {
+                failed = true;
+            }
+            ctx.close();
+        }
     }
 }
