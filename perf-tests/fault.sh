@@ -359,6 +359,7 @@ analyse() {   # analyse NAME ; writes $TMP/NAME/summary.kv, timeline.tsv, backen
         jq -r '"requests=\(.totals.requests)", "errors=\(.totals.errors.total)",
             "err_connect=\(.totals.errors.connect // 0)", "err_reset=\(.totals.errors.reset // 0)",
             "err_timeout=\(.totals.errors.timeout // 0)", "err_parse=\(.totals.errors.parse // 0)",
+            "err_connection=\(.totals.errors.connection // 0)",
             "err_non2xx=\(.totals.errors.non2xx // 0)", "abandoned=\(.totals.abandoned)",
             "p50=\(.latencyCorrected.percentiles["50"])", "p99=\(.latencyCorrected.percentiles["99"])",
             "p999=\(.latencyCorrected.percentiles["99.9"])", "max=\(.latencyCorrected.max)",
@@ -450,13 +451,13 @@ report() {
     echo "Error kinds and requests served per backend (access logs; before = measured start..kill, during =" \
         "kill..restart, after = restart..end):"
     echo
-    echo "| candidate | connect | reset | timeout | parse | non-2xx | b1 before | b2 before | b3 before | b1 during" \
-        "| b2 during | b3 during | b1 after | b2 after | b3 after |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| candidate | connect | reset | timeout | parse | connection | non-2xx | b1 before | b2 before | b3 before" \
+        "| b1 during | b2 during | b3 during | b1 after | b2 after | b3 after |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for c in "${ORDER[@]}"; do
         [[ -n ${RAN[$c]:-} ]] || continue
         echo "| $c | $(sv "$c" err_connect) | $(sv "$c" err_reset) | $(sv "$c" err_timeout) | $(sv "$c" err_parse)" \
-            "| $(sv "$c" err_non2xx) | $(sv "$c" b1_before) | $(sv "$c" b2_before) | $(sv "$c" b3_before)" \
+            "| $(sv "$c" err_connection) | $(sv "$c" err_non2xx) | $(sv "$c" b1_before) | $(sv "$c" b2_before) | $(sv "$c" b3_before)" \
             "| $(sv "$c" b1_during) | $(sv "$c" b2_during) | $(sv "$c" b3_during) | $(sv "$c" b1_after)" \
             "| $(sv "$c" b2_after) | $(sv "$c" b3_after) |"
     done
