@@ -153,6 +153,22 @@ class LoadRunTest {
     }
 
     @Test
+    void aMalformedResponseCostsItsRequestAndThoseBehindIt() throws Exception {
+        // Four requests pipelined at once on one connection; the first answer is not HTTP. That request is a parse
+        // error, the three behind it are lost with the channel (resets), and the slot reconnects and does it again.
+        try (TestServer server = new TestServer(TestServer.Mode.GARBAGE)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("connections", "1").set("pipeline", "4")
+                .set("duration", "500ms").build()).start().await();
+            assertThat(r.requests()).isZero();
+            assertThat(r.get(LoadCounter.PARSE_ERRORS)).isPositive();
+            assertThat(r.get(LoadCounter.RESET_ERRORS)).isEqualTo(3 * r.get(LoadCounter.PARSE_ERRORS));
+            assertThat(r.get(LoadCounter.PARSE_ERRORS) + r.get(LoadCounter.RESET_ERRORS)
+                + r.get(LoadCounter.TIMEOUT_ERRORS) + r.get(LoadCounter.ABANDONED)).isEqualTo(r.get(LoadCounter.SENT));
+            assertThat(r.get(LoadCounter.CONNECTION_ERRORS)).isZero();
+        }
+    }
+
+    @Test
     void countsTimeouts() throws Exception {
         try (TestServer server = new TestServer(TestServer.Mode.SILENT)) {
             final LoadResult r = new LoadRun(base(server.url()).set("timeout", "200ms").build()).start().await();
