@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -59,14 +58,15 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("cannot start demo upstreams: " + e.getMessage());
             return 1;
         }
-        return Launcher.runUntilStopped(result.config(), () -> printHints(result.config().listeners().get(0), upstreams),
-            upstreams::close);
+        return Launcher.runUntilStopped(result.config(),
+            () -> printHints(result.config().listeners().get(0), upstreams), upstreams::close);
     }
 
     private static void printHints(final ListenerConfig listener, final DemoUpstreams upstreams) {
         final String base = "http://" + listener.address();
         System.out.println();
-        System.out.println("Strait demo is up: " + base + " -> demo upstreams " + String.join(", ", upstreams.started()));
+        System.out.println("Strait demo is up: " + base + " -> demo upstreams "
+            + String.join(", ", upstreams.started()));
         System.out.println("Try:");
         System.out.println("  curl -i " + base + "/api/hello                 # round robin over two upstreams");
         System.out.println("  curl -i " + base + "/canary/x                  # 90/10 weighted split api/canary");

@@ -53,7 +53,8 @@ final class DemoUpstreams implements AutoCloseable {
             .childHandler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(final Channel c) {
-                    c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20), new Responder(name));
+                    c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20),
+                        new Responder(name));
                 }
             })
             .bind(address).sync().channel();

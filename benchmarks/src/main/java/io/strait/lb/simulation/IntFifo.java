@@ -1,6 +1,8 @@
 package io.strait.lb.simulation;
 
-/** NOT thread safe: confined to one simulation run. A growable FIFO ring of ints (request indices waiting at a host). */
+/**
+ * NOT thread safe: confined to one simulation run. A growable FIFO ring of ints (request indices waiting at a host).
+ */
 final class IntFifo {
 
     private int[] ring = new int[16];

@@ -66,6 +66,10 @@ public final class AccessLogRecord {
     private AccessLogRecord() {
     }
 
+    /** Bits per header index in {@link #scanHeaders}'s result. */
+    private static final int INDEX_BITS = 21;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+
     /**
      * Encodes {@code e} into {@code ring} as one record of message type {@code format}.
      *
@@ -87,37 +91,10 @@ public final class AccessLogRecord {
 
         final AsciiString ip = e.clientIp;
         final int ipLen = ip == null ? 0 : ip.length();
-        // One pass over the headers for the three the log wants: a name is compared only when its length and first
-        // letter match (accept-encoding, accept-language and content-type share a length with two of them).
-        int xffIndex = -1;
-        int uaIndex = -1;
-        int ridIndex = -1;
-        if (h != null) {
-            for (int i = 0, n = h.size(); i < n; i++) {
-                if (h.isDead(i)) {
-                    continue;
-                }
-                switch (h.nameLength(i)) {
-                    case 15:
-                        if (xffIndex < 0 && (h.nameByteAt(i, 0) | 0x20) == 'x' && h.nameEquals(i, X_FORWARDED_FOR)) {
-                            xffIndex = i;
-                        }
-                        break;
-                    case 10:
-                        if (uaIndex < 0 && (h.nameByteAt(i, 0) | 0x20) == 'u' && h.nameEquals(i, USER_AGENT_NAME)) {
-                            uaIndex = i;
-                        }
-                        break;
-                    case 12:
-                        if (ridIndex < 0 && (h.nameByteAt(i, 0) | 0x20) == 'x' && h.nameEquals(i, X_REQUEST_ID)) {
-                            ridIndex = i;
-                        }
-                        break;
-                    default:
-                        break;
-                }
-            }
-        }
+        final long found = h == null ? 0 : scanHeaders(h);
+        final int xffIndex = (int) (found & INDEX_MASK) - 1;
+        final int uaIndex = (int) ((found >>> INDEX_BITS) & INDEX_MASK) - 1;
+        final int ridIndex = (int) (found >>> (2 * INDEX_BITS)) - 1;
         final int xffValueLen = xffIndex < 0 ? 0 : Math.min(FIELD_CAP, h.valueLength(xffIndex));
         // Not forwarded yet (a local reply): log what the proxy would have forwarded, the client appended.
         final boolean appendIp = !e.forwarded && ipLen > 0;
@@ -152,11 +129,7 @@ public final class AccessLogRecord {
             b.putByte(index + VERSION, (byte) (r == null ? e.version : r.version()));
             int p = index + FIELDS;
 
-            b.putShort(p, (short) methodLen);
-            if (methodLen > 0) {
-                view.setBytes(p + 2, method.array(), method.arrayOffset(), methodLen);
-            }
-            p += 2 + methodLen;
+            p = putAscii(b, view, p, method, methodLen);
 
             b.putShort(p, (short) pathLen);
             if (pathLen > 0) {
@@ -189,27 +162,9 @@ public final class AccessLogRecord {
             }
             p += 2 + xffLen;
 
-            b.putShort(p, (short) uaLen);
-            if (uaLen > 0) {
-                h.copyValue(uaIndex, view, p + 2, uaLen);
-            }
-            p += 2 + uaLen;
-
-            b.putShort(p, (short) ridLen);
-            if (ridLen > 0) {
-                if (ridIndex >= 0) {
-                    h.copyValue(ridIndex, view, p + 2, ridLen);
-                } else {
-                    view.setBytes(p + 2, rid.array(), rid.arrayOffset(), ridLen);
-                }
-            }
-            p += 2 + ridLen;
-
-            b.putShort(p, (short) authLen);
-            if (authLen > 0) {
-                h.copyValue(authIndex, view, p + 2, authLen);
-            }
-            p += 2 + authLen;
+            p = putHeaderValue(b, view, p, h, uaIndex, uaLen);
+            p = ridIndex >= 0 ? putHeaderValue(b, view, p, h, ridIndex, ridLen) : putAscii(b, view, p, rid, ridLen);
+            p = putHeaderValue(b, view, p, h, authIndex, authLen);
 
             b.putShort(p, (short) upstreamLen);
             if (upstreamLen > 0) {
@@ -221,6 +176,63 @@ public final class AccessLogRecord {
         }
         ring.commit(index);
         return true;
+    }
+
+    /**
+     * One pass over the headers for the three the log wants: a name is compared only when its length and first
+     * letter match (accept-encoding, accept-language and content-type share a length with two of them). Returns
+     * the indices of x-forwarded-for, user-agent and x-request-id, each plus one (0: absent), in
+     * {@link #INDEX_BITS}-bit fields, so nothing is allocated.
+     */
+    private static long scanHeaders(final HttpHeaderBlock h) {
+        int xffIndex = -1;
+        int uaIndex = -1;
+        int ridIndex = -1;
+        for (int i = 0, n = Math.min(h.size(), (int) INDEX_MASK - 1); i < n; i++) {
+            if (h.isDead(i)) {
+                continue;
+            }
+            switch (h.nameLength(i)) {
+                case 15:
+                    if (xffIndex < 0 && (h.nameByteAt(i, 0) | 0x20) == 'x' && h.nameEquals(i, X_FORWARDED_FOR)) {
+                        xffIndex = i;
+                    }
+                    break;
+                case 10:
+                    if (uaIndex < 0 && (h.nameByteAt(i, 0) | 0x20) == 'u' && h.nameEquals(i, USER_AGENT_NAME)) {
+                        uaIndex = i;
+                    }
+                    break;
+                case 12:
+                    if (ridIndex < 0 && (h.nameByteAt(i, 0) | 0x20) == 'x' && h.nameEquals(i, X_REQUEST_ID)) {
+                        ridIndex = i;
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        return (xffIndex + 1) | (long) (uaIndex + 1) << INDEX_BITS | (long) (ridIndex + 1) << (2 * INDEX_BITS);
+    }
+
+    /** Writes a length-prefixed field of {@code len} bytes of {@code s} at {@code p}; returns the next offset. */
+    private static int putAscii(final AtomicBuffer b, final ByteBuf view, final int p, final AsciiString s,
+                                final int len) {
+        b.putShort(p, (short) len);
+        if (len > 0) {
+            view.setBytes(p + 2, s.array(), s.arrayOffset(), len);
+        }
+        return p + 2 + len;
+    }
+
+    /** Writes a length-prefixed field of {@code len} bytes of header {@code i}'s value; returns the next offset. */
+    private static int putHeaderValue(final AtomicBuffer b, final ByteBuf view, final int p, final HttpHeaderBlock h,
+                                      final int i, final int len) {
+        b.putShort(p, (short) len);
+        if (len > 0) {
+            h.copyValue(i, view, p + 2, len);
+        }
+        return p + 2 + len;
     }
 
     /** {@code ip:port} of a host as ASCII bytes, made once per host. */

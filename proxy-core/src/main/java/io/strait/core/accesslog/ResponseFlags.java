@@ -28,15 +28,17 @@ public final class ResponseFlags {
     public static final int DPE = 1 << 9;
     /** Upstream protocol error: a malformed response. */
     public static final int UPE = 1 << 10;
+    /** Stream idle timeout: the exchange saw no activity for {@code timeouts.stream_idle} (408 or 504). */
+    public static final int SI = 1 << 11;
 
     /**
      * The flags of a cause for which the proxy itself closes the client's connection mid-response (timeout, upstream
      * termination or protocol error): with one of these set, the connection's end is not the client's doing (no DC).
      */
-    public static final int PROXY_CLOSE = UT | UC | DPE | UPE;
+    public static final int PROXY_CLOSE = UT | UC | DPE | UPE | SI;
 
     /** The short code of each bit, bit 0 first. */
-    static final String[] CODES = {"UH", "UT", "UF", "UC", "UO", "NR", "RL", "URX", "DC", "DPE", "UPE"};
+    static final String[] CODES = {"UH", "UT", "UF", "UC", "UO", "NR", "RL", "URX", "DC", "DPE", "UPE", "SI"};
     /** {@link #CODES} as ASCII bytes, for the writer. */
     static final byte[][] CODE_BYTES = codeBytes();
 
@@ -67,6 +69,8 @@ public final class ResponseFlags {
                 return UT;
             case "upstream_reset":
                 return UC;
+            case "stream_idle_timeout":
+                return SI;
             default:
                 return 0;
         }

@@ -24,7 +24,7 @@ public final class AccessLogPaths {
     }
 
     /** Why a file at {@code path} could not be written, or null when it can (or the path is a standard stream). */
-    static String problem(final String path) {
+    public static String problem(final String path) {
         if (isStdout(path) || isStderr(path)) {
             return null;
         }

@@ -1,5 +1,9 @@
 package io.strait.core.config;
 
+import io.strait.core.config.validate.ConfigValidator;
+import io.strait.core.config.yaml.YamlNode;
+import io.strait.core.config.yaml.YamlTreeReader;
+
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

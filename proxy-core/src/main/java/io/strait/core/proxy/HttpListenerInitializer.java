@@ -34,6 +34,6 @@ final class HttpListenerInitializer extends ChannelInitializer<Channel> {
                 .addLast("tls-identity", tls.identityHandler(server.loopState(ch.eventLoop()).index()));
         }
         p.addLast("http1", new Http1ServerCodec(listener.limits()))
-            .addLast("proxy", new DownstreamHttpHandler(listener, server));
+            .addLast("proxy", new DownstreamHttp1Handler(listener, server));
     }
 }

@@ -18,6 +18,7 @@ public final class ListenerRuntime {
     private final RouteTable routes;
     private final Http1Limits limits;
     private final long idleTimeoutNanos;
+    private final long streamIdleTimeoutNanos;
     private final StatsScope<HttpStat> stats;
     private final AccessLog accessLog;
     private final int accessLogFormat;
@@ -37,6 +38,7 @@ public final class ListenerRuntime {
         this.limits = new Http1Limits(l.maxRequestLineBytes(), l.maxHeaderBytes(), l.maxHeaderCount(),
             l.maxBodyBytes(), config.timeouts().requestHeaders().toMillis());
         this.idleTimeoutNanos = config.timeouts().idle().toNanos();
+        this.streamIdleTimeoutNanos = config.timeouts().streamIdle().toNanos();
     }
 
     /** The listener's configuration. */
@@ -62,6 +64,11 @@ public final class ListenerRuntime {
     /** Idle timeout of a connection with no request in flight, in nanoseconds (0: none). */
     public long idleTimeoutNanos() {
         return idleTimeoutNanos;
+    }
+
+    /** Time an exchange may go without an event from either side, in nanoseconds (0: no limit). */
+    public long streamIdleTimeoutNanos() {
+        return streamIdleTimeoutNanos;
     }
 
     /** The listener's stats ({@code http.<name>.}). */

@@ -32,10 +32,23 @@ final class LoopState {
     private final UpstreamPool<UpstreamHttpHandler>[] pools;
     private final int hostIdBase;
     private final SplittableRandom random;
+    private final NanoClock clock;
+    private final UpstreamConnector connector;
 
-    @SuppressWarnings("unchecked")
     LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
               final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed) {
+        this(index, loop, snapshot, socketChannel, allocator, seed, NanoClock.SYSTEM, null);
+    }
+
+    /**
+     * A loop's state with its own clock and connector (tests); a null {@code connector} connects with a
+     * {@code Bootstrap} per cluster on {@code loop}.
+     */
+    @SuppressWarnings("unchecked")
+    LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
+              final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed,
+              final NanoClock clock, final UpstreamConnector connector) {
+        this.clock = clock;
         this.index = index;
         this.loop = loop;
         this.snapshot = snapshot;
@@ -69,6 +82,9 @@ final class LoopState {
                     () -> stats.inc(ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT));
             }
         }
+        final Bootstrap[] bootstraps = this.connectors;
+        this.connector = connector != null ? connector
+            : (cluster, host, handler) -> bootstraps[cluster].handler(handler).connect(host.address());
     }
 
     int index() {
@@ -95,8 +111,14 @@ final class LoopState {
         balancers[cluster] = snapshot.cluster(cluster).lbFactory().create(set, random.nextLong());
     }
 
-    Bootstrap connector(final int cluster) {
-        return connectors[cluster];
+    /** Opens new upstream connections on this loop. */
+    UpstreamConnector connector() {
+        return connector;
+    }
+
+    /** The request path's clock on this loop. */
+    NanoClock clock() {
+        return clock;
     }
 
     @SuppressWarnings("unchecked")

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: its methods are called from the launcher's thread; the loops read only final
  * fields and the volatile draining flag.
  */
-public final class ProxyServer implements AutoCloseable {
+public final class ProxyServer implements AutoCloseable, ServerContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
@@ -205,7 +205,8 @@ public final class ProxyServer implements AutoCloseable {
             .childHandler(init);
     }
 
-    LoopState loopState(final EventLoop loop) {
+    @Override
+    public LoopState loopState(final EventLoop loop) {
         return loops.get(loop);
     }
 
@@ -213,7 +214,8 @@ public final class ProxyServer implements AutoCloseable {
         downstream.add(ch);
     }
 
-    boolean isDraining() {
+    @Override
+    public boolean isDraining() {
         return draining;
     }
 
@@ -277,7 +279,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         for (final Channel ch : downstream) {
             ch.eventLoop().execute(() -> {
-                final DownstreamHttpHandler h = ch.pipeline().get(DownstreamHttpHandler.class);
+                final DownstreamHttp1Handler h = ch.pipeline().get(DownstreamHttp1Handler.class);
                 if (h != null) {
                     h.drain();
                 }

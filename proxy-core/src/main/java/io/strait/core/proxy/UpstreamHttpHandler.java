@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy's end of one upstream connection: hands the response events its codec decodes to the
- * downstream exchange that owns the connection now, and is pooled between exchanges. Confined to
+ * The proxy's end of one upstream connection: hands the response events its codec decodes to the try
+ * ({@link UpstreamCallbacks}) that holds the connection now, and is pooled between exchanges. Confined to
  * the event loop the connection was opened on, which is its downstream connection's loop.
  *
  * <p>Holds one of its cluster's circuit-breaker connection slots from before the connect until the channel
@@ -38,7 +38,7 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler
     private final UpstreamPool<UpstreamHttpHandler> pool;
     private final LoopStats<ClusterStat> stats;
     private ChannelHandlerContext ctx;
-    private DownstreamHttpHandler owner;
+    private UpstreamCallbacks owner;
     private boolean broken;
     private long idleSince;
     /** True while this connection holds a max_connections slot of its cluster's breaker. */
@@ -78,8 +78,8 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler
         return cluster;
     }
 
-    /** Gives the connection to an exchange. */
-    void attach(final DownstreamHttpHandler owner) {
+    /** Gives the connection to a try of an exchange. */
+    void attach(final UpstreamCallbacks owner) {
         this.owner = owner;
     }
 
@@ -113,7 +113,7 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-        final DownstreamHttpHandler o = owner;
+        final UpstreamCallbacks o = owner;
         if (o == null) {
             ReferenceCountUtil.release(msg);
             if (msg instanceof HttpResponseHead) {
@@ -129,9 +129,9 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler
             return;
         }
         if (msg instanceof ByteBuf) {
-            o.onUpstreamBody((ByteBuf) msg);
+            o.onUpstreamBody(this, (ByteBuf) msg);
         } else if (msg instanceof HttpResponseHead) {
-            o.onUpstreamHead((HttpResponseHead) msg);
+            o.onUpstreamHead(this, (HttpResponseHead) msg);
         } else if (msg == HttpEnd.INSTANCE) {
             o.onUpstreamEnd(this);
         } else if (msg instanceof HttpDecodeError) {
@@ -143,17 +143,17 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler
 
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) {
-        final DownstreamHttpHandler o = owner;
+        final UpstreamCallbacks o = owner;
         if (o != null) {
-            o.flushDownstream();
+            o.onUpstreamReadComplete(this);
         }
     }
 
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
-        final DownstreamHttpHandler o = owner;
+        final UpstreamCallbacks o = owner;
         if (o != null) {
-            o.onUpstreamWritabilityChanged(ctx.channel().isWritable());
+            o.onUpstreamWritabilityChanged(this, ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -177,7 +177,7 @@ final class UpstreamHttpHandler extends ChannelDuplexHandler
         releaseConnectionSlot();
         stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, -1);
         broken = true;
-        final DownstreamHttpHandler o = owner;
+        final UpstreamCallbacks o = owner;
         if (o != null) {
             owner = null;
             o.onUpstreamClosed(this);

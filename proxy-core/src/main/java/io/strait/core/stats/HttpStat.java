@@ -41,6 +41,9 @@ public enum HttpStat implements StatDescriptor {
     /** Requests refused (431) because their head exceeded the header size limits. */
     DOWNSTREAM_RQ_HEADERS_TOO_LARGE("downstream_rq_headers_too_large", StatKind.COUNTER,
         "Requests refused for headers over the size limit"),
+    /** Requests ended because neither side sent anything for the stream idle timeout. */
+    DOWNSTREAM_RQ_IDLE_TIMEOUT("downstream_rq_idle_timeout", StatKind.COUNTER,
+        "Requests ended by the stream idle timeout"),
     /** Requests reset by the client before the response completed. */
     DOWNSTREAM_RQ_RX_RESET("downstream_rq_rx_reset", StatKind.COUNTER, "Requests reset by the client"),
     /** Requests answered 504 because the route's timeout expired. */

@@ -1,26 +1,16 @@
 package io.strait.core.proxy;
 
 import io.strait.core.cluster.Cluster;
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
 import io.strait.core.stats.ClusterStat;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
-import io.strait.core.testing.TestUpstream;
 import io.strait.lb.resilience.CircuitBreaker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,75 +19,40 @@ import static org.awaitility.Awaitility.await;
  * End to end on epoll: a cluster's circuit breakers (shared by both event loops) answer an overflowing request at
  * once with 503 and {@code x-strait-overloaded: true}, count it, and give every slot back when exchanges end.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CircuitBreakerIntegrationTest {
 
     private static final String SLOW = "GET /delay/1500 HTTP/1.1\r\nHost: x\r\n\r\n";
     /** An overflow is answered at once: far sooner than the held requests' 1.5 s. */
     private static final long AT_ONCE_MILLIS = 1000;
 
-    private final TestUpstream requestsUpstream = new TestUpstream("r");
-    private final TestUpstream connectionsUpstream = new TestUpstream("c");
-    private final List<Socket> backlogFillers = new ArrayList<>();
-    private ServerSocket blackhole;
-    private ProxyServer server;
+    @RegisterExtension
+    static final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll }
+        listeners:
+          - name: main
+            address: 127.0.0.1:0
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - { match: { prefix: /cx/ }, cluster: one_connection, prefix_rewrite: / }
+                  - { match: { prefix: /pending/ }, cluster: one_pending, prefix_rewrite: / }
+                  - { match: { prefix: / }, cluster: two_requests }
+        clusters:
+          - name: two_requests
+            endpoints: [ { address: 127.0.0.1:${upstream:r} } ]
+            circuit_breakers: { max_requests: 2 }
+          - name: one_connection
+            endpoints: [ { address: 127.0.0.1:${upstream:c} } ]
+            pool: { max_idle: 0 }
+            circuit_breakers: { max_connections: 1 }
+          - name: one_pending
+            connect_timeout: 1s
+            endpoints: [ { address: 127.0.0.1:${blackhole:pending} } ]
+            circuit_breakers: { max_pending_requests: 1 }
+        """).upstreams("r", "c");
 
-    @BeforeAll
-    void start() throws Exception {
-        requestsUpstream.start();
-        connectionsUpstream.start();
-        blackhole = ProxyFixture.fullBacklogServer(backlogFillers);
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 2, transport: epoll }",
-            "listeners:",
-            "  - name: main",
-            "    address: 127.0.0.1:0",
-            "    virtual_hosts:",
-            "      - domains: [ \"*\" ]",
-            "        routes:",
-            "          - { match: { prefix: /cx/ }, cluster: one_connection, prefix_rewrite: / }",
-            "          - { match: { prefix: /pending/ }, cluster: one_pending, prefix_rewrite: / }",
-            "          - { match: { prefix: / }, cluster: two_requests }",
-            "clusters:",
-            "  - name: two_requests",
-            "    endpoints: [ { address: 127.0.0.1:" + requestsUpstream.port() + " } ]",
-            "    circuit_breakers: { max_requests: 2 }",
-            "  - name: one_connection",
-            "    endpoints: [ { address: 127.0.0.1:" + connectionsUpstream.port() + " } ]",
-            "    pool: { max_idle: 0 }",
-            "    circuit_breakers: { max_connections: 1 }",
-            "  - name: one_pending",
-            "    connect_timeout: 1s",
-            "    endpoints: [ { address: 127.0.0.1:" + blackhole.getLocalPort() + " } ]",
-            "    circuit_breakers: { max_pending_requests: 1 }",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "cb.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
-        requestsUpstream.close();
-        connectionsUpstream.close();
-        for (final Socket s : backlogFillers) {
-            s.close();
-        }
-        blackhole.close();
-    }
-
-    private RawHttpClient client() throws IOException {
-        return new RawHttpClient(server.boundAddress("main").getPort());
-    }
-
-    private Cluster cluster(final String name) {
-        for (int i = 0; i < server.snapshot().clusterCount(); i++) {
-            if (server.snapshot().cluster(i).name().equals(name)) {
-                return server.snapshot().cluster(i);
-            }
-        }
-        throw new IllegalArgumentException(name);
+    private static RawHttpClient client() throws IOException {
+        return new RawHttpClient(proxy.port("main"));
     }
 
     private static void assertOverloaded(final RawResponse r, final String reason, final long startNanos) {
@@ -119,7 +74,7 @@ class CircuitBreakerIntegrationTest {
 
     @Test
     void maxRequestsRefusesTheThirdConcurrentRequestAndFreesSlotsWhenExchangesEnd() throws Exception {
-        final Cluster cluster = cluster("two_requests");
+        final Cluster cluster = proxy.cluster("two_requests");
         final CircuitBreaker cb = cluster.circuitBreaker();
         final long overflowBefore = cluster.stats().value(ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
         try (RawHttpClient first = client(); RawHttpClient second = client(); RawHttpClient third = client()) {
@@ -152,19 +107,19 @@ class CircuitBreakerIntegrationTest {
 
     @Test
     void maxConnectionsRefusesARequestThatNeedsASecondConnection() throws Exception {
-        final Cluster cluster = cluster("one_connection");
+        final Cluster cluster = proxy.cluster("one_connection");
         final CircuitBreaker cb = cluster.circuitBreaker();
         final long overflowBefore = cluster.stats().value(ClusterStat.UPSTREAM_CX_OVERFLOW);
         try (RawHttpClient busy = client(); RawHttpClient other = client()) {
             busy.send("GET /cx/delay/1500 HTTP/1.1\r\nHost: x\r\n\r\n");
-            await().atMost(Duration.ofSeconds(5)).until(() -> connectionsUpstream.activeConnectionCount() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.upstream("c").activeConnectionCount() == 1);
             assertThat(cb.currentConnections()).isEqualTo(1);
 
             final long start = System.nanoTime();
             final RawResponse refused = other.get("/cx/status/200", "x");
             assertOverloaded(refused, "upstream_cx_overflow", start);
             assertThat(cluster.stats().value(ClusterStat.UPSTREAM_CX_OVERFLOW)).isEqualTo(overflowBefore + 1);
-            assertThat(connectionsUpstream.connectionCount()).isEqualTo(1);
+            assertThat(proxy.upstream("c").connectionCount()).isEqualTo(1);
 
             assertThat(busy.readResponse().status()).isEqualTo(200);
             // max_idle: 0, so the connection closes after its exchange and its slot comes back.
@@ -177,7 +132,7 @@ class CircuitBreakerIntegrationTest {
 
     @Test
     void maxPendingRequestsRefusesASecondRequestWaitingForAConnection() throws Exception {
-        final Cluster cluster = cluster("one_pending");
+        final Cluster cluster = proxy.cluster("one_pending");
         final CircuitBreaker cb = cluster.circuitBreaker();
         final long overflowBefore = cluster.stats().value(ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
         try (RawHttpClient waiting = client(); RawHttpClient other = client()) {

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.strait.core.cluster.Cluster;
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
 import io.strait.core.stats.ClusterStat;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
-import io.strait.core.testing.TestUpstream;
 import io.strait.lb.Host;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole resilience chain end to end over loopback, as an operator sees it: one of three upstreams is killed in
@@ -29,65 +28,43 @@ class FailoverIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final TestUpstream a = new TestUpstream("a");
-    private TestUpstream b = new TestUpstream("b");
-    private final TestUpstream c = new TestUpstream("c");
-    private int bPort;
-    private ProxyServer server;
+    /** On an instance field: a proxy and upstreams of its own for each test, since a test kills one. */
+    @RegisterExtension
+    final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll }
+        listeners:
+          - name: main
+            address: 127.0.0.1:0
+            virtual_hosts:
+              - domains: [ "*" ]
+                retry: { attempts: 2, on: [ connect-failure, reset, gateway-error ] }
+                routes:
+                  - { match: { prefix: / }, cluster: api }
+        clusters:
+          - name: api
+            lb: round_robin
+            endpoints: [ { address: 127.0.0.1:${upstream:a} }, { address: 127.0.0.1:${upstream:b} },
+                         { address: 127.0.0.1:${upstream:c} } ]
+            health_check: { type: tcp, interval: 100ms, interval_jitter: 10ms, timeout: 80ms,
+                            unhealthy_threshold: 2, healthy_threshold: 1 }
+            outlier_detection: { consecutive_gateway_failure: 2, base_ejection_time: 500ms,
+                                 max_ejection_percent: 50 }
+        """).upstreams("a", "b", "c");
+
     private RawHttpClient client;
 
     @BeforeEach
-    void start() throws Exception {
-        a.start();
-        b.start();
-        c.start();
-        bPort = b.port();
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 2, transport: epoll }",
-            "listeners:",
-            "  - name: main",
-            "    address: 127.0.0.1:0",
-            "    virtual_hosts:",
-            "      - domains: [ \"*\" ]",
-            "        retry: { attempts: 2, on: [ connect-failure, reset, gateway-error ] }",
-            "        routes:",
-            "          - { match: { prefix: / }, cluster: api }",
-            "clusters:",
-            "  - name: api",
-            "    lb: round_robin",
-            "    endpoints: [ { address: 127.0.0.1:" + a.port() + " }, { address: 127.0.0.1:" + bPort
-                + " }, { address: 127.0.0.1:" + c.port() + " } ]",
-            "    health_check: { type: tcp, interval: 100ms, interval_jitter: 10ms, timeout: 80ms,",
-            "                    unhealthy_threshold: 2, healthy_threshold: 1 }",
-            "    outlier_detection: { consecutive_gateway_failure: 2, base_ejection_time: 500ms,",
-            "                         max_ejection_percent: 50 }",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "failover.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-        client = new RawHttpClient(server.boundAddress("main").getPort());
+    void connect() throws Exception {
+        client = new RawHttpClient(proxy.port("main"));
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void disconnect() throws Exception {
         client.close();
-        server.close();
-        a.close();
-        b.close();
-        c.close();
     }
 
     private Cluster api() {
-        return server.snapshot().cluster(0);
-    }
-
-    private Host hostB() {
-        for (final Host h : api().hosts()) {
-            if (h.address().getPort() == bPort) {
-                return h;
-            }
-        }
-        throw new AssertionError("no host on " + bPort);
+        return proxy.cluster("api");
     }
 
     /** Sends {@code n} requests on the one keep-alive connection; each must be a 200. Returns who answered. */
@@ -105,9 +82,10 @@ class FailoverIntegrationTest {
     void aKilledUpstreamIsTakenOutWithoutClientErrorsAndComesBackWhenItRecovers() throws Exception {
         assertThat(send(30)).containsOnlyKeys("a", "b", "c");
         final Cluster api = api();
-        final Host hostB = hostB();
+        final Host hostB = proxy.host("api", "b");
+        final int bPort = proxy.upstream("b").port();
 
-        b.close();   // killed: its listener and every connection to it gone
+        proxy.upstream("b").close();   // killed: its listener and every connection to it gone
 
         // Steady traffic on: every request still answers 200 (a try that hits b is retried on a or c).
         final Map<String, Integer> during = send(60);
@@ -128,7 +106,7 @@ class FailoverIntegrationTest {
         assertThat(api.stats().value(ClusterStat.UPSTREAM_RQ_RETRY_LIMIT_EXCEEDED)).isZero();
 
         // b recovers on the same port: the health check passes and brings it back into rotation.
-        b = new TestUpstream("b").start(bPort);
+        proxy.upstream("b").start(bPort);
         await().atMost(WAIT).until(() -> hostB.isHealthy() && api.hostSet().healthy().size() == 3);
         await().atMost(WAIT).untilAsserted(() -> assertThat(send(6)).containsKey("b"));
         assertThat(send(30)).containsOnlyKeys("a", "b", "c");

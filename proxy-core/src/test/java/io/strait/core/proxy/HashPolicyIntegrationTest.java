@@ -1,14 +1,10 @@
 package io.strait.core.proxy;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
-import io.strait.core.testing.TestUpstream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,60 +19,48 @@ import static org.assertj.core.api.Assertions.assertThat;
  * End to end on epoll: {@code hash_policy} routes send each key to one upstream of a {@code maglev} or {@code ring_hash}
  * cluster of three, whichever connection (and so event loop) the request comes on.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HashPolicyIntegrationTest {
 
     private static final int CONNECTIONS = 6;
     private static final int REQUESTS = 60;
     private static final int USERS = 6;
 
-    private final List<TestUpstream> upstreams = new ArrayList<>();
-    private ProxyServer server;
+    @RegisterExtension
+    static final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll }
+        listeners:
+          - name: main
+            address: 127.0.0.1:0
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - match: { prefix: /maglev }
+                    cluster: maglev
+                    hash_policy: [ { header: x-user } ]
+                  - match: { prefix: /ring }
+                    cluster: ring
+                    hash_policy: [ { cookie: sid } ]
+                  - match: { prefix: /source }
+                    cluster: ring
+                    hash_policy: [ { header: x-none }, { source_ip: true } ]
+                  - { match: { prefix: /nopolicy }, cluster: maglev }
+        clusters:
+          - name: maglev
+            lb: maglev
+            endpoints:
+              - { address: 127.0.0.1:${upstream:u0} }
+              - { address: 127.0.0.1:${upstream:u1} }
+              - { address: 127.0.0.1:${upstream:u2} }
+          - name: ring
+            lb: ring_hash
+            endpoints:
+              - { address: 127.0.0.1:${upstream:u0} }
+              - { address: 127.0.0.1:${upstream:u1} }
+              - { address: 127.0.0.1:${upstream:u2} }
+        """).upstreams("u0", "u1", "u2");
 
-    @BeforeAll
-    void start() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            upstreams.add(new TestUpstream("u" + i).start());
-        }
-        final String endpoints = "[ { address: 127.0.0.1:" + upstreams.get(0).port() + " }, { address: 127.0.0.1:"
-            + upstreams.get(1).port() + " }, { address: 127.0.0.1:" + upstreams.get(2).port() + " } ]";
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 2, transport: epoll }",
-            "listeners:",
-            "  - name: main",
-            "    address: 127.0.0.1:0",
-            "    virtual_hosts:",
-            "      - domains: [ \"*\" ]",
-            "        routes:",
-            "          - match: { prefix: /maglev }",
-            "            cluster: maglev",
-            "            hash_policy: [ { header: x-user } ]",
-            "          - match: { prefix: /ring }",
-            "            cluster: ring",
-            "            hash_policy: [ { cookie: sid } ]",
-            "          - match: { prefix: /source }",
-            "            cluster: ring",
-            "            hash_policy: [ { header: x-none }, { source_ip: true } ]",
-            "          - { match: { prefix: /nopolicy }, cluster: maglev }",
-            "clusters:",
-            "  - { name: maglev, lb: maglev, endpoints: " + endpoints + " }",
-            "  - { name: ring, lb: ring_hash, endpoints: " + endpoints + " }",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "hash.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
-        for (final TestUpstream u : upstreams) {
-            u.close();
-        }
-    }
-
-    private int port() {
-        return server.boundAddress("main").getPort();
+    private static int port() {
+        return proxy.port("main");
     }
 
     /**

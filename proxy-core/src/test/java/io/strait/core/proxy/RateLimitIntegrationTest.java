@@ -1,15 +1,11 @@
 package io.strait.core.proxy;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
 import io.strait.core.stats.HttpStat;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
-import io.strait.core.testing.TestUpstream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 
@@ -20,65 +16,43 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answers 429 with {@code x-strait-ratelimited: true} at once without reaching a cluster; a virtual host's limit
  * covers its routes that have none; routes without a limit are unaffected. Each test uses its own routes' buckets.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimitIntegrationTest {
 
-    private final TestUpstream limited = new TestUpstream("limited");
-    private final TestUpstream free = new TestUpstream("free");
-    private final TestUpstream vhost = new TestUpstream("vhost");
-    private ProxyServer server;
+    @RegisterExtension
+    static final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll }
+        listeners:
+          - name: main
+            address: 127.0.0.1:0
+            virtual_hosts:
+              - name: limited_host
+                domains: [ limited.test ]
+                rate_limit: { max_tokens: 2, fill_interval: 1h }
+                routes:
+                  - { match: { prefix: /own/ }, cluster: vhost, rate_limit: { max_tokens: 5, fill_interval: 1h } }
+                  - { match: { prefix: /a/ }, cluster: vhost }
+                  - { match: { prefix: / }, cluster: vhost }
+              - domains: [ "*" ]
+                routes:
+                  - match: { prefix: /limited/ }
+                    cluster: limited
+                    rate_limit: { max_tokens: 3, fill_interval: 1h }
+                  - { match: { prefix: / }, cluster: free }
+        clusters:
+          - name: limited
+            endpoints: [ { address: 127.0.0.1:${upstream:limited} } ]
+          - name: free
+            endpoints: [ { address: 127.0.0.1:${upstream:free} } ]
+          - name: vhost
+            endpoints: [ { address: 127.0.0.1:${upstream:vhost} } ]
+        """).upstreams("limited", "free", "vhost");
 
-    @BeforeAll
-    void start() throws Exception {
-        limited.start();
-        free.start();
-        vhost.start();
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 2, transport: epoll }",
-            "listeners:",
-            "  - name: main",
-            "    address: 127.0.0.1:0",
-            "    virtual_hosts:",
-            "      - name: limited_host",
-            "        domains: [ limited.test ]",
-            "        rate_limit: { max_tokens: 2, fill_interval: 1h }",
-            "        routes:",
-            "          - { match: { prefix: /own/ }, cluster: vhost, rate_limit: { max_tokens: 5, fill_interval: 1h } }",
-            "          - { match: { prefix: /a/ }, cluster: vhost }",
-            "          - { match: { prefix: / }, cluster: vhost }",
-            "      - domains: [ \"*\" ]",
-            "        routes:",
-            "          - match: { prefix: /limited/ }",
-            "            cluster: limited",
-            "            rate_limit: { max_tokens: 3, fill_interval: 1h }",
-            "          - { match: { prefix: / }, cluster: free }",
-            "clusters:",
-            "  - name: limited",
-            "    endpoints: [ { address: 127.0.0.1:" + limited.port() + " } ]",
-            "  - name: free",
-            "    endpoints: [ { address: 127.0.0.1:" + free.port() + " } ]",
-            "  - name: vhost",
-            "    endpoints: [ { address: 127.0.0.1:" + vhost.port() + " } ]",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "rl.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
+    private static RawHttpClient client() throws IOException {
+        return new RawHttpClient(proxy.port("main"));
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
-        limited.close();
-        free.close();
-        vhost.close();
-    }
-
-    private RawHttpClient client() throws IOException {
-        return new RawHttpClient(server.boundAddress("main").getPort());
-    }
-
-    private long overLimit() {
-        return server.snapshot().listener("main").stats().value(HttpStat.RATELIMIT_OVER_LIMIT);
+    private static long overLimit() {
+        return proxy.stat("main", HttpStat.RATELIMIT_OVER_LIMIT);
     }
 
     private static void assertRateLimited(final RawResponse r) {
@@ -109,8 +83,8 @@ class RateLimitIntegrationTest {
             assertThat(other.header("x-strait-ratelimited")).isNull();
         }
         assertThat(overLimit()).isEqualTo(before + 2);
-        assertThat(limited.requestCount()).isEqualTo(3);
-        assertThat(free.requestCount()).isGreaterThanOrEqualTo(1);
+        assertThat(proxy.upstream("limited").requestCount()).isEqualTo(3);
+        assertThat(proxy.upstream("free").requestCount()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -125,7 +99,7 @@ class RateLimitIntegrationTest {
     @Test
     void aVirtualHostLimitIsSharedByItsRoutesAndARouteLimitTakesPrecedence() throws Exception {
         final long before = overLimit();
-        final int upstreamBefore = vhost.requestCount();
+        final int upstreamBefore = proxy.upstream("vhost").requestCount();
         try (RawHttpClient c = client()) {
             // One bucket of 2 for /a/ and / together.
             assertThat(c.get("/a/1", "limited.test").status()).isEqualTo(200);
@@ -139,6 +113,6 @@ class RateLimitIntegrationTest {
             assertRateLimited(c.get("/own/5", "limited.test"));
         }
         assertThat(overLimit()).isEqualTo(before + 3);
-        assertThat(vhost.requestCount() - upstreamBefore).isEqualTo(7);
+        assertThat(proxy.upstream("vhost").requestCount() - upstreamBefore).isEqualTo(7);
     }
 }

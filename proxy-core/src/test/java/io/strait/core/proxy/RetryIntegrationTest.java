@@ -181,7 +181,7 @@ class RetryIntegrationTest {
     void theFirstRetryAfterAConnectFailureDoesNotWaitTheBackoff() throws Exception {
         // A backoff of up to 10 minutes and a 3 s route timeout: a connect-failure retry that waited its backoff
         // would answer 504 (unless its random delay came out under 3 s: 0.5%). Nothing reached the dead host, so
-        // the first retry goes at once (see DownstreamHttpHandler#retryAfterFailure).
+        // the first retry goes at once (see RetryController#startBackoff).
         final Cluster c = cluster("dead_live2");
         final long connectFails = stat(c, ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
         try (RawHttpClient client = client()) {

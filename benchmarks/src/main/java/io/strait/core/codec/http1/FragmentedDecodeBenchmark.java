@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One request decoded by {@link Http1ServerCodec} (whole or in fragments), forwarded through
- * {@link Http1ClientCodec}, and the response decoded by the client codec and written back by the server codec: the codec work of one proxied exchange.
+ * {@link Http1ClientCodec}, and the response decoded by the client codec and written back by the server codec:
+ * the codec work of one proxied exchange.
  * Mirrors {@code Http1ForwardingTest} and {@code Http1ServerCodecDecodeTest}. Run with {@code -prof gc}:
  * {@code gc.alloc.rate.norm} includes EmbeddedChannel's own per-write overhead (promises, queues).
  * Confined to the benchmark thread.

@@ -8,7 +8,8 @@ package io.strait.core.codec.http1;
  *   <tr><th>name</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>maxRequestLineBytes</td><td>8192</td><td>request line without its CRLF; over it: 414</td></tr>
  *   <tr><td>maxHeaderBytes</td><td>65536</td><td>the whole head, request line included; over it: 431</td></tr>
- *   <tr><td>maxHeaderCount</td><td>100</td><td>header fields in the head (and in chunked trailers); over it: 431</td></tr>
+ *   <tr><td>maxHeaderCount</td><td>100</td>
+ *       <td>header fields in the head (and in chunked trailers); over it: 431</td></tr>
  *   <tr><td>maxBodyBytes</td><td>-1</td><td>request body bytes, -1 = unlimited; over it: 413</td></tr>
  *   <tr><td>requestHeaderTimeoutMillis</td><td>10000</td><td>time to receive a whole head, 0 = off; then 408</td></tr>
  * </table>

@@ -1,4 +1,4 @@
-package io.strait.core.config;
+package io.strait.core.config.yaml;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.strait.core.config.ConfigError;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.Map;
  * excessive nesting and syntax errors as {@link ConfigError}s. Anchors and aliases are rejected: a proxy config is
  * short enough to write out, and rejecting them keeps every value's position meaningful.
  */
-final class YamlTreeReader {
+public final class YamlTreeReader {
 
     /** Deeper than any valid config; guards the recursion against hostile input. */
     static final int MAX_DEPTH = 64;
@@ -39,7 +40,7 @@ final class YamlTreeReader {
      * The tree of {@code yaml}, or null when the text is empty or not YAML; errors go to {@code errors}. A non-null
      * tree may still come with errors (a duplicate key, an alias), which the caller reports with the rest.
      */
-    static YamlNode read(final String yaml, final String source, final List<ConfigError> errors) {
+    public static YamlNode read(final String yaml, final String source, final List<ConfigError> errors) {
         try (JsonParser parser = FACTORY.createParser(yaml)) {
             final JsonToken first = parser.nextToken();
             if (first == null) {

@@ -1,27 +1,27 @@
-package io.strait.core.config;
+package io.strait.core.config.yaml;
 
-import io.strait.core.config.YamlNode.Entry;
-import io.strait.core.config.YamlNode.ListNode;
-import io.strait.core.config.YamlNode.MapNode;
-import io.strait.core.config.YamlNode.ScalarKind;
-import io.strait.core.config.YamlNode.ScalarNode;
+import io.strait.core.config.ConfigError;
+import io.strait.core.config.HostPort;
+import io.strait.core.config.yaml.YamlNode.Entry;
+import io.strait.core.config.yaml.YamlNode.ListNode;
+import io.strait.core.config.yaml.YamlNode.MapNode;
+import io.strait.core.config.yaml.YamlNode.ScalarKind;
+import io.strait.core.config.yaml.YamlNode.ScalarNode;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
- * Confined to one thread (that of its {@link ConfigValidator}). One map of the document with its field path: typed
+ * Confined to one thread (that of the validator using it). One map of the document with its field path: typed
  * accessors that report what is wrong (with the path, line and column) and return null, so validation goes on and
  * collects every error. Unknown keys are reported when the map is wrapped, with a "did you mean" suggestion.
  */
-final class Fields {
+public final class Fields {
 
     /** The value {@code body: unlimited} stands for. */
-    static final long UNLIMITED = -1L;
+    public static final long UNLIMITED = -1L;
 
     private final MapNode map;
     private final String path;
@@ -45,17 +45,17 @@ final class Fields {
         }
     }
 
-    String childPath(final String key) {
+    public String childPath(final String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
     /** True when the key is present with a non-null value. */
-    boolean has(final String key) {
+    public boolean has(final String key) {
         return value(key) != null;
     }
 
     /** The key's value, or null when absent or null. */
-    YamlNode value(final String key) {
+    public YamlNode value(final String key) {
         final Entry e = map.entries().get(key);
         if (e == null || e.value() instanceof ScalarNode s
             && (s.kind() == ScalarKind.NULL || s.kind() == ScalarKind.INVALID)) {
@@ -65,13 +65,13 @@ final class Fields {
     }
 
     /** The position of the key's value, or of this map when the key is absent. */
-    int[] positionOf(final String key) {
+    public int[] positionOf(final String key) {
         final Entry e = map.entries().get(key);
         return e == null ? new int[] {map.line(), map.column()}
             : new int[] {e.value().line(), e.value().column()};
     }
 
-    void missing(final String key) {
+    public void missing(final String key) {
         final Entry e = map.entries().get(key);
         if (e != null && reported(e.value())) {
             return;
@@ -79,23 +79,23 @@ final class Fields {
         error(childPath(key), positionOf(key), "missing required field '" + key + "'");
     }
 
-    void errorAtValue(final String key, final String message) {
+    public void errorAtValue(final String key, final String message) {
         error(childPath(key), positionOf(key), message);
     }
 
-    void errorAtKey(final String key, final String message) {
+    public void errorAtKey(final String key, final String message) {
         final Entry e = map.entries().get(key);
         errors.add(new ConfigError(source, childPath(key), e.keyLine(), e.keyColumn(), message));
     }
 
-    void notImplemented(final String key, final String message) {
+    public void notImplemented(final String key, final String message) {
         if (map.entries().containsKey(key)) {
             errorAtKey(key, message);
         }
     }
 
     /** A non-null scalar, or null when absent (reported if required) or not a scalar (reported). */
-    ScalarNode scalar(final String key, final boolean required) {
+    public ScalarNode scalar(final String key, final boolean required) {
         final YamlNode v = value(key);
         if (v == null) {
             if (required) {
@@ -110,13 +110,13 @@ final class Fields {
         return null;
     }
 
-    String string(final String key, final boolean required) {
+    public String string(final String key, final boolean required) {
         final ScalarNode s = scalar(key, required);
         return s == null ? null : s.text();
     }
 
     /** A listener, cluster or virtual host name. */
-    String name(final String key, final String what) {
+    public String name(final String key, final String what) {
         final String name = string(key, true);
         if (name != null && !ConfigSyntax.isObjectName(name)) {
             errorAtValue(key, "invalid " + what + " name '" + name + "' (use letters, digits, '_', '.' and "
@@ -127,7 +127,7 @@ final class Fields {
     }
 
     /** A header name, lower-cased. */
-    String headerName(final String key, final boolean required) {
+    public String headerName(final String key, final boolean required) {
         final String name = string(key, required);
         if (name == null) {
             return null;
@@ -140,7 +140,7 @@ final class Fields {
     }
 
     /** An integer in min..max, or null when absent or invalid (reported). */
-    Long integer(final String key, final long min, final long max, final String expected) {
+    public Long integer(final String key, final long min, final long max, final String expected) {
         final ScalarNode s = scalar(key, false);
         if (s == null) {
             return null;
@@ -167,12 +167,12 @@ final class Fields {
     }
 
     /** An integer defaulting to {@code def} when absent; null when invalid. */
-    Long integerOr(final String key, final Long def, final long min, final long max) {
+    public Long integerOr(final String key, final Long def, final long min, final long max) {
         return has(key) ? integer(key, min, max, null) : def;
     }
 
     /** A number (integer or decimal) in min..max, {@code def} when absent, null when invalid (reported). */
-    Double decimal(final String key, final double def, final double min, final double max) {
+    public Double decimal(final String key, final double def, final double min, final double max) {
         final ScalarNode s = scalar(key, false);
         if (s == null) {
             return has(key) ? null : def;
@@ -200,7 +200,7 @@ final class Fields {
     }
 
     /** A boolean, {@code def} when absent, null when invalid. */
-    Boolean bool(final String key, final Boolean def) {
+    public Boolean bool(final String key, final Boolean def) {
         final ScalarNode s = scalar(key, def == null);
         if (s == null) {
             return has(key) ? null : def;
@@ -213,7 +213,7 @@ final class Fields {
     }
 
     /** A duration, {@code def} when absent, null when invalid. */
-    Duration duration(final String key, final Duration def, final boolean positive) {
+    public Duration duration(final String key, final Duration def, final boolean positive) {
         final ScalarNode s = scalar(key, false);
         if (s == null) {
             return has(key) ? null : def;
@@ -236,7 +236,8 @@ final class Fields {
     }
 
     /** A size in bytes within min..max ({@code unlimited} gives -1 where allowed), def when absent. */
-    Long size(final String key, final long def, final boolean unlimitedAllowed, final long min, final long max) {
+    public Long size(final String key, final long def, final boolean unlimitedAllowed, final long min,
+                     final long max) {
         final ScalarNode s = scalar(key, false);
         if (s == null) {
             return has(key) ? null : def;
@@ -263,7 +264,7 @@ final class Fields {
     }
 
     /** One of {@code options} by its config name, {@code def} when absent, null when invalid. */
-    <E> E choice(final String key, final String what, final Map<String, E> options, final E def) {
+    public <E> E choice(final String key, final String what, final Map<String, E> options, final E def) {
         final ScalarNode s = scalar(key, false);
         if (s == null) {
             return has(key) ? null : def;
@@ -278,7 +279,7 @@ final class Fields {
         return value;
     }
 
-    HostPort hostPort(final String key, final boolean required, final int minPort) {
+    public HostPort hostPort(final String key, final boolean required, final int minPort) {
         final ScalarNode s = scalar(key, required);
         if (s == null) {
             return null;
@@ -291,25 +292,30 @@ final class Fields {
         }
     }
 
-    void regex(final String key, final String regex) {
+    /**
+     * Checks a regex matched against client input: it must compile with re2j (RE2 syntax, linear-time matching), so
+     * backreferences and lookaround, which need backtracking, are refused here rather than at run time.
+     */
+    public void regex(final String key, final String regex) {
         try {
-            Pattern.compile(regex);
-        } catch (final PatternSyntaxException e) {
-            errorAtValue(key, "invalid regex: " + e.getDescription() + " near index " + e.getIndex());
+            com.google.re2j.Pattern.compile(regex);
+        } catch (final com.google.re2j.PatternSyntaxException e) {
+            errorAtValue(key, "invalid regex: " + e.getDescription() + " at '" + e.getPattern()
+                + "' (RE2 syntax: no backreferences or lookaround)");
         }
     }
 
-    Fields object(final String key, final String... known) {
+    public Fields object(final String key, final String... known) {
         final YamlNode v = value(key);
         return v == null ? null : of(v, childPath(key), source, errors, known);
     }
 
     /** Wraps {@code node} (e.g. an item of one of this map's lists) as a map at {@code itemPath}. */
-    Fields item(final YamlNode node, final String itemPath, final String... known) {
+    public Fields item(final YamlNode node, final String itemPath, final String... known) {
         return of(node, itemPath, source, errors, known);
     }
 
-    ListNode list(final String key, final boolean required, final boolean nonEmpty) {
+    public ListNode list(final String key, final boolean required, final boolean nonEmpty) {
         final YamlNode v = value(key);
         if (v == null) {
             if (required) {
@@ -332,8 +338,8 @@ final class Fields {
     }
 
     /** Wraps {@code node} as a map with the known keys, or reports that it is not a map and returns null. */
-    static Fields of(final YamlNode node, final String path, final String source, final List<ConfigError> errors,
-                     final String... known) {
+    public static Fields of(final YamlNode node, final String path, final String source,
+                            final List<ConfigError> errors, final String... known) {
         if (reported(node)) {
             return null;
         }
@@ -346,12 +352,12 @@ final class Fields {
     }
 
     /** True for a stand-in of a value whose error the reader already reported. */
-    static boolean reported(final YamlNode node) {
+    public static boolean reported(final YamlNode node) {
         return node instanceof ScalarNode s && s.kind() == ScalarKind.INVALID;
     }
 
     /** This map's node. */
-    MapNode map() {
+    public MapNode map() {
         return map;
     }
 
@@ -360,12 +366,12 @@ final class Fields {
     }
 
     /** Reports {@code message} at {@code node} (e.g. a list item), under the field path {@code at}. */
-    void errorAt(final String at, final YamlNode node, final String message) {
+    public void errorAt(final String at, final YamlNode node, final String message) {
         error(at, node, message);
     }
 
     /** A number (integer or decimal) in min..max, {@code def} when absent, null when invalid (reported). */
-    Double number(final String key, final Double def, final double min, final double max) {
+    public Double number(final String key, final Double def, final double min, final double max) {
         final ScalarNode s = scalar(key, false);
         if (s == null) {
             return has(key) ? null : def;

@@ -1,10 +1,17 @@
-package io.strait.core.config;
+package io.strait.core.config.validate;
 
+import io.strait.core.config.ClusterConfig;
+import io.strait.core.config.HealthCheckConfig;
 import io.strait.core.config.HealthCheckConfig.StatusRange;
 import io.strait.core.config.HealthCheckConfig.Type;
-import io.strait.core.config.YamlNode.ListNode;
-import io.strait.core.config.YamlNode.ScalarKind;
-import io.strait.core.config.YamlNode.ScalarNode;
+import io.strait.core.config.OutlierDetectionConfig;
+import io.strait.core.config.SlowStartConfig;
+import io.strait.core.config.yaml.Durations;
+import io.strait.core.config.yaml.Fields;
+import io.strait.core.config.yaml.YamlNode;
+import io.strait.core.config.yaml.YamlNode.ListNode;
+import io.strait.core.config.yaml.YamlNode.ScalarKind;
+import io.strait.core.config.yaml.YamlNode.ScalarNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,14 +20,14 @@ import java.util.Map;
 
 /**
  * Stateless. Binds a cluster's host-health keys ({@code health_check}, {@code outlier_detection}, {@code
- * slow_start}, {@code panic_threshold}) for {@link ConfigValidator}, reporting errors through the cluster's
+ * slow_start}, {@code panic_threshold}) for {@link ClusterValidator}, reporting errors through the cluster's
  * {@link Fields}.
  */
-final class HealthConfigs {
+final class HealthValidator {
 
     private static final Map<String, Type> TYPES = Map.of("http", Type.HTTP, "tcp", Type.TCP);
 
-    private HealthConfigs() {
+    private HealthValidator() {
     }
 
     /** {@code health_check}, or null when absent or invalid (reported). */

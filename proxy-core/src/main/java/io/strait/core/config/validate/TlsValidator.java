@@ -1,7 +1,10 @@
-package io.strait.core.config;
+package io.strait.core.config.validate;
 
-import io.strait.core.config.YamlNode.ListNode;
-import io.strait.core.config.YamlNode.MapNode;
+import io.strait.core.config.ListenerTlsConfig;
+import io.strait.core.config.yaml.Fields;
+import io.strait.core.config.yaml.YamlNode;
+import io.strait.core.config.yaml.YamlNode.ListNode;
+import io.strait.core.config.yaml.YamlNode.MapNode;
 import io.strait.tls.CertificateFiles;
 import io.strait.tls.SniCertificateMapper;
 import io.strait.tls.TlsConfigException;
@@ -17,17 +20,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stateless. Binds a listener's {@code tls} key for {@link ConfigValidator}, reporting errors through the listener's
+ * Stateless. Binds a listener's {@code tls} key for {@link ListenerValidator}, reporting errors through the listener's
  * {@link Fields}. File paths resolve against the configuration file's directory. A {@code tls} block whose keys are
  * well-formed is then checked for real: its contexts are built (files read, keys matched to certificates, cipher
  * suites looked up) and released, and what fails is reported at the field it names.
  */
-final class TlsConfigs {
+final class TlsValidator {
 
     private static final Map<String, String> VERSIONS = versions();
     private static final String HTTP11 = "http/1.1";
 
-    private TlsConfigs() {
+    private TlsValidator() {
     }
 
     /** {@code tls}, or null when absent or invalid (reported). */

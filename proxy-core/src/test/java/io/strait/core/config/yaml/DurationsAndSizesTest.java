@@ -1,4 +1,4 @@
-package io.strait.core.config;
+package io.strait.core.config.yaml;
 
 import org.junit.jupiter.api.Test;
 

@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
-import io.strait.core.testing.TestUpstream;
 import java.lang.reflect.Field;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Connection churn (one request per connection, as perf-tests' churn scenario): a closed connection must leave
@@ -22,39 +19,24 @@ import org.junit.jupiter.api.Test;
  * scheduled-task queue, holding the handler, channel and buffers: under churn the queue held every connection of the
  * last minute.
  */
-class ConnectionChurnTest {
+class ConnectionChurnIntegrationTest {
 
     private static final int CONNECTIONS = 300;
 
-    private final TestUpstream upstream = new TestUpstream("u");
-    private ProxyServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream.start();
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 1, transport: epoll }",
-            "listeners:",
-            "  - name: main",
-            "    address: 127.0.0.1:0",
-            "    virtual_hosts:",
-            "      - domains: [ \"*\" ]",
-            "        routes:",
-            "          - { match: { prefix: / }, cluster: u, timeout: 15s }",
-            "clusters:",
-            "  - name: u",
-            "    endpoints: [ { address: 127.0.0.1:" + upstream.port() + " } ]",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "churn.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 1, transport: epoll }
+        listeners:
+          - name: main
+            address: 127.0.0.1:0
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - { match: { prefix: / }, cluster: u, timeout: 15s }
+        clusters:
+          - name: u
+            endpoints: [ { address: 127.0.0.1:${upstream:u} } ]
+        """).upstreams("u");
 
     /** The number of tasks scheduled on {@code loop}, read on the loop itself. */
     private static int scheduledTasks(final EventLoop loop) throws Exception {
@@ -68,8 +50,8 @@ class ConnectionChurnTest {
 
     @Test
     void closedConnectionsLeaveNoTimerTasksBehind() throws Exception {
-        final int port = server.boundAddress("main").getPort();
-        final EventLoop loop = server.workerLoops().iterator().next();
+        final int port = proxy.port("main");
+        final EventLoop loop = proxy.server().workerLoops().iterator().next();
         final int before = scheduledTasks(loop);
         for (int i = 0; i < CONNECTIONS; i++) {
             try (RawHttpClient client = new RawHttpClient(port)) {

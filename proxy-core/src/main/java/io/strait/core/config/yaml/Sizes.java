@@ -1,4 +1,4 @@
-package io.strait.core.config;
+package io.strait.core.config.yaml;
 
 /**
  * Thread-safe (stateless). Parses the configuration's size syntax: a plain number of bytes ({@code 8192}) or a whole

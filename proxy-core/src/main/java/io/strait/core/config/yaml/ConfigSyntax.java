@@ -1,6 +1,7 @@
-package io.strait.core.config;
+package io.strait.core.config.yaml;
 
 import io.netty.util.NetUtil;
+import io.strait.core.config.HostPort;
 
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.Locale;
  * domains, HTTP tokens and header values, object names, and "did you mean" suggestions. Methods that parse throw {@link
  * IllegalArgumentException} with a message fit for a user; the validator adds the field path.
  */
-final class ConfigSyntax {
+public final class ConfigSyntax {
 
     private static final int MAX_HOSTNAME = 253;
     private static final int MAX_LABEL = 63;
@@ -23,7 +24,7 @@ final class ConfigSyntax {
      * Parses {@code host:port}: an IPv4 address, a host name or a bracketed IPv6 address, then a port in
      * {@code minPort..65535}. With {@code portOptional} a missing port yields port -1.
      */
-    static HostPort hostPort(final String s, final int minPort, final boolean portOptional) {
+    public static HostPort hostPort(final String s, final int minPort, final boolean portOptional) {
         final String host;
         final String port;
         if (s.startsWith("[")) {
@@ -94,7 +95,7 @@ final class ConfigSyntax {
      * Validates and normalises a virtual-host domain: {@code *}, {@code *.suffix}, or a host name, IPv4 address or
      * bracketed IPv6 address with an optional {@code :port}. Returns it in lower case.
      */
-    static String domain(final String s) {
+    public static String domain(final String s) {
         final String d = s.toLowerCase(Locale.ROOT);
         if (d.equals("*")) {
             return d;
@@ -116,7 +117,7 @@ final class ConfigSyntax {
     }
 
     /** True when {@code s} is an RFC 9110 token (a header name or a method). */
-    static boolean isToken(final String s) {
+    public static boolean isToken(final String s) {
         if (s.isEmpty()) {
             return false;
         }
@@ -131,21 +132,90 @@ final class ConfigSyntax {
         return true;
     }
 
-    /** The first forbidden character of a header value (CR, LF or NUL) as a description, or null when it is fine. */
-    static String forbiddenInHeaderValue(final String value) {
+    /**
+     * What makes {@code value} not an RFC 9110 field-value, as a description ("CR", "LF", "NUL", "control character
+     * 0x01", "DEL", "character U+0100 (...)", "leading whitespace", "trailing whitespace"), or null when it is fine.
+     * A value is written to the wire one byte per char, so a char above U+00FF cannot be sent (Netty's AsciiString
+     * turns it into '?') and is refused; SP and HTAB are allowed inside, obs-text (0x80-0xFF) is allowed.
+     */
+    public static String forbiddenInHeaderValue(final String value) {
         for (int i = 0; i < value.length(); i++) {
-            switch (value.charAt(i)) {
-                case '\r':
-                    return "CR";
-                case '\n':
-                    return "LF";
-                case '\0':
-                    return "NUL";
-                default:
-                    break;
+            final char c = value.charAt(i);
+            if (c == '\t' || c >= ' ' && c < 0x7F || c >= 0x80 && c <= 0xFF) {
+                continue;
+            }
+            return describeChar(c);
+        }
+        if (!value.isEmpty() && isBlank(value.charAt(0))) {
+            return "leading whitespace";
+        }
+        if (!value.isEmpty() && isBlank(value.charAt(value.length() - 1))) {
+            return "trailing whitespace";
+        }
+        return null;
+    }
+
+    /**
+     * What makes {@code path} not an origin-form path that may be spliced into a request line (RFC 3986 {@code
+     * path-absolute}: '/' then pchars, i.e. unreserved, sub-delims, ':', '@', '/' and %-encodings with two hex
+     * digits; no space, control, '?', '#' or non-ASCII character), as a description; null when it is fine.
+     */
+    public static String forbiddenInPath(final String path) {
+        if (!path.startsWith("/")) {
+            return "it must start with '/'";
+        }
+        for (int i = 0; i < path.length(); i++) {
+            final char c = path.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= path.length() || !isHex(path.charAt(i + 1)) || !isHex(path.charAt(i + 2))) {
+                    return "'%' must be followed by two hex digits";
+                }
+                i += 2;
+            } else if (!isPathChar(c)) {
+                return "it must not contain " + describeChar(c) + (c == '?' || c == '#' ? "" : " (percent-encode it)");
             }
         }
         return null;
+    }
+
+    private static boolean isPathChar(final char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+            || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
+    }
+
+    private static boolean isHex(final char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
+    private static boolean isBlank(final char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** A readable name for one character in an error message. */
+    private static String describeChar(final char c) {
+        switch (c) {
+            case '\r':
+                return "CR";
+            case '\n':
+                return "LF";
+            case '\0':
+                return "NUL";
+            case ' ':
+                return "a space";
+            case '\t':
+                return "a tab";
+            case 0x7F:
+                return "DEL";
+            default:
+                break;
+        }
+        if (c < ' ') {
+            return String.format("control character 0x%02X", (int) c);
+        }
+        if (c > 0x7F) {
+            return String.format("character U+%04X", (int) c) + (c > 0xFF ? " (beyond ISO-8859-1)" : "");
+        }
+        return "'" + c + "'";
     }
 
     /** True when {@code s} is a non-empty name of letters, digits, '_', '.' and '-' (listener and cluster names). */
@@ -164,7 +234,7 @@ final class ConfigSyntax {
     }
 
     /** The candidate closest to {@code word} by edit distance, if it is close enough to be a likely typo; else null. */
-    static String suggest(final String word, final List<String> candidates) {
+    public static String suggest(final String word, final List<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         final String lower = word.toLowerCase(Locale.ROOT);

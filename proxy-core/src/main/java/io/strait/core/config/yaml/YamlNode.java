@@ -1,4 +1,4 @@
-package io.strait.core.config;
+package io.strait.core.config.yaml;
 
 import java.util.List;
 import java.util.Map;
@@ -7,7 +7,7 @@ import java.util.Map;
  * Immutable. A node of the located YAML tree that {@link YamlTreeReader} builds: a map, a list or a scalar, each with
  * the 1-based line and column where it starts.
  */
-sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.ScalarNode {
+public sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.ScalarNode {
 
     /** 1-based line of the node's first character. */
     int line();
@@ -34,7 +34,7 @@ sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, YamlNode.
             this.description = description;
         }
 
-        String description() {
+        public String description() {
             return description;
         }
     }

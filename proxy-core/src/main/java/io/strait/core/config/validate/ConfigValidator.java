@@ -1,0 +1,82 @@
+package io.strait.core.config.validate;
+
+import io.strait.core.config.AdminConfig;
+import io.strait.core.config.ClusterConfig;
+import io.strait.core.config.ConfigError;
+import io.strait.core.config.ListenerConfig;
+import io.strait.core.config.RuntimeConfig;
+import io.strait.core.config.StraitConfig;
+import io.strait.core.config.Transport;
+import io.strait.core.config.yaml.Fields;
+import io.strait.core.config.yaml.YamlNode;
+import io.strait.core.config.yaml.YamlNode.ScalarKind;
+import io.strait.core.config.yaml.YamlNode.ScalarNode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Confined to one thread (one instance per load). Binds a located YAML tree to the config records and validates it,
+ * collecting every error with its field path and position instead of stopping at the first. The config it returns is
+ * meaningful only when no error was added. It binds the top-level keys itself and hands each section to its
+ * validator: clusters first, so that listeners and routes can check the cluster names they reference.
+ */
+public final class ConfigValidator extends SectionValidator {
+
+    static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    static final int MAX_EVENT_LOOPS = 1024;
+
+    private static final Map<String, Transport> TRANSPORTS = options("auto", Transport.AUTO, "epoll", Transport.EPOLL,
+        "io_uring", Transport.IO_URING, "nio", Transport.NIO);
+
+    /** A validator resolving relative file paths against the working directory. */
+    public ConfigValidator(final String source, final List<ConfigError> errors) {
+        this(source, errors, Path.of(""));
+    }
+
+    /** A validator resolving relative file paths (TLS certificates) against {@code baseDir}. */
+    public ConfigValidator(final String source, final List<ConfigError> errors, final Path baseDir) {
+        super(source, errors, baseDir);
+    }
+
+    /** Binds and validates the document; errors go to the list given to the constructor. */
+    public StraitConfig bind(final YamlNode root) {
+        final Fields f = fields(root, "", "admin", "runtime", "listeners", "clusters");
+        if (f == null) {
+            return null;
+        }
+        final AdminConfig admin = admin(f);
+        final RuntimeConfig runtime = runtime(f);
+        final List<ClusterConfig> clusters = new ClusterValidator(this).clusters(f);
+        final List<ListenerConfig> listeners = new ListenerValidator(this).listeners(f);
+        return new StraitConfig(admin, runtime, listeners, clusters);
+    }
+
+    // ---------------------------------------------------------------------------------------------- top level
+
+    private AdminConfig admin(final Fields root) {
+        final Fields f = root.object("admin", "address");
+        if (f == null) {
+            return null;
+        }
+        return new AdminConfig(f.hostPort("address", true, 0));
+    }
+
+    private RuntimeConfig runtime(final Fields root) {
+        final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout");
+        if (f == null) {
+            return new RuntimeConfig(0, Transport.AUTO, DEFAULT_DRAIN_TIMEOUT);
+        }
+        int eventLoops = 0;
+        final ScalarNode loops = f.scalar("event_loops", false);
+        if (loops != null && !(loops.kind() == ScalarKind.STRING && loops.text().equals("auto"))) {
+            final Long n = f.integer("event_loops", 1, MAX_EVENT_LOOPS, "'auto' or a positive integer");
+            eventLoops = n == null ? 0 : n.intValue();
+        }
+        final Transport transport = f.choice("transport", "transport", TRANSPORTS, Transport.AUTO);
+        final Duration drain = f.duration("drain_timeout", DEFAULT_DRAIN_TIMEOUT, false);
+        return new RuntimeConfig(eventLoops, transport, drain);
+    }
+}
