@@ -28,7 +28,16 @@ import java.util.concurrent.TimeUnit;
  * rules, {@link Http1Limits}); a bad request fires one {@link HttpDecodeError} and nothing more is decoded.
  * Hop-by-hop fields are marked dead; keep-alive is tracked here. Requests are processed serially: after a
  * request's {@link HttpEnd} the next one is not decoded until the response's {@link HttpEnd} was written;
- * pipelined bytes wait (reads stop via {@link ReadGate#CODEC_BACKLOG} beyond maxHeaderBytes).
+ * pipelined bytes wait (reads stop via {@link ReadGate#CODEC_BACKLOG} beyond maxHeaderBytes). "Written" means
+ * queued in the channel's outbound buffer, so a client that pipelines requests and never reads would have responses
+ * queued without bound: no new request is decoded, and reads stay stopped ({@link ReadGate#CODEC_BACKLOG}), while
+ * the channel is not writable (its pending outbound bytes are above the high water mark, which the listener sets
+ * to {@code limits.connection_buffer}); decoding resumes when it drains ({@link #channelWritabilityChanged}).
+ *
+ * <p>Two timers guard the head: a new connection that sends nothing for {@link Http1Limits#firstByteTimeoutMillis()}
+ * is closed without a response (and the hook given at construction runs, to count it); a request head must be
+ * complete {@link Http1Limits#requestHeaderTimeoutMillis()} after its first byte (not reset per byte), or a
+ * {@code 408 request_header_timeout} error is fired. Between requests neither runs (the proxy's idle timeout does).
  *
  * <p>Outbound, the response head is written as its status line, live headers (original bytes) and the
  * framing this client needs (content-length, chunked, or close-delimited for HTTP/1.0) into one buffer.
@@ -53,13 +62,20 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     private final Http1Limits limits;
     private final Http1Parser parser;
     private final long headerTimeoutNanos;
-    private final Runnable timeoutTask = this::onHeaderTimeout;
+    private final long firstByteTimeoutNanos;
+    /** Runs when a silent connection is closed by the first-byte timeout (counts it); may be null. */
+    private final Runnable onFirstByteTimeout;
+    private final Runnable timeoutTask = this::onTimeout;
     private final Runnable resumeTask = this::resume;
 
     private ChannelHandlerContext ctx;
     private int phase = P_HEAD;
     private boolean firedSinceRead;
     private boolean inputClosed;
+    /** A byte was received on this connection (the first-byte timer is over). */
+    private boolean sawInput;
+    /** The next request waits for the channel to drain below its high water mark (reads stopped meanwhile). */
+    private boolean waitWritable;
 
     // the request being served
     private boolean reqHead;
@@ -88,17 +104,32 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     /** The most request body still to come that is read and dropped after an early response; more closes. */
     static final long DRAIN_MAX = 4L << 20;
 
-    // request header timeout
-    private boolean timerArmed;
+    // first-byte and request header timers: one scheduled task, re-armed lazily for a later deadline
+    private static final int T_NONE = 0;
+    private static final int T_FIRST_BYTE = 1;
+    private static final int T_HEAD = 2;
+    private int timer = T_NONE;
     private long timerDeadline;
+    /** When the scheduled task runs (valid while timerFuture is not null). */
+    private long timerFireAt;
     private ScheduledFuture<?> timerFuture;
 
     /** A codec with these limits. */
     public Http1ServerCodec(final Http1Limits limits) {
+        this(limits, null);
+    }
+
+    /**
+     * A codec with these limits; {@code onFirstByteTimeout} (may be null) runs on the loop each time a connection
+     * that sent nothing is closed by the first-byte timeout.
+     */
+    public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout) {
         this.limits = limits;
         this.parser = new Http1Parser(true, limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
             limits.maxHeaderCount(), limits.maxBodyBytes());
         this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(limits.requestHeaderTimeoutMillis());
+        this.firstByteTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(limits.firstByteTimeoutMillis());
+        this.onFirstByteTimeout = onFirstByteTimeout;
     }
 
     /** A codec with {@link Http1Limits#DEFAULTS}. */
@@ -110,7 +141,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     public void handlerAdded(final ChannelHandlerContext ctx) {
         this.ctx = ctx;
         if (ctx.channel().isActive()) {
-            armTimer();
+            armFirstByteTimer();
         }
     }
 
@@ -123,7 +154,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception {
-        armTimer();
+        armFirstByteTimer();
         super.channelActive(ctx);
     }
 
@@ -138,6 +169,12 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         if (phase == P_DONE) {
             ((ByteBuf) msg).release();
             return;
+        }
+        if (!sawInput && ((ByteBuf) msg).isReadable()) {
+            sawInput = true;
+            if (timer == T_FIRST_BYTE) {
+                timer = T_NONE;   // its task finds nothing to do; the head timer starts if this head is incomplete
+            }
         }
         parser.cumulate(ctx.alloc(), (ByteBuf) msg);
         decode();
@@ -188,25 +225,30 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
                     break;
                 }
                 if (!p.headStarted()) {
+                    if (!ctx.channel().isWritable()) {
+                        waitWritable();   // responses the client has not read are above the buffer limit
+                        break;
+                    }
                     final int skipped = p.skipLeadingEmptyLines();
                     if (skipped == Http1Parser.ERROR) {
                         error(p.errorStatus(), p.errorReason());
                         break;
                     }
                     if (skipped == Http1Parser.NEED_MORE) {
+                        armHeadTimer();
                         break;
                     }
-                    armTimer();
                 }
                 final int r = p.scanHead();
                 if (r == Http1Parser.NEED_MORE) {
+                    armHeadTimer();   // a head that came whole never reads the clock
                     break;
                 }
                 if (r == Http1Parser.ERROR) {
                     error(p.errorStatus(), p.errorReason());
                     break;
                 }
-                timerArmed = false;
+                timer = T_NONE;
                 onHead(cum);
             } else {
                 final Object o = p.readBody();
@@ -375,7 +417,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
 
     private void error(final HttpDecodeError e) {
         phase = P_DONE;
-        timerArmed = false;
+        timer = T_NONE;
         parser.releaseCumulation();
         fire(e);
     }
@@ -411,27 +453,81 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         }
     }
 
-    // ------------------------------------------------------------------------------------ header timer
+    // ----------------------------------------------------------------------------- backpressure
 
-    private void armTimer() {
-        if (headerTimeoutNanos == 0 || timerArmed || phase != P_HEAD || ctx == null) {
-            return;
-        }
-        timerArmed = true;
-        timerDeadline = ctx.executor().ticker().nanoTime() + headerTimeoutNanos;
-        if (timerFuture == null) {
-            timerFuture = ctx.executor().schedule(timeoutTask, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+    /** Stops decoding and reading until the channel is writable again. */
+    private void waitWritable() {
+        waitWritable = true;
+        ReadGate.of(ctx.channel()).close(ReadGate.CODEC_BACKLOG);
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        ctx.fireChannelWritabilityChanged();
+        if (waitWritable && ctx.channel().isWritable()) {
+            // as a task: this event can come from inside the transport's flush, where a new exchange's flush would
+            // be ignored
+            waitWritable = false;
+            ctx.executor().execute(resumeTask);
         }
     }
 
-    private void onHeaderTimeout() {
+    // ---------------------------------------------------------------------------------------- timers
+
+    /** Starts the first-byte timer of a new connection (once; not when input was already seen). */
+    private void armFirstByteTimer() {
+        if (firstByteTimeoutNanos == 0 || sawInput || timer != T_NONE || timerFuture != null || ctx == null) {
+            return;
+        }
+        arm(T_FIRST_BYTE, firstByteTimeoutNanos);
+    }
+
+    /** Starts the header timer of the head being read, unless it runs already: it is not reset per byte. */
+    private void armHeadTimer() {
+        if (timer == T_HEAD || phase != P_HEAD) {
+            return;
+        }
+        if (headerTimeoutNanos == 0) {
+            timer = T_NONE;
+            return;
+        }
+        arm(T_HEAD, headerTimeoutNanos);
+    }
+
+    private void arm(final int kind, final long timeoutNanos) {
+        final long now = ctx.executor().ticker().nanoTime();
+        timer = kind;
+        timerDeadline = now + timeoutNanos;
+        final ScheduledFuture<?> f = timerFuture;
+        if (f != null) {
+            if (timerFireAt - timerDeadline <= 0) {
+                return;   // the task runs first and re-arms itself for the rest
+            }
+            f.cancel(false);   // it would run too late (a first-byte deadline beyond a shorter header timeout)
+        }
+        timerFireAt = timerDeadline;
+        timerFuture = ctx.executor().schedule(timeoutTask, timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onTimeout() {
         timerFuture = null;
-        if (!timerArmed || phase != P_HEAD) {
+        final int kind = timer;
+        if (kind == T_NONE || phase != P_HEAD) {
             return;
         }
         final long left = timerDeadline - ctx.executor().ticker().nanoTime();
         if (left > 0) {
+            timerFireAt = timerDeadline;
             timerFuture = ctx.executor().schedule(timeoutTask, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        timer = T_NONE;
+        if (kind == T_FIRST_BYTE) {
+            // Nothing was asked: no response (a 408 to a preconnected socket only confuses clients), just close.
+            if (onFirstByteTimeout != null) {
+                onFirstByteTimeout.run();
+            }
+            ctx.close();
             return;
         }
         error(408, "request_header_timeout");
@@ -439,7 +535,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     }
 
     private void cancelTimer() {
-        timerArmed = false;
+        timer = T_NONE;
         final ScheduledFuture<?> f = timerFuture;
         if (f != null) {
             timerFuture = null;
@@ -612,10 +708,12 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         if (respChunked || !promise.isVoid()) {
             ctx.write(last, promise);   // an empty buffer would only cost an outbound entry: written when awaited
         }
-        // the exchange is complete: decode the next request
+        // the exchange is complete: decode the next request, unless the client has not read what is queued for it
         phase = P_HEAD;
         reqHead = false;
-        if (parser.pending() > 0) {
+        if (!ctx.channel().isWritable()) {
+            waitWritable();
+        } else if (parser.pending() > 0) {
             ctx.executor().execute(resumeTask);
         } else {
             ReadGate.of(ctx.channel()).open(ReadGate.CODEC_BACKLOG);
