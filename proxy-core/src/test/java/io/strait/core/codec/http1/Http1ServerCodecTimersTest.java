@@ -23,8 +23,12 @@ class Http1ServerCodecTimersTest {
 
     private final AtomicInteger silentClosed = new AtomicInteger();
 
+    /** A channel whose clock moves only by {@link #advance} (frozen before the codec arms its first timer). */
     private EmbeddedChannel channel(final Http1Limits limits) {
-        return new EmbeddedChannel(new Http1ServerCodec(limits, silentClosed::incrementAndGet));
+        final EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new Http1ServerCodec(limits, silentClosed::incrementAndGet));
+        return ch;
     }
 
     private static void advance(final EmbeddedChannel ch, final long millis) {
