@@ -128,11 +128,14 @@ final class ListenerValidator extends SectionValidator {
     }
 
     private LimitsConfig limits(final Fields listener) {
-        final Fields f = listener.object("limits", "request_line", "headers", "header_count", "body");
+        final Fields f = listener.object("limits", "request_line", "headers", "header_count", "body",
+            "connection_buffer");
         if (f == null) {
             return new LimitsConfig(DEFAULT_MAX_REQUEST_LINE, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEADER_COUNT,
                 UNLIMITED_BODY);
         }
+        final Long buffer = f.size("connection_buffer", LimitsConfig.DEFAULT_CONNECTION_BUFFER, false, 1,
+            Integer.MAX_VALUE);
         final Long requestLine = f.size("request_line", DEFAULT_MAX_REQUEST_LINE, false, 1, Integer.MAX_VALUE);
         final Long headers = f.size("headers", DEFAULT_MAX_HEADERS, false, 1, Integer.MAX_VALUE);
         final Long headerCount = f.integerOr("header_count", (long) DEFAULT_MAX_HEADER_COUNT, 1, Integer.MAX_VALUE);
@@ -140,7 +143,8 @@ final class ListenerValidator extends SectionValidator {
         return new LimitsConfig(requestLine == null ? DEFAULT_MAX_REQUEST_LINE : requestLine.intValue(),
             headers == null ? DEFAULT_MAX_HEADERS : headers.intValue(),
             headerCount == null ? DEFAULT_MAX_HEADER_COUNT : headerCount.intValue(),
-            body == null ? UNLIMITED_BODY : body);
+            body == null ? UNLIMITED_BODY : body,
+            buffer == null ? LimitsConfig.DEFAULT_CONNECTION_BUFFER : buffer.intValue());
     }
 
     /**
@@ -187,12 +191,13 @@ final class ListenerValidator extends SectionValidator {
     }
 
     private ListenerTimeoutsConfig timeouts(final Fields listener) {
-        final Fields f = listener.object("timeouts", "request_headers", "idle", "stream_idle");
+        final Fields f = listener.object("timeouts", "request_headers", "idle", "stream_idle", "first_byte");
         if (f == null) {
             return new ListenerTimeoutsConfig(DEFAULT_REQUEST_HEADERS_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
         }
         return new ListenerTimeoutsConfig(f.duration("request_headers", DEFAULT_REQUEST_HEADERS_TIMEOUT, false),
             f.duration("idle", DEFAULT_IDLE_TIMEOUT, false),
-            f.duration("stream_idle", ListenerTimeoutsConfig.DEFAULT_STREAM_IDLE, false));
+            f.duration("stream_idle", ListenerTimeoutsConfig.DEFAULT_STREAM_IDLE, false),
+            f.duration("first_byte", ListenerTimeoutsConfig.DEFAULT_FIRST_BYTE, false));
     }
 }
