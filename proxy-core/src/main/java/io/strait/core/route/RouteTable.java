@@ -71,7 +71,8 @@ public final class RouteTable {
      * Normalises the request's path as the listener says ({@code normalize_path}, {@code merge_slashes},
      * {@code path_with_escaped_slashes}; see {@link PathNormalizer}); call it once per request before {@link #match},
      * so the route is chosen on, and the upstream gets, the normalised path. Returns {@link PathNormalizer#OK}, or a
-     * result to refuse the request with: {@code PathNormalizer.status(result)} and {@code PathNormalizer.reason(result)}.
+     * result to refuse the request with: {@code PathNormalizer.status(result)} and {@code
+     * PathNormalizer.reason(result)}.
      * Allocates only when the path changes. Call it on the request's thread (it edits the head).
      */
     public int normalizePath(final HttpRequestHead head) {

@@ -39,7 +39,8 @@ class ConfigForwardingTest {
             .containsExactly(
                 "t.yaml:11:25: listeners[1].use_remote_address: expected true or false, got an integer '1'",
                 "t.yaml:12:27: listeners[1].xff_num_trusted_hops: must be between 0 and 64, got 65",
-                "t.yaml:13:35: listeners[1].preserve_external_request_id: expected true or false, got a string 'maybe'");
+                "t.yaml:13:35: listeners[1].preserve_external_request_id: "
+                    + "expected true or false, got a string 'maybe'");
         assertThat(errors(withListener("name: m", "address: 127.0.0.1:0", "xff_num_trusted_hops: -1",
             "use_remote_adress: true", VH)))
             .containsExactly(

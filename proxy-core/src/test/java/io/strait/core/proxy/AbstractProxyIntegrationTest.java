@@ -225,7 +225,8 @@ abstract class AbstractProxyIntegrationTest {
         assertThat(rec.header("x-custom")).isEqualTo("kept");
         assertThat(rec.headers("x-forwarded-for")).containsExactly("10.1.2.3, 127.0.0.1");
         assertThat(rec.header("x-forwarded-proto")).isEqualTo("http");
-        assertThat(rec.header("x-request-id")).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        assertThat(rec.header("x-request-id"))
+            .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     }
 
     @Test

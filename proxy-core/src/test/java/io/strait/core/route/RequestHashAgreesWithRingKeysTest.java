@@ -68,7 +68,8 @@ class RequestHashAgreesWithRingKeysTest {
     @Test
     void aHeaderHoldingARingKeyPicksThatKeysHost() {
         final List<Host> hosts = List.of(new Host(new InetSocketAddress("127.0.0.1", 8081), 1),
-            new Host(new InetSocketAddress("127.0.0.1", 8082), 1), new Host(new InetSocketAddress("127.0.0.1", 8083), 1));
+            new Host(new InetSocketAddress("127.0.0.1", 8082), 1),
+            new Host(new InetSocketAddress("127.0.0.1", 8083), 1));
         final LoadBalancer lb = Algorithms.ringHash(16, 1024).create(HostSet.of(hosts), 1L);
         final Route route = Route.compile("vh", 0, new RouteConfig(prefix("/"), "a", null, Duration.ZERO, null, null,
             List.of(), List.of(), List.of(), List.of(), List.of(HashPolicyConfig.ofHeader("x-key")), null),

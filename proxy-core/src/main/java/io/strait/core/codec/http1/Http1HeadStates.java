@@ -327,13 +327,7 @@ abstract class Http1HeadStates implements ByteProcessor {
                     state = H_END_LF;
                     break;
                 }
-                if (b == LF) {
-                    return fail(400, "bare_lf");
-                }
-                if (b == SP || b == HTAB) {
-                    return fail(400, "obs_fold");
-                }
-                return fail(400, b == ':' ? "empty_header_name" : "invalid_header_name");
+                return badLineStart(b);
             case H_NAME:
                 if (TCHAR[b & 0xff]) {
                     break;
@@ -343,13 +337,7 @@ abstract class Http1HeadStates implements ByteProcessor {
                     state = H_OWS;
                     break;
                 }
-                if (b == SP || b == HTAB) {
-                    return fail(400, "space_before_colon");
-                }
-                if (b == LF) {
-                    return fail(400, "bare_lf");
-                }
-                return fail(400, "invalid_header_name");
+                return badNameByte(b);
             case H_OWS:
                 if (b == SP || b == HTAB) {
                     break;
@@ -401,7 +389,29 @@ abstract class Http1HeadStates implements ByteProcessor {
         return true;
     }
 
-    /** The request line or status line states of {@link #process}. */
+    /** A header line that starts with neither a name nor the head's end: why it is refused. */
+    private boolean badLineStart(final byte b) {
+        if (b == LF) {
+            return fail(400, "bare_lf");
+        }
+        if (b == SP || b == HTAB) {
+            return fail(400, "obs_fold");
+        }
+        return fail(400, b == ':' ? "empty_header_name" : "invalid_header_name");
+    }
+
+    /** A byte that is neither a token character nor the colon in a header name: why it is refused. */
+    private boolean badNameByte(final byte b) {
+        if (b == SP || b == HTAB) {
+            return fail(400, "space_before_colon");
+        }
+        if (b == LF) {
+            return fail(400, "bare_lf");
+        }
+        return fail(400, "invalid_header_name");
+    }
+
+    /** The request line states of {@link #process}, and the end of either start line. */
     private boolean startLine(final byte b, final int p, final int st) {
         switch (st) {
             case REQ_METHOD:
@@ -454,6 +464,20 @@ abstract class Http1HeadStates implements ByteProcessor {
                 }
                 state = H_LINE;
                 break;
+            case RES_VERSION:
+            case RES_STATUS:
+            case RES_REASON:
+                return statusLine(b, p, st);
+            default:
+                throw new IllegalStateException("state " + st);
+        }
+        pos = p + 1;
+        return true;
+    }
+
+    /** The status line states of {@link #process} (a response head), up to its CR. */
+    private boolean statusLine(final byte b, final int p, final int st) {
+        switch (st) {
             case RES_VERSION:
                 if (b == SP) {
                     if (!parseVersion(0, p)) {
