@@ -61,8 +61,9 @@ while (($#)); do
     esac
 done
 
-log() { echo "accuracy.sh: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+SCRIPT_NAME=accuracy.sh
+# shellcheck source=lib/harness.sh
+source "$SCRIPT_DIR/lib/harness.sh"
 REF=wrk                  # the reference generator
 LOAD_ARGS=()             # strait-load's protocol flags
 CURL_ARGS=()
@@ -83,69 +84,35 @@ fi
 for t in nginx "$REF" jq taskset curl awk $( ((TLS)) && echo openssl); do command -v "$t" >/dev/null || die "required tool not found: $t"; done
 (($(getconf _NPROCESSORS_ONLN) > LOAD_CPU && $(getconf _NPROCESSORS_ONLN) > BACKEND_CPU)) || die "not enough CPUs"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/strait-accuracy.XXXXXX")
-PIDS=()
-cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if ((KEEP)); then log "kept $TMP"; else rm -rf "$TMP"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+start_tmp strait-accuracy
 
 # The backend: the same nginx template as peers.sh, 1 KiB alphanumeric body.
-BODY=$(printf '%s' "$(printf '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%.0s' {1..17})" \
-    | head -c "$BODY_SIZE")
-sed -e "s|@TMP@|$TMP|g" -e "s|@BODY@|$BODY|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" \
-    "$SCRIPT_DIR/conf/nginx-backend.conf" >"$TMP/nginx-backend.conf"
+BODY=$(make_body "$BODY_SIZE" "$TMP/body.expected")
+render_template "$SCRIPT_DIR/conf/nginx-backend.conf" "$TMP/nginx-backend.conf" TMP "$TMP" BODY "$BODY" \
+    BACKEND_PORT "$BACKEND_PORT"
 if ((H2)); then   # h2c with prior knowledge on the same port (HTTP/1.1 is then not served there)
     sed -i -e "s|listen $HOST:$BACKEND_PORT;|listen $HOST:$BACKEND_PORT http2;|" "$TMP/nginx-backend.conf"
     grep -q " http2;" "$TMP/nginx-backend.conf" || die "could not add http2 to the backend's listen directive"
 fi
 if ((TLS)); then   # a throwaway CA and server certificate (EC P-256), as compare.sh; the listener gets ssl
     d="$TMP/tls"
-    mkdir -p "$d"
-    {
-        openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
-            -out "$d/ca.pem" -days 2 -subj "/CN=strait accuracy.sh throwaway CA" &&
-            openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/server.key" \
-                -out "$d/server.csr" -subj "/CN=localhost" &&
-            printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
-                "keyUsage=digitalSignature" "extendedKeyUsage=serverAuth" >"$d/server.ext" &&
-            openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
-                -sha256 -extfile "$d/server.ext" -out "$d/server.pem"
-    } >"$d/openssl.log" 2>&1 || { cat "$d/openssl.log" >&2; die "could not make the TLS certificates"; }
-    cat >"$d/nginx-tls.inc" <<EOF
-ssl_certificate $d/server.pem;
-ssl_certificate_key $d/server.key;
-ssl_protocols TLSv1.2 TLSv1.3;
-ssl_session_cache shared:SSL:10m;
-ssl_session_timeout 1h;
-ssl_session_tickets on;
-EOF
+    make_tls_certs "$d" accuracy.sh
     sed -i -e "s|listen $HOST:$BACKEND_PORT;|listen $HOST:$BACKEND_PORT ssl; include $d/nginx-tls.inc;|" \
         "$TMP/nginx-backend.conf"
     grep -q " ssl;" "$TMP/nginx-backend.conf" || die "could not add ssl to the backend's listen directive"
     CURL_ARGS=(--cacert "$d/ca.pem")
 fi
-(exec 3<>"/dev/tcp/$HOST/$BACKEND_PORT") 2>/dev/null && die "port $BACKEND_PORT is in use (set BACKEND_PORT)"
-taskset -c "$BACKEND_CPU" nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf" \
-    >"$TMP/backend.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/$HOST/$BACKEND_PORT") 2>/dev/null && break; sleep 0.1; done
-[[ $(curl -s "${CURL_ARGS[@]}" "$SCHEME://$HOST:$BACKEND_PORT/") == "$BODY" ]] || die "the nginx backend did not answer with the body"
+port_in_use "$BACKEND_PORT" && die "port $BACKEND_PORT is in use (set BACKEND_PORT)"
+start_pinned "$BACKEND_CPU" "$TMP/backend.log" \
+    nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf"
+wait_until "$STARTED_PID" 10 port_in_use "$BACKEND_PORT" || { show_log "$TMP/backend.error.log"; die "no backend"; }
+check_body backend "$SCHEME://$HOST:$BACKEND_PORT/" "${CURL_ARGS[@]}" \
+    || die "the nginx backend did not answer with the body"
 
 # The jar (built by the launcher if missing), before anything is timed.
 "$ROOT/bin/strait-load" --version >/dev/null || die "strait-load does not start"
 
 CLK_TCK=$(getconf CLK_TCK)
-core_ticks() {   # "busy total" ticks of LOAD_CPU
-    awk -v c="cpu$LOAD_CPU" '$1 == c { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6 }' /proc/stat
-}
 parse_wrk() {   # -> "rps p50_ms p99_ms requests errors mean_ms"
     awk '
         function ms(v,   n, u) {
@@ -188,16 +155,16 @@ RAW="$TMP/raw.txt"   # part tool round rps p50 p99 requests errors cpu_us_per_re
 
 run_one() {   # run_one PART TOOL ROUND CONNECTIONS
     local part=$1 tool=$2 round=$3 conns=$4 out="$TMP/$1.$2.$3" b0 t0 b1 t1 parsed cpu
-    read -r b0 t0 < <(core_ticks)
+    read -r b0 t0 < <(core_ticks "$LOAD_CPU")
     if [[ $tool == wrk ]]; then
         /usr/bin/time -f '%U %S' -o "$out.time" taskset -c "$LOAD_CPU" \
             wrk -t1 -c"$conns" -d"${DURATION}s" --latency "$SCHEME://$HOST:$BACKEND_PORT/" >"$out.txt" 2>&1
-        read -r b1 t1 < <(core_ticks)
+        read -r b1 t1 < <(core_ticks "$LOAD_CPU")
         parsed=$(parse_wrk "$out.txt") || { cat "$out.txt" >&2; die "cannot parse wrk output"; }
     elif [[ $tool == h2load ]]; then
         /usr/bin/time -f '%U %S' -o "$out.time" taskset -c "$LOAD_CPU" \
             h2load -t1 -c"$conns" -m"$STREAMS" -D"$DURATION" "http://$HOST:$BACKEND_PORT/" >"$out.txt" 2>&1
-        read -r b1 t1 < <(core_ticks)
+        read -r b1 t1 < <(core_ticks "$LOAD_CPU")
         parsed=$(parse_h2load "$out.txt") || { cat "$out.txt" >&2; die "cannot parse h2load output"; }
     fi
     if [[ $tool != strait-load ]]; then
@@ -210,9 +177,9 @@ run_one() {   # run_one PART TOOL ROUND CONNECTIONS
             "${LOAD_ARGS[@]}" -d "${DURATION}s" -w "${WARMUP}s" --quiet --json "$out.json" >"$out.txt" 2>&1 &
         local pid=$!
         sleep "$WARMUP.3"
-        read -r b0 t0 < <(core_ticks)
+        read -r b0 t0 < <(core_ticks "$LOAD_CPU")
         wait "$pid" || { cat "$out.txt" >&2; die "strait-load failed"; }
-        read -r b1 t1 < <(core_ticks)
+        read -r b1 t1 < <(core_ticks "$LOAD_CPU")
         parsed=$(jq -r '[.requestsPerSecond, .latencyCorrected.percentiles["50"], .latencyCorrected.percentiles["99"],
             .totals.requests, .totals.errors.total, .latencyCorrected.mean]
             | "\(.[0]) \(.[1]) \(.[2]) \(.[3]) \(.[4]) \(.[5])"' "$out.json")

@@ -64,7 +64,7 @@ Environment: BACKEND_PORT STRAIT_PORT NGINX_PORT HAPROXY_PORT ($BACKEND_PORT $ST
 EOF
 }
 
-die() { echo "compare.sh: $*" >&2; exit 1; }
+SCRIPT_NAME=compare.sh
 # shellcheck source=lib/harness.sh
 source "$SCRIPT_DIR/lib/harness.sh"
 
@@ -158,23 +158,7 @@ if ((TLS)); then ensure_tools openssl; else ensure_tools; fi
 CLK_TCK=$(getconf CLK_TCK)
 
 # -------------------------------------------------------------------------------------------- temp dir, cleanup
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/strait-compare.XXXXXX")
-PIDS=()
-cleanup() {
-    local rc=$? pid i
-    trap - EXIT INT TERM
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    if ((KEEP)); then echo "compare.sh: kept $TMP" >&2; else rm -rf "$TMP"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+start_tmp strait-compare
 
 BODY=$(make_body "$BODY_SIZE" "$TMP/body.expected")
 (($(wc -c <"$TMP/body.expected") == BODY_SIZE)) || die "internal: body is not $BODY_SIZE bytes"
@@ -189,28 +173,8 @@ for _ in $(seq 64); do cat "$TMP/body.expected"; done >"$TMP/www/64k"
 TLS_DIR="$TMP/tls"
 CURL_TLS=()
 make_certs() {
-    mkdir -p "$TLS_DIR"
     local d=$TLS_DIR
-    {
-        openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
-            -out "$d/ca.pem" -days 2 -subj "/CN=strait compare.sh throwaway CA" &&
-            openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/server.key" \
-                -out "$d/server.csr" -subj "/CN=localhost" &&
-            printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
-                "keyUsage=digitalSignature" "extendedKeyUsage=serverAuth" >"$d/server.ext" &&
-            openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
-                -sha256 -extfile "$d/server.ext" -out "$d/server.pem"
-    } >"$d/openssl.log" 2>&1 || { show_log "$d/openssl.log"; die "could not make the TLS certificates"; }
-    cat "$d/server.pem" "$d/server.key" >"$d/combined.pem"   # HAProxy's crt: certificate and key in one file
-    # nginx (proxy and backend): certificate, protocols, a session cache and tickets (on by default; said here).
-    cat >"$d/nginx-tls.inc" <<EOF
-ssl_certificate $d/server.pem;
-ssl_certificate_key $d/server.key;
-ssl_protocols TLSv1.2 TLSv1.3;
-ssl_session_cache shared:SSL:10m;
-ssl_session_timeout 1h;
-ssl_session_tickets on;
-EOF
+    make_tls_certs "$d" compare.sh
     cat >"$d/backend-tls.inc" <<EOF
 listen $HOST:$BACKEND_TLS_PORT ssl;
 include $d/nginx-tls.inc;
@@ -233,9 +197,9 @@ render() {   # render TEMPLATE OUT
     else
         tls=(-e "s|@SSL@||g" -e "s|@HAPROXY_SSL@||g")
     fi
-    sed -e "s|@TMP@|$TMP|g" -e "s|@BODY@|$BODY|g" -e "s|@CONNECTIONS@|$EFFECTIVE_CONNECTIONS|g" \
-        -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@STRAIT_PORT@|$STRAIT_PORT|g" \
-        -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@HAPROXY_PORT@|$HAPROXY_PORT|g" "${tls[@]}" "$1" >"$2"
+    render_template "$1" "$2" TMP "$TMP" BODY "$BODY" CONNECTIONS "$EFFECTIVE_CONNECTIONS" \
+        BACKEND_PORT "$BACKEND_PORT" STRAIT_PORT "$STRAIT_PORT" NGINX_PORT "$NGINX_PORT" \
+        HAPROXY_PORT "$HAPROXY_PORT" -- "${tls[@]}"
 }
 
 port_of() {   # the port strait-load loads (for "direct" in a TLS scenario: the backend's TLS listener)
@@ -246,68 +210,23 @@ port_of() {   # the port strait-load loads (for "direct" in a TLS scenario: the 
 }
 
 
-# Waits until PID is alive and PORT answers HTTP (HTTPS in a TLS scenario, or SCHEME), at most STARTUP_TIMEOUT s.
-wait_for_port() {   # wait_for_port PID PORT [SCHEME]
-    local deadline=$((SECONDS + STARTUP_TIMEOUT)) scheme=${3:-$SCHEME}
-    while ((SECONDS < deadline)); do
-        kill -0 "$1" 2>/dev/null || return 1
-        curl -s "${CURL_TLS[@]}" -o /dev/null -m 1 "$scheme://$HOST:$2/" && return 0
-        sleep 0.2
-    done
-    return 1
-}
-
-# Checks that the candidate on PORT answers 200 with exactly the 1 KiB body (over TLS in a TLS scenario: the
-# certificate is verified against the throwaway CA, so a wrong one fails here).
-check_body() {   # check_body NAME PORT [SCHEME]
-    local code scheme=${3:-$SCHEME}
-    code=$(curl -s "${CURL_TLS[@]}" -m 5 -o "$TMP/check.$1" -w '%{http_code}' "$scheme://$HOST:$2/") \
-        || code="curl-failed"
-    if [[ $code != 200 ]]; then
-        echo "compare.sh: $1 on :$2 answered $code, expected 200" >&2
-        return 1
-    fi
-    if ! cmp -s "$TMP/check.$1" "$TMP/body.expected"; then
-        echo "compare.sh: $1 on :$2 answered a body of $(wc -c <"$TMP/check.$1") bytes, not the expected 1 KiB" >&2
-        return 1
-    fi
-}
-
-
-# ------------------------------------------------------------------------------------------------ /proc sampling
-cpu_ticks() {   # utime+stime of the whole process (all threads, live and exited), in clock ticks
-    local stat fields
-    stat=$(<"/proc/$1/stat")
-    stat=${stat##*) }   # drop "pid (comm) ": comm may hold spaces
-    read -r -a fields <<<"$stat"
-    echo $((fields[11] + fields[12]))   # fields 14 and 15 of proc(5), counted from field 3
-}
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-# "busy total" clock ticks of the proxy's core from /proc/stat (busy = all but idle and iowait).
-core_ticks() {
-    awk -v c="cpu$PROXY_CPU" '$1 == c { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6 }' /proc/stat
-}
+# The URL of a candidate's PORT (SCHEME, or the one given); in a TLS scenario its checks verify the certificate
+# against the throwaway CA (CURL_TLS), so a wrong one fails there.
+url_of() { echo "${2:-$SCHEME}://$HOST:$1/"; }   # url_of PORT [SCHEME]
 
 # ------------------------------------------------------------------------------------------------------ startup
 declare -A PID_OF=() IDLE_RSS=() WARMED=()
-
-start_pinned() {   # start_pinned NAME LOG CMD... ; sets STARTED_PID
-    taskset -c "$PROXY_CPU" "${@:3}" >"$2" 2>&1 &
-    STARTED_PID=$!
-    PIDS+=("$STARTED_PID")
-}
 
 start_backend() {
     port_in_use "$BACKEND_PORT" && die "port $BACKEND_PORT is already in use (set BACKEND_PORT)"
     ((TLS)) && port_in_use "$BACKEND_TLS_PORT" \
         && die "port $BACKEND_TLS_PORT is already in use (set BACKEND_TLS_PORT)"
     render "$CONF_DIR/nginx-backend.conf" "$TMP/nginx-backend.conf"
-    taskset -c "$LOAD_CPU" nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf" \
-        >"$TMP/backend.log" 2>&1 &
-    local pid=$!
-    PIDS+=("$pid")
-    if ! wait_for_port "$pid" "$BACKEND_PORT" http || ! check_body backend "$BACKEND_PORT" http \
-        || { ((TLS)) && ! check_body backend-tls "$BACKEND_TLS_PORT"; }; then
+    start_pinned "$LOAD_CPU" "$TMP/backend.log" \
+        nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf"
+    if ! wait_until "$STARTED_PID" "$STARTUP_TIMEOUT" answers "$(url_of "$BACKEND_PORT" http)" \
+        || ! check_body backend "$(url_of "$BACKEND_PORT" http)" \
+        || { ((TLS)) && ! check_body backend-tls "$(url_of "$BACKEND_TLS_PORT")" "${CURL_TLS[@]}"; }; then
         show_log "$TMP/backend.log"
         show_log "$TMP/backend.error.log"
         die "the nginx backend did not start"
@@ -316,7 +235,7 @@ start_backend() {
 
 start_nginx() {
     render "$CONF_DIR/nginx-proxy.conf" "$TMP/nginx-proxy.conf"
-    start_pinned nginx "$TMP/nginx-proxy.log" \
+    start_pinned "$PROXY_CPU" "$TMP/nginx-proxy.log" \
         nginx -p "$TMP" -e "$TMP/nginx-proxy.error.log" -c "$TMP/nginx-proxy.conf"
 }
 
@@ -324,53 +243,13 @@ start_haproxy() {
     render "$CONF_DIR/haproxy.cfg" "$TMP/haproxy.cfg"
     haproxy -c -q -f "$TMP/haproxy.cfg" >"$TMP/haproxy.check.log" 2>&1 \
         || { show_log "$TMP/haproxy.check.log"; return 1; }
-    start_pinned haproxy "$TMP/haproxy.log" haproxy -db -f "$TMP/haproxy.cfg"
+    start_pinned "$PROXY_CPU" "$TMP/haproxy.log" haproxy -db -f "$TMP/haproxy.cfg"
 }
 
 start_strait() {
-    local jar=$JAR
-    if [[ -z $jar ]]; then
-        jar="$ROOT/server/target/strait.jar"
-        if [[ ! -f $jar ]]; then
-            log "no $jar: building it (mvn -B -q -DskipTests package -pl server -am)"
-            (cd "$ROOT" && mvn -B -q -DskipTests package -pl server -am) >"$TMP/strait-build.log" 2>&1 \
-                || { show_log "$TMP/strait-build.log"; SKIP_REASON="the Maven build failed"; return 1; }
-        fi
-    fi
-    if [[ ! -f $jar ]]; then
-        SKIP_REASON="no jar at $jar"
-        return 1
-    fi
+    ensure_strait_jar || return 1
     render "$CONF_DIR/strait.yaml" "$TMP/strait.yaml"
-    local extra=()
-    [[ -n ${STRAIT_JAVA_OPTS:-} ]] && read -r -a extra <<<"$STRAIT_JAVA_OPTS"
-    if [[ -x $ROOT/bin/strait ]]; then
-        # The launcher execs java with its own flags; STRAIT_JAVA_OPTS reaches it through the environment.
-        STRAIT_CMD_DESC="bin/strait run -c strait.yaml"
-        start_pinned strait "$TMP/strait.log" env STRAIT_JAR="$jar" "$ROOT/bin/strait" run -c "$TMP/strait.yaml"
-    else
-        local flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled)
-        local feature
-        feature=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ { print $2 }')
-        if [[ $feature =~ ^[0-9]+$ ]] && ((feature >= 24)); then
-            # Netty 4.2 turns Unsafe off on JDK 24+ without these (PERFORMANCE.md).
-            flags+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
-        fi
-        STRAIT_CMD_DESC="java ${flags[*]}${extra[*]:+ ${extra[*]}} -jar $jar run -c strait.yaml"
-        start_pinned strait "$TMP/strait.log" java "${flags[@]}" "${extra[@]}" -jar "$jar" run -c "$TMP/strait.yaml"
-    fi
-}
-
-# The PID to measure: the started process if it is java itself (taskset and the launcher exec), else its java child.
-measured_pid() {   # measured_pid NAME PID
-    local pid=$2 comm child
-    [[ $1 == strait ]] || { echo "$pid"; return; }
-    comm=$(cat "/proc/$pid/comm" 2>/dev/null || true)
-    if [[ $comm != java ]]; then
-        child=$(pgrep -P "$pid" -x java | head -n 1 || true)
-        [[ -n $child ]] && pid=$child
-    fi
-    echo "$pid"
+    start_strait_pinned "$TMP/strait.log" "$TMP/strait.yaml"
 }
 
 start_candidate() {   # start_candidate NAME
@@ -387,7 +266,7 @@ start_candidate() {   # start_candidate NAME
         return 0
     fi
     local pid=$STARTED_PID
-    if ! wait_for_port "$pid" "$port"; then
+    if ! wait_until "$pid" "$STARTUP_TIMEOUT" answers "$(url_of "$port")" "${CURL_TLS[@]}"; then
         show_log "$TMP/$name.log"
         local hint=""
         [[ $name == strait ]] && ((TLS)) && hint="; a TLS scenario needs a Strait with TLS listeners (listeners[].tls)"
@@ -398,13 +277,13 @@ start_candidate() {   # start_candidate NAME
         fi
         return 0
     fi
-    if ! check_body "$name" "$port"; then
+    if ! check_body "$name" "$(url_of "$port")" "${CURL_TLS[@]}"; then
         show_log "$TMP/$name.log"
         drop_candidate "$name" "it did not answer 200 with the 1 KiB body"
         return 0
     fi
     local measured
-    measured=$(measured_pid "$name" "$pid")
+    measured=$(java_pid "$pid")   # Strait: the java the launcher started
     [[ $measured == "$pid" ]] || { PIDS+=("$measured"); pid=$measured; }   # also kill the java child on exit
     PID_OF[$name]=$pid
     IDLE_RSS[$name]=$(rss_kib "$pid")
@@ -465,11 +344,11 @@ measure() {   # measure NAME ROUND
     # ticks from /proc at the start and end of the measured part (--watch-pid), and RSS is read after it.
     out="$TMP/$name.round$round"
     [[ -n $pid ]] && t0=$(cpu_ticks "$pid")
-    read -r busy0 total0 < <(core_ticks)
+    read -r busy0 total0 < <(core_ticks "$PROXY_CPU")
     local ok=1 watch=()
     [[ -n $pid ]] && watch=(--watch-pid "$pid")
     run_load "$port" "$DURATION" "$out" --quiet "${watch[@]}" || ok=0
-    read -r busy1 total1 < <(core_ticks)
+    read -r busy1 total1 < <(core_ticks "$PROXY_CPU")
     if [[ -n $pid ]]; then
         if ! kill -0 "$pid" 2>/dev/null; then
             show_log "$TMP/$name.log"

@@ -63,7 +63,7 @@ Environment: BACKEND_PORT ($BACKEND_PORT, and the next two), STRAIT_PORT NGINX_P
 EOF
 }
 
-die() { echo "fault.sh: $*" >&2; exit 1; }
+SCRIPT_NAME=fault.sh
 # shellcheck source=lib/harness.sh
 source "$SCRIPT_DIR/lib/harness.sh"
 now_ms() { date +%s%3N; }
@@ -118,43 +118,14 @@ KILLED=1   # index of backend #2
 ensure_tools jq
 
 # -------------------------------------------------------------------------------------------- temp dir, cleanup
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/strait-fault.XXXXXX")
-PIDS=()   # every process started and not yet stopped
-stop_pids() {   # stop_pids PID...: TERM, up to 5 s, then KILL; reaps them
-    local pid i
-    for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "$@"; do
-        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-}
-stop_all() {
-    ((${#PIDS[@]} == 0)) || stop_pids "${PIDS[@]}"
-    PIDS=()
-}
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    stop_all
-    if ((KEEP)); then echo "fault.sh: kept $TMP" >&2; else rm -rf "$TMP"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+start_tmp strait-fault
 
 BODY=$(make_body "$BODY_SIZE" "$TMP/body.expected")
 
 render() {   # render TEMPLATE OUT DIR [NAME VALUE]...
-    local args=(-e "s|@DIR@|$3|g" -e "s|@BODY@|$BODY|g" -e "s|@CONNECTIONS@|$CONNECTIONS|g"
-        -e "s|@BACKEND1_PORT@|${B_PORTS[0]}|g" -e "s|@BACKEND2_PORT@|${B_PORTS[1]}|g"
-        -e "s|@BACKEND3_PORT@|${B_PORTS[2]}|g" -e "s|@STRAIT_PORT@|$STRAIT_PORT|g"
-        -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@HAPROXY_PORT@|$HAPROXY_PORT|g")
-    local in=$1 out=$2
-    shift 3
-    while (($#)); do args+=(-e "s|@$1@|$2|g"); shift 2; done
-    sed "${args[@]}" "$in" >"$out"
+    render_template "$1" "$2" "${@:4}" DIR "$3" BODY "$BODY" CONNECTIONS "$CONNECTIONS" \
+        BACKEND1_PORT "${B_PORTS[0]}" BACKEND2_PORT "${B_PORTS[1]}" BACKEND3_PORT "${B_PORTS[2]}" \
+        STRAIT_PORT "$STRAIT_PORT" NGINX_PORT "$NGINX_PORT" HAPROXY_PORT "$HAPROXY_PORT"
 }
 
 port_of() {
@@ -163,48 +134,19 @@ port_of() {
 
 # Waits until PID is alive and PORT accepts connections (no HTTP request: nothing reaches an access log).
 wait_for_listen() {   # wait_for_listen PID PORT
-    local deadline=$((SECONDS + STARTUP_TIMEOUT))
-    while ((SECONDS < deadline)); do
-        kill -0 "$1" 2>/dev/null || return 1
-        port_in_use "$2" && return 0
-        sleep 0.05
-    done
-    return 1
+    wait_until "$1" "$STARTUP_TIMEOUT" port_in_use "$2"
 }
 
-
 # Checks that PORT answers GET / with 200 and exactly the 1 KiB body; prints the x-backend header.
-check_body() {   # check_body NAME PORT
-    local code
-    code=$(curl -s -m 5 -D "$TMP/check.$1.headers" -o "$TMP/check.$1" -w '%{http_code}' "http://$HOST:$2/") \
-        || code="curl-failed"
-    if [[ $code != 200 ]]; then
-        echo "fault.sh: $1 on :$2 answered $code, expected 200" >&2
-        return 1
-    fi
-    if ! cmp -s "$TMP/check.$1" "$TMP/body.expected"; then
-        echo "fault.sh: $1 on :$2 answered a body of $(wc -c <"$TMP/check.$1") bytes, not the expected 1 KiB" >&2
-        return 1
-    fi
+backend_of() {   # backend_of NAME PORT
+    check_body "$1" "http://$HOST:$2/" || return 1
     awk -F': *' 'tolower($1) == "x-backend" { sub(/\r$/, "", $2); print $2 }' "$TMP/check.$1.headers"
 }
 
-
 STRAIT_JAR_OK=1
 # ------------------------------------------------------------------------------------------------------ builds
-ensure_strait_jar() {
-    if [[ -z $JAR ]]; then
-        JAR="$ROOT/server/target/strait.jar"
-        if [[ ! -f $JAR ]]; then
-            log "no $JAR: building it (mvn -B -q -DskipTests package -pl server -am)"
-            (cd "$ROOT" && mvn -B -q -DskipTests package -pl server -am) >"$TMP/strait-build.log" 2>&1 \
-                || { show_log "$TMP/strait-build.log"; STRAIT_JAR_OK=0; SKIP_STRAIT="the Maven build failed"; }
-        fi
-    fi
-    if ((STRAIT_JAR_OK)) && [[ ! -f $JAR ]]; then
-        STRAIT_JAR_OK=0
-        SKIP_STRAIT="no jar at $JAR"
-    fi
+check_strait_jar() {   # once, before the runs: a missing jar skips Strait, not the others
+    ensure_strait_jar || { STRAIT_JAR_OK=0; SKIP_STRAIT=$SKIP_REASON; }
 }
 
 # ------------------------------------------------------------------------------------------------- quiet machine
@@ -241,43 +183,23 @@ start_backend() {   # start_backend DIR INDEX
     fi
 }
 
-start_pinned() {   # start_pinned LOG CMD... ; sets STARTED_PID
-    taskset -c "$PROXY_CPU" "${@:2}" >"$1" 2>&1 &
-    STARTED_PID=$!
-    PIDS+=("$STARTED_PID")
-}
-
 start_nginx() {   # start_nginx DIR
     render "$CONF_DIR/fault-nginx.conf" "$1/nginx-proxy.conf" "$1"
-    start_pinned "$1/nginx.log" nginx -p "$1" -e "$1/nginx-proxy.error.log" -c "$1/nginx-proxy.conf"
+    start_pinned "$PROXY_CPU" "$1/nginx.log" nginx -p "$1" -e "$1/nginx-proxy.error.log" -c "$1/nginx-proxy.conf"
 }
 
 start_haproxy() {   # start_haproxy DIR
     render "$CONF_DIR/fault-haproxy.cfg" "$1/haproxy.cfg" "$1"
     haproxy -c -q -f "$1/haproxy.cfg" >"$1/haproxy.check.log" 2>&1 \
         || { show_log "$1/haproxy.check.log"; return 1; }
-    start_pinned "$1/haproxy.log" haproxy -db -f "$1/haproxy.cfg"
+    start_pinned "$PROXY_CPU" "$1/haproxy.log" haproxy -db -f "$1/haproxy.cfg"
 }
 
 STRAIT_CMD_DESC=""
 start_strait() {   # start_strait DIR
     ((STRAIT_JAR_OK)) || return 1
     render "$CONF_DIR/fault-strait.yaml" "$1/strait.yaml" "$1"
-    local extra=()
-    [[ -n ${STRAIT_JAVA_OPTS:-} ]] && read -r -a extra <<<"$STRAIT_JAVA_OPTS"
-    if [[ -x $ROOT/bin/strait ]]; then
-        STRAIT_CMD_DESC="bin/strait run -c strait.yaml"
-        start_pinned "$1/strait.log" env STRAIT_JAR="$JAR" "$ROOT/bin/strait" run -c "$1/strait.yaml"
-    else
-        local flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled)
-        local feature
-        feature=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ { print $2 }')
-        if [[ $feature =~ ^[0-9]+$ ]] && ((feature >= 24)); then
-            flags+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
-        fi
-        STRAIT_CMD_DESC="java ${flags[*]}${extra[*]:+ ${extra[*]}} -jar $JAR run -c strait.yaml"
-        start_pinned "$1/strait.log" java "${flags[@]}" "${extra[@]}" -jar "$JAR" run -c "$1/strait.yaml"
-    fi
+    start_strait_pinned "$1/strait.log" "$1/strait.yaml"
 }
 
 # Starts the candidate and checks it: 200 with the 1 KiB body, and round robin over all three backends.
@@ -294,14 +216,12 @@ start_candidate() {   # start_candidate NAME DIR ; returns 1 (with SKIP_REASON) 
             || SKIP_REASON="it exited at start-up (its log is printed above)"
         return 1
     fi
-    if [[ $name == strait && $(cat "/proc/$pid/comm" 2>/dev/null) != java ]]; then
-        local child
-        child=$(pgrep -P "$pid" -x java | head -n 1 || true)
-        [[ -z $child ]] || PIDS+=("$child")
-    fi
+    local measured
+    measured=$(java_pid "$pid")   # Strait: the java the launcher started
+    [[ $measured == "$pid" ]] || PIDS+=("$measured")   # also kill it on exit
     local k seen="" b
     for ((k = 0; k < 6; k++)); do
-        if ! b=$(check_body "$name" "$port"); then
+        if ! b=$(backend_of "$name" "$port"); then
             show_log "$dir/$name.log"
             SKIP_REASON="it did not answer 200 with the 1 KiB body"
             return 1
@@ -343,7 +263,7 @@ run_candidate() {   # run_candidate NAME
     for i in 0 1 2; do start_backend "$dir" "$i"; done
     for i in 0 1 2; do
         local b
-        b=$(check_body "${B_NAMES[$i]}" "${B_PORTS[$i]}") || die "backend ${B_NAMES[$i]} answers wrongly"
+        b=$(backend_of "${B_NAMES[$i]}" "${B_PORTS[$i]}") || die "backend ${B_NAMES[$i]} answers wrongly"
         [[ $b == "${B_NAMES[$i]}" ]] || die "backend ${B_NAMES[$i]} names itself '$b'"
     done
     if ! start_candidate "$name" "$dir"; then
@@ -439,6 +359,7 @@ analyse() {   # analyse NAME ; writes $TMP/NAME/summary.kv, timeline.tsv, backen
         jq -r '"requests=\(.totals.requests)", "errors=\(.totals.errors.total)",
             "err_connect=\(.totals.errors.connect // 0)", "err_reset=\(.totals.errors.reset // 0)",
             "err_timeout=\(.totals.errors.timeout // 0)", "err_parse=\(.totals.errors.parse // 0)",
+            "err_connection=\(.totals.errors.connection // 0)",
             "err_non2xx=\(.totals.errors.non2xx // 0)", "abandoned=\(.totals.abandoned)",
             "p50=\(.latencyCorrected.percentiles["50"])", "p99=\(.latencyCorrected.percentiles["99"])",
             "p999=\(.latencyCorrected.percentiles["99.9"])", "max=\(.latencyCorrected.max)",
@@ -530,13 +451,13 @@ report() {
     echo "Error kinds and requests served per backend (access logs; before = measured start..kill, during =" \
         "kill..restart, after = restart..end):"
     echo
-    echo "| candidate | connect | reset | timeout | parse | non-2xx | b1 before | b2 before | b3 before | b1 during" \
-        "| b2 during | b3 during | b1 after | b2 after | b3 after |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| candidate | connect | reset | timeout | parse | connection | non-2xx | b1 before | b2 before | b3 before" \
+        "| b1 during | b2 during | b3 during | b1 after | b2 after | b3 after |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for c in "${ORDER[@]}"; do
         [[ -n ${RAN[$c]:-} ]] || continue
         echo "| $c | $(sv "$c" err_connect) | $(sv "$c" err_reset) | $(sv "$c" err_timeout) | $(sv "$c" err_parse)" \
-            "| $(sv "$c" err_non2xx) | $(sv "$c" b1_before) | $(sv "$c" b2_before) | $(sv "$c" b3_before)" \
+            "| $(sv "$c" err_connection) | $(sv "$c" err_non2xx) | $(sv "$c" b1_before) | $(sv "$c" b2_before) | $(sv "$c" b3_before)" \
             "| $(sv "$c" b1_during) | $(sv "$c" b2_during) | $(sv "$c" b3_during) | $(sv "$c" b1_after)" \
             "| $(sv "$c" b2_after) | $(sv "$c" b3_after) |"
     done
@@ -571,7 +492,7 @@ ARGS="-R $RATE -d $DURATION -w $WARMUP -c $CONNECTIONS --kill-at $T_KILL --resto
 ORDER=("${CANDIDATES[@]}")
 log "fault scenario: ${CANDIDATES[*]}; temp dir $TMP"
 ensure_load_jar
-for c in "${CANDIDATES[@]}"; do [[ $c != strait ]] || ensure_strait_jar; done
+for c in "${CANDIDATES[@]}"; do [[ $c != strait ]] || check_strait_jar; done
 
 QUIET_NOTE="not checked (--no-wait)"
 if ((WAIT_QUIET)); then

@@ -25,7 +25,6 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * Confined to its worker's event loop. One HTTP/2 connection slot (cleartext, prior knowledge): keeps a channel to
@@ -42,24 +41,21 @@ import java.util.concurrent.TimeUnit;
  * map. Response DATA is counted as consumed as soon as it is read (its buffer is released by the codec) and the
  * windows are large (1 MiB per stream, 16 MiB per connection), so large responses keep flowing.
  *
- * <p>Errors: RST_STREAM from the server counts the stream as a reset error (the connection stays); GOAWAY counts
- * the streams it drops (above its last stream id) as reset errors, or one error for an error code without lost
- * streams; the connection then finishes its other streams, closes and is opened again. A connection that does not
- * send its SETTINGS within the timeout counts one timeout and is opened again.
+ * <p>Errors: every stream sent is counted once, as a response, a reset, a timeout, a parse error or abandoned at the
+ * end of the run. RST_STREAM from the server counts the stream as a reset error (the connection stays); GOAWAY counts
+ * the streams it drops (above its last stream id) as reset errors and, with an error code, one connection error; the
+ * connection then finishes its other streams (those the server closes it on are resets), closes and is opened again.
+ * A connection that does not send its SETTINGS within the timeout counts one connection error and is opened again.
  */
-final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnable {
+final class H2LoadConnection extends AbstractLoadSlot implements ChannelFutureListener {
 
     /** Initial stream window we advertise (SETTINGS_INITIAL_WINDOW_SIZE). */
     static final int STREAM_WINDOW = 1 << 20;
     /** Connection window we grow to with a WINDOW_UPDATE right after the preface. */
     static final int CONNECTION_WINDOW = 16 << 20;
 
-    private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
-    private final Worker worker;
     private final Bootstrap bootstrap;
     private final H2Request request;
-    private final long slot;
     private final int maxStreams;
     private final long bytesPerRequest;
     private final Stream[] pool;
@@ -68,21 +64,13 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
     private final IntObjectHashMap<Stream> active;
 
     private Session session;
-    private Channel channel;
     private boolean connected;
     private long connectStartNanos;
-    private long notBeforeNanos;
-    private boolean timerPending;
-
-    /** Open loop: sequence number of the next request of this slot. */
-    private long nextSeq;
-    private long nextIntendedNanos;
 
     H2LoadConnection(final Worker worker, final Bootstrap bootstrap, final long slot, final H2Request request,
                      final int streams) {
-        this.worker = worker;
+        super(worker, slot);
         this.request = request;
-        this.slot = slot;
         this.maxStreams = streams;
         this.bytesPerRequest = request.wireBytes(Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE);
         this.pool = new Stream[streams];
@@ -102,33 +90,13 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
         });
     }
 
-    /** Opens the channel ahead of the run. */
+    /** The streams still open at the end of the run; the session is dropped with them. */
     @Override
-    public void preconnect() {
-        if (channel == null) {
-            connect(System.nanoTime());
-        }
-    }
-
-    /** Starts sending; {@code t0} is the run's start. */
-    @Override
-    public void start(final long t0) {
-        nextSeq = 0;
-        nextIntendedNanos = intendedTime(t0, 0);
-        pump();
-    }
-
-    /** Closes the channel at the end of the run, counting the streams still open as abandoned. */
-    @Override
-    public void stop() {
-        worker.count(LoadCounter.ABANDONED, active.size());
+    int dropOutstanding() {
+        final int n = active.size();
         releaseAll();
-        final Channel ch = channel;
-        channel = null;
         session = null;
-        if (ch != null) {
-            ch.close();
-        }
+        return n;
     }
 
     /** Resets the streams older than {@code timeoutNanos}; closes a connection that sent no SETTINGS in time. */
@@ -140,7 +108,7 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
         }
         if (connected && !s.ready) {
             if (now - connectStartNanos > timeoutNanos) {
-                worker.count(LoadCounter.TIMEOUT_ERRORS, 1);
+                worker.count(LoadCounter.CONNECTION_ERRORS, 1);   // no stream was opened on it
                 closeChannel(true);
                 pump();
             }
@@ -166,25 +134,15 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
         }
     }
 
-    private long intendedTime(final long t0, final long seq) {
-        return t0 + (long) ((slot + seq * worker.totalSlots()) * worker.nanosPerRequest());
-    }
-
     /** Sends whatever is due on free stream slots, connecting first if needed; schedules the next due time. */
-    private void pump() {
+    @Override
+    void pump() {
         if (!worker.running()) {
             return;
         }
         final long now = System.nanoTime();
         final boolean open = worker.openLoop();
-        if (channel == null) {
-            long due = open ? nextIntendedNanos : now;
-            due = Math.max(due, notBeforeNanos);
-            if (due > now) {
-                schedule(due - now);
-            } else {
-                connect(now);
-            }
+        if (connecting(now)) {
             return;
         }
         final Session s = session;
@@ -195,22 +153,15 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
         final int limit = Math.min(maxStreams, local.maxActiveStreams());
         boolean wrote = false;
         while (active.size() < limit && local.canOpenStream()) {
-            final long intended;
-            if (open) {
-                intended = nextIntendedNanos;
-                if (intended > now) {
-                    schedule(intended - now);
-                    break;
-                }
-                nextIntendedNanos = intendedTime(worker.t0(), ++nextSeq);
-            } else {
-                intended = now;
+            final long intended = open ? schedule.takeDue(now) : now;
+            if (intended == SlotSchedule.NONE) {
+                break;
             }
             final int id = local.incrementAndGetNextStreamId();
             if (id <= 0) {
                 s.draining = true;   // stream ids used up: finish these, then a new connection
                 if (open) {
-                    nextIntendedNanos = intendedTime(worker.t0(), --nextSeq);
+                    schedule.giveBack();
                 }
                 afterStreamEnd();
                 break;
@@ -236,21 +187,8 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
         }
     }
 
-    private void schedule(final long delayNanos) {
-        if (!timerPending) {
-            timerPending = true;
-            worker.loop().schedule(this, delayNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Timer: the next request is due, or a reconnect may be tried. */
     @Override
-    public void run() {
-        timerPending = false;
-        pump();
-    }
-
-    private void connect(final long now) {
+    void connect(final long now) {
         connectStartNanos = now;
         connected = false;
         final ChannelFuture f = bootstrap.connect(worker.address());
@@ -280,12 +218,8 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
             return;
         }
         if (!future.isSuccess()) {
-            worker.count(LoadCounter.CONNECT_ERRORS, 1);
-            worker.connectDone();
-            channel = null;
             session = null;
-            notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
-            pump();
+            connectFailed();
             return;
         }
         connected = true;
@@ -330,7 +264,7 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
         connected = false;
         releaseAll();
         if (backOff) {
-            notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+            notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
         }
         if (ch != null) {
             ch.close();
@@ -430,14 +364,14 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
                 if (lost > 0) {
                     worker.count(LoadCounter.RESET_ERRORS, lost);
                 } else if (failed) {
-                    worker.count(LoadCounter.RESET_ERRORS, 1);
+                    worker.count(LoadCounter.CONNECTION_ERRORS, 1);   // it cost no stream
                 }
                 channel = null;
                 session = null;
                 connected = false;
                 releaseAll();
                 if (lost > 0 || failed || !ready) {
-                    notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+                    notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
                 }
             }
             super.channelInactive(c);
@@ -552,7 +486,10 @@ final class H2LoadConnection implements LoadSlot, ChannelFutureListener, Runnabl
                         release(st);
                     }
                 }
-                worker.count(LoadCounter.RESET_ERRORS, lost > 0 ? lost : goAwayError ? 1 : 0);
+                // The GOAWAY's error is the connection's, counted once; each stream counts once: dropped here, or
+                // answered, or lost when the connection closes before answering it (channelInactive).
+                worker.count(LoadCounter.RESET_ERRORS, lost);
+                worker.count(LoadCounter.CONNECTION_ERRORS, goAwayError ? 1 : 0);
                 afterStreamEnd();
             }
         }

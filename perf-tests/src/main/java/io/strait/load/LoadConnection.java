@@ -12,15 +12,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * Confined to its worker's event loop. One request slot: a logical connection that keeps (or, in churn mode,
  * reopens) a channel to the target and sends requests on it, closed loop or on the open-loop schedule.
  *
- * <p>The slot is its channels' handler (sharable, stale channels are ignored), their connect listener and its own
- * timer task, so no listener or lambda is allocated per request. Per request it allocates only what Netty needs: the
- * retained duplicate of the worker's pre-encoded request.
+ * <p>The slot is its channels' connect listener, its {@link Handler} their handler (sharable, stale channels are
+ * ignored) and its {@link SlotSchedule} its timer task, so no listener or lambda is allocated per request. Per
+ * request it allocates only what Netty needs: the retained duplicate of the worker's pre-encoded request.
  *
  * <p>Open loop: the k-th request of slot c (of C) is due at {@code t0 + (c + k*C) / rate}; its latency counts from
  * that intended time, so a request delayed by a slow earlier one (the connection was busy) carries the wait
@@ -30,16 +28,12 @@ import java.util.concurrent.TimeUnit;
  * counts as connected (and sends) only once the handshake completed; a failed or timed-out handshake is a connect
  * error. In churn mode a request's latency counts from the connect, so it includes the handshake.
  */
-@ChannelHandler.Sharable
-final class LoadConnection extends ChannelInboundHandlerAdapter implements ChannelFutureListener, Runnable, LoadSlot {
+final class LoadConnection extends AbstractLoadSlot implements ChannelFutureListener {
 
-    private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
-    private final Worker worker;
+    private final Handler handler = new Handler();
     private final Bootstrap bootstrap;
     private final TlsClient tls;
     private final ResponseParser parser;
-    private final long slot;
     private final int pipeline;
     private final long[] intendedRing;
     private final long[] actualRing;
@@ -47,59 +41,30 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
     private int outstanding;
     private int sentOnChannel;
 
-    private Channel channel;
     private boolean connected;
     private long connectStartNanos;
-    private long notBeforeNanos;
-    private boolean timerPending;
     private boolean failed;
 
-    /** Open loop: sequence number of the next request of this slot. */
-    private long nextSeq;
-    private long nextIntendedNanos;
-
     LoadConnection(final Worker worker, final Bootstrap bootstrap, final long slot) {
-        this.worker = worker;
+        super(worker, slot);
         this.tls = worker.tls();
-        this.bootstrap = bootstrap.clone().handler(tls == null ? this : new ChannelInitializer<>() {
+        this.bootstrap = bootstrap.clone().handler(tls == null ? handler : new ChannelInitializer<>() {
             @Override
             protected void initChannel(final Channel ch) {
-                ch.pipeline().addLast(tls.newHandler(ch.alloc()), LoadConnection.this);
+                ch.pipeline().addLast(tls.newHandler(ch.alloc()), handler);
             }
         });
         this.parser = new ResponseParser(worker.headRequests());
-        this.slot = slot;
         this.pipeline = worker.pipeline();
         this.intendedRing = new long[pipeline];
         this.actualRing = new long[pipeline];
     }
 
-    /** Opens the channel ahead of the run (not in churn mode). */
     @Override
-    public void preconnect() {
-        if (channel == null) {
-            connect(System.nanoTime());
-        }
-    }
-
-    /** Starts sending; {@code t0} is the run's start. */
-    @Override
-    public void start(final long t0) {
-        nextSeq = 0;
-        nextIntendedNanos = intendedTime(t0, 0);
-        pump();
-    }
-
-    /** Closes the channel at the end of the run, counting the requests still outstanding as abandoned. */
-    @Override
-    public void stop() {
-        worker.count(LoadCounter.ABANDONED, outstanding);
+    int dropOutstanding() {
+        final int n = outstanding;
         outstanding = 0;
-        final Channel ch = channel;
-        channel = null;
-        if (ch != null) {
-            ch.close();
-        }
+        return n;
     }
 
     /** Times out the oldest outstanding request if it is older than {@code timeoutNanos}. */
@@ -114,28 +79,17 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         }
     }
 
-    private long intendedTime(final long t0, final long seq) {
-        return t0 + (long) ((slot + seq * worker.totalSlots()) * worker.nanosPerRequest());
-    }
-
-    /** Sends whatever is due, connecting first if needed; schedules itself for the next due time. */
-    private void pump() {
+    @Override
+    void pump() {
         if (!worker.running()) {
             return;
         }
         final long now = System.nanoTime();
         final boolean open = worker.openLoop();
-        final Channel ch = channel;
-        if (ch == null) {
-            long due = open ? nextIntendedNanos : now;
-            due = Math.max(due, notBeforeNanos);
-            if (due > now) {
-                schedule(due - now);
-            } else {
-                connect(now);
-            }
+        if (connecting(now)) {
             return;
         }
+        final Channel ch = channel;
         if (!connected) {
             return;   // the connect listener pumps
         }
@@ -143,16 +97,9 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         final ByteBuf request = worker.request();
         boolean wrote = false;
         while (outstanding < pipeline && !(churn && sentOnChannel > 0)) {
-            final long intended;
-            if (open) {
-                intended = nextIntendedNanos;
-                if (intended > now) {
-                    schedule(intended - now);
-                    break;
-                }
-                nextIntendedNanos = intendedTime(worker.t0(), ++nextSeq);
-            } else {
-                intended = churn ? connectStartNanos : now;
+            final long intended = open ? schedule.takeDue(now) : churn ? connectStartNanos : now;
+            if (intended == SlotSchedule.NONE) {
+                break;
             }
             final long actual = churn ? connectStartNanos : now;
             final int tail = (head + outstanding) % pipeline;
@@ -170,21 +117,8 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         }
     }
 
-    private void schedule(final long delayNanos) {
-        if (!timerPending) {
-            timerPending = true;
-            worker.loop().schedule(this, delayNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Timer: the next request is due, or a reconnect may be tried. */
     @Override
-    public void run() {
-        timerPending = false;
-        pump();
-    }
-
-    private void connect(final long now) {
+    void connect(final long now) {
         connectStartNanos = now;
         connected = false;
         sentOnChannel = 0;
@@ -201,11 +135,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
             return;
         }
         if (!future.isSuccess()) {
-            worker.count(LoadCounter.CONNECT_ERRORS, 1);
-            worker.connectDone();
-            channel = null;
-            notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
-            pump();
+            connectFailed();
             return;
         }
         if (tls == null) {
@@ -221,27 +151,6 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         pump();
     }
 
-    @Override
-    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
-        if (evt instanceof SslHandshakeCompletionEvent e) {
-            final Channel ch = ctx.channel();
-            if (ch != channel || connected) {
-                return;
-            }
-            if (e.isSuccess()) {
-                worker.count(LoadCounter.TLS_HANDSHAKES, 1);
-                if (tls.resumed(ch.pipeline().get(SslHandler.class))) {
-                    worker.count(LoadCounter.TLS_RESUMED, 1);
-                }
-                established();
-            } else {
-                handshakeFailed(ch);
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
     /** The channel's handshake failed (alert, timeout, closed or reset during it): a connect error, then retry. */
     private void handshakeFailed(final Channel ch) {
         worker.count(LoadCounter.CONNECT_ERRORS, 1);
@@ -251,47 +160,8 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         failed = false;
         parser.reset();
         ch.close();
-        notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+        notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
         pump();
-    }
-
-    @Override
-    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-        final ByteBuf buf = (ByteBuf) msg;
-        try {
-            final Channel ch = ctx.channel();
-            if (ch != channel) {
-                return;
-            }
-            worker.count(LoadCounter.BYTES_READ, buf.readableBytes());
-            long now = 0;
-            while (buf.isReadable()) {
-                final int r = parser.parse(buf);
-                if (r == ResponseParser.NEED_MORE) {
-                    break;
-                }
-                if (r == ResponseParser.ERROR || outstanding == 0) {
-                    worker.count(LoadCounter.PARSE_ERRORS, 1);
-                    failChannel();
-                    return;
-                }
-                if (now == 0) {
-                    now = System.nanoTime();
-                }
-                if (!complete(now, parser.status(), parser.keepAlive())) {
-                    return;
-                }
-            }
-        } finally {
-            buf.release();
-        }
-    }
-
-    @Override
-    public void channelReadComplete(final ChannelHandlerContext ctx) {
-        if (ctx.channel() == channel) {
-            pump();
-        }
     }
 
     /**
@@ -331,46 +201,118 @@ final class LoadConnection extends ChannelInboundHandlerAdapter implements Chann
         outstanding = 0;
         head = 0;
         closeChannel();
-        notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
+        notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
         pump();
     }
 
-    @Override
-    public void channelInactive(final ChannelHandlerContext ctx) {
-        if (ctx.channel() != channel) {
-            return;
-        }
-        if (tls != null && !connected) {
-            handshakeFailed(ctx.channel());   // closed before the handshake's completion event said why
-            return;
-        }
-        if (parser.readsUntilClose() && outstanding > 0) {
-            complete(System.nanoTime(), parser.status(), false);
-            return;
-        }
-        final boolean lost = outstanding > 0 || failed;
-        if (outstanding > 0) {
-            worker.count(LoadCounter.RESET_ERRORS, outstanding);
-        } else if (failed) {
-            worker.count(LoadCounter.RESET_ERRORS, 1);
-        }
-        failed = false;
-        outstanding = 0;
-        head = 0;
-        channel = null;
-        connected = false;
-        parser.reset();
-        if (lost) {
-            notBeforeNanos = System.nanoTime() + RECONNECT_DELAY_NANOS;
-        }
-        pump();
-    }
+    /** Confined to the loop: the handler of all the slot's channels; a stale channel's events are ignored. */
+    @ChannelHandler.Sharable
+    private final class Handler extends ChannelInboundHandlerAdapter {
 
-    @Override
-    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
-        if (ctx.channel() == channel) {
-            failed = true;
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent e) {
+                final Channel ch = ctx.channel();
+                if (ch != channel || connected) {
+                    return;
+                }
+                if (e.isSuccess()) {
+                    worker.count(LoadCounter.TLS_HANDSHAKES, 1);
+                    if (tls.resumed(ch.pipeline().get(SslHandler.class))) {
+                        worker.count(LoadCounter.TLS_RESUMED, 1);
+                    }
+                    established();
+                } else {
+                    handshakeFailed(ch);
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
         }
-        ctx.close();
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            final ByteBuf buf = (ByteBuf) msg;
+            try {
+                final Channel ch = ctx.channel();
+                if (ch != channel) {
+                    return;
+                }
+                worker.count(LoadCounter.BYTES_READ, buf.readableBytes());
+                long now = 0;
+                while (buf.isReadable()) {
+                    final int r = parser.parse(buf);
+                    if (r == ResponseParser.NEED_MORE) {
+                        break;
+                    }
+                    if (r == ResponseParser.ERROR || outstanding == 0) {
+                        // A response nobody asked for costs no request: a connection error. An unparsable one costs
+                        // its request, and the requests pipelined behind it are lost with the channel.
+                        if (outstanding == 0) {
+                            worker.count(LoadCounter.CONNECTION_ERRORS, 1);
+                        } else {
+                            worker.count(LoadCounter.PARSE_ERRORS, 1);
+                            worker.count(LoadCounter.RESET_ERRORS, outstanding - 1);
+                        }
+                        failChannel();
+                        return;
+                    }
+                    if (now == 0) {
+                        now = System.nanoTime();
+                    }
+                    if (!complete(now, parser.status(), parser.keepAlive())) {
+                        return;
+                    }
+                }
+            } finally {
+                buf.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(final ChannelHandlerContext ctx) {
+            if (ctx.channel() == channel) {
+                pump();
+            }
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) {
+            if (ctx.channel() != channel) {
+                return;
+            }
+            if (tls != null && !connected) {
+                handshakeFailed(ctx.channel());   // closed before the handshake's completion event said why
+                return;
+            }
+            if (parser.readsUntilClose() && outstanding > 0) {
+                complete(System.nanoTime(), parser.status(), false);
+                return;
+            }
+            final boolean lost = outstanding > 0 || failed;
+            if (outstanding > 0) {
+                worker.count(LoadCounter.RESET_ERRORS, outstanding);
+            } else if (failed) {
+                worker.count(LoadCounter.CONNECTION_ERRORS, 1);   // an I/O error that cost no request
+            }
+            failed = false;
+            outstanding = 0;
+            head = 0;
+            channel = null;
+            connected = false;
+            parser.reset();
+            if (lost) {
+                notBeforeNanos = System.nanoTime() + SlotSchedule.RECONNECT_DELAY_NANOS;
+            }
+            pump();
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            if (ctx.channel() == channel) {
+                failed = true;
+            }
+            ctx.close();
+        }
     }
 }

@@ -18,11 +18,14 @@ public enum LoadCounter {
     STATUS_5XX("5xx", false),
     /** Connection attempts that failed (refused, connect timeout). */
     CONNECT_ERRORS("connect", true),
-    /** Requests lost to a connection reset or closed by the server before their response completed. */
+    /**
+     * Requests lost to a connection reset or closed by the server before their response completed, and HTTP/2
+     * streams reset by the server (RST_STREAM) or dropped by its GOAWAY.
+     */
     RESET_ERRORS("reset", true),
-    /** Requests without a complete response within the timeout (the connection is then closed). */
+    /** Requests without a complete response within the timeout (the connection or stream is then closed). */
     TIMEOUT_ERRORS("timeout", true),
-    /** Responses that could not be parsed, and responses nobody asked for (the connection is then closed). */
+    /** Requests whose response could not be parsed (the connection, or the HTTP/2 stream, is then closed). */
     PARSE_ERRORS("parse", true),
     /** Requests still outstanding when the run stopped; not errors, not counted as responses. */
     ABANDONED("abandoned", false),
@@ -39,7 +42,19 @@ public enum LoadCounter {
     /** Of those, the ones that resumed a session (abbreviated handshake). */
     TLS_RESUMED("tls-resumed", false),
     /** TLS handshakes that failed or timed out; each is also a connect error. */
-    TLS_HANDSHAKE_ERRORS("tls-handshake-errors", false);
+    TLS_HANDSHAKE_ERRORS("tls-handshake-errors", false),
+    /**
+     * Connection failures that cost no request, each counted once: an HTTP/2 GOAWAY with an error code, an HTTP/2
+     * server that sends no SETTINGS within the timeout, an I/O error with nothing in flight, a response nobody asked
+     * for. The requests a failure costs count as resets, so every request sent is counted exactly once: as a
+     * response, a reset, a timeout, a parse error or abandoned.
+     */
+    CONNECTION_ERRORS("connection", true),
+    /**
+     * Open loop: requests the schedule intended before the run's end that were never sent, because the generator
+     * fell behind (its connections busy, or short of CPU); not errors. Sent plus unsent is rate times the run.
+     */
+    UNSENT("unsent", false);
 
     private static final LoadCounter[] VALUES = values();
 

@@ -41,6 +41,12 @@ public final class LoadRun {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
+    /**
+     * The busy-poll loops' select strategy: always a non-blocking poll ({@code selectNow}), never
+     * {@link io.netty.channel.SelectStrategy#SELECT} (a blocking wait), with or without tasks.
+     */
+    static final SelectStrategyFactory BUSY_POLL = () -> (selectNow, hasTasks) -> selectNow.get();
+
     private final LoadOptions options;
     private final IntervalListener listener;
     private final InetSocketAddress address;
@@ -113,9 +119,8 @@ public final class LoadRun {
         if (options.busyPoll()) {
             // Never block in epoll_wait/select: poll, run the due timers, poll again. Timers then fire within
             // microseconds instead of after the kernel's timer slack (50 us by default) and a wake-up.
-            final SelectStrategyFactory busy = () -> (selectNow, hasTasks) -> selectNow.get();
-            factory = epoll ? EpollIoHandler.newFactory(0, busy)
-                : NioIoHandler.newFactory(SelectorProvider.provider(), busy);
+            factory = epoll ? EpollIoHandler.newFactory(0, BUSY_POLL)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), BUSY_POLL);
         } else {
             factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         }
@@ -172,7 +177,7 @@ public final class LoadRun {
         long watched0 = warmup ? -1 : watchedTicks();
         long jit0 = warmup ? -1 : jitMillis();
         for (final Worker w : workers) {
-            w.start(t0);
+            w.start(t0, end);
         }
         long measuredFrom = t0;
         long startEpoch = System.currentTimeMillis();

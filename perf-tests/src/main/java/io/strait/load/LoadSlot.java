@@ -12,7 +12,10 @@ interface LoadSlot {
     /** Starts sending; {@code t0} is the run's start. */
     void start(long t0);
 
-    /** Closes the channel at the end of the run, counting the requests still outstanding as abandoned. */
+    /**
+     * Closes the channel at the end of the run, counting the requests still outstanding as abandoned and, in the
+     * open loop, those due that were never sent as unsent.
+     */
     void stop();
 
     /** Times out requests outstanding for longer than {@code timeoutNanos}. */

@@ -61,9 +61,15 @@ public final class Report {
             r.get(LoadCounter.STATUS_3XX), r.get(LoadCounter.STATUS_4XX), r.get(LoadCounter.STATUS_5XX),
             r.get(LoadCounter.STATUS_1XX));
         if (r.errors() > 0) {
-            out.printf(Locale.ROOT, "  Errors: connect %d, reset %d, timeout %d, parse %d, non-2xx %d%n",
+            out.printf(Locale.ROOT,
+                "  Errors: connect %d, reset %d, timeout %d, parse %d, connection %d, non-2xx %d%n",
                 r.get(LoadCounter.CONNECT_ERRORS), r.get(LoadCounter.RESET_ERRORS), r.get(LoadCounter.TIMEOUT_ERRORS),
-                r.get(LoadCounter.PARSE_ERRORS), LoadCounter.non2xx(r.counters()));
+                r.get(LoadCounter.PARSE_ERRORS), r.get(LoadCounter.CONNECTION_ERRORS),
+                LoadCounter.non2xx(r.counters()));
+        }
+        if (r.get(LoadCounter.UNSENT) > 0) {
+            out.printf(Locale.ROOT, "  %d requests due on the schedule were never sent: the generator fell behind"
+                + " the rate%n", r.get(LoadCounter.UNSENT));
         }
         out.printf(Locale.ROOT, "Requests/sec: %10.2f%n", r.requestsPerSecond());
         out.printf(Locale.ROOT, "Transfer/sec: %10s%n", bytes(r.elapsedNanos() <= 0 ? 0
@@ -108,6 +114,7 @@ public final class Report {
         totals.put("requests", r.requests());
         totals.put("sent", r.get(LoadCounter.SENT));
         totals.put("abandoned", r.get(LoadCounter.ABANDONED));
+        totals.put("unsent", r.get(LoadCounter.UNSENT));
         totals.put("bytesRead", r.get(LoadCounter.BYTES_READ));
         totals.put("bytesWritten", r.get(LoadCounter.BYTES_WRITTEN));
         totals.put("connectionsOpened", r.get(LoadCounter.CONNECTIONS_OPENED));

@@ -59,6 +59,7 @@ final class Worker {
     private boolean running;
     private boolean stopped;
     private long t0;
+    private long endNanos;
     private int pendingConnects;
     private CountDownLatch connectLatch;
     private ScheduledFuture<?> sweeper;
@@ -124,10 +125,14 @@ final class Worker {
         });
     }
 
-    /** Thread-safe: starts the load at {@code startNanos} ({@link System#nanoTime()} time base). */
-    void start(final long startNanos) {
+    /**
+     * Thread-safe: starts the load at {@code startNanos} ({@link System#nanoTime()} time base); the open loop sends
+     * nothing intended at or after {@code endNanos}.
+     */
+    void start(final long startNanos, final long endNanos) {
         loop.execute(() -> {
             t0 = startNanos;
+            this.endNanos = endNanos;
             running = true;
             for (final LoadSlot c : connections) {
                 c.start(startNanos);
@@ -220,6 +225,11 @@ final class Worker {
 
     long t0() {
         return t0;
+    }
+
+    /** Returns the end of the run's schedule: no request intended at or after it is sent. */
+    long endNanos() {
+        return endNanos;
     }
 
     /** Adds to a counter (single writer: a plain read and a release store). */

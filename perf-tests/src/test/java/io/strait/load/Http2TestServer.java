@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * alone is held {@code holdMillis}. On demand it answers every {@code resetEvery}-th request with RST_STREAM, or,
  * after answering the {@code goAwayAfter}-th request on a connection, ignores the ones after it, sends GOAWAY and
  * closes the connection (the streams it ignored are lost). It advertises {@code maxConcurrentStreams} and records
- * the most streams it saw open at once, per connection and over all connections.
+ * the most streams it saw open at once, per connection and over all connections. It sends as many RST_STREAMs as
+ * asked ({@code maxResetsSent}, unlimited by default).
  */
 final class Http2TestServer implements AutoCloseable {
 
@@ -54,6 +55,11 @@ final class Http2TestServer implements AutoCloseable {
         int goAwayAfter;
         int holdEvery;
         long holdMillis;
+        /**
+         * RST_STREAMs the server may send per 30 s before it closes the connection with GOAWAY ENHANCE_YOUR_CALM
+         * (Netty's guard against provoked resets, 200 by default, which a reset test reaches in a second); 0: none.
+         */
+        int maxResetsSent;
     }
 
     private final Config config;
@@ -84,6 +90,7 @@ final class Http2TestServer implements AutoCloseable {
                     ch.pipeline().addLast(Http2FrameCodecBuilder.forServer()
                         .initialSettings(Http2Settings.defaultSettings()
                             .maxConcurrentStreams(config.maxConcurrentStreams))
+                        .encoderEnforceMaxRstFramesPerWindow(config.maxResetsSent, config.maxResetsSent > 0 ? 30 : 0)
                         .build(), new Handler());
                 }
             })

@@ -29,7 +29,7 @@ class LoadRunTest {
         try (TestServer server = new TestServer(TestServer.Mode.OK)) {
             final LoadResult r = new LoadRun(base(server.url()).set("threads", "2").set("connections", "4").build())
                 .start().await();
-            assertThat(r.requests()).isGreaterThan(100);
+            assertThat(r.requests()).isPositive();
             assertThat(r.errors()).isZero();
             assertThat(r.get(LoadCounter.STATUS_2XX)).isEqualTo(r.requests());
             assertThat(r.requests() + r.get(LoadCounter.ABANDONED)).isEqualTo(r.get(LoadCounter.SENT));
@@ -45,7 +45,7 @@ class LoadRunTest {
         try (TestServer server = new TestServer(TestServer.Mode.OK)) {
             final LoadResult r = new LoadRun(base(server.url()).set("pipeline", "4").set("duration", "500ms")
                 .build()).start().await();
-            assertThat(r.requests()).isGreaterThan(100);
+            assertThat(r.requests()).isPositive();
             assertThat(r.errors()).isZero();
             assertThat(r.requests() + r.get(LoadCounter.ABANDONED)).isEqualTo(r.get(LoadCounter.SENT));
             // Every response answered a request the server saw. With 4 requests in flight per connection, one
@@ -62,20 +62,45 @@ class LoadRunTest {
         try (TestServer server = new TestServer(TestServer.Mode.OK)) {
             final LoadResult r = new LoadRun(base(server.url()).set("connections", "4").set("rate", "1000")
                 .set("duration", "2s").build()).start().await();
-            // 2000 intended; the tolerance covers the scheduler's granularity at the edges of the run.
-            assertThat(r.get(LoadCounter.SENT)).isBetween(1900L, 2100L);
-            assertThat(r.requests()).isBetween(1900L, 2100L);
+            // 2000 intended: each sent, or counted unsent when the generator fell behind (a busy machine). The
+            // count is the schedule's, not the clock's; the rate itself is measured by the benchmarks.
+            assertThat(r.get(LoadCounter.SENT) + r.get(LoadCounter.UNSENT)).isEqualTo(2000L);
+            assertThat(r.get(LoadCounter.SENT)).isPositive();
+            assertThat(r.requests() + r.get(LoadCounter.ABANDONED)).isEqualTo(r.get(LoadCounter.SENT));
             assertThat(r.errors()).isZero();
             assertThat(r.timeline()).hasSize(2);
         }
     }
 
     @Test
-    void busyPollKeepsTheRate() throws Exception {
+    void countsTheRequestsTheScheduleCouldNotSend() throws Exception {
+        // One connection, no pipelining, a server that never answers: the first request holds the connection for
+        // the whole run, so the other 999 due ones are never sent. They are counted unsent, not lost.
+        try (TestServer server = new TestServer(TestServer.Mode.SILENT)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("connections", "1").set("rate", "1000")
+                .set("timeout", "10s").build()).start().await();
+            assertThat(r.get(LoadCounter.SENT)).isEqualTo(1);
+            assertThat(r.get(LoadCounter.ABANDONED)).isEqualTo(1);
+            assertThat(r.get(LoadCounter.UNSENT)).isEqualTo(999);
+            assertThat(r.errors()).isZero();
+        }
+    }
+
+    @Test
+    void busyPollNeverBlocksAndKeepsTheSchedule() throws Exception {
+        // The mechanism: the loops' select strategy is always the non-blocking poll's result, never SELECT (a
+        // blocking epoll_wait), with tasks due or not. Whether that holds the rate better is for the benchmarks.
+        final io.netty.channel.SelectStrategy busy = LoadRun.BUSY_POLL.newSelectStrategy();
+        for (final boolean hasTasks : new boolean[] {false, true}) {
+            assertThat(busy.calculateStrategy(() -> 0, hasTasks)).isZero();
+            assertThat(busy.calculateStrategy(() -> 3, hasTasks)).isEqualTo(3);
+        }
         try (TestServer server = new TestServer(TestServer.Mode.OK)) {
             final LoadResult r = new LoadRun(base(server.url()).set("rate", "1000").set("busy-poll", "true")
                 .build()).start().await();
-            assertThat(r.requests()).isBetween(950L, 1050L);
+            assertThat(r.get(LoadCounter.SENT) + r.get(LoadCounter.UNSENT)).isEqualTo(1000L);
+            assertThat(r.requests()).isPositive();
+            assertThat(r.requests() + r.get(LoadCounter.ABANDONED)).isEqualTo(r.get(LoadCounter.SENT));
             assertThat(r.errors()).isZero();
         }
     }
@@ -83,8 +108,9 @@ class LoadRunTest {
     @Test
     void correctsCoordinatedOmission() throws Exception {
         // One connection at 200 req/s (one request every 5 ms); the 100th response is held 500 ms. The ~100
-        // requests due during the stall queue behind it: corrected, each carries its wait; uncorrected, only
-        // the stalled one is slow (1 of ~600 samples, below the 99th percentile).
+        // requests due during the stall queue behind it: corrected, each carries its wait; uncorrected, they are
+        // sent after it and do not. Only lower bounds on latency here: a busy machine adds to every latency, so
+        // an upper bound would test the machine, not the correction.
         try (TestServer server = new TestServer(TestServer.Mode.OK, 100, 500)) {
             final List<Long> intervalCounts = new CopyOnWriteArrayList<>();
             final LoadResult r = new LoadRun(base(server.url()).set("connections", "1").set("rate", "200")
@@ -97,10 +123,10 @@ class LoadRunTest {
             assertThat(c.getMaxValue()).isGreaterThanOrEqualTo(450_000);
             assertThat(u.getMaxValue()).isGreaterThanOrEqualTo(450_000);
             assertThat(c.getValueAtPercentile(99)).isGreaterThan(300_000);
-            assertThat(u.getValueAtPercentile(99)).isLessThan(50_000);
-            assertThat(u.getValueAtPercentile(99) * 10).isLessThan(c.getValueAtPercentile(99));
             assertThat(c.getCountBetweenValues(100_000, 3_600_000_000L)).isGreaterThan(50);
-            assertThat(u.getCountBetweenValues(100_000, 3_600_000_000L)).isEqualTo(1);
+            // Corrected minus uncorrected is each request's wait for its connection: the ~100 due in the stall
+            // waited 0-500 ms, ~25 s in all, over the ~600 requests about 40 ms each on average.
+            assertThat(c.getMean() - u.getMean()).isGreaterThan(20_000);
             assertThat(intervalCounts.stream().mapToLong(Long::longValue).sum()).isEqualTo(c.getTotalCount());
         }
     }
@@ -127,11 +153,30 @@ class LoadRunTest {
     }
 
     @Test
+    void aMalformedResponseCostsItsRequestAndThoseBehindIt() throws Exception {
+        // Four requests pipelined at once on one connection; the first answer is not HTTP. That request is a parse
+        // error, the three behind it are lost with the channel (resets), and the slot reconnects and does it again.
+        try (TestServer server = new TestServer(TestServer.Mode.GARBAGE)) {
+            final LoadResult r = new LoadRun(base(server.url()).set("connections", "1").set("pipeline", "4")
+                .set("duration", "500ms").build()).start().await();
+            assertThat(r.requests()).isZero();
+            assertThat(r.get(LoadCounter.PARSE_ERRORS)).isPositive();
+            assertThat(r.get(LoadCounter.RESET_ERRORS)).isEqualTo(3 * r.get(LoadCounter.PARSE_ERRORS));
+            assertThat(r.get(LoadCounter.PARSE_ERRORS) + r.get(LoadCounter.RESET_ERRORS)
+                + r.get(LoadCounter.TIMEOUT_ERRORS) + r.get(LoadCounter.ABANDONED)).isEqualTo(r.get(LoadCounter.SENT));
+            assertThat(r.get(LoadCounter.CONNECTION_ERRORS)).isZero();
+        }
+    }
+
+    @Test
     void countsTimeouts() throws Exception {
         try (TestServer server = new TestServer(TestServer.Mode.SILENT)) {
             final LoadResult r = new LoadRun(base(server.url()).set("timeout", "200ms").build()).start().await();
             assertThat(r.requests()).isZero();
-            assertThat(r.get(LoadCounter.TIMEOUT_ERRORS)).isGreaterThanOrEqualTo(4);
+            // At least the first request of each of the 2 connections (200 ms into the 1 s run).
+            assertThat(r.get(LoadCounter.TIMEOUT_ERRORS)).isGreaterThanOrEqualTo(2);
+            assertThat(r.get(LoadCounter.TIMEOUT_ERRORS) + r.get(LoadCounter.ABANDONED))
+                .isEqualTo(r.get(LoadCounter.SENT));
         }
     }
 
@@ -140,7 +185,7 @@ class LoadRunTest {
         try (TestServer server = new TestServer(TestServer.Mode.OK)) {
             final LoadResult r = new LoadRun(base(server.url()).set("new-connection-per-request", "true")
                 .set("duration", "500ms").build()).start().await();
-            assertThat(r.requests()).isGreaterThan(10);
+            assertThat(r.requests()).isPositive();
             assertThat(r.errors()).isZero();
             assertThat(r.get(LoadCounter.CONNECTIONS_OPENED)).isBetween(r.requests(), r.requests() + 2);
         }

@@ -40,7 +40,7 @@ class TlsLoadRunTest {
     void keepAliveOverTlsAnswersEveryRequest() throws Exception {
         try (TestServer server = new TestServer(certs.serverContext(false))) {
             final LoadResult r = run(base(server.httpsUrl()));
-            assertThat(r.requests()).isGreaterThanOrEqualTo(10);
+            assertThat(r.requests()).isPositive();
             assertThat(r.errors()).isZero();
             assertThat(r.get(LoadCounter.STATUS_2XX)).isEqualTo(r.requests());
             // Keep-alive: the two connections shook hands before the measured part and never again.
@@ -66,7 +66,7 @@ class TlsLoadRunTest {
         try (TestServer server = new TestServer(certs.serverContext(false))) {
             final LoadResult r = run(base(server.httpsUrl()).set("new-connection-per-request", "true")
                 .set("duration", "2s"));
-            assertThat(r.requests()).isGreaterThanOrEqualTo(4);
+            assertThat(r.requests()).isPositive();
             assertThat(r.errors()).isZero();
             // Each request was written after its own connection's handshake (those of the requests still in
             // flight at the end included): one handshake per request sent, none resumed.
@@ -84,12 +84,12 @@ class TlsLoadRunTest {
         try (TestServer server = new TestServer(certs.serverContext(false))) {
             final LoadResult r = run(base(server.httpsUrl()).set("new-connection-per-request", "true")
                 .set("tls-resume", "true").set("duration", "2s"));
-            assertThat(r.requests()).isGreaterThanOrEqualTo(6);
+            assertThat(r.requests()).isPositive();
             assertThat(r.errors()).isZero();
             assertThat(r.get(LoadCounter.TLS_HANDSHAKES)).isEqualTo(r.get(LoadCounter.SENT));
             // Only a slot's first connection (and one racing the other slot for a single-use ticket) needs a full
-            // handshake: most resume.
-            assertThat(r.get(LoadCounter.TLS_RESUMED) * 2).isGreaterThan(r.get(LoadCounter.TLS_HANDSHAKES));
+            // handshake: at most 2 per slot, all the others resume, however many the machine managed.
+            assertThat(r.get(LoadCounter.TLS_HANDSHAKES) - r.get(LoadCounter.TLS_RESUMED)).isLessThanOrEqualTo(4);
         }
     }
 

@@ -9,8 +9,29 @@ import java.nio.ByteOrder;
  * Maglev use for host keys, {@code HashUtil::xxHash64}), written allocation-free over a byte range or one {@code long}.
  * Results equal the reference implementation's on a little-endian machine: {@code XXH64("foo", 0) =
  * 0x33bf00a859c4ba3f}; a {@code long} is hashed as its 8 little-endian bytes.
+ *
+ * <p>This is the one XXH64 of Strait: ring-hash and Maglev host keys and the request hashes of a route's
+ * {@code hash_policy} (proxy-core, over a Netty buffer through a {@link ByteSource}) all go through
+ * {@link #hash(ByteSource, Object, int, int, long)}, so a key and a request over the same bytes hash alike.
  */
-final class XxHash64 {
+public final class XxHash64 {
+
+    /**
+     * Stateless, thread-safe. Reads little-endian words of a byte source of type {@code T} at absolute indexes; one
+     * shared instance per source type, so hashing a buffer allocates nothing.
+     *
+     * @param <T> the source type (a {@code byte[]}, a Netty {@code ByteBuf}, ...)
+     */
+    public interface ByteSource<T> {
+        /** The 8 bytes at {@code index}, little-endian. */
+        long longLE(T source, int index);
+
+        /** The 4 bytes at {@code index}, little-endian. */
+        int intLE(T source, int index);
+
+        /** The byte at {@code index}. */
+        byte byteAt(T source, int index);
+    }
 
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
@@ -23,11 +44,35 @@ final class XxHash64 {
     private static final VarHandle INT_LE =
         MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** The {@link ByteSource} of a {@code byte[]}. */
+    public static final ByteSource<byte[]> BYTE_ARRAY = new ByteSource<>() {
+        @Override
+        public long longLE(final byte[] source, final int index) {
+            return (long) LONG_LE.get(source, index);
+        }
+
+        @Override
+        public int intLE(final byte[] source, final int index) {
+            return (int) INT_LE.get(source, index);
+        }
+
+        @Override
+        public byte byteAt(final byte[] source, final int index) {
+            return source[index];
+        }
+    };
+
     private XxHash64() {
     }
 
     /** XXH64 of {@code bytes[offset, offset + length)} with {@code seed}. */
-    static long hash(final byte[] bytes, final int offset, final int length, final long seed) {
+    public static long hash(final byte[] bytes, final int offset, final int length, final long seed) {
+        return hash(BYTE_ARRAY, bytes, offset, length, seed);
+    }
+
+    /** XXH64 of {@code length} bytes of {@code source} from absolute index {@code offset}, with {@code seed}. */
+    public static <T> long hash(final ByteSource<T> in, final T source, final int offset, final int length,
+                                final long seed) {
         final int end = offset + length;
         int p = offset;
         long h;
@@ -38,10 +83,10 @@ final class XxHash64 {
             long v4 = seed - P1;
             final int limit = end - 32;
             do {
-                v1 = round(v1, (long) LONG_LE.get(bytes, p));
-                v2 = round(v2, (long) LONG_LE.get(bytes, p + 8));
-                v3 = round(v3, (long) LONG_LE.get(bytes, p + 16));
-                v4 = round(v4, (long) LONG_LE.get(bytes, p + 24));
+                v1 = round(v1, in.longLE(source, p));
+                v2 = round(v2, in.longLE(source, p + 8));
+                v3 = round(v3, in.longLE(source, p + 16));
+                v4 = round(v4, in.longLE(source, p + 24));
                 p += 32;
             } while (p <= limit);
             h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12) + Long.rotateLeft(v4, 18);
@@ -54,17 +99,17 @@ final class XxHash64 {
         }
         h += length;
         while (p + 8 <= end) {
-            h ^= round(0, (long) LONG_LE.get(bytes, p));
+            h ^= round(0, in.longLE(source, p));
             h = Long.rotateLeft(h, 27) * P1 + P4;
             p += 8;
         }
         if (p + 4 <= end) {
-            h ^= ((int) INT_LE.get(bytes, p) & 0xFFFF_FFFFL) * P1;
+            h ^= (in.intLE(source, p) & 0xFFFF_FFFFL) * P1;
             h = Long.rotateLeft(h, 23) * P2 + P3;
             p += 4;
         }
         while (p < end) {
-            h ^= (bytes[p] & 0xFFL) * P5;
+            h ^= (in.byteAt(source, p) & 0xFFL) * P5;
             h = Long.rotateLeft(h, 11) * P1;
             p++;
         }
@@ -72,7 +117,7 @@ final class XxHash64 {
     }
 
     /** XXH64 of the 8 little-endian bytes of {@code value} with {@code seed}. */
-    static long hashLong(final long value, final long seed) {
+    public static long hashLong(final long value, final long seed) {
         long h = seed + P5 + 8;
         h ^= round(0, value);
         h = Long.rotateLeft(h, 27) * P1 + P4;

@@ -2,7 +2,6 @@ package io.strait.core.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * A request's head, protocol-neutral: method, path, authority, headers and what is known of the
@@ -17,26 +16,16 @@ import io.netty.util.ReferenceCountUtil;
  * <p>A codec may reuse one head object per connection: a head is valid until its exchange is over
  * (the next request on that connection is decoded only then), so consumers must not keep it longer.
  *
- * <p>Holds a reference to {@link #raw()}: whoever consumes the head last calls {@link #release()}.
+ * <p>Holds a reference to {@link #raw()}: whoever consumes the head last calls {@link #release()}. The version
+ * constants are {@link HttpHead}'s ({@code HttpRequestHead.VERSION_1_1} names the same one).
  */
-public final class HttpRequestHead {
+public final class HttpRequestHead extends HttpHead {
 
-    /** HTTP/1.0. */
-    public static final int VERSION_1_0 = 10;
-    /** HTTP/1.1. */
-    public static final int VERSION_1_1 = 11;
-    /** HTTP/2. */
-    public static final int VERSION_2 = 20;
-
-    private final HttpHeaderBlock headers = new HttpHeaderBlock();
-    private ByteBuf raw;
     private AsciiString method;
     private int pathStart = -1;
     private int pathEnd = -1;
     private AsciiString pathOverride;
     private int hostIndex = -1;
-    private int version = VERSION_1_1;
-    private long bodyLength;
     private boolean expectContinue;
 
     /**
@@ -47,31 +36,13 @@ public final class HttpRequestHead {
      * @param version {@link #VERSION_1_0}, {@link #VERSION_1_1} or {@link #VERSION_2}
      */
     public void reset(final ByteBuf raw, final AsciiString method, final int version) {
-        release();
-        this.raw = raw;
+        resetHead(raw, version);
         this.method = method;
-        this.version = version;
         this.pathStart = -1;
         this.pathEnd = -1;
         this.pathOverride = null;
         this.hostIndex = -1;
-        this.bodyLength = 0;
         this.expectContinue = false;
-        headers.reset(raw);
-    }
-
-    /** The original head bytes, or null when the head was built from values. */
-    public ByteBuf raw() {
-        return raw;
-    }
-
-    /** Releases the original head bytes, if any. Safe to call twice. */
-    public void release() {
-        final ByteBuf r = raw;
-        if (r != null) {
-            raw = null;
-            ReferenceCountUtil.release(r);
-        }
     }
 
     /** The method (a shared {@link HttpMethods} constant for the standard ones). */
@@ -82,16 +53,6 @@ public final class HttpRequestHead {
     /** Sets the method. */
     public void method(final AsciiString method) {
         this.method = method;
-    }
-
-    /** {@link #VERSION_1_0}, {@link #VERSION_1_1} or {@link #VERSION_2}: the version the client spoke. */
-    public int version() {
-        return version;
-    }
-
-    /** The headers. */
-    public HttpHeaderBlock headers() {
-        return headers;
     }
 
     /** Sets the path (origin-form request target with query) as offsets into {@link #raw()}. */
@@ -113,7 +74,7 @@ public final class HttpRequestHead {
 
     /** Byte {@code i} of the path. */
     public byte pathByteAt(final int i) {
-        return pathOverride != null ? pathOverride.byteAt(i) : raw.getByte(pathStart + i);
+        return pathOverride != null ? pathOverride.byteAt(i) : raw().getByte(pathStart + i);
     }
 
     /** Length of the path before any '?' (the part route matching looks at). */
@@ -150,7 +111,7 @@ public final class HttpRequestHead {
             return AsciiString.EMPTY_STRING;
         }
         final byte[] bytes = new byte[pathEnd - pathStart];
-        raw.getBytes(pathStart, bytes);
+        raw().getBytes(pathStart, bytes);
         return new AsciiString(bytes, false);
     }
 
@@ -159,7 +120,7 @@ public final class HttpRequestHead {
         if (pathOverride != null) {
             out.writeBytes(pathOverride.array(), pathOverride.arrayOffset(), pathOverride.length());
         } else {
-            out.writeBytes(raw, pathStart, pathEnd - pathStart);
+            out.writeBytes(raw(), pathStart, pathEnd - pathStart);
         }
     }
 
@@ -168,7 +129,7 @@ public final class HttpRequestHead {
      * original bytes.
      */
     public int originalPathLength() {
-        return raw != null && pathStart >= 0 ? pathEnd - pathStart : pathOverride != null ? pathOverride.length() : 0;
+        return raw() != null && pathStart >= 0 ? pathEnd - pathStart : pathOverride != null ? pathOverride.length() : 0;
     }
 
     /**
@@ -176,6 +137,7 @@ public final class HttpRequestHead {
      * at absolute index {@code dstIndex}; {@code dst}'s indexes do not move. Allocates nothing.
      */
     public void copyOriginalPath(final ByteBuf dst, final int dstIndex, final int length) {
+        final ByteBuf raw = raw();
         if (raw != null && pathStart >= 0) {
             dst.setBytes(dstIndex, raw, pathStart, length);
         } else if (pathOverride != null) {
@@ -195,17 +157,8 @@ public final class HttpRequestHead {
 
     /** The authority (Host header value, port included), or null; copies bytes (see {@link HttpHeaderBlock#value}). */
     public AsciiString authority() {
+        final HttpHeaderBlock headers = headers();
         return hostIndex < 0 || headers.isDead(hostIndex) ? null : headers.value(hostIndex);
-    }
-
-    /** Body length: 0 for none, &gt; 0 when known (Content-Length), -1 when streamed to an end marker (chunked). */
-    public long bodyLength() {
-        return bodyLength;
-    }
-
-    /** Sets the body length (see {@link #bodyLength()}). */
-    public void bodyLength(final long bodyLength) {
-        this.bodyLength = bodyLength;
     }
 
     /** True if the client sent {@code Expect: 100-continue} (the codec removed the header itself). */
@@ -220,6 +173,6 @@ public final class HttpRequestHead {
 
     @Override
     public String toString() {
-        return method + " " + path() + " v" + version + " body=" + bodyLength + " " + headers;
+        return method + " " + path() + " v" + version() + " body=" + bodyLength() + " " + headers();
     }
 }

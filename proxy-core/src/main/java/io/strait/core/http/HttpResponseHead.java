@@ -2,7 +2,6 @@ package io.strait.core.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * A response's head, protocol-neutral: status, optional reason phrase, headers and what is known
@@ -14,47 +13,25 @@ import io.netty.util.ReferenceCountUtil;
  * released, as the next response on that connection reuses it.
  * Holds a reference to {@link #raw()}, when it came off the wire: the last consumer calls {@link #release()}.
  */
-public final class HttpResponseHead {
+public final class HttpResponseHead extends HttpHead {
 
-    private final HttpHeaderBlock headers = new HttpHeaderBlock();
-    private ByteBuf raw;
     private int status;
     private AsciiString reason;
-    private int version = HttpRequestHead.VERSION_1_1;
-    private long bodyLength;
     private boolean close;
 
     /** A new head built from values (a local response such as a 404), with no body yet. */
     public static HttpResponseHead of(final int status) {
         final HttpResponseHead h = new HttpResponseHead();
-        h.reset(null, status, HttpRequestHead.VERSION_1_1);
+        h.reset(null, status, VERSION_1_1);
         return h;
     }
 
     /** Resets this head; ownership of {@code raw} (may be null) passes to it. */
     public void reset(final ByteBuf raw, final int status, final int version) {
-        release();
-        this.raw = raw;
+        resetHead(raw, version);
         this.status = status;
-        this.version = version;
         this.reason = null;
-        this.bodyLength = 0;
         this.close = false;
-        headers.reset(raw);
-    }
-
-    /** The original head bytes, or null. */
-    public ByteBuf raw() {
-        return raw;
-    }
-
-    /** Releases the original head bytes, if any. Safe to call twice. */
-    public void release() {
-        final ByteBuf r = raw;
-        if (r != null) {
-            raw = null;
-            ReferenceCountUtil.release(r);
-        }
     }
 
     /** The status code. */
@@ -77,26 +54,6 @@ public final class HttpResponseHead {
         this.reason = reason;
     }
 
-    /** The version the sender spoke (see {@link HttpRequestHead#VERSION_1_1}). */
-    public int version() {
-        return version;
-    }
-
-    /** The headers. */
-    public HttpHeaderBlock headers() {
-        return headers;
-    }
-
-    /** Body length: 0 for none, &gt; 0 when known, -1 when streamed to an end marker. */
-    public long bodyLength() {
-        return bodyLength;
-    }
-
-    /** Sets the body length (see {@link #bodyLength()}). */
-    public void bodyLength(final long bodyLength) {
-        this.bodyLength = bodyLength;
-    }
-
     /**
      * True if the downstream connection must close once this response is written (set by the proxy
      * for error responses after which the connection's state is unknown).
@@ -117,6 +74,6 @@ public final class HttpResponseHead {
 
     @Override
     public String toString() {
-        return status + " v" + version + " body=" + bodyLength + " " + headers;
+        return status + " v" + version() + " body=" + bodyLength() + " " + headers();
     }
 }

@@ -67,7 +67,7 @@ final class DownstreamHttp1Handler extends ChannelDuplexHandler implements Downs
         stats.inc(HttpStat.DOWNSTREAM_CX_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, 1);
         forwarding.peer(ctx.channel().remoteAddress());
-        exchange.peer(forwarding.sourceIpHash());
+        exchange.peer();
         armIdle(clock.nanoTime());
         if (server.isDraining()) {
             ctx.close();

@@ -10,6 +10,7 @@ import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpMethods;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.core.route.PathNormalizer;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
 import io.strait.core.stats.AccessLogStat;
@@ -72,8 +73,6 @@ final class Exchange implements LoopTimer.Callback {
     private final AccessLogEntry logEntry;
     private final LoopStats<AccessLogStat> logStats;
 
-    private long sourceIpHash;
-
     private State state = State.IDLE;
     private boolean requestDone;
     /** True once this exchange answered Expect: 100-continue itself (a retried try must not answer again). */
@@ -120,9 +119,11 @@ final class Exchange implements LoopTimer.Callback {
         }
     }
 
-    /** The connection's peer, once known: the hash source-IP hash policies use. */
-    void peer(final long ipHash) {
-        this.sourceIpHash = ipHash;
+    /**
+     * The connection's peer is known ({@link ForwardingHeaders#peer} was told): the access log's client address.
+     * The source_ip hash is the forwarding policy's trusted client address, found per request.
+     */
+    void peer() {
         if (logEntry != null) {
             logEntry.clientIp = forwarding.clientIp();
         }
@@ -171,6 +172,17 @@ final class Exchange implements LoopTimer.Callback {
     }
 
     private void route(final HttpRequestHead head, final long now) {
+        final int pathResult = listener.routes().normalizePath(head);   // route on, and forward, the normal path
+        if (pathResult != PathNormalizer.OK) {
+            localReply(PathNormalizer.status(pathResult), PathNormalizer.reason(pathResult));
+            return;
+        }
+        // Before the route match, as Envoy's connection manager does: header matchers and the source_ip hash see
+        // the listener's forwarding policy applied (never a client's own X-Forwarded-Proto), route edits come after.
+        forwarding.apply(head.headers(), loop.random());
+        if (logEntry != null) {
+            logEntry.forwarded = true;
+        }
         final Route r = listener.routes().match(head);
         if (r == null) {
             stats.inc(HttpStat.NO_ROUTE);
@@ -178,7 +190,7 @@ final class Exchange implements LoopTimer.Callback {
             return;
         }
         route = r;
-        switch (selector.select(r, head, loop, sourceIpHash, stats, now)) {
+        switch (selector.select(r, head, loop, forwarding.sourceIpHash(), stats, now)) {
             case UpstreamSelector.RATE_LIMITED:
                 localReply(429, "rate_limited", false, LocalReply.X_STRAIT_RATELIMITED);
                 return;
@@ -197,10 +209,6 @@ final class Exchange implements LoopTimer.Callback {
             logEntry.host = h;
         }
         r.applyRequestEdits(head);
-        forwarding.apply(head.headers(), loop.random());
-        if (logEntry != null) {
-            logEntry.forwarded = true;
-        }
         final long timeout = r.timeoutMillis();
         routeDeadline = timeout > 0 ? now + timeout * 1_000_000L : 0;
         final RetryPolicy policy = r.retryPolicy();

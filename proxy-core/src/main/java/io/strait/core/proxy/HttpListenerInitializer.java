@@ -5,14 +5,19 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.strait.core.codec.http1.Http1ServerCodec;
+import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.ListenerStat;
+import io.strait.core.stats.LoopStats;
 import io.strait.core.stats.StatsScope;
 
 /**
  * Composes the pipeline of one accepted HTTP connection, and does nothing else: on a TLS listener the SNI/SSL
  * handler and the peer identity handler, then the HTTP/1.1 codec (bytes to protocol-neutral events and back), then
- * the proxy handler (routing, clusters, upstream). Shared by all connections of a listener; thread-safe.
+ * the proxy handler (routing, clusters, upstream). It also sets the connection's write buffer high water mark to
+ * {@code limits.connection_buffer}, above which the codec stops decoding pipelined requests. Shared by all
+ * connections of a listener; thread-safe.
  *
  * <p>Before any of that, the connection takes a slot of the listener's {@code max_connections} and of the global
  * {@code runtime.max_connections}; over either cap it is closed at once, with no pipeline built, and counted
@@ -26,6 +31,8 @@ final class HttpListenerInitializer extends ChannelInitializer<Channel> {
     private final ProxyServer server;
     /** Null for a plain listener. */
     private final ListenerTls tls;
+    /** limits.connection_buffer as the high mark; the low mark (writable again) at half of it. */
+    private final WriteBufferWaterMark waterMark;
     private final ConnectionLimit listenerLimit;
     private final ConnectionLimit globalLimit;
     private final StatsScope<ListenerStat> listenerStats;
@@ -38,6 +45,8 @@ final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         this.listener = listener;
         this.server = server;
         this.tls = tls;
+        final int high = listener.config().limits().connectionBufferBytes();
+        this.waterMark = new WriteBufferWaterMark(high >>> 1, high);
         this.listenerLimit = listenerLimit;
         this.globalLimit = globalLimit;
         this.listenerStats = listenerStats;
@@ -54,12 +63,16 @@ final class HttpListenerInitializer extends ChannelInitializer<Channel> {
             return;
         }
         server.track(ch);
+        ch.config().setWriteBufferWaterMark(waterMark);
         final ChannelPipeline p = ch.pipeline();
         if (tls != null) {
             p.addLast("tls", tls.newSniHandler())
                 .addLast("tls-identity", tls.identityHandler(loopIndex));
         }
-        p.addLast("http1", new Http1ServerCodec(listener.limits()))
+        // a connection that never sent a byte is closed by the codec: counted as Envoy counts it, an idle timeout
+        final LoopStats<HttpStat> stats = listener.stats().loop(loopIndex);
+        p.addLast("http1", new Http1ServerCodec(listener.limits(),
+                () -> stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT)))
             .addLast("proxy", new DownstreamHttp1Handler(listener, server));
     }
 

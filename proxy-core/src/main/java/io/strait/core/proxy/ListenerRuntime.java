@@ -36,7 +36,8 @@ public final class ListenerRuntime {
         this.stats = stats;
         final LimitsConfig l = config.limits();
         this.limits = new Http1Limits(l.maxRequestLineBytes(), l.maxHeaderBytes(), l.maxHeaderCount(),
-            l.maxBodyBytes(), config.timeouts().requestHeaders().toMillis());
+            l.maxBodyBytes(), config.timeouts().requestHeaders().toMillis(),
+            config.timeouts().firstByte().toMillis());
         this.idleTimeoutNanos = config.timeouts().idle().toNanos();
         this.streamIdleTimeoutNanos = config.timeouts().streamIdle().toNanos();
     }

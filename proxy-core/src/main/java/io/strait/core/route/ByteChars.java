@@ -4,86 +4,73 @@ import io.netty.buffer.ByteBuf;
 import io.strait.core.http.HttpRequestHead;
 
 /**
- * Read-only {@link CharSequence} views over bytes, for regex matching without copying: each byte is
- * one char (ISO-8859-1). A view is created per match and used by one thread only.
+ * A read-only {@link CharSequence} view over bytes, for regex matching without copying: each byte is one char
+ * (ISO-8859-1). Confined to one thread: a view is re-pointed per match (see {@link RegexScratch}) and is valid only
+ * until the next {@code set}. Reads either a request's path ({@link HttpRequestHead#pathByteAt}) or a region of a
+ * {@link ByteBuf}; positions are relative to the view's start.
  */
-abstract class ByteChars implements CharSequence {
+final class ByteChars implements CharSequence {
 
-    final int start;
-    final int end;
+    private HttpRequestHead head;
+    private ByteBuf buf;
+    private int start;
+    private int end;
 
-    ByteChars(final int start, final int end) {
-        this.start = start;
-        this.end = end;
+    /** Views path bytes {@code [from, to)} of {@code head}. Returns this view. */
+    ByteChars path(final HttpRequestHead h, final int from, final int to) {
+        this.head = h;
+        this.buf = null;
+        this.start = from;
+        this.end = to;
+        return this;
     }
 
-    /** The byte at absolute position {@code i} of the underlying source. */
-    abstract byte byteAt(int i);
+    /** Views bytes {@code [from, to)} of {@code b} (absolute indexes). Returns this view. */
+    ByteChars buf(final ByteBuf b, final int from, final int to) {
+        this.head = null;
+        this.buf = b;
+        this.start = from;
+        this.end = to;
+        return this;
+    }
 
-    /** A view of the same source from {@code from} to {@code to} (absolute positions). */
-    abstract ByteChars view(int from, int to);
+    /** Drops the references to the viewed source, so a view kept by a thread retains nothing. */
+    void clear() {
+        head = null;
+        buf = null;
+        start = 0;
+        end = 0;
+    }
 
     @Override
-    public final int length() {
+    public int length() {
         return end - start;
     }
 
     @Override
-    public final char charAt(final int index) {
-        return (char) (byteAt(start + index) & 0xFF);
+    public char charAt(final int index) {
+        final int i = start + index;
+        final HttpRequestHead h = head;
+        return (char) ((h != null ? h.pathByteAt(i) : buf.getByte(i)) & 0xFF);
+    }
+
+    /** A new, independent view (the regex engine does not call this while matching; rare). */
+    @Override
+    public CharSequence subSequence(final int from, final int to) {
+        final ByteChars out = new ByteChars();
+        out.head = head;
+        out.buf = buf;
+        out.start = start + from;
+        out.end = start + to;
+        return out;
     }
 
     @Override
-    public final CharSequence subSequence(final int from, final int to) {
-        return view(start + from, start + to);
-    }
-
-    @Override
-    public final String toString() {
+    public String toString() {
         final char[] chars = new char[end - start];
         for (int i = 0; i < chars.length; i++) {
             chars[i] = charAt(i);
         }
         return new String(chars);
-    }
-
-    /** The first {@code length} bytes of a request's path. Confined to the thread that created it. */
-    static final class Path extends ByteChars {
-        private final HttpRequestHead head;
-
-        Path(final HttpRequestHead head, final int start, final int end) {
-            super(start, end);
-            this.head = head;
-        }
-
-        @Override
-        byte byteAt(final int i) {
-            return head.pathByteAt(i);
-        }
-
-        @Override
-        ByteChars view(final int from, final int to) {
-            return new Path(head, from, to);
-        }
-    }
-
-    /** A region of a {@link ByteBuf} (absolute indexes). Confined to the thread that created it. */
-    static final class Buf extends ByteChars {
-        private final ByteBuf buf;
-
-        Buf(final ByteBuf buf, final int start, final int end) {
-            super(start, end);
-            this.buf = buf;
-        }
-
-        @Override
-        byte byteAt(final int i) {
-            return buf.getByte(i);
-        }
-
-        @Override
-        ByteChars view(final int from, final int to) {
-            return new Buf(buf, from, to);
-        }
     }
 }

@@ -1,11 +1,11 @@
 package io.strait.core.route;
 
+import com.google.re2j.Pattern;
 import io.netty.util.AsciiString;
 import io.strait.core.config.HeaderMatcherConfig;
 import io.strait.core.http.HttpHeaderBlock;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * One compiled header matcher of a route. Immutable.
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code exact}: some entry of that name has exactly this value (case-sensitive);</li>
  *   <li>{@code prefix}: some entry's value starts with it (case-sensitive);</li>
- *   <li>{@code regex}: some entry's value matches it whole ({@link java.util.regex.Matcher#matches()});</li>
+ *   <li>{@code regex}: some entry's value matches it whole, with RE2 semantics (re2j, linear time);</li>
  *   <li>{@code present: true}: an entry of that name exists; {@code present: false}: none exists.</li>
  * </ul>
  * With several same-named entries the matcher holds if any one of them satisfies it (values are not joined
@@ -88,15 +88,21 @@ final class HeaderMatcher {
             case PREFIX:
                 return headers.valueStartsWith(i, value);
             default:
-                return pattern.matcher(valueChars(headers, i)).matches();
+                return regexMatches(headers, i);
         }
     }
 
-    private static CharSequence valueChars(final HttpHeaderBlock headers, final int i) {
+    private boolean regexMatches(final HttpHeaderBlock headers, final int i) {
+        final RegexScratch scratch = RegexScratch.get();
         if (headers.isAdded(i)) {
-            return headers.value(i);   // the added AsciiString itself, no copy
+            return scratch.matches(pattern, headers.value(i));   // the added AsciiString itself, no copy
         }
         final int start = headers.valueStart(i);
-        return new ByteChars.Buf(headers.backing(), start, start + headers.valueLength(i));
+        final ByteChars chars = scratch.chars().buf(headers.backing(), start, start + headers.valueLength(i));
+        try {
+            return scratch.matches(pattern, chars);
+        } finally {
+            chars.clear();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.strait.core.route;
 
+import com.google.re2j.Pattern;
 import io.netty.util.AsciiString;
 import io.strait.core.config.HeaderMatcherConfig;
 import io.strait.core.config.RouteMatchConfig;
@@ -8,7 +9,6 @@ import io.strait.core.http.HttpRequestHead;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The compiled {@code match} of one route. Immutable.
@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code prefix}: the full path, query included, starts with the prefix (case-sensitive), as in Envoy;</li>
  *   <li>{@code path}: the path without its query equals it (case-sensitive);</li>
- *   <li>{@code regex}: the path without its query matches it whole ({@link java.util.regex.Matcher#matches()});</li>
+ *   <li>{@code regex}: the path without its query matches it whole, with RE2 semantics (re2j: linear in the path's
+ *   length whatever the pattern, no backreferences or lookaround; the validator refuses those);</li>
  *   <li>{@code headers}: see {@link HeaderMatcher};</li>
  *   <li>{@code methods}: the method is one of them (case-sensitive); none listed means any.</li>
  * </ul>
@@ -38,6 +39,8 @@ final class RouteMatcher {
     /** The prefix or the exact path, as bytes (UTF-8 of the configured string); null for regex. */
     private final byte[] pathBytes;
     private final Pattern pattern;
+    /** The literal prefix of {@link #pattern} ({@link RegexPrefix}), checked before running it; may be empty. */
+    private final byte[] regexPrefix;
     private final HeaderMatcher[] headers;
     /** Allowed methods; null means any. Standard ones are the shared {@link HttpMethods} constants. */
     private final AsciiString[] methods;
@@ -47,6 +50,7 @@ final class RouteMatcher {
         this.kind = kind;
         this.pathBytes = pathBytes;
         this.pattern = pattern;
+        this.regexPrefix = pattern == null ? null : RegexPrefix.of(pattern.pattern());
         this.headers = headers;
         this.methods = methods;
     }
@@ -125,7 +129,21 @@ final class RouteMatcher {
             case PATH:
                 return head.pathWithoutQueryLength() == pathBytes.length && regionEquals(head, pathBytes);
             default:
-                return pattern.matcher(new ByteChars.Path(head, 0, head.pathWithoutQueryLength())).matches();
+                return regexMatches(head);
+        }
+    }
+
+    private boolean regexMatches(final HttpRequestHead head) {
+        final int length = head.pathWithoutQueryLength();
+        if (length < regexPrefix.length || !regionEquals(head, regexPrefix)) {
+            return false;   // a whole-path match must start with the pattern's literal prefix
+        }
+        final RegexScratch scratch = RegexScratch.get();
+        final ByteChars chars = scratch.chars().path(head, 0, length);
+        try {
+            return scratch.matches(pattern, chars);
+        } finally {
+            chars.clear();
         }
     }
 

@@ -26,10 +26,13 @@ public final class RouteTable {
     private final VirtualHostMatcher hosts;
     /** Per virtual host, in declaration order, its routes in order. */
     private final Route[][] routes;
+    /** The listener's path normalisation, applied by {@link #normalizePath} before {@link #match}. */
+    private final PathNormalizer paths;
 
-    private RouteTable(final VirtualHostMatcher hosts, final Route[][] routes) {
+    private RouteTable(final VirtualHostMatcher hosts, final Route[][] routes, final PathNormalizer paths) {
         this.hosts = hosts;
         this.routes = routes;
+        this.paths = paths;
     }
 
     /**
@@ -59,7 +62,21 @@ public final class RouteTable {
                 routes[v][r] = Route.compile(name, r, rs.get(r), clusterIndex, vhostBucket, vh.retry());
             }
         }
-        return new RouteTable(VirtualHostMatcher.build(domains), routes);
+        final PathNormalizer paths = listener.pathNormalization().isOff() ? PathNormalizer.OFF
+            : new PathNormalizer(listener.pathNormalization());
+        return new RouteTable(VirtualHostMatcher.build(domains), routes, paths);
+    }
+
+    /**
+     * Normalises the request's path as the listener says ({@code normalize_path}, {@code merge_slashes},
+     * {@code path_with_escaped_slashes}; see {@link PathNormalizer}); call it once per request before {@link #match},
+     * so the route is chosen on, and the upstream gets, the normalised path. Returns {@link PathNormalizer#OK}, or a
+     * result to refuse the request with: {@code PathNormalizer.status(result)} and {@code
+     * PathNormalizer.reason(result)}.
+     * Allocates only when the path changes. Call it on the request's thread (it edits the head).
+     */
+    public int normalizePath(final HttpRequestHead head) {
+        return paths.normalize(head);
     }
 
     /**

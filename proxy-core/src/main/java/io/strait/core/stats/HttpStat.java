@@ -13,9 +13,9 @@ public enum HttpStat implements StatDescriptor {
     DOWNSTREAM_CX_HTTP1_TOTAL("downstream_cx_http1_total", StatKind.COUNTER, "HTTP/1.1 connections"),
     /** HTTP/2 connections accepted. */
     DOWNSTREAM_CX_HTTP2_TOTAL("downstream_cx_http2_total", StatKind.COUNTER, "HTTP/2 connections"),
-    /** Connections closed because they were idle for too long. */
+    /** Connections closed because they were idle for too long (or sent nothing before the first-byte timeout). */
     DOWNSTREAM_CX_IDLE_TIMEOUT("downstream_cx_idle_timeout", StatKind.COUNTER,
-        "Connections closed by the idle timeout"),
+        "Connections closed by the idle or first-byte timeout"),
     /** Connections closed because the client broke the protocol. */
     DOWNSTREAM_CX_PROTOCOL_ERROR("downstream_cx_protocol_error", StatKind.COUNTER,
         "Connections closed on a protocol error"),

@@ -121,7 +121,7 @@ class ClusterConnectorTest {
             final ClusterConnector connector = new ClusterConnector(loop, NioSocketChannel.class, 1000,
                 PooledByteBufAllocator.DEFAULT);
             final Calls calls = new Calls();
-            // "localhost" would resolve and connect had the loop looked it up (Netty's default resolver does, blocking).
+            // "localhost" would resolve and connect had the loop looked it up (Netty's default resolver does).
             final InetSocketAddress unresolved = InetSocketAddress.createUnresolved("localhost",
                 server.getLocalPort());
             loop.execute(() -> connector.connect(new ChannelInboundHandlerAdapter(), unresolved,

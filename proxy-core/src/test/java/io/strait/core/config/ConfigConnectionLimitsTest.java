@@ -2,53 +2,60 @@ package io.strait.core.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static io.strait.core.config.ConfigFixtures.errors;
 import static io.strait.core.config.ConfigFixtures.withListener;
-import static io.strait.core.config.ConfigFixtures.withTopLevel;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code runtime.max_connections} and a listener's {@code max_connections}. */
+/** The listener keys {@code limits.connection_buffer} and {@code timeouts.first_byte}: defaults, values, errors. */
 class ConfigConnectionLimitsTest {
 
-    private static final String VH = "virtual_hosts: [ { domains: [ \"*\" ], routes: [ { match: { prefix: / }, "
+    private static final String VH = "virtual_hosts: [ { domains: [ a.example ], routes: [ { match: { prefix: / }, "
         + "cluster: c } ] } ]";
 
-    private static StraitConfig parsed(final String yaml) {
-        final ConfigResult r = ConfigLoader.parse(yaml, ConfigFixtures.SOURCE);
-        assertThat(r.errors()).isEmpty();
-        return r.config();
+    private static String at(final int line, final int column, final String pathAndMessage) {
+        return "t.yaml:" + line + ":" + column + ": listeners[1]." + pathAndMessage;
+    }
+
+    private static ListenerConfig listener(final String... lines) {
+        final ConfigResult r = ConfigLoader.parse(withListener(lines), ConfigFixtures.SOURCE);
+        assertThat(r.errors()).extracting(ConfigError::format).isEmpty();
+        return r.config().listeners().get(1);
     }
 
     @Test
-    void globalCapIsAutoUnlessGiven() {
-        assertThat(parsed(withTopLevel("")).runtime().maxConnections()).isEqualTo(RuntimeConfig.AUTO_MAX_CONNECTIONS);
-        assertThat(parsed(withTopLevel("runtime: { max_connections: auto }\n")).runtime().maxConnections())
-            .isEqualTo(RuntimeConfig.AUTO_MAX_CONNECTIONS);
-        assertThat(parsed(withTopLevel("runtime: { max_connections: 50000 }\n")).runtime().maxConnections())
-            .isEqualTo(50000);
+    void defaults() {
+        final ListenerConfig l = listener("name: m", "address: 127.0.0.1:0", VH);
+        assertThat(l.limits().connectionBufferBytes()).isEqualTo(1 << 20);
+        assertThat(l.timeouts().firstByte()).isEqualTo(Duration.ofSeconds(10));
+        final ListenerConfig other = listener("name: m", "address: 127.0.0.1:0", "limits: { body: 1MiB }",
+            "timeouts: { idle: 5s }", VH);
+        assertThat(other.limits().connectionBufferBytes()).isEqualTo(1 << 20);
+        assertThat(other.timeouts().firstByte()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
-    void globalCapErrorsNameTheFieldAndLine() {
-        assertThat(errors(withTopLevel("runtime: { max_connections: 0 }\n")))
-            .containsExactly("t.yaml:12:29: runtime.max_connections: must be at least 1, got 0");
-        assertThat(errors(withTopLevel("runtime: { max_connections: lots }\n")))
-            .containsExactly("t.yaml:12:29: runtime.max_connections: expected 'auto' or a positive integer, got a "
-                + "string 'lots'");
+    void values() {
+        final ListenerConfig l = listener("name: m", "address: 127.0.0.1:0",
+            "limits: { connection_buffer: 256KiB }", "timeouts: { first_byte: 2s, request_headers: 5s }", VH);
+        assertThat(l.limits()).isEqualTo(new LimitsConfig(8192, 65536, 100, -1L, 256 * 1024));
+        assertThat(l.timeouts()).isEqualTo(new ListenerTimeoutsConfig(Duration.ofSeconds(5), Duration.ofSeconds(60),
+            ListenerTimeoutsConfig.DEFAULT_STREAM_IDLE, Duration.ofSeconds(2)));
+        assertThat(listener("name: m", "address: 127.0.0.1:0", "timeouts: { first_byte: 0 }", VH)
+            .timeouts().firstByte()).isZero();
     }
 
     @Test
-    void listenerCapIsUnlimitedUnlessGiven() {
-        final StraitConfig c = parsed(withListener("name: m", "address: 127.0.0.1:0", "max_connections: 100", VH));
-        assertThat(c.listeners().get(0).maxConnections()).isEqualTo(ListenerConfig.UNLIMITED_CONNECTIONS);
-        assertThat(c.listeners().get(1).maxConnections()).isEqualTo(100);
-    }
-
-    @Test
-    void listenerCapErrorsNameTheFieldAndLine() {
-        assertThat(errors(withListener("name: m", "address: 127.0.0.1:0", "max_connections: 0", VH)))
-            .containsExactly("t.yaml:11:22: listeners[1].max_connections: must be at least 1, got 0");
-        assertThat(errors(withListener("name: m", "address: 127.0.0.1:0", "max_connections: -5", VH)))
-            .hasSize(1).allMatch(e -> e.startsWith("t.yaml:11:22: listeners[1].max_connections: "));
+    void errorsNameTheFieldAndPosition() {
+        assertThat(errors(withListener("name: m", "address: 127.0.0.1:0",
+            "limits: { connection_buffer: 0 }", "timeouts: { first_byte: 10 }", VH)))
+            .containsExactly(
+                at(11, 34, "limits.connection_buffer: must be between 1 and 2147483647 bytes, got 0"),
+                at(12, 29, "timeouts.first_byte: duration '10' has no unit (use us, ms, s, m or h, e.g. 10s)"));
+        assertThat(errors(withListener("name: m", "address: 127.0.0.1:0",
+            "limits: { connection_buffer: 4GiB }", VH)))
+            .containsExactly(
+                at(11, 34, "limits.connection_buffer: must be between 1 and 2147483647 bytes, got 4294967296"));
     }
 }

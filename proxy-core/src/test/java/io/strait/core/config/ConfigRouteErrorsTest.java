@@ -68,7 +68,19 @@ class ConfigRouteErrorsTest {
         assertThat(errors(withRoute("match: { path: x }", "cluster: c")))
             .containsExactly(at(7, 28, "match.path: path must start with '/'"));
         assertThat(errors(withRoute("match: { regex: \"a(\" }", "cluster: c")))
-            .containsExactly(at(7, 29, "match.regex: invalid regex: Unclosed group near index 2"));
+            .containsExactly(at(7, 29, "match.regex: invalid regex: missing closing ) at 'a(' (RE2 "
+                + "syntax: no backreferences or lookaround)"));
+    }
+
+    @Test
+    void regexesThatNeedBacktrackingAreConfigErrors() {
+        assertThat(errors(withRoute("match: { regex: \"/(a)\\\\1\" }", "cluster: c")))
+            .containsExactly(at(7, 29, "match.regex: invalid regex: invalid escape sequence at '\\1' (RE2 syntax: "
+                + "no backreferences or lookaround)"));
+        assertThat(errors(withRoute("match: { prefix: /, headers: [ { name: x-a, regex: \"a(?=b)\" } ] }",
+            "cluster: c")))
+            .containsExactly(at(7, 64, "match.headers[0].regex: invalid regex: invalid or unsupported Perl syntax "
+                + "at '(?=' (RE2 syntax: no backreferences or lookaround)"));
     }
 
     @Test
@@ -91,7 +103,8 @@ class ConfigRouteErrorsTest {
                     + "regex (already has exact)"),
                 at(12, 27, "match.headers[2].name: 'bad name' is not a valid header name"),
                 at(13, 41, "match.headers[3].present: expected true or false, got a string 'maybe'"),
-                at(14, 39, "match.headers[4].regex: invalid regex: Unclosed character class near index 0"),
+                at(14, 39, "match.headers[4].regex: invalid regex: missing closing ] at '[' "
+                    + "(RE2 syntax: no backreferences or lookaround)"),
                 at(15, 50, "match.headers[5].invert: expected true or false, got an integer '1'"),
                 at(16, 19, "match.headers[6].name: missing required field 'name'"));
     }
@@ -152,7 +165,7 @@ class ConfigRouteErrorsTest {
         assertThat(errors(withRoute("match: { path: /a }", "cluster: c", "prefix_rewrite: /b")))
             .containsExactly(at(9, 13, "prefix_rewrite: prefix_rewrite requires match.prefix"));
         assertThat(errors(withRoute("match: { prefix: /a }", "cluster: c", "prefix_rewrite: b")))
-            .containsExactly(at(9, 29, "prefix_rewrite: prefix_rewrite must start with '/'"));
+            .containsExactly(at(9, 29, "prefix_rewrite: prefix_rewrite must be a path: it must start with '/'"));
         assertThat(errors(withRoute("match: { prefix: /a }", "cluster: c", "host_rewrite: \"bad host\"")))
             .containsExactly(at(9, 27, "host_rewrite: 'bad host' is not a valid host name"));
         assertThat(errors(withRoute("match: { prefix: /a }", "cluster: c", "host_rewrite: a.example:99999")))

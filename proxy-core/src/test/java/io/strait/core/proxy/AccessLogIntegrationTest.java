@@ -93,6 +93,9 @@ class AccessLogIntegrationTest {
             "  - name: text",
             "    address: 127.0.0.1:0",
             "    access_log: { path: " + text + " }",
+            // The client's x-request-id is kept here so the log's handling of a client-chosen id (escaping) shows;
+            // the edge default (replaced) and its log line are ForwardingIntegrationTest's.
+            "    preserve_external_request_id: true",
             VHOSTS,
             "  - name: json",
             "    address: 127.0.0.1:0",

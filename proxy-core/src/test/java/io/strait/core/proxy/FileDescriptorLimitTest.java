@@ -72,7 +72,7 @@ class FileDescriptorLimitTest {
         upstream.close();
     }
 
-    /** Starts Strait in a child JVM whose descriptor limit is {@code nofile}, with {@code runtime} as its runtime map. */
+    /** Starts Strait in a child JVM whose descriptor limit is {@code nofile}, with {@code runtime} as runtime map. */
     private void startChild(final int nofile, final String runtime) throws Exception {
         upstream.start();
         final Path config = dir.resolve("strait.yaml");

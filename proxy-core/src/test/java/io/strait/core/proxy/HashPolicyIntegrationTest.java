@@ -16,7 +16,8 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * End to end on epoll: {@code hash_policy} routes send each key to one upstream of a {@code maglev} or {@code ring_hash}
+ * End to end on epoll: {@code hash_policy} routes send each key to one upstream of a {@code maglev} or {@code
+ * ring_hash}
  * cluster of three, whichever connection (and so event loop) the request comes on.
  */
 class HashPolicyIntegrationTest {

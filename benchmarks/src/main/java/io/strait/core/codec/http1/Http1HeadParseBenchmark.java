@@ -21,9 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One head parsed by {@link Http1Parser} alone (scan, then header semantics) from a pooled direct buffer, with
- * no channel around it: the parser's own cost per request or response head. Run with {@code -prof gc}; the parse
- * allocates nothing. Confined to the benchmark thread.
+ * One head parsed by {@link Http1HeadScanner} and {@link Http1HeaderSemantics} alone (scan, then header semantics)
+ * from a pooled direct buffer, with no channel around it: the parser's own cost per request or response head.
+ * Mirrors {@code Http1HeadScannerTest}. Run with {@code -prof gc}; the parse allocates nothing. Confined to the
+ * benchmark thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,7 +66,8 @@ public class Http1HeadParseBenchmark {
     @Param({"wrk", "browser", "nginx"})
     public String head;
 
-    private Http1Parser parser;
+    private Http1HeadScanner parser;
+    private Http1HeaderSemantics semantics;
     private ByteBuf buf;
     private HttpHeaderBlock headers;
 
@@ -75,31 +77,32 @@ public class Http1HeadParseBenchmark {
         final String text = "wrk".equals(head) ? WRK : "browser".equals(head) ? BROWSER : NGINX;
         final byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         buf = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
-        parser = request ? new Http1Parser(true, 8192, 65536, 100, -1)
-            : new Http1Parser(false, 65536, 65536, 256, -1);
-        parser.cumulate(PooledByteBufAllocator.DEFAULT, buf);
+        parser = request ? new Http1HeadScanner(true, 8192, 65536, 100)
+            : new Http1HeadScanner(false, 65536, 65536, 256);
+        semantics = new Http1HeaderSemantics();
         headers = new HttpHeaderBlock();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        parser.releaseCumulation();
+        buf.release();
     }
 
     @Benchmark
     public long parse() {
-        final Http1Parser p = parser;
+        final Http1HeadScanner p = parser;
         final ByteBuf b = buf;
         b.readerIndex(0);
-        p.resetHead();
-        if (p.scanHead() != Http1Parser.DONE) {
+        p.reset();
+        if (p.scan(b) != Http1HeadStates.DONE) {
             throw new IllegalStateException(p.errorReason());
         }
         final HttpHeaderBlock h = headers;
         h.reset(b);
-        if (!p.addHeaders(h, b)) {
-            throw new IllegalStateException(p.errorReason());
+        final Http1HeaderSemantics s = semantics;
+        if (!s.addHeaders(p, h, b)) {
+            throw new IllegalStateException(s.errorReason());
         }
-        return p.headLength() + p.contentLength() + h.liveCount();
+        return p.headLength() + s.contentLength() + h.liveCount();
     }
 }

@@ -2,7 +2,6 @@ package io.strait.core.codec.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.AsciiString;
@@ -29,20 +28,14 @@ import io.strait.core.http.HttpResponseHead;
  * close-delimited body) the codec closes it <em>before</em> firing the final {@link HttpEnd}, so the pool sees
  * an inactive channel. An end of input in the middle of a response fires {@code 502 upstream_reset}.
  */
-public final class Http1ClientCodec extends ChannelDuplexHandler {
+public final class Http1ClientCodec extends Http1Codec {
 
     /** Default limit of a response head. */
     public static final int DEFAULT_MAX_RESPONSE_HEAD_BYTES = 65536;
 
     private final HttpResponseHead responseHead = new HttpResponseHead();
     private static final int MAX_RESPONSE_HEADERS = 256;
-    private static final int P_HEAD = 0;
-    private static final int P_BODY = 1;
-    private static final int P_DONE = 2;
 
-    private final Http1Parser parser;
-    private ChannelHandlerContext ctx;
-    private int phase = P_HEAD;
     private boolean persistent;
 
     // outstanding requests (true = HEAD), a ring
@@ -61,25 +54,19 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
 
     /** A codec accepting response heads of up to {@code maxResponseHeadBytes}. */
     public Http1ClientCodec(final int maxResponseHeadBytes) {
+        super(false, checkPositive(maxResponseHeadBytes), maxResponseHeadBytes, MAX_RESPONSE_HEADERS, -1);
+    }
+
+    private static int checkPositive(final int maxResponseHeadBytes) {
         if (maxResponseHeadBytes <= 0) {
             throw new IllegalArgumentException("maxResponseHeadBytes: " + maxResponseHeadBytes);
         }
-        this.parser = new Http1Parser(false, maxResponseHeadBytes, maxResponseHeadBytes, MAX_RESPONSE_HEADERS, -1);
+        return maxResponseHeadBytes;
     }
 
     /** Requests written whose response has not fully arrived. */
     int outstanding() {
         return ringSize;
-    }
-
-    @Override
-    public void handlerAdded(final ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void handlerRemoved(final ChannelHandlerContext ctx) {
-        parser.releaseCumulation();
     }
 
     // ------------------------------------------------------------------------------------------ outbound
@@ -173,80 +160,46 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
     // ------------------------------------------------------------------------------------------- inbound
 
     @Override
-    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-        if (!(msg instanceof ByteBuf)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        if (phase == P_DONE) {
-            ((ByteBuf) msg).release();
-            return;
-        }
-        parser.cumulate(ctx.alloc(), (ByteBuf) msg);
-        decode();
-    }
-
-    @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         if (phase == P_BODY) {
-            if (parser.closeDelimited()) {
+            if (body.closeDelimited()) {
                 phase = P_DONE;
                 pop();
                 ctx.fireChannelRead(HttpEnd.INSTANCE);
             } else {
                 error("upstream_reset");
             }
-        } else if (phase == P_HEAD && (parser.headStarted() || parser.pending() > 0)) {
+        } else if (phase == P_HEAD && (scanner.started() || input.pending() > 0)) {
             error("upstream_reset");
         }
         phase = P_DONE;
-        parser.releaseCumulation();
+        input.release();
         super.channelInactive(ctx);
     }
 
-    private void decode() {
-        final Http1Parser p = parser;
-        while (phase != P_DONE) {
-            if (phase == P_HEAD) {
-                final ByteBuf cum = p.cumulation();
-                if (cum == null || !cum.isReadable()) {
-                    break;
-                }
-                if (ringSize == 0) {
-                    error("unsolicited_response");
-                    break;
-                }
-                final int r = p.scanHead();
-                if (r == Http1Parser.NEED_MORE) {
-                    break;
-                }
-                if (r == Http1Parser.ERROR) {
-                    error(p.errorReason());
-                    break;
-                }
-                onHead(cum);
-            } else {
-                final Object o = p.readBody();
-                if (o == null) {
-                    break;
-                }
-                if (o == Http1Parser.BODY_ERROR) {
-                    error(p.errorReason());
-                    break;
-                }
-                if (o == HttpEnd.INSTANCE) {
-                    responseEnd();
-                } else {
-                    ctx.fireChannelRead(o);
-                }
-            }
+    @Override
+    boolean beforeHead(final ByteBuf in) {
+        if (ringSize == 0) {
+            error("unsolicited_response");
+            return false;
         }
-        p.trimCumulation();
+        return true;
     }
 
-    private void onHead(final ByteBuf cum) {
-        final Http1Parser p = parser;
-        final ByteBuf raw = cum.readRetainedSlice(p.headLength());
+    @Override
+    void onDecodeError(final int status, final String reason) {
+        error(reason);   // a broken response is the upstream's fault: 502 downstream, whatever the reason
+    }
+
+    @Override
+    void onBodyEnd() {
+        responseEnd();
+    }
+
+    @Override
+    void onHead(final ByteBuf raw) {
+        final Http1HeadScanner p = scanner;
+        final Http1HeaderSemantics sem = semantics;
         final int status = p.status();
         final int version = p.version();
         // One head object per connection: the proxy writes each response head on and releases it before
@@ -258,14 +211,14 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
             raw.getBytes(p.reasonStart(), reason);
             head.reason(new AsciiString(reason, false));
         }
-        String bad = p.addHeaders(head.headers(), raw) ? null : p.errorReason();
+        String bad = sem.addHeaders(p, head.headers(), raw) ? null : sem.errorReason();
         if (bad == null && status == 101) {
             bad = "unexpected_upgrade";
         }
-        if (bad == null && p.chunked()) {
-            if (p.contentLength() >= 0) {
+        if (bad == null && sem.chunked()) {
+            if (sem.contentLength() >= 0) {
                 bad = "cl_and_te";
-            } else if (p.badTransferEncoding() || version == HttpRequestHead.VERSION_1_0) {
+            } else if (sem.badTransferEncoding() || version == HttpRequestHead.VERSION_1_0) {
                 bad = "bad_transfer_encoding";
             }
         }
@@ -274,9 +227,9 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
             error(bad);
             return;
         }
-        p.resetHead();
+        resetMessage();
         if (head.isInformational()) {
-            ctx.fireChannelRead(head);
+            fire(head);
             return;
         }
         final boolean headRequest = ring[ringHead];
@@ -285,45 +238,45 @@ public final class Http1ClientCodec extends ChannelDuplexHandler {
         if (headRequest || status == 204 || status == 304) {
             bodyLength = 0;
             framing = 0;
-        } else if (p.chunked()) {
+        } else if (sem.chunked()) {
             bodyLength = -1;
             framing = -1;
-        } else if (p.contentLength() >= 0) {
-            bodyLength = p.contentLength();
+        } else if (sem.contentLength() >= 0) {
+            bodyLength = sem.contentLength();
             framing = bodyLength;
         } else {
             bodyLength = -1;
-            framing = Http1Parser.CLOSE_DELIMITED;
+            framing = Http1BodyDecoder.CLOSE_DELIMITED;
         }
         head.bodyLength(bodyLength);
-        persistent = !p.connectionClose() && framing != Http1Parser.CLOSE_DELIMITED
-            && (version == HttpRequestHead.VERSION_1_1 || p.connectionKeepAlive());
-        ctx.fireChannelRead(head);
+        persistent = !sem.connectionClose() && framing != Http1BodyDecoder.CLOSE_DELIMITED
+            && (version == HttpRequestHead.VERSION_1_1 || sem.connectionKeepAlive());
+        fire(head);
         if (framing == 0) {
             responseEnd();
         } else {
             phase = P_BODY;
-            p.startBody(framing);
+            body.start(framing);
         }
     }
 
     private void responseEnd() {
         pop();
-        parser.resetHead();
+        resetMessage();
         if (persistent) {
             phase = P_HEAD;
         } else {
             phase = P_DONE;
-            parser.releaseCumulation();
+            input.release();
             ctx.close();
         }
-        ctx.fireChannelRead(HttpEnd.INSTANCE);
+        fire(HttpEnd.INSTANCE);
     }
 
     private void error(final String reason) {
         phase = P_DONE;
-        parser.releaseCumulation();
-        ctx.fireChannelRead(new HttpDecodeError(502, reason));
+        input.release();
+        fire(new HttpDecodeError(502, reason));
     }
 
     @Override

@@ -2,13 +2,11 @@ package io.strait.core.codec.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.AsciiString;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
@@ -16,8 +14,6 @@ import io.strait.core.http.HttpHeaderBlock;
 import io.strait.core.http.HttpMethods;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The downstream (client-facing) HTTP/1.1 codec: request bytes in, {@link HttpRequestHead}, body
@@ -28,7 +24,16 @@ import java.util.concurrent.TimeUnit;
  * rules, {@link Http1Limits}); a bad request fires one {@link HttpDecodeError} and nothing more is decoded.
  * Hop-by-hop fields are marked dead; keep-alive is tracked here. Requests are processed serially: after a
  * request's {@link HttpEnd} the next one is not decoded until the response's {@link HttpEnd} was written;
- * pipelined bytes wait (reads stop via {@link ReadGate#CODEC_BACKLOG} beyond maxHeaderBytes).
+ * pipelined bytes wait (reads stop via {@link ReadGate#CODEC_BACKLOG} beyond maxHeaderBytes). "Written" means
+ * queued in the channel's outbound buffer, so a client that pipelines requests and never reads would have responses
+ * queued without bound: no new request is decoded, and reads stay stopped ({@link ReadGate#CODEC_BACKLOG}), while
+ * the channel is not writable (its pending outbound bytes are above the high water mark, which the listener sets
+ * to {@code limits.connection_buffer}); decoding resumes when it drains ({@link #channelWritabilityChanged}).
+ *
+ * <p>Two timers guard the head: a new connection that sends nothing for {@link Http1Limits#firstByteTimeoutMillis()}
+ * is closed without a response (and the hook given at construction runs, to count it); a request head must be
+ * complete {@link Http1Limits#requestHeaderTimeoutMillis()} after its first byte (not reset per byte), or a
+ * {@code 408 request_header_timeout} error is fired. Between requests neither runs (the proxy's idle timeout does).
  *
  * <p>Outbound, the response head is written as its status line, live headers (original bytes) and the
  * framing this client needs (content-length, chunked, or close-delimited for HTTP/1.0) into one buffer.
@@ -40,26 +45,23 @@ import java.util.concurrent.TimeUnit;
  *       -&gt; HttpRequestHead(POST /a, host x, bodyLength 3), ByteBuf "abc", HttpEnd
  * </pre>
  */
-public final class Http1ServerCodec extends ChannelDuplexHandler {
+public final class Http1ServerCodec extends Http1Codec {
 
     private final HttpRequestHead requestHead = new HttpRequestHead();
-    private static final int P_HEAD = 0;
-    private static final int P_BODY = 1;
-    private static final int P_WAIT = 2;
-    private static final int P_DONE = 3;
     /** Longest request target an error tells (see {@link HttpDecodeError#target()}). */
     private static final int ERROR_TARGET_MAX = 2048;
 
     private final Http1Limits limits;
-    private final Http1Parser parser;
-    private final long headerTimeoutNanos;
-    private final Runnable timeoutTask = this::onHeaderTimeout;
+    private final Http1HeadTimer timer;
+    /** Runs when a silent connection is closed by the first-byte timeout (counts it); may be null. */
+    private final Runnable onFirstByteTimeout;
     private final Runnable resumeTask = this::resume;
 
-    private ChannelHandlerContext ctx;
-    private int phase = P_HEAD;
-    private boolean firedSinceRead;
     private boolean inputClosed;
+    /** A byte was received on this connection (the first-byte timer is over). */
+    private boolean sawInput;
+    /** The next request waits for the channel to drain below its high water mark (reads stopped meanwhile). */
+    private boolean waitWritable;
 
     // the request being served
     private boolean reqHead;
@@ -88,17 +90,21 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
     /** The most request body still to come that is read and dropped after an early response; more closes. */
     static final long DRAIN_MAX = 4L << 20;
 
-    // request header timeout
-    private boolean timerArmed;
-    private long timerDeadline;
-    private ScheduledFuture<?> timerFuture;
-
     /** A codec with these limits. */
     public Http1ServerCodec(final Http1Limits limits) {
+        this(limits, null);
+    }
+
+    /**
+     * A codec with these limits; {@code onFirstByteTimeout} (may be null) runs on the loop each time a connection
+     * that sent nothing is closed by the first-byte timeout.
+     */
+    public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout) {
+        super(true, limits.maxRequestLineBytes(), limits.maxHeaderBytes(), limits.maxHeaderCount(),
+            limits.maxBodyBytes());
         this.limits = limits;
-        this.parser = new Http1Parser(true, limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
-            limits.maxHeaderCount(), limits.maxBodyBytes());
-        this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(limits.requestHeaderTimeoutMillis());
+        this.timer = new Http1HeadTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(), this);
+        this.onFirstByteTimeout = onFirstByteTimeout;
     }
 
     /** A codec with {@link Http1Limits#DEFAULTS}. */
@@ -108,22 +114,22 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+        super.handlerAdded(ctx);
         if (ctx.channel().isActive()) {
-            armTimer();
+            armFirstByteTimer();
         }
     }
 
     @Override
     public void handlerRemoved(final ChannelHandlerContext ctx) {
-        cancelTimer();
-        parser.releaseCumulation();
+        timer.cancel();
+        super.handlerRemoved(ctx);
         releaseHeldHead();
     }
 
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception {
-        armTimer();
+        armFirstByteTimer();
         super.channelActive(ctx);
     }
 
@@ -131,29 +137,20 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
-        if (!(msg instanceof ByteBuf)) {
-            ctx.fireChannelRead(msg);
-            return;
+        if (!sawInput && msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
+            sawInput = true;
+            if (timer.kind() == Http1HeadTimer.FIRST_BYTE) {
+                timer.disarm();   // the head timer starts if this head is incomplete
+            }
         }
-        if (phase == P_DONE) {
-            ((ByteBuf) msg).release();
-            return;
-        }
-        parser.cumulate(ctx.alloc(), (ByteBuf) msg);
-        decode();
-    }
-
-    @Override
-    public void channelReadComplete(final ChannelHandlerContext ctx) {
-        firedSinceRead = false;
-        ctx.fireChannelReadComplete();
+        super.channelRead(ctx, msg);
     }
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         endOfInput();
-        cancelTimer();
-        parser.releaseCumulation();
+        timer.cancel();
+        input.release();
         releaseHeldHead();
         super.channelInactive(ctx);
     }
@@ -171,70 +168,63 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             return;
         }
         inputClosed = true;
-        if (phase == P_HEAD && (parser.headStarted() || parser.pending() > 0)) {
+        if (phase == P_HEAD && (scanner.started() || input.pending() > 0)) {
             error(400, "incomplete_request");
         } else if (phase == P_BODY) {
             error(400, "truncated_body");
         }
     }
 
-    /** Decodes what is pending, firing events, until more input is needed or the request must wait. */
-    private void decode() {
-        final Http1Parser p = parser;
-        while (phase == P_HEAD || phase == P_BODY) {
-            if (phase == P_HEAD) {
-                final ByteBuf cum = p.cumulation();
-                if (cum == null || !cum.isReadable()) {
-                    break;
-                }
-                if (!p.headStarted()) {
-                    final int skipped = p.skipLeadingEmptyLines();
-                    if (skipped == Http1Parser.ERROR) {
-                        error(p.errorStatus(), p.errorReason());
-                        break;
-                    }
-                    if (skipped == Http1Parser.NEED_MORE) {
-                        break;
-                    }
-                    armTimer();
-                }
-                final int r = p.scanHead();
-                if (r == Http1Parser.NEED_MORE) {
-                    break;
-                }
-                if (r == Http1Parser.ERROR) {
-                    error(p.errorStatus(), p.errorReason());
-                    break;
-                }
-                timerArmed = false;
-                onHead(cum);
-            } else {
-                final Object o = p.readBody();
-                if (o == null) {
-                    break;
-                }
-                if (o == Http1Parser.BODY_ERROR) {
-                    error(p.errorStatus(), p.errorReason());
-                    break;
-                }
-                if (o == HttpEnd.INSTANCE) {
-                    requestEnd();
-                } else {
-                    fire(o);
-                }
-            }
+    @Override
+    boolean beforeHead(final ByteBuf in) {
+        if (scanner.started()) {
+            return true;
         }
-        if (phase == P_WAIT && p.pending() > limits.maxHeaderBytes()) {
-            ReadGate.of(ctx.channel()).close(ReadGate.CODEC_BACKLOG);
+        if (!ctx.channel().isWritable()) {
+            waitWritable();   // responses the client has not read are above the buffer limit
+            return false;
         }
-        p.trimCumulation();
+        final int skipped = scanner.skipLeadingEmptyLines(in);
+        if (skipped == Http1HeadStates.ERROR) {
+            error(scanner.errorStatus(), scanner.errorReason());
+            return false;
+        }
+        if (skipped == Http1HeadStates.NEED_MORE) {
+            armHeadTimer();
+            return false;
+        }
+        return true;
     }
 
-    private void onHead(final ByteBuf cum) {
-        final Http1Parser p = parser;
-        final ByteBuf raw = cum.readRetainedSlice(p.headLength());
-        final int version = p.version();
-        final AsciiString method = HttpMethods.of(raw, 0, p.methodEnd());
+    @Override
+    void headIncomplete() {
+        armHeadTimer();   // a head that came whole never reads the clock
+    }
+
+    @Override
+    void onDecodeError(final int status, final String reason) {
+        error(status, reason);
+    }
+
+    @Override
+    void onBodyEnd() {
+        requestEnd();
+    }
+
+    @Override
+    void afterDecode() {
+        if (phase == P_WAIT && input.pending() > limits.maxHeaderBytes()) {
+            ReadGate.of(ctx.channel()).close(ReadGate.CODEC_BACKLOG);
+        }
+    }
+
+    @Override
+    void onHead(final ByteBuf raw) {
+        timer.disarm();
+        final Http1HeadScanner sc = scanner;
+        final Http1HeaderSemantics sem = semantics;
+        final int version = sc.version();
+        final AsciiString method = HttpMethods.of(raw, 0, sc.methodEnd());
         if (method == HttpMethods.CONNECT) {
             final HttpDecodeError e = headError(501, "connect_not_supported", raw, method, version);
             raw.release();
@@ -246,7 +236,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         final HttpRequestHead head = requestHead;
         head.reset(raw, method, version);
         final HttpHeaderBlock h = head.headers();
-        final String bad = p.addHeaders(h, raw) ? validate(p, head, raw) : p.errorReason();
+        final String bad = sem.addHeaders(sc, h, raw) ? sem.validateRequest(sc, head, raw) : sem.errorReason();
         if (bad != null) {
             final HttpDecodeError e = headError("expectation_failed".equals(bad) ? 417 : 400, bad, raw, method,
                 version);
@@ -254,8 +244,8 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             error(e);
             return;
         }
-        final long cl = p.contentLength();
-        final long bodyLength = p.chunked() ? -1 : cl >= 0 ? cl : 0;
+        final long cl = sem.contentLength();
+        final long bodyLength = sem.chunked() ? -1 : cl >= 0 ? cl : 0;
         final long maxBody = limits.maxBodyBytes();
         if (maxBody >= 0 && bodyLength > maxBody) {
             final HttpDecodeError e = headError(413, "body_too_large", raw, method, version);
@@ -264,10 +254,10 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             return;
         }
         head.bodyLength(bodyLength);
-        head.expectContinue(version == HttpRequestHead.VERSION_1_1 && p.expectContinue());
+        head.expectContinue(version == HttpRequestHead.VERSION_1_1 && sem.expectContinue());
         reqHead = method == HttpMethods.HEAD;
         reqVersion = version;
-        reqKeepAlive = !p.connectionClose() && (version == HttpRequestHead.VERSION_1_1 || p.connectionKeepAlive());
+        reqKeepAlive = !sem.connectionClose() && (version == HttpRequestHead.VERSION_1_1 || sem.connectionKeepAlive());
         reqComplete = false;
         respActive = false;
         fire(head);
@@ -275,86 +265,14 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             requestEnd();
         } else {
             phase = P_BODY;
-            p.startBody(bodyLength);
+            body.start(bodyLength);
         }
-    }
-
-    /** Request-level checks after the headers were added; returns a reason token or null. */
-    private static String validate(final Http1Parser p, final HttpRequestHead head, final ByteBuf raw) {
-        final int version = p.version();
-        if (p.chunked()) {
-            if (p.contentLength() >= 0) {
-                return "cl_and_te";
-            }
-            if (p.badTransferEncoding() || version == HttpRequestHead.VERSION_1_0) {
-                return "bad_transfer_encoding";
-            }
-        }
-        if (p.badExpect() && version == HttpRequestHead.VERSION_1_1) {
-            return "expectation_failed";
-        }
-        final int ts = p.targetStart();
-        final int te = p.targetEnd();
-        final byte first = raw.getByte(ts);
-        final HttpHeaderBlock h = head.headers();
-        if (first == '/') {
-            head.pathOffsets(ts, te);
-        } else if (first == '*' && te - ts == 1) {
-            if (head.method() != HttpMethods.OPTIONS) {
-                return "bad_target";
-            }
-            head.pathOffsets(ts, te);
-        } else {
-            final int scheme = Http1Wire.equalsIgnoreCase(raw, ts, Math.min(te, ts + 7), "http://") ? 7
-                : Http1Wire.equalsIgnoreCase(raw, ts, Math.min(te, ts + 8), "https://") ? 8 : 0;
-            if (scheme == 0) {
-                return "bad_target";
-            }
-            final int as = ts + scheme;
-            int ae = as;
-            while (ae < te) {
-                final byte c = raw.getByte(ae);
-                if (c == '/' || c == '?' || c == '#') {
-                    break;
-                }
-                if (c == '@') {
-                    return "bad_target";
-                }
-                ae++;
-            }
-            if (ae == as) {
-                return "bad_target";
-            }
-            if (ae == te) {
-                head.path(Http1Wire.SLASH);
-            } else if (raw.getByte(ae) == '/') {
-                head.pathOffsets(ae, te);
-            } else {
-                final byte[] path = new byte[te - ae + 1];
-                path[0] = '/';
-                raw.getBytes(ae, path, 1, te - ae);
-                head.path(new AsciiString(path, false));
-            }
-            final byte[] authority = new byte[ae - as];
-            raw.getBytes(as, authority);
-            h.remove(Http1Wire.HOST);
-            head.hostIndex(h.add(Http1Wire.HOST, new AsciiString(authority, false)));
-            return null;
-        }
-        if (version == HttpRequestHead.VERSION_1_1 && p.hostCount() == 0) {
-            return "missing_host";
-        }
-        if (p.hostCount() > 1) {
-            return "duplicate_host";
-        }
-        head.hostIndex(p.hostIndex());
-        return null;
     }
 
     private void requestEnd() {
         reqComplete = true;
         phase = P_WAIT;
-        parser.resetHead();
+        resetMessage();
         fire(HttpEnd.INSTANCE);
         if (drainingRequest) {
             // Its response is already written: the exchange is over, decode the next request (decode() goes on).
@@ -364,19 +282,14 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         }
     }
 
-    private void fire(final Object msg) {
-        firedSinceRead = true;
-        ctx.fireChannelRead(msg);
-    }
-
     private void error(final int status, final String reason) {
         error(new HttpDecodeError(status, reason));
     }
 
     private void error(final HttpDecodeError e) {
         phase = P_DONE;
-        timerArmed = false;
-        parser.releaseCumulation();
+        timer.disarm();
+        input.release();
         fire(e);
     }
 
@@ -386,8 +299,8 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
      */
     private HttpDecodeError headError(final int status, final String reason, final ByteBuf raw,
                                       final AsciiString method, final int version) {
-        final int ts = parser.targetStart();
-        final int n = Math.min(ERROR_TARGET_MAX, parser.targetEnd() - ts);
+        final int ts = scanner.targetStart();
+        final int n = Math.min(ERROR_TARGET_MAX, scanner.targetEnd() - ts);
         AsciiString target = null;
         if (n > 0) {
             final byte[] bytes = new byte[n];
@@ -411,40 +324,56 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         }
     }
 
-    // ------------------------------------------------------------------------------------ header timer
+    // ----------------------------------------------------------------------------- backpressure
 
-    private void armTimer() {
-        if (headerTimeoutNanos == 0 || timerArmed || phase != P_HEAD || ctx == null) {
-            return;
-        }
-        timerArmed = true;
-        timerDeadline = ctx.executor().ticker().nanoTime() + headerTimeoutNanos;
-        if (timerFuture == null) {
-            timerFuture = ctx.executor().schedule(timeoutTask, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+    /** Stops decoding and reading until the channel is writable again. */
+    private void waitWritable() {
+        waitWritable = true;
+        ReadGate.of(ctx.channel()).close(ReadGate.CODEC_BACKLOG);
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        ctx.fireChannelWritabilityChanged();
+        if (waitWritable && ctx.channel().isWritable()) {
+            // as a task: this event can come from inside the transport's flush, where a new exchange's flush would
+            // be ignored
+            waitWritable = false;
+            ctx.executor().execute(resumeTask);
         }
     }
 
-    private void onHeaderTimeout() {
-        timerFuture = null;
-        if (!timerArmed || phase != P_HEAD) {
+    // ---------------------------------------------------------------------------------------- timers
+
+    /** Starts the first-byte timer of a new connection (once; not when input was already seen). */
+    private void armFirstByteTimer() {
+        if (!sawInput && ctx != null) {
+            timer.armFirstByte(ctx.executor());
+        }
+    }
+
+    /** Starts the header timer of the head being read, unless it runs already: it is not reset per byte. */
+    private void armHeadTimer() {
+        if (phase == P_HEAD) {
+            timer.armHead(ctx.executor());
+        }
+    }
+
+    /** The timer of {@code kind} ({@link Http1HeadTimer#FIRST_BYTE} or {@link Http1HeadTimer#HEAD}) expired. */
+    void onHeadTimeout(final int kind) {
+        if (phase != P_HEAD) {
             return;
         }
-        final long left = timerDeadline - ctx.executor().ticker().nanoTime();
-        if (left > 0) {
-            timerFuture = ctx.executor().schedule(timeoutTask, left, TimeUnit.NANOSECONDS);
+        if (kind == Http1HeadTimer.FIRST_BYTE) {
+            // Nothing was asked: no response (a 408 to a preconnected socket only confuses clients), just close.
+            if (onFirstByteTimeout != null) {
+                onFirstByteTimeout.run();
+            }
+            ctx.close();
             return;
         }
         error(408, "request_header_timeout");
         ctx.fireChannelReadComplete();
-    }
-
-    private void cancelTimer() {
-        timerArmed = false;
-        final ScheduledFuture<?> f = timerFuture;
-        if (f != null) {
-            timerFuture = null;
-            f.cancel(false);
-        }
     }
 
     // ------------------------------------------------------------------------------------------ outbound
@@ -590,7 +519,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
             return;
         }
         final ByteBuf last = respChunked ? Http1Wire.LAST_CHUNK_BUF.duplicate() : Unpooled.EMPTY_BUFFER;
-        final long rest = reqComplete ? 0 : parser.fixedBodyRemaining();
+        final long rest = reqComplete ? 0 : body.fixedRemaining();
         if (!respClose && !reqComplete && phase == P_BODY && rest >= 0 && rest <= DRAIN_MAX && !inputClosed) {
             respActive = false;
             drainingRequest = true;
@@ -603,7 +532,7 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         respActive = false;
         if (close) {
             phase = P_DONE;
-            parser.releaseCumulation();
+            input.release();
             final ChannelPromise p = promise.isVoid() ? ctx.newPromise() : promise;
             ctx.write(last, p);
             p.addListener(ChannelFutureListener.CLOSE);
@@ -612,10 +541,12 @@ public final class Http1ServerCodec extends ChannelDuplexHandler {
         if (respChunked || !promise.isVoid()) {
             ctx.write(last, promise);   // an empty buffer would only cost an outbound entry: written when awaited
         }
-        // the exchange is complete: decode the next request
+        // the exchange is complete: decode the next request, unless the client has not read what is queued for it
         phase = P_HEAD;
         reqHead = false;
-        if (parser.pending() > 0) {
+        if (!ctx.channel().isWritable()) {
+            waitWritable();
+        } else if (input.pending() > 0) {
             ctx.executor().execute(resumeTask);
         } else {
             ReadGate.of(ctx.channel()).open(ReadGate.CODEC_BACKLOG);

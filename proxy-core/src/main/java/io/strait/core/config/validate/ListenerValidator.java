@@ -2,6 +2,7 @@ package io.strait.core.config.validate;
 
 import io.strait.core.config.AccessLogConfig;
 import io.strait.core.config.AccessLogPaths;
+import io.strait.core.config.ForwardingConfig;
 import io.strait.core.config.HostPort;
 import io.strait.core.config.LimitsConfig;
 import io.strait.core.config.ListenerConfig;
@@ -69,7 +70,8 @@ final class ListenerValidator extends SectionValidator {
     private ListenerConfig listener(final YamlNode node, final String path, final Map<String, String> names,
                                     final List<Bound> addresses) {
         final Fields f = fields(node, path, "name", "address", "protocol", "tls", "cluster", "virtual_hosts",
-            "limits", "timeouts", "access_log", "max_connections");
+            "limits", "timeouts", "access_log", "normalize_path", "merge_slashes", "path_with_escaped_slashes",
+            "use_remote_address", "xff_num_trusted_hops", "preserve_external_request_id", "max_connections");
         if (f == null) {
             return null;
         }
@@ -114,7 +116,7 @@ final class ListenerValidator extends SectionValidator {
             }
         }
         return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls,
-            accessLog(f), maxConnections(f));
+            accessLog(f), PathNormalizationValidator.pathNormalization(f), forwarding(f), maxConnections(f));
     }
 
     private static boolean overlaps(final String a, final String b) {
@@ -133,11 +135,14 @@ final class ListenerValidator extends SectionValidator {
     }
 
     private LimitsConfig limits(final Fields listener) {
-        final Fields f = listener.object("limits", "request_line", "headers", "header_count", "body");
+        final Fields f = listener.object("limits", "request_line", "headers", "header_count", "body",
+            "connection_buffer");
         if (f == null) {
             return new LimitsConfig(DEFAULT_MAX_REQUEST_LINE, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEADER_COUNT,
                 UNLIMITED_BODY);
         }
+        final Long buffer = f.size("connection_buffer", LimitsConfig.DEFAULT_CONNECTION_BUFFER, false, 1,
+            Integer.MAX_VALUE);
         final Long requestLine = f.size("request_line", DEFAULT_MAX_REQUEST_LINE, false, 1, Integer.MAX_VALUE);
         final Long headers = f.size("headers", DEFAULT_MAX_HEADERS, false, 1, Integer.MAX_VALUE);
         final Long headerCount = f.integerOr("header_count", (long) DEFAULT_MAX_HEADER_COUNT, 1, Integer.MAX_VALUE);
@@ -145,7 +150,8 @@ final class ListenerValidator extends SectionValidator {
         return new LimitsConfig(requestLine == null ? DEFAULT_MAX_REQUEST_LINE : requestLine.intValue(),
             headers == null ? DEFAULT_MAX_HEADERS : headers.intValue(),
             headerCount == null ? DEFAULT_MAX_HEADER_COUNT : headerCount.intValue(),
-            body == null ? UNLIMITED_BODY : body);
+            body == null ? UNLIMITED_BODY : body,
+            buffer == null ? LimitsConfig.DEFAULT_CONNECTION_BUFFER : buffer.intValue());
     }
 
     /**
@@ -175,13 +181,30 @@ final class ListenerValidator extends SectionValidator {
         return format == null ? null : new AccessLogConfig(path, format);
     }
 
+    /**
+     * Keys {@code use_remote_address}, {@code xff_num_trusted_hops} and {@code preserve_external_request_id}: the
+     * listener's forwarding-header policy. A bad value is reported and the edge default used, so validation goes on.
+     */
+    private static ForwardingConfig forwarding(final Fields listener) {
+        final ForwardingConfig edge = ForwardingConfig.EDGE;
+        final Boolean useRemote = listener.bool("use_remote_address", edge.useRemoteAddress());
+        final Long hops = listener.integerOr("xff_num_trusted_hops", (long) edge.xffNumTrustedHops(), 0,
+            ForwardingConfig.MAX_TRUSTED_HOPS);
+        final Boolean preserve = listener.bool("preserve_external_request_id", edge.preserveExternalRequestId());
+        if (useRemote == null || hops == null || preserve == null) {
+            return edge;
+        }
+        return new ForwardingConfig(useRemote, hops.intValue(), preserve);
+    }
+
     private ListenerTimeoutsConfig timeouts(final Fields listener) {
-        final Fields f = listener.object("timeouts", "request_headers", "idle", "stream_idle");
+        final Fields f = listener.object("timeouts", "request_headers", "idle", "stream_idle", "first_byte");
         if (f == null) {
             return new ListenerTimeoutsConfig(DEFAULT_REQUEST_HEADERS_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
         }
         return new ListenerTimeoutsConfig(f.duration("request_headers", DEFAULT_REQUEST_HEADERS_TIMEOUT, false),
             f.duration("idle", DEFAULT_IDLE_TIMEOUT, false),
-            f.duration("stream_idle", ListenerTimeoutsConfig.DEFAULT_STREAM_IDLE, false));
+            f.duration("stream_idle", ListenerTimeoutsConfig.DEFAULT_STREAM_IDLE, false),
+            f.duration("first_byte", ListenerTimeoutsConfig.DEFAULT_FIRST_BYTE, false));
     }
 }

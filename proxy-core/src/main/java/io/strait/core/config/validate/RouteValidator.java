@@ -66,8 +66,9 @@ final class RouteValidator extends SectionValidator {
         final Duration timeout = f.duration("timeout", DEFAULT_ROUTE_TIMEOUT, false);
         String prefixRewrite = f.string("prefix_rewrite", false);
         if (prefixRewrite != null) {
-            if (!prefixRewrite.startsWith("/")) {
-                f.errorAtValue("prefix_rewrite", "prefix_rewrite must start with '/'");
+            final String badPath = ConfigSyntax.forbiddenInPath(prefixRewrite);
+            if (badPath != null) {
+                f.errorAtValue("prefix_rewrite", "prefix_rewrite must be a path: " + badPath);
                 prefixRewrite = null;
             } else if (match != null && match.prefix() == null
                 && (match.path() != null || match.regex() != null)) {

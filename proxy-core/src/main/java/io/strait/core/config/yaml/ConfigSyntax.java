@@ -132,21 +132,90 @@ public final class ConfigSyntax {
         return true;
     }
 
-    /** The first forbidden character of a header value (CR, LF or NUL) as a description, or null when it is fine. */
+    /**
+     * What makes {@code value} not an RFC 9110 field-value, as a description ("CR", "LF", "NUL", "control character
+     * 0x01", "DEL", "character U+0100 (...)", "leading whitespace", "trailing whitespace"), or null when it is fine.
+     * A value is written to the wire one byte per char, so a char above U+00FF cannot be sent (Netty's AsciiString
+     * turns it into '?') and is refused; SP and HTAB are allowed inside, obs-text (0x80-0xFF) is allowed.
+     */
     public static String forbiddenInHeaderValue(final String value) {
         for (int i = 0; i < value.length(); i++) {
-            switch (value.charAt(i)) {
-                case '\r':
-                    return "CR";
-                case '\n':
-                    return "LF";
-                case '\0':
-                    return "NUL";
-                default:
-                    break;
+            final char c = value.charAt(i);
+            if (c == '\t' || c >= ' ' && c < 0x7F || c >= 0x80 && c <= 0xFF) {
+                continue;
+            }
+            return describeChar(c);
+        }
+        if (!value.isEmpty() && isBlank(value.charAt(0))) {
+            return "leading whitespace";
+        }
+        if (!value.isEmpty() && isBlank(value.charAt(value.length() - 1))) {
+            return "trailing whitespace";
+        }
+        return null;
+    }
+
+    /**
+     * What makes {@code path} not an origin-form path that may be spliced into a request line (RFC 3986 {@code
+     * path-absolute}: '/' then pchars, i.e. unreserved, sub-delims, ':', '@', '/' and %-encodings with two hex
+     * digits; no space, control, '?', '#' or non-ASCII character), as a description; null when it is fine.
+     */
+    public static String forbiddenInPath(final String path) {
+        if (!path.startsWith("/")) {
+            return "it must start with '/'";
+        }
+        for (int i = 0; i < path.length(); i++) {
+            final char c = path.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= path.length() || !isHex(path.charAt(i + 1)) || !isHex(path.charAt(i + 2))) {
+                    return "'%' must be followed by two hex digits";
+                }
+                i += 2;
+            } else if (!isPathChar(c)) {
+                return "it must not contain " + describeChar(c) + (c == '?' || c == '#' ? "" : " (percent-encode it)");
             }
         }
         return null;
+    }
+
+    private static boolean isPathChar(final char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+            || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
+    }
+
+    private static boolean isHex(final char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
+    private static boolean isBlank(final char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** A readable name for one character in an error message. */
+    private static String describeChar(final char c) {
+        switch (c) {
+            case '\r':
+                return "CR";
+            case '\n':
+                return "LF";
+            case '\0':
+                return "NUL";
+            case ' ':
+                return "a space";
+            case '\t':
+                return "a tab";
+            case 0x7F:
+                return "DEL";
+            default:
+                break;
+        }
+        if (c < ' ') {
+            return String.format("control character 0x%02X", (int) c);
+        }
+        if (c > 0x7F) {
+            return String.format("character U+%04X", (int) c) + (c > 0xFF ? " (beyond ISO-8859-1)" : "");
+        }
+        return "'" + c + "'";
     }
 
     /** True when {@code s} is a non-empty name of letters, digits, '_', '.' and '-' (listener and cluster names). */

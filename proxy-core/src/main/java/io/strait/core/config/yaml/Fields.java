@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Confined to one thread (that of the validator using it). One map of the document with its field path: typed
@@ -294,11 +292,16 @@ public final class Fields {
         }
     }
 
+    /**
+     * Checks a regex matched against client input: it must compile with re2j (RE2 syntax, linear-time matching), so
+     * backreferences and lookaround, which need backtracking, are refused here rather than at run time.
+     */
     public void regex(final String key, final String regex) {
         try {
-            Pattern.compile(regex);
-        } catch (final PatternSyntaxException e) {
-            errorAtValue(key, "invalid regex: " + e.getDescription() + " near index " + e.getIndex());
+            com.google.re2j.Pattern.compile(regex);
+        } catch (final com.google.re2j.PatternSyntaxException e) {
+            errorAtValue(key, "invalid regex: " + e.getDescription() + " at '" + e.getPattern()
+                + "' (RE2 syntax: no backreferences or lookaround)");
         }
     }
 

@@ -61,7 +61,8 @@ class Http1ClientCodecTest {
         return Stream.of(
             Arguments.of(HttpMethods.GET, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nServer: x\r\n\r\nhello",
                 List.of("RES 200 v11 len=5 {Content-Length: 5, Server: x}", "BODY hello", "END", "OPEN")),
-            Arguments.of(HttpMethods.GET, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n"
+            Arguments.of(HttpMethods.GET, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                    + "Connection: keep-alive\r\n\r\n"
                     + "3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n",
                 List.of("RES 200 v11 len=-1 {}", "BODY abcde", "END", "OPEN")),
             Arguments.of(HttpMethods.GET, "HTTP/1.1 200 Fine\r\nContent-Length: 0\r\n\r\n",
@@ -129,7 +130,8 @@ class Http1ClientCodecTest {
         ch.writeAndFlush(request(HttpMethods.HEAD));
         ch.writeAndFlush(request(HttpMethods.GET));
         drainOutbound(ch);
-        ch.writeInbound(buf("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"));
+        ch.writeInbound(buf("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nHTTP/1.1 200 OK\r\n"
+                + "Content-Length: 3\r\n\r\nabc"));
         assertThat(drainInbound(ch, new ArrayList<>())).containsExactly(
             "RES 200 v11 len=0 {Content-Length: 3}", "END", "RES 200 v11 len=3 {Content-Length: 3}", "BODY abc", "END");
         assertThat(ch.finish()).isFalse();
@@ -158,7 +160,8 @@ class Http1ClientCodecTest {
             Arguments.of("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\naX", "missing_chunk_crlf"),
             Arguments.of("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", "unexpected_upgrade"),
             Arguments.of("HTTP/1.1 200 OK\r\nX: " + "v".repeat(300) + "\r\n\r\n", "headers_too_large"),
-            Arguments.of("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", "unsolicited_response"));
+            Arguments.of("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"
+                    + "", "unsolicited_response"));
     }
 
     @ParameterizedTest

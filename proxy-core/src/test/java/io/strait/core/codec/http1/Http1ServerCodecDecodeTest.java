@@ -106,7 +106,8 @@ class Http1ServerCodecDecodeTest {
 
     @Test
     void pipelinedRequestIsDecodedOnlyAfterTheResponseEnds() {
-        final String two = "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi";
+        final String two = "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /2 HTTP/1.1\r\nHost: h\r\n"
+                + "Content-Length: 2\r\n\r\nhi";
         for (final List<String> pieces : fragmentations(two)) {
             final EmbeddedChannel ch = new EmbeddedChannel(new Http1ServerCodec());
             final List<String> events = new ArrayList<>();

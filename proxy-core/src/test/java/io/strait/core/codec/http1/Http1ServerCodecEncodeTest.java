@@ -164,7 +164,8 @@ class Http1ServerCodecEncodeTest {
     @Test
     void clientConnectionCloseIsHonoured() {
         final EmbeddedChannel ch = afterRequest("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
-        assertThat(respond(ch, head(200, 0))).isEqualTo("HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        assertThat(respond(ch, head(200, 0))).isEqualTo("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n"
+                + "connection: close\r\n\r\n");
         assertThat(ch.isOpen()).isFalse();
     }
 
@@ -273,7 +274,8 @@ class Http1ServerCodecEncodeTest {
         ch.writeInbound(buf("GET / HTTP/1.1\r\nHost : h\r\n\r\n"));
         assertThat(drainInbound(ch, new ArrayList<>())).containsExactly("ERROR 400 space_before_colon");
         final HttpResponseHead h = head(400, 0);
-        assertThat(respond(ch, h)).isEqualTo("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        assertThat(respond(ch, h)).isEqualTo("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n"
+                + "connection: close\r\n\r\n");
         assertThat(ch.isOpen()).isFalse();
     }
 

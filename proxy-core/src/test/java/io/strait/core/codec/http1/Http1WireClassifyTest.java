@@ -62,15 +62,16 @@ class Http1WireClassifyTest {
                     }
                     final ByteBuf head = Unpooled.directBuffer(96);
                     final ByteBuf copy = Unpooled.directBuffer(96);
-                    final Http1Parser p = new Http1Parser(true, 8192, 65536, 100, -1);
+                    final Http1HeadScanner p = new Http1HeadScanner(true, 8192, 65536, 100);
+                    final Http1Input input = new Http1Input();
                     try {
                         final String text = "GET / HTTP/1.1\r\n" + variant + ": v\r\n\r\n";
                         head.writeCharSequence(text, StandardCharsets.ISO_8859_1);
-                        p.cumulate(UnpooledByteBufAllocator.DEFAULT, head.retain());
-                        assertThat(p.scanHead()).as(text).isEqualTo(Http1Parser.DONE);
+                        input.cumulate(UnpooledByteBufAllocator.DEFAULT, head.retain());
+                        assertThat(p.scan(input.buffer())).as(text).isEqualTo(Http1HeadStates.DONE);
                         assertThat(p.headerKind(0)).as(variant).isEqualTo(classify(copy, variant));
                     } finally {
-                        p.releaseCumulation();
+                        input.release();
                         head.release();
                         copy.release();
                     }

@@ -59,7 +59,9 @@ class ConfigSyntaxTest {
         assertThat(ConfigSyntax.isToken("")).isFalse();
         assertThat(ConfigSyntax.isObjectName("api-v1.canary_2")).isTrue();
         assertThat(ConfigSyntax.isObjectName("a/b")).isFalse();
-        assertThat(ConfigSyntax.forbiddenInHeaderValue("ok value\t")).isNull();
+        assertThat(ConfigSyntax.forbiddenInHeaderValue("ok\tvalue")).isNull();
+        // RFC 9110 field-value: no whitespace at either end (a receiver would strip it anyway)
+        assertThat(ConfigSyntax.forbiddenInHeaderValue("ok value\t")).isEqualTo("trailing whitespace");
         assertThat(ConfigSyntax.forbiddenInHeaderValue("a\rb")).isEqualTo("CR");
         assertThat(ConfigSyntax.forbiddenInHeaderValue("a\0")).isEqualTo("NUL");
     }

@@ -15,11 +15,11 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bulk head scan ({@link Http1Parser#scanHead}) against the byte-at-a-time reference
- * ({@link Http1Parser#scanHeadBytewise}): same result, reason, offsets and header semantics for valid heads,
+ * The bulk head scan ({@link Http1HeadScanner#scan}) against the byte-at-a-time reference
+ * ({@link Http1HeadStates#scanBytewise}): same result, reason, offsets and header semantics for valid heads,
  * mutated heads, every fragmentation, tight limits and heap, direct, pooled and composite buffers.
  */
-class Http1ParserScanTest {
+class Http1HeadScannerTest {
 
     private static final String[] REQUESTS = {
         "GET / HTTP/1.1\r\nHost: 127.0.0.1:28081\r\n\r\n",
@@ -158,7 +158,8 @@ class Http1ParserScanTest {
     private static String run(final byte[] head, final boolean request, final int maxLine, final int maxHead,
                               final int maxCount, final int step, final int kind, final boolean bulk) {
         final ByteBufAllocator alloc = kind == 2 ? PooledByteBufAllocator.DEFAULT : UnpooledByteBufAllocator.DEFAULT;
-        final Http1Parser p = new Http1Parser(request, maxLine, maxHead, maxCount, -1);
+        final Http1HeadScanner p = new Http1HeadScanner(request, maxLine, maxHead, maxCount);
+        final Http1Input input = new Http1Input();
         final StringBuilder trace = new StringBuilder();
         String outcome = "NEED_MORE";
         try {
@@ -172,42 +173,42 @@ class Http1ParserScanTest {
                 } else {
                     in = (kind == 0 ? Unpooled.buffer(n + 8) : alloc.directBuffer(n + 8)).writeBytes(head, off, n);
                 }
-                p.cumulate(alloc, in);
-                if (request && !p.headStarted()) {
-                    final int skipped = p.skipLeadingEmptyLines();
-                    if (skipped == Http1Parser.ERROR) {
+                input.cumulate(alloc, in);
+                if (request && !p.started()) {
+                    final int skipped = p.skipLeadingEmptyLines(input.buffer());
+                    if (skipped == Http1HeadStates.ERROR) {
                         outcome = "ERROR " + p.errorStatus() + " " + p.errorReason();
                         break;
                     }
-                    if (skipped == Http1Parser.NEED_MORE) {
+                    if (skipped == Http1HeadStates.NEED_MORE) {
                         continue;
                     }
                 }
-                final int r = bulk ? p.scanHead() : p.scanHeadBytewise();
+                final int r = bulk ? p.scan(input.buffer()) : p.scanBytewise(input.buffer());
                 trace.append(p.headLength()).append(',');
-                if (r == Http1Parser.ERROR) {
+                if (r == Http1HeadStates.ERROR) {
                     outcome = "ERROR " + p.errorStatus() + " " + p.errorReason();
                     break;
                 }
-                if (r == Http1Parser.DONE) {
-                    outcome = "DONE " + p.headLength() + " " + semantics(p);
+                if (r == Http1HeadStates.DONE) {
+                    outcome = "DONE " + p.headLength() + " " + semantics(p, input.buffer());
                     break;
                 }
             }
             return outcome + "|" + trace + " m" + p.methodEnd() + " t" + p.targetStart() + "-" + p.targetEnd()
                 + " v" + p.version() + " s" + p.status() + " r" + p.reasonStart() + "-" + p.reasonEnd();
         } finally {
-            p.releaseCumulation();
+            input.release();
         }
     }
 
-    private static String semantics(final Http1Parser p) {
-        final ByteBuf cum = p.cumulation();
-        final ByteBuf raw = cum.retainedSlice(cum.readerIndex(), p.headLength());
+    private static String semantics(final Http1HeadScanner s, final ByteBuf cum) {
+        final Http1HeaderSemantics p = new Http1HeaderSemantics();
+        final ByteBuf raw = cum.retainedSlice(cum.readerIndex(), s.headLength());
         try {
             final HttpHeaderBlock h = new HttpHeaderBlock();
             h.reset(raw);
-            final boolean ok = p.addHeaders(h, raw);
+            final boolean ok = p.addHeaders(s, h, raw);
             final StringBuilder sb = new StringBuilder(ok ? "ok" : "bad " + p.errorReason());
             for (int i = 0; i < h.size(); i++) {
                 sb.append(' ').append(h.nameStart(i)).append(':').append(h.nameEnd(i)).append('=')

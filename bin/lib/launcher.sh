@@ -1,0 +1,85 @@
+# Sourced by bin/strait and bin/strait-load (not run): the launcher code they share. It finds a JDK 17+, builds the
+# jar if it is missing, adds the JVM flags that JDK needs and execs java, so that signals such as SIGTERM reach the
+# JVM directly. The caller sets, before calling launch "$@":
+#   name        the command's name, for messages
+#   here        the repository's root
+#   jar         the runnable jar
+#   java_home   a JDK chosen for this command only (empty: JAVA_HOME, else java on PATH)
+#   java_home_var  the variable java_home came from, for messages
+#   build       the Maven arguments that build the jar (run in $here)
+#   build_hint  said when that build fails (may be empty)
+#   jvm         the command's own JVM flags (heap, direct memory), an array
+#   extra_opts  extra JVM flags from the user, appended last (word-split)
+
+# Sets java to the JDK's java binary, or exits.
+find_java() {
+  if [[ -n "$java_home" ]]; then
+    if [[ ! -x "$java_home/bin/java" ]]; then
+      echo "$name: $java_home_var=$java_home has no bin/java" >&2
+      exit 1
+    fi
+    java="$java_home/bin/java"
+  elif [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+    java="$JAVA_HOME/bin/java"
+  elif command -v java >/dev/null 2>&1; then
+    java="$(command -v java)"
+  else
+    echo "$name: no java found; install a JDK 17+ or set JAVA_HOME" >&2
+    exit 1
+  fi
+}
+
+# Builds the jar when it is missing; prints the build's output only when it fails.
+build_jar() {
+  [[ -f "$jar" ]] && return 0
+  echo "$name: $jar not found; building it (mvn ${build[*]})..." >&2
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "$name: Maven (mvn) is needed to build the jar" >&2
+    exit 1
+  fi
+  local log
+  log="$(mktemp)"
+  if ! (cd "$here" && JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$java")")")}" \
+          mvn "${build[@]}") >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "$name: the build failed${build_hint:+ ($build_hint)}" >&2
+    exit 1
+  fi
+  rm -f "$log"
+}
+
+# Sets major to the JDK's feature version ("17.0.15" -> 17, "25" -> 25, "1.8.0" -> 8); exits below 17.
+java_major() {
+  local version_line ver
+  version_line="$("$java" -version 2>&1 | head -n 1)"
+  ver="$(sed -E 's/.*version "([0-9]+)(\.([0-9]+))?.*/\1 \3/' <<<"$version_line")"
+  major="${ver%% *}"
+  if [[ "$major" == "1" ]]; then major="${ver##* }"; fi
+  if [[ -z "$major" || "$major" -lt 17 ]]; then
+    echo "$name: needs JDK 17 or newer; $java says: $version_line" >&2
+    exit 1
+  fi
+}
+
+launch() {
+  find_java
+  build_jar
+  java_major
+  local flags=(
+    "${jvm[@]}"
+    -XX:+UseSerialGC -XX:+PerfDisableSharedMem
+    -Dio.netty.leakDetection.level=disabled
+    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+  )
+  if (( major >= 24 )); then
+    flags+=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+  fi
+  if (( major >= 25 )); then
+    flags+=(-XX:+UseCompactObjectHeaders)
+  fi
+  local extra
+  # shellcheck disable=SC2206
+  extra=(${extra_opts:-})
+  exec "$java" "${flags[@]}" "${extra[@]}" -jar "$jar" "$@"
+}
