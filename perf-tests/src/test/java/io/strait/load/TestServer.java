@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Thread-safe: a tiny HTTP/1.1 server for the load generator's tests, on 127.0.0.1 and one NIO loop. It counts
  * request heads (bodiless requests: a head ends at an empty line) and answers each with {@code 200 ok}, or, by
  * {@link Mode}, stalls the response to request number {@code stallAt} for {@code stallMillis}, closes the connection
- * on a request, never answers, or answers with a line that is not HTTP. With an {@link SslContext} it speaks TLS (and counts handshakes and the protocol
- * and ALPN name of the last one).
+ * on a request, never answers, or answers with a line that is not HTTP. With an {@link SslContext} it speaks TLS
+ * (and counts handshakes and the protocol and ALPN name of the last one).
  */
 final class TestServer implements AutoCloseable {
 
@@ -35,7 +35,8 @@ final class TestServer implements AutoCloseable {
     enum Mode { OK, CLOSE, SILENT, GARBAGE }
 
     private static final byte[] RESPONSE =
-        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"
+            .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GARBAGE = "SMTP ready\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final AtomicInteger requests = new AtomicInteger();
