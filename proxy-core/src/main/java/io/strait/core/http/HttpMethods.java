@@ -36,6 +36,15 @@ public final class HttpMethods {
         return new AsciiString(bytes, false);
     }
 
+    /**
+     * True for the methods whose repetition has the same intended effect as one request (RFC 9110 9.2.2), which a
+     * proxy may send again when it cannot know whether the first one arrived.
+     */
+    public static boolean isIdempotent(final AsciiString method) {
+        return method == GET || method == HEAD || method == PUT || method == DELETE || method == OPTIONS
+            || method == TRACE;
+    }
+
     private static boolean matches(final AsciiString m, final ByteBuf buf, final int start) {
         for (int i = 0; i < m.length(); i++) {
             if (m.byteAt(i) != buf.getByte(start + i)) {

@@ -53,12 +53,6 @@ final class Exchange implements LoopTimer.Callback {
     /** The codec's reason for a connection that closed in the middle of a response head. */
     private static final String UPSTREAM_RESET = "upstream_reset";
 
-    private static final HttpStat[] DOWNSTREAM_BY_CLASS = {HttpStat.DOWNSTREAM_RQ_1XX, HttpStat.DOWNSTREAM_RQ_2XX,
-        HttpStat.DOWNSTREAM_RQ_3XX, HttpStat.DOWNSTREAM_RQ_4XX, HttpStat.DOWNSTREAM_RQ_5XX};
-    /** Final responses only: informational heads are never counted, so the 1xx slot is never used. */
-    private static final ClusterStat[] UPSTREAM_BY_CLASS = {ClusterStat.UPSTREAM_RQ_5XX, ClusterStat.UPSTREAM_RQ_2XX,
-        ClusterStat.UPSTREAM_RQ_3XX, ClusterStat.UPSTREAM_RQ_4XX, ClusterStat.UPSTREAM_RQ_5XX};
-
     private final ListenerRuntime listener;
     private final LoopState loop;
     private final Downstream downstream;
@@ -68,7 +62,7 @@ final class Exchange implements LoopTimer.Callback {
     private final UpstreamAttempt attempt;
     private final ForwardingHeaders forwarding;
     private final LoopTimer timer;
-    private final long streamIdleNanos;
+    private final ExchangeDeadlines deadlines;
     /** The exchange's access-log facts, reused per request (null: the listener keeps no access log). */
     private final AccessLogEntry logEntry;
     private final LoopStats<AccessLogStat> logStats;
@@ -91,12 +85,6 @@ final class Exchange implements LoopTimer.Callback {
     /** The flag header of the deferred reply (x-strait-overloaded, x-strait-ratelimited) or null. */
     private AsciiString deferredFlag;
 
-    // Deadlines in NanoClock terms, 0 for none.
-    private long routeDeadline;
-    private long streamIdleDeadline;
-    /** Events seen by the exchange, and their number when the stream idle deadline was last set. */
-    private int activity;
-    private int activityAtIdleCheck;
 
     Exchange(final ListenerRuntime listener, final LoopState loop, final Downstream downstream,
              final LoopStats<HttpStat> stats, final ForwardingHeaders forwarding) {
@@ -108,7 +96,7 @@ final class Exchange implements LoopTimer.Callback {
         this.forwarding = forwarding;
         this.attempt = new UpstreamAttempt(this, downstream, loop, clock);
         this.timer = new LoopTimer(loop.loop(), clock, this);
-        this.streamIdleNanos = listener.streamIdleTimeoutNanos();
+        this.deadlines = new ExchangeDeadlines(listener.streamIdleTimeoutNanos());
         if (listener.accessLog() != null) {
             logEntry = new AccessLogEntry();
             logStats = listener.accessLog().stats().loop(loop.index());
@@ -155,11 +143,7 @@ final class Exchange implements LoopTimer.Callback {
         retry = null;
         deferredStatus = 0;
         startNanos = now;
-        activity++;
-        if (streamIdleNanos > 0) {
-            streamIdleDeadline = now + streamIdleNanos;
-            activityAtIdleCheck = activity;
-        }
+        deadlines.start(now);
         if (logEntry != null) {
             logEntry.begin(head, now);
         }
@@ -209,8 +193,7 @@ final class Exchange implements LoopTimer.Callback {
             logEntry.host = h;
         }
         r.applyRequestEdits(head);
-        final long timeout = r.timeoutMillis();
-        routeDeadline = timeout > 0 ? now + timeout * 1_000_000L : 0;
+        deadlines.route(now, r.timeoutMillis());
         final RetryPolicy policy = r.retryPolicy();
         if (policy != null) {
             RetryController rc = retryController;
@@ -234,7 +217,7 @@ final class Exchange implements LoopTimer.Callback {
             buf.release();  // answered locally or already: the rest of the body goes nowhere
             return;
         }
-        activity++;
+        deadlines.activity();
         final RetryController rc = retry;
         if (rc != null) {
             rc.keep(buf, downstream.alloc());
@@ -247,7 +230,7 @@ final class Exchange implements LoopTimer.Callback {
         if (state == State.IDLE) {
             return;
         }
-        activity++;
+        deadlines.activity();
         requestDone = true;
         if (state == State.REPLY_DEFERRED) {
             localReply(deferredStatus, deferredReason, false, deferredFlag);
@@ -261,7 +244,7 @@ final class Exchange implements LoopTimer.Callback {
 
     /** The codec refused the request (or its body): answers with the codec's status and closes. */
     void onDecodeError(final HttpDecodeError error) {
-        countDecodeError(error.status());
+        StatusCounters.decodeError(stats, error.status());
         if (state == State.IDLE) {
             // An error in a request head: there is no exchange yet; answer and close.
             state = State.FORWARDING;
@@ -286,24 +269,6 @@ final class Exchange implements LoopTimer.Callback {
             return;
         }
         localReply(error.status(), error.reason(), true);
-    }
-
-    private void countDecodeError(final int status) {
-        switch (status) {
-            case 408:
-                stats.inc(HttpStat.DOWNSTREAM_RQ_HEADER_TIMEOUT);
-                break;
-            case 413:
-                stats.inc(HttpStat.DOWNSTREAM_RQ_TOO_LARGE);
-                break;
-            case 414:
-            case 431:
-                stats.inc(HttpStat.DOWNSTREAM_RQ_HEADERS_TOO_LARGE);
-                break;
-            default:
-                stats.inc(HttpStat.DOWNSTREAM_CX_PROTOCOL_ERROR);
-                break;
-        }
     }
 
     /** The end of a downstream read batch: flushes what went upstream in it. */
@@ -385,7 +350,7 @@ final class Exchange implements LoopTimer.Callback {
     // ------------------------------------------------------------------ upstream events (through the attempt)
 
     void onUpstreamHead(final HttpResponseHead head) {
-        activity++;
+        deadlines.activity();
         if (head.isInformational()) {
             if (head.status() == 100 || responseStarted()) {
                 head.release();   // we answered Expect ourselves; a 100 from upstream is redundant
@@ -411,14 +376,14 @@ final class Exchange implements LoopTimer.Callback {
         if (downstream.closing()) {
             head.close(true);
         }
-        countStatus(head.status());
-        countUpstreamStatus(head.status());
+        StatusCounters.downstream(stats, head.status());
+        StatusCounters.upstream(selector.clusterStats(), head.status());
         downstream.write(head);
         head.release();
     }
 
     void onUpstreamBody(final ByteBuf buf) {
-        activity++;
+        deadlines.activity();
         if (logEntry != null) {
             logEntry.bytesSent += buf.readableBytes();
         }
@@ -458,7 +423,7 @@ final class Exchange implements LoopTimer.Callback {
 
     void onUpstreamClosed() {
         if (!responseStarted() && attempt.reused() && !retriedStale && replayable()
-            && idempotent(request.method())) {
+            && HttpMethods.isIdempotent(request.method())) {
             // A pooled connection the upstream had already closed: send the request again, once, on a new one to
             // the same host. Only an idempotent request (RFC 9110 9.2.2): a POST may have reached the application.
             retriedStale = true;
@@ -484,12 +449,6 @@ final class Exchange implements LoopTimer.Callback {
             localReply(502, "upstream_reset");
             downstream.flush();
         }
-    }
-
-    /** RFC 9110 9.2.2: the methods whose repetition has the same intended effect as one request. */
-    static boolean idempotent(final AsciiString method) {
-        return method == HttpMethods.GET || method == HttpMethods.HEAD || method == HttpMethods.PUT
-            || method == HttpMethods.DELETE || method == HttpMethods.OPTIONS || method == HttpMethods.TRACE;
     }
 
     // ------------------------------------------------------------------ retries
@@ -532,7 +491,7 @@ final class Exchange implements LoopTimer.Callback {
             flagRetryRefusal(outcome);
             return false;
         }
-        countUpstreamStatus(status);
+        StatusCounters.upstream(selector.clusterStats(), status);
         head.release();
         attempt.dropConnection();
         startBackoff(retry, false);
@@ -595,12 +554,8 @@ final class Exchange implements LoopTimer.Callback {
     // ------------------------------------------------------------------ timers
 
     private long nextDeadline() {
-        long next = LoopTimer.earliest(routeDeadline, streamIdleDeadline);
         final RetryController rc = retry;
-        if (rc != null) {
-            next = LoopTimer.earliest(next, rc.nextDeadline());
-        }
-        return next;
+        return deadlines.next(rc == null ? 0 : rc.nextDeadline());
     }
 
     @Override
@@ -608,20 +563,12 @@ final class Exchange implements LoopTimer.Callback {
         if (state == State.IDLE) {
             return;   // the exchange ended; the next one arms its own deadlines
         }
-        if (routeDeadline != 0 && now - routeDeadline >= 0) {
-            routeDeadline = 0;
+        if (deadlines.routeDue(now)) {
             onRouteTimeout();
         } else if (retry != null && retryDue(now)) {
             // handled
-        } else if (streamIdleDeadline != 0 && now - streamIdleDeadline >= 0) {
-            if (activity != activityAtIdleCheck) {
-                // Something happened since the deadline was set: the stream is idle from now at the latest.
-                activityAtIdleCheck = activity;
-                streamIdleDeadline = now + streamIdleNanos;
-            } else {
-                streamIdleDeadline = 0;
-                onStreamIdleTimeout();
-            }
+        } else if (deadlines.streamIdleDue(now)) {
+            onStreamIdleTimeout();
         }
         if (state != State.IDLE) {
             timer.arm(nextDeadline());
@@ -707,7 +654,7 @@ final class Exchange implements LoopTimer.Callback {
         }
         state = State.RESPONDED;
         releaseHost();
-        countStatus(status);
+        StatusCounters.downstream(stats, status);
         final AccessLogEntry le = logEntry;
         if (le != null) {
             le.status = status;
@@ -742,8 +689,7 @@ final class Exchange implements LoopTimer.Callback {
         }
         attempt.clear();
         route = null;
-        routeDeadline = 0;
-        streamIdleDeadline = 0;
+        deadlines.clear();
     }
 
     /**
@@ -778,19 +724,5 @@ final class Exchange implements LoopTimer.Callback {
     /** Microseconds since the request's head arrived (the stats' histogram unit). */
     private long micros(final long now) {
         return (now - startNanos) / 1000;
-    }
-
-    private void countStatus(final int status) {
-        stats.inc(DOWNSTREAM_BY_CLASS[statusClass(status)]);
-    }
-
-    private void countUpstreamStatus(final int status) {
-        selector.clusterStats().inc(UPSTREAM_BY_CLASS[statusClass(status)]);
-    }
-
-    /** 0 for 1xx ... 4 for 5xx; anything out of range counts as 5xx. */
-    private static int statusClass(final int status) {
-        final int c = status / 100 - 1;
-        return c >= 0 && c <= 4 ? c : 4;
     }
 }
