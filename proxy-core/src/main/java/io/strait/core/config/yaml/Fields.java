@@ -173,6 +173,11 @@ public final class Fields {
 
     /** A number (integer or decimal) in min..max, {@code def} when absent, null when invalid (reported). */
     public Double decimal(final String key, final double def, final double min, final double max) {
+        return parseNumber(key, def, min, max, true);
+    }
+
+    private Double parseNumber(final String key, final Double def, final double min, final double max,
+                               final boolean compactBounds) {
         final ScalarNode s = scalar(key, false);
         if (s == null) {
             return has(key) ? null : def;
@@ -189,7 +194,8 @@ public final class Fields {
             return null;
         }
         if (!(value >= min && value <= max)) {
-            error(childPath(key), s, "must be between " + fmt(min) + " and " + fmt(max) + ", got " + s.text());
+            error(childPath(key), s, "must be between " + (compactBounds ? fmt(min) : String.valueOf(min)) + " and "
+                + (compactBounds ? fmt(max) : String.valueOf(max)) + ", got " + s.text());
             return null;
         }
         return value;
@@ -370,28 +376,12 @@ public final class Fields {
         error(at, node, message);
     }
 
-    /** A number (integer or decimal) in min..max, {@code def} when absent, null when invalid (reported). */
+    /**
+     * A number (integer or decimal) in min..max, {@code def} when absent, null when invalid (reported). As
+     * {@link #decimal}, but a range error prints the bounds as Java prints doubles ({@code 0.0}, {@code 100.0}).
+     */
     public Double number(final String key, final Double def, final double min, final double max) {
-        final ScalarNode s = scalar(key, false);
-        if (s == null) {
-            return has(key) ? null : def;
-        }
-        if (s.kind() != ScalarKind.INT && s.kind() != ScalarKind.FLOAT) {
-            error(childPath(key), s, "expected a number, got " + describe(s));
-            return null;
-        }
-        final double value;
-        try {
-            value = Double.parseDouble(s.text());
-        } catch (final NumberFormatException e) {
-            error(childPath(key), s, "expected a number, got '" + s.text() + "'");
-            return null;
-        }
-        if (!(value >= min && value <= max)) {
-            error(childPath(key), s, "must be between " + min + " and " + max + ", got " + s.text());
-            return null;
-        }
-        return value;
+        return parseNumber(key, def, min, max, false);
     }
 
     private void error(final String at, final int[] position, final String message) {
