@@ -20,12 +20,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Thread-safe: JUnit drives the callbacks on its own thread; once started, the accessors read volatile state and may
@@ -61,6 +65,9 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code ${port:NAME}}</td><td>a loopback port nothing listens on (connects are refused)</td></tr>
  *   <tr><td>{@code ${blackhole:NAME}}</td><td>the port of a loopback socket that never accepts and whose backlog
  *       is full, so connects to it time out</td></tr>
+ *   <tr><td>{@code ${file:NAME}}</td><td>the absolute path of a file {@code NAME} (not created) in a directory of
+ *       this start's own, deleted with everything in it when the proxy closes; {@link #file(String)} returns
+ *       it</td></tr>
  * </table>
  * Any other placeholder, or an upstream not declared, fails the start with a message naming the placeholder and
  * its line:column in the text, as config errors do.
@@ -75,6 +82,7 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
     private static final String UPSTREAM = "upstream";
     private static final String PORT = "port";
     private static final String BLACKHOLE = "blackhole";
+    private static final String FILE = "file";
 
     private final String yamlTemplate;
     /** Declared upstreams by name, in declaration order; filled before the start only. */
@@ -189,6 +197,15 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         final Integer p = running().ports.get(kind + ':' + name);
         if (p == null) {
             throw new IllegalArgumentException("no placeholder ${" + kind + ':' + name + "} in the configuration");
+        }
+        return p;
+    }
+
+    /** Returns the path that {@code ${file:name}} stood for (the file exists once the proxy wrote it). */
+    public Path file(final String name) {
+        final Path p = running().files.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no placeholder ${" + FILE + ':' + name + "} in the configuration");
         }
         return p;
     }
@@ -321,6 +338,9 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
             for (final ServerSocket s : r.serverSockets) {
                 s.close();
             }
+            if (r.dir != null) {
+                deleteTree(r.dir);
+            }
         }
     }
 
@@ -350,11 +370,21 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         }
     }
 
-    private int resolve(final String source, final int at, final String placeholder, final String kind,
-                        final String name, final Running r) throws IOException {
-        if (name.isEmpty() || !(kind.equals(UPSTREAM) || kind.equals(PORT) || kind.equals(BLACKHOLE))) {
+    private String resolve(final String source, final int at, final String placeholder, final String kind,
+                           final String name, final Running r) throws IOException {
+        if (name.isEmpty()
+            || !(kind.equals(UPSTREAM) || kind.equals(PORT) || kind.equals(BLACKHOLE) || kind.equals(FILE))) {
             throw placeholderError(source, at, "unknown placeholder " + placeholder + ": expected ${" + UPSTREAM
-                + ":NAME}, ${" + PORT + ":NAME} or ${" + BLACKHOLE + ":NAME}");
+                + ":NAME}, ${" + PORT + ":NAME}, ${" + BLACKHOLE + ":NAME} or ${" + FILE + ":NAME}");
+        }
+        if (kind.equals(FILE)) {
+            if (name.contains("/") || name.contains("\\") || name.equals("..")) {
+                throw placeholderError(source, at, "placeholder " + placeholder + ": a file name, not a path");
+            }
+            if (r.dir == null) {
+                r.dir = Files.createTempDirectory("strait-proxy-extension");
+            }
+            return r.files.computeIfAbsent(name, r.dir::resolve).toString();
         }
         if (kind.equals(UPSTREAM)) {
             final TestUpstream u = upstreams.get(name);
@@ -362,16 +392,16 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
                 throw placeholderError(source, at, "unknown placeholder " + placeholder + ": no upstream named "
                     + name + "; declared with upstreams(...): " + upstreams.keySet());
             }
-            return u.port();
+            return Integer.toString(u.port());
         }
         final String key = kind + ':' + name;
         final Integer known = r.ports.get(key);
         if (known != null) {
-            return known;
+            return known.toString();
         }
         final int port = kind.equals(PORT) ? closedPort() : blackhole(r);
         r.ports.put(key, port);
-        return port;
+        return Integer.toString(port);
     }
 
     private IllegalArgumentException placeholderError(final String source, final int at, final String message) {
@@ -412,11 +442,25 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         return s.getLocalPort();
     }
 
+    /** Deletes {@code dir} and everything in it, deepest first. */
+    private static void deleteTree(final Path dir) throws IOException {
+        final List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (final Path p : paths) {
+            Files.deleteIfExists(p);
+        }
+    }
+
     /** What one start opened; written by the starting thread before it is published through {@code running}. */
     private static final class Running {
         final Map<String, Integer> ports = new LinkedHashMap<>();
         final List<ServerSocket> serverSockets = new ArrayList<>();
         final List<Socket> sockets = new ArrayList<>();
+        final Map<String, Path> files = new LinkedHashMap<>();
+        /** The directory of the {@code ${file:NAME}} placeholders, made by the first one. */
+        Path dir;
         String yaml;
         ProxyServer server;
     }
