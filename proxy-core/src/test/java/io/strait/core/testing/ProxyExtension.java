@@ -65,9 +65,10 @@ import java.util.stream.Stream;
  *   <tr><td>{@code ${port:NAME}}</td><td>a loopback port nothing listens on (connects are refused)</td></tr>
  *   <tr><td>{@code ${blackhole:NAME}}</td><td>the port of a loopback socket that never accepts and whose backlog
  *       is full, so connects to it time out</td></tr>
- *   <tr><td>{@code ${file:NAME}}</td><td>the absolute path of a file {@code NAME} (not created) in a directory of
- *       this start's own, deleted with everything in it when the proxy closes; {@link #file(String)} returns
- *       it</td></tr>
+ *   <tr><td>{@code ${file:NAME}}</td><td>the absolute path of a file {@code NAME} in a directory of this start's
+ *       own, deleted with everything in it when the proxy closes; {@link #file(String)} returns it. Not created,
+ *       unless declared with {@link #file(String, FileContent)}, which writes it before the proxy starts (a
+ *       certificate, say)</td></tr>
  * </table>
  * Any other placeholder, or an upstream not declared, fails the start with a message naming the placeholder and
  * its line:column in the text, as config errors do.
@@ -88,6 +89,8 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
     /** Declared upstreams by name, in declaration order; filled before the start only. */
     private final Map<String, TestUpstream> upstreams = new LinkedHashMap<>();
     private final Map<String, Consumer<? super TestUpstream>> setups = new LinkedHashMap<>();
+    /** Files to write before the proxy starts, by name; filled before the start only. */
+    private final Map<String, FileContent> fileContents = new LinkedHashMap<>();
 
     private volatile Running running;
     private volatile boolean perTest;
@@ -137,6 +140,22 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         }
         upstreams.put(name, new TestUpstream(name));
         setups.put(name, setup);
+        return this;
+    }
+
+    /**
+     * Declares the file {@code ${file:name}} and what to write into it at each start, before the proxy starts.
+     *
+     * @return this
+     * @throws IllegalStateException once started
+     */
+    public synchronized ProxyExtension file(final String name, final FileContent content) {
+        if (running != null) {
+            throw new IllegalStateException("declare files before the proxy starts");
+        }
+        if (fileContents.putIfAbsent(name, content) != null) {
+            throw new IllegalArgumentException("file " + name + " is declared twice");
+        }
         return this;
     }
 
@@ -300,6 +319,9 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
                 e.getValue().start();
             }
             r.yaml = expand(source, r);
+            for (final Map.Entry<String, FileContent> e : fileContents.entrySet()) {
+                e.getValue().write(filePath(e.getKey(), r));
+            }
             final ConfigResult result = ConfigLoader.parse(r.yaml, source);
             if (!result.ok()) {
                 throw new IllegalStateException("invalid test configuration:\n" + result.errors().stream()
@@ -381,10 +403,7 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
             if (name.contains("/") || name.contains("\\") || name.equals("..")) {
                 throw placeholderError(source, at, "placeholder " + placeholder + ": a file name, not a path");
             }
-            if (r.dir == null) {
-                r.dir = Files.createTempDirectory("strait-proxy-extension");
-            }
-            return r.files.computeIfAbsent(name, r.dir::resolve).toString();
+            return filePath(name, r).toString();
         }
         if (kind.equals(UPSTREAM)) {
             final TestUpstream u = upstreams.get(name);
@@ -442,6 +461,14 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         return s.getLocalPort();
     }
 
+    /** Returns the path of file {@code name} in the directory of {@code r}, making the directory first. */
+    private static Path filePath(final String name, final Running r) throws IOException {
+        if (r.dir == null) {
+            r.dir = Files.createTempDirectory("strait-proxy-extension");
+        }
+        return r.files.computeIfAbsent(name, r.dir::resolve);
+    }
+
     /** Deletes {@code dir} and everything in it, deepest first. */
     private static void deleteTree(final Path dir) throws IOException {
         final List<Path> paths;
@@ -451,6 +478,13 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         for (final Path p : paths) {
             Files.deleteIfExists(p);
         }
+    }
+
+    /** Thread-confined to the starting thread: writes a declared file's content. */
+    @FunctionalInterface
+    public interface FileContent {
+        /** Writes the content to {@code path} (a new file in an existing directory). */
+        void write(Path path) throws IOException;
     }
 
     /** What one start opened; written by the starting thread before it is published through {@code running}. */

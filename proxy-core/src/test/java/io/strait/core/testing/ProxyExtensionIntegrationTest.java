@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -148,6 +149,28 @@ class ProxyExtensionIntegrationTest {
         }
         // Closing the proxy flushed the log into the file, then the directory went with it.
         assertThat(log.getParent()).doesNotExist();
+    }
+
+    @Test
+    void aDeclaredFileIsWrittenBeforeTheProxyStarts() throws Exception {
+        final ProxyExtension ext = ProxyExtension.of("""
+            runtime: { event_loops: 1, transport: nio }
+            listeners:
+              - name: main
+                address: 127.0.0.1:0
+                access_log: { path: ${file:access.log} }
+                virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: api } ] } ]
+            clusters:
+              - { name: api, endpoints: [ { address: 127.0.0.1:${upstream:a} } ] }
+            """).upstreams("a").file("access.log", p -> Files.writeString(p, "written before the start\n"));
+        ext.start("declared.yaml");
+        try {
+            // The access log appends: what was there before the proxy opened it is still the first line.
+            assertThat(Files.readAllLines(ext.file("access.log"))).first().isEqualTo("written before the start");
+            assertThatThrownBy(() -> ext.file("again.log", p -> { })).isInstanceOf(IllegalStateException.class);
+        } finally {
+            ext.stop();
+        }
     }
 
     @Test
