@@ -2,15 +2,16 @@ package io.strait.core.proxy;
 
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import io.strait.core.testing.RecordedRequest;
 import io.strait.core.testing.TestUpstream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +34,80 @@ abstract class AbstractProxyIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    ProxyFixture fx;
+    /** The transport, then the ports of the response and the upload stalled peer. */
+    private static final String CONFIG = """
+        runtime: { event_loops: 2, transport: %s, drain_timeout: 5s }
+        listeners:
+          - name: main
+            address: 127.0.0.1:0
+            timeouts: { request_headers: 2s, idle: 30s }
+            virtual_hosts:
+              - name: exact
+                domains: [ "exact.test", "Port.Test:8080" ]
+                routes: [ { match: { prefix: / }, cluster: c } ]
+              - name: wild
+                domains: [ "*.wild.test" ]
+                routes: [ { match: { prefix: / }, cluster: b_only } ]
+              - name: narrow
+                domains: [ "narrow.test" ]
+                routes: [ { match: { prefix: /only }, cluster: c } ]
+              - name: default
+                domains: [ "*" ]
+                routes:
+                  - { match: { path: /exact }, cluster: b_only }
+                  - { match: { regex: "/re/[0-9]+" }, cluster: c }
+                  - match: { prefix: /hdr, headers: [ { name: x-route, exact: "c" } ] }
+                    cluster: c
+                  - match: { prefix: /hdr, headers: [ { name: x-route, present: true } ] }
+                    cluster: b_only
+                  - { match: { prefix: /method, methods: [ POST ] }, cluster: c }
+                  - match: { prefix: /split }
+                    weighted_clusters: [ { cluster: a_only, weight: 25 }, { cluster: b_only, weight: 75 } ]
+                  - { match: { prefix: /timeout/ }, cluster: a_only, timeout: 300ms, prefix_rewrite: / }
+                  - match: { prefix: /old/ }
+                    cluster: a_only
+                    prefix_rewrite: /new/
+                    host_rewrite: rewritten.test
+                    request_headers_to_add: [ { name: x-added, value: "yes" } ]
+                    request_headers_to_remove: [ x-secret ]
+                    response_headers_to_add: [ { name: x-resp, value: added } ]
+                    response_headers_to_remove: [ x-upstream ]
+                  - { match: { prefix: /refused/ }, cluster: dead }
+                  - { match: { prefix: /blackhole/ }, cluster: blackhole }
+                  - { match: { prefix: /api/ }, cluster: api }
+                  - { match: { prefix: /stalled-response/ }, cluster: response_peer, timeout: 0s }
+                  - { match: { prefix: /stalled-upload/ }, cluster: upload_peer, timeout: 0s }
+                  - { match: { prefix: / }, cluster: a_only }
+          - name: strict
+            address: 127.0.0.1:0
+            limits: { request_line: 256, headers: 1KiB, header_count: 10, body: 1KiB }
+            timeouts: { request_headers: 500ms, idle: 700ms }
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes: [ { match: { prefix: / }, cluster: a_only } ]
+        clusters:
+          - name: api
+            endpoints: [ { address: 127.0.0.1:${upstream:a} }, { address: 127.0.0.1:${upstream:b} } ]
+          - { name: a_only, endpoints: [ { address: 127.0.0.1:${upstream:a} } ] }
+          - { name: b_only, endpoints: [ { address: 127.0.0.1:${upstream:b} } ] }
+          - { name: c, endpoints: [ { address: 127.0.0.1:${upstream:c} } ] }
+          - { name: dead, connect_timeout: 1s, endpoints: [ { address: 127.0.0.1:${port:dead} } ] }
+          - { name: blackhole, connect_timeout: 300ms, endpoints: [ { address: 127.0.0.1:${blackhole:bh} } ] }
+          - { name: response_peer, endpoints: [ { address: 127.0.0.1:%d } ] }
+          - { name: upload_peer, endpoints: [ { address: 127.0.0.1:%d } ] }
+        """;
+
+    /** The main listener's stalled peers (raw sockets, not TestUpstreams): their ports are formatted into CONFIG. */
+    final StalledPeer responsePeer = StalledPeer.open();
+    final StalledPeer uploadPeer = StalledPeer.open();
+
+    /**
+     * On an instance field of a per-class test instance: started before all of a subclass's tests, on its
+     * transport, and closed after them.
+     */
+    @RegisterExtension
+    final ProxyExtension proxy = ProxyExtension.of(CONFIG.formatted(transport(), responsePeer.port(),
+        uploadPeer.port())).upstreams("a", "b", "c");
 
     /** epoll, io_uring or nio. */
     abstract String transport();
@@ -43,35 +117,31 @@ abstract class AbstractProxyIntegrationTest {
         return 256L << 20;
     }
 
-    @BeforeAll
-    void startProxy() throws Exception {
-        fx = new ProxyFixture(transport());
-    }
-
     @AfterAll
-    void stopProxy() throws Exception {
-        fx.close();
+    void closePeers() throws Exception {
+        responsePeer.close();
+        uploadPeer.close();
     }
 
     @BeforeEach
     void resetUpstreams() {
-        fx.a.reset();
-        fx.b.reset();
-        fx.c.reset();
+        proxy.upstream("a").reset();
+        proxy.upstream("b").reset();
+        proxy.upstream("c").reset();
     }
 
     private RawHttpClient client() throws Exception {
-        return new RawHttpClient(fx.port());
+        return new RawHttpClient(proxy.port("main"));
     }
 
     private long stat(final HttpStat stat) {
-        return fx.server.snapshot().listener("main").stats().value(stat);
+        return proxy.server().snapshot().listener("main").stats().value(stat);
     }
 
     private long clusterStat(final String cluster, final ClusterStat stat) {
-        for (int i = 0; i < fx.server.snapshot().clusterCount(); i++) {
-            if (fx.server.snapshot().cluster(i).name().equals(cluster)) {
-                return fx.server.snapshot().cluster(i).stats().value(stat);
+        for (int i = 0; i < proxy.server().snapshot().clusterCount(); i++) {
+            if (proxy.server().snapshot().cluster(i).name().equals(cluster)) {
+                return proxy.server().snapshot().cluster(i).stats().value(stat);
             }
         }
         throw new IllegalArgumentException(cluster);
@@ -81,8 +151,8 @@ abstract class AbstractProxyIntegrationTest {
 
     @Test
     void runsOnTheRequestedTransport() {
-        assertThat(fx.server.transport().name()).isEqualTo(transport());
-        assertThat(fx.server.reusePort()).isEqualTo(!"nio".equals(transport()));
+        assertThat(proxy.server().transport().name()).isEqualTo(transport());
+        assertThat(proxy.server().reusePort()).isEqualTo(!"nio".equals(transport()));
     }
 
     // ------------------------------------------------------------------ basic proxying
@@ -98,9 +168,10 @@ abstract class AbstractProxyIntegrationTest {
                 assertThat(r.header("x-upstream")).isEqualTo("a");
             }
         }
-        assertThat(fx.a.requestCount()).isEqualTo(3);
+        assertThat(proxy.upstream("a").requestCount()).isEqualTo(3);
         // Earlier tests may have left a pooled connection on this loop: at most one new one is opened.
-        assertThat(fx.a.connectionCount()).as("upstream keep-alive: one pooled connection").isLessThanOrEqualTo(1);
+        assertThat(proxy.upstream("a").connectionCount()).as("upstream keep-alive: one pooled connection")
+            .isLessThanOrEqualTo(1);
         assertThat(clusterStat("a_only", ClusterStat.UPSTREAM_CX_POOL_REUSE) - reusedBefore).isGreaterThanOrEqualTo(2);
     }
 
@@ -115,7 +186,7 @@ abstract class AbstractProxyIntegrationTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo(body);
         }
-        final RecordedRequest rec = fx.a.takeRequest(WAIT);
+        final RecordedRequest rec = proxy.upstream("a").takeRequest(WAIT);
         assertThat(rec.header("content-length")).isEqualTo(Integer.toString(body.length));
         assertThat(rec.header("transfer-encoding")).isNull();
     }
@@ -129,7 +200,7 @@ abstract class AbstractProxyIntegrationTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.bodyAsString()).isEqualTo("hello world");
         }
-        final RecordedRequest rec = fx.a.takeRequest(WAIT);
+        final RecordedRequest rec = proxy.upstream("a").takeRequest(WAIT);
         assertThat(rec.header("transfer-encoding")).isEqualTo("chunked");
         assertThat(rec.bodyAsString()).isEqualTo("hello world");
     }
@@ -194,7 +265,7 @@ abstract class AbstractProxyIntegrationTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.bodyAsString()).isEqualTo("abcde");
         }
-        assertThat(fx.a.takeRequest(WAIT).header("expect")).isNull();
+        assertThat(proxy.upstream("a").takeRequest(WAIT).header("expect")).isNull();
     }
 
     @Test
@@ -216,7 +287,7 @@ abstract class AbstractProxyIntegrationTest {
                 + "Upgrade: websocket\r\nX-Forwarded-For: 10.1.2.3\r\nx-custom: kept\r\n\r\n");
             assertThat(client.readResponse().status()).isEqualTo(200);
         }
-        final RecordedRequest rec = fx.a.takeRequest(WAIT);
+        final RecordedRequest rec = proxy.upstream("a").takeRequest(WAIT);
         for (final String gone : new String[] {"connection", "x-private", "keep-alive", "proxy-connection", "te",
             "upgrade"}) {
             assertThat(rec.header(gone)).as(gone).isNull();
@@ -237,7 +308,7 @@ abstract class AbstractProxyIntegrationTest {
             client.send(RawHttpClient.request("GET", "/hello", "x", "X-Request-Id: abc-123"));
             assertThat(client.readResponse().status()).isEqualTo(200);
         }
-        assertThat(fx.a.takeRequest(WAIT).headers("x-request-id")).singleElement().asString()
+        assertThat(proxy.upstream("a").takeRequest(WAIT).headers("x-request-id")).singleElement().asString()
             .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     }
 
@@ -273,28 +344,28 @@ abstract class AbstractProxyIntegrationTest {
         final long total = bigBody();
         final AtomicLong written = new AtomicLong();
         final CompletableFuture<Void> upstream = CompletableFuture.runAsync(() -> {
-            try (Socket s = fx.responsePeer.accept()) {
-                ProxyFixture.StalledPeer.readHead(s.getInputStream());
+            try (Socket s = responsePeer.accept()) {
+                StalledPeer.readHead(s.getInputStream());
                 final OutputStream out = s.getOutputStream();
                 out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
-                ProxyFixture.StalledPeer.writeBody(out, total, written);
+                StalledPeer.writeBody(out, total, written);
             } catch (final Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        try (Socket client = new Socket("127.0.0.1", fx.port())) {
+        try (Socket client = new Socket("127.0.0.1", proxy.port("main"))) {
             client.setSoTimeout(10_000);
             client.getOutputStream().write("GET /stalled-response/ HTTP/1.1\r\nHost: x\r\n\r\n"
                 .getBytes(StandardCharsets.ISO_8859_1));
             final InputStream in = client.getInputStream();
-            ProxyFixture.StalledPeer.readHead(in);
+            StalledPeer.readHead(in);
             // The client reads nothing for a while: the upstream must be stopped by backpressure.
             await().pollDelay(Duration.ofMillis(1500)).atMost(WAIT).until(() -> true);
             assertThat(written.get()).as("bytes the upstream could write while the client was stalled")
                 .isLessThan(BUFFERED_BOUND);
             final AtomicLong read = new AtomicLong();
-            ProxyFixture.StalledPeer.readBody(in, total, read);
+            StalledPeer.readBody(in, total, read);
             assertThat(read.get()).isEqualTo(total);
         }
         upstream.get(30, TimeUnit.SECONDS);
@@ -306,11 +377,11 @@ abstract class AbstractProxyIntegrationTest {
         final CompletableFuture<Void> release = new CompletableFuture<>();
         final AtomicLong received = new AtomicLong();
         final CompletableFuture<Void> upstream = CompletableFuture.runAsync(() -> {
-            try (Socket s = fx.uploadPeer.accept()) {
+            try (Socket s = uploadPeer.accept()) {
                 final InputStream in = s.getInputStream();
-                ProxyFixture.StalledPeer.readHead(in);
+                StalledPeer.readHead(in);
                 release.get(30, TimeUnit.SECONDS);
-                ProxyFixture.StalledPeer.readBody(in, total, received);
+                StalledPeer.readBody(in, total, received);
                 s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                     .getBytes(StandardCharsets.ISO_8859_1));
                 s.getOutputStream().flush();
@@ -319,14 +390,14 @@ abstract class AbstractProxyIntegrationTest {
             }
         });
         final AtomicLong sent = new AtomicLong();
-        try (Socket client = new Socket("127.0.0.1", fx.port())) {
+        try (Socket client = new Socket("127.0.0.1", proxy.port("main"))) {
             client.setSoTimeout(10_000);
             final OutputStream out = client.getOutputStream();
             final CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
                     out.write(("POST /stalled-upload/ HTTP/1.1\r\nHost: x\r\nContent-Length: " + total + "\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
-                    ProxyFixture.StalledPeer.writeBody(out, total, sent);
+                    StalledPeer.writeBody(out, total, sent);
                 } catch (final Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -413,8 +484,8 @@ abstract class AbstractProxyIntegrationTest {
             }
         }
         // Two event loops each run their own round robin; with one client connection all requests share one.
-        assertThat(fx.a.requestCount()).isEqualTo(20);
-        assertThat(fx.b.requestCount()).isEqualTo(20);
+        assertThat(proxy.upstream("a").requestCount()).isEqualTo(20);
+        assertThat(proxy.upstream("b").requestCount()).isEqualTo(20);
     }
 
     @Test
@@ -426,7 +497,7 @@ abstract class AbstractProxyIntegrationTest {
             assertThat(r.header("x-resp")).isEqualTo("added");
             assertThat(r.header("x-upstream")).isNull();
         }
-        final RecordedRequest rec = fx.a.takeRequest(WAIT);
+        final RecordedRequest rec = proxy.upstream("a").takeRequest(WAIT);
         assertThat(rec.uri()).isEqualTo("/new/thing?q=1");
         assertThat(rec.header("host")).isEqualTo("rewritten.test");
         assertThat(rec.header("x-added")).isEqualTo("yes");
@@ -530,7 +601,7 @@ abstract class AbstractProxyIntegrationTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
-        assertThat(fx.a.requestCount()).as("nothing reaches the upstream").isZero();
+        assertThat(proxy.upstream("a").requestCount()).as("nothing reaches the upstream").isZero();
     }
 
     @Test
@@ -545,20 +616,20 @@ abstract class AbstractProxyIntegrationTest {
                 assertThat(client.isClosedByPeer(WAIT)).isTrue();
             }
         }
-        assertThat(fx.a.requestCount()).isZero();
+        assertThat(proxy.upstream("a").requestCount()).isZero();
     }
 
     @Test
     void enforcesHeadAndBodyLimits() throws Exception {
-        try (RawHttpClient client = new RawHttpClient(fx.strictPort())) {
+        try (RawHttpClient client = new RawHttpClient(proxy.port("strict"))) {
             client.send("GET /" + "a".repeat(300) + " HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(client.readResponse().status()).isEqualTo(414);
         }
-        try (RawHttpClient client = new RawHttpClient(fx.strictPort())) {
+        try (RawHttpClient client = new RawHttpClient(proxy.port("strict"))) {
             client.send("GET / HTTP/1.1\r\nHost: x\r\nx-big: " + "b".repeat(2000) + "\r\n\r\n");
             assertThat(client.readResponse().status()).isEqualTo(431);
         }
-        try (RawHttpClient client = new RawHttpClient(fx.strictPort())) {
+        try (RawHttpClient client = new RawHttpClient(proxy.port("strict"))) {
             final StringBuilder many = new StringBuilder("GET / HTTP/1.1\r\nHost: x\r\n");
             for (int i = 0; i < 20; i++) {
                 many.append("x-h").append(i).append(": v\r\n");
@@ -566,11 +637,11 @@ abstract class AbstractProxyIntegrationTest {
             client.send(many.append("\r\n").toString());
             assertThat(client.readResponse().status()).isEqualTo(431);
         }
-        try (RawHttpClient client = new RawHttpClient(fx.strictPort())) {
+        try (RawHttpClient client = new RawHttpClient(proxy.port("strict"))) {
             client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
             assertThat(client.readResponse().status()).isEqualTo(413);
         }
-        try (RawHttpClient client = new RawHttpClient(fx.strictPort())) {
+        try (RawHttpClient client = new RawHttpClient(proxy.port("strict"))) {
             client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + "z".repeat(1000));
             assertThat(client.readResponse().status()).isEqualTo(200);
         }
@@ -578,7 +649,7 @@ abstract class AbstractProxyIntegrationTest {
 
     @Test
     void closesASlowlorisClientAfterTheHeaderTimeout() throws Exception {
-        try (RawHttpClient client = new RawHttpClient(fx.strictPort())) {
+        try (RawHttpClient client = new RawHttpClient(proxy.port("strict"))) {
             client.send("GET / HTTP/1.1\r\nHost: x\r\nx-slow: ");
             final RawResponse r = client.readResponse();
             assertThat(r.status()).isEqualTo(408);
@@ -588,7 +659,7 @@ abstract class AbstractProxyIntegrationTest {
 
     @Test
     void closesAnIdleConnection() throws Exception {
-        try (RawHttpClient client = new RawHttpClient(fx.strictPort())) {
+        try (RawHttpClient client = new RawHttpClient(proxy.port("strict"))) {
             assertThat(client.get("/hello", "x").status()).isEqualTo(200);
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }

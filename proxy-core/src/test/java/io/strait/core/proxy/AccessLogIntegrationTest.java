@@ -8,19 +8,17 @@ import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.StraitConfig;
 import io.strait.core.stats.AccessLogStat;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import io.strait.core.testing.RecordedRequest;
 import io.strait.core.testing.TestUpstream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +37,6 @@ import static org.awaitility.Awaitility.await;
  * proxied requests, local replies (404 NR, 502 UF, 504 UT), a client that went away (DC), escaping, log rotation by
  * rename, and a full ring (writer paused) that drops and counts without slowing a request, then drains on close.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessLogIntegrationTest {
 
     /** Envoy's default text format, parsed back: every field a group. */
@@ -51,69 +48,66 @@ class AccessLogIntegrationTest {
         + "[0-9a-f]{12}");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String VHOSTS = String.join("\n",
-        "    virtual_hosts:",
-        "      - domains: [ api.test ]",
-        "        routes:",
-        "          - { match: { prefix: /dead }, cluster: dead }",
-        "          - { match: { prefix: /delay }, cluster: up, timeout: 300ms }",
-        "          - { match: { prefix: / }, cluster: up }");
 
+    @RegisterExtension
+    static final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll }
+        listeners:
+          - name: text
+            address: 127.0.0.1:0
+            access_log: { path: ${file:access.log} }
+            # The client's x-request-id is kept here so the log's handling of a client-chosen id (escaping) shows;
+            # the edge default (replaced) and its log line are ForwardingIntegrationTest's.
+            preserve_external_request_id: true
+            virtual_hosts:
+              - domains: [ api.test ]
+                routes:
+                  - { match: { prefix: /dead }, cluster: dead }
+                  - { match: { prefix: /delay }, cluster: up, timeout: 300ms }
+                  - { match: { prefix: / }, cluster: up }
+          - name: json
+            address: 127.0.0.1:0
+            access_log: { path: ${file:access.json}, format: json }
+            virtual_hosts:
+              - domains: [ api.test ]
+                routes:
+                  - { match: { prefix: /dead }, cluster: dead }
+                  - { match: { prefix: /delay }, cluster: up, timeout: 300ms }
+                  - { match: { prefix: / }, cluster: up }
+        clusters:
+          - name: up
+            endpoints: [ { address: 127.0.0.1:${upstream:up} } ]
+          - name: dead
+            endpoints: [ { address: 127.0.0.1:${port:dead} } ]
+        """).upstreams("up");
+
+    /** For the tests that start a proxy of their own on other files. */
     @TempDir
     static Path dir;
-    private final TestUpstream up = new TestUpstream("up");
-    private int deadPort;
-    private Path textLog;
-    private Path jsonLog;
-    private ProxyServer server;
+    private static TestUpstream up;
+    private static int deadPort;
+    private static Path textLog;
+    private static Path jsonLog;
 
     @BeforeAll
-    void start() throws Exception {
-        up.start();
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            deadPort = s.getLocalPort();
-        }
-        textLog = dir.resolve("access.log");
-        jsonLog = dir.resolve("access.json");
-        server = ProxyServer.start(config(textLog, jsonLog));
+    static void names() {
+        up = proxy.upstream("up");
+        deadPort = proxy.placeholderPort("port", "dead");
+        textLog = proxy.file("access.log");
+        jsonLog = proxy.file("access.json");
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        up.close();
-    }
-
-    private StraitConfig config(final Path text, final Path json) {
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 2, transport: epoll }",
-            "listeners:",
-            "  - name: text",
-            "    address: 127.0.0.1:0",
-            "    access_log: { path: " + text + " }",
-            // The client's x-request-id is kept here so the log's handling of a client-chosen id (escaping) shows;
-            // the edge default (replaced) and its log line are ForwardingIntegrationTest's.
-            "    preserve_external_request_id: true",
-            VHOSTS,
-            "  - name: json",
-            "    address: 127.0.0.1:0",
-            "    access_log: { path: " + json + ", format: json }",
-            VHOSTS,
-            "clusters:",
-            "  - name: up",
-            "    endpoints: [ { address: 127.0.0.1:" + up.port() + " } ]",
-            "  - name: dead",
-            "    endpoints: [ { address: 127.0.0.1:" + deadPort + " } ]",
-            "");
+    /** The extension's configuration with the log files replaced, for a proxy of a test's own. */
+    private static StraitConfig config(final Path text, final Path json) {
+        final String yaml = proxy.yaml().replace(textLog.toString(), text.toString())
+            .replace(jsonLog.toString(), json.toString());
         final ConfigResult result = ConfigLoader.parse(yaml, "access-log.yaml");
         assertThat(result.errors()).isEmpty();
         return result.config();
     }
 
-    private RawHttpClient client(final String listener) throws IOException {
-        return new RawHttpClient(server.boundAddress(listener).getPort());
+    private static RawHttpClient client(final String listener) throws IOException {
+        return new RawHttpClient(proxy.port(listener));
     }
 
     private static List<String> lines(final Path file) throws IOException {

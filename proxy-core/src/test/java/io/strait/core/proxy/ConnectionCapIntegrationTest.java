@@ -1,14 +1,13 @@
 package io.strait.core.proxy;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
 import io.strait.core.stats.ListenerStat;
 import io.strait.core.stats.StatsScope;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
-import io.strait.core.testing.TestUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,29 +26,28 @@ class ConnectionCapIntegrationTest {
     /** Long enough never to pass on a loaded machine; a connection closed at once is seen well before. */
     private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
 
-    private final TestUpstream upstream = new TestUpstream("u");
+    /** On an instance field: a proxy of its own for each test, so every test starts with all slots free. */
+    @RegisterExtension
+    final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll, max_connections: 5 }
+        listeners:
+          - name: capped
+            address: 127.0.0.1:0
+            max_connections: 3
+            virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: u } ] } ]
+          - name: open
+            address: 127.0.0.1:0
+            virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: u } ] } ]
+        clusters:
+          - { name: u, endpoints: [ { address: 127.0.0.1:${upstream:u} } ] }
+        """).upstreams("u");
+
     private final List<RawHttpClient> clients = new ArrayList<>();
     private ProxyServer server;
 
     @BeforeEach
-    void start() throws Exception {
-        upstream.start();
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 2, transport: epoll, max_connections: 5 }",
-            "listeners:",
-            "  - name: capped",
-            "    address: 127.0.0.1:0",
-            "    max_connections: 3",
-            "    virtual_hosts: [ { domains: [ \"*\" ], routes: [ { match: { prefix: / }, cluster: u } ] } ]",
-            "  - name: open",
-            "    address: 127.0.0.1:0",
-            "    virtual_hosts: [ { domains: [ \"*\" ], routes: [ { match: { prefix: / }, cluster: u } ] } ]",
-            "clusters:",
-            "  - { name: u, endpoints: [ { address: 127.0.0.1:" + upstream.port() + " } ] }",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "caps.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
+    void start() {
+        server = proxy.server();
     }
 
     @AfterEach
@@ -57,12 +55,10 @@ class ConnectionCapIntegrationTest {
         for (final RawHttpClient c : clients) {
             c.close();
         }
-        server.close();
-        upstream.close();
     }
 
     private RawHttpClient connect(final String listener) throws Exception {
-        final RawHttpClient c = new RawHttpClient(server.boundAddress(listener).getPort());
+        final RawHttpClient c = new RawHttpClient(proxy.port(listener));
         clients.add(c);
         return c;
     }

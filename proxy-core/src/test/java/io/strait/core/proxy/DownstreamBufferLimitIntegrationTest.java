@@ -2,9 +2,8 @@ package io.strait.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
 import io.strait.core.stats.HttpStat;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import io.strait.core.testing.TestUpstream;
@@ -19,8 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Over real sockets: a client that pipelines requests and does not read its responses is not served past
@@ -33,38 +33,40 @@ class DownstreamBufferLimitIntegrationTest {
     private static final int REQUESTS = 6_000;
     private static final int CLIENT_RCVBUF = 64 * 1024;
 
+    /**
+     * On an instance field: a proxy and an upstream of their own for each test, which counts the upstream's requests.
+     * A listener per test: {@code buffered} for the connection buffer, {@code timed} for the timeouts.
+     */
+    @RegisterExtension
+    final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 1, transport: epoll }
+        listeners:
+          - name: buffered
+            address: 127.0.0.1:0
+            limits: { connection_buffer: 256KiB }
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - { match: { prefix: / }, cluster: up }
+          - name: timed
+            address: 127.0.0.1:0
+            timeouts: { first_byte: 200ms, request_headers: 300ms }
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - { match: { prefix: / }, cluster: up }
+        clusters:
+          - name: up
+            endpoints: [ { address: 127.0.0.1:${upstream:buffered} } ]
+        """).upstreams("buffered");
+
     private TestUpstream upstream;
     private ProxyServer server;
 
-    private void start(final String listenerExtras) throws Exception {
-        upstream = new TestUpstream("buffered").start();
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 1, transport: epoll }",
-            "listeners:",
-            "  - name: main",
-            "    address: 127.0.0.1:0",
-            listenerExtras,
-            "    virtual_hosts:",
-            "      - domains: [ \"*\" ]",
-            "        routes:",
-            "          - { match: { prefix: / }, cluster: up }",
-            "clusters:",
-            "  - name: up",
-            "    endpoints: [ { address: 127.0.0.1:" + upstream.port() + " } ]",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "buffer.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    @BeforeEach
+    void start() {
+        upstream = proxy.upstream("buffered");
+        server = proxy.server();
     }
 
     /** The body length of response {@code i}: 4000..4099 bytes, so that order shows in the lengths. */
@@ -74,7 +76,6 @@ class DownstreamBufferLimitIntegrationTest {
 
     @Test
     void aPipeliningClientThatDoesNotReadIsNotServedPastTheConnectionBuffer() throws Exception {
-        start("    limits: { connection_buffer: 256KiB }");
         final int limit = 256 * 1024;
         final StringBuilder sb = new StringBuilder(REQUESTS * 40);
         for (int i = 0; i < REQUESTS; i++) {
@@ -85,7 +86,7 @@ class DownstreamBufferLimitIntegrationTest {
         final Socket socket = new Socket();
         socket.setReceiveBufferSize(CLIENT_RCVBUF);   // before connect: a small, fixed window
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-            server.boundAddress("main").getPort()));
+            server.boundAddress("buffered").getPort()));
         final AtomicReference<Throwable> writeFailure = new AtomicReference<>();
         final Thread writer = new Thread(() -> {
             try {
@@ -146,10 +147,9 @@ class DownstreamBufferLimitIntegrationTest {
 
     @Test
     void aSilentConnectionIsClosedWithoutAResponseAndAnIncompleteHeadGets408() throws Exception {
-        start("    timeouts: { first_byte: 200ms, request_headers: 300ms }");
         final long idleBefore = stat(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT);
         final long headerBefore = stat(HttpStat.DOWNSTREAM_RQ_HEADER_TIMEOUT);
-        final int port = server.boundAddress("main").getPort();
+        final int port = server.boundAddress("timed").getPort();
         try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), port)) {
             silent.setSoTimeout(20_000);
             final InputStream in = silent.getInputStream();
@@ -168,6 +168,6 @@ class DownstreamBufferLimitIntegrationTest {
     }
 
     private long stat(final HttpStat stat) {
-        return server.snapshot().listener("main").stats().value(stat);
+        return server.snapshot().listener("timed").stats().value(stat);
     }
 }

@@ -22,7 +22,7 @@ class EpollProxyIntegrationTest extends AbstractProxyIntegrationTest {
     @Test
     void weightedClustersSplitWithinTwoPercentOver10000Requests() throws Exception {
         final int n = 10_000;
-        try (RawHttpClient client = new RawHttpClient(fx.port())) {
+        try (RawHttpClient client = new RawHttpClient(proxy.port("main"))) {
             for (int i = 0; i < n; i++) {
                 client.send(RawHttpClient.request("GET", "/split", "x"));
                 assertThat(client.readResponse().status()).isEqualTo(200);
@@ -31,7 +31,7 @@ class EpollProxyIntegrationTest extends AbstractProxyIntegrationTest {
         // Configured 25 / 75. Each request picks independently, so the count to a_only is binomial(10000, 0.25):
         // sd = sqrt(10000 * 0.25 * 0.75) = 43.3, and +-2% of 10,000 (200 requests) is 4.6 sd: a false failure has
         // probability below 1e-5.
-        assertThat(fx.a.requestCount() + fx.b.requestCount()).isEqualTo(n);
-        assertThat(fx.a.requestCount()).isBetween(2500 - 200, 2500 + 200);
+        assertThat(proxy.upstream("a").requestCount() + proxy.upstream("b").requestCount()).isEqualTo(n);
+        assertThat(proxy.upstream("a").requestCount()).isBetween(2500 - 200, 2500 + 200);
     }
 }

@@ -1,24 +1,20 @@
 package io.strait.core.proxy;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import io.strait.core.testing.RecordedRequest;
 import io.strait.core.testing.TestUpstream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +33,6 @@ import static org.awaitility.Awaitility.await;
  * trusted hop in front ({@code xff_num_trusted_hops: 1}, whose trusted client address drives a source_ip hash);
  * and what the access log and route matching see.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ForwardingIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -60,61 +55,45 @@ class ForwardingIntegrationTest {
         "            hash_policy: [ { source_ip: true } ]",
         "          - { match: { prefix: / }, cluster: up }");
 
-    @TempDir
-    static Path dir;
-    private final TestUpstream up = new TestUpstream("up");
-    private final List<TestUpstream> ring = new ArrayList<>();
-    private Path log;
-    private ProxyServer server;
+    /** One listener per forwarding policy, each with the routes above ({@code %1$s}). */
+    @RegisterExtension
+    static final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll }
+        listeners:
+          - name: edge
+            address: 127.0.0.1:0
+            access_log: { path: ${file:access.log} }
+        %1$s
+          - name: keep
+            address: 127.0.0.1:0
+            preserve_external_request_id: true
+        %1$s
+          - name: inner
+            address: 127.0.0.1:0
+            use_remote_address: false
+        %1$s
+          - name: hops
+            address: 127.0.0.1:0
+            xff_num_trusted_hops: 1
+        %1$s
+        clusters:
+          - name: up
+            endpoints: [ { address: 127.0.0.1:${upstream:up} } ]
+          - name: ring
+            lb: ring_hash
+            endpoints: [ { address: 127.0.0.1:${upstream:r0} }, { address: 127.0.0.1:${upstream:r1} },
+                         { address: 127.0.0.1:${upstream:r2} } ]
+        """.formatted(ROUTES)).upstreams("up", "r0", "r1", "r2");
+
+    private static TestUpstream up;
+    private static List<TestUpstream> ring;
+    private static Path log;
 
     @BeforeAll
-    void start() throws Exception {
-        up.start();
-        for (int i = 0; i < 3; i++) {
-            ring.add(new TestUpstream("r" + i).start());
-        }
-        log = dir.resolve("access.log");
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 2, transport: epoll }",
-            "listeners:",
-            "  - name: edge",
-            "    address: 127.0.0.1:0",
-            "    access_log: { path: " + log + " }",
-            ROUTES,
-            "  - name: keep",
-            "    address: 127.0.0.1:0",
-            "    preserve_external_request_id: true",
-            ROUTES,
-            "  - name: inner",
-            "    address: 127.0.0.1:0",
-            "    use_remote_address: false",
-            ROUTES,
-            "  - name: hops",
-            "    address: 127.0.0.1:0",
-            "    xff_num_trusted_hops: 1",
-            ROUTES,
-            "clusters:",
-            "  - name: up",
-            "    endpoints: [ { address: 127.0.0.1:" + up.port() + " } ]",
-            "  - name: ring",
-            "    lb: ring_hash",
-            "    endpoints: [ { address: 127.0.0.1:" + ring.get(0).port() + " }, { address: 127.0.0.1:"
-                + ring.get(1).port() + " }, { address: 127.0.0.1:" + ring.get(2).port() + " } ]",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "forwarding.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        up.close();
-        for (final TestUpstream u : ring) {
-            u.close();
-        }
+    static void start() {
+        up = proxy.upstream("up");
+        ring = List.of(proxy.upstream("r0"), proxy.upstream("r1"), proxy.upstream("r2"));
+        log = proxy.file("access.log");
     }
 
     @BeforeEach
@@ -123,7 +102,7 @@ class ForwardingIntegrationTest {
     }
 
     private RawHttpClient client(final String listener) throws IOException {
-        return new RawHttpClient(server.boundAddress(listener).getPort());
+        return new RawHttpClient(proxy.port(listener));
     }
 
     /** Sends one GET with {@code headers} to {@code listener}; returns what the upstream received. */

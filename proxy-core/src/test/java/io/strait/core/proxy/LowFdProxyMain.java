@@ -12,9 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Runs Strait in a child JVM for {@link FileDescriptorLimitTest} (which starts it under a low {@code ulimit -n}):
- * starts a server on the config file named by the first argument, prints {@code PORT <n>}, then answers each stdin
- * line {@code stats} with the counters ({@code STAT <name> <value>} lines, then {@code END}); stdin closed: exits.
+ * Runs Strait in a child JVM for {@link FileDescriptorLimitIntegrationTest} (which starts it under a low
+ * {@code ulimit -n}): starts a server on the config file named by the first argument, prints {@code PORT <n>}, then
+ * answers each stdin line {@code stats} with the counters ({@code STAT <name> <value>} lines, then {@code END});
+ * stdin closed: exits.
  */
 public final class LowFdProxyMain {
 

@@ -1,16 +1,14 @@
 package io.strait.core.proxy;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import io.strait.core.testing.RecordedRequest;
 import io.strait.core.testing.TestUpstream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -23,53 +21,45 @@ import static org.assertj.core.api.Assertions.assertThat;
  * normalised path and the upstream receives that path, query untouched; escaped slashes and bad percent-encodings are
  * refused with 400 before any upstream sees them. A listener with normalisation switched off routes the raw path.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PathNormalizationIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private final TestUpstream publicUpstream = new TestUpstream("public");
-    private final TestUpstream adminUpstream = new TestUpstream("admin");
-    private ProxyServer server;
+    @RegisterExtension
+    static final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 1, transport: nio }
+        listeners:
+          - name: normal
+            address: 127.0.0.1:0
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - { match: { prefix: /public }, cluster: public }
+                  - { match: { prefix: /admin }, cluster: admin }
+          - name: raw
+            address: 127.0.0.1:0
+            normalize_path: false
+            merge_slashes: false
+            path_with_escaped_slashes: keep
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - { match: { prefix: /public }, cluster: public }
+                  - { match: { prefix: /admin }, cluster: admin }
+        clusters:
+          - name: public
+            endpoints: [ { address: 127.0.0.1:${upstream:public} } ]
+          - name: admin
+            endpoints: [ { address: 127.0.0.1:${upstream:admin} } ]
+        """).upstreams("public", "admin");
+
+    private static TestUpstream publicUpstream;
+    private static TestUpstream adminUpstream;
 
     @BeforeAll
-    void start() throws Exception {
-        publicUpstream.start();
-        adminUpstream.start();
-        final String routes = String.join("\n",
-            "    virtual_hosts:",
-            "      - domains: [ \"*\" ]",
-            "        routes:",
-            "          - { match: { prefix: /public }, cluster: public }",
-            "          - { match: { prefix: /admin }, cluster: admin }");
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 1, transport: nio }",
-            "listeners:",
-            "  - name: normal",
-            "    address: 127.0.0.1:0",
-            routes,
-            "  - name: raw",
-            "    address: 127.0.0.1:0",
-            "    normalize_path: false",
-            "    merge_slashes: false",
-            "    path_with_escaped_slashes: keep",
-            routes,
-            "clusters:",
-            "  - name: public",
-            "    endpoints: [ { address: 127.0.0.1:" + publicUpstream.port() + " } ]",
-            "  - name: admin",
-            "    endpoints: [ { address: 127.0.0.1:" + adminUpstream.port() + " } ]",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "paths.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
-        publicUpstream.close();
-        adminUpstream.close();
+    static void upstreams() {
+        publicUpstream = proxy.upstream("public");
+        adminUpstream = proxy.upstream("admin");
     }
 
     @BeforeEach
@@ -79,7 +69,7 @@ class PathNormalizationIntegrationTest {
     }
 
     private RawHttpClient client(final String listener) throws IOException {
-        return new RawHttpClient(server.boundAddress(listener).getPort());
+        return new RawHttpClient(proxy.port(listener));
     }
 
     @Test

@@ -1,20 +1,19 @@
 package io.strait.core.proxy;
 
 import io.strait.core.cluster.Cluster;
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
 import io.strait.core.stats.ClusterStat;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import io.strait.core.testing.TestUpstream;
 import io.strait.lb.resilience.CircuitBreaker;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -30,118 +29,94 @@ import static org.awaitility.Awaitility.await;
  * End to end over loopback: route retry policies. Each scenario has a cluster of a failing endpoint and a good one
  * (or only failing ones), so a retry must land on the other host; counters are compared before and after.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RetryIntegrationTest {
 
-    private final TestUpstream live = new TestUpstream("live");
-    private final TestUpstream bad = new TestUpstream("bad");
-    private final TestUpstream good = new TestUpstream("good");
-    private final TestUpstream conflict = new TestUpstream("conflict");
-    private final TestUpstream slow = new TestUpstream("slow");
-    private final TestUpstream echo = new TestUpstream("echo");
-    private Closer closer;
-    private int deadPort;
-    private ProxyServer server;
+    /** Accepts, reads the request and closes without answering: the reset a {@code reset} policy retries. */
+    private static final Closer CLOSER = Closer.open();
 
-    @BeforeAll
-    void start() throws Exception {
-        for (final TestUpstream u : new TestUpstream[] {live, bad, good, conflict, slow, echo}) {
-            u.start();
-        }
-        bad.defaultStatus(503);
-        conflict.defaultStatus(409);
-        slow.defaultDelay(Duration.ofSeconds(3));
-        closer = new Closer();
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            deadPort = s.getLocalPort();
-        }
-        final String fast = "backoff: { base_interval: 1ms, max_interval: 2ms }";
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 1, transport: epoll }",
-            "listeners:",
-            "  - name: main",
-            "    address: 127.0.0.1:0",
-            "    virtual_hosts:",
-            "      - domains: [ \"*\" ]",
-            "        routes:",
-            "          - { match: { prefix: /cf/ }, cluster: dead_live, prefix_rewrite: /,",
-            "              retry: { on: [ connect-failure ], " + fast + " } }",
-            "          - { match: { prefix: /cfslow/ }, cluster: dead_live2, prefix_rewrite: /, timeout: 3s,",
-            "              retry: { on: [ connect-failure ], backoff: { base_interval: 600s, max_interval: 600s } } }",
-            "          - { match: { prefix: /cfnoslot/ }, cluster: dead_live_no_retries, prefix_rewrite: /,",
-            "              retry: { on: [ connect-failure ], " + fast + " } }",
-            "          - { match: { prefix: /5xx/ }, cluster: bad_good, prefix_rewrite: /,",
-            "              retry: { on: [ 5xx ], " + fast + " } }",
-            "          - { match: { prefix: /gw/ }, cluster: bad_good, prefix_rewrite: /,",
-            "              retry: { on: [ gateway-error ], " + fast + " } }",
-            "          - { match: { prefix: /codes/ }, cluster: conflict_good, prefix_rewrite: /,",
-            "              retry: { on: [ retriable-status-codes ], retriable_status_codes: [ 409 ], " + fast + " } }",
-            "          - { match: { prefix: /nocodes/ }, cluster: conflict_good, prefix_rewrite: /,",
-            "              retry: { on: [ 5xx ], " + fast + " } }",
-            "          - { match: { prefix: /reset/ }, cluster: closer_echo, prefix_rewrite: /,",
-            "              retry: { on: [ reset ], " + fast + " } }",
-            "          - { match: { prefix: /pertry/ }, cluster: slow_good, prefix_rewrite: /, timeout: 5s,",
-            "              retry: { on: [ 5xx ], per_try_timeout: 300ms, " + fast + " } }",
-            "          - { match: { prefix: /exhaust/ }, cluster: bad_only, prefix_rewrite: /,",
-            "              retry: { attempts: 2, on: [ 5xx ], " + fast + " } }",
-            "          - { match: { prefix: /deadonly/ }, cluster: dead_only, prefix_rewrite: /,",
-            "              retry: { attempts: 1, on: [ connect-failure ], " + fast + " } }",
-            "          - { match: { prefix: /limit/ }, cluster: bad_only, prefix_rewrite: /,",
-            "              retry: { on: [ 5xx ], buffer_limit: 1KiB, " + fast + " } }",
-            "          - { match: { prefix: /nobreaker/ }, cluster: bad_no_retries, prefix_rewrite: /,",
-            "              retry: { on: [ 5xx ], " + fast + " } }",
-            "          - { match: { prefix: /plain/ }, cluster: bad_only, prefix_rewrite: / }",
-            "clusters:",
-            "  - name: dead_live",
-            "    endpoints: [ { address: 127.0.0.1:" + deadPort + " }, { address: 127.0.0.1:" + live.port() + " } ]",
-            "  - name: dead_live2",
-            "    endpoints: [ { address: 127.0.0.1:" + deadPort + " }, { address: 127.0.0.1:" + live.port() + " } ]",
-            "  - name: dead_live_no_retries",
-            "    endpoints: [ { address: 127.0.0.1:" + deadPort + " }, { address: 127.0.0.1:" + live.port() + " } ]",
-            "    circuit_breakers: { max_retries: 0 }",
-            "  - name: bad_good",
-            "    endpoints: [ { address: 127.0.0.1:" + bad.port() + " }, { address: 127.0.0.1:" + good.port() + " } ]",
-            "  - name: conflict_good",
-            "    endpoints: [ { address: 127.0.0.1:" + conflict.port() + " }, { address: 127.0.0.1:" + good.port()
-                + " } ]",
-            "  - name: closer_echo",
-            "    endpoints: [ { address: 127.0.0.1:" + closer.port() + " }, { address: 127.0.0.1:" + echo.port()
-                + " } ]",
-            "  - name: slow_good",
-            "    endpoints: [ { address: 127.0.0.1:" + slow.port() + " }, { address: 127.0.0.1:" + good.port() + " } ]",
-            "  - name: bad_only",
-            "    endpoints: [ { address: 127.0.0.1:" + bad.port() + " } ]",
-            "  - name: dead_only",
-            "    endpoints: [ { address: 127.0.0.1:" + deadPort + " } ]",
-            "  - name: bad_no_retries",
-            "    endpoints: [ { address: 127.0.0.1:" + bad.port() + " } ]",
-            "    circuit_breakers: { max_retries: 0 }",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "retry.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-    }
+    @RegisterExtension
+    static final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 1, transport: epoll }
+        listeners:
+          - name: main
+            address: 127.0.0.1:0
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - { match: { prefix: /cf/ }, cluster: dead_live, prefix_rewrite: /,
+                      retry: { on: [ connect-failure ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /cfslow/ }, cluster: dead_live2, prefix_rewrite: /, timeout: 3s,
+                      retry: { on: [ connect-failure ], backoff: { base_interval: 600s, max_interval: 600s } } }
+                  - { match: { prefix: /cfnoslot/ }, cluster: dead_live_no_retries, prefix_rewrite: /,
+                      retry: { on: [ connect-failure ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /5xx/ }, cluster: bad_good, prefix_rewrite: /,
+                      retry: { on: [ 5xx ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /gw/ }, cluster: bad_good, prefix_rewrite: /,
+                      retry: { on: [ gateway-error ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /codes/ }, cluster: conflict_good, prefix_rewrite: /,
+                      retry: { on: [ retriable-status-codes ], retriable_status_codes: [ 409 ],
+                               backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /nocodes/ }, cluster: conflict_good, prefix_rewrite: /,
+                      retry: { on: [ 5xx ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /reset/ }, cluster: closer_echo, prefix_rewrite: /,
+                      retry: { on: [ reset ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /pertry/ }, cluster: slow_good, prefix_rewrite: /, timeout: 5s,
+                      retry: { on: [ 5xx ], per_try_timeout: 300ms,
+                               backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /exhaust/ }, cluster: bad_only, prefix_rewrite: /,
+                      retry: { attempts: 2, on: [ 5xx ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /deadonly/ }, cluster: dead_only, prefix_rewrite: /,
+                      retry: { attempts: 1, on: [ connect-failure ],
+                               backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /limit/ }, cluster: bad_only, prefix_rewrite: /,
+                      retry: { on: [ 5xx ], buffer_limit: 1KiB, backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /nobreaker/ }, cluster: bad_no_retries, prefix_rewrite: /,
+                      retry: { on: [ 5xx ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
+                  - { match: { prefix: /plain/ }, cluster: bad_only, prefix_rewrite: / }
+        clusters:
+          - name: dead_live
+            endpoints: [ { address: 127.0.0.1:${port:dead} }, { address: 127.0.0.1:${upstream:live} } ]
+          - name: dead_live2
+            endpoints: [ { address: 127.0.0.1:${port:dead} }, { address: 127.0.0.1:${upstream:live} } ]
+          - name: dead_live_no_retries
+            endpoints: [ { address: 127.0.0.1:${port:dead} }, { address: 127.0.0.1:${upstream:live} } ]
+            circuit_breakers: { max_retries: 0 }
+          - name: bad_good
+            endpoints: [ { address: 127.0.0.1:${upstream:bad} }, { address: 127.0.0.1:${upstream:good} } ]
+          - name: conflict_good
+            endpoints: [ { address: 127.0.0.1:${upstream:conflict} }, { address: 127.0.0.1:${upstream:good} } ]
+          - name: closer_echo
+            endpoints: [ { address: 127.0.0.1:%d }, { address: 127.0.0.1:${upstream:echo} } ]
+          - name: slow_good
+            endpoints: [ { address: 127.0.0.1:${upstream:slow} }, { address: 127.0.0.1:${upstream:good} } ]
+          - name: bad_only
+            endpoints: [ { address: 127.0.0.1:${upstream:bad} } ]
+          - name: dead_only
+            endpoints: [ { address: 127.0.0.1:${port:dead} } ]
+          - name: bad_no_retries
+            endpoints: [ { address: 127.0.0.1:${upstream:bad} } ]
+            circuit_breakers: { max_retries: 0 }
+        """.formatted(CLOSER.port()))
+        .upstreams("live", "good", "echo")
+        .upstream("bad", u -> u.defaultStatus(503))
+        .upstream("conflict", u -> u.defaultStatus(409))
+        .upstream("slow", u -> u.defaultDelay(Duration.ofSeconds(3)));
 
     @AfterAll
-    void stop() throws Exception {
-        server.close();
-        for (final TestUpstream u : new TestUpstream[] {live, bad, good, conflict, slow, echo}) {
-            u.close();
-        }
-        closer.close();
+    static void closeCloser() throws IOException {
+        CLOSER.close();
     }
 
-    private RawHttpClient client() throws IOException {
-        return new RawHttpClient(server.boundAddress("main").getPort());
+    private static RawHttpClient client() throws IOException {
+        return new RawHttpClient(proxy.port("main"));
     }
 
-    private Cluster cluster(final String name) {
-        for (int i = 0; i < server.snapshot().clusterCount(); i++) {
-            if (server.snapshot().cluster(i).name().equals(name)) {
-                return server.snapshot().cluster(i);
-            }
-        }
-        throw new IllegalArgumentException(name);
+    private static Cluster cluster(final String name) {
+        return proxy.cluster(name);
+    }
+
+    private static TestUpstream upstream(final String name) {
+        return proxy.upstream(name);
     }
 
     private static long stat(final Cluster c, final ClusterStat s) {
@@ -161,7 +136,7 @@ class RetryIntegrationTest {
         final Cluster c = cluster("dead_live");
         final long retries = stat(c, ClusterStat.UPSTREAM_RQ_RETRY);
         final long connectFails = stat(c, ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
-        final int seen = live.requestCount();
+        final int seen = upstream("live").requestCount();
         try (RawHttpClient client = client()) {
             for (int i = 0; i < 6; i++) {
                 final RawResponse r = client.get("/cf/n" + i, "x");
@@ -169,7 +144,7 @@ class RetryIntegrationTest {
                 assertThat(r.header("x-upstream")).isEqualTo("live");
             }
         }
-        assertThat(live.requestCount() - seen).isEqualTo(6);   // each request reached it once
+        assertThat(upstream("live").requestCount() - seen).isEqualTo(6);   // each request reached it once
         final long failed = stat(c, ClusterStat.UPSTREAM_CX_CONNECT_FAIL) - connectFails;
         assertThat(failed).isPositive();   // round robin sent some first tries to the dead port
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY) - retries).isEqualTo(failed);
@@ -217,8 +192,8 @@ class RetryIntegrationTest {
         final Cluster c = cluster("bad_good");
         final long retries = stat(c, ClusterStat.UPSTREAM_RQ_RETRY);
         final long successes = stat(c, ClusterStat.UPSTREAM_RQ_RETRY_SUCCESS);
-        final int badSeen = bad.requestCount();
-        final int goodSeen = good.requestCount();
+        final int badSeen = upstream("bad").requestCount();
+        final int goodSeen = upstream("good").requestCount();
         try (RawHttpClient client = client()) {
             for (final String prefix : new String[] {"/5xx/", "/gw/", "/5xx/", "/gw/", "/5xx/", "/gw/"}) {
                 final RawResponse r = client.get(prefix + "x", "x");
@@ -226,9 +201,9 @@ class RetryIntegrationTest {
                 assertThat(r.header("x-upstream")).isEqualTo("good");
             }
         }
-        final int badTries = bad.requestCount() - badSeen;
+        final int badTries = upstream("bad").requestCount() - badSeen;
         assertThat(badTries).isBetween(1, 6);   // at most one try per request
-        assertThat(good.requestCount() - goodSeen).isEqualTo(6);
+        assertThat(upstream("good").requestCount() - goodSeen).isEqualTo(6);
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY) - retries).isEqualTo(badTries);
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY_SUCCESS) - successes).isEqualTo(badTries);
         assertNoRetryHeld(c);
@@ -237,13 +212,13 @@ class RetryIntegrationTest {
     @Test
     void retriableStatusCodesAreRetriedOnlyWhenListed() throws Exception {
         final Cluster c = cluster("conflict_good");
-        final int conflictSeen = conflict.requestCount();
+        final int conflictSeen = upstream("conflict").requestCount();
         try (RawHttpClient client = client()) {
             for (int i = 0; i < 4; i++) {
                 final RawResponse r = client.get("/codes/x", "x");
                 assertThat(r.status()).isEqualTo(200);
             }
-            assertThat(conflict.requestCount() - conflictSeen).isBetween(1, 4);
+            assertThat(upstream("conflict").requestCount() - conflictSeen).isBetween(1, 4);
             // 409 is not a 5xx: a 5xx-only policy forwards it.
             boolean sawConflict = false;
             for (int i = 0; i < 4; i++) {
@@ -258,7 +233,7 @@ class RetryIntegrationTest {
     void aResetBeforeTheResponseIsRetriedWithTheBodyIntact() throws Exception {
         final Cluster c = cluster("closer_echo");
         final long retries = stat(c, ClusterStat.UPSTREAM_RQ_RETRY);
-        final int closedBefore = closer.accepted.get();
+        final int closedBefore = CLOSER.accepted.get();
         final byte[] body = new byte[3000];
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) ('a' + i % 26);
@@ -273,7 +248,7 @@ class RetryIntegrationTest {
                 assertThat(Arrays.equals(r.body(), body)).as("echoed body").isTrue();
             }
         }
-        final int resets = closer.accepted.get() - closedBefore;
+        final int resets = CLOSER.accepted.get() - closedBefore;
         assertThat(resets).isBetween(1, 4);
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY) - retries).isEqualTo(resets);
         assertNoRetryHeld(c);
@@ -301,14 +276,14 @@ class RetryIntegrationTest {
         final Cluster c = cluster("bad_only");
         final long exceeded = stat(c, ClusterStat.UPSTREAM_RQ_RETRY_LIMIT_EXCEEDED);
         final long retries = stat(c, ClusterStat.UPSTREAM_RQ_RETRY);
-        final int seen = bad.requestCount();
+        final int seen = upstream("bad").requestCount();
         try (RawHttpClient client = client()) {
             final RawResponse r = client.get("/exhaust/x", "x");
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("x-upstream")).isEqualTo("bad");   // the upstream's own response, not a local one
             assertThat(r.header("x-strait-error")).isNull();
         }
-        assertThat(bad.requestCount() - seen).isEqualTo(3);   // the first try and two retries
+        assertThat(upstream("bad").requestCount() - seen).isEqualTo(3);   // the first try and two retries
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY) - retries).isEqualTo(2);
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY_LIMIT_EXCEEDED) - exceeded).isEqualTo(1);
         assertNoRetryHeld(c);
@@ -333,20 +308,20 @@ class RetryIntegrationTest {
     void aBodyOverBufferLimitIsNotRetriedButASmallOneIs() throws Exception {
         final Cluster c = cluster("bad_only");
         try (RawHttpClient client = client()) {
-            int seen = bad.requestCount();
+            int seen = upstream("bad").requestCount();
             client.send(RawHttpClient.request("POST", "/limit/x", "x", "content-length: 100"));
             client.send(new byte[100]);
             assertThat(client.readResponse().status()).isEqualTo(503);
-            assertThat(bad.requestCount() - seen).isEqualTo(2);   // fits 1 KiB: retried once
+            assertThat(upstream("bad").requestCount() - seen).isEqualTo(2);   // fits 1 KiB: retried once
 
-            seen = bad.requestCount();
+            seen = upstream("bad").requestCount();
             final long retries = stat(c, ClusterStat.UPSTREAM_RQ_RETRY);
             client.send(RawHttpClient.request("POST", "/limit/x", "x", "content-length: 4096"));
             client.send(new byte[4096]);
             final RawResponse r = client.readResponse();
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("x-upstream")).isEqualTo("bad");
-            assertThat(bad.requestCount() - seen).isEqualTo(1);
+            assertThat(upstream("bad").requestCount() - seen).isEqualTo(1);
             assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY)).isEqualTo(retries);
         }
         assertNoRetryHeld(c);
@@ -356,24 +331,24 @@ class RetryIntegrationTest {
     void maxRetriesZeroRefusesEveryRetryAndCountsTheOverflow() throws Exception {
         final Cluster c = cluster("bad_no_retries");
         final long overflow = stat(c, ClusterStat.UPSTREAM_RQ_RETRY_OVERFLOW);
-        final int seen = bad.requestCount();
+        final int seen = upstream("bad").requestCount();
         try (RawHttpClient client = client()) {
             final RawResponse r = client.get("/nobreaker/x", "x");
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("x-upstream")).isEqualTo("bad");
         }
-        assertThat(bad.requestCount() - seen).isEqualTo(1);
+        assertThat(upstream("bad").requestCount() - seen).isEqualTo(1);
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY_OVERFLOW) - overflow).isEqualTo(1);
         assertThat(stat(c, ClusterStat.UPSTREAM_RQ_RETRY)).isZero();
     }
 
     @Test
     void aRouteWithoutAPolicyNeverRetries() throws Exception {
-        final int seen = bad.requestCount();
+        final int seen = upstream("bad").requestCount();
         try (RawHttpClient client = client()) {
             assertThat(client.get("/plain/x", "x").status()).isEqualTo(503);
         }
-        assertThat(bad.requestCount() - seen).isEqualTo(1);
+        assertThat(upstream("bad").requestCount() - seen).isEqualTo(1);
     }
 
     /** Accepts connections, reads what the proxy sends, and closes without answering. */
@@ -382,9 +357,18 @@ class RetryIntegrationTest {
         private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final Thread thread = new Thread(this::run, "closer");
 
-        Closer() throws IOException {
+        private Closer() throws IOException {
             thread.setDaemon(true);
             thread.start();
+        }
+
+        /** Opens one in a static initializer, where a checked exception cannot be thrown. */
+        static Closer open() {
+            try {
+                return new Closer();
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         int port() {

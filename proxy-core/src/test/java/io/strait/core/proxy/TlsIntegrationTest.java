@@ -1,8 +1,7 @@
 package io.strait.core.proxy;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
 import io.strait.core.stats.ListenerStat;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import io.strait.core.testing.RecordedRequest;
@@ -11,16 +10,13 @@ import io.strait.tls.testing.TestCertificates;
 import io.strait.tls.testing.TestCertificates.Issued;
 import io.strait.tls.testing.TestCertificates.KeyFormat;
 import io.strait.tls.testing.TestCertificates.KeyType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
@@ -39,7 +35,6 @@ import static org.awaitility.Awaitility.await;
  * {@link TestUpstream}: proxying, keep-alive, 1 MiB bodies both ways, SNI certificate choice, required client
  * certificates, X-Forwarded-Proto, plain HTTP on the TLS port, session resumption, and the listener's ssl stats.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIntegrationTest {
 
     private static final Issued CA = TestCertificates.ca("it-ca");
@@ -48,51 +43,43 @@ class TlsIntegrationTest {
     private static final Issued WILD = CA.server(KeyType.EC, "*.wild.test");
     private static final Issued CLIENT = CA.client("billing", List.of("spiffe://it.test/sa/billing"), List.of());
 
-    @TempDir
-    static Path dir;
-    private final TestUpstream up = new TestUpstream("up");
-    private ProxyServer server;
+    @RegisterExtension
+    static final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll }
+        listeners:
+          - name: tls
+            address: 127.0.0.1:0
+            tls:
+              certificates:
+                - { cert: ${file:a.pem}, key: ${file:a.key} }
+                - { cert: ${file:wild.pem}, key: ${file:wild.key} }
+              handshake_timeout: 2s
+            virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: up } ] } ]
+          - name: mtls
+            address: 127.0.0.1:0
+            tls:
+              certificates: [ { cert: ${file:a.pem}, key: ${file:a.key} } ]
+              client_ca: ${file:ca.pem}
+              require_client_cert: true
+              reload_interval: 0s
+            virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: up } ] } ]
+        clusters:
+          - name: up
+            endpoints: [ { address: 127.0.0.1:${upstream:up} } ]
+        """).upstreams("up")
+        .file("a.pem", A::writeChain)
+        .file("a.key", p -> A.writeKey(p, KeyFormat.TRADITIONAL))
+        .file("wild.pem", WILD::writeChain)
+        .file("wild.key", p -> WILD.writeKey(p, KeyFormat.PKCS8))
+        .file("ca.pem", CA::writeCertificate);
+
+    private static TestUpstream up;
+    private static ProxyServer server;
 
     @BeforeAll
-    void start() throws Exception {
-        up.start();
-        A.writeChain(dir.resolve("certs/a.pem"));
-        A.writeKey(dir.resolve("certs/a.key"), KeyFormat.TRADITIONAL);
-        WILD.writeChain(dir.resolve("certs/wild.pem"));
-        WILD.writeKey(dir.resolve("certs/wild.key"), KeyFormat.PKCS8);
-        CA.writeCertificate(dir.resolve("certs/ca.pem"));
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 2, transport: epoll }",
-            "listeners:",
-            "  - name: tls",
-            "    address: 127.0.0.1:0",
-            "    tls:",
-            "      certificates:",
-            "        - { cert: certs/a.pem, key: certs/a.key }",
-            "        - { cert: certs/wild.pem, key: certs/wild.key }",
-            "      handshake_timeout: 2s",
-            "    virtual_hosts: [ { domains: [ \"*\" ], routes: [ { match: { prefix: / }, cluster: up } ] } ]",
-            "  - name: mtls",
-            "    address: 127.0.0.1:0",
-            "    tls:",
-            "      certificates: [ { cert: certs/a.pem, key: certs/a.key } ]",
-            "      client_ca: certs/ca.pem",
-            "      require_client_cert: true",
-            "      reload_interval: 0s",
-            "    virtual_hosts: [ { domains: [ \"*\" ], routes: [ { match: { prefix: / }, cluster: up } ] } ]",
-            "clusters:",
-            "  - name: up",
-            "    endpoints: [ { address: 127.0.0.1:" + up.port() + " } ]",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "tls.yaml", dir);
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
-        up.close();
+    static void start() {
+        up = proxy.upstream("up");
+        server = proxy.server();
     }
 
     private long stat(final String listener, final ListenerStat stat) {

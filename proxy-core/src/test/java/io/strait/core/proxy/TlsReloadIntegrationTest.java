@@ -1,15 +1,13 @@
 package io.strait.core.proxy;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
-import io.strait.core.testing.TestUpstream;
 import io.strait.tls.testing.TestCertificates;
 import io.strait.tls.testing.TestCertificates.Issued;
 import io.strait.tls.testing.TestCertificates.KeyFormat;
 import io.strait.tls.testing.TestCertificates.KeyType;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,8 +32,21 @@ class TlsReloadIntegrationTest {
 
     private static final Issued CA = TestCertificates.ca("reload-it-ca");
 
-    @TempDir
-    Path dir;
+    private static final Issued FIRST = CA.server(KeyType.EC, "r.test");
+
+    /** On an instance field: the certificate files are fresh for each test, as the test replaces them. */
+    @RegisterExtension
+    final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll }
+        listeners:
+          - name: tls
+            address: 127.0.0.1:0
+            tls: { certificates: [ { cert: ${file:r.pem}, key: ${file:r.key} } ], reload_interval: 100ms }
+            virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: up } ] } ]
+        clusters: [ { name: up, endpoints: [ { address: 127.0.0.1:${upstream:up} } ] } ]
+        """).upstreams("up")
+        .file("r.pem", p -> stamp(FIRST.writeChain(p), 1_000_000L))
+        .file("r.key", p -> stamp(FIRST.writeKey(p, KeyFormat.PKCS8), 1_000_000L));
 
     private X509Certificate served(final int port) throws IOException {
         try (SSLSocket s = (SSLSocket) CA.clientContext(null).getSocketFactory()
@@ -56,47 +67,34 @@ class TlsReloadIntegrationTest {
         Files.setLastModifiedTime(key, FileTime.fromMillis(stamp));
     }
 
+    private static void stamp(final Path file, final long stamp) throws IOException {
+        Files.setLastModifiedTime(file, FileTime.fromMillis(stamp));
+    }
+
     @Test
     void replacedFilesReachNewConnections() throws Exception {
-        final Path pem = dir.resolve("r.pem");
-        final Path key = dir.resolve("r.key");
-        final Issued first = CA.server(KeyType.EC, "r.test");
-        write(first, pem, key, 1_000_000L);
-        try (TestUpstream up = new TestUpstream("up").start()) {
-            final ConfigResult result = ConfigLoader.parse(String.join("\n",
-                "runtime: { event_loops: 2, transport: epoll }",
-                "listeners:",
-                "  - name: tls",
-                "    address: 127.0.0.1:0",
-                "    tls: { certificates: [ { cert: r.pem, key: r.key } ], reload_interval: 100ms }",
-                "    virtual_hosts: [ { domains: [ \"*\" ], routes: [ { match: { prefix: / }, cluster: up } ] } ]",
-                "clusters: [ { name: up, endpoints: [ { address: 127.0.0.1:" + up.port() + " } ] } ]",
-                ""), "reload.yaml", dir);
-            assertThat(result.errors()).isEmpty();
-            final ProxyServer server = ProxyServer.start(result.config());
-            try {
-                final int port = server.boundAddress("tls").getPort();
-                assertThat(served(port)).isEqualTo(first.certificate());
-                final SSLSocket open = (SSLSocket) CA.clientContext(null).getSocketFactory()
-                    .createSocket(InetAddress.getLoopbackAddress(), port);
-                open.startHandshake();
-                try (RawHttpClient before = new RawHttpClient(open, Duration.ofSeconds(5))) {
-                    final Issued second = CA.server(KeyType.RSA, "r.test");
-                    write(second, pem, key, 2_000_000L);
-                    await().atMost(Duration.ofSeconds(5)).until(() -> served(port).equals(second.certificate()));
-                    assertThat(before.get("/still", "r.test").status()).as("an older connection goes on")
-                        .isEqualTo(200);
+        final Path pem = proxy.file("r.pem");
+        final Path key = proxy.file("r.key");
+        final Issued first = FIRST;
+        final ProxyServer server = proxy.server();
+        final int port = server.boundAddress("tls").getPort();
+        assertThat(served(port)).isEqualTo(first.certificate());
+        final SSLSocket open = (SSLSocket) CA.clientContext(null).getSocketFactory()
+            .createSocket(InetAddress.getLoopbackAddress(), port);
+        open.startHandshake();
+        try (RawHttpClient before = new RawHttpClient(open, Duration.ofSeconds(5))) {
+            final Issued second = CA.server(KeyType.RSA, "r.test");
+            write(second, pem, key, 2_000_000L);
+            await().atMost(Duration.ofSeconds(5)).until(() -> served(port).equals(second.certificate()));
+            assertThat(before.get("/still", "r.test").status()).as("an older connection goes on")
+                .isEqualTo(200);
 
-                    // A key that does not match: logged, and the second certificate stays (the deterministic
-                    // version of this is CertificateReloaderTest; here the server's own thread polls).
-                    CA.server(KeyType.EC, "r.test").writeKey(key, KeyFormat.PKCS8);
-                    Files.setLastModifiedTime(key, FileTime.fromMillis(3_000_000L));
-                    Thread.sleep(400);
-                    assertThat(served(port)).isEqualTo(second.certificate());
-                }
-            } finally {
-                server.close();
-            }
+            // A key that does not match: logged, and the second certificate stays (the deterministic
+            // version of this is CertificateReloaderTest; here the server's own thread polls).
+            CA.server(KeyType.EC, "r.test").writeKey(key, KeyFormat.PKCS8);
+            Files.setLastModifiedTime(key, FileTime.fromMillis(3_000_000L));
+            Thread.sleep(400);
+            assertThat(served(port)).isEqualTo(second.certificate());
         }
     }
 }

@@ -20,12 +20,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Thread-safe: JUnit drives the callbacks on its own thread; once started, the accessors read volatile state and may
@@ -61,6 +65,10 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code ${port:NAME}}</td><td>a loopback port nothing listens on (connects are refused)</td></tr>
  *   <tr><td>{@code ${blackhole:NAME}}</td><td>the port of a loopback socket that never accepts and whose backlog
  *       is full, so connects to it time out</td></tr>
+ *   <tr><td>{@code ${file:NAME}}</td><td>the absolute path of a file {@code NAME} in a directory of this start's
+ *       own, deleted with everything in it when the proxy closes; {@link #file(String)} returns it. Not created,
+ *       unless declared with {@link #file(String, FileContent)}, which writes it before the proxy starts (a
+ *       certificate, say)</td></tr>
  * </table>
  * Any other placeholder, or an upstream not declared, fails the start with a message naming the placeholder and
  * its line:column in the text, as config errors do.
@@ -75,11 +83,14 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
     private static final String UPSTREAM = "upstream";
     private static final String PORT = "port";
     private static final String BLACKHOLE = "blackhole";
+    private static final String FILE = "file";
 
     private final String yamlTemplate;
     /** Declared upstreams by name, in declaration order; filled before the start only. */
     private final Map<String, TestUpstream> upstreams = new LinkedHashMap<>();
     private final Map<String, Consumer<? super TestUpstream>> setups = new LinkedHashMap<>();
+    /** Files to write before the proxy starts, by name; filled before the start only. */
+    private final Map<String, FileContent> fileContents = new LinkedHashMap<>();
 
     private volatile Running running;
     private volatile boolean perTest;
@@ -129,6 +140,22 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         }
         upstreams.put(name, new TestUpstream(name));
         setups.put(name, setup);
+        return this;
+    }
+
+    /**
+     * Declares the file {@code ${file:name}} and what to write into it at each start, before the proxy starts.
+     *
+     * @return this
+     * @throws IllegalStateException once started
+     */
+    public synchronized ProxyExtension file(final String name, final FileContent content) {
+        if (running != null) {
+            throw new IllegalStateException("declare files before the proxy starts");
+        }
+        if (fileContents.putIfAbsent(name, content) != null) {
+            throw new IllegalArgumentException("file " + name + " is declared twice");
+        }
         return this;
     }
 
@@ -189,6 +216,15 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         final Integer p = running().ports.get(kind + ':' + name);
         if (p == null) {
             throw new IllegalArgumentException("no placeholder ${" + kind + ':' + name + "} in the configuration");
+        }
+        return p;
+    }
+
+    /** Returns the path that {@code ${file:name}} stood for (the file exists once the proxy wrote it). */
+    public Path file(final String name) {
+        final Path p = running().files.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no placeholder ${" + FILE + ':' + name + "} in the configuration");
         }
         return p;
     }
@@ -283,6 +319,9 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
                 e.getValue().start();
             }
             r.yaml = expand(source, r);
+            for (final Map.Entry<String, FileContent> e : fileContents.entrySet()) {
+                e.getValue().write(filePath(e.getKey(), r));
+            }
             final ConfigResult result = ConfigLoader.parse(r.yaml, source);
             if (!result.ok()) {
                 throw new IllegalStateException("invalid test configuration:\n" + result.errors().stream()
@@ -321,6 +360,9 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
             for (final ServerSocket s : r.serverSockets) {
                 s.close();
             }
+            if (r.dir != null) {
+                deleteTree(r.dir);
+            }
         }
     }
 
@@ -350,11 +392,18 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         }
     }
 
-    private int resolve(final String source, final int at, final String placeholder, final String kind,
-                        final String name, final Running r) throws IOException {
-        if (name.isEmpty() || !(kind.equals(UPSTREAM) || kind.equals(PORT) || kind.equals(BLACKHOLE))) {
+    private String resolve(final String source, final int at, final String placeholder, final String kind,
+                           final String name, final Running r) throws IOException {
+        if (name.isEmpty()
+            || !(kind.equals(UPSTREAM) || kind.equals(PORT) || kind.equals(BLACKHOLE) || kind.equals(FILE))) {
             throw placeholderError(source, at, "unknown placeholder " + placeholder + ": expected ${" + UPSTREAM
-                + ":NAME}, ${" + PORT + ":NAME} or ${" + BLACKHOLE + ":NAME}");
+                + ":NAME}, ${" + PORT + ":NAME}, ${" + BLACKHOLE + ":NAME} or ${" + FILE + ":NAME}");
+        }
+        if (kind.equals(FILE)) {
+            if (name.contains("/") || name.contains("\\") || name.equals("..")) {
+                throw placeholderError(source, at, "placeholder " + placeholder + ": a file name, not a path");
+            }
+            return filePath(name, r).toString();
         }
         if (kind.equals(UPSTREAM)) {
             final TestUpstream u = upstreams.get(name);
@@ -362,16 +411,16 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
                 throw placeholderError(source, at, "unknown placeholder " + placeholder + ": no upstream named "
                     + name + "; declared with upstreams(...): " + upstreams.keySet());
             }
-            return u.port();
+            return Integer.toString(u.port());
         }
         final String key = kind + ':' + name;
         final Integer known = r.ports.get(key);
         if (known != null) {
-            return known;
+            return known.toString();
         }
         final int port = kind.equals(PORT) ? closedPort() : blackhole(r);
         r.ports.put(key, port);
-        return port;
+        return Integer.toString(port);
     }
 
     private IllegalArgumentException placeholderError(final String source, final int at, final String message) {
@@ -412,11 +461,40 @@ public final class ProxyExtension implements BeforeAllCallback, AfterAllCallback
         return s.getLocalPort();
     }
 
+    /** Returns the path of file {@code name} in the directory of {@code r}, making the directory first. */
+    private static Path filePath(final String name, final Running r) throws IOException {
+        if (r.dir == null) {
+            r.dir = Files.createTempDirectory("strait-proxy-extension");
+        }
+        return r.files.computeIfAbsent(name, r.dir::resolve);
+    }
+
+    /** Deletes {@code dir} and everything in it, deepest first. */
+    private static void deleteTree(final Path dir) throws IOException {
+        final List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (final Path p : paths) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    /** Thread-confined to the starting thread: writes a declared file's content. */
+    @FunctionalInterface
+    public interface FileContent {
+        /** Writes the content to {@code path} (a new file in an existing directory). */
+        void write(Path path) throws IOException;
+    }
+
     /** What one start opened; written by the starting thread before it is published through {@code running}. */
     private static final class Running {
         final Map<String, Integer> ports = new LinkedHashMap<>();
         final List<ServerSocket> serverSockets = new ArrayList<>();
         final List<Socket> sockets = new ArrayList<>();
+        final Map<String, Path> files = new LinkedHashMap<>();
+        /** The directory of the {@code ${file:NAME}} placeholders, made by the first one. */
+        Path dir;
         String yaml;
         ProxyServer server;
     }

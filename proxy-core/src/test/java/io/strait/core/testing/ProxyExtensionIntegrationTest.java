@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -110,13 +112,72 @@ class ProxyExtensionIntegrationTest {
             """).upstream("a", started::set);
         assertThatThrownBy(() -> ext.start("kinds.yaml"))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("kinds.yaml:3:77: unknown placeholder ${ports:x}: expected ${upstream:NAME}, ${port:NAME}"
-                + " or ${blackhole:NAME}");
+            .hasMessage("kinds.yaml:3:77: unknown placeholder ${ports:x}: expected ${upstream:NAME}, ${port:NAME},"
+                + " ${blackhole:NAME} or ${file:NAME}");
         assertThatThrownBy(() -> ext.upstream("a")).isInstanceOf(IllegalStateException.class);
         // What the failed start opened is closed again: the upstream it started can start anew.
         try (TestUpstream a = started.get().start()) {
             assertThat(a.port()).isPositive();
         }
+    }
+
+    @Test
+    void aFilePlaceholderIsAPathInADirectoryOfItsOwnDeletedOnClose() throws Exception {
+        final ProxyExtension ext = ProxyExtension.of("""
+            runtime: { event_loops: 1, transport: nio }
+            listeners:
+              - name: main
+                address: 127.0.0.1:0
+                access_log: { path: ${file:access.log} }
+                virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: api } ] } ]
+            clusters:
+              - { name: api, endpoints: [ { address: 127.0.0.1:${upstream:a} } ] }
+            """).upstreams("a");
+        ext.start("file.yaml");
+        final Path log;
+        try {
+            log = ext.file("access.log");
+            assertThat(log).isAbsolute().hasFileName("access.log");
+            assertThat(ext.yaml()).contains("access_log: { path: " + log + " }");
+            assertThatThrownBy(() -> ext.file("other.log")).hasMessage("no placeholder ${file:other.log} in the"
+                + " configuration");
+            try (RawHttpClient c = new RawHttpClient(ext.port("main"))) {
+                assertThat(c.get("/logged", "any").status()).isEqualTo(200);
+            }
+        } finally {
+            ext.stop();
+        }
+        // Closing the proxy flushed the log into the file, then the directory went with it.
+        assertThat(log.getParent()).doesNotExist();
+    }
+
+    @Test
+    void aDeclaredFileIsWrittenBeforeTheProxyStarts() throws Exception {
+        final ProxyExtension ext = ProxyExtension.of("""
+            runtime: { event_loops: 1, transport: nio }
+            listeners:
+              - name: main
+                address: 127.0.0.1:0
+                access_log: { path: ${file:access.log} }
+                virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: api } ] } ]
+            clusters:
+              - { name: api, endpoints: [ { address: 127.0.0.1:${upstream:a} } ] }
+            """).upstreams("a").file("access.log", p -> Files.writeString(p, "written before the start\n"));
+        ext.start("declared.yaml");
+        try {
+            // The access log appends: what was there before the proxy opened it is still the first line.
+            assertThat(Files.readAllLines(ext.file("access.log"))).first().isEqualTo("written before the start");
+            assertThatThrownBy(() -> ext.file("again.log", p -> { })).isInstanceOf(IllegalStateException.class);
+        } finally {
+            ext.stop();
+        }
+    }
+
+    @Test
+    void aFilePlaceholderTakesANameNotAPath() {
+        final ProxyExtension ext = ProxyExtension.of("access_log: { path: ${file:../x.log} }\n");
+        assertThatThrownBy(() -> ext.start("path.yaml"))
+            .hasMessage("path.yaml:1:21: placeholder ${file:../x.log}: a file name, not a path");
     }
 
     @Test

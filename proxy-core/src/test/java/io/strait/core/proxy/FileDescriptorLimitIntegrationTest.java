@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  *   interval (not a stack trace per loop per second), and once clients go away new connections are served again.
  * </ul>
  */
-class FileDescriptorLimitTest {
+class FileDescriptorLimitIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -2,13 +2,13 @@ package io.strait.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An upstream that answers before reading the request body (a 413 or 401 to an upload, a sink that ignores bodies).
@@ -24,40 +25,45 @@ import org.junit.jupiter.api.Test;
  * client's body, and keeps the client's connection: closing it with the body still arriving would reset it, and the
  * client could lose the answer (perf-tests' 1mib-upload scenario saw thousands of resets that way).
  */
-class EarlyResponseTest {
+class EarlyResponseIntegrationTest {
 
-    private ServerSocket upstream;
-    private Thread acceptor;
     private final AtomicInteger heads = new AtomicInteger();
-    private ProxyServer server;
+    /** Answers before reading the body, which a TestUpstream does not: a raw socket, its port formatted in below. */
+    private final ServerSocket upstream = listen();
+
+    /** On an instance field: a proxy of its own for each test, as the upstream socket is. */
+    @RegisterExtension
+    final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 1, transport: epoll }
+        listeners:
+          - name: main
+            address: 127.0.0.1:0
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - { match: { prefix: / }, cluster: early }
+        clusters:
+          - name: early
+            endpoints: [ { address: 127.0.0.1:%d } ]
+        """.formatted(upstream.getLocalPort()));
+
+    private static ServerSocket listen() {
+        try {
+            return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @BeforeEach
-    void start() throws Exception {
-        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(this::serve, "early-upstream");
+    void start() {
+        final Thread acceptor = new Thread(this::serve, "early-upstream");
         acceptor.setDaemon(true);
         acceptor.start();
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 1, transport: epoll }",
-            "listeners:",
-            "  - name: main",
-            "    address: 127.0.0.1:0",
-            "    virtual_hosts:",
-            "      - domains: [ \"*\" ]",
-            "        routes:",
-            "          - { match: { prefix: / }, cluster: early }",
-            "clusters:",
-            "  - name: early",
-            "    endpoints: [ { address: 127.0.0.1:" + upstream.getLocalPort() + " } ]",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "early.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.close();
         upstream.close();
     }
 
@@ -101,7 +107,7 @@ class EarlyResponseTest {
     @Test
     void theAnswerArrivesTheRestOfTheBodyIsDroppedAndTheConnectionServesTheNextRequest() throws Exception {
         final int bodyLength = 200_000;
-        try (RawHttpClient client = new RawHttpClient(server.boundAddress("main").getPort())) {
+        try (RawHttpClient client = new RawHttpClient(proxy.port("main"))) {
             client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + bodyLength + "\r\n\r\n");
             final byte[] part = new byte[1000];
             client.send(part);

@@ -1,13 +1,13 @@
 package io.strait.core.proxy;
 
-import io.strait.core.config.ConfigLoader;
-import io.strait.core.config.ConfigResult;
 import io.strait.core.stats.HttpStat;
+import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import io.strait.core.testing.TestUpstream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -22,28 +22,39 @@ import static org.awaitility.Awaitility.await;
  * {@link ProxyServer#drainAndClose}: requests in flight finish, idle connections close at once, new connections are
  * not served, what is left is cut when the timeout passes, and the connection gauge returns to zero. Epoll, 2 loops.
  */
-class DrainTest {
+class DrainIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final TestUpstream upstream = new TestUpstream("up").start();
-    private ProxyServer server;
-    private boolean stopped;
+    /** On an instance field: a proxy of its own for each test, since each test drains (closes) it. */
+    @RegisterExtension
+    final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: epoll, drain_timeout: 5s }
+        listeners:
+          - name: main
+            address: 127.0.0.1:0
+            timeouts: { request_headers: 5s, idle: 30s }
+            virtual_hosts:
+              - domains: [ "*" ]
+                routes:
+                  - { match: { prefix: /stall }, cluster: up, timeout: 0s }
+                  - { match: { prefix: / }, cluster: up }
+        clusters:
+          - { name: up, endpoints: [ { address: 127.0.0.1:${upstream:up} } ] }
+        """).upstreams("up");
 
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            if (server != null && !stopped) {
-                server.close();
-            }
-        } finally {
-            upstream.close();
-        }
+    private TestUpstream upstream;
+    private ProxyServer server;
+
+    @BeforeEach
+    void start() {
+        upstream = proxy.upstream("up");
+        server = proxy.server();
+        assertThat(server.transport().name()).isEqualTo("epoll");
     }
 
     @Test
     void inFlightRequestFinishesIdleConnectionClosesNewConnectionIsNotServed() throws Exception {
-        start();
         try (RawHttpClient idle = new RawHttpClient(port(), WAIT);
              RawHttpClient busy = new RawHttpClient(port(), WAIT)) {
             assertThat(idle.get("/", "drain.test").status()).isEqualTo(200);
@@ -73,7 +84,6 @@ class DrainTest {
 
     @Test
     void requestStillRunningWhenTheTimeoutPassesIsCut() throws Exception {
-        start();
         try (RawHttpClient stalled = new RawHttpClient(port(), WAIT)) {
             stalled.send(RawHttpClient.request("GET", "/stall", "drain.test"));
             await().atMost(WAIT).until(() -> upstream.requestCount() == 1);
@@ -93,34 +103,12 @@ class DrainTest {
         awaitGaugeZero();
     }
 
-    private void start() throws Exception {
-        final String yaml = String.join("\n",
-            "runtime: { event_loops: 2, transport: epoll, drain_timeout: 5s }",
-            "listeners:",
-            "  - name: main",
-            "    address: 127.0.0.1:0",
-            "    timeouts: { request_headers: 5s, idle: 30s }",
-            "    virtual_hosts:",
-            "      - domains: [ \"*\" ]",
-            "        routes:",
-            "          - { match: { prefix: /stall }, cluster: up, timeout: 0s }",
-            "          - { match: { prefix: / }, cluster: up }",
-            "clusters:",
-            "  - { name: up, endpoints: [ { address: 127.0.0.1:" + upstream.port() + " } ] }",
-            "");
-        final ConfigResult result = ConfigLoader.parse(yaml, "drain.yaml");
-        assertThat(result.errors()).isEmpty();
-        server = ProxyServer.start(result.config());
-        assertThat(server.transport().name()).isEqualTo("epoll");
-    }
-
     private int port() {
         return server.boundAddress("main").getPort();
     }
 
     /** Runs drainAndClose on another thread; completes with how long it took in milliseconds. */
     private CompletableFuture<Long> drainAsync(final Duration timeout) {
-        stopped = true;
         final CompletableFuture<Long> done = new CompletableFuture<>();
         final Thread t = new Thread(() -> {
             final long t0 = System.nanoTime();

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * RawHttpClient against a one-shot socket server that writes a scripted byte sequence and then closes.
  */
-class RawHttpClientTest {
+class RawHttpClientIntegrationTest {
 
     private ServerSocket server;
     private CompletableFuture<Void> served;

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-class TestUpstreamTest {
+class TestUpstreamIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 

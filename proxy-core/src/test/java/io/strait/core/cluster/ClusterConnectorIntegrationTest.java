@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * factory that throws as Netty's does) still reaches the caller as an ordinary connect failure on the caller's loop,
  * with the close listener run (so a connection slot taken for it is given back); and no name is ever resolved.
  */
-class ClusterConnectorTest {
+class ClusterConnectorIntegrationTest {
 
     private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoop loop = group.next();
