@@ -117,10 +117,6 @@ final class Exchange implements LoopTimer.Callback {
         }
     }
 
-    State state() {
-        return state;
-    }
-
     /** True from a request's head until the exchange ends. */
     boolean active() {
         return state != State.IDLE;
@@ -688,6 +684,7 @@ final class Exchange implements LoopTimer.Callback {
             request = null;
         }
         attempt.clear();
+        selector.clear();   // no reference to the snapshot's cluster outlives the exchange
         route = null;
         deadlines.clear();
     }

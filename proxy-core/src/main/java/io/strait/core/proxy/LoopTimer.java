@@ -63,11 +63,6 @@ final class LoopTimer {
         armedAt = Long.MAX_VALUE;
     }
 
-    /** True while a task is armed. */
-    boolean armed() {
-        return future != null;
-    }
-
     private void fire() {
         future = null;   // this task: the only one armed
         armedAt = Long.MAX_VALUE;

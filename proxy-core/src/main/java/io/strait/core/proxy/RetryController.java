@@ -114,16 +114,6 @@ final class RetryController {
         return perTryDeadline;
     }
 
-    /** When the backoff before the next try ends, 0 when no retry is waiting. */
-    long backoffDeadline() {
-        return backoffDeadline;
-    }
-
-    /** True while a retry waits for its backoff to end. */
-    boolean backingOff() {
-        return backoffDeadline != 0;
-    }
-
     /** The earliest of this controller's deadlines, or 0 for none. */
     long nextDeadline() {
         final long a = perTryDeadline;

@@ -94,10 +94,6 @@ final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureListener 
         clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, 1);
     }
 
-    Phase phase() {
-        return phase;
-    }
-
     Host host() {
         return host;
     }
@@ -241,12 +237,7 @@ final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureListener 
      */
     void waitForRetry(final RetryController retry, final boolean requestDone) {
         releaseHost();
-        releasePending();
-        retry.replayInto(pending);
-        if (requestDone) {
-            pending.add(HttpEnd.INSTANCE);
-        }
-        phase = Phase.WAITING;
+        replay(retry, requestDone);
         final Downstream d = downstream;
         d.resumeReading(ReadGate.PEER_UNWRITABLE);   // the failed upstream will never report that it drained
         d.pauseReading(ReadGate.PROXY_WAIT);

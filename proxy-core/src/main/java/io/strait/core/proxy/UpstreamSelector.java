@@ -114,7 +114,7 @@ final class UpstreamSelector {
         }
     }
 
-    /** The exchange is over: forgets the outcome (the request slot must already be released). */
+    /** The exchange is over: forgets the outcome (the request slot is given back by {@link #releaseRequestSlot}). */
     void clear() {
         cluster = null;
         clusterStats = null;
