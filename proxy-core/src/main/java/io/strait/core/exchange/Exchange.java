@@ -9,7 +9,6 @@ import io.strait.core.time.NanoClock;
 import io.strait.core.upstream.UpstreamAttempt;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
-import io.strait.core.accesslog.AccessLogEntry;
 import io.strait.core.accesslog.ResponseFlags;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.http.HttpDecodeError;
@@ -20,7 +19,6 @@ import io.strait.core.http.HttpResponseHead;
 import io.strait.core.route.PathNormalizer;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
-import io.strait.core.stats.AccessLogStat;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
@@ -70,9 +68,8 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     private final ForwardingHeaders forwarding;
     private final LoopTimer timer;
     private final ExchangeDeadlines deadlines;
-    /** The exchange's access-log facts, reused per request (null: the listener keeps no access log). */
-    private final AccessLogEntry logEntry;
-    private final LoopStats<AccessLogStat> logStats;
+    /** The exchange's access-log facts, reused per request. */
+    private final ExchangeLog log;
 
     private State state = State.IDLE;
     private boolean requestDone;
@@ -104,14 +101,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         this.attempt = new UpstreamAttempt(this, downstream, loop, clock);
         this.timer = new LoopTimer(loop.loop(), clock, this);
         this.deadlines = new ExchangeDeadlines(listener.streamIdleTimeoutNanos());
-        if (listener.accessLog() != null) {
-            logEntry = new AccessLogEntry();
-            logStats = listener.accessLog().stats().loop(loop.index());
-            logEntry.clientIp = forwarding.clientIp();
-        } else {
-            logEntry = null;
-            logStats = null;
-        }
+        this.log = new ExchangeLog(listener, forwarding, loop);
     }
 
     /**
@@ -119,9 +109,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
      * The source_ip hash is the forwarding policy's trusted client address, found per request.
      */
     void peer() {
-        if (logEntry != null) {
-            logEntry.clientIp = forwarding.clientIp();
-        }
+        log.peer();
     }
 
     /** True from a request's head until the exchange ends. */
@@ -147,9 +135,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         deferredStatus = 0;
         startNanos = now;
         deadlines.start(now);
-        if (logEntry != null) {
-            logEntry.begin(head, now);
-        }
+        log.begin(head, now);
         stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
         route(head, now);
@@ -167,9 +153,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         // Before the route match, as Envoy's connection manager does: header matchers and the source_ip hash see
         // the listener's forwarding policy applied (never a client's own X-Forwarded-Proto), route edits come after.
         forwarding.apply(head.headers(), loop.random());
-        if (logEntry != null) {
-            logEntry.forwarded = true;
-        }
+        log.forwarded();
         final Route r = listener.routes().match(head);
         if (r == null) {
             stats.inc(HttpStat.NO_ROUTE);
@@ -192,9 +176,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         final Host h = selector.host();
         attempt.begin(selector.cluster(), selector.clusterStats(), h, head);
-        if (logEntry != null) {
-            logEntry.host = h;
-        }
+        log.host(h);
         r.applyRequestEdits(head);
         deadlines.route(now, r.timeoutMillis());
         final RetryPolicy policy = r.retryPolicy();
@@ -212,9 +194,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     /** A chunk of the request body. */
     void onRequestBody(final ByteBuf buf) {
-        if (logEntry != null) {
-            logEntry.bytesReceived += buf.readableBytes();
-        }
+        log.received(buf.readableBytes());
         final State s = state;
         if (s == State.IDLE || s == State.REPLY_DEFERRED || s == State.RESPONDED) {
             buf.release();  // answered locally or already: the rest of the body goes nowhere
@@ -255,16 +235,10 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
             stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
             startNanos = clock.nanoTime();
-            final AccessLogEntry le = logEntry;
-            if (le != null) {
-                le.begin(null, startNanos);   // no head: the request line, if the codec read one, is in the error
-                le.method = error.method();
-                le.path = error.target();
-                le.version = error.version();
-            }
+            log.beginRefused(error, startNanos);
         }
-        if (logEntry != null && error.status() != 408) {
-            logEntry.flags |= ResponseFlags.DPE;
+        if (error.status() != 408) {
+            log.flag(ResponseFlags.DPE);
         }
         abortUpstream();
         if (responseStarted()) {
@@ -292,11 +266,9 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         if (state != State.RESPONDED) {
             stats.inc(HttpStat.DOWNSTREAM_CX_DESTROY_REMOTE_ACTIVE_RQ);
-            if (logEntry != null && (logEntry.flags & ResponseFlags.PROXY_CLOSE) == 0) {
-                logEntry.flags |= ResponseFlags.DC;
-            }
+            log.downstreamGone();
         }
-        logExchange(clock.nanoTime());
+        log.offer(clock.nanoTime());
         abortUpstream();
         endRetries();
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
@@ -323,9 +295,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     /** The try's connection is bound and the request written to it. */
     @Override
     public void onBound() {
-        if (logEntry != null) {
-            logEntry.upstreamStartNanos = clock.nanoTime();
-        }
+        log.upstreamStart(clock.nanoTime());
         if (request.expectContinue() && !requestDone && !responseStarted() && !continueSent) {
             continueSent = true;
             downstream.write(HttpResponseHead.of(100));
@@ -373,11 +343,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             return;
         }
         state = State.RESPONDING;
-        final AccessLogEntry le = logEntry;
-        if (le != null) {
-            le.status = head.status();
-            le.upstreamServiceNanos = clock.nanoTime() - le.upstreamStartNanos;
-        }
+        log.upstreamHead(head.status(), clock.nanoTime());
         route.applyResponseEdits(head);
         if (downstream.closing()) {
             head.close(true);
@@ -391,9 +357,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     @Override
     public void onUpstreamBody(final ByteBuf buf) {
         deadlines.activity();
-        if (logEntry != null) {
-            logEntry.bytesSent += buf.readableBytes();
-        }
+        log.sent(buf.readableBytes());
         downstream.write(buf);
     }
 
@@ -418,9 +382,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         if (reset && retry != null && !responseStarted() && retryAfterFailure(RetryPolicy.RESET)) {
             return;   // the connection closed in the middle of a response head
         }
-        if (logEntry != null) {
-            logEntry.flags |= reset ? ResponseFlags.UC : ResponseFlags.UPE;
-        }
+        log.flag(reset ? ResponseFlags.UC : ResponseFlags.UPE);
         releaseHost();
         if (responseStarted()) {
             downstream.reset();
@@ -448,9 +410,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         if (retry != null && !responseStarted() && retryAfterFailure(RetryPolicy.RESET)) {
             return;
         }
-        if (logEntry != null) {
-            logEntry.flags |= ResponseFlags.UC;
-        }
+        log.flag(ResponseFlags.UC);
         releaseHost();
         if (responseStarted()) {
             // Never let the client take a truncated body for a complete one.
@@ -510,8 +470,8 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     }
 
     private void flagRetryRefusal(final int outcome) {
-        if (outcome == RetryController.LIMIT_EXCEEDED && logEntry != null) {
-            logEntry.flags |= ResponseFlags.URX;
+        if (outcome == RetryController.LIMIT_EXCEEDED) {
+            log.flag(ResponseFlags.URX);
         }
     }
 
@@ -544,9 +504,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             return;
         }
         attempt.begin(selector.cluster(), selector.clusterStats(), h, request);
-        if (logEntry != null) {
-            logEntry.host = h;
-        }
+        log.host(h);
         retry.startTry(now);
         acquire();
         downstream.flush();
@@ -600,9 +558,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     private void onRouteTimeout() {
         stats.inc(HttpStat.DOWNSTREAM_RQ_TIMEOUT);
-        if (logEntry != null) {
-            logEntry.flags |= ResponseFlags.UT;
-        }
+        log.flag(ResponseFlags.UT);
         if (selector.clusterStats() != null) {
             selector.clusterStats().inc(ClusterStat.UPSTREAM_RQ_TIMEOUT);
         }
@@ -622,9 +578,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
      */
     private void onStreamIdleTimeout() {
         stats.inc(HttpStat.DOWNSTREAM_RQ_IDLE_TIMEOUT);
-        if (logEntry != null) {
-            logEntry.flags |= ResponseFlags.SI;
-        }
+        log.flag(ResponseFlags.SI);
         abortUpstream();
         if (responseStarted()) {
             downstream.reset();
@@ -665,12 +619,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         state = State.RESPONDED;
         releaseHost();
         StatusCounters.downstream(stats, status);
-        final AccessLogEntry le = logEntry;
-        if (le != null) {
-            le.status = status;
-            le.bytesSent += reason.length() + 1;   // LocalReply.body
-            le.flags |= ResponseFlags.ofLocalReply(reason);
-        }
+        log.localReply(status, reason);
         downstream.write(LocalReply.head(status, reason, close || downstream.closing(), flag));
         downstream.write(LocalReply.body(downstream.alloc(), reason));
         downstream.write(HttpEnd.INSTANCE);
@@ -680,7 +629,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     }
 
     private void finish(final long now) {
-        logExchange(now);
+        log.offer(now);
         stats.record(HttpStat.DOWNSTREAM_RQ_TIME, micros(now));
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
         state = State.IDLE;
@@ -701,24 +650,6 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         selector.clear();   // no reference to the snapshot's cluster outlives the exchange
         route = null;
         deadlines.clear();
-    }
-
-    /**
-     * Offers the exchange's access-log record, if the listener keeps a log: once per request, at its end (response
-     * written, local reply, or the connection gone), while the request head's bytes are still held. A request
-     * answered before it was forwarded gets a generated request id here, as a forwarded one would have.
-     */
-    private void logExchange(final long now) {
-        final AccessLogEntry le = logEntry;
-        if (le == null) {
-            return;
-        }
-        final HttpRequestHead r = le.request;
-        if (r != null && !le.forwarded) {
-            le.requestId = forwarding.requestIdFor(r.headers(), loop.random());
-        }
-        listener.accessLog().offer(le, listener.accessLogFormat(), now, logStats);
-        le.request = null;
     }
 
     /** The exchange no longer needs its host: gives back the host's active count and the request slot, once. */
