@@ -9,13 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EpollProxyIntegrationTest extends AbstractProxyIntegrationTest {
 
     @Override
-    String transport() {
+    public String transport() {
         return "epoll";
     }
 
     /** The figure: a 1 GiB body between a fast and a stalled peer, both directions. */
     @Override
-    long bigBody() {
+    public long bigBody() {
         return 1L << 30;
     }
 

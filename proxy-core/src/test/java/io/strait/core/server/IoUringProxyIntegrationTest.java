@@ -4,7 +4,7 @@ package io.strait.core.server;
 class IoUringProxyIntegrationTest extends AbstractProxyIntegrationTest {
 
     @Override
-    String transport() {
+    public String transport() {
         return "io_uring";
     }
 }
