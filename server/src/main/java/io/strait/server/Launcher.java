@@ -1,5 +1,7 @@
 package io.strait.server;
 
+import io.strait.core.server.HotRestartServer;
+import io.strait.core.server.InheritedSockets;
 import io.strait.core.server.ProxyServer;
 import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigResult;
@@ -7,8 +9,10 @@ import io.strait.core.config.StraitConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -42,11 +46,39 @@ final class Launcher {
      * @param onStopped run after the proxy stopped (e.g. to stop demo upstreams)
      */
     static int runUntilStopped(final StraitConfig config, final Runnable onStarted, final Runnable onStopped) {
+        return runUntilStopped(config, null, false, onStarted, onStopped);
+    }
+
+    /**
+     * {@link #runUntilStopped(StraitConfig, Runnable, Runnable)} with hot restart: the control socket
+     * {@code hotRestartSocket} (null: none) is opened once serving, and with {@code takeover} the listening sockets
+     * come from the process on it, which is told to drain once this one serves. A process taken over drains and
+     * exits 0.
+     */
+    static int runUntilStopped(final StraitConfig config, final Path hotRestartSocket, final boolean takeover,
+                               final Runnable onStarted, final Runnable onStopped) {
+        HotRestart.Takeover from = null;
         final ProxyServer server;
         try {
-            server = ProxyServer.start(config);
+            if (takeover) {
+                from = HotRestart.receive(hotRestartSocket);
+            }
+            server = ProxyServer.start(config, from == null ? InheritedSockets.none() : from.sockets());
+            if (from != null) {
+                HotRestart.finish(from);
+            }
         } catch (final Exception e) {
-            LOG.error("failed to start: {}", e.toString());
+            LOG.error("failed to start: {}", e instanceof IOException ? e.getMessage() : e.toString());
+            if (from != null) {
+                abandon(from);
+            }
+            return 1;
+        }
+        final HotRestartServer control;
+        try {
+            control = HotRestart.open(hotRestartSocket, server);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 1;
         }
         LOG.info(startLine(server));
@@ -70,18 +102,37 @@ final class Launcher {
             }
             // A drained stop is a clean stop: exit 0, not the 143 a JVM reports for SIGTERM. halt() because
             // System.exit() would wait for this very hook; nothing else registers one.
-            System.out.flush();
-            System.err.flush();
-            Runtime.getRuntime().halt(0);
+            haltClean();
         }, "strait-shutdown"));
         RunCommand.markRunning();
         onStarted.run();
         try {
+            if (control != null) {
+                HotRestart.drainWhenTakenOver(control, server, drain);
+                onStopped.run();
+                LOG.info("stopped");
+                haltClean();
+            }
             stopped.await();
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Exits 0 at once (no shutdown hook: the caller has drained). */
+    private static void haltClean() {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    private static void abandon(final HotRestart.Takeover from) {
+        try {
+            HotRestart.abandon(from);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGUSR1 asks every access-log writer to reopen its file; a JVM that cannot take the signal just logs why. */

@@ -17,6 +17,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, description = "The YAML configuration file.")
     private Path config;
 
+    @Option(names = "--takeover", description = "Take over from the Strait running on the hot restart socket: "
+        + "receive its listening sockets, serve on them, then tell it to drain and exit (binary upgrade without "
+        + "refusing a connection). Epoll only.")
+    private boolean takeover;
+
+    @Option(names = "--hot-restart-socket", paramLabel = "PATH", description = "The hot restart control socket "
+        + "(overrides runtime.hot_restart_socket; default <java.io.tmpdir>/strait-<user>/hot-restart-<port>.sock, "
+        + "port of the first listener with a fixed one).")
+    private Path hotRestartSocket;
+
     /** True once a proxy was started: the JVM then exits through the shutdown hook, not System.exit. */
     static boolean keepsRunning() {
         return running;
@@ -32,6 +42,14 @@ final class RunCommand implements Callable<Integer> {
         if (!result.ok()) {
             return Launcher.reportErrors(result, config);
         }
-        return Launcher.runUntilStopped(result.config(), () -> { }, () -> { });
+        final Path socket = HotRestart.socketPath(result.config(), hotRestartSocket);
+        if (takeover) {
+            final String refusal = HotRestart.takeoverRefusal(result.config(), socket);
+            if (refusal != null) {
+                System.err.println(refusal);
+                return 2;
+            }
+        }
+        return Launcher.runUntilStopped(result.config(), socket, takeover, () -> { }, () -> { });
     }
 }

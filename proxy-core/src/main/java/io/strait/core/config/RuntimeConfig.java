@@ -1,23 +1,50 @@
 package io.strait.core.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * Immutable. Key {@code runtime}: event loops (0 = one per available processor), transport, drain timeout on
  * shutdown, and the cap on downstream connections over all listeners ({@link #AUTO_MAX_CONNECTIONS}: half the
- * process's file-descriptor limit, so upstream connections always have descriptors left).
+ * process's file-descriptor limit, so upstream connections always have descriptors left), and the hot restart
+ * control socket ({@code hot_restart_socket}: null when the key is absent, {@link #NO_HOT_RESTART_SOCKET}, or an
+ * absolute path).
  */
 public record RuntimeConfig(
         int eventLoops,
         Transport transport,
         Duration drainTimeout,
-        int maxConnections) {
+        int maxConnections,
+        String hotRestartSocket) {
 
     /** {@code max_connections: auto}: half of the process's RLIMIT_NOFILE soft limit, read at start. */
     public static final int AUTO_MAX_CONNECTIONS = 0;
+    /** {@code hot_restart_socket: none}: no control socket; this process cannot be taken over. */
+    public static final String NO_HOT_RESTART_SOCKET = "none";
+    /** The longest socket path Linux takes ({@code sun_path} is 108 bytes with its terminating NUL). */
+    public static final int MAX_SOCKET_PATH_BYTES = 107;
 
     /** Runtime settings with {@code max_connections: auto}. */
     public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout) {
         this(eventLoops, transport, drainTimeout, AUTO_MAX_CONNECTIONS);
+    }
+
+    /** Runtime settings with no {@code hot_restart_socket} key. */
+    public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout,
+                         final int maxConnections) {
+        this(eventLoops, transport, drainTimeout, maxConnections, null);
+    }
+
+    /**
+     * The configured control socket: null when the key is absent (the launcher then picks its default) or
+     * {@code none}; use {@link #hotRestartDisabled()} to tell the two apart.
+     */
+    public Path hotRestartSocketPath() {
+        return hotRestartSocket == null || hotRestartDisabled() ? null : Path.of(hotRestartSocket);
+    }
+
+    /** True for {@code hot_restart_socket: none}. */
+    public boolean hotRestartDisabled() {
+        return NO_HOT_RESTART_SOCKET.equals(hotRestartSocket);
     }
 }

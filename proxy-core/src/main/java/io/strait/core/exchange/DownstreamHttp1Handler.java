@@ -6,9 +6,7 @@ import io.strait.core.time.LoopTimer;
 import io.strait.core.time.NanoClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.flow.ReadGate;
@@ -19,6 +17,8 @@ import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * One downstream HTTP/1.1 connection (Envoy's connection manager, for one codec): feeds the events its codec
@@ -33,6 +33,17 @@ import org.slf4j.LoggerFactory;
 public final class DownstreamHttp1Handler extends ChannelDuplexHandler implements Downstream, LoopTimer.Callback {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamHttp1Handler.class);
+
+    /**
+     * How long an idle connection stays open once draining starts. Closing it at once loses a request the client
+     * sent before it could see the close (on the wire, in the socket buffer, or the first request of a connection
+     * accepted a moment before the listener closed): the close then resets it, and the client cannot tell whether it
+     * was processed. Given this long, such a request is read and answered with {@code Connection: close}; only a
+     * client that stays idle for the whole grace can still race the close, as it can with any idle timeout. (Envoy,
+     * likewise, answers with {@code Connection: close} during a drain and closes idle HTTP/1.1 connections only at
+     * the end of its drain timeout.)
+     */
+    public static final long DRAIN_IDLE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ListenerRuntime listener;
     private final ServerContext server;
@@ -74,7 +85,7 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         exchange.peer();
         armIdle(clock.nanoTime());
         if (server.isDraining()) {
-            ctx.close();
+            drain();   // accepted just before the listener closed: its request may be on the way
         }
         ctx.fireChannelActive();
     }
@@ -123,17 +134,25 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         ctx.close();
     }
 
-    /** Starts draining: an idle connection closes now, a busy one after its response. Call on the loop. */
+    /**
+     * Starts draining: a busy connection closes after its response (which says {@code Connection: close}); an idle
+     * one is served once more if a request comes within {@link #DRAIN_IDLE_GRACE_NANOS}, and closed then. Call on
+     * the loop.
+     */
     public void drain() {
         draining = true;
         if (!exchange.active()) {
-            closeAfterFlush();
+            armDrainGrace(clock.nanoTime());
         }
     }
 
-    private void closeAfterFlush() {
-        dirty = false;
-        ctx.pipeline().firstContext().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    /** While draining, an idle connection closes at the earlier of its idle deadline and the drain grace. */
+    private void armDrainGrace(final long now) {
+        final long graceEnd = now + DRAIN_IDLE_GRACE_NANOS;
+        if (idleDeadline == 0 || graceEnd - idleDeadline < 0) {
+            idleDeadline = graceEnd;
+        }
+        idleTimer.arm(idleDeadline);
     }
 
     // ------------------------------------------------------------------ idle timeout
@@ -153,7 +172,9 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         }
         if (now - idleDeadline >= 0) {
             idleDeadline = 0;
-            stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT);
+            if (!closing()) {
+                stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT);
+            }
             ctx.close();
         } else {
             idleTimer.arm(idleDeadline);
@@ -213,10 +234,12 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
 
     @Override
     public void exchangeDone(final long nowNanos) {
-        if (closing()) {
-            closeAfterFlush();
-            return;
-        }
         armIdle(nowNanos);
+        if (closing()) {
+            // A response that said Connection: close is closed by the codec once written. One that began before the
+            // drain said keep-alive: the client may be sending its next request already, so the connection waits
+            // for it like an idle one, and that request's response says close.
+            armDrainGrace(nowNanos);
+        }
     }
 }

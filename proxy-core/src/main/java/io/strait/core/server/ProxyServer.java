@@ -18,6 +18,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -82,6 +83,8 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     private ScheduledExecutorService tlsScheduler;
     private final ChannelGroup downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
+    /** Each listener's listening sockets, by name, in loop order. */
+    private final Map<String, List<Channel>> listening = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
     private final int eventLoops;
     /** All listeners' open downstream connections and {@code runtime.max_connections}. */
@@ -156,12 +159,33 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     /** {@link #start(StraitConfig, AccessLogs.Options)} with endpoint names resolved by {@code resolver} (tests). */
     public static ProxyServer start(final StraitConfig config, final AccessLogs.Options accessLogOptions,
                                     final EndpointResolver resolver) throws Exception {
+        return start(config, accessLogOptions, resolver, InheritedSockets.none());
+    }
+
+    /**
+     * {@link #start(StraitConfig)} serving on the listening sockets received from the process it takes over (hot
+     * restart) wherever a listener's address matches one, instead of binding; the sockets it does not use stay in
+     * {@code inherited} for the caller to close.
+     *
+     * @throws IllegalStateException when sockets were inherited and the transport is not epoll
+     */
+    public static ProxyServer start(final StraitConfig config, final InheritedSockets inherited) throws Exception {
+        return start(config, AccessLogs.Options.DEFAULT, EndpointResolver.SYSTEM, inherited);
+    }
+
+    private static ProxyServer start(final StraitConfig config, final AccessLogs.Options accessLogOptions,
+                                     final EndpointResolver resolver, final InheritedSockets inherited)
+        throws Exception {
         final ProxyServer server = new ProxyServer(config, accessLogOptions);
         try {
+            if (!inherited.isEmpty() && !"epoll".equals(server.transport.name())) {
+                throw new IllegalStateException("transport " + server.transport.name() + " cannot serve on "
+                    + "inherited listening sockets; hot restart needs epoll");
+            }
             server.startDns(resolver);
             server.startHealth();
             server.startTls();
-            server.bindAll();
+            server.bindAll(inherited);
         } catch (final Exception e) {
             server.close();
             throw e;
@@ -231,7 +255,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         return tls.get(listener);
     }
 
-    private void bindAll() throws InterruptedException {
+    private void bindAll(final InheritedSockets inherited) throws InterruptedException {
         for (final ListenerRuntime l : snapshot.listeners()) {
             final ListenerConfig lc = l.config();
             final StatsScope<ListenerStat> listenerStats = stats.scope("listener." + l.name() + ".",
@@ -244,27 +268,48 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
             final HttpListenerInitializer init = new HttpListenerInitializer(l, this, tls.get(l.name()), limit,
                 globalLimit, listenerStats);
             InetSocketAddress address = lc.address().toSocketAddress();
+            final List<Channel> own = new ArrayList<>();
             if (transport.reusePort()) {
                 // One listening socket per loop; the kernel spreads connections, and each connection
-                // stays on the loop that accepted it.
-                for (final EventLoop loop : loops.keySet()) {
-                    final Channel ch = serverBootstrap(loop, loop, init)
+                // stays on the loop that accepted it. Sockets inherited from the process taken over are served
+                // as they are (all of them, even more than there are loops: connections queue on each), and
+                // loops left without one bind a new socket into the same SO_REUSEPORT group.
+                final List<ListeningSocket> adopted = inherited.take(address);
+                final List<EventLoop> loopList = List.copyOf(loops.keySet());
+                for (int i = 0; i < Math.max(adopted.size(), loopList.size()); i++) {
+                    final EventLoop loop = loopList.get(i % loopList.size());
+                    final ServerBootstrap b = serverBootstrap(loop, loop, init)
                         .handler(new AcceptErrorHandler(listenerStats.loop(loops.get(loop).index()), acceptLog))
-                        .option(UnixChannelOption.SO_REUSEPORT, true)
-                        .bind(address).sync().channel();
+                        .option(UnixChannelOption.SO_REUSEPORT, true);
+                    final Channel ch;
+                    if (i < adopted.size()) {
+                        final ListeningSocket inheritedSocket = adopted.get(i);
+                        // The socket is listening already: registering it would start accepting before the
+                        // bootstrap's acceptor is in the pipeline (added by a task queued during registration),
+                        // so reads start only in a task queued after that one.
+                        ch = b.channelFactory(() -> InheritedSockets.adopt(inheritedSocket))
+                            .option(ChannelOption.AUTO_READ, false).register().sync().channel();
+                        ch.eventLoop().execute(() -> ch.config().setAutoRead(true));
+                    } else {
+                        ch = b.channel(transport.serverChannel()).bind(address).sync().channel();
+                    }
                     serverChannels.add(ch);
+                    own.add(ch);
                     // Port 0: bind every other loop's socket to the port the kernel picked for the first.
                     address = (InetSocketAddress) ch.localAddress();
                 }
             } else {
                 final EventLoop acceptor = group.next();
                 final Channel ch = serverBootstrap(acceptor, group, init)
+                    .channel(transport.serverChannel())
                     .handler(new AcceptErrorHandler(listenerStats.loop(loops.get(acceptor).index()), acceptLog))
                     .bind(address).sync().channel();
                 serverChannels.add(ch);
+                own.add(ch);
                 address = (InetSocketAddress) ch.localAddress();
             }
             boundAddresses.put(l.name(), address);
+            listening.put(l.name(), own);
         }
     }
 
@@ -272,7 +317,6 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
                                            final HttpListenerInitializer init) {
         return new ServerBootstrap()
             .group(acceptor, children)
-            .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -348,6 +392,37 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     /** The configuration snapshot in force. */
     public ProxySnapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * Every listening socket with its descriptor (what hot restart hands to the process taking over); empty unless
+     * the transport's channels have descriptors (epoll, io_uring).
+     */
+    public synchronized List<ListeningSocket> listeningSockets() {
+        final List<ListeningSocket> sockets = new ArrayList<>();
+        for (final Map.Entry<String, List<Channel>> e : listening.entrySet()) {
+            int index = 0;
+            for (final Channel ch : e.getValue()) {
+                if (ch.isOpen() && ch instanceof UnixChannel unix) {
+                    sockets.add(new ListeningSocket(e.getKey(), index, (InetSocketAddress) ch.localAddress(),
+                        unix.fd().intValue()));
+                }
+                index++;
+            }
+        }
+        return sockets;
+    }
+
+    /**
+     * Stops accepting: closes this process's listening sockets, not draining anything. After a hot restart handed
+     * them over, the sockets live on in the new process, which accepts what is queued on them; each channel is
+     * deregistered from its epoll set before its descriptor is closed, so this process hears no more of them.
+     * Blocks until every socket is closed (bounded by a second each).
+     */
+    public synchronized void stopAccepting() throws InterruptedException {
+        for (final Channel ch : serverChannels) {
+            ch.close().await(1, TimeUnit.SECONDS);
+        }
     }
 
     /**

@@ -12,6 +12,9 @@ import io.strait.core.config.yaml.YamlNode;
 import io.strait.core.config.yaml.YamlNode.ScalarKind;
 import io.strait.core.config.yaml.YamlNode.ScalarNode;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +68,8 @@ public final class ConfigValidator extends SectionValidator {
     }
 
     private RuntimeConfig runtime(final Fields root) {
-        final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout", "max_connections");
+        final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout", "max_connections",
+            "hot_restart_socket");
         if (f == null) {
             return new RuntimeConfig(0, Transport.AUTO, DEFAULT_DRAIN_TIMEOUT);
         }
@@ -77,7 +81,41 @@ public final class ConfigValidator extends SectionValidator {
         }
         final Transport transport = f.choice("transport", "transport", TRANSPORTS, Transport.AUTO);
         final Duration drain = f.duration("drain_timeout", DEFAULT_DRAIN_TIMEOUT, false);
-        return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f));
+        return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f), hotRestartSocket(f));
+    }
+
+    /**
+     * Key {@code hot_restart_socket} of runtime: {@code none}, or a path (relative to the config file's directory)
+     * short enough for a Unix socket address; null when absent.
+     */
+    private String hotRestartSocket(final Fields runtime) {
+        final String text = runtime.string("hot_restart_socket", false);
+        if (text == null || text.equals(RuntimeConfig.NO_HOT_RESTART_SOCKET)) {
+            return text;
+        }
+        if (text.isBlank() || text.indexOf('\0') >= 0) {
+            runtime.errorAtValue("hot_restart_socket", "expected a socket file path, or none");
+            return null;
+        }
+        final Path file;
+        try {
+            file = (baseDir == null ? Path.of(text) : baseDir.resolve(text)).toAbsolutePath().normalize();
+        } catch (final InvalidPathException e) {
+            runtime.errorAtValue("hot_restart_socket", "not a file path: " + e.getMessage());
+            return null;
+        }
+        final int bytes = file.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > RuntimeConfig.MAX_SOCKET_PATH_BYTES) {
+            runtime.errorAtValue("hot_restart_socket", file + " is " + bytes + " bytes long; a Unix socket path "
+                + "takes at most " + RuntimeConfig.MAX_SOCKET_PATH_BYTES);
+            return null;
+        }
+        if (Files.isDirectory(file)) {
+            runtime.errorAtValue("hot_restart_socket", file + " is a directory; name a socket file in it, e.g. "
+                + file.resolve("strait.sock"));
+            return null;
+        }
+        return file.toString();
     }
 
     /** Key {@code max_connections} of runtime: {@code auto} (the default) or a positive integer. */
