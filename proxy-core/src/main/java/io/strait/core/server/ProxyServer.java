@@ -426,9 +426,9 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     }
 
     /**
-     * Graceful stop: stops accepting, lets requests in flight finish (idle keep-alive connections are
-     * closed at once, busy ones after their response), then closes whatever is left once
-     * {@code timeout} has passed. Blocks until done.
+     * Graceful stop: stops accepting, lets requests in flight finish (busy connections close after their response,
+     * idle keep-alive ones after {@link DownstreamHttp1Handler#DRAIN_IDLE_GRACE_NANOS}), then closes whatever is
+     * left once {@code timeout} has passed. Blocks until done.
      */
     public synchronized void drainAndClose(final Duration timeout) throws InterruptedException {
         if (closed) {

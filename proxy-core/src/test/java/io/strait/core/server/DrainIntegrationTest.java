@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link ProxyServer#drainAndClose}: requests in flight finish, idle connections close at once, new connections are
- * not served, what is left is cut when the timeout passes, and the connection gauge returns to zero. Epoll, 2 loops.
+ * {@link ProxyServer#drainAndClose}: requests in flight finish, idle connections close after the drain grace, new
+ * connections are not served, what is left is cut when the timeout passes, and the connection gauge returns to zero.
+ * Epoll, 2 loops.
  */
 class DrainIntegrationTest {
 
@@ -79,6 +80,25 @@ class DrainIntegrationTest {
                 .isLessThan(4_500);
         }
         assertThat(upstream.requestCount()).as("nothing reached the upstream after the drain began").isEqualTo(2);
+        awaitGaugeZero();
+    }
+
+    @Test
+    void aRequestOnAnIdleConnectionJustAfterTheDrainBeganIsAnsweredWithClose() throws Exception {
+        try (RawHttpClient idle = new RawHttpClient(port(), WAIT)) {
+            assertThat(idle.get("/", "drain.test").status()).isEqualTo(200);
+            final CompletableFuture<Long> drained = drainAsync(Duration.ofSeconds(5));
+            await().atMost(WAIT).until(server::isDraining);
+
+            // The client could not have seen a close yet: its request must not be reset.
+            final RawResponse r = idle.get("/", "drain.test");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyAsString()).isEqualTo("hello from up\n");
+            assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(idle.isClosedByPeer(Duration.ofSeconds(3))).isTrue();
+            drained.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        assertThat(upstream.requestCount()).isEqualTo(2);
         awaitGaugeZero();
     }
 
