@@ -101,14 +101,15 @@ final class StatsRender {
 
     /**
      * The value at quantile {@code q} (percent) in milliseconds, or null without samples: the minimum at 0, the
-     * maximum at 100, HdrHistogram's value at that percentile between (within 1%, the histograms' precision).
+     * maximum at 100, HdrHistogram's value at that percentile between; each the highest value of its HdrHistogram
+     * bucket (so within 1%, the histograms' precision, and never below the true value), as HdrHistogram reports.
      */
     static Double quantileMillis(final Histogram h, final double q) {
         if (h == null || h.getTotalCount() == 0) {
             return null;
         }
         final long micros = q == 0 ? h.getMinValue() : q == 100 ? h.getMaxValue() : h.getValueAtPercentile(q);
-        return micros / 1000.0;
+        return h.highestEquivalentValue(micros) / 1000.0;
     }
 
     private static String textValue(final Double millis) {
