@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -84,9 +85,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         final Map<String, List<String>> params = new LinkedHashMap<>(q.parameters());
         final String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (req.content().isReadable() && type != null
-            && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             final String body = req.content().toString(StandardCharsets.UTF_8);
-            for (final Map.Entry<String, List<String>> e : new QueryStringDecoder(body, false).parameters().entrySet()) {
+            final Map<String, List<String>> form = new QueryStringDecoder(body, false).parameters();
+            for (final Map.Entry<String, List<String>> e : form.entrySet()) {
                 params.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(e.getValue());
             }
         }
