@@ -82,7 +82,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static AdminRequest request(final FullHttpRequest req) {
         final QueryStringDecoder q = new QueryStringDecoder(req.uri());
-        final Map<String, List<String>> params = new LinkedHashMap<>(q.parameters());
+        final Map<String, List<String>> params = new LinkedHashMap<>();
+        for (final Map.Entry<String, List<String>> e : q.parameters().entrySet()) {
+            params.put(e.getKey(), new ArrayList<>(e.getValue()));
+        }
         final String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (req.content().isReadable() && type != null
             && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
