@@ -1,5 +1,7 @@
 package io.strait.admin;
 
+import io.strait.core.config.HostPort;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
@@ -16,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * Thread-safe (stateless). Turns a configuration made of records (such as {@code StraitConfig}) into the JSON-able
  * tree {@code /config_dump} prints: each record a map of its components under snake_case names, lists and maps as
- * they are, durations as {@code "1.5s"}, paths and other values as strings, enums in lower case.
+ * they are, durations as {@code "1.5s"}, addresses as {@code "host:port"}, paths and other values as strings, enums
+ * in lower case.
  *
  * <p>Redaction: a component whose name says it holds a secret ({@code secret}, {@code password}, {@code token},
  * {@code private_key}, {@code api_key}; but not a {@code *_file} or {@code *_path}, which only names where a secret
@@ -56,8 +59,8 @@ public final class ConfigTree {
         if (v instanceof Duration d) {
             return duration(d);
         }
-        if (v instanceof Path p) {
-            return p.toString();
+        if (v instanceof Path || v instanceof HostPort) {
+            return v.toString();
         }
         if (v instanceof Optional<?> o) {
             return convert(o.orElse(null), depth + 1);

@@ -1,9 +1,11 @@
 package io.strait.server;
 
-import io.strait.core.server.ProxyServer;
+import io.strait.admin.AdminOptions;
+import io.strait.admin.AdminServer;
 import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.StraitConfig;
+import io.strait.core.server.ProxyServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +17,9 @@ import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts the data plane, says so in one log line, reopens the access logs on SIGUSR1 (as Envoy does, for
- * logrotate) and on SIGTERM/SIGINT drains it. Used by the
+ * Starts the data plane and, when the config has {@code admin}, the admin API on its own thread; says so in one log
+ * line each, reopens the access logs on SIGUSR1 (as Envoy does, for logrotate) and on SIGTERM/SIGINT (or the admin's
+ * {@code POST /quitquitquit}) drains it. Used by the
  * {@code run} and {@code demo} commands from the launcher's main thread.
  */
 final class Launcher {
@@ -50,9 +53,13 @@ final class Launcher {
             return 1;
         }
         LOG.info(startLine(server));
-        if (config.admin() != null) {
-            LOG.warn("admin.address {} is set, but the admin API is not implemented in this version: "
-                + "nothing listens there", config.admin().address());
+        final AdminServer admin;
+        try {
+            admin = startAdmin(config, server);
+        } catch (final Exception e) {
+            LOG.error("failed to start the admin API: {}", e.getMessage());
+            closeQuietly(server);
+            return 1;
         }
         reopenAccessLogsOnSigusr1(server);
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -61,6 +68,9 @@ final class Launcher {
             LOG.info("shutdown signal: draining (up to {} ms)", drain.toMillis());
             try {
                 server.drainAndClose(drain);
+                if (admin != null) {
+                    admin.close();
+                }
                 onStopped.run();
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -82,6 +92,29 @@ final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The admin server of {@code config.admin}, or null when the config has none. */
+    private static AdminServer startAdmin(final StraitConfig config, final ProxyServer server) throws Exception {
+        if (config.admin() == null) {
+            return null;
+        }
+        // Quitting exits through the shutdown hook, which drains; on a thread of its own, since the hook waits.
+        final ProxyAdminTarget target = new ProxyAdminTarget(server,
+            () -> new Thread(() -> System.exit(0), "strait-quit").start());
+        final AdminServer admin = AdminServer.start(AdminOptions.from(config.admin()), target);
+        final InetSocketAddress a = admin.localAddress();
+        LOG.info("admin API on http://{}:{}/{}", a.getHostString().indexOf(':') >= 0 ? "[" + a.getHostString() + "]"
+            : a.getHostString(), a.getPort(), config.admin().authTokenFile() == null ? "" : " (bearer token required)");
+        return admin;
+    }
+
+    private static void closeQuietly(final ProxyServer server) {
+        try {
+            server.close();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGUSR1 asks every access-log writer to reopen its file; a JVM that cannot take the signal just logs why. */
