@@ -124,8 +124,9 @@ class ProcessTest {
                         "up::127.0.0.1:" + upstream.port() + "::weight::1\n");
                     assertThat(admin.get("/listeners", "a").bodyAsString()).isEqualTo("main::127.0.0.1:" + port
                         + "::http\n");
-                    await().atMost(WAIT).until(() -> admin.get("/stats/prometheus", "a").bodyAsString().contains(
-                        "strait_cluster_upstream_rq{strait_cluster_name=\"up\",strait_response_code_class=\"2xx\"} 1\n"));
+                    final String ok = "strait_cluster_upstream_rq{strait_cluster_name=\"up\","
+                        + "strait_response_code_class=\"2xx\"} 1\n";
+                    await().atMost(WAIT).until(() -> admin.get("/stats/prometheus", "a").bodyAsString().contains(ok));
                     assertThat(admin.get("/config_dump", "a").bodyAsString())
                         .contains("\"admin\":{\"address\":\"127.0.0.1:0\"");
                     admin.send(RawHttpClient.request("POST", "/logging?io.strait=debug", "a", "content-length: 0"));
