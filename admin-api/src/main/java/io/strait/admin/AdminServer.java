@@ -11,6 +11,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 public final class AdminServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
     /** The admin thread's name. */
     public static final String THREAD_NAME = "strait-admin";
@@ -74,8 +79,17 @@ public final class AdminServer implements AutoCloseable {
                 + bound.cause().getMessage(), bound.cause());
         }
         final long period = options.statsInterval().toNanos();
-        group.next().scheduleAtFixedRate(stats::roll, period, period, TimeUnit.NANOSECONDS);
+        group.next().scheduleAtFixedRate(() -> roll(stats), period, period, TimeUnit.NANOSECONDS);
         return new AdminServer(group, bound.channel(), stats, cap);
+    }
+
+    /** One roll; a failure is logged and the next period tries again (an exception would end the schedule). */
+    private static void roll(final StatsReader stats) {
+        try {
+            stats.roll();
+        } catch (final RuntimeException e) {
+            LOG.warn("admin: rolling the stats interval failed", e);
+        }
     }
 
     /** The address the admin server listens on. */
