@@ -171,11 +171,11 @@ final class HotRestart {
     }
 
     /**
-     * Waits until a newer process takes over from this one, then stops accepting, hands over the control socket's
-     * path and drains; returns once drained. Returns at once if {@code control} is null.
+     * Waits until a newer process takes over from this one, then stops accepting, closes the admin API, hands over
+     * the control socket's path and drains; returns once drained. Returns at once if {@code control} is null.
      */
-    static void drainWhenTakenOver(final HotRestartServer control, final ProxyServer server, final Duration drain)
-        throws InterruptedException {
+    static void drainWhenTakenOver(final HotRestartServer control, final ProxyServer server, final Duration drain,
+                                   final Runnable closeAdmin) throws InterruptedException {
         final HotRestartServer.DrainRequest request;
         try {
             request = control.drainRequested().get();
@@ -183,6 +183,8 @@ final class HotRestart {
             throw new IllegalStateException(e);
         }
         server.stopAccepting();
+        // The new process starts its admin API once told this one drains: free the address first.
+        closeAdmin.run();
         control.stopListening();
         request.acknowledge();
         LOG.info("taken over by pid {}: stopped accepting; draining (up to {} ms)", request.pid(), drain.toMillis());

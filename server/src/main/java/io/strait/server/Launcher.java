@@ -1,11 +1,13 @@
 package io.strait.server;
 
-import io.strait.core.server.HotRestartServer;
-import io.strait.core.server.InheritedSockets;
-import io.strait.core.server.ProxyServer;
+import io.strait.admin.AdminOptions;
+import io.strait.admin.AdminServer;
 import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.StraitConfig;
+import io.strait.core.server.HotRestartServer;
+import io.strait.core.server.InheritedSockets;
+import io.strait.core.server.ProxyServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +21,10 @@ import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts the data plane, says so in one log line, reopens the access logs on SIGUSR1 (as Envoy does, for
- * logrotate) and on SIGTERM/SIGINT drains it. Used by the
+ * Starts the data plane and, when the config has {@code admin}, the admin API on its own thread; says so in one log
+ * line each, reopens the access logs on SIGUSR1 (as Envoy does, for logrotate), reloads the configuration file on
+ * SIGHUP (or the admin's {@code POST /reload}) and on SIGTERM/SIGINT (or the admin's {@code POST /quitquitquit})
+ * drains it. Used by the
  * {@code run} and {@code demo} commands from the launcher's main thread.
  */
 final class Launcher {
@@ -46,17 +50,27 @@ final class Launcher {
      * @param onStopped run after the proxy stopped (e.g. to stop demo upstreams)
      */
     static int runUntilStopped(final StraitConfig config, final Runnable onStarted, final Runnable onStopped) {
-        return runUntilStopped(config, null, false, onStarted, onStopped);
+        return runUntilStopped(config, null, onStarted, onStopped);
     }
 
     /**
-     * {@link #runUntilStopped(StraitConfig, Runnable, Runnable)} with hot restart: the control socket
-     * {@code hotRestartSocket} (null: none) is opened once serving, and with {@code takeover} the listening sockets
-     * come from the process on it, which is told to drain once this one serves. A process taken over drains and
-     * exits 0.
+     * {@link #runUntilStopped(StraitConfig, Runnable, Runnable)} for a configuration read from {@code configFile},
+     * which SIGHUP reads again and puts in force ({@link ProxyServer#reload(Path)}); null: SIGHUP does nothing.
      */
-    static int runUntilStopped(final StraitConfig config, final Path hotRestartSocket, final boolean takeover,
-                               final Runnable onStarted, final Runnable onStopped) {
+    static int runUntilStopped(final StraitConfig config, final Path configFile, final Runnable onStarted,
+                               final Runnable onStopped) {
+        return runUntilStopped(config, configFile, null, false, onStarted, onStopped);
+    }
+
+    /**
+     * {@link #runUntilStopped(StraitConfig, Path, Runnable, Runnable)} with hot restart: the control socket
+     * {@code hotRestartSocket} (null: none) is opened once serving, and with {@code takeover} the listening sockets
+     * come from the process on it, which is told to drain once this one serves (then the admin API starts, on the
+     * address the old process has given up; if it cannot, this process serves without it rather than fail after
+     * the old one began to drain). A process taken over drains and exits 0.
+     */
+    static int runUntilStopped(final StraitConfig config, final Path configFile, final Path hotRestartSocket,
+                               final boolean takeover, final Runnable onStarted, final Runnable onStopped) {
         HotRestart.Takeover from = null;
         final ProxyServer server;
         try {
@@ -74,6 +88,19 @@ final class Launcher {
             }
             return 1;
         }
+        LOG.info(startLine(server));
+        AdminServer started = null;
+        try {
+            started = startAdmin(config, configFile, server);
+        } catch (final Exception e) {
+            if (!takeover) {
+                LOG.error("failed to start the admin API: {}", e.getMessage());
+                closeQuietly(server);
+                return 1;
+            }
+            LOG.error("failed to start the admin API: {}; serving without it", e.getMessage());
+        }
+        final AdminServer admin = started;
         final HotRestartServer control;
         try {
             control = HotRestart.open(hotRestartSocket, server);
@@ -81,18 +108,19 @@ final class Launcher {
             Thread.currentThread().interrupt();
             return 1;
         }
-        LOG.info(startLine(server));
-        if (config.admin() != null) {
-            LOG.warn("admin.address {} is set, but the admin API is not implemented in this version: "
-                + "nothing listens there", config.admin().address());
-        }
         reopenAccessLogsOnSigusr1(server);
+        if (configFile != null) {
+            reloadOnSighup(server, configFile);
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         final Duration drain = config.runtime().drainTimeout();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutdown signal: draining (up to {} ms)", drain.toMillis());
             try {
                 server.drainAndClose(drain);
+                if (admin != null) {
+                    admin.close();
+                }
                 onStopped.run();
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -102,16 +130,28 @@ final class Launcher {
             }
             // A drained stop is a clean stop: exit 0, not the 143 a JVM reports for SIGTERM. halt() because
             // System.exit() would wait for this very hook; nothing else registers one.
-            haltClean();
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(0);
         }, "strait-shutdown"));
         RunCommand.markRunning();
         onStarted.run();
         try {
             if (control != null) {
-                HotRestart.drainWhenTakenOver(control, server, drain);
+                HotRestart.drainWhenTakenOver(control, server, drain, () -> {
+                    if (admin != null) {
+                        try {
+                            admin.close();
+                        } catch (final InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
                 onStopped.run();
                 LOG.info("stopped");
-                haltClean();
+                System.out.flush();
+                System.err.flush();
+                Runtime.getRuntime().halt(0);
             }
             stopped.await();
         } catch (final InterruptedException e) {
@@ -120,16 +160,52 @@ final class Launcher {
         return 0;
     }
 
-    /** Exits 0 at once (no shutdown hook: the caller has drained). */
-    private static void haltClean() {
-        System.out.flush();
-        System.err.flush();
-        Runtime.getRuntime().halt(0);
-    }
-
     private static void abandon(final HotRestart.Takeover from) {
         try {
             HotRestart.abandon(from);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGHUP reloads the configuration file, on a thread of its own (the signal thread must not wait on the loops);
+     * the result is logged by the server. Two signals in a row reload twice, one after the other.
+     */
+    private static void reloadOnSighup(final ProxyServer server, final Path file) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                final Thread t = new Thread(() -> server.reload(file), "strait-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (final IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.info("SIGHUP will not reload the configuration ({})", e.getMessage());
+        }
+    }
+
+    /**
+     * The admin server of {@code config.admin}, or null when the config has none; its {@code POST /reload} reads
+     * {@code configFile} (null: nothing to reload).
+     */
+    private static AdminServer startAdmin(final StraitConfig config, final Path configFile, final ProxyServer server)
+        throws Exception {
+        if (config.admin() == null) {
+            return null;
+        }
+        // Quitting exits through the shutdown hook, which drains; on a thread of its own, since the hook waits.
+        final ProxyAdminTarget target = new ProxyAdminTarget(server, configFile,
+            () -> new Thread(() -> System.exit(0), "strait-quit").start());
+        final AdminServer admin = AdminServer.start(AdminOptions.from(config.admin()), target);
+        final InetSocketAddress a = admin.localAddress();
+        LOG.info("admin API on http://{}:{}/{}", a.getHostString().indexOf(':') >= 0 ? "[" + a.getHostString() + "]"
+            : a.getHostString(), a.getPort(), config.admin().authTokenFile() == null ? "" : " (bearer token required)");
+        return admin;
+    }
+
+    private static void closeQuietly(final ProxyServer server) {
+        try {
+            server.close();
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
