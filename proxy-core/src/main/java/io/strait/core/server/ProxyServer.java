@@ -531,8 +531,8 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     /**
      * Stops accepting on every listener and lets the open connections drain (idle keep-alive connections close after
      * the drain grace, busy ones after their response), without stopping the server: the admin's
-     * {@code POST /drain_listeners}, e.g. before taking the host out of a load balancer. {@link #isDraining} is true from here on; a reload is
-     * refused.
+     * {@code POST /drain_listeners}, e.g. before taking the host out of a load balancer. {@link #isDraining} is true
+     * from here on; a reload is refused.
      */
     public synchronized void drainListeners() {
         if (closed) {
