@@ -18,6 +18,7 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,11 @@ public final class HotRestartClient implements AutoCloseable {
             }
             final Channel ch = connected.channel();
             c.channel = ch;
-            HotRestartProtocol.sameUserPeer((EpollDomainSocketChannel) ch);
+            try {
+                HotRestartProtocol.sameUserPeer((EpollDomainSocketChannel) ch);
+            } catch (final ClosedChannelException refused) {
+                // The server closed at once (busy, another user): the next step reports what it said.
+            }
         } catch (final IOException | RuntimeException e) {
             c.close();
             throw e;
@@ -184,11 +189,16 @@ public final class HotRestartClient implements AutoCloseable {
     private void send(final String line) throws IOException, InterruptedException {
         if (!channel.writeAndFlush(HotRestartProtocol.line(line)).await(timeout.toMillis(), TimeUnit.MILLISECONDS)
             || !channel.isActive()) {
-            // It may have said why before closing (busy, draining, another user).
-            final Object m = inbox.poll();
-            if (m instanceof String said && said.startsWith(HotRestartProtocol.ERROR + " ")) {
-                throw new IOException("the running process refused the takeover: "
-                    + said.substring(HotRestartProtocol.ERROR.length() + 1));
+            // It may have said why before closing (busy, draining, another user): read up to the connection's end.
+            Object m;
+            while ((m = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS)) != null && m != CLOSED) {
+                if (m instanceof String said && said.startsWith(HotRestartProtocol.ERROR + " ")) {
+                    throw new IOException("the running process refused the takeover: "
+                        + said.substring(HotRestartProtocol.ERROR.length() + 1));
+                }
+                if (m instanceof FileDescriptor fd) {
+                    closeQuietly(fd);
+                }
             }
             throw new IOException("hot restart: the running process behind " + path + " closed the connection");
         }
