@@ -4,6 +4,7 @@ import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.StraitConfig;
 import io.strait.core.proxy.ProxyServer;
+import io.strait.core.stats.StatsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,8 @@ final class Launcher {
      * @param onStarted run once the listeners are bound (e.g. to print the demo's hints)
      * @param onStopped run after the proxy stopped (e.g. to stop demo upstreams)
      */
-    static int runUntilStopped(final StraitConfig config, final Runnable onStarted, final Runnable onStopped) {
+    static int runUntilStopped(final StraitConfig given, final Runnable onStarted, final Runnable onStopped) {
+        final StraitConfig config = withDefaultStatsFile(given);
         final ProxyServer server;
         try {
             server = ProxyServer.start(config);
@@ -50,6 +52,10 @@ final class Launcher {
             return 1;
         }
         LOG.info(startLine(server));
+        if (server.stats().file() != null) {
+            LOG.info("stats file {} (read it with: strait stat --file {})", server.stats().file(),
+                server.stats().file());
+        }
         if (config.admin() != null) {
             LOG.warn("admin.address {} is set, but the admin API is not implemented in this version: "
                 + "nothing listens there", config.admin().address());
@@ -82,6 +88,26 @@ final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * {@code config} with {@code runtime.stats_file} set, when absent, to the default file of this instance: {@link
+     * StatsFiles#defaultFile} named by the admin port, else the first listener's port (else the pid, when that port
+     * is 0, chosen by the kernel).
+     */
+    static StraitConfig withDefaultStatsFile(final StraitConfig config) {
+        if (config.runtime().statsFile() != null) {
+            return config;
+        }
+        int port = 0;
+        if (config.admin() != null && config.admin().address() != null) {
+            port = config.admin().address().port();
+        }
+        if (port == 0 && !config.listeners().isEmpty()) {
+            port = config.listeners().get(0).address().port();
+        }
+        final String id = port > 0 ? String.valueOf(port) : "pid" + ProcessHandle.current().pid();
+        return config.withRuntime(config.runtime().withStatsFile(StatsFiles.defaultFile(id).toString()));
     }
 
     /** SIGUSR1 asks every access-log writer to reopen its file; a JVM that cannot take the signal just logs why. */
