@@ -1,9 +1,9 @@
 package io.strait.server;
 
+import io.strait.core.server.ProxyServer;
 import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.StraitConfig;
-import io.strait.core.proxy.ProxyServer;
 import io.strait.core.stats.StatsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,7 +3,7 @@ package io.strait.server;
 import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.StraitConfig;
-import io.strait.core.proxy.ProxyServer;
+import io.strait.core.server.ProxyServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

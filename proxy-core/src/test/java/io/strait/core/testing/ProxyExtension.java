@@ -1,11 +1,11 @@
 package io.strait.core.testing;
 
+import io.strait.core.server.ProxyServer;
+import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
-import io.strait.core.proxy.ListenerRuntime;
-import io.strait.core.proxy.ProxyServer;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
 import io.strait.lb.Host;

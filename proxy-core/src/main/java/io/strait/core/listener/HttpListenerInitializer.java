@@ -1,0 +1,99 @@
+package io.strait.core.listener;
+
+import io.strait.core.exchange.DownstreamHttp1Handler;
+import io.strait.core.exchange.ServerContext;
+import io.strait.core.snapshot.ListenerRuntime;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.strait.core.codec.http1.Http1ServerCodec;
+import io.strait.core.stats.HttpStat;
+import io.strait.core.stats.ListenerStat;
+import io.strait.core.stats.LoopStats;
+import io.strait.core.stats.StatsScope;
+
+/**
+ * Composes the pipeline of one accepted HTTP connection, and does nothing else: on a TLS listener the SNI/SSL
+ * handler and the peer identity handler, then the HTTP/1.1 codec (bytes to protocol-neutral events and back), then
+ * the proxy handler (routing, clusters, upstream). It also sets the connection's write buffer high water mark to
+ * {@code limits.connection_buffer}, above which the codec stops decoding pipelined requests. Shared by all
+ * connections of a listener; thread-safe.
+ *
+ * <p>Before any of that, the connection takes a slot of the listener's {@code max_connections} and of the global
+ * {@code runtime.max_connections}; over either cap it is closed at once, with no pipeline built, and counted
+ * ({@code listener.<name>.downstream_cx_overflow} / {@code downstream_global_cx_overflow}). The slots are given back
+ * when the connection closes.
+ */
+@ChannelHandler.Sharable
+public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
+
+    private final ListenerRuntime listener;
+    private final ServerContext server;
+    /** Null for a plain listener. */
+    private final ListenerTls tls;
+    /** limits.connection_buffer as the high mark; the low mark (writable again) at half of it. */
+    private final WriteBufferWaterMark waterMark;
+    private final ConnectionLimit listenerLimit;
+    private final ConnectionLimit globalLimit;
+    private final StatsScope<ListenerStat> listenerStats;
+    /** Gives both slots back when an admitted connection closes. */
+    private final ChannelFutureListener releaseSlots;
+
+    /** The initializer of {@code listener}'s connections, which belong to {@code server}. */
+    public HttpListenerInitializer(final ListenerRuntime listener, final ServerContext server, final ListenerTls tls,
+                            final ConnectionLimit listenerLimit, final ConnectionLimit globalLimit,
+                            final StatsScope<ListenerStat> listenerStats) {
+        this.listener = listener;
+        this.server = server;
+        this.tls = tls;
+        final int high = listener.config().limits().connectionBufferBytes();
+        this.waterMark = new WriteBufferWaterMark(high >>> 1, high);
+        this.listenerLimit = listenerLimit;
+        this.globalLimit = globalLimit;
+        this.listenerStats = listenerStats;
+        this.releaseSlots = f -> {
+            listenerLimit.release();
+            globalLimit.release();
+        };
+    }
+
+    @Override
+    protected void initChannel(final Channel ch) {
+        final int loopIndex = server.loopState(ch.eventLoop()).index();
+        if (!admit(ch, loopIndex)) {
+            return;
+        }
+        server.track(ch);
+        ch.config().setWriteBufferWaterMark(waterMark);
+        final ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast("tls", tls.newSniHandler())
+                .addLast("tls-identity", tls.identityHandler(loopIndex));
+        }
+        // a connection that never sent a byte is closed by the codec: counted as Envoy counts it, an idle timeout
+        final LoopStats<HttpStat> stats = listener.stats().loop(loopIndex);
+        p.addLast("http1", new Http1ServerCodec(listener.limits(),
+                () -> stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT)))
+            .addLast("proxy", new DownstreamHttp1Handler(listener, server));
+    }
+
+    /** Takes the connection's slots, or closes it at once and counts the cap it hit. */
+    private boolean admit(final Channel ch, final int loopIndex) {
+        if (!listenerLimit.tryAcquire()) {
+            listenerStats.loop(loopIndex).inc(ListenerStat.DOWNSTREAM_CX_OVERFLOW);
+            ch.close();
+            return false;
+        }
+        if (!globalLimit.tryAcquire()) {
+            listenerLimit.release();
+            listenerStats.loop(loopIndex).inc(ListenerStat.DOWNSTREAM_GLOBAL_CX_OVERFLOW);
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(releaseSlots);
+        return true;
+    }
+}

@@ -1,0 +1,416 @@
+package io.strait.core.upstream;
+
+import io.strait.core.time.NanoClock;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import io.strait.core.cluster.Cluster;
+import io.strait.core.flow.ReadGate;
+import io.strait.core.http.HttpDecodeError;
+import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpRequestHead;
+import io.strait.core.http.HttpResponseHead;
+import io.strait.core.stats.ClusterStat;
+import io.strait.core.stats.LoopStats;
+import io.strait.lb.Host;
+import io.strait.lb.resilience.CircuitBreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+
+/**
+ * One try of an exchange against one host (Envoy's upstream request): takes the host's active-request count, gets a
+ * connection (an idle pooled one, or a new one within the breaker's pending and connection limits), binds it and
+ * writes the request, queues body chunks that arrive while there is no connection yet, and lets the connection go
+ * at the end (back to the pool after a complete exchange, closed otherwise). Response events reach it through
+ * {@link UpstreamCallbacks} and go on to its exchange only while they come from the connection it holds.
+ *
+ * <p>Confined to its exchange's event loop; one per exchange, reused for each try and each request.
+ */
+public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureListener {
+
+    /** {@link #acquire}: a connection was bound, or is being made. */
+    public static final int ACQUIRED = 0;
+    /** {@link #acquire}: the breaker's max_pending_requests refused a new connection. */
+    public static final int PENDING_OVERFLOW = 1;
+    /** {@link #acquire}: the breaker's max_connections refused a new connection. */
+    public static final int CONNECTION_OVERFLOW = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamAttempt.class);
+
+    /** Where the try stands. */
+    enum Phase {
+        /** No try in progress. */
+        IDLE,
+        /** A retry waits for its backoff: request events queue. */
+        WAITING,
+        /** A new connection is being made: request events queue. */
+        CONNECTING,
+        /** The request goes to a connection. */
+        BOUND
+    }
+
+    private final AttemptListener exchange;
+    private final DownstreamFlow downstream;
+    private final UpstreamPools loop;
+    private final NanoClock clock;
+    /** Request events that arrived while no connection was bound, written once one is. */
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+
+    private Phase phase = Phase.IDLE;
+    private Cluster cluster;
+    private Host host;
+    private LoopStats<ClusterStat> stats;
+    private HttpRequestHead request;
+    private UpstreamHttpHandler upstream;
+    /** The future of the connect in progress, so a late completion of an abandoned one is recognised. */
+    private ChannelFuture connectFuture;
+    private UpstreamHttpHandler connecting;
+    private boolean reused;
+    private boolean hostActive;
+    private boolean upstreamDirty;
+    /** The breaker whose pending slot this try holds while its new connection opens (null: none). */
+    private CircuitBreaker pendingSlot;
+
+    /**
+     * The attempt of one exchange: its events go to {@code exchange}, its flow control to {@code downstream}, its
+     * connections come from {@code loop}.
+     */
+    public UpstreamAttempt(final AttemptListener exchange, final DownstreamFlow downstream, final UpstreamPools loop,
+                           final NanoClock clock) {
+        this.exchange = exchange;
+        this.downstream = downstream;
+        this.loop = loop;
+        this.clock = clock;
+    }
+
+    /** Starts a try of {@code req} on {@code h}: takes the host's active count and counts the upstream request. */
+    public void begin(final Cluster c, final LoopStats<ClusterStat> clusterStats, final Host h,
+                      final HttpRequestHead req) {
+        cluster = c;
+        stats = clusterStats;
+        host = h;
+        request = req;
+        h.incrementActive();
+        hostActive = true;
+        clusterStats.inc(ClusterStat.UPSTREAM_RQ_TOTAL);
+        clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, 1);
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    /** True if the bound connection came from the pool (it may have been closed by the upstream meanwhile). */
+    public boolean reused() {
+        return reused;
+    }
+
+    /**
+     * Gets a connection for the try: binds an idle pooled one at once, or starts a new one (the exchange hears of
+     * it through {@link AttemptListener#onBound} or {@link AttemptListener#onConnectFailure}).
+     */
+    public int acquire() {
+        final UpstreamHttpHandler pooled = loop.pool(host).acquire();
+        if (pooled != null) {
+            stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
+            bind(pooled, true);
+            exchange.onBound();
+            return ACQUIRED;
+        }
+        final CircuitBreaker breaker = cluster.circuitBreaker();
+        if (!breaker.tryAcquirePending()) {
+            stats.inc(ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
+            return PENDING_OVERFLOW;
+        }
+        if (!breaker.tryAcquireConnection()) {
+            breaker.releasePending();
+            stats.inc(ClusterStat.UPSTREAM_CX_OVERFLOW);
+            return CONNECTION_OVERFLOW;
+        }
+        pendingSlot = breaker;
+        // The connection slot now belongs to the new connection: it gives it back when its channel closes.
+        final UpstreamHttpHandler fresh = new UpstreamHttpHandler(cluster, host, loop.pool(host), stats);
+        connecting = fresh;
+        phase = Phase.CONNECTING;
+        downstream.pauseReading(ReadGate.PROXY_WAIT);
+        stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
+        final ChannelFuture connect = loop.connector().connect(cluster.index(), host, fresh);
+        connectFuture = connect;
+        if (connect.isDone() && !connect.channel().isRegistered()) {
+            // The channel could not even be made (no file descriptor left, say): Netty completed the future on a
+            // placeholder channel whose listeners would run on its global executor, off this loop, and whose close
+            // never comes, so the connection slot is given back here and the failure handled now, on the loop.
+            fresh.releaseConnectionSlot();
+            operationComplete(connect);
+            return ACQUIRED;
+        }
+        connect.channel().closeFuture().addListener(fresh);
+        connect.addListener(this);
+        return ACQUIRED;
+    }
+
+    /** The new connection's connect completed (on the loop). */
+    @Override
+    public void operationComplete(final ChannelFuture future) {
+        if (future != connectFuture) {
+            // The try ended while this connection was being made: keep it for the next one.
+            if (future.isSuccess()) {
+                final UpstreamHttpHandler orphan = future.channel().pipeline().get(UpstreamHttpHandler.class);
+                if (orphan != null) {
+                    orphan.release(clock.nanoTime());
+                }
+            }
+            return;
+        }
+        final UpstreamHttpHandler c = connecting;
+        connecting = null;
+        connectFuture = null;
+        releasePendingSlot();
+        downstream.resumeReading(ReadGate.PROXY_WAIT);
+        if (!future.isSuccess()) {
+            phase = Phase.IDLE;
+            final Throwable cause = future.cause();
+            stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
+            final boolean timedOut = cause instanceof ConnectTimeoutException;
+            if (timedOut) {
+                stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT);
+            }
+            LOG.debug("connect to {} failed: {}", host, String.valueOf(cause));
+            cluster.reportGatewayFailure(host);
+            releasePending();
+            exchange.onConnectFailure(timedOut);
+            return;
+        }
+        bind(c, false);
+        exchange.onBound();
+    }
+
+    private void bind(final UpstreamHttpHandler up, final boolean fromPool) {
+        upstream = up;
+        reused = fromPool;
+        phase = Phase.BOUND;
+        up.attach(this);
+        up.write(request);
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            up.write(msg);
+        }
+        if (downstream.inReadBatch()) {
+            upstreamDirty = true;   // flushed once at this read batch's end
+        } else {
+            up.flush();
+            upstreamDirty = false;
+        }
+        if (!up.channel().isWritable()) {
+            downstream.pauseReading(ReadGate.PEER_UNWRITABLE);
+        }
+    }
+
+    /** Sends a request body chunk or the end marker: to the connection, queued while there is none, else dropped. */
+    public void send(final Object msg) {
+        final UpstreamHttpHandler up = upstream;
+        if (up != null) {
+            up.write(msg);
+            upstreamDirty = true;
+            if (msg != HttpEnd.INSTANCE && !up.channel().isWritable()) {
+                downstream.pauseReading(ReadGate.PEER_UNWRITABLE);
+            }
+        } else if (phase == Phase.CONNECTING || phase == Phase.WAITING) {
+            pending.add(msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Flushes what {@link #send} wrote, if anything. */
+    public void flush() {
+        if (upstreamDirty) {
+            upstreamDirty = false;
+            final UpstreamHttpHandler up = upstream;
+            if (up != null) {
+                up.flush();
+            }
+        }
+    }
+
+    /**
+     * Readies a retry: the failed try's connection is already let go; the host's active count is given back, and
+     * the replay (head written on bind, then the kept body and, if the request is complete, its end) is queued.
+     */
+    public void waitForRetry(final RequestReplay retry, final boolean requestDone) {
+        releaseHost();
+        replay(retry, requestDone);
+        final DownstreamFlow d = downstream;
+        d.resumeReading(ReadGate.PEER_UNWRITABLE);   // the failed upstream will never report that it drained
+        d.pauseReading(ReadGate.PROXY_WAIT);
+    }
+
+    /** The backoff is over: reads may resume while the next try connects. */
+    public void backoffOver() {
+        downstream.resumeReading(ReadGate.PROXY_WAIT);
+    }
+
+    /**
+     * Lets the connection go without a response: aborts a bound one, forgets a connect in progress (it ends up in
+     * the pool) and gives back the pending slot. The host's count and the queue are left to the caller.
+     */
+    public void dropConnection() {
+        final UpstreamHttpHandler up = upstream;
+        if (up != null) {
+            upstream = null;
+            up.abort();
+        }
+        connecting = null;
+        connectFuture = null;
+        releasePendingSlot();
+        phase = Phase.IDLE;
+    }
+
+    /** The exchange is over: a connect still in progress is forgotten (it ends up in the pool). */
+    public void dropConnecting() {
+        if (phase == Phase.CONNECTING) {
+            connecting = null;
+            connectFuture = null;
+            phase = Phase.IDLE;
+        }
+        releasePendingSlot();
+    }
+
+    /**
+     * Queues the request again for a new connection to the same host, in the same try (the pooled connection it
+     * went to was closed by the upstream): the head is written on bind, then the kept body and the end if it came.
+     */
+    public void replay(final RequestReplay retry, final boolean requestDone) {
+        releasePending();
+        if (retry != null) {
+            retry.replayInto(pending);
+        }
+        if (requestDone) {
+            pending.add(HttpEnd.INSTANCE);
+        }
+        phase = Phase.WAITING;
+    }
+
+    /** Ends the try at once, whatever its phase: connection, queue, pending slot and host count all let go. */
+    public void abort() {
+        dropConnection();
+        releasePending();
+        releaseHost();
+    }
+
+    /**
+     * The response is complete: the connection goes back to the pool when the whole request was sent too; if the
+     * upstream answered before the request's end, the connection's state is unknown and it is closed.
+     */
+    public void complete(final UpstreamHttpHandler up, final boolean requestDone, final long now) {
+        upstream = null;
+        phase = Phase.IDLE;
+        releaseHost();
+        if (requestDone) {
+            up.release(now);
+        } else {
+            up.abort();
+            // The codec reads and drops the rest of the request; reads must not wait on the aborted upstream.
+            downstream.resumeReading(ReadGate.PEER_UNWRITABLE);
+        }
+    }
+
+    /** The try no longer needs its host: gives back the host's active count, once. */
+    public void releaseHost() {
+        if (hostActive) {
+            hostActive = false;
+            host.decrementActive();
+            stats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, -1);
+        }
+    }
+
+    private void releasePendingSlot() {
+        final CircuitBreaker b = pendingSlot;
+        if (b != null) {
+            pendingSlot = null;
+            b.releasePending();
+        }
+    }
+
+    /** Releases queued request events and lets reads resume if they waited for a connection. */
+    public void releasePending() {
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        downstream.resumeReading(ReadGate.PROXY_WAIT);
+    }
+
+    // ------------------------------------------------------------------ from the connection
+
+    @Override
+    public void onUpstreamHead(final UpstreamHttpHandler up, final HttpResponseHead head) {
+        exchange.onUpstreamHead(head);
+    }
+
+    @Override
+    public void onUpstreamBody(final UpstreamHttpHandler up, final ByteBuf buf) {
+        exchange.onUpstreamBody(buf);
+        if (!downstream.isWritable()) {
+            ReadGate.of(up.channel()).close(ReadGate.PEER_UNWRITABLE);
+        }
+    }
+
+    @Override
+    public void onUpstreamEnd(final UpstreamHttpHandler up) {
+        exchange.onUpstreamEnd(up);
+    }
+
+    @Override
+    public void onUpstreamError(final UpstreamHttpHandler up, final HttpDecodeError error) {
+        stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        cluster.reportGatewayFailure(host);
+        up.abort();
+        upstream = null;
+        phase = Phase.IDLE;
+        exchange.onUpstreamError(error);
+    }
+
+    @Override
+    public void onUpstreamClosed(final UpstreamHttpHandler up) {
+        if (up != upstream) {
+            return;
+        }
+        upstream = null;
+        phase = Phase.IDLE;
+        exchange.onUpstreamClosed();
+    }
+
+    @Override
+    public void onUpstreamWritabilityChanged(final UpstreamHttpHandler up, final boolean writable) {
+        if (writable) {
+            downstream.resumeReading(ReadGate.PEER_UNWRITABLE);
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete(final UpstreamHttpHandler up) {
+        downstream.flush();
+    }
+
+    /** The downstream's writability changed: pauses or resumes reading the bound connection. */
+    public void onDownstreamWritabilityChanged(final boolean writable) {
+        final UpstreamHttpHandler up = upstream;
+        if (up != null) {
+            if (writable) {
+                ReadGate.of(up.channel()).open(ReadGate.PEER_UNWRITABLE);
+            } else {
+                ReadGate.of(up.channel()).close(ReadGate.PEER_UNWRITABLE);
+            }
+        }
+    }
+
+    /** The exchange is over: forgets its request (the exchange releases it). */
+    public void clear() {
+        request = null;
+    }
+}

@@ -1,0 +1,37 @@
+package io.strait.core.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.strait.core.http.HttpDecodeError;
+import io.strait.core.http.HttpResponseHead;
+
+/**
+ * What an upstream connection tells the try it carries: the response events its codec decodes, its writability
+ * and its end. The narrow interface between {@link UpstreamHttpHandler} and {@link UpstreamAttempt} (Envoy's
+ * router filter interface), so the connection knows nothing of exchanges, retries or the downstream.
+ *
+ * <p>Called on the connection's event loop only, which is the exchange's loop. {@code up} names the connection the
+ * event came from, so a try can ignore a connection it has already let go.
+ */
+interface UpstreamCallbacks {
+
+    /** A response head (informational or final); the callee owns it and releases it. */
+    void onUpstreamHead(UpstreamHttpHandler up, HttpResponseHead head);
+
+    /** A chunk of the response body; the callee owns it. */
+    void onUpstreamBody(UpstreamHttpHandler up, ByteBuf buf);
+
+    /** The response is complete. */
+    void onUpstreamEnd(UpstreamHttpHandler up);
+
+    /** The response could not be decoded (or the connection closed in the middle of its head). */
+    void onUpstreamError(UpstreamHttpHandler up, HttpDecodeError error);
+
+    /** The connection closed while it carried this try. */
+    void onUpstreamClosed(UpstreamHttpHandler up);
+
+    /** The connection's outbound buffer crossed a water mark. */
+    void onUpstreamWritabilityChanged(UpstreamHttpHandler up, boolean writable);
+
+    /** The connection's read batch ended: what it produced downstream can be flushed. */
+    void onUpstreamReadComplete(UpstreamHttpHandler up);
+}

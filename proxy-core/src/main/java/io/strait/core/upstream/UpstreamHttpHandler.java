@@ -1,0 +1,216 @@
+package io.strait.core.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ReferenceCountUtil;
+import io.strait.core.cluster.Cluster;
+import io.strait.core.cluster.UpstreamPool;
+import io.strait.core.codec.http1.Http1ClientCodec;
+import io.strait.core.flow.ReadGate;
+import io.strait.core.http.HttpDecodeError;
+import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpResponseHead;
+import io.strait.core.stats.ClusterStat;
+import io.strait.core.stats.LoopStats;
+import io.strait.lb.Host;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's end of one upstream connection: hands the response events its codec decodes to the try
+ * ({@link UpstreamCallbacks}) that holds the connection now, and is pooled between exchanges. Confined to
+ * the event loop the connection was opened on, which is its downstream connection's loop.
+ *
+ * <p>Holds one of its cluster's circuit-breaker connection slots from before the connect until the channel
+ * closes (or the connect fails); it listens to its own channel's close future for the latter.
+ */
+public final class UpstreamHttpHandler extends ChannelDuplexHandler
+    implements UpstreamPool.Pooled, ChannelFutureListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttpHandler.class);
+
+    private final Cluster cluster;
+    private final Host host;
+    private final UpstreamPool<UpstreamHttpHandler> pool;
+    private final LoopStats<ClusterStat> stats;
+    private ChannelHandlerContext ctx;
+    private UpstreamCallbacks owner;
+    private boolean broken;
+    private long idleSince;
+    /** True while this connection holds a max_connections slot of its cluster's breaker. */
+    private boolean connectionSlot;
+
+    /** A connection that has already taken a connection slot of {@code cluster}'s circuit breaker. */
+    UpstreamHttpHandler(final Cluster cluster, final Host host, final UpstreamPool<UpstreamHttpHandler> pool,
+                        final LoopStats<ClusterStat> stats) {
+        this.connectionSlot = true;
+        this.cluster = cluster;
+        this.host = host;
+        this.pool = pool;
+        this.stats = stats;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.pipeline().addBefore(ctx.name(), "http1-client", new Http1ClientCodec());
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, 1);
+        ctx.fireChannelActive();
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    Host host() {
+        return host;
+    }
+
+    Cluster cluster() {
+        return cluster;
+    }
+
+    /** Gives the connection to a try of an exchange. */
+    void attach(final UpstreamCallbacks owner) {
+        this.owner = owner;
+    }
+
+    /** Takes the connection back from its exchange; it is then idle (pooled) or closing. */
+    void detach() {
+        this.owner = null;
+        ReadGate.of(ctx.channel()).open(ReadGate.PEER_UNWRITABLE);
+    }
+
+    /** Writes one request event (no flush). */
+    void write(final Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    /** Closes the connection and keeps it out of the pool. */
+    void abort() {
+        broken = true;
+        owner = null;
+        ctx.close();
+    }
+
+    /** Returns the connection to its pool after a complete exchange. */
+    void release(final long nowNanos) {
+        detach();
+        pool.release(this, nowNanos);
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final UpstreamCallbacks o = owner;
+        if (o == null) {
+            ReferenceCountUtil.release(msg);
+            if (msg instanceof HttpResponseHead) {
+                ((HttpResponseHead) msg).release();
+            }
+            if (!broken) {
+                // Bytes on an idle connection: the upstream broke the protocol. Nothing to tell anyone.
+                stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+                abort();
+            }
+            // else: the rest of a response its exchange dropped (aborted: a retried 5xx, a timeout), decoded in
+            // the same read before the close takes effect.
+            return;
+        }
+        if (msg instanceof ByteBuf) {
+            o.onUpstreamBody(this, (ByteBuf) msg);
+        } else if (msg instanceof HttpResponseHead) {
+            o.onUpstreamHead(this, (HttpResponseHead) msg);
+        } else if (msg == HttpEnd.INSTANCE) {
+            o.onUpstreamEnd(this);
+        } else if (msg instanceof HttpDecodeError) {
+            o.onUpstreamError(this, (HttpDecodeError) msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        final UpstreamCallbacks o = owner;
+        if (o != null) {
+            o.onUpstreamReadComplete(this);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        final UpstreamCallbacks o = owner;
+        if (o != null) {
+            o.onUpstreamWritabilityChanged(this, ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Gives the connection slot back, once. */
+    void releaseConnectionSlot() {
+        if (connectionSlot) {
+            connectionSlot = false;
+            cluster.circuitBreaker().releaseConnection();
+        }
+    }
+
+    /** The channel's close future completed: covers a connect that failed before the channel was ever active. */
+    @Override
+    public void operationComplete(final ChannelFuture future) {
+        releaseConnectionSlot();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        releaseConnectionSlot();
+        stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, -1);
+        broken = true;
+        final UpstreamCallbacks o = owner;
+        if (o != null) {
+            owner = null;
+            o.onUpstreamClosed(this);
+        } else {
+            pool.remove(this);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        LOG.debug("upstream {} of cluster {}: {}", host, cluster.name(), cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    public boolean isReusable() {
+        return !broken && ctx.channel().isActive();
+    }
+
+    @Override
+    public void closeConnection() {
+        broken = true;
+        ctx.close();
+    }
+
+    @Override
+    public long idleSinceNanos() {
+        return idleSince;
+    }
+
+    @Override
+    public void idleSinceNanos(final long nanos) {
+        this.idleSince = nanos;
+    }
+}

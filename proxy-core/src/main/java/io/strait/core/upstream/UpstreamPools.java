@@ -1,0 +1,19 @@
+package io.strait.core.upstream;
+
+import io.strait.core.cluster.UpstreamPool;
+import io.strait.lb.Host;
+
+/**
+ * Where an {@link UpstreamAttempt} finds connections on its event loop: the idle pool of each host and the
+ * connector for new ones. Implemented by the loop's state for the configuration in force.
+ *
+ * <p>Confined to one event loop.
+ */
+public interface UpstreamPools {
+
+    /** The idle connections to {@code host} on this loop. */
+    UpstreamPool<UpstreamHttpHandler> pool(Host host);
+
+    /** Opens new upstream connections on this loop. */
+    UpstreamConnector connector();
+}
