@@ -105,7 +105,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
             ? config.runtime().eventLoops() : Runtime.getRuntime().availableProcessors();
         this.eventLoops = n;
         this.globalLimit = new ConnectionLimit(globalMaxConnections(config.runtime().maxConnections()));
-        this.stats = new StatsRegistry(n);
+        this.stats = StatsRegistry.open(n, config.runtime().statsFilePath());
         this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
         this.snapshot = ProxySnapshot.compile(config, stats, accessLogs);
         this.group = new MultiThreadIoEventLoopGroup(n, transport.ioHandler());
@@ -406,6 +406,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         // The loops are stopped: nothing offers any more. Write what is queued and close the files.
         accessLogs.close();
+        stats.close();
         if (tlsScheduler != null) {
             tlsScheduler.shutdownNow();
             tlsScheduler.awaitTermination(5, TimeUnit.SECONDS);

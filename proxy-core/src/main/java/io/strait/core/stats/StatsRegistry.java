@@ -77,14 +77,14 @@ public final class StatsRegistry implements AutoCloseable {
 
     /**
      * A registry for {@code loops} event loops with its counters in the stats file {@code file} (of {@link
-     * #defaultCapacity(int)} counters), or in memory if {@code file} is null.
+     * #defaultCapacity(int)} counters), or in memory (as {@link #StatsRegistry(int)}) if {@code file} is null.
      *
      * @throws IllegalStateException if another live process (or another registry here) has the file
      * @throws UncheckedIOException  if the file cannot be created or mapped
      * @see #open(int, Path, int)
      */
     public static StatsRegistry open(final int loops, final Path file) {
-        return open(loops, file, defaultCapacity(checkLoops(loops)));
+        return file == null ? new StatsRegistry(loops) : open(loops, file, defaultCapacity(checkLoops(loops)));
     }
 
     /**
