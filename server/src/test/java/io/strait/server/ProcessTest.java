@@ -38,7 +38,7 @@ class ProcessTest {
         try (TestUpstream upstream = new TestUpstream("up").start()) {
             final int port = freePort();
             final Path config = Files.writeString(dir.resolve("strait.yaml"), String.join("\n",
-                "runtime: { event_loops: 2, transport: auto, drain_timeout: 5s }",
+                "runtime: { event_loops: 2, transport: auto, drain_timeout: 5s, stats_file: stats }",
                 "listeners:",
                 "  - name: main",
                 "    address: 127.0.0.1:" + port,
