@@ -139,12 +139,12 @@ final class StatsFile implements AutoCloseable {
             return Map.of();
         }
         final String problem = StatsFileLayout.problem(view, size);
-        if (problem != null && view.getLongVolatile(StatsFileLayout.MAGIC_OFFSET) != 0) {
-            throw new IllegalStateException("will not replace " + file + ": " + problem);
-        }
         if (problem != null) {
-            // Magic still zero: a Strait died while creating it; there is nothing to carry over.
-            return Map.of();
+            if (size >= StatsFileLayout.HEADER_LENGTH && view.getLongVolatile(StatsFileLayout.MAGIC_OFFSET) == 0) {
+                // A whole-sized file whose header was never finished: nothing to carry over.
+                return Map.of();
+            }
+            throw new IllegalStateException("will not replace " + file + ": " + problem);
         }
         final int metadataLength = view.getInt(StatsFileLayout.METADATA_LENGTH_OFFSET);
         final CountersReader reader = new CountersReader(
