@@ -1,6 +1,10 @@
 package io.strait.server;
 
+import io.strait.core.config.ConfigLoader;
+import io.strait.core.config.ConfigResult;
+import io.strait.core.config.StraitConfig;
 import io.strait.core.stats.HttpStat;
+import io.strait.core.stats.StatsFiles;
 import io.strait.core.stats.StatsRegistry;
 import io.strait.core.stats.StatsScope;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,33 @@ class StatCommandTest {
         assertThat(watch[0]).isEqualTo("2");
         assertThat(watch[2]).startsWith("strait stat: --watch: ");
         assertThat(run("stat", "--watch", "0s")[0]).isEqualTo("2");
+    }
+
+    @Test
+    void theLauncherNamesTheDefaultStatsFileByAdminPortElseFirstListenerPortElsePid() {
+        final String listener = String.join("\n",
+            "listeners:",
+            "  - name: main",
+            "    address: 127.0.0.1:PORT",
+            "    virtual_hosts: [ { domains: [ \"*\" ], routes: [ { match: { prefix: / }, cluster: c } ] } ]",
+            "clusters: [ { name: c, endpoints: [ { address: 127.0.0.1:9 } ] } ]",
+            "");
+        assertThat(defaulted("admin: { address: 127.0.0.1:9901 }\n" + listener.replace("PORT", "8080")))
+            .isEqualTo(StatsFiles.defaultFile("9901").toString());
+        assertThat(defaulted(listener.replace("PORT", "8080"))).isEqualTo(StatsFiles.defaultFile("8080").toString());
+        assertThat(defaulted(listener.replace("PORT", "0")))
+            .isEqualTo(StatsFiles.defaultFile("pid" + ProcessHandle.current().pid()).toString());
+        assertThat(defaulted("runtime: { stats_file: none }\n" + listener.replace("PORT", "8080"))).isEqualTo("none");
+        assertThat(StatsFiles.defaultFile("8080").getFileName().toString()).isEqualTo("stats-8080");
+        assertThat(StatsFiles.defaultDirectory().getFileName().toString())
+            .isEqualTo("strait-" + System.getProperty("user.name"));
+    }
+
+    private static String defaulted(final String yaml) {
+        final ConfigResult r = ConfigLoader.parse(yaml, "t.yaml");
+        assertThat(r.errors()).isEmpty();
+        final StraitConfig c = Launcher.withDefaultStatsFile(r.config());
+        return c.runtime().statsFile();
     }
 
     /** Runs the command line with System.out/err captured: exit code, out, err. */

@@ -1,6 +1,7 @@
 package io.strait.core.stats;
 
 import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -17,15 +18,19 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class LoopStats<E extends Enum<E> & StatDescriptor> {
 
+    /** Held so that the memory {@link #addresses} point into stays mapped while this view exists. */
     private final UnsafeBuffer values;
-    /** By ordinal: the offset of this writer's value in {@link #values}; the sink's for histograms. */
-    private final int[] offsets;
+    /**
+     * By ordinal: the absolute address of this writer's value in {@link #values} (the sink's for histograms), checked
+     * against the buffer's bounds when the scope was made, so writes skip the buffer's per-access bounds checks.
+     */
+    private final long[] addresses;
     /** By ordinal; null for counters and gauges, and for all stats of the control writer. */
     private final SingleWriterRecorder[] recorders;
 
-    LoopStats(final UnsafeBuffer values, final int[] offsets, final SingleWriterRecorder[] recorders) {
+    LoopStats(final UnsafeBuffer values, final long[] addresses, final SingleWriterRecorder[] recorders) {
         this.values = values;
-        this.offsets = offsets;
+        this.addresses = addresses;
         this.recorders = recorders;
     }
 
@@ -41,9 +46,8 @@ public final class LoopStats<E extends Enum<E> & StatDescriptor> {
 
     /** Adds {@code delta} to a counter (delta &gt;= 0) or a gauge (any sign). */
     public void add(final E stat, final long delta) {
-        final UnsafeBuffer v = values;
-        final int o = offsets[stat.ordinal()];
-        v.putLongOpaque(o, v.getLong(o) + delta);
+        final long a = addresses[stat.ordinal()];
+        UnsafeApi.putLongOpaque(null, a, UnsafeApi.getLong(null, a) + delta);
     }
 
     /**
@@ -51,7 +55,7 @@ public final class LoopStats<E extends Enum<E> & StatDescriptor> {
      * {@link ClusterStat#MEMBERSHIP_TOTAL} through {@link StatsScope#control()}), whose share is then the value.
      */
     public void set(final E stat, final long value) {
-        values.putLongOpaque(offsets[stat.ordinal()], value);
+        UnsafeApi.putLongOpaque(null, addresses[stat.ordinal()], value);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -28,8 +29,11 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
     private final int loops;
     private final CounterArea area;
     private final UnsafeBuffer values;
-    /** [writer][ordinal]: the offset of the writer's value in {@link #values} (the sink's for histograms). */
-    private final int[][] offsets;
+    /**
+     * [writer][ordinal]: the absolute address of the writer's value in {@link #values} (the sink's for histograms);
+     * each row is that writer's {@link LoopStats}' own.
+     */
+    private final long[][] addresses;
     /** Every Agrona counter id this scope allocated, freed with it. */
     private final int[] ids;
     /** [loop][ordinal], null where the stat is not a histogram. */
@@ -70,19 +74,19 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
         // loops writers for the event loops plus one, the last, for the control writer.
         this.area = store.areaFor(valued * (loops + 1), "scope " + prefix);
         this.values = area.values();
-        this.offsets = new int[loops + 1][n];
+        this.addresses = new long[loops + 1][n];
         this.ids = new int[valued * (loops + 1)];
         int next = 0;
         for (int w = 0; w <= loops; w++) {
             for (final E s : stats) {
                 if (s.kind() == StatKind.HISTOGRAM) {
-                    offsets[w][s.ordinal()] = area.sinkOffset();
+                    addresses[w][s.ordinal()] = address(area.sinkOffset());
                     continue;
                 }
                 final int writer = w == loops ? CounterArea.CONTROL_WRITER : w;
                 final int id = area.allocate(prefix + s.statName(), s.kind(), writer);
                 ids[next++] = id;
-                offsets[w][s.ordinal()] = CounterArea.offset(id);
+                addresses[w][s.ordinal()] = address(CounterArea.offset(id));
                 if (w == loops && s.kind() == StatKind.COUNTER) {
                     final long carried = store.claimCarried(prefix + s.statName());
                     if (carried != 0) {
@@ -105,9 +109,18 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
         }
         this.views = (LoopStats<E>[]) new LoopStats<?>[loops + 1];
         for (int l = 0; l < loops; l++) {
-            views[l] = new LoopStats<>(values, offsets[l], recorders[l]);
+            views[l] = new LoopStats<>(values, addresses[l], recorders[l]);
         }
-        views[loops] = new LoopStats<>(values, offsets[loops], new SingleWriterRecorder[n]);
+        views[loops] = new LoopStats<>(values, addresses[loops], new SingleWriterRecorder[n]);
+    }
+
+    /** The absolute address of the long at {@code offset} in {@link #values}, checked against its bounds. */
+    private long address(final int offset) {
+        if (values.byteArray() != null) {
+            throw new IllegalStateException("stats values must be off-heap: absolute addresses are used");
+        }
+        values.boundsCheck(offset, Long.BYTES);
+        return values.addressOffset() + offset;
     }
 
     private static Histogram newHistogram() {
@@ -158,10 +171,9 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
         if (f != null) {
             return f[ordinal];
         }
-        final UnsafeBuffer v = values;
         long sum = 0;
         for (int w = 0; w <= loops; w++) {
-            sum += v.getLongOpaque(offsets[w][ordinal]);
+            sum += UnsafeApi.getLongOpaque(null, addresses[w][ordinal]);
         }
         return sum;
     }
@@ -179,8 +191,9 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
             }
         }
         frozen = sums;
-        for (final int[] writer : offsets) {
-            Arrays.fill(writer, area.sinkOffset());
+        final long sink = address(area.sinkOffset());
+        for (final long[] writer : addresses) {
+            Arrays.fill(writer, sink);
         }
         for (final int id : ids) {
             area.free(id);
