@@ -58,7 +58,8 @@ class StatProcessTest {
                     }
                     // A loop counts a request as it finishes it, which may be just after the client has the response.
                     try (StatsFileReader reader = StatsFileReader.open(stats)) {
-                        await().atMost(WAIT).until(() -> reader.values().get("http.main.downstream_rq_2xx") == REQUESTS);
+                        await().atMost(WAIT)
+                            .until(() -> reader.values().get("http.main.downstream_rq_2xx") == REQUESTS);
                     }
 
                     final Run once = stat("stat.log", "stat", "--file", stats.toString(), "--filter", FILTER);

@@ -45,8 +45,8 @@ final class StatsFile implements AutoCloseable {
     private final UnsafeBuffer values;
     private final Map<String, Long> carried;
 
-    private StatsFile(final Path path, final FileChannel channel, final FileChannel previous, final MappedByteBuffer map,
-                      final int capacity, final Map<String, Long> carried) {
+    private StatsFile(final Path path, final FileChannel channel, final FileChannel previous,
+                      final MappedByteBuffer map, final int capacity, final Map<String, Long> carried) {
         this.path = path;
         this.channel = channel;
         this.previous = previous;
