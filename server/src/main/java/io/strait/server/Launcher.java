@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -17,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts the data plane, says so in one log line, reopens the access logs on SIGUSR1 (as Envoy does, for
- * logrotate) and on SIGTERM/SIGINT drains it. Used by the
+ * logrotate), reloads the configuration file on SIGHUP and on SIGTERM/SIGINT drains it. Used by the
  * {@code run} and {@code demo} commands from the launcher's main thread.
  */
 final class Launcher {
@@ -42,7 +43,17 @@ final class Launcher {
      * @param onStarted run once the listeners are bound (e.g. to print the demo's hints)
      * @param onStopped run after the proxy stopped (e.g. to stop demo upstreams)
      */
-    static int runUntilStopped(final StraitConfig given, final Runnable onStarted, final Runnable onStopped) {
+    static int runUntilStopped(final StraitConfig config, final Runnable onStarted, final Runnable onStopped) {
+        return runUntilStopped(config, null, onStarted, onStopped);
+    }
+
+    /**
+     * {@link #runUntilStopped(StraitConfig, Runnable, Runnable)} for a configuration read from {@code configFile},
+     * which SIGHUP reads again and puts in force ({@link ProxyServer#reload(Path)}); null: SIGHUP does nothing.
+     * Without {@code runtime.stats_file} the counters go to the default stats file ({@link #withDefaultStatsFile}).
+     */
+    static int runUntilStopped(final StraitConfig given, final Path configFile, final Runnable onStarted,
+                               final Runnable onStopped) {
         final StraitConfig config = withDefaultStatsFile(given);
         final ProxyServer server;
         try {
@@ -61,6 +72,9 @@ final class Launcher {
                 + "nothing listens there", config.admin().address());
         }
         reopenAccessLogsOnSigusr1(server);
+        if (configFile != null) {
+            reloadOnSighup(server, configFile);
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         final Duration drain = config.runtime().drainTimeout();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -108,6 +122,22 @@ final class Launcher {
         }
         final String id = port > 0 ? String.valueOf(port) : "pid" + ProcessHandle.current().pid();
         return config.withRuntime(config.runtime().withStatsFile(StatsFiles.defaultFile(id).toString()));
+    }
+
+    /**
+     * SIGHUP reloads the configuration file, on a thread of its own (the signal thread must not wait on the loops);
+     * the result is logged by the server. Two signals in a row reload twice, one after the other.
+     */
+    private static void reloadOnSighup(final ProxyServer server, final Path file) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                final Thread t = new Thread(() -> server.reload(file), "strait-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (final IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.info("SIGHUP will not reload the configuration ({})", e.getMessage());
+        }
     }
 
     /** SIGUSR1 asks every access-log writer to reopen its file; a JVM that cannot take the signal just logs why. */

@@ -91,6 +91,46 @@ class ProcessTest {
     }
 
     @Test
+    void sighupReloadsTheFileAndABadFileChangesNothing() throws Exception {
+        try (TestUpstream one = new TestUpstream("one").start(); TestUpstream two = new TestUpstream("two").start()) {
+            final int port = freePort();
+            final String text = String.join("\n",
+                "runtime: { event_loops: 2, drain_timeout: 5s }",
+                "listeners:",
+                "  - name: main",
+                "    address: 127.0.0.1:" + port,
+                "    virtual_hosts:",
+                "      - domains: [ \"*\" ]",
+                "        routes: [ { match: { prefix: / }, cluster: one } ]",
+                "clusters:",
+                "  - { name: one, endpoints: [ { address: 127.0.0.1:" + one.port() + " } ] }",
+                "  - { name: two, endpoints: [ { address: 127.0.0.1:" + two.port() + " } ] }",
+                "");
+            final Path config = Files.writeString(dir.resolve("strait.yaml"), text, StandardCharsets.UTF_8);
+            try (ChildProcess strait =
+                     ChildProcess.start(dir.resolve("strait.log"), "run", "-c", config.toString())) {
+                assertThat(strait.awaitLine(l -> l.contains("started in"), WAIT)).as(strait.output()).isNotNull();
+                try (RawHttpClient client = new RawHttpClient(port)) {
+                    assertThat(client.get("/x", "hup.test").bodyAsString()).isEqualTo("hello from one\n");
+                    Files.writeString(config, text.replace("cluster: one }", "cluster: two }"),
+                        StandardCharsets.UTF_8);
+                    strait.signal("HUP");
+                    assertThat(strait.awaitLine(l -> l.contains("configuration reloaded"), WAIT))
+                        .as(strait.output()).isNotNull();
+                    assertThat(client.get("/x", "hup.test").bodyAsString()).isEqualTo("hello from two\n");
+
+                    Files.writeString(config, text.replace("cluster: one }", "cluster: three }"),
+                        StandardCharsets.UTF_8);
+                    strait.signal("HUP");
+                    final String refused = strait.awaitLine(l -> l.contains("configuration reload refused"), WAIT);
+                    assertThat(refused).as(strait.output()).contains("strait.yaml:").contains("three");
+                    assertThat(client.get("/x", "hup.test").bodyAsString()).isEqualTo("hello from two\n");
+                }
+            }
+        }
+    }
+
+    @Test
     void runWithAnInvalidConfigExitsWith2() throws Exception {
         final Path config = Files.writeString(dir.resolve("bad.yaml"), "listeners: []\nclustrs: []\n",
             StandardCharsets.UTF_8);
