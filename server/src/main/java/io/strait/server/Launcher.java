@@ -1,9 +1,11 @@
 package io.strait.server;
 
-import io.strait.core.server.ProxyServer;
+import io.strait.admin.AdminOptions;
+import io.strait.admin.AdminServer;
 import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.StraitConfig;
+import io.strait.core.server.ProxyServer;
 import io.strait.core.stats.StatsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,10 @@ import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts the data plane, says so in one log line, reopens the access logs on SIGUSR1 (as Envoy does, for
- * logrotate), reloads the configuration file on SIGHUP and on SIGTERM/SIGINT drains it. Used by the
+ * Starts the data plane and, when the config has {@code admin}, the admin API on its own thread; says so in one log
+ * line each, reopens the access logs on SIGUSR1 (as Envoy does, for logrotate), reloads the configuration file on
+ * SIGHUP (or the admin's {@code POST /reload}) and on SIGTERM/SIGINT (or the admin's {@code POST /quitquitquit})
+ * drains it. Used by the
  * {@code run} and {@code demo} commands from the launcher's main thread.
  */
 final class Launcher {
@@ -67,9 +71,13 @@ final class Launcher {
             LOG.info("stats file {} (read it with: strait stat --file {})", server.stats().file(),
                 server.stats().file());
         }
-        if (config.admin() != null) {
-            LOG.warn("admin.address {} is set, but the admin API is not implemented in this version: "
-                + "nothing listens there", config.admin().address());
+        final AdminServer admin;
+        try {
+            admin = startAdmin(config, configFile, server);
+        } catch (final Exception e) {
+            LOG.error("failed to start the admin API: {}", e.getMessage());
+            closeQuietly(server);
+            return 1;
         }
         reopenAccessLogsOnSigusr1(server);
         if (configFile != null) {
@@ -81,6 +89,9 @@ final class Launcher {
             LOG.info("shutdown signal: draining (up to {} ms)", drain.toMillis());
             try {
                 server.drainAndClose(drain);
+                if (admin != null) {
+                    admin.close();
+                }
                 onStopped.run();
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -137,6 +148,33 @@ final class Launcher {
             });
         } catch (final IllegalArgumentException | UnsupportedOperationException e) {
             LOG.info("SIGHUP will not reload the configuration ({})", e.getMessage());
+        }
+    }
+
+    /**
+     * The admin server of {@code config.admin}, or null when the config has none; its {@code POST /reload} reads
+     * {@code configFile} (null: nothing to reload).
+     */
+    private static AdminServer startAdmin(final StraitConfig config, final Path configFile, final ProxyServer server)
+        throws Exception {
+        if (config.admin() == null) {
+            return null;
+        }
+        // Quitting exits through the shutdown hook, which drains; on a thread of its own, since the hook waits.
+        final ProxyAdminTarget target = new ProxyAdminTarget(server, configFile,
+            () -> new Thread(() -> System.exit(0), "strait-quit").start());
+        final AdminServer admin = AdminServer.start(AdminOptions.from(config.admin()), target);
+        final InetSocketAddress a = admin.localAddress();
+        LOG.info("admin API on http://{}:{}/{}", a.getHostString().indexOf(':') >= 0 ? "[" + a.getHostString() + "]"
+            : a.getHostString(), a.getPort(), config.admin().authTokenFile() == null ? "" : " (bearer token required)");
+        return admin;
+    }
+
+    private static void closeQuietly(final ProxyServer server) {
+        try {
+            server.close();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
