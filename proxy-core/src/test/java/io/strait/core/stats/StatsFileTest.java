@@ -120,8 +120,9 @@ class StatsFileTest {
     @Test
     void aFullStoreNamesItsCapacityAndRemovedScopesFreeTheirCounters() {
         final CachedEpochClock clock = new CachedEpochClock();
-        // One ListenerStat scope on one loop: 9 stats x 2 writers, plus the sink.
-        final int capacity = 9 * 2 + 1;
+        // One ListenerStat scope on one loop: 9 counters and gauges x 2 writers, plus the sink.
+        final int capacity = countersAndGauges(ListenerStat.values()) * 2 + 1;
+        assertThat(capacity).isEqualTo(19);
         final StatsRegistry registry = StatsRegistry.open(1, null, capacity, clock);
         final StatsScope<ListenerStat> a = registry.scope("listener.a.", ListenerStat.class);
         a.loop(0).inc(ListenerStat.DOWNSTREAM_CX_OVERFLOW);
@@ -138,6 +139,9 @@ class StatsFileTest {
         a.loop(0).inc(ListenerStat.DOWNSTREAM_CX_OVERFLOW);
         a.control().set(ListenerStat.DOWNSTREAM_CX_ACCEPT_ERROR, 9);
         for (final ListenerStat s : ListenerStat.values()) {
+            if (s.kind() == StatKind.HISTOGRAM) {
+                continue;
+            }
             assertThat(b.value(s)).as("%s of the new scope, after writes through the removed one's views", s).isZero();
         }
         b.loop(0).inc(ListenerStat.DOWNSTREAM_CX_OVERFLOW);
