@@ -10,8 +10,10 @@ import io.strait.core.stats.StatsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -89,6 +91,9 @@ final class Launcher {
             LOG.info("shutdown signal: draining (up to {} ms)", drain.toMillis());
             try {
                 server.drainAndClose(drain);
+                if (given.runtime().statsFile() == null) {
+                    deleteDefaultStatsFile(config.runtime().statsFilePath());
+                }
                 if (admin != null) {
                     admin.close();
                 }
@@ -133,6 +138,18 @@ final class Launcher {
         }
         final String id = port > 0 ? String.valueOf(port) : "pid" + ProcessHandle.current().pid();
         return config.withRuntime(config.runtime().withStatsFile(StatsFiles.defaultFile(id).toString()));
+    }
+
+    /**
+     * Removes the default stats file after a clean stop, so that instances come and go without filling
+     * {@code /dev/shm}; a {@code runtime.stats_file} the user chose is kept, readable after the stop.
+     */
+    private static void deleteDefaultStatsFile(final Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (final IOException e) {
+            LOG.warn("cannot remove stats file {}: {}", file, e.toString());
+        }
     }
 
     /**

@@ -53,9 +53,9 @@ final class CounterStore implements AutoCloseable {
     }
 
     /** In the stats file at {@code path} ({@link StatsFile#open}). */
-    static CounterStore file(final Path path, final int loops, final int capacity, final EpochClock clock)
-        throws IOException {
-        return new CounterStore(clock, capacity, StatsFile.open(path, loops, capacity));
+    static CounterStore file(final Path path, final int loops, final int capacity, final boolean continueCounters,
+                             final EpochClock clock) throws IOException {
+        return new CounterStore(clock, capacity, StatsFile.open(path, loops, capacity, continueCounters));
     }
 
     /** The stats file, or null when counters live in memory. */

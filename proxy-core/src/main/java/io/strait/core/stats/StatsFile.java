@@ -27,9 +27,10 @@ import org.agrona.concurrent.status.CountersReader;
  * the kernel when the process dies), which is how a second Strait on the same path knows to refuse.
  *
  * <p>Opening a path that holds a stats file of a process that is gone (or that {@link #close() released} it) takes it
- * over: the counters (not gauges) of the old file are summed by name and {@link #carried() handed} to the registry,
- * which starts each same-named counter from that total; the new file then replaces the old one by an atomic rename,
- * so readers that still map the old file see it whole until they reopen.
+ * over: the new file replaces the old one by an atomic rename, so readers that still map the old file see it whole
+ * until they reopen. Counters start from zero, as after Envoy's cold restart; asked to continue them (a hot restart),
+ * the counters (not gauges) of the old file are summed by name and {@link #carried() handed} to the registry, which
+ * starts each same-named counter from that total.
  */
 final class StatsFile implements AutoCloseable {
 
@@ -66,7 +67,8 @@ final class StatsFile implements AutoCloseable {
      *                               stats file is in the way, or the file system has too little space
      * @throws IOException           if the file cannot be made or mapped
      */
-    static StatsFile open(final Path path, final int loops, final int capacity) throws IOException {
+    static StatsFile open(final Path path, final int loops, final int capacity, final boolean continueCounters)
+        throws IOException {
         if (capacity < 2 || capacity > StatsFileLayout.MAX_CAPACITY) {
             throw new IllegalArgumentException("stats file capacity must be in [2, " + StatsFileLayout.MAX_CAPACITY
                 + "] counters: " + capacity);
@@ -76,14 +78,15 @@ final class StatsFile implements AutoCloseable {
         Files.createDirectories(dir, ownerOnly("rwx------"));
         final int length = StatsFileLayout.fileLength(capacity);
         checkSpace(file, dir, length);
-        FileChannel old = null;
+        FileChannel previous = null;
         Map<String, Long> carried = Map.of();
         if (Files.exists(file)) {
-            old = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            previous = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
-                carried = claim(file, old);
+                final Map<String, Long> old = claim(file, previous);
+                carried = continueCounters ? old : Map.of();
             } catch (final IOException | RuntimeException e) {
-                old.close();
+                previous.close();
                 throw e;
             }
         }
@@ -98,7 +101,7 @@ final class StatsFile implements AutoCloseable {
             // Sized by writing its last byte: on tmpfs the rest stays unallocated until a counter is written.
             channel.write(ByteBuffer.wrap(new byte[1]), length - 1L);
             final MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            final StatsFile stats = new StatsFile(file, channel, old, map, capacity, carried);
+            final StatsFile stats = new StatsFile(file, channel, previous, map, capacity, carried);
             stats.writeHeader(loops, capacity);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return stats;
@@ -106,8 +109,8 @@ final class StatsFile implements AutoCloseable {
             if (channel != null) {
                 channel.close();
             }
-            if (old != null) {
-                old.close();
+            if (previous != null) {
+                previous.close();
             }
             Files.deleteIfExists(tmp);
             throw e;

@@ -90,23 +90,33 @@ public final class StatsRegistry implements AutoCloseable {
     /**
      * A registry for {@code loops} event loops with at most {@code capacity} counters (one per stat and writer, plus
      * one), in the stats file {@code file}, or in direct memory if {@code file} is null. A file left by a process that
-     * has exited is taken over: its counters (not gauges) carry on from their totals there.
+     * has exited (or released it) is taken over, its counters starting from zero.
      *
      * @throws IllegalStateException if another live process (or another registry here) has the file, or a file in
      *                               the way is not a stats file
      * @throws UncheckedIOException  if the file cannot be created or mapped
      */
     public static StatsRegistry open(final int loops, final Path file, final int capacity) {
-        return open(loops, file, capacity, SystemEpochClock.INSTANCE);
+        return open(loops, file, capacity, false, SystemEpochClock.INSTANCE);
     }
 
-    static StatsRegistry open(final int loops, final Path file, final int capacity, final EpochClock clock) {
+    /**
+     * {@link #open(int, Path, int)}, but when a file is taken over its counters (not gauges) carry on from their totals
+     * there, each summed over the old writers into the new control writer's record: for a hot restart, where the new
+     * process continues the old one's counters.
+     */
+    public static StatsRegistry openContinuing(final int loops, final Path file, final int capacity) {
+        return open(loops, file, capacity, true, SystemEpochClock.INSTANCE);
+    }
+
+    static StatsRegistry open(final int loops, final Path file, final int capacity, final boolean continueCounters,
+                              final EpochClock clock) {
         checkLoops(loops);
         if (file == null) {
             return new StatsRegistry(loops, CounterStore.fixed(capacity, clock));
         }
         try {
-            return new StatsRegistry(loops, CounterStore.file(file, loops, capacity, clock));
+            return new StatsRegistry(loops, CounterStore.file(file, loops, capacity, continueCounters, clock));
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot create stats file " + file + ": " + e, e);
         }

@@ -123,7 +123,7 @@ class StatsFileTest {
         // One ListenerStat scope on one loop: 9 counters and gauges x 2 writers, plus the sink.
         final int capacity = countersAndGauges(ListenerStat.values()) * 2 + 1;
         assertThat(capacity).isEqualTo(19);
-        final StatsRegistry registry = StatsRegistry.open(1, null, capacity, clock);
+        final StatsRegistry registry = StatsRegistry.open(1, null, capacity, false, clock);
         final StatsScope<ListenerStat> a = registry.scope("listener.a.", ListenerStat.class);
         a.loop(0).inc(ListenerStat.DOWNSTREAM_CX_OVERFLOW);
         assertThatIllegalStateException().isThrownBy(() -> registry.scope("listener.b.", ListenerStat.class))
@@ -152,7 +152,18 @@ class StatsFileTest {
     }
 
     @Test
-    void aFileOfAFinishedProcessIsTakenOverAndItsCountersCarryOn() throws IOException {
+    void aFileOfAFinishedProcessIsTakenOverWithCountersFromZero() throws IOException {
+        final Path file = dir.resolve("stats");
+        try (StatsRegistry first = StatsRegistry.open(2, file)) {
+            first.scope("cluster.api.", ClusterStat.class).loop(0).add(ClusterStat.UPSTREAM_RQ_TOTAL, 5);
+        }
+        try (StatsRegistry second = StatsRegistry.open(1, file)) {
+            assertThat(second.scope("cluster.api.", ClusterStat.class).value(ClusterStat.UPSTREAM_RQ_TOTAL)).isZero();
+        }
+    }
+
+    @Test
+    void aFileTakenOverToContinueCarriesItsCountersOn() throws IOException {
         final Path file = dir.resolve("stats");
         try (StatsRegistry first = StatsRegistry.open(2, file)) {
             final StatsScope<ClusterStat> api = first.scope("cluster.api.", ClusterStat.class);
@@ -162,7 +173,7 @@ class StatsFileTest {
             first.scope("cluster.gone.", ClusterStat.class).loop(0).inc(ClusterStat.UPSTREAM_RQ_TOTAL);
         }
         try (StatsFileReader old = StatsFileReader.open(file);
-             StatsRegistry second = StatsRegistry.open(4, file)) {
+             StatsRegistry second = StatsRegistry.openContinuing(4, file, StatsRegistry.defaultCapacity(4))) {
             assertThat(old.replaced()).as("the new file was renamed over the old").isTrue();
             final StatsScope<ClusterStat> api = second.scope("cluster.api.", ClusterStat.class);
             assertThat(api.value(ClusterStat.UPSTREAM_RQ_TOTAL)).as("a counter carries on").isEqualTo(7);
@@ -212,7 +223,7 @@ class StatsFileTest {
     void readsTolerateScopesAddedAndRemovedMeanwhile() throws Exception {
         final Path file = dir.resolve("stats");
         final CachedEpochClock clock = new CachedEpochClock();
-        try (StatsRegistry registry = StatsRegistry.open(1, file, 2_000, clock);
+        try (StatsRegistry registry = StatsRegistry.open(1, file, 2_000, false, clock);
              StatsFileReader reader = StatsFileReader.open(file)) {
             final StatsScope<HttpStat> stable = registry.scope("http.stable.", HttpStat.class);
             stable.loop(0).add(HttpStat.DOWNSTREAM_RQ_TOTAL, 42);
