@@ -8,12 +8,14 @@ import io.strait.core.config.StraitConfig;
 import io.strait.core.server.HotRestartServer;
 import io.strait.core.server.InheritedSockets;
 import io.strait.core.server.ProxyServer;
+import io.strait.core.stats.StatsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -56,10 +58,11 @@ final class Launcher {
     /**
      * {@link #runUntilStopped(StraitConfig, Runnable, Runnable)} for a configuration read from {@code configFile},
      * which SIGHUP reads again and puts in force ({@link ProxyServer#reload(Path)}); null: SIGHUP does nothing.
+     * Without {@code runtime.stats_file} the counters go to the default stats file ({@link #withDefaultStatsFile}).
      */
-    static int runUntilStopped(final StraitConfig config, final Path configFile, final Runnable onStarted,
+    static int runUntilStopped(final StraitConfig given, final Path configFile, final Runnable onStarted,
                                final Runnable onStopped) {
-        return runUntilStopped(config, configFile, null, false, onStarted, onStopped);
+        return runUntilStopped(given, configFile, null, false, onStarted, onStopped);
     }
 
     /**
@@ -69,8 +72,9 @@ final class Launcher {
      * address the old process has given up; if it cannot, this process serves without it rather than fail after
      * the old one began to drain). A process taken over drains and exits 0.
      */
-    static int runUntilStopped(final StraitConfig config, final Path configFile, final Path hotRestartSocket,
+    static int runUntilStopped(final StraitConfig given, final Path configFile, final Path hotRestartSocket,
                                final boolean takeover, final Runnable onStarted, final Runnable onStopped) {
+        final StraitConfig config = withDefaultStatsFile(given, takeover);
         HotRestart.Takeover from = null;
         final ProxyServer server;
         try {
@@ -89,6 +93,10 @@ final class Launcher {
             return 1;
         }
         LOG.info(startLine(server));
+        if (server.stats().file() != null) {
+            LOG.info("stats file {} (read it with: strait stat --file {})", server.stats().file(),
+                server.stats().file());
+        }
         AdminServer started = null;
         try {
             started = startAdmin(config, configFile, server);
@@ -118,6 +126,9 @@ final class Launcher {
             LOG.info("shutdown signal: draining (up to {} ms)", drain.toMillis());
             try {
                 server.drainAndClose(drain);
+                if (given.runtime().statsFile() == null) {
+                    deleteDefaultStatsFile(config.runtime().statsFilePath());
+                }
                 if (admin != null) {
                     admin.close();
                 }
@@ -147,6 +158,9 @@ final class Launcher {
                         }
                     }
                 });
+                if (given.runtime().statsFile() == null) {
+                    deleteDefaultStatsFile(config.runtime().statsFilePath());
+                }
                 onStopped.run();
                 LOG.info("stopped");
                 System.out.flush();
@@ -158,6 +172,47 @@ final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * {@code config} with {@code runtime.stats_file} set, when absent, to the default file of this instance: {@link
+     * StatsFiles#defaultFile} named by the admin port, else the first listener's port (else the pid, when that port
+     * is 0, chosen by the kernel).
+     */
+    static StraitConfig withDefaultStatsFile(final StraitConfig config) {
+        return withDefaultStatsFile(config, false);
+    }
+
+    /**
+     * {@link #withDefaultStatsFile(StraitConfig)}; a process taking over adds its pid to the default file's name,
+     * since the process it replaces holds the plain one until it exits (a stats file is not handed over yet).
+     */
+    static StraitConfig withDefaultStatsFile(final StraitConfig config, final boolean takeover) {
+        if (config.runtime().statsFile() != null) {
+            return config;
+        }
+        int port = 0;
+        if (config.admin() != null && config.admin().address() != null) {
+            port = config.admin().address().port();
+        }
+        if (port == 0 && !config.listeners().isEmpty()) {
+            port = config.listeners().get(0).address().port();
+        }
+        final String pid = "pid" + ProcessHandle.current().pid();
+        final String id = port <= 0 ? pid : takeover ? port + "-" + pid : String.valueOf(port);
+        return config.withRuntime(config.runtime().withStatsFile(StatsFiles.defaultFile(id).toString()));
+    }
+
+    /**
+     * Removes the default stats file after a clean stop, so that instances come and go without filling
+     * {@code /dev/shm}; a {@code runtime.stats_file} the user chose is kept, readable after the stop.
+     */
+    private static void deleteDefaultStatsFile(final Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (final IOException e) {
+            LOG.warn("cannot remove stats file {}: {}", file, e.toString());
+        }
     }
 
     private static void abandon(final HotRestart.Takeover from) {

@@ -5,8 +5,9 @@ import java.time.Duration;
 
 /**
  * Immutable. Key {@code runtime}: event loops (0 = one per available processor), transport, drain timeout on
- * shutdown, and the cap on downstream connections over all listeners ({@link #AUTO_MAX_CONNECTIONS}: half the
- * process's file-descriptor limit, so upstream connections always have descriptors left), and the hot restart
+ * shutdown, the cap on downstream connections over all listeners ({@link #AUTO_MAX_CONNECTIONS}: half the
+ * process's file-descriptor limit, so upstream connections always have descriptors left), the stats file
+ * ({@code stats_file}: null when the key is absent, {@link #NO_STATS_FILE}, or an absolute path), and the hot restart
  * control socket ({@code hot_restart_socket}: null when the key is absent, {@link #NO_HOT_RESTART_SOCKET}, or an
  * absolute path).
  */
@@ -15,24 +16,47 @@ public record RuntimeConfig(
         Transport transport,
         Duration drainTimeout,
         int maxConnections,
+        String statsFile,
         String hotRestartSocket) {
 
     /** {@code max_connections: auto}: half of the process's RLIMIT_NOFILE soft limit, read at start. */
     public static final int AUTO_MAX_CONNECTIONS = 0;
+    /** {@code stats_file: none}: counters stay in the process's memory, no other process can read them. */
+    public static final String NO_STATS_FILE = "none";
     /** {@code hot_restart_socket: none}: no control socket; this process cannot be taken over. */
     public static final String NO_HOT_RESTART_SOCKET = "none";
     /** The longest socket path Linux takes ({@code sun_path} is 108 bytes with its terminating NUL). */
     public static final int MAX_SOCKET_PATH_BYTES = 107;
 
-    /** Runtime settings with {@code max_connections: auto}. */
+    /** Runtime settings with {@code max_connections: auto} and no {@code stats_file} key. */
     public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout) {
         this(eventLoops, transport, drainTimeout, AUTO_MAX_CONNECTIONS);
     }
 
-    /** Runtime settings with no {@code hot_restart_socket} key. */
+    /** Runtime settings with no {@code stats_file} or {@code hot_restart_socket} key. */
     public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout,
                          final int maxConnections) {
         this(eventLoops, transport, drainTimeout, maxConnections, null);
+    }
+
+    /** Runtime settings with no {@code hot_restart_socket} key. */
+    public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout,
+                         final int maxConnections, final String statsFile) {
+        this(eventLoops, transport, drainTimeout, maxConnections, statsFile, null);
+    }
+
+    /**
+     * The stats file to map, or null to keep counters in memory: for {@code stats_file: none}, and when the key is
+     * absent (the launcher, {@code strait run}, then chooses a default path; a server started from code, as in
+     * tests, keeps them in memory).
+     */
+    public Path statsFilePath() {
+        return statsFile == null || NO_STATS_FILE.equals(statsFile) ? null : Path.of(statsFile);
+    }
+
+    /** These settings with {@code stats_file} set to {@code file} (the launcher's default). */
+    public RuntimeConfig withStatsFile(final String file) {
+        return new RuntimeConfig(eventLoops, transport, drainTimeout, maxConnections, file, hotRestartSocket);
     }
 
     /**

@@ -65,7 +65,7 @@ public final class ConfigValidator extends SectionValidator {
 
     private RuntimeConfig runtime(final Fields root) {
         final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout", "max_connections",
-            "hot_restart_socket");
+            "stats_file", "hot_restart_socket");
         if (f == null) {
             return new RuntimeConfig(0, Transport.AUTO, DEFAULT_DRAIN_TIMEOUT);
         }
@@ -77,7 +77,8 @@ public final class ConfigValidator extends SectionValidator {
         }
         final Transport transport = f.choice("transport", "transport", TRANSPORTS, Transport.AUTO);
         final Duration drain = f.duration("drain_timeout", DEFAULT_DRAIN_TIMEOUT, false);
-        return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f), hotRestartSocket(f));
+        return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f), statsFile(f),
+            hotRestartSocket(f));
     }
 
     /**
@@ -109,6 +110,37 @@ public final class ConfigValidator extends SectionValidator {
         if (Files.isDirectory(file)) {
             runtime.errorAtValue("hot_restart_socket", file + " is a directory; name a socket file in it, e.g. "
                 + file.resolve("strait.sock"));
+            return null;
+        }
+        return file.toString();
+    }
+
+    /**
+     * Key {@code stats_file} of runtime: {@code none}, or a file path (relative to the config file's directory) whose
+     * directory exists or can be made; null when absent.
+     */
+    private String statsFile(final Fields runtime) {
+        final String text = runtime.string("stats_file", false);
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank() || text.indexOf('\0') >= 0) {
+            runtime.errorAtValue("stats_file", "expected a file path, or none to keep counters in memory");
+            return null;
+        }
+        if (text.equals(RuntimeConfig.NO_STATS_FILE)) {
+            return text;
+        }
+        final Path file;
+        try {
+            file = (baseDir == null ? Path.of(text) : baseDir.resolve(text)).toAbsolutePath().normalize();
+        } catch (final InvalidPathException e) {
+            runtime.errorAtValue("stats_file", "not a file path: " + e.getMessage());
+            return null;
+        }
+        if (Files.isDirectory(file)) {
+            runtime.errorAtValue("stats_file", file + " is a directory; name a file in it, e.g. " + file.resolve(
+                "stats"));
             return null;
         }
         return file.toString();
