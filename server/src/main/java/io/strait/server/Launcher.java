@@ -92,7 +92,6 @@ final class Launcher {
             }
             return 1;
         }
-        LOG.info(startLine(server));
         if (server.stats().file() != null) {
             LOG.info("stats file {} (read it with: strait stat --file {})", server.stats().file(),
                 server.stats().file());
@@ -145,6 +144,8 @@ final class Launcher {
             System.err.flush();
             Runtime.getRuntime().halt(0);
         }, "strait-shutdown"));
+        // Logged once a SIGTERM drains: a supervisor (or test) that stops the process on this line gets a clean stop.
+        LOG.info(startLine(server));
         RunCommand.markRunning();
         onStarted.run();
         try {
