@@ -105,6 +105,9 @@ class DashboardPageIntegrationTest {
         assertThat(ingressTotal).isGreaterThan(INGRESS_BASE);
         assertThat((ingressTotal - INGRESS_BASE) % INGRESS_STEP).isZero();
         assertThat(v.metric("cluster", "idle", "rq_total").text()).isEqualTo("7");
+        assertThat(v.metric("cluster", "api", "rq_5xx").number()).isPositive();
+        assertThat(v.metric("cluster", "api", "rq_5xx").number() % API_5XX_STEP).isZero();
+        assertThat(v.metric("cluster", "idle", "rq_5xx").text()).as("no 5xx counter").isEqualTo("–");
 
         assertThat(v.metric("listener", "ingress", "p50").text()).isEqualTo("1.50");
         assertThat(v.metric("listener", "ingress", "p90").text()).isEqualTo("3.25");

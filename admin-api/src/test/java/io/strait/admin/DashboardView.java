@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @param json the snapshot as the reading script returned it
  */
-record DashboardView(JsonNode json) {
+public record DashboardView(JsonNode json) {
 
     /** Returns one JSON object describing the page; see the accessors for its shape. */
     private static final String READ = """
@@ -54,58 +54,58 @@ record DashboardView(JsonNode json) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Reads the page now. */
-    static DashboardView read(final HeadlessChromium browser) throws Exception {
+    public static DashboardView read(final HeadlessChromium browser) throws Exception {
         return new DashboardView(MAPPER.readTree(browser.evaluate(READ).asText()));
     }
 
     /** Polls the page has finished, failed or not. */
-    int polls() {
+    public int polls() {
         return json.path("polls").asInt();
     }
 
     /** Polls in which some endpoint failed. */
-    int failures() {
+    public int failures() {
         return json.path("failures").asInt();
     }
 
     /** The error banner's text, or null while it is hidden. */
-    String banner() {
+    public String banner() {
         return json.path("banner").isNull() ? null : json.path("banner").asText();
     }
 
     /** The server state badge. */
-    String state() {
+    public String state() {
         return json.path("state").asText();
     }
 
     /** A server info field as shown (e.g. {@code version}), or null when not shown. */
-    String info(final String field) {
+    public String info(final String field) {
         final JsonNode n = json.path("info").path(field);
         return n.isMissingNode() ? null : n.asText();
     }
 
     /** A summary tile's figure ({@code total_rps}, {@code hosts_healthy}...). */
-    Figure summary(final String metric) {
+    public Figure summary(final String metric) {
         return Figure.of(json.path("summary").path(metric));
     }
 
     /** Whether the page has a card for listener or cluster {@code name} ({@code kind} "listener" or "cluster"). */
-    boolean hasCard(final String kind, final String name) {
+    public boolean hasCard(final String kind, final String name) {
         return json.path("cards").has(kind + ":" + name);
     }
 
     /** A figure of a card: {@code rps}, {@code rate_4xx}, {@code rate_5xx}, {@code p50}..., {@code rq_total}. */
-    Figure metric(final String kind, final String name, final String metric) {
+    public Figure metric(final String kind, final String name, final String metric) {
         return Figure.of(json.path("cards").path(kind + ":" + name).path("metrics").path(metric));
     }
 
     /** The points drawn in a card's chart ({@code rate} or {@code latency}), over all its lines. */
-    int chartPoints(final String kind, final String name, final String chart) {
+    public int chartPoints(final String kind, final String name, final String chart) {
         return json.path("cards").path(kind + ":" + name).path("charts").path(chart).path("points").asInt();
     }
 
     /** The series a card's chart draws a line for. */
-    List<String> chartSeries(final String kind, final String name, final String chart) {
+    public List<String> chartSeries(final String kind, final String name, final String chart) {
         final List<String> out = new ArrayList<>();
         json.path("cards").path(kind + ":" + name).path("charts").path(chart).path("series")
             .forEach(n -> out.add(n.asText()));
@@ -113,14 +113,14 @@ record DashboardView(JsonNode json) {
     }
 
     /** The rows of the host table. */
-    List<Host> hosts() {
+    public List<Host> hosts() {
         final List<Host> out = new ArrayList<>();
         json.path("hosts").forEach(n -> out.add(new Host(n)));
         return out;
     }
 
     /** The host table's row for {@code host} (host:port) of {@code cluster}. */
-    Host host(final String cluster, final String host) {
+    public Host host(final String cluster, final String host) {
         return hosts().stream().filter(h -> h.cluster().equals(cluster) && h.host().equals(host)).findFirst()
             .orElseThrow(() -> new AssertionError("no row for " + cluster + " " + host + " in " + json.path("hosts")));
     }
@@ -133,7 +133,7 @@ record DashboardView(JsonNode json) {
      * @param delta      for a rate, the counter delta it came from
      * @param intervalMs for a rate, the milliseconds between the two polls
      */
-    record Figure(String text, String value, String delta, String intervalMs) {
+    public record Figure(String text, String value, String delta, String intervalMs) {
 
         static Figure of(final JsonNode n) {
             if (n.isMissingNode() || n.isNull()) {
@@ -144,7 +144,7 @@ record DashboardView(JsonNode json) {
         }
 
         /** The value as a number; fails when the page shows none. */
-        double number() {
+        public double number() {
             if (value == null || value.isEmpty()) {
                 throw new AssertionError("no value shown (text '" + text + "')");
             }
@@ -152,7 +152,7 @@ record DashboardView(JsonNode json) {
         }
 
         /** Whether the page shows a number here. */
-        boolean known() {
+        public boolean known() {
             return value != null && !value.isEmpty();
         }
     }
@@ -162,22 +162,22 @@ record DashboardView(JsonNode json) {
      *
      * @param json the row as read
      */
-    record Host(JsonNode json) {
+    public record Host(JsonNode json) {
 
-        String cluster() {
+        public String cluster() {
             return json.path("cluster").asText();
         }
 
-        String host() {
+        public String host() {
             return json.path("host").asText();
         }
 
-        boolean healthy() {
+        public boolean healthy() {
             return json.path("healthy").asBoolean();
         }
 
         /** A cell's text: address, health, reason, weight, rq_active, rps, rq_total, rq_error, cx_active. */
-        String field(final String name) {
+        public String field(final String name) {
             return json.path("fields").path(name).path("text").asText();
         }
     }

@@ -30,16 +30,17 @@ import java.util.stream.Stream;
  * Not thread-safe: one test thread drives it. A headless Chromium process (Debian's {@code chromium}) driven over the
  * DevTools protocol on a loopback WebSocket: open a page, evaluate JavaScript in it, take a screenshot. The browser
  * runs with a throw-away profile directory, picks its own debugging port ({@code --remote-debugging-port=0}, read
- * back from the profile's {@code DevToolsActivePort}) and is killed on {@link #close()}.
+ * back from the profile's {@code DevToolsActivePort}) and is killed on {@link #close()}. Shared with the server
+ * module's end-to-end test through this module's test-jar.
  *
  * <p>{@link #binaryOrSkip()} finds the binary: {@code $STRAIT_CHROMIUM}, else {@code chromium},
  * {@code chromium-browser}, {@code google-chrome} on the {@code PATH}. Without one a test is skipped, unless
  * {@code CI_REQUIRE_CHROMIUM=1} (set by {@code .ci/run}), where it fails: CI must not pass by skipping.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     /** Set to 1 to make a missing browser a failure instead of a skip. */
-    static final String REQUIRE_ENV = "CI_REQUIRE_CHROMIUM";
+    public static final String REQUIRE_ENV = "CI_REQUIRE_CHROMIUM";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long CALL_TIMEOUT_SECONDS = 30;
@@ -72,7 +73,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** The browser to run, or a skipped test (a failed one when {@value #REQUIRE_ENV}=1). */
-    static Path binaryOrSkip() {
+    public static Path binaryOrSkip() {
         final Optional<Path> found = find();
         if (found.isEmpty()) {
             final String why = "no chromium on this machine (apt-get install chromium, or set STRAIT_CHROMIUM)";
@@ -84,7 +85,7 @@ final class HeadlessChromium implements AutoCloseable {
         return found.get();
     }
 
-    static Optional<Path> find() {
+    public static Optional<Path> find() {
         final String explicit = System.getenv("STRAIT_CHROMIUM");
         if (explicit != null && !explicit.isBlank()) {
             return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
@@ -102,7 +103,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts the browser with a {@code width} x {@code height} viewport and one blank page. */
-    static HeadlessChromium launch(final Path binary, final int width, final int height) throws Exception {
+    public static HeadlessChromium launch(final Path binary, final int width, final int height) throws Exception {
         final Path profile = Files.createTempDirectory("strait-chromium");
         final List<String> command = new ArrayList<>(List.of(binary.toString(),
             "--headless=new", "--disable-gpu", "--no-sandbox", "--no-first-run", "--no-default-browser-check",
@@ -152,7 +153,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Loads {@code url} in the page and waits for its load event. */
-    void open(final URI url) throws Exception {
+    public void open(final URI url) throws Exception {
         call(sessionId, "Page.enable", JSON.createObjectNode());
         final JsonNode r = call(sessionId, "Page.navigate", params("url", url.toString()));
         if (r.hasNonNull("errorText")) {
@@ -169,7 +170,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** The value of a JavaScript expression in the page (JSON-serializable values; promises are awaited). */
-    JsonNode evaluate(final String expression) throws Exception {
+    public JsonNode evaluate(final String expression) throws Exception {
         final ObjectNode p = params("expression", expression);
         p.put("returnByValue", true);
         p.put("awaitPromise", true);
@@ -181,7 +182,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** A PNG of the viewport. */
-    byte[] screenshot() throws Exception {
+    public byte[] screenshot() throws Exception {
         final JsonNode r = call(sessionId, "Page.captureScreenshot", params("format", "png"));
         return Base64.getDecoder().decode(r.path("data").asText());
     }
