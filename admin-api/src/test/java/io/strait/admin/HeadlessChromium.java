@@ -52,11 +52,15 @@ public final class HeadlessChromium implements AutoCloseable {
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final String sessionId;
+    /** Kills the browser if the test JVM exits without {@link #close()}. */
+    private final Thread killer;
 
     private HeadlessChromium(final Process process, final Path profile, final URI browserEndpoint,
                              final int width, final int height) throws Exception {
         this.process = process;
         this.profile = profile;
+        this.killer = new Thread(process::destroyForcibly, "chromium-killer");
+        Runtime.getRuntime().addShutdownHook(killer);
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
             .buildAsync(browserEndpoint, new Receiver()).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         final String targetId = call(null, "Target.createTarget", params("url", "about:blank"))
@@ -219,10 +223,14 @@ public final class HeadlessChromium implements AutoCloseable {
         } catch (final Exception e) {
             // The browser is killed below either way.
         }
+        final List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        // The browser ends its renderers and helpers itself; any it left behind go too.
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        Runtime.getRuntime().removeShutdownHook(killer);
         deleteTree(profile);
     }
 
