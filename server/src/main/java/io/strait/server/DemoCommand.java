@@ -5,6 +5,7 @@ import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.EndpointConfig;
 import io.strait.core.config.ListenerConfig;
+import io.strait.core.config.StraitConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,11 +59,12 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("cannot start demo upstreams: " + e.getMessage());
             return 1;
         }
-        return Launcher.runUntilStopped(result.config(),
-            () -> printHints(result.config().listeners().get(0), upstreams), upstreams::close);
+        return Launcher.runUntilStopped(result.config(), config,
+            () -> printHints(result.config(), upstreams), upstreams::close);
     }
 
-    private static void printHints(final ListenerConfig listener, final DemoUpstreams upstreams) {
+    private static void printHints(final StraitConfig config, final DemoUpstreams upstreams) {
+        final ListenerConfig listener = config.listeners().get(0);
         final String base = "http://" + listener.address();
         System.out.println();
         System.out.println("Strait demo is up: " + base + " -> demo upstreams "
@@ -73,6 +75,13 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("  curl -i -H 'x-debug: 1' " + base + "/debug     # header match, response header added");
         System.out.println("  curl -i " + base + "/old/thing                 # prefix rewrite /old/ -> /api/");
         System.out.println("  curl -i -X POST --data-binary @README.md " + base + "/api/echo   # streamed body");
+        if (config.admin() != null) {
+            final String admin = "http://" + config.admin().address();
+            System.out.println("Admin API: " + admin + "/ (GET /help lists the endpoints)");
+            System.out.println("  curl " + admin + "/stats?usedonly          # counters, gauges, latency percentiles");
+            System.out.println("  curl " + admin + "/clusters                # hosts: health, weight, active requests");
+            System.out.println("  curl " + admin + "/stats/prometheus        # for a Prometheus scrape");
+        }
         System.out.println("Press Ctrl-C to stop (drains in-flight requests first).");
         System.out.println();
     }

@@ -1,22 +1,27 @@
 package io.strait.server;
 
-import io.strait.core.server.ProxyServer;
+import io.strait.admin.AdminOptions;
+import io.strait.admin.AdminServer;
 import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.StraitConfig;
+import io.strait.core.server.ProxyServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts the data plane, says so in one log line, reopens the access logs on SIGUSR1 (as Envoy does, for
- * logrotate) and on SIGTERM/SIGINT drains it. Used by the
+ * Starts the data plane and, when the config has {@code admin}, the admin API on its own thread; says so in one log
+ * line each, reopens the access logs on SIGUSR1 (as Envoy does, for logrotate), reloads the configuration file on
+ * SIGHUP (or the admin's {@code POST /reload}) and on SIGTERM/SIGINT (or the admin's {@code POST /quitquitquit})
+ * drains it. Used by the
  * {@code run} and {@code demo} commands from the launcher's main thread.
  */
 final class Launcher {
@@ -42,6 +47,15 @@ final class Launcher {
      * @param onStopped run after the proxy stopped (e.g. to stop demo upstreams)
      */
     static int runUntilStopped(final StraitConfig config, final Runnable onStarted, final Runnable onStopped) {
+        return runUntilStopped(config, null, onStarted, onStopped);
+    }
+
+    /**
+     * {@link #runUntilStopped(StraitConfig, Runnable, Runnable)} for a configuration read from {@code configFile},
+     * which SIGHUP reads again and puts in force ({@link ProxyServer#reload(Path)}); null: SIGHUP does nothing.
+     */
+    static int runUntilStopped(final StraitConfig config, final Path configFile, final Runnable onStarted,
+                               final Runnable onStopped) {
         final ProxyServer server;
         try {
             server = ProxyServer.start(config);
@@ -50,17 +64,27 @@ final class Launcher {
             return 1;
         }
         LOG.info(startLine(server));
-        if (config.admin() != null) {
-            LOG.warn("admin.address {} is set, but the admin API is not implemented in this version: "
-                + "nothing listens there", config.admin().address());
+        final AdminServer admin;
+        try {
+            admin = startAdmin(config, configFile, server);
+        } catch (final Exception e) {
+            LOG.error("failed to start the admin API: {}", e.getMessage());
+            closeQuietly(server);
+            return 1;
         }
         reopenAccessLogsOnSigusr1(server);
+        if (configFile != null) {
+            reloadOnSighup(server, configFile);
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         final Duration drain = config.runtime().drainTimeout();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutdown signal: draining (up to {} ms)", drain.toMillis());
             try {
                 server.drainAndClose(drain);
+                if (admin != null) {
+                    admin.close();
+                }
                 onStopped.run();
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -82,6 +106,49 @@ final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * SIGHUP reloads the configuration file, on a thread of its own (the signal thread must not wait on the loops);
+     * the result is logged by the server. Two signals in a row reload twice, one after the other.
+     */
+    private static void reloadOnSighup(final ProxyServer server, final Path file) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                final Thread t = new Thread(() -> server.reload(file), "strait-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (final IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.info("SIGHUP will not reload the configuration ({})", e.getMessage());
+        }
+    }
+
+    /**
+     * The admin server of {@code config.admin}, or null when the config has none; its {@code POST /reload} reads
+     * {@code configFile} (null: nothing to reload).
+     */
+    private static AdminServer startAdmin(final StraitConfig config, final Path configFile, final ProxyServer server)
+        throws Exception {
+        if (config.admin() == null) {
+            return null;
+        }
+        // Quitting exits through the shutdown hook, which drains; on a thread of its own, since the hook waits.
+        final ProxyAdminTarget target = new ProxyAdminTarget(server, configFile,
+            () -> new Thread(() -> System.exit(0), "strait-quit").start());
+        final AdminServer admin = AdminServer.start(AdminOptions.from(config.admin()), target);
+        final InetSocketAddress a = admin.localAddress();
+        LOG.info("admin API on http://{}:{}/{}", a.getHostString().indexOf(':') >= 0 ? "[" + a.getHostString() + "]"
+            : a.getHostString(), a.getPort(), config.admin().authTokenFile() == null ? "" : " (bearer token required)");
+        return admin;
+    }
+
+    private static void closeQuietly(final ProxyServer server) {
+        try {
+            server.close();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGUSR1 asks every access-log writer to reopen its file; a JVM that cannot take the signal just logs why. */

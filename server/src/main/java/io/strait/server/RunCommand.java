@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code strait run -c FILE}: runs the proxy on a configuration until SIGTERM. */
+/** {@code strait run -c FILE}: runs the proxy on a configuration until SIGTERM; SIGHUP reloads FILE. */
 @Command(name = "run", description = "Run the proxy on a configuration file until SIGTERM/SIGINT.")
 final class RunCommand implements Callable<Integer> {
 
@@ -32,6 +32,6 @@ final class RunCommand implements Callable<Integer> {
         if (!result.ok()) {
             return Launcher.reportErrors(result, config);
         }
-        return Launcher.runUntilStopped(result.config(), () -> { }, () -> { });
+        return Launcher.runUntilStopped(result.config(), config, () -> { }, () -> { });
     }
 }

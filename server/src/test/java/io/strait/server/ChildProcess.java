@@ -86,6 +86,14 @@ final class ChildProcess implements AutoCloseable {
         return end < 0 ? List.of() : List.of(all.substring(0, end).split("\n", -1));
     }
 
+    /** Sends signal {@code name} (e.g. {@code HUP}) with kill(1); waits for kill to return. */
+    void signal(final String name) throws IOException, InterruptedException {
+        final Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** Sends SIGTERM. */
     void terminate() {
         process.destroy();

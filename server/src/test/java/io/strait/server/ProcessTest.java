@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -91,6 +93,109 @@ class ProcessTest {
     }
 
     @Test
+    void runServesTheAdminApiAndQuitsOnQuitquitquit() throws Exception {
+        try (TestUpstream upstream = new TestUpstream("up").start()) {
+            final int port = freePort();
+            final Path config = Files.writeString(dir.resolve("admin.yaml"), String.join("\n",
+                "admin: { address: 127.0.0.1:0 }",
+                "listeners:",
+                "  - name: main",
+                "    address: 127.0.0.1:" + port,
+                "    virtual_hosts:",
+                "      - domains: [ \"*\" ]",
+                "        routes: [ { match: { prefix: / }, cluster: up } ]",
+                "clusters:",
+                "  - { name: up, endpoints: [ { address: 127.0.0.1:" + upstream.port() + " } ] }",
+                ""), StandardCharsets.UTF_8);
+            try (ChildProcess strait =
+                     ChildProcess.start(dir.resolve("strait.log"), "run", "-c", config.toString())) {
+                final String line = strait.awaitLine(l -> l.contains("admin API on http://127.0.0.1:"), WAIT);
+                assertThat(line).as("output:\n%s", strait.output()).isNotNull();
+                final Matcher m = Pattern.compile("admin API on http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
+                assertThat(m.find()).isTrue();
+                final int adminPort = Integer.parseInt(m.group(1));
+                try (RawHttpClient client = new RawHttpClient(port)) {
+                    assertThat(client.get("/x", "run.test").status()).isEqualTo(200);
+                }
+                try (RawHttpClient admin = new RawHttpClient(adminPort)) {
+                    assertThat(admin.get("/ready", "a").bodyAsString()).isEqualTo("LIVE\n");
+                    final String clusters = admin.get("/clusters", "a").bodyAsString();
+                    assertThat(clusters).contains("up::127.0.0.1:" + upstream.port() + "::health_flags::healthy\n",
+                        "up::127.0.0.1:" + upstream.port() + "::weight::1\n");
+                    assertThat(admin.get("/listeners", "a").bodyAsString()).isEqualTo("main::127.0.0.1:" + port
+                        + "::http\n");
+                    final String ok = "strait_cluster_upstream_rq{strait_cluster_name=\"up\","
+                        + "strait_response_code_class=\"2xx\"} 1\n";
+                    await().atMost(WAIT).until(() -> admin.get("/stats/prometheus", "a").bodyAsString().contains(ok));
+                    assertThat(admin.get("/config_dump", "a").bodyAsString())
+                        .contains("\"admin\":{\"address\":\"127.0.0.1:0\"");
+                    admin.send(RawHttpClient.request("POST", "/logging?io.strait=debug", "a", "content-length: 0"));
+                    final RawResponse logging = admin.readResponse();
+                    assertThat(logging.status()).isEqualTo(200);
+                    assertThat(logging.bodyAsString()).isEqualTo("io.strait now logs at debug\n");
+                    admin.send(RawHttpClient.request("POST", "/reload", "a", "content-length: 0"));
+                    final RawResponse reload = admin.readResponse();
+                    assertThat(reload.status()).as(reload.bodyAsString()).isEqualTo(200);
+                    assertThat(reload.bodyAsString()).startsWith("configuration reloaded from ");
+                    Files.writeString(config, "listeners: [\n", StandardCharsets.UTF_8);
+                    admin.send(RawHttpClient.request("POST", "/reload", "a", "content-length: 0"));
+                    final RawResponse refused = admin.readResponse();
+                    assertThat(refused.status()).isEqualTo(400);
+                    assertThat(refused.bodyAsString()).startsWith("configuration reload refused")
+                        .contains("admin.yaml:");
+                    try (RawHttpClient client = new RawHttpClient(port)) {
+                        assertThat(client.get("/x", "run.test").status()).isEqualTo(200);
+                    }
+                    admin.send(RawHttpClient.request("POST", "/quitquitquit", "a", "content-length: 0"));
+                    assertThat(admin.readResponse().status()).isEqualTo(200);
+                }
+                assertThat(strait.awaitExit(WAIT)).as("output:\n%s", strait.output()).isEqualTo(0);
+                assertThat(strait.output()).contains("shutdown signal: draining", "stopped").doesNotContain("LEAK:");
+            }
+        }
+    }
+
+    @Test
+    void sighupReloadsTheFileAndABadFileChangesNothing() throws Exception {
+        try (TestUpstream one = new TestUpstream("one").start(); TestUpstream two = new TestUpstream("two").start()) {
+            final int port = freePort();
+            final String text = String.join("\n",
+                "runtime: { event_loops: 2, drain_timeout: 5s }",
+                "listeners:",
+                "  - name: main",
+                "    address: 127.0.0.1:" + port,
+                "    virtual_hosts:",
+                "      - domains: [ \"*\" ]",
+                "        routes: [ { match: { prefix: / }, cluster: one } ]",
+                "clusters:",
+                "  - { name: one, endpoints: [ { address: 127.0.0.1:" + one.port() + " } ] }",
+                "  - { name: two, endpoints: [ { address: 127.0.0.1:" + two.port() + " } ] }",
+                "");
+            final Path config = Files.writeString(dir.resolve("strait.yaml"), text, StandardCharsets.UTF_8);
+            try (ChildProcess strait =
+                     ChildProcess.start(dir.resolve("strait.log"), "run", "-c", config.toString())) {
+                assertThat(strait.awaitLine(l -> l.contains("started in"), WAIT)).as(strait.output()).isNotNull();
+                try (RawHttpClient client = new RawHttpClient(port)) {
+                    assertThat(client.get("/x", "hup.test").bodyAsString()).isEqualTo("hello from one\n");
+                    Files.writeString(config, text.replace("cluster: one }", "cluster: two }"),
+                        StandardCharsets.UTF_8);
+                    strait.signal("HUP");
+                    assertThat(strait.awaitLine(l -> l.contains("configuration reloaded"), WAIT))
+                        .as(strait.output()).isNotNull();
+                    assertThat(client.get("/x", "hup.test").bodyAsString()).isEqualTo("hello from two\n");
+
+                    Files.writeString(config, text.replace("cluster: one }", "cluster: three }"),
+                        StandardCharsets.UTF_8);
+                    strait.signal("HUP");
+                    final String refused = strait.awaitLine(l -> l.contains("configuration reload refused"), WAIT);
+                    assertThat(refused).as(strait.output()).contains("strait.yaml:").contains("three");
+                    assertThat(client.get("/x", "hup.test").bodyAsString()).isEqualTo("hello from two\n");
+                }
+            }
+        }
+    }
+
+    @Test
     void runWithAnInvalidConfigExitsWith2() throws Exception {
         final Path config = Files.writeString(dir.resolve("bad.yaml"), "listeners: []\nclustrs: []\n",
             StandardCharsets.UTF_8);
@@ -102,7 +207,7 @@ class ProcessTest {
 
     @Test
     void demoServesTheBundledConfigWithItsOwnUpstreams() throws Exception {
-        for (final int p : new int[] {10000, 18081, 18082, 18083}) {
+        for (final int p : new int[] {10000, 18081, 18082, 18083, 9901}) {
             assumeTrue(isFree(p), "port " + p + " is in use; the demo needs it");
         }
         try (ChildProcess demo = ChildProcess.start(dir.resolve("demo.log"), "demo")) {
@@ -127,6 +232,15 @@ class ProcessTest {
             }
             assertThat(seen).as("round robin over the two api endpoints")
                 .containsExactlyInAnyOrder("api@127.0.0.1:18081", "api@127.0.0.1:18082");
+            assertThat(demo.output()).contains("Admin API: http://127.0.0.1:9901/");
+            try (RawHttpClient admin = new RawHttpClient(9901)) {
+                final RawResponse ready = admin.get("/ready", "127.0.0.1:9901");
+                assertThat(ready.status()).isEqualTo(200);
+                assertThat(ready.bodyAsString()).isEqualTo("LIVE\n");
+                // The counter is written on the loop as the exchange ends, maybe just after the client read it.
+                await().atMost(WAIT).until(() -> admin.get("/stats?filter=%5Ehttp%5C.demo%5C.downstream_rq_2xx%24",
+                    "127.0.0.1:9901").bodyAsString().equals("http.demo.downstream_rq_2xx: 4\n"));
+            }
 
             demo.terminate();
             assertThat(demo.awaitExit(WAIT)).as("output:\n%s", demo.output()).isEqualTo(EXIT_ON_SIGTERM);

@@ -29,30 +29,22 @@ public final class AccessLogs implements AutoCloseable {
         public static final Options DEFAULT = new Options(AccessLog.DEFAULT_RING_BYTES, false);
     }
 
+    /** Guarded by this: a reload adds logs while loops look theirs up. */
     private final Map<String, AccessLog> byKey = new LinkedHashMap<>();
     private final StatsScope<AccessLogStat> stats;
+    private final Options options;
 
-    private AccessLogs(final StatsScope<AccessLogStat> stats) {
+    private AccessLogs(final StatsScope<AccessLogStat> stats, final Options options) {
         this.stats = stats;
+        this.options = options;
     }
 
     /** Opens the access log of every listener that has one (writers started unless {@code options} pause them). */
     public static AccessLogs open(final List<ListenerConfig> listeners, final StatsRegistry registry,
                                   final Options options) {
-        final AccessLogs logs = new AccessLogs(registry.scope("access_log.", AccessLogStat.class));
+        final AccessLogs logs = new AccessLogs(registry.scope("access_log.", AccessLogStat.class), options);
         try {
-            for (final ListenerConfig l : listeners) {
-                final AccessLogConfig c = l.accessLog();
-                if (c == null) {
-                    continue;
-                }
-                final String key = key(c.path());
-                if (!logs.byKey.containsKey(key)) {
-                    final int n = logs.byKey.size();
-                    logs.byKey.put(key, new AccessLog(c.path(), options.ringBytes(), logs.stats,
-                        n == 0 ? "strait-access-log" : "strait-access-log-" + (n + 1)));
-                }
-            }
+            logs.openMissing(listeners);
             if (!options.startPaused()) {
                 logs.start();
             }
@@ -63,8 +55,35 @@ public final class AccessLogs implements AutoCloseable {
         return logs;
     }
 
+    /**
+     * Opens and starts the logs of {@code listeners} not open yet (a reload). A log no listener uses any more stays
+     * open until the server closes: a connection still running on the old configuration may still write to it.
+     */
+    public synchronized void add(final List<ListenerConfig> listeners) {
+        final int before = byKey.size();
+        openMissing(listeners);
+        if (byKey.size() > before && !options.startPaused()) {
+            start();
+        }
+    }
+
+    private void openMissing(final List<ListenerConfig> listeners) {
+        for (final ListenerConfig l : listeners) {
+            final AccessLogConfig c = l.accessLog();
+            if (c == null) {
+                continue;
+            }
+            final String key = key(c.path());
+            if (!byKey.containsKey(key)) {
+                final int n = byKey.size();
+                byKey.put(key, new AccessLog(c.path(), options.ringBytes(), stats,
+                    n == 0 ? "strait-access-log" : "strait-access-log-" + (n + 1)));
+            }
+        }
+    }
+
     /** The log a listener's records go to, or null when it has none. */
-    public AccessLog forListener(final ListenerConfig listener) {
+    public synchronized AccessLog forListener(final ListenerConfig listener) {
         final AccessLogConfig c = listener.accessLog();
         return c == null ? null : byKey.get(key(c.path()));
     }
@@ -76,19 +95,19 @@ public final class AccessLogs implements AutoCloseable {
     }
 
     /** Every access log, by path. */
-    public Map<String, AccessLog> all() {
+    public synchronized Map<String, AccessLog> all() {
         return Map.copyOf(byKey);
     }
 
     /** Starts every writer not started yet. */
-    public void start() {
+    public synchronized void start() {
         for (final AccessLog l : byKey.values()) {
             l.start();
         }
     }
 
     /** Asks every writer to reopen its file (log rotation by signal). */
-    public void reopen() {
+    public synchronized void reopen() {
         for (final AccessLog l : byKey.values()) {
             l.reopen();
         }
@@ -96,7 +115,7 @@ public final class AccessLogs implements AutoCloseable {
 
     /** Drains and closes every log. Call after the event loops stopped. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (final AccessLog l : byKey.values()) {
             l.close();
         }

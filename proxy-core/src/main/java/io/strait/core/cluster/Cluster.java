@@ -29,7 +29,6 @@ import java.util.List;
  */
 public final class Cluster {
 
-    private final int index;
     private final String name;
     private volatile List<Host> hosts;
     private final ClusterConfig config;
@@ -43,8 +42,7 @@ public final class Cluster {
     private final StatsScope<ClusterStat> stats;
     private final CircuitBreaker circuitBreaker;
 
-    Cluster(final int index, final ClusterConfig config, final StatsScope<ClusterStat> stats) {
-        this.index = index;
+    Cluster(final ClusterConfig config, final StatsScope<ClusterStat> stats) {
         this.name = config.name();
         this.hosts = dynamic(config) ? List.of() : staticHosts(config);
         this.config = config;
@@ -104,11 +102,6 @@ public final class Cluster {
             return LoadBalancers.maglev(config.maglev().tableSize());
         }
         return LoadBalancers.factory(config.lb());
-    }
-
-    /** Position in the snapshot's cluster array (what routes refer to). */
-    public int index() {
-        return index;
     }
 
     /** The configured name. */

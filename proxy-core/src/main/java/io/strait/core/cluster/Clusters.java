@@ -10,9 +10,13 @@ public final class Clusters {
     private Clusters() {
     }
 
-    /** A cluster at position {@code index} of its snapshot. Resolves endpoint names: call off the event loops. */
-    public static Cluster create(final int index, final ClusterConfig config, final StatsScope<ClusterStat> stats) {
-        final Cluster c = new Cluster(index, config, stats);
+    /**
+     * A cluster of {@code config}. A snapshot refers to it by its position in the snapshot's cluster array; a cluster
+     * whose configuration did not change is carried into the next snapshot whole (hosts, health, breakers), maybe at
+     * another position. Resolves endpoint names: call off the event loops.
+     */
+    public static Cluster create(final ClusterConfig config, final StatsScope<ClusterStat> stats) {
+        final Cluster c = new Cluster(config, stats);
         stats.control().set(ClusterStat.MEMBERSHIP_TOTAL, c.hosts().size());
         stats.control().set(ClusterStat.MEMBERSHIP_HEALTHY, c.hostSet().healthy().size());
         return c;

@@ -14,11 +14,14 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -43,12 +46,20 @@ public final class DnsRefresher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsRefresher.class);
 
-    private final ScheduledExecutorService thread;
-    private final List<Target> targets;
+    private final EndpointResolver resolver;
+    private final HostSetPublisher publisher;
+    private final long startTimeoutMillis;
+    /** Made on first need; guarded by this. */
+    private ScheduledExecutorService thread;
+    /** Each strict_dns cluster's target and its refresh schedule, by cluster identity; guarded by this. */
+    private final Map<Cluster, Scheduled> targets = new IdentityHashMap<>();
+    private boolean closed;
 
-    private DnsRefresher(final ScheduledExecutorService thread, final List<Target> targets) {
-        this.thread = thread;
-        this.targets = targets;
+    private DnsRefresher(final EndpointResolver resolver, final HostSetPublisher publisher,
+                         final long startTimeoutMillis) {
+        this.resolver = resolver;
+        this.publisher = publisher;
+        this.startTimeoutMillis = startTimeoutMillis;
     }
 
     /**
@@ -64,20 +75,46 @@ public final class DnsRefresher implements AutoCloseable {
     public static DnsRefresher start(final Iterable<Cluster> clusters, final EndpointResolver resolver,
                                      final HostSetPublisher publisher, final long startTimeoutMillis)
         throws InterruptedException {
-        final List<Target> targets = new ArrayList<>();
+        final DnsRefresher d = new DnsRefresher(resolver, publisher, startTimeoutMillis);
+        d.update(clusters);
+        return d;
+    }
+
+    /**
+     * Makes refreshes follow a new snapshot's {@code clusters} (a reload): a strict_dns cluster already refreshed
+     * (the same object) keeps its schedule and hosts; a new one is resolved as at start (waiting up to the start
+     * timeout) and scheduled; the refreshes of a cluster that left stop.
+     */
+    public synchronized void update(final Iterable<Cluster> clusters) throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        final Map<Cluster, Boolean> wanted = new IdentityHashMap<>();
+        final List<Target> added = new ArrayList<>();
         for (final Cluster c : clusters) {
             if (Cluster.dynamic(c.config())) {
-                targets.add(new Target(c, resolver, publisher));
+                wanted.put(c, Boolean.TRUE);
+                if (!targets.containsKey(c)) {
+                    added.add(new Target(c, resolver, publisher));
+                }
             }
         }
-        if (targets.isEmpty()) {
-            return new DnsRefresher(null, List.of());
+        for (final Iterator<Map.Entry<Cluster, Scheduled>> it = targets.entrySet().iterator(); it.hasNext();) {
+            final Map.Entry<Cluster, Scheduled> e = it.next();
+            if (!wanted.containsKey(e.getKey())) {
+                e.getValue().future.cancel(false);
+                it.remove();
+            }
         }
-        final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-            new DefaultThreadFactory("strait-dns", true));
+        if (added.isEmpty()) {
+            return;
+        }
+        if (thread == null) {
+            thread = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("strait-dns", true));
+        }
         try {
             thread.submit(() -> {
-                for (final Target t : targets) {
+                for (final Target t : added) {
                     t.refresh();
                 }
             }).get(startTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -87,24 +124,32 @@ public final class DnsRefresher implements AutoCloseable {
             LOG.warn("first DNS resolution still running after {} ms; starting with what is resolved",
                 startTimeoutMillis);
         }
-        for (final Target t : targets) {
+        for (final Target t : added) {
             final long every = t.cluster.config().discovery().dnsRefreshRate().toNanos();
-            thread.scheduleWithFixedDelay(t::refresh, every, every, TimeUnit.NANOSECONDS);
+            targets.put(t.cluster, new Scheduled(t,
+                thread.scheduleWithFixedDelay(t::refresh, every, every, TimeUnit.NANOSECONDS)));
         }
-        return new DnsRefresher(thread, List.copyOf(targets));
     }
 
     /** True if a DNS thread runs. */
-    public boolean running() {
+    public synchronized boolean running() {
         return thread != null && !thread.isShutdown();
     }
 
     /** Runs one refresh of every strict_dns cluster on the DNS thread now and waits for it (tests). */
     public void refreshNow() throws Exception {
-        if (thread != null) {
-            thread.submit(() -> {
-                for (final Target t : targets) {
-                    t.refresh();
+        final ScheduledExecutorService t;
+        final List<Target> all = new ArrayList<>();
+        synchronized (this) {
+            t = thread;
+            for (final Scheduled s : targets.values()) {
+                all.add(s.target);
+            }
+        }
+        if (t != null) {
+            t.submit(() -> {
+                for (final Target x : all) {
+                    x.refresh();
                 }
             }).get(30, TimeUnit.SECONDS);
         }
@@ -112,11 +157,16 @@ public final class DnsRefresher implements AutoCloseable {
 
     /** Stops refreshing. Blocks until the thread ends (a lookup in progress is interrupted). */
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
+        closed = true;
         if (thread != null) {
             thread.shutdownNow();
             thread.awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** A target and its refresh schedule. */
+    private record Scheduled(Target target, ScheduledFuture<?> future) {
     }
 
     /** One strict_dns cluster: its endpoints' last answers and every host it has made. Confined to the DNS thread. */

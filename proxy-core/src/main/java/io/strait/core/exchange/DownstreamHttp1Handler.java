@@ -20,6 +20,8 @@ import io.strait.core.stats.LoopStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
+
 /**
  * One downstream HTTP/1.1 connection (Envoy's connection manager, for one codec): feeds the events its codec
  * decodes to the connection's {@link Exchange} and owns what belongs to the connection, not the request: the idle
@@ -34,8 +36,11 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
 
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamHttp1Handler.class);
 
-    private final ListenerRuntime listener;
+    /** The listener's runtime in the snapshot of {@link #loop}; replaced when a reload moves the connection on. */
+    private ListenerRuntime listener;
     private final ServerContext server;
+    /** This loop's state for the snapshot the connection's exchange runs on. */
+    private LoopState loop;
     private ChannelHandlerContext ctx;
     private LoopStats<HttpStat> stats;
     private NanoClock clock;
@@ -50,6 +55,10 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     /** True when something was written downstream since the last flush. */
     private boolean dirty;
 
+    /**
+     * The handler of a connection accepted on {@code listener}; its exchanges run on the snapshot in force on the
+     * loop (the listener's runtime is taken from it by name), and move to a newer one between requests.
+     */
     public DownstreamHttp1Handler(final ListenerRuntime listener, final ServerContext server) {
         this.listener = listener;
         this.server = server;
@@ -58,12 +67,39 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        final LoopState loop = server.loopState(ctx.channel().eventLoop());
-        this.stats = listener.stats().loop(loop.index());
-        this.clock = loop.clock();
-        this.forwarding = new ForwardingHeaders(listener);
-        this.exchange = new Exchange(listener, loop, this, stats, forwarding);
-        this.idleTimer = new LoopTimer(loop.loop(), clock, this);
+        final LoopState state = server.loopState(ctx.channel().eventLoop());
+        final ListenerRuntime current = state.snapshot().listener(listener.name());
+        bind(state, current != null ? current : listener);
+        this.clock = state.clock();
+        this.idleTimer = new LoopTimer(state.loop(), clock, this);
+    }
+
+    /** Runs the connection's exchanges on {@code state} with {@code runtime} (the same snapshot's). */
+    private void bind(final LoopState state, final ListenerRuntime runtime) {
+        this.loop = state;
+        this.listener = runtime;
+        this.stats = runtime.stats().loop(state.index());
+        this.forwarding = new ForwardingHeaders(runtime);
+        this.exchange = new Exchange(runtime, state, this, stats, forwarding);
+    }
+
+    /**
+     * A reload put a newer snapshot in force on this loop: the next request runs on it, with this listener's runtime
+     * from it. A listener the new snapshot dropped keeps its old one (the reload drains its connections). Called
+     * between requests, when no exchange is active; allocates once per reload and connection.
+     */
+    private void moveToLatest() {
+        final LoopState latest = loop.latest();
+        final ListenerRuntime runtime = latest.snapshot().listener(listener.name());
+        if (runtime == null) {
+            return;
+        }
+        bind(latest, runtime);
+        final SocketAddress peer = ctx.channel().remoteAddress();
+        if (peer != null) {
+            forwarding.peer(peer);
+        }
+        exchange.peer();
     }
 
     @Override
@@ -86,6 +122,9 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
             exchange.onRequestBody((ByteBuf) msg);
         } else if (msg instanceof HttpRequestHead) {
             idleDeadline = 0;
+            if (loop.superseded()) {
+                moveToLatest();
+            }
             exchange.onRequestHead((HttpRequestHead) msg);
         } else if (msg == HttpEnd.INSTANCE) {
             exchange.onRequestEnd();

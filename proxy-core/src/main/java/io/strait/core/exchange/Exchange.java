@@ -175,7 +175,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
                 break;
         }
         final Host h = selector.host();
-        attempt.begin(selector.cluster(), selector.clusterStats(), h, head);
+        attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, head);
         log.host(h);
         r.applyRequestEdits(head);
         deadlines.route(now, r.timeoutMillis());
@@ -503,7 +503,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             downstream.flush();
             return;
         }
-        attempt.begin(selector.cluster(), selector.clusterStats(), h, request);
+        attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, request);
         log.host(h);
         retry.startTry(now);
         acquire();

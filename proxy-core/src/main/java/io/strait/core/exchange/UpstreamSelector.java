@@ -39,6 +39,8 @@ final class UpstreamSelector {
     private CircuitBreaker requestSlot;
     private long hash;
     private Host host;
+    /** The selected cluster's position in the snapshot the exchange runs on. */
+    private int clusterIndex;
 
     /**
      * Selects a cluster and a host for {@code head} on {@code route} at {@code now}; {@code sourceIpHash} feeds
@@ -52,9 +54,11 @@ final class UpstreamSelector {
             return RATE_LIMITED;
         }
         final SplittableRandom random = loop.random();
-        final Cluster c = loop.snapshot().cluster(route.pickCluster(random.nextLong()));
+        final int ci = route.pickCluster(random.nextLong());
+        final Cluster c = loop.snapshot().cluster(ci);
         cluster = c;
-        clusterStats = loop.clusterStats(c.index());
+        clusterIndex = ci;
+        clusterStats = loop.clusterStats(ci);
         final CircuitBreaker breaker = c.circuitBreaker();
         if (!breaker.tryAcquireRequest()) {
             // Envoy counts a max_requests overflow as a pending overflow too.
@@ -63,7 +67,7 @@ final class UpstreamSelector {
         }
         requestSlot = breaker;
         hash = c.hashing() ? route.hash(head, sourceIpHash, random.nextLong()) : 0;
-        final LoadBalancer lb = loop.balancer(c.index());
+        final LoadBalancer lb = loop.balancer(ci);
         final Host h = lb.pick(hash);
         if (h == null) {
             clusterStats.inc(ClusterStat.UPSTREAM_CX_NONE_HEALTHY);
@@ -78,7 +82,7 @@ final class UpstreamSelector {
 
     /** Picks the host of a retry (preferring one not tried yet); null, counted, when none is healthy. */
     Host repick(final RetryController retry, final LoopState loop) {
-        final Host h = retry.pickHost(loop.balancer(cluster.index()), cluster.hashing());
+        final Host h = retry.pickHost(loop.balancer(clusterIndex), cluster.hashing());
         if (h == null) {
             clusterStats.inc(ClusterStat.UPSTREAM_CX_NONE_HEALTHY);
         }
@@ -89,6 +93,11 @@ final class UpstreamSelector {
     /** The selected cluster, or null before one was picked. */
     Cluster cluster() {
         return cluster;
+    }
+
+    /** The selected cluster's position in the loop's snapshot. */
+    int clusterIndex() {
+        return clusterIndex;
     }
 
     /** The selected cluster's stats on this loop, or null before one was picked. */

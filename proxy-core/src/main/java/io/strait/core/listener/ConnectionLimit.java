@@ -26,10 +26,23 @@ public final class ConnectionLimit extends ConnectionLimitRhsPadding {
         }
     }
 
-    private final int max;
+    /** Volatile: a reload may change it while loops admit connections. */
+    private volatile int max;
 
     /** A limit of {@code max} open connections ({@link #UNLIMITED}: none), {@code max} &gt;= 1. */
     public ConnectionLimit(final int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be >= 1: " + max);
+        }
+        this.max = max;
+    }
+
+    /**
+     * Changes the cap (a reload): connections already counted stay, new ones are admitted while below it.
+     *
+     * @param max &gt;= 1, or {@link #UNLIMITED}
+     */
+    public void setMax(final int max) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be >= 1: " + max);
         }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
 import io.strait.core.codec.http1.Http1ServerCodec;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.ListenerStat;
@@ -30,12 +31,11 @@ import io.strait.core.stats.StatsScope;
 @ChannelHandler.Sharable
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
 
-    private final ListenerRuntime listener;
     private final ServerContext server;
-    /** Null for a plain listener. */
-    private final ListenerTls tls;
-    /** limits.connection_buffer as the high mark; the low mark (writable again) at half of it. */
-    private final WriteBufferWaterMark waterMark;
+    /** What a reload may change, swapped whole (read once per accepted connection). */
+    private volatile Settings settings;
+    /** This listener's open connections (drained when a reload removes the listener). */
+    private final ChannelGroup connections;
     private final ConnectionLimit listenerLimit;
     private final ConnectionLimit globalLimit;
     private final StatsScope<ListenerStat> listenerStats;
@@ -45,12 +45,10 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
     /** The initializer of {@code listener}'s connections, which belong to {@code server}. */
     public HttpListenerInitializer(final ListenerRuntime listener, final ServerContext server, final ListenerTls tls,
                             final ConnectionLimit listenerLimit, final ConnectionLimit globalLimit,
-                            final StatsScope<ListenerStat> listenerStats) {
-        this.listener = listener;
+                            final StatsScope<ListenerStat> listenerStats, final ChannelGroup connections) {
         this.server = server;
-        this.tls = tls;
-        final int high = listener.config().limits().connectionBufferBytes();
-        this.waterMark = new WriteBufferWaterMark(high >>> 1, high);
+        this.settings = new Settings(listener, tls);
+        this.connections = connections;
         this.listenerLimit = listenerLimit;
         this.globalLimit = globalLimit;
         this.listenerStats = listenerStats;
@@ -60,14 +58,32 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         };
     }
 
+    /**
+     * A reload changed the listener (same name and address): connections accepted from now on get {@code listener}'s
+     * limits and buffer size and {@code tls}; their exchanges take routes from the snapshot in force, whatever this
+     * says.
+     */
+    public void update(final ListenerRuntime listener, final ListenerTls tls) {
+        settings = new Settings(listener, tls);
+    }
+
+    /** The listener runtime connections are accepted with now. */
+    public ListenerRuntime listener() {
+        return settings.listener;
+    }
+
     @Override
     protected void initChannel(final Channel ch) {
+        final Settings s = settings;
+        final ListenerRuntime listener = s.listener;
+        final ListenerTls tls = s.tls;
         final int loopIndex = server.loopState(ch.eventLoop()).index();
         if (!admit(ch, loopIndex)) {
             return;
         }
         server.track(ch);
-        ch.config().setWriteBufferWaterMark(waterMark);
+        connections.add(ch);
+        ch.config().setWriteBufferWaterMark(s.waterMark);
         final ChannelPipeline p = ch.pipeline();
         if (tls != null) {
             p.addLast("tls", tls.newSniHandler())
@@ -95,5 +111,21 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         }
         ch.closeFuture().addListener(releaseSlots);
         return true;
+    }
+
+    /** The part of a listener a reload may change. Immutable. */
+    private static final class Settings {
+        final ListenerRuntime listener;
+        /** Null for a plain listener. */
+        final ListenerTls tls;
+        /** limits.connection_buffer as the high mark; the low mark (writable again) at half of it. */
+        final WriteBufferWaterMark waterMark;
+
+        Settings(final ListenerRuntime listener, final ListenerTls tls) {
+            this.listener = listener;
+            this.tls = tls;
+            final int high = listener.config().limits().connectionBufferBytes();
+            this.waterMark = new WriteBufferWaterMark(high >>> 1, high);
+        }
     }
 }

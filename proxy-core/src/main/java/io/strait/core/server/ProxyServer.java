@@ -2,24 +2,18 @@ package io.strait.core.server;
 
 import io.strait.core.exchange.DownstreamHttp1Handler;
 import io.strait.core.exchange.ServerContext;
-import io.strait.core.listener.AcceptErrorHandler;
 import io.strait.core.listener.ConnectionLimit;
-import io.strait.core.listener.HttpListenerInitializer;
 import io.strait.core.listener.ListenerTls;
 import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
 import io.strait.core.snapshot.ProxySnapshot;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.unix.UnixChannelOption;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.strait.core.accesslog.AccessLogs;
@@ -27,39 +21,40 @@ import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.DnsRefresher;
 import io.strait.core.cluster.EndpointResolver;
 import io.strait.core.cluster.HealthManager;
-import io.strait.core.config.ListenerConfig;
-import io.strait.core.config.ListenerTlsConfig;
+import io.strait.core.config.ConfigError;
+import io.strait.core.config.ConfigLoader;
+import io.strait.core.config.ConfigResult;
 import io.strait.core.config.RuntimeConfig;
 import io.strait.core.config.StraitConfig;
-import io.strait.core.stats.ListenerStat;
+import io.strait.core.stats.ServerStat;
 import io.strait.core.stats.StatsRegistry;
 import io.strait.core.stats.StatsScope;
 import io.strait.core.transport.TransportFactory;
 import io.strait.core.transport.TransportFactory.SelectedTransport;
 import io.strait.lb.HostSet;
-import io.strait.tls.TlsConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The running data plane: N event loops on the chosen transport, each listener bound once per loop
  * with SO_REUSEPORT (or once in all on NIO), and the per-loop state every connection uses.
- * Start with {@link #start}; stop with {@link #drainAndClose} (graceful) or {@link #close}.
+ * Start with {@link #start}; change the configuration with {@link #reload}; stop with {@link #drainAndClose}
+ * (graceful) or {@link #close}.
  *
- * <p>Thread-safe: its methods are called from the launcher's thread; the loops read only final
- * fields and the volatile draining flag.
+ * <p>Thread-safe: its methods are called from the launcher's and the admin's threads, serialized on this object;
+ * the loops read their own {@link LoopSlot}, the volatile snapshot and the volatile draining flag.
  */
 public final class ProxyServer implements AutoCloseable, ServerContext {
 
@@ -67,27 +62,41 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     /** The first resolution of strict_dns names may hold up the start this long; later answers fill in. */
     private static final long DNS_START_TIMEOUT_MILLIS = 10_000;
 
+    /**
+     * One event loop's state for the snapshot in force there. {@code current} is written on the loop (at start before
+     * the loop serves, then by reload tasks) and read on it: no synchronization.
+     */
+    private static final class LoopSlot {
+        final int index;
+        final EventLoop loop;
+        LoopState current;
+
+        LoopSlot(final int index, final EventLoop loop, final LoopState current) {
+            this.index = index;
+            this.loop = loop;
+            this.current = current;
+        }
+    }
+
     private final SelectedTransport transport;
     private final MultiThreadIoEventLoopGroup group;
     private final StatsRegistry stats;
-    private final ProxySnapshot snapshot;
-    private final Map<EventLoop, LoopState> loops;
+    /** The snapshot in force; replaced by {@link #reload} once every loop has switched. */
+    private volatile ProxySnapshot snapshot;
+    private final Map<EventLoop, LoopSlot> loops;
     private final AccessLogs accessLogs;
     private HealthManager health;
     /** Re-resolves strict_dns clusters; never null after start. */
     private DnsRefresher dns;
-    /** TLS listeners by name; written at start only. */
-    private final Map<String, ListenerTls> tls = new LinkedHashMap<>();
-    /** Polls certificate files; null when no listener reloads them. */
-    private ScheduledExecutorService tlsScheduler;
+    /** The TLS side of each TLS listener. */
+    private final TlsSides tls;
     private final ChannelGroup downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
-    private final List<Channel> serverChannels = new ArrayList<>();
-    private final Map<String, InetSocketAddress> boundAddresses = new LinkedHashMap<>();
+    private final ListenerSet listeners;
     private final int eventLoops;
     /** All listeners' open downstream connections and {@code runtime.max_connections}. */
     private final ConnectionLimit globalLimit;
-    /** Each listener's open downstream connections and its {@code max_connections}, by name. */
-    private final Map<String, ConnectionLimit> listenerLimits = new LinkedHashMap<>();
+    /** Reload counters; written through the control slot under this object's lock. */
+    private final StatsScope<ServerStat> serverStats;
     private volatile boolean draining;
     private boolean closed;
 
@@ -101,24 +110,33 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
 
     private ProxyServer(final StraitConfig config, final AccessLogs.Options accessLogOptions) {
         this.transport = TransportFactory.select(config.runtime().transport());
-        final int n = config.runtime().eventLoops() > 0
-            ? config.runtime().eventLoops() : Runtime.getRuntime().availableProcessors();
+        final int n = loopCount(config);
         this.eventLoops = n;
         this.globalLimit = new ConnectionLimit(globalMaxConnections(config.runtime().maxConnections()));
         this.stats = new StatsRegistry(n);
+        this.serverStats = stats.scope("server.", ServerStat.class);
+        this.tls = new TlsSides(stats, n);
         this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
         this.snapshot = ProxySnapshot.compile(config, stats, accessLogs);
         this.group = new MultiThreadIoEventLoopGroup(n, transport.ioHandler());
-        final Map<EventLoop, LoopState> map = new IdentityHashMap<>();
+        final Map<EventLoop, LoopSlot> map = new IdentityHashMap<>();
+        final Map<EventLoop, Integer> indexes = new LinkedHashMap<>();
         int i = 0;
         final long seed = ThreadLocalRandom.current().nextLong();
         for (final EventExecutor e : group) {
             final EventLoop loop = (EventLoop) e;
-            map.put(loop, new LoopState(i, loop, snapshot, transport.socketChannel(), ALLOCATOR,
-                seed + i * 0x9E3779B97F4A7C15L));
+            map.put(loop, new LoopSlot(i, loop, new LoopState(i, loop, snapshot, transport.socketChannel(), ALLOCATOR,
+                seed + i * 0x9E3779B97F4A7C15L)));
+            indexes.put(loop, i);
             i++;
         }
         this.loops = map;
+        this.listeners = new ListenerSet(transport, group, indexes, this, globalLimit, stats);
+    }
+
+    private static int loopCount(final StraitConfig config) {
+        return config.runtime().eventLoops() > 0
+            ? config.runtime().eventLoops() : Runtime.getRuntime().availableProcessors();
     }
 
     /**
@@ -160,7 +178,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         try {
             server.startDns(resolver);
             server.startHealth();
-            server.startTls();
+            server.tls.start(config);
             server.bindAll();
         } catch (final Exception e) {
             server.close();
@@ -174,11 +192,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
      * the first host sets reach each loop as tasks queued before any listener is bound.
      */
     private void startDns(final EndpointResolver resolver) throws InterruptedException {
-        final List<Cluster> clusters = new ArrayList<>();
-        for (int i = 0; i < snapshot.clusterCount(); i++) {
-            clusters.add(snapshot.cluster(i));
-        }
-        dns = DnsRefresher.start(clusters, resolver, this::publish, DNS_START_TIMEOUT_MILLIS);
+        dns = DnsRefresher.start(snapshot.clusters(), resolver, this::publish, DNS_START_TIMEOUT_MILLIS);
     }
 
     /** The strict_dns refresher (tests). */
@@ -188,41 +202,23 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
 
     /** Starts host health (active checks, outlier detection) before any listener accepts a request. */
     private void startHealth() {
-        final List<Cluster> clusters = new ArrayList<>();
-        for (int i = 0; i < snapshot.clusterCount(); i++) {
-            clusters.add(snapshot.cluster(i));
-        }
-        health = HealthManager.start(clusters, transport.ioHandler(), transport.socketChannel(), ALLOCATOR,
+        health = HealthManager.start(snapshot.clusters(), transport.ioHandler(), transport.socketChannel(), ALLOCATOR,
             this::publish);
     }
 
-    /** Hands a cluster's new host set to every loop, which rebuilds its own balancer from it (health or DNS thread). */
-    private void publish(final Cluster cluster, final HostSet set) {
-        final int index = cluster.index();
-        for (final LoopState s : loops.values()) {
-            s.loop().execute(() -> s.rebuild(index, set));
-        }
-    }
-
     /**
-     * Builds every TLS listener's contexts (once per listener) and, when a listener reloads certificates, starts the
-     * one daemon thread that polls their files.
+     * Hands a cluster's new host set to every loop, which rebuilds its own balancer from it (health or DNS thread). The
+     * task finds the cluster in the snapshot in force on the loop when it runs; a cluster a reload dropped is skipped.
      */
-    private void startTls() throws TlsConfigException {
-        boolean reloads = false;
-        for (final ListenerRuntime l : snapshot.listeners()) {
-            final ListenerTlsConfig t = l.config().tls();
-            reloads |= t != null && !t.reloadInterval().isZero();
-        }
-        if (reloads) {
-            tlsScheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("strait-tls-reload",
-                true));
-        }
-        for (final ListenerRuntime l : snapshot.listeners()) {
-            if (l.config().tls() != null) {
-                tls.put(l.name(), ListenerTls.start(l.config(),
-                    stats.scope("listener." + l.name() + ".", ListenerStat.class), eventLoops, tlsScheduler));
-            }
+    private void publish(final Cluster cluster, final HostSet set) {
+        for (final LoopSlot slot : loops.values()) {
+            slot.loop.execute(() -> {
+                final LoopState s = slot.current;
+                final int index = s.snapshot().indexOf(cluster);
+                if (index >= 0) {
+                    s.rebuild(index, set);
+                }
+            });
         }
     }
 
@@ -233,61 +229,204 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
 
     private void bindAll() throws InterruptedException {
         for (final ListenerRuntime l : snapshot.listeners()) {
-            final ListenerConfig lc = l.config();
-            final StatsScope<ListenerStat> listenerStats = stats.scope("listener." + l.name() + ".",
-                ListenerStat.class);
-            final int max = lc.maxConnections();
-            final ConnectionLimit limit = new ConnectionLimit(
-                max == ListenerConfig.UNLIMITED_CONNECTIONS ? ConnectionLimit.UNLIMITED : max);
-            listenerLimits.put(l.name(), limit);
-            final AcceptErrorHandler.LogLimiter acceptLog = new AcceptErrorHandler.LogLimiter(l.name());
-            final HttpListenerInitializer init = new HttpListenerInitializer(l, this, tls.get(l.name()), limit,
-                globalLimit, listenerStats);
-            InetSocketAddress address = lc.address().toSocketAddress();
-            if (transport.reusePort()) {
-                // One listening socket per loop; the kernel spreads connections, and each connection
-                // stays on the loop that accepted it.
-                for (final EventLoop loop : loops.keySet()) {
-                    final Channel ch = serverBootstrap(loop, loop, init)
-                        .handler(new AcceptErrorHandler(listenerStats.loop(loops.get(loop).index()), acceptLog))
-                        .option(UnixChannelOption.SO_REUSEPORT, true)
-                        .bind(address).sync().channel();
-                    serverChannels.add(ch);
-                    // Port 0: bind every other loop's socket to the port the kernel picked for the first.
-                    address = (InetSocketAddress) ch.localAddress();
-                }
-            } else {
-                final EventLoop acceptor = group.next();
-                final Channel ch = serverBootstrap(acceptor, group, init)
-                    .handler(new AcceptErrorHandler(listenerStats.loop(loops.get(acceptor).index()), acceptLog))
-                    .bind(address).sync().channel();
-                serverChannels.add(ch);
-                address = (InetSocketAddress) ch.localAddress();
-            }
-            boundAddresses.put(l.name(), address);
+            listeners.bind(l, tls.get(l.name()));
         }
     }
 
-    private ServerBootstrap serverBootstrap(final EventLoop acceptor, final io.netty.channel.EventLoopGroup children,
-                                           final HttpListenerInitializer init) {
-        return new ServerBootstrap()
-            .group(acceptor, children)
-            .channel(transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
-            .childHandler(init);
+    /**
+     * Puts {@code next} in force without a restart: validation is the caller's ({@code ConfigLoader}); what is
+     * checked here is what a running server cannot change ({@code runtime.event_loops}, {@code runtime.transport}),
+     * and what fails while applying (a listener address that cannot be bound, a TLS file that cannot be read).
+     * On any error nothing changes and every error is returned.
+     *
+     * <p>On success: a new snapshot is compiled off the loops, keeping every cluster whose configuration is unchanged
+     * (hosts, health, breakers and counters go on) and making the others anew; host health and DNS follow; each loop
+     * then switches to it in a task of its own, so that exchanges that start after this returns run on the new
+     * routes and clusters while exchanges in flight finish on the old ones (each connection moves at its next
+     * request); idle pooled connections of hosts that left are closed. Listeners: same name and address are updated
+     * in place (new limits, TLS, cap for new connections), new ones are bound, removed ones (and those whose address
+     * changed) stop accepting and their connections drain. Stats of removed clusters and listeners are dropped.
+     */
+    public synchronized ReloadResult reload(final StraitConfig next) {
+        final ReloadResult r = apply(next);
+        serverStats.control().inc(r.applied() ? ServerStat.RELOAD_SUCCESS : ServerStat.RELOAD_FAILURE);
+        if (r.applied()) {
+            LOG.info("configuration reloaded: {} listener(s), {} cluster(s){}", listeners.names().size(),
+                snapshot.clusterCount(), r.errors().isEmpty() ? "" : "; not applied: " + r.errors());
+        } else {
+            LOG.warn("configuration reload refused, the running configuration stays: {}", r.errors());
+        }
+        return r;
+    }
+
+    /**
+     * Reads, validates and puts in force the configuration in {@code file} ({@link #reload(StraitConfig)}); a file
+     * that does not parse or validate changes nothing, and every error (with its line) is in the result. Off the
+     * loops: the caller's thread reads the file.
+     */
+    public ReloadResult reload(final Path file) {
+        final ConfigResult parsed = ConfigLoader.load(file);
+        if (!parsed.ok()) {
+            final List<String> errors = new ArrayList<>();
+            for (final ConfigError e : parsed.errors()) {
+                errors.add(e.format());
+            }
+            synchronized (this) {
+                serverStats.control().inc(ServerStat.RELOAD_FAILURE);
+            }
+            LOG.warn("configuration reload refused, {} does not validate: {}", file, errors);
+            return ReloadResult.failed(errors);
+        }
+        return reload(parsed.config());
+    }
+
+    private ReloadResult apply(final StraitConfig next) {
+        final List<String> errors = new ArrayList<>();
+        if (closed || draining) {
+            errors.add("the server is draining or closed");
+            return ReloadResult.failed(errors);
+        }
+        final StraitConfig now = snapshot.config();
+        if (loopCount(next) != eventLoops) {
+            errors.add("runtime.event_loops: " + eventLoops + " -> " + loopCount(next)
+                + " needs a restart (see hot restart)");
+        }
+        if (next.runtime().transport() != now.runtime().transport()) {
+            errors.add("runtime.transport: " + now.runtime().transport() + " -> " + next.runtime().transport()
+                + " needs a restart (see hot restart)");
+        }
+        if (!errors.isEmpty()) {
+            return ReloadResult.failed(errors);
+        }
+        // TLS first: a certificate that cannot be loaded fails the reload before anything changed.
+        final Map<String, ListenerTls> nextTls = tls.prepare(now, next, errors);
+        if (nextTls == null) {
+            return ReloadResult.failed(errors);
+        }
+        final ProxySnapshot old = snapshot;
+        final ProxySnapshot fresh;
+        try {
+            accessLogs.add(next.listeners());
+            fresh = ProxySnapshot.compile(next, stats, accessLogs, old);
+            health.update(fresh.clusters());
+            dns.update(fresh.clusters());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            tls.discard(nextTls);
+            errors.add("interrupted");
+            return ReloadResult.failed(errors);
+        } catch (final RuntimeException e) {
+            tls.discard(nextTls);
+            errors.add(String.valueOf(e.getMessage()));
+            return ReloadResult.failed(errors);
+        }
+        switchLoops(fresh);
+        snapshot = fresh;
+        globalLimit.setMax(globalMaxConnections(next.runtime().maxConnections()));
+        applyListeners(fresh, nextTls, errors);
+        tls.commit(nextTls);
+        dropStatsOfRemoved(old, fresh);
+        return errors.isEmpty() ? ReloadResult.OK : ReloadResult.partial(errors);
+    }
+
+    /** Every loop builds its state for {@code fresh} from its current one and puts it in force; waits for all. */
+    private void switchLoops(final ProxySnapshot fresh) {
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (final LoopSlot slot : loops.values()) {
+            done.add(slot.loop.submit(() -> {
+                try {
+                    slot.current = slot.current.supersede(fresh);
+                } catch (final RuntimeException e) {
+                    failure.set(e);
+                }
+            }));
+        }
+        for (final io.netty.util.concurrent.Future<?> f : done) {
+            f.syncUninterruptibly();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a loop could not switch to the new configuration", failure.get());
+        }
+    }
+
+    /**
+     * Listeners after the loops switched: kept ones updated in place, removed or moved ones unbound and drained, new
+     * or moved ones bound. A bind that fails is reported (the rest of the reload stands).
+     */
+    private void applyListeners(final ProxySnapshot fresh, final Map<String, ListenerTls> nextTls,
+                                final List<String> errors) {
+        for (final String name : listeners.names()) {
+            final ListenerRuntime l = fresh.listener(name);
+            if (l != null && listeners.sameAddress(name, l.config())) {
+                listeners.update(l, nextTls.get(name));
+            } else {
+                drain(listeners.unbind(name));
+                if (l == null) {
+                    stats.remove("listener." + name + ".");
+                }
+            }
+        }
+        for (final ListenerRuntime l : fresh.listeners()) {
+            if (!listeners.has(l.name())) {
+                try {
+                    listeners.bind(l, nextTls.get(l.name()));
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    errors.add("listeners." + l.name() + ": interrupted while binding");
+                } catch (final Exception e) {   // a failed bind arrives as a (sneaky) checked IOException
+                    errors.add("listeners." + l.name() + ".address: cannot bind " + l.config().address() + ": "
+                        + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void dropStatsOfRemoved(final ProxySnapshot old, final ProxySnapshot fresh) {
+        for (final Cluster c : old.clusters()) {
+            if (fresh.indexOf(c) < 0 && !hasCluster(fresh, c.name())) {
+                stats.remove("cluster." + c.name() + ".");
+            }
+        }
+        for (final ListenerRuntime l : old.listeners()) {
+            if (fresh.listener(l.name()) == null) {
+                stats.remove("http." + l.name() + ".");
+            }
+        }
+    }
+
+    private static boolean hasCluster(final ProxySnapshot s, final String name) {
+        for (final Cluster c : s.clusters()) {
+            if (c.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Asks each connection of {@code connections} to drain: idle ones close now, busy ones after their response. */
+    private static void drain(final ChannelGroup connections) {
+        if (connections == null) {
+            return;
+        }
+        for (final Channel ch : connections) {
+            ch.eventLoop().execute(() -> {
+                final DownstreamHttp1Handler h = ch.pipeline().get(DownstreamHttp1Handler.class);
+                if (h != null) {
+                    h.drain();
+                }
+            });
+        }
     }
 
     @Override
     public LoopState loopState(final EventLoop loop) {
-        return loops.get(loop);
+        return loops.get(loop).current;
     }
 
     /** A listener's connection count and cap (tests). */
     ConnectionLimit connectionLimit(final String listener) {
-        return listenerLimits.get(listener);
+        return listeners.limit(listener);
     }
 
     /** The count and cap over all listeners (tests). */
@@ -321,13 +460,13 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     }
 
     /** The address each listener is bound to (the real port when the config said 0), by listener name. */
-    public Map<String, InetSocketAddress> boundAddresses() {
-        return Map.copyOf(boundAddresses);
+    public synchronized Map<String, InetSocketAddress> boundAddresses() {
+        return Map.copyOf(listeners.addresses());
     }
 
     /** The bound address of one listener. */
-    public InetSocketAddress boundAddress(final String listener) {
-        return boundAddresses.get(listener);
+    public synchronized InetSocketAddress boundAddress(final String listener) {
+        return listeners.address(listener);
     }
 
     /** The stats registry. */
@@ -360,17 +499,8 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
             return;
         }
         draining = true;
-        for (final Channel ch : serverChannels) {
-            ch.close().await(1, TimeUnit.SECONDS);
-        }
-        for (final Channel ch : downstream) {
-            ch.eventLoop().execute(() -> {
-                final DownstreamHttp1Handler h = ch.pipeline().get(DownstreamHttp1Handler.class);
-                if (h != null) {
-                    h.drain();
-                }
-            });
-        }
+        listeners.closeSockets();
+        drain(downstream);
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (!downstream.isEmpty() && System.nanoTime() - deadline < 0) {
             Thread.sleep(10);
@@ -396,22 +526,14 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         if (health != null) {
             health.close();
         }
-        for (final Channel ch : serverChannels) {
-            ch.close();
-        }
+        listeners.closeSockets();
         downstream.close().await(5, TimeUnit.SECONDS);
-        for (final LoopState s : loops.values()) {
-            s.loop().execute(s::closePools);
+        for (final LoopSlot s : loops.values()) {
+            s.loop.execute(() -> s.current.closePools());
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         // The loops are stopped: nothing offers any more. Write what is queued and close the files.
         accessLogs.close();
-        if (tlsScheduler != null) {
-            tlsScheduler.shutdownNow();
-            tlsScheduler.awaitTermination(5, TimeUnit.SECONDS);
-        }
-        for (final ListenerTls t : tls.values()) {
-            t.close();
-        }
+        tls.close();
     }
 }

@@ -40,25 +40,49 @@ public final class LoopState implements UpstreamPools {
     private final SplittableRandom random;
     private final NanoClock clock;
     private final UpstreamConnector connector;
+    /** Set factories, kept so that the next snapshot's state on this loop is built the same way. */
+    private final Class<? extends Channel> socketChannel;
+    private final ByteBufAllocator allocator;
+    /** Null for tests' own connectors: each state connects with its own {@link ClusterConnector}s. */
+    private final UpstreamConnector fixedConnector;
+    /** The state of the next snapshot on this loop, once a reload installed one (null: this one is in force). */
+    private LoopState successor;
 
+    /** The state of {@code snapshot} on {@code loop}, on the system clock, connecting through Netty. */
     public LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
-              final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed) {
-        this(index, loop, snapshot, socketChannel, allocator, seed, NanoClock.SYSTEM, null);
+                     final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed) {
+        this(index, loop, snapshot, socketChannel, allocator, new SplittableRandom(seed), NanoClock.SYSTEM, null,
+            null);
     }
 
     /**
      * A loop's state with its own clock and connector (tests); a null {@code connector} connects with a
      * {@link ClusterConnector} per cluster on {@code loop}.
      */
-    @SuppressWarnings("unchecked")
     public LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
-              final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed,
-              final NanoClock clock, final UpstreamConnector connector) {
+                     final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed,
+                     final NanoClock clock, final UpstreamConnector connector) {
+        this(index, loop, snapshot, socketChannel, allocator, new SplittableRandom(seed), clock, connector, null);
+    }
+
+    /**
+     * The state of {@code snapshot} on {@code loop}. With a {@code previous} state (a reload, built on the loop), the
+     * pools of hosts both snapshots share are carried over (their idle keep-alive connections with them) and the
+     * random source continues; the pools of hosts that left are retired by {@link #supersede}.
+     */
+    @SuppressWarnings("unchecked")
+    private LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
+                      final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator,
+                      final SplittableRandom random, final NanoClock clock, final UpstreamConnector connector,
+                      final LoopState previous) {
         this.clock = clock;
         this.index = index;
         this.loop = loop;
         this.snapshot = snapshot;
-        this.random = new SplittableRandom(seed);
+        this.random = random;
+        this.socketChannel = socketChannel;
+        this.allocator = allocator;
+        this.fixedConnector = connector;
         final int n = snapshot.clusterCount();
         this.balancers = new LoadBalancer[n];
         this.connectors = new ClusterConnector[n];
@@ -81,7 +105,8 @@ public final class LoopState implements UpstreamPools {
         this.pools = new UpstreamPool[maxId < 0 ? 0 : maxId - minId + 1];
         for (int i = 0; i < n; i++) {
             for (final Host h : sets[i].all()) {
-                pools[h.id() - hostIdBase] = newPool(i);
+                final UpstreamPool<UpstreamHttpHandler> kept = previous == null ? null : previous.poolOrNull(h);
+                pools[h.id() - hostIdBase] = kept != null ? kept : newPool(i);
             }
         }
         // The default never resolves a name on the loop (hosts carry resolved addresses; see ClusterConnector).
@@ -95,6 +120,49 @@ public final class LoopState implements UpstreamPools {
         final LoopStats<ClusterStat> stats = clusterStats(cluster);
         return new UpstreamPool<>(loop, c.maxIdlePerHost(), c.idleTimeoutNanos(),
             () -> stats.inc(ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT));
+    }
+
+    /**
+     * Builds the state of {@code next} on this loop from this one and puts it in force: this state's successor is
+     * set (connections holding this state move to it at their next request) and the pools of hosts {@code next}
+     * no longer has are retired (idle connections closed; an exchange still running on this state finds its pool,
+     * and its connection is closed when released). Call on the loop.
+     *
+     * @return the new state
+     */
+    public LoopState supersede(final ProxySnapshot next) {
+        final LoopState n = new LoopState(index, loop, next, socketChannel, allocator, random, clock, fixedConnector,
+            this);
+        for (final UpstreamPool<UpstreamHttpHandler> p : pools) {
+            if (p != null && !n.holds(p)) {
+                p.retire();
+            }
+        }
+        successor = n;
+        return n;
+    }
+
+    private boolean holds(final UpstreamPool<UpstreamHttpHandler> pool) {
+        for (final UpstreamPool<UpstreamHttpHandler> p : pools) {
+            if (p == pool) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when a reload put a newer state in force on this loop. A plain read: call on the loop. */
+    public boolean superseded() {
+        return successor != null;
+    }
+
+    /** The state in force on this loop: this one, or the newest of its successors. Call on the loop. */
+    public LoopState latest() {
+        LoopState s = this;
+        while (s.successor != null) {
+            s = s.successor;
+        }
+        return s;
     }
 
     public int index() {

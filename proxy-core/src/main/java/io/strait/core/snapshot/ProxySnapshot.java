@@ -42,12 +42,24 @@ public final class ProxySnapshot {
     /** Compiles a validated configuration; each listener's access log comes from {@code accessLogs} (may be null). */
     public static ProxySnapshot compile(final StraitConfig config, final StatsRegistry stats,
                                         final AccessLogs accessLogs) {
+        return compile(config, stats, accessLogs, null);
+    }
+
+    /**
+     * Compiles a validated configuration that follows {@code previous} (a reload; null at start): a cluster whose
+     * configuration is equal to one of {@code previous}'s is that same {@link Cluster} (its hosts, health, outlier
+     * state and breaker counts go on); any other cluster is made new. Listeners and routes are always compiled anew.
+     */
+    public static ProxySnapshot compile(final StraitConfig config, final StatsRegistry stats,
+                                        final AccessLogs accessLogs, final ProxySnapshot previous) {
         final List<ClusterConfig> cc = config.clusters();
         final Cluster[] clusters = new Cluster[cc.size()];
         final Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < clusters.length; i++) {
             final ClusterConfig c = cc.get(i);
-            clusters[i] = Clusters.create(i, c, stats.scope("cluster." + c.name() + ".", ClusterStat.class));
+            final Cluster same = previous == null ? null : previous.unchanged(c);
+            clusters[i] = same != null ? same
+                : Clusters.create(c, stats.scope("cluster." + c.name() + ".", ClusterStat.class));
             index.put(c.name(), i);
         }
         final Map<String, ListenerRuntime> listeners = new LinkedHashMap<>();
@@ -76,6 +88,31 @@ public final class ProxySnapshot {
     /** Cluster {@code index}. */
     public Cluster cluster(final int index) {
         return clusters[index];
+    }
+
+    /** The cluster of this snapshot whose configuration equals {@code config}, or null. */
+    private Cluster unchanged(final ClusterConfig config) {
+        for (final Cluster c : clusters) {
+            if (c.config().equals(config)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The position of {@code cluster} in this snapshot (identity), or -1 when it is not one of its clusters. */
+    public int indexOf(final Cluster cluster) {
+        for (int i = 0; i < clusters.length; i++) {
+            if (clusters[i] == cluster) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Every cluster, in configuration order. */
+    public List<Cluster> clusters() {
+        return List.of(clusters);
     }
 
     /** Number of clusters. */

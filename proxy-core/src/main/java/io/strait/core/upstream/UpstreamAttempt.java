@@ -62,6 +62,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
 
     private Phase phase = Phase.IDLE;
     private Cluster cluster;
+    /** The cluster's position in its snapshot (which connector opens its connections). */
+    private int clusterIndex;
     private Host host;
     private LoopStats<ClusterStat> stats;
     private HttpRequestHead request;
@@ -87,10 +89,14 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         this.clock = clock;
     }
 
-    /** Starts a try of {@code req} on {@code h}: takes the host's active count and counts the upstream request. */
-    public void begin(final Cluster c, final LoopStats<ClusterStat> clusterStats, final Host h,
-                      final HttpRequestHead req) {
+    /**
+     * Starts a try of {@code req} on {@code h} of cluster {@code c} (at {@code clusterIndex} of its snapshot): takes
+     * the host's active count and counts the upstream request.
+     */
+    public void begin(final Cluster c, final int clusterIndex, final LoopStats<ClusterStat> clusterStats,
+                      final Host h, final HttpRequestHead req) {
         cluster = c;
+        this.clusterIndex = clusterIndex;
         stats = clusterStats;
         host = h;
         request = req;
@@ -138,7 +144,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         phase = Phase.CONNECTING;
         downstream.pauseReading(ReadGate.PROXY_WAIT);
         stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
-        final ChannelFuture connect = loop.connector().connect(cluster.index(), host, fresh);
+        final ChannelFuture connect = loop.connector().connect(clusterIndex, host, fresh);
         connectFuture = connect;
         if (connect.isDone() && !connect.channel().isRegistered()) {
             // The channel could not even be made (no file descriptor left, say): Netty completed the future on a

@@ -44,7 +44,7 @@ class ConfigExamplesTest {
         final ConfigResult r = ConfigLoader.load(Path.of("../examples/demo.yaml"));
         assertThat(r.errors()).extracting(ConfigError::format).isEmpty();
         final StraitConfig c = r.config();
-        assertThat(c.admin()).isNull();
+        assertThat(c.admin()).isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9901)));
         final ListenerConfig l = c.listeners().get(0);
         assertThat(l.name()).isEqualTo("demo");
         assertThat(l.address()).isEqualTo(new HostPort("127.0.0.1", 10000));

@@ -36,6 +36,12 @@ class StatDescriptorTest {
     }
 
     @Test
+    void serverStatsFollowEnvoy() {
+        declaredInEnvoyOrder(ServerStat.values());
+        assertThat(names(ServerStat.values())).containsExactlyInAnyOrder("reload_success", "reload_failure");
+    }
+
+    @Test
     void listenerStatsFollowEnvoy() {
         declaredInEnvoyOrder(ListenerStat.values());
         assertThat(names(ListenerStat.values())).containsExactlyInAnyOrder("downstream_cx_accept_error",

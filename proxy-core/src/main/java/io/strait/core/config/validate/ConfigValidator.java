@@ -57,11 +57,7 @@ public final class ConfigValidator extends SectionValidator {
     // ---------------------------------------------------------------------------------------------- top level
 
     private AdminConfig admin(final Fields root) {
-        final Fields f = root.object("admin", "address");
-        if (f == null) {
-            return null;
-        }
-        return new AdminConfig(f.hostPort("address", true, 0));
+        return new AdminValidator(this).admin(root);
     }
 
     private RuntimeConfig runtime(final Fields root) {

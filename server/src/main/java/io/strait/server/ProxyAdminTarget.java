@@ -1,0 +1,202 @@
+package io.strait.server;
+
+import io.strait.admin.ActionResult;
+import io.strait.admin.AdminTarget;
+import io.strait.admin.CertificateInfo;
+import io.strait.admin.ClusterStatus;
+import io.strait.admin.ConfigTree;
+import io.strait.admin.HostStatus;
+import io.strait.admin.ListenerInfo;
+import io.strait.admin.ServerInfo;
+import io.strait.admin.ServerState;
+import io.strait.core.cluster.Cluster;
+import io.strait.core.config.ListenerConfig;
+import io.strait.core.server.ProxyServer;
+import io.strait.core.server.ReloadResult;
+import io.strait.core.snapshot.ProxySnapshot;
+import io.strait.core.stats.StatVisitor;
+import io.strait.lb.Host;
+import io.strait.lb.health.OutlierDetector;
+import io.strait.tls.CertificateFiles;
+
+import java.nio.file.Path;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Thread-safe (reads the proxy's published state). The running {@link ProxyServer} as the admin server sees it.
+ * What proxy-core does not support yet answers 501 through {@link AdminTarget}'s defaults: draining listeners
+ * without stopping, runtime overrides. Per-host request totals, errors and connections are not
+ * counted per host by proxy-core yet and read 0.
+ */
+final class ProxyAdminTarget implements AdminTarget {
+
+    private final ProxyServer server;
+    /** The file {@code POST /reload} reads again; null when the proxy did not start from one (the bundled demo). */
+    private final Path configFile;
+    private final Runnable quit;
+
+    /**
+     * @param server     the running proxy
+     * @param configFile the configuration file {@code POST /reload} reads again, or null
+     * @param quit       what {@code /quitquitquit} does (the launcher: exit through the draining shutdown hook)
+     */
+    ProxyAdminTarget(final ProxyServer server, final Path configFile, final Runnable quit) {
+        this.server = server;
+        this.configFile = configFile;
+        this.quit = quit;
+    }
+
+    @Override
+    public void forEachStat(final StatVisitor visitor) {
+        server.stats().forEach(visitor);
+    }
+
+    @Override
+    public List<ClusterStatus> clusters() {
+        final ProxySnapshot s = server.snapshot();
+        final List<ClusterStatus> out = new ArrayList<>(s.clusterCount());
+        for (int i = 0; i < s.clusterCount(); i++) {
+            final Cluster c = s.cluster(i);
+            final OutlierDetector detector = c.outlierDetector();
+            final List<HostStatus> hosts = new ArrayList<>();
+            for (final Host h : c.hosts()) {
+                final boolean ejected = detector != null && detector.isEjected(h);
+                final boolean failedCheck = !h.isHealthy() && !ejected;
+                final String reason = ejected ? "ejected by outlier detection (" + detector.timesEjected(h)
+                    + " time(s) so far)" : failedCheck ? "failing active health checks" : "";
+                final InetSocketAddress a = h.address();
+                hosts.add(new HostStatus(a.getHostString(), a.getPort(), h.weight(), failedCheck, ejected, false,
+                    reason, h.activeRequests(), 0, 0, 0));
+            }
+            out.add(new ClusterStatus(c.name(), hosts));
+        }
+        return out;
+    }
+
+    @Override
+    public List<ListenerInfo> listeners() {
+        final List<ListenerInfo> out = new ArrayList<>();
+        for (final ListenerConfig l : server.snapshot().config().listeners()) {
+            final InetSocketAddress bound = server.boundAddress(l.name());
+            out.add(new ListenerInfo(l.name(), bound == null ? l.address().host() : bound.getHostString(),
+                bound == null ? l.address().port() : bound.getPort(), l.protocol().name().toLowerCase(Locale.ROOT),
+                l.tls() != null));
+        }
+        return out;
+    }
+
+    @Override
+    public Object configDump() {
+        return ConfigTree.of(server.snapshot().config());
+    }
+
+    @Override
+    public List<CertificateInfo> certificates() {
+        final List<CertificateInfo> out = new ArrayList<>();
+        for (final ListenerConfig l : server.snapshot().config().listeners()) {
+            if (l.tls() == null) {
+                continue;
+            }
+            for (final CertificateFiles f : l.tls().options().certificates()) {
+                final X509Certificate cert = leaf(f);
+                if (cert != null) {
+                    out.add(new CertificateInfo(l.name(), f.cert().toString(),
+                        cert.getSubjectX500Principal().getName(), sans(cert), cert.getSerialNumber().toString(16),
+                        cert.getNotAfter().toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The first certificate of the chain file, or null if it cannot be read now. */
+    private static X509Certificate leaf(final CertificateFiles f) {
+        try (InputStream in = Files.newInputStream(f.cert())) {
+            final Collection<? extends Certificate> chain = CertificateFactory.getInstance("X.509")
+                .generateCertificates(in);
+            return chain.isEmpty() ? null : (X509Certificate) chain.iterator().next();
+        } catch (final IOException | CertificateException e) {
+            return null;
+        }
+    }
+
+    private static List<String> sans(final X509Certificate cert) {
+        final List<String> out = new ArrayList<>();
+        try {
+            final Collection<List<?>> names = cert.getSubjectAlternativeNames();
+            if (names != null) {
+                for (final List<?> n : names) {
+                    out.add(String.valueOf(n.get(1)));
+                }
+            }
+        } catch (final CertificateParsingException e) {
+            out.add("(unreadable: " + e.getMessage() + ")");
+        }
+        return out;
+    }
+
+    @Override
+    public ServerInfo serverInfo() {
+        return new ServerInfo(Version.get(), Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime()),
+            Runtime.version().toString(), server.transport().name() + " (" + server.transport().reason() + ")",
+            server.eventLoops());
+    }
+
+    @Override
+    public ServerState state() {
+        return server.isDraining() ? ServerState.DRAINING : ServerState.SERVING;
+    }
+
+    @Override
+    public ActionResult reload() {
+        if (configFile == null) {
+            return ActionResult.notImplemented("this proxy did not start from a configuration file (the bundled demo "
+                + "config): there is no file to reload; run it with -c FILE");
+        }
+        final ReloadResult r = server.reload(configFile);
+        if (!r.applied()) {
+            return ActionResult.rejected("configuration reload refused; the running configuration stays",
+                r.errors());
+        }
+        return r.errors().isEmpty() ? ActionResult.ok("configuration reloaded from " + configFile)
+            : new ActionResult(ActionResult.Outcome.OK, "configuration reloaded from " + configFile
+                + "; these parts could not be applied", r.errors());
+    }
+
+    @Override
+    public ActionResult drainListeners() {
+        return ActionResult.notImplemented("draining listeners without stopping is not implemented yet; "
+            + "POST /quitquitquit drains and exits");
+    }
+
+    @Override
+    public ActionResult setLogLevel(final String logger, final String level) {
+        return LogLevels.set(logger, level);
+    }
+
+    @Override
+    public ActionResult reopenLogs() {
+        final int n = server.accessLogs().all().size();
+        server.accessLogs().reopen();
+        return ActionResult.ok("asked " + n + " access log(s) to reopen");
+    }
+
+    @Override
+    public void quit() {
+        quit.run();
+    }
+}
