@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 5xx; cluster {@code api}: +{@value #API_STEP} requests, +{@value #API_5XX_STEP} 5xx; cluster {@code idle}: none),
  * and the histograms show fixed quantiles. Every {@code /clusters} is the next of a series in which the hosts of
  * {@code api} gain {@value #HOST_A_STEP} and {@value #HOST_B_STEP} requests. {@link #failStats(int)} makes
- * {@code /stats} answer an error status instead.
+ * {@code /stats} answer an error status instead, {@link #requireToken(String)} makes the JSON endpoints want a bearer
+ * token.
  */
 final class CannedAdmin implements AutoCloseable {
 
@@ -55,6 +56,7 @@ final class CannedAdmin implements AutoCloseable {
     private final AtomicInteger statsServed = new AtomicInteger();
     private final AtomicInteger clustersServed = new AtomicInteger();
     private volatile int statsFailure;
+    private volatile String token;
 
     CannedAdmin() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
@@ -67,6 +69,11 @@ final class CannedAdmin implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
+    /** From now on the JSON endpoints answer 401 without {@code Authorization: Bearer <token>} (the page is free). */
+    void requireToken(final String t) {
+        token = t;
+    }
+
     /** From now on {@code /stats} answers {@code status} (0: answers normally again). */
     void failStats(final int status) {
         statsFailure = status;
@@ -75,6 +82,12 @@ final class CannedAdmin implements AutoCloseable {
     private void handle(final HttpExchange ex) throws IOException {
         try (ex) {
             final String path = ex.getRequestURI().getPath();
+            final String t = token;
+            if (t != null && !path.equals("/")
+                && !("Bearer " + t).equals(ex.getRequestHeaders().getFirst("authorization"))) {
+                send(ex, 401, "text/plain", "unauthorized\n");
+                return;
+            }
             switch (path) {
                 case "/" -> send(ex, 200, "text/html; charset=utf-8", page());
                 case "/stats" -> {

@@ -162,4 +162,20 @@ class DashboardPageIntegrationTest {
         assertThat(after.polls()).isGreaterThan(pollsWhileFailing);
         assertThat(after.metric("cluster", "api", "rps").known()).isTrue();
     }
+
+    @Test
+    void sendsTheBearerTokenOfItsFragmentAndSaysWhenOneIsWanted() throws Exception {
+        admin.requireToken("s3cret");
+        browser.open(admin.uri());
+        final DashboardView refused = awaitView(d -> d.banner() != null);
+        assertThat(refused.banner()).contains("HTTP 401", "add #token=<token> to this URL");
+
+        browser.open(admin.uri().resolve("/#token=s3cret"));
+        final DashboardView allowed = awaitView(d -> d.polls() >= 2 && d.banner() == null
+            && d.metric("cluster", "api", "rq_total") != null && d.metric("cluster", "api", "rq_total").known());
+        assertThat(allowed.info("version")).isEqualTo("9.9.9-test");
+        final DashboardView later = awaitView(d -> d.polls() >= allowed.polls() + 2);
+        assertThat(later.failures()).as("no poll failed once the token was there").isEqualTo(allowed.failures());
+        assertThat(later.banner()).isNull();
+    }
 }
