@@ -38,9 +38,8 @@ import java.util.Locale;
 
 /**
  * Thread-safe (reads the proxy's published state). The running {@link ProxyServer} as the admin server sees it.
- * What proxy-core does not support yet answers 501 through {@link AdminTarget}'s defaults: draining listeners
- * without stopping, runtime overrides. Per-host request totals, errors and connections are not
- * counted per host by proxy-core yet and read 0.
+ * What proxy-core does not support yet answers 501 through {@link AdminTarget}'s defaults: runtime overrides.
+ * Per-host request totals, errors and connections are not counted per host by proxy-core yet and read 0.
  */
 final class ProxyAdminTarget implements AdminTarget {
 
@@ -179,8 +178,9 @@ final class ProxyAdminTarget implements AdminTarget {
 
     @Override
     public ActionResult drainListeners() {
-        return ActionResult.notImplemented("draining listeners without stopping is not implemented yet; "
-            + "POST /quitquitquit drains and exits");
+        server.drainListeners();
+        return ActionResult.ok("listeners drained: no new connections are accepted; open ones close after their "
+            + "response; the process stays up until POST /quitquitquit or SIGTERM");
     }
 
     @Override

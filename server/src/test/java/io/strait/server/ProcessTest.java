@@ -146,6 +146,9 @@ class ProcessTest {
                     try (RawHttpClient client = new RawHttpClient(port)) {
                         assertThat(client.get("/x", "run.test").status()).isEqualTo(200);
                     }
+                    admin.send(RawHttpClient.request("POST", "/drain_listeners", "a", "content-length: 0"));
+                    assertThat(admin.readResponse().status()).isEqualTo(200);
+                    assertThat(admin.get("/ready", "a").status()).as("draining: not ready").isEqualTo(503);
                     admin.send(RawHttpClient.request("POST", "/quitquitquit", "a", "content-length: 0"));
                     assertThat(admin.readResponse().status()).isEqualTo(200);
                 }

@@ -42,7 +42,7 @@ final class TlsTestServer implements AutoCloseable {
     TlsTestServer(final SniHandlerFactory factory) throws InterruptedException {
         final PeerIdentityHandler identity = new PeerIdentityHandler(new TlsHandshakeListener() {
             @Override
-            public void handshake() {
+            public void handshake(final long nanos) {
                 handshakes.incrementAndGet();
             }
 

@@ -96,8 +96,9 @@ public final class ListenerTls implements AutoCloseable {
         }
 
         @Override
-        public void handshake() {
+        public void handshake(final long nanos) {
             stats.inc(ListenerStat.SSL_HANDSHAKE);
+            stats.record(ListenerStat.SSL_HANDSHAKE_TIME, nanos / 1000);
         }
 
         @Override

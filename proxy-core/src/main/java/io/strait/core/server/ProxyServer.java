@@ -490,6 +490,21 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     }
 
     /**
+     * Stops accepting on every listener and lets the open connections drain (idle keep-alive connections close at
+     * once, busy ones after their response), without stopping the server: the admin's {@code POST /drain_listeners},
+     * e.g. before taking the host out of a load balancer. {@link #isDraining} is true from here on; a reload is
+     * refused.
+     */
+    public synchronized void drainListeners() {
+        if (closed) {
+            return;
+        }
+        draining = true;
+        listeners.closeSockets();
+        drain(downstream);
+    }
+
+    /**
      * Graceful stop: stops accepting, lets requests in flight finish (idle keep-alive connections are
      * closed at once, busy ones after their response), then closes whatever is left once
      * {@code timeout} has passed. Blocks until done.

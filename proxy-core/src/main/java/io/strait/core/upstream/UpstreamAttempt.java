@@ -74,6 +74,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     private boolean reused;
     private boolean hostActive;
     private boolean upstreamDirty;
+    /** When the connect in progress started (for upstream_cx_connect_ms). */
+    private long connectStartNanos;
     /** The breaker whose pending slot this try holds while its new connection opens (null: none). */
     private CircuitBreaker pendingSlot;
 
@@ -144,6 +146,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         phase = Phase.CONNECTING;
         downstream.pauseReading(ReadGate.PROXY_WAIT);
         stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
+        connectStartNanos = clock.nanoTime();
         final ChannelFuture connect = loop.connector().connect(clusterIndex, host, fresh);
         connectFuture = connect;
         if (connect.isDone() && !connect.channel().isRegistered()) {
@@ -191,6 +194,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
             exchange.onConnectFailure(timedOut);
             return;
         }
+        stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (clock.nanoTime() - connectStartNanos) / 1000);
         bind(c, false);
         exchange.onBound();
     }

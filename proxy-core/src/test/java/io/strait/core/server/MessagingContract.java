@@ -33,6 +33,10 @@ interface MessagingContract extends ProxyFixture {
         assertThat(proxy().upstream("a").connectionCount()).as("upstream keep-alive: one pooled connection")
             .isLessThanOrEqualTo(1);
         assertThat(clusterStat("a_only", ClusterStat.UPSTREAM_CX_POOL_REUSE) - reusedBefore).isGreaterThanOrEqualTo(2);
+        // Every connection made to a_only (it never refuses) has its connect time recorded (upstream_cx_connect_ms).
+        assertThat(clusterStat("a_only", ClusterStat.UPSTREAM_CX_TOTAL)).isPositive();
+        assertThat(proxy().cluster("a_only").stats().histogram(ClusterStat.UPSTREAM_CX_CONNECT_MS).getTotalCount())
+            .isEqualTo(clusterStat("a_only", ClusterStat.UPSTREAM_CX_TOTAL));
     }
 
     @Test

@@ -86,6 +86,11 @@ class TlsIntegrationTest {
         return server.stats().scope("listener." + listener + ".", ListenerStat.class).value(stat);
     }
 
+    private long handshakeTimes(final String listener) {
+        return server.stats().scope("listener." + listener + ".", ListenerStat.class)
+            .histogram(ListenerStat.SSL_HANDSHAKE_TIME).getTotalCount();
+    }
+
     private SSLSocket connect(final String listener, final SSLContext ctx, final String sni) throws IOException {
         final SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
             server.boundAddress(listener).getPort());
@@ -117,6 +122,7 @@ class TlsIntegrationTest {
     @Test
     void keepAliveCarriesManyRequestsOverOneHandshake() throws Exception {
         final long before = stat("tls", ListenerStat.SSL_HANDSHAKE);
+        final long timedBefore = handshakeTimes("tls");
         try (RawHttpClient c = https("tls", CA.clientContext(null), "a.test")) {
             for (int i = 0; i < 5; i++) {
                 final RawResponse r = c.get("/ka/" + i, "a.test");
@@ -125,6 +131,7 @@ class TlsIntegrationTest {
             }
         }
         assertThat(stat("tls", ListenerStat.SSL_HANDSHAKE) - before).isEqualTo(1);
+        assertThat(handshakeTimes("tls") - timedBefore).as("one handshake time recorded").isEqualTo(1);
         assertThat(stat("tls", ListenerStat.SSL_NO_CERTIFICATE)).isGreaterThanOrEqualTo(1);
     }
 

@@ -37,6 +37,9 @@ public final class PeerIdentityHandler extends ChannelInboundHandlerAdapter {
     /** The channel attribute holding the verified client's identity (absent: no client certificate). */
     public static final AttributeKey<PeerIdentity> PEER_IDENTITY = AttributeKey.valueOf("strait.tls.peerIdentity");
 
+    /** When this handler joined the connection's pipeline (at accept), in System.nanoTime() terms. */
+    private static final AttributeKey<Long> ADDED_AT = AttributeKey.valueOf("strait.tls.addedAt");
+
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(PeerIdentityHandler.class);
 
     private final TlsHandshakeListener listener;
@@ -48,6 +51,11 @@ public final class PeerIdentityHandler extends ChannelInboundHandlerAdapter {
      */
     public PeerIdentityHandler(final TlsHandshakeListener listener) {
         this.listener = listener;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        ctx.channel().attr(ADDED_AT).set(System.nanoTime());   // one box per connection, not per request
     }
 
     @Override
@@ -67,7 +75,8 @@ public final class PeerIdentityHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void completed(final ChannelHandlerContext ctx) {
-        listener.handshake();
+        final Long addedAt = ctx.channel().attr(ADDED_AT).getAndSet(null);
+        listener.handshake(addedAt == null ? 0 : System.nanoTime() - addedAt);
         final SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl == null) {
             return;

@@ -7,8 +7,8 @@ package io.strait.tls.handler;
  */
 public interface TlsHandshakeListener {
 
-    /** A handshake completed. */
-    void handshake();
+    /** A handshake completed, {@code nanos} after the handler was added to the accepted connection's pipeline. */
+    void handshake(long nanos);
 
     /** The completed handshake resumed an earlier session (ticket or session cache). */
     void sessionReused();
