@@ -19,6 +19,8 @@ import io.strait.lb.Host;
 import io.strait.lb.health.OutlierDetector;
 import io.strait.tls.CertificateFiles;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +40,6 @@ import java.util.Locale;
 
 /**
  * Thread-safe (reads the proxy's published state). The running {@link ProxyServer} as the admin server sees it.
- * What proxy-core does not support yet answers 501 through {@link AdminTarget}'s defaults: runtime overrides.
  * Per-host request totals, errors and connections are not counted per host by proxy-core yet and read 0.
  */
 final class ProxyAdminTarget implements AdminTarget {
@@ -174,6 +175,23 @@ final class ProxyAdminTarget implements AdminTarget {
         return r.errors().isEmpty() ? ActionResult.ok("configuration reloaded from " + configFile)
             : new ActionResult(ActionResult.Outcome.OK, "configuration reloaded from " + configFile
                 + "; these parts could not be applied", r.errors());
+    }
+
+    /** Every runtime key with its value in force; an override shows as {@code value (override)}. */
+    @Override
+    public Map<String, String> runtime() {
+        final Map<String, String> out = new LinkedHashMap<>();
+        for (final Map.Entry<String, ProxyServer.RuntimeValue> e : server.runtime().entrySet()) {
+            out.put(e.getKey(), e.getValue().value() + (e.getValue().overridden() ? " (override)" : ""));
+        }
+        return out;
+    }
+
+    @Override
+    public ActionResult runtimeModify(final Map<String, String> values) {
+        final List<String> errors = server.modifyRuntime(values);
+        return errors.isEmpty() ? ActionResult.ok("runtime overrides set: " + String.join(", ", values.keySet()))
+            : ActionResult.rejected("runtime overrides refused; nothing changed", errors);
     }
 
     @Override
