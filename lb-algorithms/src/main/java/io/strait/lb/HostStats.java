@@ -9,15 +9,17 @@ import java.lang.invoke.VarHandle;
  * loops. The counters of one {@link Host} ({@link HostStat}), kept per loop so that no request-path write is an
  * atomic read-modify-write or shares a cache line with another loop's.
  *
- * <p>One {@code long[]} per host, one region per loop, with {@value #PAD} longs (128 bytes) before and after each
- * region, as {@code io.strait.core.stats.StatsScope} lays out a scope:
+ * <p>One {@code long[]} per host, one region per loop, with {@value #PAD} longs (128 bytes: two cache lines, so
+ * adjacent-line prefetch cannot pair two loops' regions either) before and after each region:
  * <pre>
  *   | PAD | loop 0: one slot per HostStat ordinal | PAD | loop 1: ... | PAD | ... | loop n-1: ... | PAD |
  * </pre>
  * A write is a plain read of the loop's slot and an opaque store (on x86 a plain {@code mov}); a read sums the slots
  * with opaque loads, so it sees each loop's count whole, and soon. Size: {@code (16 + 23 × loops) × 8} bytes plus
- * the array header per host (496 bytes with 2 loops, 3.1 KB with 16). Not a {@code StatsScope} per host: that
- * would add a control region, per-loop view objects, histogram tables and a name in {@code /stats} for each host.
+ * the array header per host (496 bytes with 2 loops, 3.1 KB with 16). Not a {@code StatsScope} per host: its
+ * counters are Agrona records in the stats file (a 128-byte value and a 512-byte label record per stat and writer,
+ * about 13 KB per host with 2 loops, named in {@code /stats} and the file), and hosts can be many and come and go
+ * with DNS; Envoy too keeps host stats out of its stats sinks by default.
  */
 public final class HostStats {
 

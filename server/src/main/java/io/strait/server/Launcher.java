@@ -6,11 +6,14 @@ import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.StraitConfig;
 import io.strait.core.server.ProxyServer;
+import io.strait.core.stats.StatsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -53,9 +56,11 @@ final class Launcher {
     /**
      * {@link #runUntilStopped(StraitConfig, Runnable, Runnable)} for a configuration read from {@code configFile},
      * which SIGHUP reads again and puts in force ({@link ProxyServer#reload(Path)}); null: SIGHUP does nothing.
+     * Without {@code runtime.stats_file} the counters go to the default stats file ({@link #withDefaultStatsFile}).
      */
-    static int runUntilStopped(final StraitConfig config, final Path configFile, final Runnable onStarted,
+    static int runUntilStopped(final StraitConfig given, final Path configFile, final Runnable onStarted,
                                final Runnable onStopped) {
+        final StraitConfig config = withDefaultStatsFile(given);
         final ProxyServer server;
         try {
             server = ProxyServer.start(config);
@@ -64,6 +69,10 @@ final class Launcher {
             return 1;
         }
         LOG.info(startLine(server));
+        if (server.stats().file() != null) {
+            LOG.info("stats file {} (read it with: strait stat --file {})", server.stats().file(),
+                server.stats().file());
+        }
         final AdminServer admin;
         try {
             admin = startAdmin(config, configFile, server);
@@ -82,6 +91,9 @@ final class Launcher {
             LOG.info("shutdown signal: draining (up to {} ms)", drain.toMillis());
             try {
                 server.drainAndClose(drain);
+                if (given.runtime().statsFile() == null) {
+                    deleteDefaultStatsFile(config.runtime().statsFilePath());
+                }
                 if (admin != null) {
                     admin.close();
                 }
@@ -106,6 +118,38 @@ final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * {@code config} with {@code runtime.stats_file} set, when absent, to the default file of this instance: {@link
+     * StatsFiles#defaultFile} named by the admin port, else the first listener's port (else the pid, when that port
+     * is 0, chosen by the kernel).
+     */
+    static StraitConfig withDefaultStatsFile(final StraitConfig config) {
+        if (config.runtime().statsFile() != null) {
+            return config;
+        }
+        int port = 0;
+        if (config.admin() != null && config.admin().address() != null) {
+            port = config.admin().address().port();
+        }
+        if (port == 0 && !config.listeners().isEmpty()) {
+            port = config.listeners().get(0).address().port();
+        }
+        final String id = port > 0 ? String.valueOf(port) : "pid" + ProcessHandle.current().pid();
+        return config.withRuntime(config.runtime().withStatsFile(StatsFiles.defaultFile(id).toString()));
+    }
+
+    /**
+     * Removes the default stats file after a clean stop, so that instances come and go without filling
+     * {@code /dev/shm}; a {@code runtime.stats_file} the user chose is kept, readable after the stop.
+     */
+    private static void deleteDefaultStatsFile(final Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (final IOException e) {
+            LOG.warn("cannot remove stats file {}: {}", file, e.toString());
+        }
     }
 
     /**

@@ -21,6 +21,8 @@ import io.strait.lb.HostStats;
 import io.strait.lb.health.OutlierDetector;
 import io.strait.tls.CertificateFiles;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,9 +42,8 @@ import java.util.Locale;
 
 /**
  * Thread-safe (reads the proxy's published state). The running {@link ProxyServer} as the admin server sees it.
- * What proxy-core does not support yet answers 501 through {@link AdminTarget}'s defaults: draining listeners
- * without stopping, runtime overrides. Per-host stats are each {@link Host}'s own counters ({@link HostStats}, summed
- * over the event loops as they are read) and its active-request count.
+ * Per-host stats are each {@link Host}'s own counters ({@link HostStats}, summed over the event loops as they are
+ * read) and its active-request count.
  */
 final class ProxyAdminTarget implements AdminTarget {
 
@@ -182,10 +183,28 @@ final class ProxyAdminTarget implements AdminTarget {
                 + "; these parts could not be applied", r.errors());
     }
 
+    /** Every runtime key with its value in force; an override shows as {@code value (override)}. */
+    @Override
+    public Map<String, String> runtime() {
+        final Map<String, String> out = new LinkedHashMap<>();
+        for (final Map.Entry<String, ProxyServer.RuntimeValue> e : server.runtime().entrySet()) {
+            out.put(e.getKey(), e.getValue().value() + (e.getValue().overridden() ? " (override)" : ""));
+        }
+        return out;
+    }
+
+    @Override
+    public ActionResult runtimeModify(final Map<String, String> values) {
+        final List<String> errors = server.modifyRuntime(values);
+        return errors.isEmpty() ? ActionResult.ok("runtime overrides set: " + String.join(", ", values.keySet()))
+            : ActionResult.rejected("runtime overrides refused; nothing changed", errors);
+    }
+
     @Override
     public ActionResult drainListeners() {
-        return ActionResult.notImplemented("draining listeners without stopping is not implemented yet; "
-            + "POST /quitquitquit drains and exits");
+        server.drainListeners();
+        return ActionResult.ok("listeners drained: no new connections are accepted; open ones close after their "
+            + "response; the process stays up until POST /quitquitquit or SIGTERM");
     }
 
     @Override

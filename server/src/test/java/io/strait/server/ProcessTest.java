@@ -40,7 +40,7 @@ class ProcessTest {
         try (TestUpstream upstream = new TestUpstream("up").start()) {
             final int port = freePort();
             final Path config = Files.writeString(dir.resolve("strait.yaml"), String.join("\n",
-                "runtime: { event_loops: 2, transport: auto, drain_timeout: 5s }",
+                "runtime: { event_loops: 2, transport: auto, drain_timeout: 5s, stats_file: stats }",
                 "listeners:",
                 "  - name: main",
                 "    address: 127.0.0.1:" + port,
@@ -158,6 +158,17 @@ class ProcessTest {
                     }
                     // The reload kept the unchanged cluster's hosts, and with them their counters.
                     assertThat(admin.get("/clusters", "a").bodyAsString()).contains(host + "rq_total::4\n");
+                    admin.send(RawHttpClient.request("POST", "/runtime_modify?circuit_breakers.up.max_requests=5", "a",
+                        "content-length: 0"));
+                    assertThat(admin.readResponse().status()).isEqualTo(200);
+                    assertThat(admin.get("/runtime", "a").bodyAsString())
+                        .contains("\"circuit_breakers.up.max_requests\":\"5 (override)\"");
+                    admin.send(RawHttpClient.request("POST", "/runtime_modify?circuit_breakers.up.max_requests=x", "a",
+                        "content-length: 0"));
+                    assertThat(admin.readResponse().status()).isEqualTo(400);
+                    admin.send(RawHttpClient.request("POST", "/drain_listeners", "a", "content-length: 0"));
+                    assertThat(admin.readResponse().status()).isEqualTo(200);
+                    assertThat(admin.get("/ready", "a").status()).as("draining: not ready").isEqualTo(503);
                     admin.send(RawHttpClient.request("POST", "/quitquitquit", "a", "content-length: 0"));
                     assertThat(admin.readResponse().status()).isEqualTo(200);
                 }

@@ -102,6 +102,27 @@ public final class CircuitBreaker {
         }
     }
 
+    /**
+     * Changes the limits at run time (a runtime override; the admin's {@code /runtime_modify}): requests, connections
+     * and retries already admitted stay, new ones are admitted against the new limits. Each limit as the constructor
+     * takes it; {@code maxRetries} is ignored under a retry budget.
+     */
+    public void setLimits(final int maxConnections, final int maxPendingRequests, final int maxRequests,
+                          final int maxRetries) {
+        check("maxConnections", maxConnections);
+        check("maxPendingRequests", maxPendingRequests);
+        check("maxRequests", maxRequests);
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries must be >= 0: " + maxRetries);
+        }
+        connections.limit(maxConnections);
+        pending.limit(maxPendingRequests);
+        requests.limit(maxRequests);
+        if (!budget) {
+            retries.limit(maxRetries);
+        }
+    }
+
     /** Takes a connection slot; false when max_connections is reached. */
     public boolean tryAcquireConnection() {
         return connections.tryAcquire();

@@ -22,7 +22,8 @@ final class PaddedCounter extends CounterRhsPadding {
         }
     }
 
-    private final long limit;
+    /** Volatile: a runtime override may change it while loops acquire (read-mostly, off the count's line). */
+    private volatile long limit;
 
     PaddedCounter(final long limit) {
         this.limit = limit;
@@ -60,6 +61,11 @@ final class PaddedCounter extends CounterRhsPadding {
 
     long limit() {
         return limit;
+    }
+
+    /** Changes the limit; slots already taken stay taken. */
+    void limit(final long newLimit) {
+        this.limit = newLimit;
     }
 }
 

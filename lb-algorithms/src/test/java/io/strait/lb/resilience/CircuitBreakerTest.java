@@ -22,6 +22,24 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void limitsChangeAtRunTimeAndSlotsTakenStay() {
+        final CircuitBreaker cb = new CircuitBreaker(4, 4, 2, 1);
+        assertThat(cb.tryAcquireRequest()).isTrue();
+        assertThat(cb.tryAcquireRequest()).isTrue();
+        assertThat(cb.tryAcquireRequest()).isFalse();
+        cb.setLimits(4, 4, 3, 0);
+        assertThat(cb.maxRequests()).isEqualTo(3);
+        assertThat(cb.tryAcquireRequest()).isTrue();
+        assertThat(cb.tryAcquireRetry()).as("max_retries 0").isFalse();
+        cb.setLimits(4, 4, 1, 1);
+        assertThat(cb.currentRequests()).as("lowering a limit takes no slot back").isEqualTo(3);
+        cb.releaseRequest();
+        cb.releaseRequest();
+        assertThat(cb.tryAcquireRequest()).as("still 1 in flight: at the new limit").isFalse();
+        assertThatIllegalArgumentException().isThrownBy(() -> cb.setLimits(0, 1, 1, 1));
+    }
+
+    @Test
     void limitsBelowOneAreRefused() {
         assertThatIllegalArgumentException().isThrownBy(() -> new CircuitBreaker(0, 1, 1))
             .withMessageContaining("maxConnections");

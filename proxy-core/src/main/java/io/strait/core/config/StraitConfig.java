@@ -10,4 +10,9 @@ public record StraitConfig(
         RuntimeConfig runtime,
         List<ListenerConfig> listeners,
         List<ClusterConfig> clusters) {
+
+    /** This configuration with {@code runtime} replaced (the launcher fills in defaults only it knows). */
+    public StraitConfig withRuntime(final RuntimeConfig replacement) {
+        return new StraitConfig(admin, replacement, listeners, clusters);
+    }
 }

@@ -95,6 +95,10 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     private final int eventLoops;
     /** All listeners' open downstream connections and {@code runtime.max_connections}. */
     private final ConnectionLimit globalLimit;
+    /** {@code runtime.max_connections} as configured (resolved when auto); a runtime override may replace it. */
+    private int configuredGlobalMax;
+    /** The admin's runtime overrides; guarded by this. */
+    private final RuntimeOverrides runtime = new RuntimeOverrides();
     /** Reload counters; written through the control slot under this object's lock. */
     private final StatsScope<ServerStat> serverStats;
     private volatile boolean draining;
@@ -112,8 +116,9 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         this.transport = TransportFactory.select(config.runtime().transport());
         final int n = loopCount(config);
         this.eventLoops = n;
-        this.globalLimit = new ConnectionLimit(globalMaxConnections(config.runtime().maxConnections()));
-        this.stats = new StatsRegistry(n);
+        this.configuredGlobalMax = globalMaxConnections(config.runtime().maxConnections());
+        this.globalLimit = new ConnectionLimit(configuredGlobalMax);
+        this.stats = StatsRegistry.open(n, config.runtime().statsFilePath());
         this.serverStats = stats.scope("server.", ServerStat.class);
         this.tls = new TlsSides(stats, n);
         this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
@@ -322,7 +327,8 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         }
         switchLoops(fresh);
         snapshot = fresh;
-        globalLimit.setMax(globalMaxConnections(next.runtime().maxConnections()));
+        configuredGlobalMax = globalMaxConnections(next.runtime().maxConnections());
+        runtime.apply(fresh, globalLimit, configuredGlobalMax);
         applyListeners(fresh, nextTls, errors);
         tls.commit(nextTls);
         dropStatsOfRemoved(old, fresh);
@@ -419,6 +425,39 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         }
     }
 
+    /**
+     * Sets runtime overrides (the admin's {@code POST /runtime_modify}; keys in {@link RuntimeOverrides}): every key
+     * and value is checked first, and on any error nothing changes. An empty value removes a key's override. The
+     * overrides stay in force across reloads.
+     *
+     * @return the errors, each naming its key; empty when applied
+     */
+    public synchronized List<String> modifyRuntime(final Map<String, String> values) {
+        final List<String> errors = runtime.modify(values, snapshot, globalLimit, configuredGlobalMax);
+        if (errors.isEmpty()) {
+            LOG.info("runtime overrides set: {}", values);
+        }
+        return errors;
+    }
+
+    /** Every runtime key with the value in force, and whether an override set it, by key. */
+    public synchronized Map<String, RuntimeValue> runtime() {
+        final Map<String, RuntimeValue> out = new LinkedHashMap<>();
+        for (final Map.Entry<String, RuntimeOverrides.Entry> e : runtime.entries(snapshot, globalLimit).entrySet()) {
+            out.put(e.getKey(), new RuntimeValue(e.getValue().value(), e.getValue().overridden()));
+        }
+        return out;
+    }
+
+    /**
+     * Immutable. A runtime key's value in force.
+     *
+     * @param value      the value in force
+     * @param overridden true when an admin override set it, false when it is the configuration's
+     */
+    public record RuntimeValue(long value, boolean overridden) {
+    }
+
     @Override
     public LoopState loopState(final EventLoop loop) {
         return loops.get(loop).current;
@@ -490,6 +529,21 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     }
 
     /**
+     * Stops accepting on every listener and lets the open connections drain (idle keep-alive connections close at
+     * once, busy ones after their response), without stopping the server: the admin's {@code POST /drain_listeners},
+     * e.g. before taking the host out of a load balancer. {@link #isDraining} is true from here on; a reload is
+     * refused.
+     */
+    public synchronized void drainListeners() {
+        if (closed) {
+            return;
+        }
+        draining = true;
+        listeners.closeSockets();
+        drain(downstream);
+    }
+
+    /**
      * Graceful stop: stops accepting, lets requests in flight finish (idle keep-alive connections are
      * closed at once, busy ones after their response), then closes whatever is left once
      * {@code timeout} has passed. Blocks until done.
@@ -535,5 +589,6 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         // The loops are stopped: nothing offers any more. Write what is queued and close the files.
         accessLogs.close();
         tls.close();
+        stats.close();
     }
 }

@@ -1,11 +1,16 @@
 package io.strait.core.stats;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
 
 /**
  * Thread-safe. Every stats scope of the process: scopes are made and removed off the event loops (at start-up and on
@@ -20,8 +25,13 @@ import java.util.concurrent.TimeUnit;
  *   mine.record(HttpStat.DOWNSTREAM_RQ_TIME, micros);
  *   http.value(HttpStat.DOWNSTREAM_RQ_TOTAL);                     // admin side: the sum over loops
  * </pre>
+ *
+ * <p>Counters and gauges live in Agrona counters ({@link CounterStore}): in direct memory ({@code new
+ * StatsRegistry(loops)}, for tests and library use: any number of registries in one JVM, each its own), or in a stats
+ * file ({@link #open(int, Path)}) that other processes read live with {@link StatsFileReader} ({@code strait stat}).
+ * Removing a scope frees its counters for reuse. Histograms stay in this process.
  */
-public final class StatsRegistry {
+public final class StatsRegistry implements AutoCloseable {
 
     /** The unit of every histogram value. */
     public static final TimeUnit HISTOGRAM_UNIT = TimeUnit.MICROSECONDS;
@@ -30,9 +40,14 @@ public final class StatsRegistry {
     /** Significant decimal digits histograms keep (2: values within 1%, ~27 KB of counts per histogram). */
     public static final int HISTOGRAM_DIGITS = 2;
 
+    /** A stats file's default capacity per writer (each event loop and the control writer): 4096 counters. */
+    public static final int DEFAULT_COUNTERS_PER_WRITER = 4096;
+
     private static final Entry[] NO_ENTRIES = new Entry[0];
 
     private final int loops;
+    /** Guarded by this. */
+    private final CounterStore store;
     /** Guarded by this. */
     private final Map<String, StatsScope<?>> scopes = new HashMap<>();
     /** Every stat of every scope, sorted by full name; replaced whole when scopes change. */
@@ -44,10 +59,81 @@ public final class StatsRegistry {
      * @param loops the number of event loops, each of which gets its own slots in every scope; &gt;= 1
      */
     public StatsRegistry(final int loops) {
+        this(checkLoops(loops), CounterStore.growing(SystemEpochClock.INSTANCE));
+    }
+
+    /** A registry for {@code loops} event loops whose counters live in {@code store} (tests choose the clock). */
+    StatsRegistry(final int loops, final CounterStore store) {
+        this.loops = checkLoops(loops);
+        this.store = store;
+    }
+
+    private static int checkLoops(final int loops) {
         if (loops < 1) {
             throw new IllegalArgumentException("loops must be >= 1: " + loops);
         }
-        this.loops = loops;
+        return loops;
+    }
+
+    /**
+     * A registry for {@code loops} event loops with its counters in the stats file {@code file} (of {@link
+     * #defaultCapacity(int)} counters), or in memory (as {@link #StatsRegistry(int)}) if {@code file} is null.
+     *
+     * @throws IllegalStateException if another live process (or another registry here) has the file
+     * @throws UncheckedIOException  if the file cannot be created or mapped
+     * @see #open(int, Path, int)
+     */
+    public static StatsRegistry open(final int loops, final Path file) {
+        return file == null ? new StatsRegistry(loops) : open(loops, file, defaultCapacity(checkLoops(loops)));
+    }
+
+    /**
+     * A registry for {@code loops} event loops with at most {@code capacity} counters (one per stat and writer, plus
+     * one), in the stats file {@code file}, or in direct memory if {@code file} is null. A file left by a process that
+     * has exited (or released it) is taken over, its counters starting from zero.
+     *
+     * @throws IllegalStateException if another live process (or another registry here) has the file, or a file in
+     *                               the way is not a stats file
+     * @throws UncheckedIOException  if the file cannot be created or mapped
+     */
+    public static StatsRegistry open(final int loops, final Path file, final int capacity) {
+        return open(loops, file, capacity, false, SystemEpochClock.INSTANCE);
+    }
+
+    /**
+     * {@link #open(int, Path, int)}, but when a file is taken over its counters (not gauges) carry on from their totals
+     * there, each summed over the old writers into the new control writer's record: for a hot restart, where the new
+     * process continues the old one's counters.
+     */
+    public static StatsRegistry openContinuing(final int loops, final Path file, final int capacity) {
+        return open(loops, file, capacity, true, SystemEpochClock.INSTANCE);
+    }
+
+    static StatsRegistry open(final int loops, final Path file, final int capacity, final boolean continueCounters,
+                              final EpochClock clock) {
+        checkLoops(loops);
+        if (file == null) {
+            return new StatsRegistry(loops, CounterStore.fixed(capacity, clock));
+        }
+        try {
+            return new StatsRegistry(loops, CounterStore.file(file, loops, capacity, continueCounters, clock));
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot create stats file " + file + ": " + e, e);
+        }
+    }
+
+    /**
+     * The capacity {@link #open(int, Path)} gives a stats file: {@link #DEFAULT_COUNTERS_PER_WRITER} for each of the
+     * {@code loops + 1} writers (e.g. 12,288 counters, a 7.5 MiB file, for 2 loops; tmpfs keeps only the pages
+     * written).
+     */
+    public static int defaultCapacity(final int loops) {
+        return (int) Math.min(StatsFileLayout.MAX_CAPACITY, (long) DEFAULT_COUNTERS_PER_WRITER * (loops + 1));
+    }
+
+    /** The stats file the counters live in, or null if they live in this process's memory only. */
+    public synchronized Path file() {
+        return store.path();
     }
 
     /** The number of event loops this registry has slots for. */
@@ -60,7 +146,9 @@ public final class StatsRegistry {
      * the same scope (its values carry on).
      *
      * @param prefix e.g. {@code "http.ingress."} or {@code "cluster.api."}: ends with a dot
-     * @throws IllegalArgumentException if the prefix does not end with a dot, or has a scope of another enum
+     * @throws IllegalArgumentException if the prefix does not end with a dot, or has a scope of another enum, or a
+     *                                  name is too long for a counter label (380 bytes)
+     * @throws IllegalStateException    if the counters are full (a stats file has a fixed capacity)
      */
     public synchronized <E extends Enum<E> & StatDescriptor> StatsScope<E> scope(final String prefix,
                                                                              final Class<E> stats) {
@@ -76,23 +164,26 @@ public final class StatsRegistry {
             final StatsScope<E> same = (StatsScope<E>) existing;
             return same;
         }
-        final StatsScope<E> scope = new StatsScope<>(prefix, stats, loops);
+        final StatsScope<E> scope = new StatsScope<>(prefix, stats, loops, store);
         scopes.put(prefix, scope);
         rebuild();
         return scope;
     }
 
     /**
-     * Forgets the scope under {@code prefix} (a listener or cluster was removed): it is no longer visited; loops still
-     * holding its views write into it harmlessly until they drop them.
+     * Forgets the scope under {@code prefix} (a listener or cluster was removed) and frees its counters for reuse: it
+     * is no longer visited; its own {@code value} reads give the sums at removal; loops still holding its views write
+     * harmlessly to a sink until they drop them.
      *
      * @return true if there was such a scope
      */
     public synchronized boolean remove(final String prefix) {
-        if (scopes.remove(prefix) == null) {
+        final StatsScope<?> removed = scopes.remove(prefix);
+        if (removed == null) {
             return false;
         }
         rebuild();
+        removed.free();
         return true;
     }
 
@@ -140,6 +231,19 @@ public final class StatsRegistry {
             this.kind = kind;
             this.scope = scope;
             this.ordinal = ordinal;
+        }
+    }
+
+    /**
+     * Releases the stats file, if any, for another process to take over (its header's pid becomes 0). The mapping
+     * stays until collected, so loops still writing are harmless; call it after the loops stopped.
+     */
+    @Override
+    public synchronized void close() {
+        try {
+            store.close();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot release stats file " + store.path() + ": " + e, e);
         }
     }
 }

@@ -1,38 +1,41 @@
 package io.strait.core.stats;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
 
 /**
  * Thread-safe: each event loop writes through its own {@link #loop(int) LoopStats}; any thread may read. One instance
  * of a stats enum under a prefix, e.g. {@link HttpStat} under {@code http.ingress.}.
  *
- * <p>Counter and gauge slots live in one {@code long[]}, one region per writer, with {@value #PAD} longs (128 bytes,
- * two cache lines, so adjacent-line prefetch cannot pair them either) before, between and after the regions, so no
- * two writers ever share a cache line:
- * <pre>
- *   | PAD | loop 0: one slot per stat ordinal | PAD | loop 1: ... | PAD | ... | control: ... | PAD |
- * </pre>
- * Reads sum a stat's slot over all regions with opaque loads. Histograms have one {@link SingleWriterRecorder} per
- * loop and stat (each holds two counts arrays of ~27 KB, which keep different loops' recorders far apart in memory).
- * A read drains every loop's recorder into a cumulative histogram kept here, then copies it; reads of histograms
- * are serialized on this scope.
+ * <p>Each counter and gauge has one Agrona counter per writer (every event loop, and the control writer), all from
+ * one {@link CounterArea} of the registry's {@link CounterStore}: a 128-byte record each, so no two writers ever
+ * share a cache line, labelled with the full name (e.g. {@code cluster.api.upstream_rq_total}) so that a reader in
+ * another process ({@link StatsFileReader}) can sum them by name. Reads here sum a stat's records over all writers
+ * with opaque loads. Histograms have one {@link SingleWriterRecorder} per loop and stat (each holds two counts arrays
+ * of ~27 KB, which keep different loops' recorders far apart in memory); they live only in this process. A read
+ * drains every loop's recorder into a cumulative histogram kept here, then copies it; reads of histograms are
+ * serialized on this scope.
  */
 public final class StatsScope<E extends Enum<E> & StatDescriptor> {
-
-    /** Longs of padding around each writer's region. */
-    static final int PAD = 16;
-
-    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final String prefix;
     private final Class<E> type;
     private final E[] stats;
     private final int loops;
-    private final int stride;
-    private final long[] values;
+    private final CounterArea area;
+    private final UnsafeBuffer values;
+    /**
+     * [writer][ordinal]: the absolute address of the writer's value in {@link #values} (the sink's for histograms);
+     * each row is that writer's {@link LoopStats}' own.
+     */
+    private final long[][] addresses;
+    /** Every Agrona counter id this scope allocated, freed with it. */
+    private final int[] ids;
     /** [loop][ordinal], null where the stat is not a histogram. */
     private final SingleWriterRecorder[][] recorders;
     /** [loop][ordinal]: the interval histogram each recorder gave last, recycled on the next read. Guarded by this. */
@@ -40,17 +43,58 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
     /** [ordinal]: everything recorded so far, merged over loops. Guarded by this. */
     private final Histogram[] cumulative;
     private final LoopStats<E>[] views;
+    /** [ordinal]: the sums when the scope was freed; null while it is live. */
+    private volatile long[] frozen;
 
+    /**
+     * Allocates the scope's counters in {@code store} (counters carried over from a taken-over stats file start at
+     * their old totals, in the control writer's record).
+     *
+     * @throws IllegalArgumentException if a full name is longer than an Agrona label can hold
+     * @throws IllegalStateException    if the store is full
+     */
     @SuppressWarnings("unchecked")
-    StatsScope(final String prefix, final Class<E> type, final int loops) {
+    StatsScope(final String prefix, final Class<E> type, final int loops, final CounterStore store) {
         this.prefix = prefix;
         this.type = type;
         this.stats = type.getEnumConstants();
         this.loops = loops;
         final int n = stats.length;
-        this.stride = n + PAD;
-        // loops regions for the event loops plus one for the control writer.
-        this.values = new long[PAD + (loops + 1) * stride];
+        int valued = 0;
+        for (final E s : stats) {
+            if (s.kind() != StatKind.HISTOGRAM) {
+                valued++;
+                final String name = prefix + s.statName();
+                if (name.getBytes(StandardCharsets.UTF_8).length > CountersReader.MAX_LABEL_LENGTH) {
+                    throw new IllegalArgumentException("stat name longer than " + CountersReader.MAX_LABEL_LENGTH
+                        + " bytes: " + name);
+                }
+            }
+        }
+        // loops writers for the event loops plus one, the last, for the control writer.
+        this.area = store.areaFor(valued * (loops + 1), "scope " + prefix);
+        this.values = area.values();
+        this.addresses = new long[loops + 1][n];
+        this.ids = new int[valued * (loops + 1)];
+        int next = 0;
+        for (int w = 0; w <= loops; w++) {
+            for (final E s : stats) {
+                if (s.kind() == StatKind.HISTOGRAM) {
+                    addresses[w][s.ordinal()] = address(area.sinkOffset());
+                    continue;
+                }
+                final int writer = w == loops ? CounterArea.CONTROL_WRITER : w;
+                final int id = area.allocate(prefix + s.statName(), s.kind(), writer);
+                ids[next++] = id;
+                addresses[w][s.ordinal()] = address(CounterArea.offset(id));
+                if (w == loops && s.kind() == StatKind.COUNTER) {
+                    final long carried = store.claimCarried(prefix + s.statName());
+                    if (carried != 0) {
+                        area.set(id, carried);
+                    }
+                }
+            }
+        }
         this.recorders = new SingleWriterRecorder[loops][n];
         this.spares = new Histogram[loops][n];
         this.cumulative = new Histogram[n];
@@ -65,17 +109,22 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
         }
         this.views = (LoopStats<E>[]) new LoopStats<?>[loops + 1];
         for (int l = 0; l < loops; l++) {
-            views[l] = new LoopStats<>(values, base(l), recorders[l]);
+            views[l] = new LoopStats<>(values, addresses[l], recorders[l]);
         }
-        views[loops] = new LoopStats<>(values, base(loops), new SingleWriterRecorder[n]);
+        views[loops] = new LoopStats<>(values, addresses[loops], new SingleWriterRecorder[n]);
+    }
+
+    /** The absolute address of the long at {@code offset} in {@link #values}, checked against its bounds. */
+    private long address(final int offset) {
+        if (values.byteArray() != null) {
+            throw new IllegalStateException("stats values must be off-heap: absolute addresses are used");
+        }
+        values.boundsCheck(offset, Long.BYTES);
+        return values.addressOffset() + offset;
     }
 
     private static Histogram newHistogram() {
         return new Histogram(1, StatsRegistry.HISTOGRAM_MAX_MICROS, StatsRegistry.HISTOGRAM_DIGITS);
-    }
-
-    private int base(final int region) {
-        return PAD + region * stride;
     }
 
     /** The prefix every name of this scope starts with, e.g. {@code http.ingress.}. */
@@ -118,12 +167,37 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
     }
 
     long valueAt(final int ordinal) {
-        final long[] v = values;
+        final long[] f = frozen;
+        if (f != null) {
+            return f[ordinal];
+        }
         long sum = 0;
-        for (int r = 0; r <= loops; r++) {
-            sum += (long) LONGS.getOpaque(v, base(r) + ordinal);
+        for (int w = 0; w <= loops; w++) {
+            sum += UnsafeApi.getLongOpaque(null, addresses[w][ordinal]);
         }
         return sum;
+    }
+
+    /**
+     * Frees this scope's counters (its registry removed it): keeps the sums for later reads here, points every view at
+     * the sink so that writers still holding one write nowhere, then frees the records for reuse after a delay.
+     * Called once, under the registry's lock.
+     */
+    void free() {
+        final long[] sums = new long[stats.length];
+        for (final E s : stats) {
+            if (s.kind() != StatKind.HISTOGRAM) {
+                sums[s.ordinal()] = valueAt(s.ordinal());
+            }
+        }
+        frozen = sums;
+        final long sink = address(area.sinkOffset());
+        for (final long[] writer : addresses) {
+            Arrays.fill(writer, sink);
+        }
+        for (final int id : ids) {
+            area.free(id);
+        }
     }
 
     /** A histogram's values recorded so far on every loop, merged: a new copy, in microseconds. */

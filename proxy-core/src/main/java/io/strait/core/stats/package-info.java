@@ -9,5 +9,11 @@
  * upstream_}, {@code cx}/{@code rq}, {@code _total} for counters, {@code _active} for gauges, {@code _time} for
  * latency histograms. Histogram values are recorded in <b>microseconds</b> (Envoy shows milliseconds: renderers
  * divide by 1000, keeping the fraction).
+ *
+ * <p>Counters and gauges are Agrona counters, one per (stat, writer), in direct memory or in a memory-mapped stats
+ * file ({@link io.strait.core.stats.StatsRegistry#open(int, java.nio.file.Path)}) that another process reads live
+ * with {@link io.strait.core.stats.StatsFileReader} ({@code strait stat}). Threading: each loop writes only its own
+ * records (no atomics, no locks, no allocation); scopes are made and removed under the registry's lock, off the
+ * loops; readers, in this process or another, may read at any time.
  */
 package io.strait.core.stats;

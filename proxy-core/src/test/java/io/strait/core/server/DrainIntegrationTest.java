@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link ProxyServer#drainAndClose}: requests in flight finish, idle connections close at once, new connections are
- * not served, what is left is cut when the timeout passes, and the connection gauge returns to zero. Epoll, 2 loops.
+ * {@link ProxyServer#drainAndClose} and {@link ProxyServer#drainListeners}: requests in flight finish, idle
+ * connections close at once, new connections are not served, what is left is cut when the timeout passes, and the
+ * connection gauge returns to zero. Epoll, 2 loops.
  */
 class DrainIntegrationTest {
 
@@ -80,6 +81,31 @@ class DrainIntegrationTest {
         }
         assertThat(upstream.requestCount()).as("nothing reached the upstream after the drain began").isEqualTo(2);
         awaitGaugeZero();
+    }
+
+    @Test
+    void drainListenersStopsAcceptingAndDrainsWithoutStoppingTheServer() throws Exception {
+        try (RawHttpClient idle = new RawHttpClient(port(), WAIT);
+             RawHttpClient busy = new RawHttpClient(port(), WAIT)) {
+            assertThat(idle.get("/", "drain.test").status()).isEqualTo(200);
+            busy.send(RawHttpClient.request("GET", "/delay/500", "drain.test"));
+            await().atMost(WAIT).until(() -> upstream.requestCount() == 2);
+
+            server.drainListeners();
+
+            assertThat(server.isDraining()).isTrue();
+            assertThat(idle.isClosedByPeer(Duration.ofSeconds(5))).as("idle keep-alive connection closed").isTrue();
+            assertThat(triesANewConnection()).as("no new connection is served").isTrue();
+            final RawResponse r = busy.readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(busy.isClosedByPeer(Duration.ofSeconds(3))).isTrue();
+        }
+        awaitGaugeZero();
+        // The loops still run (drain_listeners is not a stop): a task posted to one still executes.
+        assertThat(server.workerLoops().iterator().next().submit(() -> 42).get(5, TimeUnit.SECONDS)).isEqualTo(42);
+        assertThat(server.reload(server.snapshot().config()).applied()).as("a draining server takes no reload")
+            .isFalse();
     }
 
     @Test

@@ -12,6 +12,8 @@ import io.strait.core.config.yaml.YamlNode;
 import io.strait.core.config.yaml.YamlNode.ScalarKind;
 import io.strait.core.config.yaml.YamlNode.ScalarNode;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -61,7 +63,8 @@ public final class ConfigValidator extends SectionValidator {
     }
 
     private RuntimeConfig runtime(final Fields root) {
-        final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout", "max_connections");
+        final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout", "max_connections",
+            "stats_file");
         if (f == null) {
             return new RuntimeConfig(0, Transport.AUTO, DEFAULT_DRAIN_TIMEOUT);
         }
@@ -73,7 +76,38 @@ public final class ConfigValidator extends SectionValidator {
         }
         final Transport transport = f.choice("transport", "transport", TRANSPORTS, Transport.AUTO);
         final Duration drain = f.duration("drain_timeout", DEFAULT_DRAIN_TIMEOUT, false);
-        return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f));
+        return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f), statsFile(f));
+    }
+
+    /**
+     * Key {@code stats_file} of runtime: {@code none}, or a file path (relative to the config file's directory) whose
+     * directory exists or can be made; null when absent.
+     */
+    private String statsFile(final Fields runtime) {
+        final String text = runtime.string("stats_file", false);
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank() || text.indexOf('\0') >= 0) {
+            runtime.errorAtValue("stats_file", "expected a file path, or none to keep counters in memory");
+            return null;
+        }
+        if (text.equals(RuntimeConfig.NO_STATS_FILE)) {
+            return text;
+        }
+        final Path file;
+        try {
+            file = (baseDir == null ? Path.of(text) : baseDir.resolve(text)).toAbsolutePath().normalize();
+        } catch (final InvalidPathException e) {
+            runtime.errorAtValue("stats_file", "not a file path: " + e.getMessage());
+            return null;
+        }
+        if (Files.isDirectory(file)) {
+            runtime.errorAtValue("stats_file", file + " is a directory; name a file in it, e.g. " + file.resolve(
+                "stats"));
+            return null;
+        }
+        return file.toString();
     }
 
     /** Key {@code max_connections} of runtime: {@code auto} (the default) or a positive integer. */
