@@ -123,6 +123,11 @@ class DashboardBrowserIntegrationTest {
         assertThat(known.metric("cluster", "web", "rq_total").number()).isZero();
         assertThat(known.summary("hosts_healthy").text()).isEqualTo("3 / 3");
         assertHostsAsTheAdminReports(known);
+        for (final String u : new String[] {"a", "b"}) {
+            // Per-host totals are what each upstream received: the requests split over the two hosts.
+            assertThat(known.host("api", "127.0.0.1:" + PROXY.upstream(u).port()).field("rq_total"))
+                .isEqualTo(String.valueOf(PROXY.upstream(u).requestCount()));
+        }
 
         final Load load = new Load(port);
         final Thread sender = new Thread(load, "dashboard-load");
