@@ -58,6 +58,7 @@ Usage: perf-tests/compare.sh SCENARIO [options]
 Environment: BACKEND_PORT STRAIT_PORT NGINX_PORT HAPROXY_PORT ($BACKEND_PORT $STRAIT_PORT $NGINX_PORT $HAPROXY_PORT),
   BACKEND_TLS_PORT ($BACKEND_TLS_PORT, TLS scenarios: the backend's TLS listener for "direct"),
   PROXY_CPU LOAD_CPU ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS (extra JVM flags for Strait),
+  STRAIT_TEMPLATE (Strait's config template instead of perf-tests/conf/strait.yaml, e.g. conf/strait-admin.yaml),
   STRAIT_JAVA_HOME (the JDK for Strait only; strait-load keeps JAVA_HOME / java on PATH),
   OTHER_WARN_PCT ($OTHER_WARN_PCT: warn when other work takes more than this % of the proxy core),
   GEN_WARMUP (strait-load's own JIT warm-up per run, not measured: 2 s, 8 s in TLS scenarios).
@@ -248,7 +249,7 @@ start_haproxy() {
 
 start_strait() {
     ensure_strait_jar || return 1
-    render "$CONF_DIR/strait.yaml" "$TMP/strait.yaml"
+    render "${STRAIT_TEMPLATE:-$CONF_DIR/strait.yaml}" "$TMP/strait.yaml"
     start_strait_pinned "$TMP/strait.log" "$TMP/strait.yaml"
 }
 

@@ -7,9 +7,11 @@ import java.util.Map;
 
 /**
  * Thread-safe (stateless). Renders {@code /clusters} as Envoy does: text lines {@code cluster::host:port::stat::value}
- * per host ({@code cx_active}, {@code rq_active}, {@code rq_error}, {@code rq_total}, {@code health_flags}, then
- * Strait's {@code health_reason} when unhealthy, then {@code weight}), or JSON {@code cluster_statuses} (Envoy's
- * shape, plus {@code health_reason} in each host).
+ * per host (its stats in name order, as Envoy: {@code cx_active}, {@code cx_connect_fail}, {@code cx_total},
+ * {@code rq_active}, {@code rq_error}, {@code rq_success}, {@code rq_timeout}, {@code rq_total}; then
+ * {@code health_flags}, Strait's {@code health_reason} when unhealthy, then {@code weight}), or JSON
+ * {@code cluster_statuses} (Envoy's shape, gauges marked {@code "type":"GAUGE"}, plus {@code health_reason} in each
+ * host).
  */
 final class ClustersRender {
 
@@ -22,8 +24,12 @@ final class ClustersRender {
             for (final HostStatus h : c.hosts()) {
                 final String p = c.name() + "::" + hostPort(h.host(), h.port()) + "::";
                 sb.append(p).append("cx_active::").append(h.cxActive()).append('\n');
+                sb.append(p).append("cx_connect_fail::").append(h.cxConnectFail()).append('\n');
+                sb.append(p).append("cx_total::").append(h.cxTotal()).append('\n');
                 sb.append(p).append("rq_active::").append(h.rqActive()).append('\n');
                 sb.append(p).append("rq_error::").append(h.rqError()).append('\n');
+                sb.append(p).append("rq_success::").append(h.rqSuccess()).append('\n');
+                sb.append(p).append("rq_timeout::").append(h.rqTimeout()).append('\n');
                 sb.append(p).append("rq_total::").append(h.rqTotal()).append('\n');
                 sb.append(p).append("health_flags::").append(flags(h)).append('\n');
                 if (!h.healthy() && !h.healthReason().isEmpty()) {
@@ -60,8 +66,10 @@ final class ClustersRender {
             for (final HostStatus h : c.hosts()) {
                 final Map<String, Object> m = new LinkedHashMap<>();
                 m.put("address", socketAddress(h.host(), h.port()));
-                m.put("stats", List.of(stat("rq_active", h.rqActive()), stat("rq_total", h.rqTotal()),
-                    stat("rq_error", h.rqError()), stat("cx_active", h.cxActive())));
+                m.put("stats", List.of(gauge("rq_active", h.rqActive()), stat("rq_total", h.rqTotal()),
+                    stat("rq_error", h.rqError()), stat("rq_success", h.rqSuccess()),
+                    stat("rq_timeout", h.rqTimeout()), stat("cx_total", h.cxTotal()),
+                    stat("cx_connect_fail", h.cxConnectFail()), gauge("cx_active", h.cxActive())));
                 final Map<String, Object> health = new LinkedHashMap<>();
                 health.put("healthy", h.healthy());
                 health.put("failed_active_health_check", h.failedActiveHealthCheck());
@@ -82,6 +90,15 @@ final class ClustersRender {
 
     private static Map<String, Object> stat(final String name, final long value) {
         final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("value", value);
+        return m;
+    }
+
+    /** A gauge as Envoy writes one: {@code {"type":"GAUGE","name":..,"value":..}} (counters carry no type). */
+    private static Map<String, Object> gauge(final String name, final long value) {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "GAUGE");
         m.put("name", name);
         m.put("value", value);
         return m;

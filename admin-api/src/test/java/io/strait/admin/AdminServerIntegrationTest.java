@@ -176,14 +176,22 @@ class AdminServerIntegrationTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body().lines()).containsExactly(
             "api::127.0.0.1:8081::cx_active::1",
+            "api::127.0.0.1:8081::cx_connect_fail::1",
+            "api::127.0.0.1:8081::cx_total::2",
             "api::127.0.0.1:8081::rq_active::0",
             "api::127.0.0.1:8081::rq_error::0",
+            "api::127.0.0.1:8081::rq_success::5",
+            "api::127.0.0.1:8081::rq_timeout::0",
             "api::127.0.0.1:8081::rq_total::5",
             "api::127.0.0.1:8081::health_flags::healthy",
             "api::127.0.0.1:8081::weight::1",
             "api::127.0.0.1:8082::cx_active::0",
+            "api::127.0.0.1:8082::cx_connect_fail::4",
+            "api::127.0.0.1:8082::cx_total::6",
             "api::127.0.0.1:8082::rq_active::2",
             "api::127.0.0.1:8082::rq_error::4",
+            "api::127.0.0.1:8082::rq_success::1",
+            "api::127.0.0.1:8082::rq_timeout::3",
             "api::127.0.0.1:8082::rq_total::7",
             "api::127.0.0.1:8082::health_flags::/failed_active_hc",
             "api::127.0.0.1:8082::health_reason::health check: connection refused",
@@ -197,9 +205,11 @@ class AdminServerIntegrationTest {
         final JsonNode h = c.get("host_statuses").get(1);
         assertThat(h.get("address").get("socket_address").get("address").asText()).isEqualTo("127.0.0.1");
         assertThat(h.get("address").get("socket_address").get("port_value").asInt()).isEqualTo(8082);
-        assertThat(h.get("stats").toString()).isEqualTo("[{\"name\":\"rq_active\",\"value\":2},"
+        assertThat(h.get("stats").toString()).isEqualTo("[{\"type\":\"GAUGE\",\"name\":\"rq_active\",\"value\":2},"
             + "{\"name\":\"rq_total\",\"value\":7},{\"name\":\"rq_error\",\"value\":4},"
-            + "{\"name\":\"cx_active\",\"value\":0}]");
+            + "{\"name\":\"rq_success\",\"value\":1},{\"name\":\"rq_timeout\",\"value\":3},"
+            + "{\"name\":\"cx_total\",\"value\":6},{\"name\":\"cx_connect_fail\",\"value\":4},"
+            + "{\"type\":\"GAUGE\",\"name\":\"cx_active\",\"value\":0}]");
         assertThat(h.get("health_status").toString()).isEqualTo("{\"healthy\":false,"
             + "\"failed_active_health_check\":true,\"failed_outlier_check\":false,\"pending_dynamic_removal\":false}");
         assertThat(h.get("weight").asInt()).isEqualTo(3);

@@ -32,8 +32,9 @@ class FakeTarget implements AdminTarget {
     final LoopStats<HttpStat> http0 = http.loop(0);
 
     volatile List<ClusterStatus> clusters = List.of(new ClusterStatus("api", List.of(
-        new HostStatus("127.0.0.1", 8081, 1, false, false, false, "", 0, 5, 0, 1),
-        new HostStatus("127.0.0.1", 8082, 3, true, false, false, "health check: connection refused", 2, 7, 4, 0))));
+        new HostStatus("127.0.0.1", 8081, 1, false, false, false, "", 0, 5, 0, 1, 5, 0, 2, 1),
+        new HostStatus("127.0.0.1", 8082, 3, true, false, false, "health check: connection refused", 2, 7, 4, 0,
+            1, 3, 6, 4))));
     volatile List<ListenerInfo> listeners = List.of(new ListenerInfo("ingress", "127.0.0.1", 10000, "http", false),
         new ListenerInfo("secure", "::1", 10443, "http", true));
     volatile ServerState state = ServerState.SERVING;

@@ -6,8 +6,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One upstream endpoint of a cluster: its address, weight, health, and the count of requests now
- * active on it. Thread-safe: shared by every event loop.
+ * One upstream endpoint of a cluster: its address, weight, health, the count of requests now
+ * active on it and its request and connection counters ({@link #stats()}). Thread-safe: shared by every event loop.
  *
  * <p>The active-request count is the one field every loop writes on every request; it sits alone
  * between padding so that two hosts' counts never share a cache line.
@@ -30,21 +30,35 @@ public final class Host extends HostRhsPadding {
     private final InetSocketAddress address;
     private final String label;
     private final int weight;
+    private final HostStats stats;
     private volatile boolean healthy = true;
+
+    /**
+     * A host whose counters have slots for one event loop (load-balancing tests and tools; the proxy gives its loop
+     * count, see {@link #Host(InetSocketAddress, int, int)}).
+     *
+     * @param address the resolved address to connect to
+     * @param weight  the load-balancing weight, &gt;= 0 (0 means: never picked)
+     */
+    public Host(final InetSocketAddress address, final int weight) {
+        this(address, weight, 1);
+    }
 
     /**
      * A host.
      *
      * @param address the resolved address to connect to
      * @param weight  the load-balancing weight, &gt;= 0 (0 means: never picked)
+     * @param loops   the number of event loops that count requests to it, &gt;= 1 (see {@link HostStats})
      */
-    public Host(final InetSocketAddress address, final int weight) {
+    public Host(final InetSocketAddress address, final int weight, final int loops) {
         if (weight < 0) {
             throw new IllegalArgumentException("weight must be >= 0: " + weight);
         }
         this.id = NEXT_ID.getAndIncrement();
         this.address = address;
         this.weight = weight;
+        this.stats = new HostStats(loops);
         this.label = address.getHostString() + ":" + address.getPort();
     }
 
@@ -61,6 +75,11 @@ public final class Host extends HostRhsPadding {
     /** The weight (&gt;= 0). */
     public int weight() {
         return weight;
+    }
+
+    /** The host's request and connection counters, one slot per event loop, summed on read. */
+    public HostStats stats() {
+        return stats;
     }
 
     /** True unless health checking or outlier detection took the host out. */

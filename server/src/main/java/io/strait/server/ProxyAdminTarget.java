@@ -16,6 +16,8 @@ import io.strait.core.server.ReloadResult;
 import io.strait.core.snapshot.ProxySnapshot;
 import io.strait.core.stats.StatVisitor;
 import io.strait.lb.Host;
+import io.strait.lb.HostStat;
+import io.strait.lb.HostStats;
 import io.strait.lb.health.OutlierDetector;
 import io.strait.tls.CertificateFiles;
 
@@ -40,7 +42,8 @@ import java.util.Locale;
 
 /**
  * Thread-safe (reads the proxy's published state). The running {@link ProxyServer} as the admin server sees it.
- * Per-host request totals, errors and connections are not counted per host by proxy-core yet and read 0.
+ * Per-host stats are each {@link Host}'s own counters ({@link HostStats}, summed over the event loops as they are
+ * read) and its active-request count.
  */
 final class ProxyAdminTarget implements AdminTarget {
 
@@ -79,8 +82,11 @@ final class ProxyAdminTarget implements AdminTarget {
                 final String reason = ejected ? "ejected by outlier detection (" + detector.timesEjected(h)
                     + " time(s) so far)" : failedCheck ? "failing active health checks" : "";
                 final InetSocketAddress a = h.address();
+                final HostStats st = h.stats();
                 hosts.add(new HostStatus(a.getHostString(), a.getPort(), h.weight(), failedCheck, ejected, false,
-                    reason, h.activeRequests(), 0, 0, 0));
+                    reason, h.activeRequests(), st.value(HostStat.RQ_TOTAL), st.value(HostStat.RQ_ERROR),
+                    st.value(HostStat.CX_ACTIVE), st.value(HostStat.RQ_SUCCESS), st.value(HostStat.RQ_TIMEOUT),
+                    st.value(HostStat.CX_TOTAL), st.value(HostStat.CX_CONNECT_FAIL)));
             }
             out.add(new ClusterStatus(c.name(), hosts));
         }

@@ -116,16 +116,26 @@ class ProcessTest {
                 final int adminPort = Integer.parseInt(m.group(1));
                 try (RawHttpClient client = new RawHttpClient(port)) {
                     assertThat(client.get("/x", "run.test").status()).isEqualTo(200);
+                    assertThat(client.get("/y", "run.test").status()).isEqualTo(200);
+                    assertThat(client.get("/status/503", "run.test").status()).isEqualTo(503);
                 }
                 try (RawHttpClient admin = new RawHttpClient(adminPort)) {
                     assertThat(admin.get("/ready", "a").bodyAsString()).isEqualTo("LIVE\n");
+                    final String host = "up::127.0.0.1:" + upstream.port() + "::";
                     final String clusters = admin.get("/clusters", "a").bodyAsString();
-                    assertThat(clusters).contains("up::127.0.0.1:" + upstream.port() + "::health_flags::healthy\n",
-                        "up::127.0.0.1:" + upstream.port() + "::weight::1\n");
+                    assertThat(clusters).contains(host + "health_flags::healthy\n", host + "weight::1\n",
+                        host + "rq_total::3\n", host + "rq_error::1\n", host + "rq_success::2\n");
+                    // Three requests on one keep-alive connection: one connection, still open in the pool.
+                    assertThat(admin.get("/clusters?format=json", "a").bodyAsString()).contains("\"stats\":["
+                        + "{\"type\":\"GAUGE\",\"name\":\"rq_active\",\"value\":0},"
+                        + "{\"name\":\"rq_total\",\"value\":3},{\"name\":\"rq_error\",\"value\":1},"
+                        + "{\"name\":\"rq_success\",\"value\":2},{\"name\":\"rq_timeout\",\"value\":0},"
+                        + "{\"name\":\"cx_total\",\"value\":1},{\"name\":\"cx_connect_fail\",\"value\":0},"
+                        + "{\"type\":\"GAUGE\",\"name\":\"cx_active\",\"value\":1}]");
                     assertThat(admin.get("/listeners", "a").bodyAsString()).isEqualTo("main::127.0.0.1:" + port
                         + "::http\n");
                     final String ok = "strait_cluster_upstream_rq{strait_cluster_name=\"up\","
-                        + "strait_response_code_class=\"2xx\"} 1\n";
+                        + "strait_response_code_class=\"2xx\"} 2\n";
                     await().atMost(WAIT).until(() -> admin.get("/stats/prometheus", "a").bodyAsString().contains(ok));
                     assertThat(admin.get("/config_dump", "a").bodyAsString())
                         .contains("\"admin\":{\"address\":\"127.0.0.1:0\"");
@@ -146,6 +156,8 @@ class ProcessTest {
                     try (RawHttpClient client = new RawHttpClient(port)) {
                         assertThat(client.get("/x", "run.test").status()).isEqualTo(200);
                     }
+                    // The reload kept the unchanged cluster's hosts, and with them their counters.
+                    assertThat(admin.get("/clusters", "a").bodyAsString()).contains(host + "rq_total::4\n");
                     admin.send(RawHttpClient.request("POST", "/runtime_modify?circuit_breakers.up.max_requests=5", "a",
                         "content-length: 0"));
                     assertThat(admin.readResponse().status()).isEqualTo(200);

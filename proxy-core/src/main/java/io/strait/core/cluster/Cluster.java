@@ -41,10 +41,13 @@ public final class Cluster {
     private final long idleTimeoutNanos;
     private final StatsScope<ClusterStat> stats;
     private final CircuitBreaker circuitBreaker;
+    /** The event loops that count requests to this cluster's hosts: each host's {@code HostStats} has their slots. */
+    private final int loops;
 
-    Cluster(final ClusterConfig config, final StatsScope<ClusterStat> stats) {
+    Cluster(final ClusterConfig config, final StatsScope<ClusterStat> stats, final int loops) {
         this.name = config.name();
-        this.hosts = dynamic(config) ? List.of() : staticHosts(config);
+        this.loops = loops;
+        this.hosts = dynamic(config) ? List.of() : staticHosts(config, loops);
         this.config = config;
         this.hostSet = HostSet.of(hosts, null, config.panicThreshold());
         this.lbFactory = lbFactory(config);
@@ -65,7 +68,7 @@ public final class Cluster {
      * One host per endpoint of a {@code static} cluster, each name resolved now, once (the caller is off the event
      * loops). A name that does not resolve fails the start: it would otherwise reach the connect path unresolved.
      */
-    private static List<Host> staticHosts(final ClusterConfig config) {
+    private static List<Host> staticHosts(final ClusterConfig config, final int loops) {
         final List<Host> list = new ArrayList<>(config.endpoints().size());
         for (final EndpointConfig e : config.endpoints()) {
             final InetSocketAddress address = e.address().toSocketAddress();
@@ -74,7 +77,7 @@ public final class Cluster {
                     + " does not resolve (a static cluster resolves its names once, at start; type: strict_dns "
                     + "resolves them again every dns_refresh_rate)");
             }
-            list.add(new Host(address, e.weight()));
+            list.add(new Host(address, e.weight(), loops));
         }
         return List.copyOf(list);
     }
@@ -102,6 +105,11 @@ public final class Cluster {
             return LoadBalancers.maglev(config.maglev().tableSize());
         }
         return LoadBalancers.factory(config.lb());
+    }
+
+    /** The number of event loops each host's counters have slots for (a new host of the cluster gets as many). */
+    public int loops() {
+        return loops;
     }
 
     /** The configured name. */

@@ -245,7 +245,7 @@ public final class DnsRefresher implements AutoCloseable {
                     final InetSocketAddress key = literal(address, e.address().port());
                     Host h = known.get(key);
                     if (h == null) {
-                        h = new Host(key, e.weight());
+                        h = new Host(key, e.weight(), cluster.loops());
                         known.put(key, h);
                     }
                     if (!out.contains(h)) {

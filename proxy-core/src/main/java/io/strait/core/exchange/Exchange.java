@@ -484,6 +484,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     /** The current try ran past per_try_timeout: it is dropped and retried if allowed, else answered 504. */
     private void onPerTryTimeout() {
         selector.clusterStats().inc(ClusterStat.UPSTREAM_RQ_PER_TRY_TIMEOUT);
+        attempt.timedOut();
         attempt.dropConnection();   // a connect still in progress ends up in the pool
         if (retryAfterFailure(RetryPolicy.PER_TRY_TIMEOUT)) {
             return;
@@ -559,6 +560,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     private void onRouteTimeout() {
         stats.inc(HttpStat.DOWNSTREAM_RQ_TIMEOUT);
         log.flag(ResponseFlags.UT);
+        attempt.timedOut();
         if (selector.clusterStats() != null) {
             selector.clusterStats().inc(ClusterStat.UPSTREAM_RQ_TIMEOUT);
         }

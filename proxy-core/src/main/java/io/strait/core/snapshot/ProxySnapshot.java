@@ -59,7 +59,7 @@ public final class ProxySnapshot {
             final ClusterConfig c = cc.get(i);
             final Cluster same = previous == null ? null : previous.unchanged(c);
             clusters[i] = same != null ? same
-                : Clusters.create(c, stats.scope("cluster." + c.name() + ".", ClusterStat.class));
+                : Clusters.create(c, stats.scope("cluster." + c.name() + ".", ClusterStat.class), stats.loops());
             index.put(c.name(), i);
         }
         final Map<String, ListenerRuntime> listeners = new LinkedHashMap<>();

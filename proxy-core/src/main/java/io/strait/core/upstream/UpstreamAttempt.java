@@ -4,7 +4,6 @@ import io.strait.core.time.NanoClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.flow.ReadGate;
@@ -15,6 +14,7 @@ import io.strait.core.http.HttpResponseHead;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
+import io.strait.lb.HostStat;
 import io.strait.lb.resilience.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +28,10 @@ import java.util.ArrayDeque;
  * at the end (back to the pool after a complete exchange, closed otherwise). Response events reach it through
  * {@link UpstreamCallbacks} and go on to its exchange only while they come from the connection it holds.
  *
+ * <p>It also keeps its host's request counters ({@link HostStat}, this loop's slots): {@code rq_total} when a try
+ * begins, and the try's outcome, noted as events come ({@link Outcome}) and charged once when the try lets its host
+ * go ({@link #releaseHost()}), so a pooled connection found closed and replayed in the same try is no error.
+ *
  * <p>Confined to its exchange's event loop; one per exchange, reused for each try and each request.
  */
 public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureListener {
@@ -40,6 +44,16 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     public static final int CONNECTION_OVERFLOW = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamAttempt.class);
+
+    /** What the current try is charged to its host when it ends (Envoy's host rq_success / rq_error). */
+    enum Outcome {
+        /** Nothing yet, or nothing that is the host's doing (the client left, a breaker refused): neither. */
+        NONE,
+        /** A final response head that is not a 5xx. */
+        SUCCESS,
+        /** A 5xx head, or a failure before any final head: connect, close, reset, protocol error, timeout. */
+        ERROR
+    }
 
     /** Where the try stands. */
     enum Phase {
@@ -57,10 +71,13 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     private final DownstreamFlow downstream;
     private final UpstreamPools loop;
     private final NanoClock clock;
+    /** This loop's slot in each host's counters. */
+    private final int loopIndex;
     /** Request events that arrived while no connection was bound, written once one is. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
 
     private Phase phase = Phase.IDLE;
+    private Outcome outcome = Outcome.NONE;
     private Cluster cluster;
     /** The cluster's position in its snapshot (which connector opens its connections). */
     private int clusterIndex;
@@ -89,6 +106,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         this.downstream = downstream;
         this.loop = loop;
         this.clock = clock;
+        this.loopIndex = loop.index();
     }
 
     /**
@@ -104,6 +122,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         request = req;
         h.incrementActive();
         hostActive = true;
+        outcome = Outcome.NONE;
+        h.stats().inc(loopIndex, HostStat.RQ_TOTAL);
         clusterStats.inc(ClusterStat.UPSTREAM_RQ_TOTAL);
         clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, 1);
     }
@@ -141,11 +161,12 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         }
         pendingSlot = breaker;
         // The connection slot now belongs to the new connection: it gives it back when its channel closes.
-        final UpstreamHttpHandler fresh = new UpstreamHttpHandler(cluster, host, loop.pool(host), stats);
+        final UpstreamHttpHandler fresh = new UpstreamHttpHandler(cluster, host, loop.pool(host), stats, loopIndex);
         connecting = fresh;
         phase = Phase.CONNECTING;
         downstream.pauseReading(ReadGate.PROXY_WAIT);
         stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
+        host.stats().inc(loopIndex, HostStat.CX_TOTAL);
         connectStartNanos = clock.nanoTime();
         final ChannelFuture connect = loop.connector().connect(clusterIndex, host, fresh);
         connectFuture = connect;
@@ -166,11 +187,13 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     @Override
     public void operationComplete(final ChannelFuture future) {
         if (future != connectFuture) {
-            // The try ended while this connection was being made: keep it for the next one.
-            if (future.isSuccess()) {
-                final UpstreamHttpHandler orphan = future.channel().pipeline().get(UpstreamHttpHandler.class);
-                if (orphan != null) {
+            // The try ended while this connection was being made: keep it for the next one, or count its failure.
+            final UpstreamHttpHandler orphan = future.channel().pipeline().get(UpstreamHttpHandler.class);
+            if (orphan != null) {
+                if (future.isSuccess()) {
                     orphan.release(clock.nanoTime());
+                } else {
+                    orphan.connectFailed(future.cause());
                 }
             }
             return;
@@ -183,11 +206,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         if (!future.isSuccess()) {
             phase = Phase.IDLE;
             final Throwable cause = future.cause();
-            stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
-            final boolean timedOut = cause instanceof ConnectTimeoutException;
-            if (timedOut) {
-                stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT);
-            }
+            final boolean timedOut = c.connectFailed(cause);
+            outcome = Outcome.ERROR;
             LOG.debug("connect to {} failed: {}", host, String.valueOf(cause));
             cluster.reportGatewayFailure(host);
             releasePending();
@@ -295,6 +315,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      * went to was closed by the upstream): the head is written on bind, then the kept body and the end if it came.
      */
     public void replay(final RequestReplay retry, final boolean requestDone) {
+        outcome = Outcome.NONE;   // a stale pooled connection is not the host failing this try
         releasePending();
         if (retry != null) {
             retry.replayInto(pending);
@@ -329,12 +350,30 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         }
     }
 
-    /** The try no longer needs its host: gives back the host's active count, once. */
+    /** The try no longer needs its host: gives back the host's active count and charges the try's outcome, once. */
     public void releaseHost() {
         if (hostActive) {
             hostActive = false;
             host.decrementActive();
             stats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, -1);
+            final Outcome o = outcome;
+            if (o != Outcome.NONE) {
+                outcome = Outcome.NONE;
+                host.stats().inc(loopIndex, o == Outcome.SUCCESS ? HostStat.RQ_SUCCESS : HostStat.RQ_ERROR);
+            }
+        }
+    }
+
+    /**
+     * The route's timeout or the per-try timeout fired: counts {@code rq_timeout} for the try's host if a try is on
+     * it, and makes the try an error unless its final response head already came.
+     */
+    public void timedOut() {
+        if (hostActive) {
+            host.stats().inc(loopIndex, HostStat.RQ_TIMEOUT);
+            if (outcome == Outcome.NONE) {
+                outcome = Outcome.ERROR;
+            }
         }
     }
 
@@ -359,6 +398,9 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
 
     @Override
     public void onUpstreamHead(final UpstreamHttpHandler up, final HttpResponseHead head) {
+        if (outcome == Outcome.NONE && !head.isInformational()) {
+            outcome = head.status() >= 500 ? Outcome.ERROR : Outcome.SUCCESS;
+        }
         exchange.onUpstreamHead(head);
     }
 
@@ -378,6 +420,9 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     @Override
     public void onUpstreamError(final UpstreamHttpHandler up, final HttpDecodeError error) {
         stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        if (outcome == Outcome.NONE) {
+            outcome = Outcome.ERROR;   // before the final head; after it the try stays a success, as in Envoy
+        }
         cluster.reportGatewayFailure(host);
         up.abort();
         upstream = null;
@@ -389,6 +434,9 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     public void onUpstreamClosed(final UpstreamHttpHandler up) {
         if (up != upstream) {
             return;
+        }
+        if (outcome == Outcome.NONE) {
+            outcome = Outcome.ERROR;   // undone by replay() when the exchange resends on a new connection
         }
         upstream = null;
         phase = Phase.IDLE;

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.UpstreamPool;
@@ -17,6 +18,7 @@ import io.strait.core.http.HttpResponseHead;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
+import io.strait.lb.HostStat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * the event loop the connection was opened on, which is its downstream connection's loop.
  *
  * <p>Holds one of its cluster's circuit-breaker connection slots from before the connect until the channel
- * closes (or the connect fails); it listens to its own channel's close future for the latter.
+ * closes (or the connect fails); it listens to its own channel's close future for the latter. Counts itself in its
+ * host's {@code cx_active} (this loop's slot) while its channel is active, and in {@code cx_connect_fail} when it
+ * could not be opened.
  */
 public final class UpstreamHttpHandler extends ChannelDuplexHandler
     implements UpstreamPool.Pooled, ChannelFutureListener {
@@ -37,6 +41,8 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     private final Host host;
     private final UpstreamPool<UpstreamHttpHandler> pool;
     private final LoopStats<ClusterStat> stats;
+    /** The loop's slot in the host's counters. */
+    private final int loopIndex;
     private ChannelHandlerContext ctx;
     private UpstreamCallbacks owner;
     private boolean broken;
@@ -46,12 +52,13 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
 
     /** A connection that has already taken a connection slot of {@code cluster}'s circuit breaker. */
     UpstreamHttpHandler(final Cluster cluster, final Host host, final UpstreamPool<UpstreamHttpHandler> pool,
-                        final LoopStats<ClusterStat> stats) {
+                        final LoopStats<ClusterStat> stats, final int loopIndex) {
         this.connectionSlot = true;
         this.cluster = cluster;
         this.host = host;
         this.pool = pool;
         this.stats = stats;
+        this.loopIndex = loopIndex;
     }
 
     @Override
@@ -63,6 +70,7 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
         stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, 1);
+        host.stats().add(loopIndex, HostStat.CX_ACTIVE, 1);
         ctx.fireChannelActive();
     }
 
@@ -158,6 +166,20 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
         ctx.fireChannelWritabilityChanged();
     }
 
+    /**
+     * The connect failed (for the try waiting on it, or after that try moved on): counted for the cluster and the
+     * host. Returns true if it timed out.
+     */
+    boolean connectFailed(final Throwable cause) {
+        stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
+        host.stats().inc(loopIndex, HostStat.CX_CONNECT_FAIL);
+        final boolean timedOut = cause instanceof ConnectTimeoutException;
+        if (timedOut) {
+            stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT);
+        }
+        return timedOut;
+    }
+
     /** Gives the connection slot back, once. */
     void releaseConnectionSlot() {
         if (connectionSlot) {
@@ -176,6 +198,7 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     public void channelInactive(final ChannelHandlerContext ctx) {
         releaseConnectionSlot();
         stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, -1);
+        host.stats().add(loopIndex, HostStat.CX_ACTIVE, -1);
         broken = true;
         final UpstreamCallbacks o = owner;
         if (o != null) {

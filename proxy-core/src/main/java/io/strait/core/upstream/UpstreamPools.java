@@ -11,6 +11,9 @@ import io.strait.lb.Host;
  */
 public interface UpstreamPools {
 
+    /** This loop's index among the server's event loops: the slot its per-host counters write. */
+    int index();
+
     /** The idle connections to {@code host} on this loop. */
     UpstreamPool<UpstreamHttpHandler> pool(Host host);
 

@@ -53,7 +53,7 @@ class ConfigLbSettingsTest {
     /** Share of picks that go to the weight-1 host while it has 20 active requests and the weight-3 host none. */
     private static double shareOfBusyHost(final String... lines) {
         final Cluster c = Clusters.create(parsed(lines), new StatsRegistry(1).scope("cluster.d.",
-            ClusterStat.class));
+            ClusterStat.class), 1);
         final Host busy = c.hosts().get(0);
         for (int i = 0; i < 20; i++) {
             busy.incrementActive();
@@ -102,7 +102,7 @@ class ConfigLbSettingsTest {
         // Two equal hosts fill a 7-slot table 4:3, so one gets 4/7 of the keys; the default 65,537 slots split ~1:1.
         final ClusterConfig config = parsed("name: d", "lb: maglev",
             "endpoints: [ { address: 127.0.0.1:9000 }, { address: 127.0.0.1:9001 } ]", "maglev: { table_size: 7 }");
-        final Cluster c = Clusters.create(config, new StatsRegistry(1).scope("cluster.d.", ClusterStat.class));
+        final Cluster c = Clusters.create(config, new StatsRegistry(1).scope("cluster.d.", ClusterStat.class), 1);
         final LoadBalancer lb = c.lbFactory().create(c.hostSet(), 1);
         final java.util.SplittableRandom keys = new java.util.SplittableRandom(7);
         int first = 0;
