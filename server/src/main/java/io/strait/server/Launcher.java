@@ -51,6 +51,14 @@ final class Launcher {
      * @param onStarted run once the listeners are bound (e.g. to print the demo's hints)
      * @param onStopped run after the proxy stopped (e.g. to stop demo upstreams)
      */
+    /** {@code run --watch}: how often the configuration file is read for changes; null: not watched. */
+    private static volatile Duration watchInterval;
+
+    /** Watches the configuration file for changes every {@code interval} once started (null: never). */
+    static void watchConfig(final Duration interval) {
+        watchInterval = interval;
+    }
+
     static int runUntilStopped(final StraitConfig config, final Runnable onStarted, final Runnable onStopped) {
         return runUntilStopped(config, null, onStarted, onStopped);
     }
@@ -118,6 +126,10 @@ final class Launcher {
         reopenAccessLogsOnSigusr1(server);
         if (configFile != null) {
             reloadOnSighup(server, configFile);
+            final Duration every = watchInterval;
+            if (every != null) {
+                new ConfigWatcher(configFile, server::reload).start(every);
+            }
         }
         final CountDownLatch stopped = new CountDownLatch(1);
         final Duration drain = config.runtime().drainTimeout();

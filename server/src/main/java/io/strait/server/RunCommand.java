@@ -6,9 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code strait run -c FILE}: runs the proxy on a configuration until SIGTERM; SIGHUP reloads FILE. */
+/**
+ * {@code strait run -c FILE}: runs the proxy on a configuration until SIGTERM; SIGHUP (or a change of FILE, with
+ * {@code --watch}) reloads FILE.
+ */
 @Command(name = "run", description = "Run the proxy on a configuration file until SIGTERM/SIGINT.")
 final class RunCommand implements Callable<Integer> {
 
@@ -27,6 +31,11 @@ final class RunCommand implements Callable<Integer> {
         + "port of the first listener with a fixed one).")
     private Path hotRestartSocket;
 
+    @Option(names = "--watch", paramLabel = "INTERVAL", description = "Read the configuration file every INTERVAL "
+        + "(e.g. 2s, 500ms) and reload it when its content changed; an invalid file is reported once and the running "
+        + "configuration stays.")
+    private String watch;
+
     /** True once a proxy was started: the JVM then exits through the shutdown hook, not System.exit. */
     static boolean keepsRunning() {
         return running;
@@ -42,6 +51,14 @@ final class RunCommand implements Callable<Integer> {
         if (!result.ok()) {
             return Launcher.reportErrors(result, config);
         }
+        if (watch != null) {
+            final Duration every = parseInterval(watch);
+            if (every == null) {
+                System.err.println("--watch " + watch + ": not a duration (e.g. 2s, 500ms, 1m)");
+                return 2;
+            }
+            Launcher.watchConfig(every);
+        }
         final Path socket = HotRestart.socketPath(result.config(), hotRestartSocket);
         if (takeover) {
             final String refusal = HotRestart.takeoverRefusal(result.config(), socket);
@@ -51,5 +68,20 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return Launcher.runUntilStopped(result.config(), config, socket, takeover, () -> { }, () -> { });
+    }
+
+    /** {@code 500ms}, {@code 2s}, {@code 1m}: at least 10 ms; null when it is not such a duration. */
+    static Duration parseInterval(final String text) {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        final long n = Long.parseLong(m.group(1));
+        final Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+        };
+        return d.toMillis() >= 10 ? d : null;
     }
 }

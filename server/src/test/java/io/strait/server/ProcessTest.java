@@ -219,6 +219,38 @@ class ProcessTest {
     }
 
     @Test
+    void watchReloadsTheFileWhenItsContentChanges() throws Exception {
+        try (TestUpstream one = new TestUpstream("one").start(); TestUpstream two = new TestUpstream("two").start()) {
+            final int port = freePort();
+            final String text = String.join("\n",
+                "runtime: { event_loops: 1, drain_timeout: 5s }",
+                "listeners:",
+                "  - name: main",
+                "    address: 127.0.0.1:" + port,
+                "    virtual_hosts:",
+                "      - domains: [ \"*\" ]",
+                "        routes: [ { match: { prefix: / }, cluster: one } ]",
+                "clusters:",
+                "  - { name: one, endpoints: [ { address: 127.0.0.1:" + one.port() + " } ] }",
+                "  - { name: two, endpoints: [ { address: 127.0.0.1:" + two.port() + " } ] }",
+                "");
+            final Path config = Files.writeString(dir.resolve("watched.yaml"), text, StandardCharsets.UTF_8);
+            try (ChildProcess strait = ChildProcess.start(dir.resolve("strait.log"), "run", "-c", config.toString(),
+                     "--watch", "100ms")) {
+                assertThat(strait.awaitLine(l -> l.contains("started in"), WAIT)).as(strait.output()).isNotNull();
+                try (RawHttpClient client = new RawHttpClient(port)) {
+                    assertThat(client.get("/x", "w.test").bodyAsString()).isEqualTo("hello from one\n");
+                    Files.writeString(config, text.replace("cluster: one }", "cluster: two }"),
+                        StandardCharsets.UTF_8);
+                    assertThat(strait.awaitLine(l -> l.contains("configuration reloaded"), WAIT))
+                        .as(strait.output()).isNotNull();
+                    assertThat(client.get("/x", "w.test").bodyAsString()).isEqualTo("hello from two\n");
+                }
+            }
+        }
+    }
+
+    @Test
     void runWithAnInvalidConfigExitsWith2() throws Exception {
         final Path config = Files.writeString(dir.resolve("bad.yaml"), "listeners: []\nclustrs: []\n",
             StandardCharsets.UTF_8);

@@ -59,8 +59,10 @@ class CertificateReloaderTest {
             assertThat(r.checkNow()).as("nothing changed").isFalse();
             assertThat(TlsFixture.call(CA.clientContext(null), s.port(), "live.test").serverLeaf())
                 .isEqualTo(first.certificate());
-            r.start();
+            // Written whole before polling starts: a poll in the middle of the write (content, then the stamps set
+            // above) could reload twice, and the test would follow the first of two mappers.
             write(second, 2);
+            r.start();
             final long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (reloads.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(10);

@@ -3,8 +3,8 @@ package io.strait.core.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -45,6 +45,8 @@ import java.util.concurrent.TimeUnit;
 public final class HotRestartServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HotRestartServer.class);
+    /** How long a refused client may keep the connection open after it was told why. */
+    private static final long REFUSED_LINGER_SECONDS = 5;
 
     private final Path path;
     private final ProxyServer server;
@@ -258,9 +260,23 @@ public final class HotRestartServer implements AutoCloseable {
             LOG.info("hot restart: pid {} asks for the listening sockets ({})", peer.pid(), offered.size());
         }
 
+        /**
+         * Says why and half-closes: the client reads the reason, then the end; what it still sends is read and dropped
+         * until it closes (closing with its request unread would reset the connection, and the client could lose the
+         * reason). Closed anyway after {@link #REFUSED_LINGER_SECONDS}.
+         */
         private void fail(final ChannelHandlerContext ctx, final String reason) {
-            ctx.writeAndFlush(HotRestartProtocol.line(HotRestartProtocol.ERROR + " " + reason))
-                .addListener(ChannelFutureListener.CLOSE);
+            if (session == ctx.channel()) {
+                session = null;
+            }
+            ctx.writeAndFlush(HotRestartProtocol.line(HotRestartProtocol.ERROR + " " + reason)).addListener(f -> {
+                if (f.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
+                    duplex.shutdownOutput();
+                    ctx.executor().schedule(() -> ctx.close(), REFUSED_LINGER_SECONDS, TimeUnit.SECONDS);
+                } else {
+                    ctx.close();
+                }
+            });
         }
 
         @Override

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Hot restart in one JVM: two {@link ProxyServer}s on the same port, the listening sockets passed from the first to
@@ -85,6 +86,9 @@ class HotRestartIntegrationTest {
                 assertThat(Files.exists(socket)).as("the old server removed its control socket before saying so")
                     .isFalse();
 
+                // The old server acknowledges before it starts to drain: a request in between is served as usual.
+                // Once it drains, its response says close (the handler reads the server's draining flag).
+                await().atMost(WAIT).until(old::isDraining);
                 final RawResponse last = keepAlive.get("/", "hr.test");
                 assertThat(last.status()).as("the old server's keep-alive connection is served once more")
                     .isEqualTo(200);
