@@ -124,13 +124,7 @@ final class Launcher {
             return 1;
         }
         reopenAccessLogsOnSigusr1(server);
-        if (configFile != null) {
-            reloadOnSighup(server, configFile);
-            final Duration every = watchInterval;
-            if (every != null) {
-                new ConfigWatcher(configFile, server::reload).start(every);
-            }
-        }
+        reloadOnChange(server, configFile);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Duration drain = config.runtime().drainTimeout();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -233,6 +227,18 @@ final class Launcher {
             HotRestart.abandon(from);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reloads {@code file} (null: none) on SIGHUP and, with {@code run --watch}, when its content changes. */
+    private static void reloadOnChange(final ProxyServer server, final Path file) {
+        if (file == null) {
+            return;
+        }
+        reloadOnSighup(server, file);
+        final Duration every = watchInterval;
+        if (every != null) {
+            new ConfigWatcher(file, server::reload).start(every);
         }
     }
 
