@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -58,7 +59,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         final boolean keepAlive = HttpUtil.isKeepAlive(req);
-        if (!auth.allows(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        // The dashboard page itself holds no data and a browser cannot add a header to a page load: it is served
+        // without the token, and sends the one after '#token=' in its URL with every request it makes.
+        final boolean dashboardPage = req.method() == HttpMethod.GET && "/".equals(req.uri());
+        if (!dashboardPage && !auth.allows(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             write(ctx, keepAlive, AdminResponse.text(401, "this admin API needs 'Authorization: Bearer <token>'")
                 .withHeader("WWW-Authenticate", "Bearer realm=\"strait-admin\""));
             return;

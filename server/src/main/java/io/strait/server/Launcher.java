@@ -8,6 +8,7 @@ import io.strait.core.config.StraitConfig;
 import io.strait.core.server.HotRestartServer;
 import io.strait.core.server.InheritedSockets;
 import io.strait.core.server.ProxyServer;
+import io.strait.core.stats.StatsFileReader;
 import io.strait.core.stats.StatsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,12 @@ final class Launcher {
             }
             server = ProxyServer.start(config, from == null ? InheritedSockets.none() : from.sockets());
             if (from != null) {
+                // Found while the old process still holds its file (its pid in the header), carried once it is gone.
+                final long oldPid = from.client().peerPid();
+                final Path oldStats = given.runtime().statsFile() == null ? StatsFiles.fileOf(oldPid,
+                    server.stats().file()) : null;
                 HotRestart.finish(from);
+                carryCountersWhenGone(oldPid, oldStats, server);
             }
         } catch (final Exception e) {
             LOG.error("failed to start: {}", e instanceof IOException ? e.getMessage() : e.toString());
@@ -165,9 +171,7 @@ final class Launcher {
                         }
                     }
                 });
-                if (given.runtime().statsFile() == null) {
-                    deleteDefaultStatsFile(config.runtime().statsFilePath());
-                }
+                // The default stats file stays: the process that took over carries its counters on, then removes it.
                 onStopped.run();
                 LOG.info("stopped");
                 System.out.flush();
@@ -179,6 +183,27 @@ final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * After a takeover: once the replaced process {@code pid} has exited (its drain done, its counters final), its
+     * counters in {@code file} carry on in this process's ({@link io.strait.core.stats.StatsRegistry#carry}) and the
+     * file is removed. Off the loops, on the JDK's process reaper. Nothing to do without either stats file.
+     */
+    private static void carryCountersWhenGone(final long pid, final Path file, final ProxyServer server) {
+        if (file == null || server.stats().file() == null) {
+            return;
+        }
+        final Runnable carry = () -> {
+            try (StatsFileReader old = StatsFileReader.open(file)) {
+                final int n = server.stats().carry(old.values());
+                LOG.info("counters of replaced pid {} carried on ({} counters, from {})", pid, n, file);
+            } catch (final IOException | RuntimeException e) {
+                LOG.warn("counters of replaced pid {} not carried on: {}", pid, e.toString());
+            }
+            deleteDefaultStatsFile(file);
+        };
+        ProcessHandle.of(pid).ifPresentOrElse(h -> h.onExit().thenRun(carry), carry);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.strait.server;
 
+import io.strait.core.stats.StatsFileReader;
 import io.strait.core.testing.RawHttpClient;
 import io.strait.core.testing.RawResponse;
 import io.strait.core.testing.TestUpstream;
@@ -87,6 +88,17 @@ class TakeoverIntegrationTest {
                         final RawResponse r = c.get("/after", "takeover.test");
                         assertThat(r.status()).as("the third process serves").isEqualTo(200);
                         assertThat(r.bodyAsString()).isEqualTo(BODY);
+                    }
+
+                    // Counters carry on across both restarts: once the second is gone, the third's stats file counts
+                    // every request the three processes served.
+                    assertThat(third.awaitLine(l -> l.contains("counters of replaced pid") && l.contains("carried on"),
+                        WAIT)).as("output:\n%s", third.output()).isNotNull();
+                    final String line = third.awaitLine(l -> l.contains("stats file "), WAIT);
+                    final Path stats = Path.of(line.replaceAll(".*stats file (\\S+) .*", "$1"));
+                    try (StatsFileReader reader = StatsFileReader.open(stats)) {
+                        assertThat(reader.values().get("http.main.downstream_rq_total"))
+                            .as("every request of the three processes").isEqualTo(load.ok() + 1);
                     }
                     third.terminate();
                     assertThat(third.awaitExit(WAIT)).as("output:\n%s", third.output()).isEqualTo(0);

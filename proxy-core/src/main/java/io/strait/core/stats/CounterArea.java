@@ -29,6 +29,8 @@ final class CounterArea {
     static final int TYPE_SINK = 3;
     /** The writer index in the key of the control writer's records (loops are 0..n-1). */
     static final int CONTROL_WRITER = -1;
+    /** The writer key of a total carried over from a process this one took over (written once, then read only). */
+    static final int CARRIED_WRITER = -2;
     /** Bytes of buffer per counter: the 128-byte value record and the 512-byte metadata record. */
     static final int BYTES_PER_COUNTER = CountersReader.COUNTER_LENGTH + CountersReader.METADATA_LENGTH;
     /** How long a freed record waits before reuse, so late writes from dropped views cannot reach its next owner. */

@@ -24,6 +24,34 @@ public final class StatsFiles {
         return base.resolve("strait-" + System.getProperty("user.name", "unknown").replace('/', '_'));
     }
 
+    /**
+     * The stats file in the default directory that process {@code pid} holds now (its header names it), or null: how
+     * a process taking over finds the one it replaces, whatever that one was named. {@code own} (this process's file,
+     * or null) is not opened: closing a reader of it here would drop this process's lock on it.
+     */
+    public static Path fileOf(final long pid, final Path own) {
+        final Path dir = defaultDirectory();
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (final Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().startsWith(PREFIX)
+                && !p.getFileName().toString().contains(".tmp.") && (own == null
+                    || !p.toAbsolutePath().equals(own.toAbsolutePath())))::iterator) {
+                try (StatsFileReader r = StatsFileReader.open(f)) {
+                    if (r.pid() == pid) {
+                        return f;
+                    }
+                } catch (final java.io.IOException | RuntimeException e) {
+                    // not a stats file, or going away: not the one
+                }
+            }
+        } catch (final java.io.IOException e) {
+            return null;
+        }
+        return null;
+    }
+
     /** The default stats file of the Strait identified by {@code id} (e.g. its admin port). */
     public static Path defaultFile(final String id) {
         return defaultDirectory().resolve(PREFIX + id);

@@ -219,6 +219,26 @@ public final class StatsRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Carries over the counters of a process this one replaced (a hot restart), once it is gone: each counter of a
+     * scope that exists now and appears in {@code totals} (full name to total, e.g. a {@link StatsFileReader}'s
+     * {@link StatsFileReader#values}) goes on from that total. Gauges and names with no scope here are ignored.
+     *
+     * @return how many counters were carried
+     */
+    public synchronized int carry(final Map<String, Long> totals) {
+        int n = 0;
+        for (final Entry e : sorted) {
+            if (e.kind == StatKind.COUNTER) {
+                final Long total = totals.get(e.name);
+                if (total != null && e.scope.carry(e.ordinal, total)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** One stat of one scope, with its full name. Immutable. */
     private static final class Entry {
         final String name;

@@ -2,6 +2,8 @@ package io.strait.core.stats;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.UnsafeApi;
@@ -45,6 +47,13 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
     private final LoopStats<E>[] views;
     /** [ordinal]: the sums when the scope was freed; null while it is live. */
     private volatile long[] frozen;
+    /**
+     * [ordinal]: the address of the counter's carried-over total ({@link #carry}), 0 for none; replaced whole, null
+     * until something is carried.
+     */
+    private volatile long[] carried;
+    /** The records of carried totals, freed with the scope. Guarded by the registry's lock. */
+    private final List<Integer> carriedIds = new ArrayList<>();
 
     /**
      * Allocates the scope's counters in {@code store} (counters carried over from a taken-over stats file start at
@@ -175,7 +184,37 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
         for (int w = 0; w <= loops; w++) {
             sum += UnsafeApi.getLongOpaque(null, addresses[w][ordinal]);
         }
+        final long[] c = carried;
+        if (c != null && c[ordinal] != 0) {
+            sum += UnsafeApi.getLongOpaque(null, c[ordinal]);
+        }
         return sum;
+    }
+
+    /**
+     * Adds {@code total} to counter {@code ordinal}: what a process this one took over had counted (a hot restart).
+     * Kept in a record of its own, written here once and never by a loop, so no writer's update can be lost to it;
+     * readers (and the stats file) sum it with the writers'. Gauges and histograms are never carried. Called under the
+     * registry's lock.
+     *
+     * @return true if carried
+     */
+    boolean carry(final int ordinal, final long total) {
+        final E s = stats[ordinal];
+        if (frozen != null || s.kind() != StatKind.COUNTER || total <= 0) {
+            return false;
+        }
+        final long[] next = carried == null ? new long[stats.length] : carried.clone();
+        if (next[ordinal] != 0) {
+            UnsafeApi.putLongOpaque(null, next[ordinal], UnsafeApi.getLongOpaque(null, next[ordinal]) + total);
+            return true;
+        }
+        final int id = area.allocate(prefix + s.statName(), StatKind.COUNTER, CounterArea.CARRIED_WRITER);
+        area.set(id, total);
+        carriedIds.add(id);
+        next[ordinal] = address(CounterArea.offset(id));
+        carried = next;
+        return true;
     }
 
     /**
@@ -195,9 +234,14 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
         for (final long[] writer : addresses) {
             Arrays.fill(writer, sink);
         }
+        carried = null;
         for (final int id : ids) {
             area.free(id);
         }
+        for (final int id : carriedIds) {
+            area.free(id);
+        }
+        carriedIds.clear();
     }
 
     /** A histogram's values recorded so far on every loop, merged: a new copy, in microseconds. */

@@ -82,6 +82,41 @@ class StatsRegistryTest {
     }
 
     @Test
+    void carriedTotalsAddToCountersOnlyAndLeaveTheWritersAlone() {
+        final StatsRegistry registry = new StatsRegistry(LOOPS);
+        final StatsScope<HttpStat> http = registry.scope("http.ingress.", HttpStat.class);
+        http.loop(0).inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
+        final int carried = registry.carry(java.util.Map.of("http.ingress.downstream_rq_total", 40L,
+            "http.ingress.downstream_rq_active", 7L, "http.gone.downstream_rq_total", 5L));
+        assertThat(carried).as("the counter only: not the gauge, not a scope that is not here").isEqualTo(1);
+        assertThat(http.value(HttpStat.DOWNSTREAM_RQ_TOTAL)).isEqualTo(41);
+        assertThat(http.value(HttpStat.DOWNSTREAM_RQ_ACTIVE)).isZero();
+        http.loop(1).inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
+        registry.carry(java.util.Map.of("http.ingress.downstream_rq_total", 2L));
+        assertThat(http.value(HttpStat.DOWNSTREAM_RQ_TOTAL)).as("a second carry adds").isEqualTo(44);
+        final List<String> seen = new ArrayList<>();
+        registry.forEach(new StatVisitor() {
+            @Override
+            public void counter(final String name, final long value) {
+                if (name.equals("http.ingress.downstream_rq_total")) {
+                    seen.add(name + "=" + value);
+                }
+            }
+
+            @Override
+            public void gauge(final String name, final long value) {
+            }
+
+            @Override
+            public void histogram(final String name, final Histogram histogram) {
+            }
+        });
+        assertThat(seen).containsExactly("http.ingress.downstream_rq_total=44");
+        registry.remove("http.ingress.");
+        assertThat(http.value(HttpStat.DOWNSTREAM_RQ_TOTAL)).as("frozen with the carried part").isEqualTo(44);
+    }
+
+    @Test
     void gaugesGoUpAndDownAcrossLoops() throws InterruptedException {
         final StatsRegistry registry = new StatsRegistry(LOOPS);
         final StatsScope<ClusterStat> cluster = registry.scope("cluster.api.", ClusterStat.class);
