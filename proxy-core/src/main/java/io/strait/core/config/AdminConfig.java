@@ -14,6 +14,9 @@ public record AdminConfig(
         Path authTokenFile,
         boolean allowInsecureNonLoopback) {
 
+    /** Where the admin listens when {@code admin} has no {@code address}: loopback only, Envoy's usual port. */
+    public static final HostPort DEFAULT_ADDRESS = new HostPort("127.0.0.1", 9901);
+
     /** An admin API on {@code address} without a token (valid only on a loopback address). */
     public AdminConfig(final HostPort address) {
         this(address, null, false);

@@ -36,6 +36,8 @@ class ConfigAdminTest {
 
     @Test
     void nonLoopbackAddressWithoutTokenIsRefusedWithFieldAndLine() {
+        assertThat(parse("admin: {}").config().admin().address()).as("the default address")
+            .isEqualTo(new io.strait.core.config.HostPort("127.0.0.1", 9901));
         assertThat(errors("admin: { address: 0.0.0.0:9901 }")).containsExactly(
             "t.yaml:12:19: admin.address: '0.0.0.0:9901' is not a loopback address and admin.auth_token_file is not "
                 + "set: anyone who can reach it could quit, drain or reconfigure the proxy; set auth_token_file, or "

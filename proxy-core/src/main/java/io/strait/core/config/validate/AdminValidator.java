@@ -32,7 +32,7 @@ final class AdminValidator extends SectionValidator {
         if (f == null) {
             return null;
         }
-        final HostPort address = f.hostPort("address", true, 0);
+        final HostPort address = f.has("address") ? f.hostPort("address", true, 0) : AdminConfig.DEFAULT_ADDRESS;
         final Path tokenFile = tokenFile(f);
         final Boolean insecure = f.bool("allow_insecure_non_loopback", false);
         if (address != null && !isLoopback(address.host()) && !f.has("auth_token_file")
