@@ -197,10 +197,9 @@ class ConfigLoaderDefaultsTest {
     }
 
     @Test
-    void emptyAdminMapIsAnErrorButNullAdminIsAbsent() {
+    void emptyAdminMapTakesTheDefaultAddressButNullAdminIsAbsent() {
         assertThat(valid(MINIMAL + "admin:\n").admin()).isNull();
-        assertThat(ConfigLoader.parse(MINIMAL + "admin: {}\n", "t.yaml").errors()).extracting(ConfigError::format)
-            .containsExactly("t.yaml:12:8: admin.address: missing required field 'address'");
+        assertThat(valid(MINIMAL + "admin: {}\n").admin().address()).isEqualTo(new HostPort("127.0.0.1", 9901));
     }
 
     @Test
