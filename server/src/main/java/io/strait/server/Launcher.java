@@ -273,11 +273,16 @@ final class Launcher {
      */
     private static void reloadOnSighup(final ProxyServer server, final Path file) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            final sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 final Thread t = new Thread(() -> server.reload(file), "strait-reload");
                 t.setDaemon(true);
                 t.start();
             });
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // The JVM leaves a SIGHUP that was ignored when it started (nohup) ignored: say so, once.
+                LOG.warn("SIGHUP is ignored in this process (started under nohup?), so it will not reload the "
+                    + "configuration: use the admin's POST /reload or run --watch");
+            }
         } catch (final IllegalArgumentException | UnsupportedOperationException e) {
             LOG.info("SIGHUP will not reload the configuration ({})", e.getMessage());
         }
