@@ -14,7 +14,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.strait.core.accesslog.AccessLogs;
 import io.strait.core.cluster.Cluster;
@@ -31,7 +30,6 @@ import io.strait.core.stats.StatsRegistry;
 import io.strait.core.stats.StatsScope;
 import io.strait.core.transport.TransportFactory;
 import io.strait.core.transport.TransportFactory.SelectedTransport;
-import io.strait.lb.HostSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +37,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The running data plane: N event loops on the chosen transport, each listener bound once per loop
@@ -54,7 +50,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * (graceful) or {@link #close}.
  *
  * <p>Thread-safe: its methods are called from the launcher's and the admin's threads, serialized on this object;
- * the loops read their own {@link LoopSlot}, the volatile snapshot and the volatile draining flag.
+ * the loops read their own slot of {@link LoopSlots}, the volatile snapshot and the volatile draining flag.
  */
 public final class ProxyServer implements AutoCloseable, ServerContext {
 
@@ -62,28 +58,12 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     /** The first resolution of strict_dns names may hold up the start this long; later answers fill in. */
     private static final long DNS_START_TIMEOUT_MILLIS = 10_000;
 
-    /**
-     * One event loop's state for the snapshot in force there. {@code current} is written on the loop (at start before
-     * the loop serves, then by reload tasks) and read on it: no synchronization.
-     */
-    private static final class LoopSlot {
-        final int index;
-        final EventLoop loop;
-        LoopState current;
-
-        LoopSlot(final int index, final EventLoop loop, final LoopState current) {
-            this.index = index;
-            this.loop = loop;
-            this.current = current;
-        }
-    }
-
     private final SelectedTransport transport;
     private final MultiThreadIoEventLoopGroup group;
     private final StatsRegistry stats;
     /** The snapshot in force; replaced by {@link #reload} once every loop has switched. */
     private volatile ProxySnapshot snapshot;
-    private final Map<EventLoop, LoopSlot> loops;
+    private final LoopSlots loops;
     private final AccessLogs accessLogs;
     private HealthManager health;
     /** Re-resolves strict_dns clusters; never null after start. */
@@ -124,19 +104,9 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
         this.snapshot = ProxySnapshot.compile(config, stats, accessLogs);
         this.group = new MultiThreadIoEventLoopGroup(n, transport.ioHandler());
-        final Map<EventLoop, LoopSlot> map = new IdentityHashMap<>();
-        final Map<EventLoop, Integer> indexes = new LinkedHashMap<>();
-        int i = 0;
-        final long seed = ThreadLocalRandom.current().nextLong();
-        for (final EventExecutor e : group) {
-            final EventLoop loop = (EventLoop) e;
-            map.put(loop, new LoopSlot(i, loop, new LoopState(i, loop, snapshot, transport.socketChannel(), ALLOCATOR,
-                seed + i * 0x9E3779B97F4A7C15L)));
-            indexes.put(loop, i);
-            i++;
-        }
-        this.loops = map;
-        this.listeners = new ListenerSet(transport, group, indexes, this, globalLimit, stats);
+        this.loops = new LoopSlots(group, snapshot, transport.socketChannel(), ALLOCATOR,
+            ThreadLocalRandom.current().nextLong());
+        this.listeners = new ListenerSet(transport, group, loops.indexes(), this, globalLimit, stats);
     }
 
     private static int loopCount(final StraitConfig config) {
@@ -218,7 +188,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
      * the first host sets reach each loop as tasks queued before any listener is bound.
      */
     private void startDns(final EndpointResolver resolver) throws InterruptedException {
-        dns = DnsRefresher.start(snapshot.clusters(), resolver, this::publish, DNS_START_TIMEOUT_MILLIS);
+        dns = DnsRefresher.start(snapshot.clusters(), resolver, loops::publish, DNS_START_TIMEOUT_MILLIS);
     }
 
     /** The strict_dns refresher (tests). */
@@ -229,23 +199,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     /** Starts host health (active checks, outlier detection) before any listener accepts a request. */
     private void startHealth() {
         health = HealthManager.start(snapshot.clusters(), transport.ioHandler(), transport.socketChannel(), ALLOCATOR,
-            this::publish);
-    }
-
-    /**
-     * Hands a cluster's new host set to every loop, which rebuilds its own balancer from it (health or DNS thread). The
-     * task finds the cluster in the snapshot in force on the loop when it runs; a cluster a reload dropped is skipped.
-     */
-    private void publish(final Cluster cluster, final HostSet set) {
-        for (final LoopSlot slot : loops.values()) {
-            slot.loop.execute(() -> {
-                final LoopState s = slot.current;
-                final int index = s.snapshot().indexOf(cluster);
-                if (index >= 0) {
-                    s.rebuild(index, set);
-                }
-            });
-        }
+            loops::publish);
     }
 
     /** The TLS side of a listener, or null for a plain one (tests). */
@@ -346,7 +300,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
             errors.add(String.valueOf(e.getMessage()));
             return ReloadResult.failed(errors);
         }
-        switchLoops(fresh);
+        loops.switchTo(fresh);
         snapshot = fresh;
         configuredGlobalMax = globalMaxConnections(next.runtime().maxConnections());
         runtime.apply(fresh, globalLimit, configuredGlobalMax);
@@ -354,27 +308,6 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         tls.commit(nextTls);
         dropStatsOfRemoved(old, fresh);
         return errors.isEmpty() ? ReloadResult.OK : ReloadResult.partial(errors);
-    }
-
-    /** Every loop builds its state for {@code fresh} from its current one and puts it in force; waits for all. */
-    private void switchLoops(final ProxySnapshot fresh) {
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final List<io.netty.util.concurrent.Future<?>> done = new ArrayList<>();
-        for (final LoopSlot slot : loops.values()) {
-            done.add(slot.loop.submit(() -> {
-                try {
-                    slot.current = slot.current.supersede(fresh);
-                } catch (final RuntimeException e) {
-                    failure.set(e);
-                }
-            }));
-        }
-        for (final io.netty.util.concurrent.Future<?> f : done) {
-            f.syncUninterruptibly();
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("a loop could not switch to the new configuration", failure.get());
-        }
     }
 
     /**
@@ -481,7 +414,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
 
     @Override
     public LoopState loopState(final EventLoop loop) {
-        return loops.get(loop).current;
+        return loops.stateOf(loop);
     }
 
     /** A listener's connection count and cap (tests). */
@@ -536,7 +469,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
 
     /** The worker event loops (tests look at their scheduled tasks). */
     java.util.Collection<EventLoop> workerLoops() {
-        return java.util.List.copyOf(loops.keySet());
+        return loops.loops();
     }
 
     /** The access logs (reopen them after a log rotation signal). */
@@ -621,9 +554,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         }
         listeners.closeSockets();
         downstream.close().await(5, TimeUnit.SECONDS);
-        for (final LoopSlot s : loops.values()) {
-            s.loop.execute(() -> s.current.closePools());
-        }
+        loops.closePools();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         // The loops are stopped: nothing offers any more. Write what is queued and close the files.
         accessLogs.close();
