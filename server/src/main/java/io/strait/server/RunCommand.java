@@ -2,6 +2,7 @@ package io.strait.server;
 
 import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
+import io.strait.core.config.yaml.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,18 +71,13 @@ final class RunCommand implements Callable<Integer> {
         return Launcher.runUntilStopped(result.config(), config, socket, takeover, () -> { }, () -> { });
     }
 
-    /** {@code 500ms}, {@code 2s}, {@code 1m}: at least 10 ms; null when it is not such a duration. */
+    /** A duration in the config syntax ({@code 500ms}, {@code 2s}, {@code 1m}) of at least 10 ms, else null. */
     static Duration parseInterval(final String text) {
-        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(text.trim());
-        if (!m.matches()) {
+        try {
+            final Duration d = Durations.parse(text.trim());
+            return d.toMillis() >= 10 ? d : null;
+        } catch (final IllegalArgumentException e) {
             return null;
         }
-        final long n = Long.parseLong(m.group(1));
-        final Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            default -> Duration.ofMinutes(n);
-        };
-        return d.toMillis() >= 10 ? d : null;
     }
 }

@@ -182,18 +182,7 @@ class ProcessTest {
     void sighupReloadsTheFileAndABadFileChangesNothing() throws Exception {
         try (TestUpstream one = new TestUpstream("one").start(); TestUpstream two = new TestUpstream("two").start()) {
             final int port = freePort();
-            final String text = String.join("\n",
-                "runtime: { event_loops: 2, drain_timeout: 5s }",
-                "listeners:",
-                "  - name: main",
-                "    address: 127.0.0.1:" + port,
-                "    virtual_hosts:",
-                "      - domains: [ \"*\" ]",
-                "        routes: [ { match: { prefix: / }, cluster: one } ]",
-                "clusters:",
-                "  - { name: one, endpoints: [ { address: 127.0.0.1:" + one.port() + " } ] }",
-                "  - { name: two, endpoints: [ { address: 127.0.0.1:" + two.port() + " } ] }",
-                "");
+            final String text = oneTwoConfig(port, one, two, 2);
             final Path config = Files.writeString(dir.resolve("strait.yaml"), text, StandardCharsets.UTF_8);
             try (ChildProcess strait =
                      ChildProcess.start(dir.resolve("strait.log"), "run", "-c", config.toString())) {
@@ -226,18 +215,7 @@ class ProcessTest {
     void watchReloadsTheFileWhenItsContentChanges() throws Exception {
         try (TestUpstream one = new TestUpstream("one").start(); TestUpstream two = new TestUpstream("two").start()) {
             final int port = freePort();
-            final String text = String.join("\n",
-                "runtime: { event_loops: 1, drain_timeout: 5s }",
-                "listeners:",
-                "  - name: main",
-                "    address: 127.0.0.1:" + port,
-                "    virtual_hosts:",
-                "      - domains: [ \"*\" ]",
-                "        routes: [ { match: { prefix: / }, cluster: one } ]",
-                "clusters:",
-                "  - { name: one, endpoints: [ { address: 127.0.0.1:" + one.port() + " } ] }",
-                "  - { name: two, endpoints: [ { address: 127.0.0.1:" + two.port() + " } ] }",
-                "");
+            final String text = oneTwoConfig(port, one, two, 1);
             final Path config = Files.writeString(dir.resolve("watched.yaml"), text, StandardCharsets.UTF_8);
             try (ChildProcess strait = ChildProcess.start(dir.resolve("strait.log"), "run", "-c", config.toString(),
                      "--watch", "100ms")) {
@@ -252,6 +230,23 @@ class ProcessTest {
                 }
             }
         }
+    }
+
+    /** A listener on {@code port} routing everything to cluster {@code one}; cluster {@code two} waits for a reload. */
+    private static String oneTwoConfig(final int port, final TestUpstream one, final TestUpstream two,
+                                       final int loops) {
+        return String.join("\n",
+            "runtime: { event_loops: " + loops + ", drain_timeout: 5s }",
+            "listeners:",
+            "  - name: main",
+            "    address: 127.0.0.1:" + port,
+            "    virtual_hosts:",
+            "      - domains: [ \"*\" ]",
+            "        routes: [ { match: { prefix: / }, cluster: one } ]",
+            "clusters:",
+            "  - { name: one, endpoints: [ { address: 127.0.0.1:" + one.port() + " } ] }",
+            "  - { name: two, endpoints: [ { address: 127.0.0.1:" + two.port() + " } ] }",
+            "");
     }
 
     @Test

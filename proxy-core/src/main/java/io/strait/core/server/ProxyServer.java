@@ -344,7 +344,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
 
     private void dropStatsOfRemoved(final ProxySnapshot old, final ProxySnapshot fresh) {
         for (final Cluster c : old.clusters()) {
-            if (fresh.indexOf(c) < 0 && !hasCluster(fresh, c.name())) {
+            if (fresh.cluster(c.name()) == null) {
                 stats.remove("cluster." + c.name() + ".");
             }
         }
@@ -355,14 +355,6 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         }
     }
 
-    private static boolean hasCluster(final ProxySnapshot s, final String name) {
-        for (final Cluster c : s.clusters()) {
-            if (c.name().equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Asks each connection of {@code connections} to drain: idle ones close now, busy ones after their response. */
     private static void drain(final ChannelGroup connections) {

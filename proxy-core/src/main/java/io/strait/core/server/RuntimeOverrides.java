@@ -84,7 +84,7 @@ final class RuntimeOverrides {
             final String rest = key.substring(BREAKERS.length());
             final int dot = rest.lastIndexOf('.');
             if (dot > 0 && BREAKER_LIMITS.contains(rest.substring(dot + 1))) {
-                return cluster(snapshot, rest.substring(0, dot)) != null ? null
+                return snapshot.cluster(rest.substring(0, dot)) != null ? null
                     : "no cluster named " + rest.substring(0, dot);
             }
         }
@@ -137,14 +137,6 @@ final class RuntimeOverrides {
         return new Entry(inForce, overrides.containsKey(key));
     }
 
-    private static Cluster cluster(final ProxySnapshot snapshot, final String name) {
-        for (final Cluster c : snapshot.clusters()) {
-            if (c.name().equals(name)) {
-                return c;
-            }
-        }
-        return null;
-    }
 
     /**
      * Immutable. A runtime key's value in force.

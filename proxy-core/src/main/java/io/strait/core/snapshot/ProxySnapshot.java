@@ -100,6 +100,16 @@ public final class ProxySnapshot {
         return null;
     }
 
+    /** The cluster named {@code name}, or null. */
+    public Cluster cluster(final String name) {
+        for (final Cluster c : clusters) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** The position of {@code cluster} in this snapshot (identity), or -1 when it is not one of its clusters. */
     public int indexOf(final Cluster cluster) {
         for (int i = 0; i < clusters.length; i++) {
