@@ -13,6 +13,7 @@ import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpRequestHead;
+import io.strait.core.http.HttpTrailers;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
 import org.slf4j.Logger;
@@ -138,6 +139,8 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
             exchange.onRequestHead((HttpRequestHead) msg);
         } else if (msg == HttpEnd.INSTANCE) {
             exchange.onRequestEnd();
+        } else if (msg instanceof HttpTrailers) {
+            exchange.onRequestTrailers((HttpTrailers) msg);
         } else if (msg instanceof HttpDecodeError) {
             exchange.onDecodeError((HttpDecodeError) msg);
         } else {

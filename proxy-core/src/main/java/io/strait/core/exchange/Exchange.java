@@ -16,6 +16,7 @@ import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpMethods;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.core.http.HttpTrailers;
 import io.strait.core.route.PathNormalizer;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
@@ -208,6 +209,15 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         attempt.send(buf);
     }
 
+    /** The request's trailer fields, right before its end: they go on with the request. */
+    void onRequestTrailers(final HttpTrailers trailers) {
+        final State s = state;
+        if (s == State.IDLE || s == State.REPLY_DEFERRED || s == State.RESPONDED) {
+            return;
+        }
+        attempt.send(trailers);
+    }
+
     /** The request's end. */
     void onRequestEnd() {
         if (state == State.IDLE) {
@@ -359,6 +369,12 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         deadlines.activity();
         log.sent(buf.readableBytes());
         downstream.write(buf);
+    }
+
+    @Override
+    public void onUpstreamTrailers(final HttpTrailers trailers) {
+        deadlines.activity();
+        downstream.write(trailers);
     }
 
     @Override

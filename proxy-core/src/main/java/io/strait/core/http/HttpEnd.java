@@ -2,7 +2,7 @@ package io.strait.core.http;
 
 /**
  * The end of a message's body: the event that follows a request or response head and its body
- * chunks. A shared singleton; it carries nothing (trailers are not forwarded yet).
+ * chunks (and the message's {@link HttpTrailers}, if any). A shared singleton; it carries nothing.
  */
 public final class HttpEnd {
 

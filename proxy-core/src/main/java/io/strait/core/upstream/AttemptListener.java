@@ -3,6 +3,7 @@ package io.strait.core.upstream;
 import io.netty.buffer.ByteBuf;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.core.http.HttpTrailers;
 
 /**
  * What an {@link UpstreamAttempt} tells the exchange it works for: the connection is bound or could not be made,
@@ -24,6 +25,9 @@ public interface AttemptListener {
 
     /** A chunk of the response body; the callee owns it. */
     void onUpstreamBody(ByteBuf buf);
+
+    /** The response's trailer fields, right before its end; the callee owns them. */
+    void onUpstreamTrailers(HttpTrailers trailers);
 
     /** The response is complete on {@code up}; the callee lets the attempt {@link UpstreamAttempt#complete} it. */
     void onUpstreamEnd(UpstreamHttpHandler up);

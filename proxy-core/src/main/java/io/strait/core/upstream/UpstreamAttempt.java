@@ -11,6 +11,7 @@ import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.core.http.HttpTrailers;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
@@ -410,6 +411,11 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         if (!downstream.isWritable()) {
             ReadGate.of(up.channel()).close(ReadGate.PEER_UNWRITABLE);
         }
+    }
+
+    @Override
+    public void onUpstreamTrailers(final UpstreamHttpHandler up, final HttpTrailers trailers) {
+        exchange.onUpstreamTrailers(trailers);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.strait.core.upstream;
 import io.netty.buffer.ByteBuf;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.core.http.HttpTrailers;
 
 /**
  * What an upstream connection tells the try it carries: the response events its codec decodes, its writability
@@ -19,6 +20,9 @@ interface UpstreamCallbacks {
 
     /** A chunk of the response body; the callee owns it. */
     void onUpstreamBody(UpstreamHttpHandler up, ByteBuf buf);
+
+    /** The response's trailer fields, right before its end; the callee owns them. */
+    void onUpstreamTrailers(UpstreamHttpHandler up, HttpTrailers trailers);
 
     /** The response is complete. */
     void onUpstreamEnd(UpstreamHttpHandler up);

@@ -14,6 +14,7 @@ import io.strait.core.codec.http1.Http1ClientCodec;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpTrailers;
 import io.strait.core.http.HttpResponseHead;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
@@ -142,6 +143,8 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
             o.onUpstreamHead(this, (HttpResponseHead) msg);
         } else if (msg == HttpEnd.INSTANCE) {
             o.onUpstreamEnd(this);
+        } else if (msg instanceof HttpTrailers) {
+            o.onUpstreamTrailers(this, (HttpTrailers) msg);
         } else if (msg instanceof HttpDecodeError) {
             o.onUpstreamError(this, (HttpDecodeError) msg);
         } else {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.AsciiString;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpTrailers;
 import io.strait.core.http.HttpHeaderBlock;
 import io.strait.core.http.HttpMethods;
 import io.strait.core.http.HttpRequestHead;
@@ -85,6 +86,8 @@ public final class Http1ClientCodec extends Http1Codec {
             } else if (!promise.isVoid()) {
                 ctx.write(Unpooled.EMPTY_BUFFER, promise);   // only when awaited: an empty entry costs a write
             }
+        } else if (msg instanceof HttpTrailers) {
+            promise.trySuccess();   // not carried on HTTP/1.1 yet: the end that follows still ends the body
         } else {
             ctx.write(msg, promise);
         }

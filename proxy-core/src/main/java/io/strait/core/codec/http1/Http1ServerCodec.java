@@ -10,6 +10,7 @@ import io.netty.util.AsciiString;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpTrailers;
 import io.strait.core.http.HttpHeaderBlock;
 import io.strait.core.http.HttpMethods;
 import io.strait.core.http.HttpRequestHead;
@@ -390,6 +391,8 @@ public final class Http1ServerCodec extends Http1Codec {
             writeHead(ctx, (HttpResponseHead) msg, promise);
         } else if (msg == HttpEnd.INSTANCE) {
             writeEnd(ctx, promise);
+        } else if (msg instanceof HttpTrailers) {
+            promise.trySuccess();   // not carried on HTTP/1.1 yet: the end that follows still ends the body
         } else {
             passHeldHead(ctx);
             ctx.write(msg, promise);
