@@ -5,7 +5,8 @@
 # scenario's file (perf-tests/scenarios/NAME.conf): a throughput run (req/s, the proxy's CPU microseconds per request
 # from /proc, RSS) and a fixed-rate run (p50/p99/p99.9 from each request's intended send time: coordinated omission
 # corrected). Writes perf-tests/results/<date>-<scenario>.md and an HTML report with every candidate's latency
-# percentile curve. See perf-tests/README.md.
+# percentile curve. HTTP/2 scenarios (protocol = h2) use h2load instead of strait-load, h2c with prior knowledge or h2
+# over TLS by ALPN to every candidate, HTTP/1.1 keep-alive from the proxies to the backend. See perf-tests/README.md.
 set -euo pipefail
 
 export PATH="$PATH:/usr/sbin:/sbin"   # nginx and haproxy live in /usr/sbin, often not on a user's PATH
@@ -20,6 +21,7 @@ STRAIT_PORT=${STRAIT_PORT:-28081}
 NGINX_PORT=${NGINX_PORT:-28082}
 HAPROXY_PORT=${HAPROXY_PORT:-28083}
 BACKEND_TLS_PORT=${BACKEND_TLS_PORT:-28084}   # TLS scenarios: the backend's TLS listener, what "direct" loads
+BACKEND_H2_PORT=${BACKEND_H2_PORT:-28085}     # h2c scenarios: the backend's h2c listener, what "direct" loads
 PROXY_CPU=${PROXY_CPU:-1}   # the proxy under test, alone
 LOAD_CPU=${LOAD_CPU:-0}     # wrk and the backend
 HOST=127.0.0.1
@@ -28,6 +30,8 @@ BODY_SIZE=1024
 DURATION=10
 ROUNDS=3
 CONNECTIONS=""   # empty: the scenario's
+STREAMS=""       # HTTP/2 scenarios: concurrent streams per connection (h2load -m); empty: the scenario's
+RENDER_ONLY=""   # a directory: write the rendered configs (and h2load's command lines) there and stop
 WARMUP=15   # the same for every candidate; the JVM JIT-compiles the hot path in its first seconds
 RATE=""     # the latency phase's fixed rate; empty: the scenario's compare-rate, else its rate, else DEFAULT_RATE
 DEFAULT_RATE=10000
@@ -47,6 +51,7 @@ Usage: perf-tests/compare.sh SCENARIO [options]
   -d SECONDS       duration of each measured run, throughput and latency each (default $DURATION)
   -r ROUNDS        interleaved rounds (default $ROUNDS)
   -c CONNECTIONS   connections (default: the scenario's)
+  -m STREAMS       HTTP/2 scenarios: concurrent streams per connection, h2load's -m (default: the scenario's)
   -R RATE          the latency phase's fixed rate in requests/s (default: the scenario's compare-rate, else its
                    rate, else $DEFAULT_RATE); 0 skips the latency phase
   -w SECONDS       warm-up before each candidate's first round, not counted (default $WARMUP, 0 = none)
@@ -54,9 +59,12 @@ Usage: perf-tests/compare.sh SCENARIO [options]
   --jar PATH       Strait jar (default server/target/strait.jar, built with Maven if missing)
   --load-jar PATH  strait-load jar (default perf-tests/target/strait-load.jar, built with Maven if missing)
   --keep           keep the temp dir (configs, logs, raw load-generator output)
+  --render-only DIR  write the rendered configs (and an HTTP/2 scenario's h2load command lines) to DIR and stop:
+                   nothing is installed, started or measured
   -h, --help       this help
 Environment: BACKEND_PORT STRAIT_PORT NGINX_PORT HAPROXY_PORT ($BACKEND_PORT $STRAIT_PORT $NGINX_PORT $HAPROXY_PORT),
   BACKEND_TLS_PORT ($BACKEND_TLS_PORT, TLS scenarios: the backend's TLS listener for "direct"),
+  BACKEND_H2_PORT ($BACKEND_H2_PORT, h2c scenarios: the backend's h2c listener for "direct"),
   PROXY_CPU LOAD_CPU ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS (extra JVM flags for Strait),
   STRAIT_TEMPLATE (Strait's config template instead of perf-tests/conf/strait.yaml, e.g. conf/strait-admin.yaml),
   STRAIT_JAVA_HOME (the JDK for Strait only; strait-load keeps JAVA_HOME / java on PATH),
@@ -74,6 +82,7 @@ while (($#)); do
         -d) DURATION=${2:?-d needs a value}; shift 2 ;;
         -r) ROUNDS=${2:?-r needs a value}; shift 2 ;;
         -c) CONNECTIONS=${2:?-c needs a value}; shift 2 ;;
+        -m) STREAMS=${2:?-m needs a value}; shift 2 ;;
         -R) RATE=${2:?-R needs a value}; shift 2 ;;
         -w) WARMUP=${2:?-w needs a value}; shift 2 ;;
         --only) ONLY=${2:?--only needs a value}; shift 2 ;;
@@ -82,6 +91,7 @@ while (($#)); do
         --jar=*) JAR=${1#--jar=}; shift ;;
         --load-jar) LOAD_JAR=${2:?--load-jar needs a value}; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --render-only) RENDER_ONLY=${2:?--render-only needs a directory}; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         -*) usage >&2; die "unknown option: $1" ;;
         *) [[ -z $SCENARIO ]] || die "one scenario at a time (got '$SCENARIO' and '$1')"; SCENARIO=$1; shift ;;
@@ -120,6 +130,24 @@ CHURN=0
 case $(scenario_value new-connection-per-request) in true | yes | on | 1) CHURN=1 ;; esac
 SCHEME=http
 ((TLS)) && SCHEME=https
+# HTTP/2 scenarios (protocol = h2): h2load is the client, with `streams` concurrent streams per connection.
+H2=0
+case $(scenario_value protocol) in
+    h2) H2=1 ;;
+    "" | h1) ;;
+    *) die "scenario $SCENARIO_NAME: protocol must be h1 or h2, got '$(scenario_value protocol)'" ;;
+esac
+if ((H2)); then
+    STREAMS=${STREAMS:-$(scenario_value streams)}
+    STREAMS=${STREAMS:-10}
+    is_uint "$STREAMS" && ((STREAMS > 0)) || die "-m must be a positive integer"
+    ((!CHURN)) || die "scenario $SCENARIO_NAME: new-connection-per-request is HTTP/1.1 only"
+else
+    [[ -z $STREAMS ]] || die "-m is for HTTP/2 scenarios (protocol = h2)"
+    STREAMS=1
+fi
+# The proxies' upstream pools (nginx keepalive) hold one HTTP/1.1 connection per request in flight.
+UPSTREAM_CONNECTIONS=$((EFFECTIVE_CONNECTIONS * STREAMS))
 TLS_TABLE=""   # non-empty: the report shows the handshake columns (TLS with a new connection per request)
 ((TLS && CHURN)) && TLS_TABLE=1
 is_uint "$DURATION" && ((DURATION > 0)) || die "-d must be a positive integer"
@@ -154,12 +182,23 @@ drop_candidate() {   # drop_candidate NAME REASON
 SKIPPED=()
 STRAIT_CMD_DESC=""   # how Strait was started, for the report
 
-# ---------------------------------------------------------------------------------------------------------- tools
-if ((TLS)); then ensure_tools openssl; else ensure_tools; fi
-CLK_TCK=$(getconf CLK_TCK)
+# shellcheck source=lib/h2load.sh
+source "$SCRIPT_DIR/lib/h2load.sh"
 
-# -------------------------------------------------------------------------------------------- temp dir, cleanup
-start_tmp strait-compare
+# ---------------------------------------------------------------------------------------------------------- tools
+if [[ -n $RENDER_ONLY ]]; then   # configs only: no tools, no processes; TMP is that directory, kept
+    mkdir -p "$RENDER_ONLY" || die "cannot make $RENDER_ONLY"
+    TMP=$(cd "$RENDER_ONLY" && pwd)
+else
+    tools=()
+    ((TLS)) && tools+=(openssl)
+    ((H2)) && tools+=(h2load:nghttp2-client timeout)
+    ensure_tools "${tools[@]}"
+    CLK_TCK=$(getconf CLK_TCK)
+
+    # ---------------------------------------------------------------------------------------- temp dir, cleanup
+    start_tmp strait-compare
+fi
 
 BODY=$(make_body "$BODY_SIZE" "$TMP/body.expected")
 (($(wc -c <"$TMP/body.expected") == BODY_SIZE)) || die "internal: body is not $BODY_SIZE bytes"
@@ -182,30 +221,51 @@ include $d/nginx-tls.inc;
 EOF
     CURL_TLS=(--cacert "$d/ca.pem")
 }
-((TLS)) && make_certs
+if [[ -n $RENDER_ONLY ]]; then
+    ((TLS)) && echo "listen $HOST:$BACKEND_TLS_PORT ssl$( ((H2)) && echo " http2");" >"$TMP/backend-tls.inc.example"
+elif ((TLS)); then
+    make_certs
+    # h2 over TLS: the backend's TLS listener ("direct") offers h2 by ALPN as well.
+    if ((H2)); then sed -i -e "s|^listen \(.*\) ssl;\$|listen \1 ssl http2;|" "$TLS_DIR/backend-tls.inc"; fi
+fi
 
 render() {   # render TEMPLATE OUT
-    local tls=()
+    local tls=() h2=()
+    # HTTP/2 scenarios: h2 to the client, HTTP/1.1 keep-alive to the backend. In clear: nginx's "listen ... http2"
+    # (prior knowledge only in nginx 1.22), HAProxy's "proto h2", a second backend listener with http2 for
+    # "direct"; over TLS: ALPN h2 and http/1.1 everywhere. Strait serves h2c on a plaintext listener by default.
+    local alpn="http/1.1" strait_alpn=""
+    if ((H2 && TLS)); then
+        alpn="h2,http/1.1"
+        strait_alpn=" alpn: [ h2, http/1.1 ],"
+        h2=(-e "s|@HTTP2@| http2|g" -e "s|@HAPROXY_PROTO@||g" -e "s|# @BACKEND_H2@.*\$||")
+    elif ((H2)); then
+        h2=(-e "s|@HTTP2@| http2|g" -e "s|@HAPROXY_PROTO@| proto h2|g"
+            -e "s|# @BACKEND_H2@.*\$|listen $HOST:$BACKEND_H2_PORT http2;|")
+    else
+        h2=(-e "s|@HTTP2@||g" -e "s|@HAPROXY_PROTO@||g" -e "s|# @BACKEND_H2@.*\$||")
+    fi
     if ((TLS)); then
         # HAProxy caches sessions and issues tickets by default; Strait's listener gets the same certificate, and
         # the groups OpenSSL 3.0 (nginx, HAProxy) offers: without ecdh_curves BoringSSL would pick X25519MLKEM768.
         local strait_tls="tls: { certificates: [ { cert: $TLS_DIR/server.pem, key: $TLS_DIR/server.key } ],"
-        strait_tls+=" ecdh_curves: [ X25519, P-256 ] }"
+        strait_tls+="$strait_alpn ecdh_curves: [ X25519, P-256 ] }"
         tls=(-e "s|# @BACKEND_TLS@|include $TLS_DIR/backend-tls.inc;|"
             -e "s|# @NGINX_TLS@|include $TLS_DIR/nginx-tls.inc;|" -e "s|@SSL@| ssl|g"
-            -e "s|@HAPROXY_SSL@| ssl crt $TLS_DIR/combined.pem ssl-min-ver TLSv1.2 alpn http/1.1|g"
+            -e "s|@HAPROXY_SSL@| ssl crt $TLS_DIR/combined.pem ssl-min-ver TLSv1.2 alpn $alpn|g"
             -e "s|^\\( *\\)# @STRAIT_TLS@.*\$|\\1$strait_tls|")
     else
         tls=(-e "s|@SSL@||g" -e "s|@HAPROXY_SSL@||g")
     fi
-    render_template "$1" "$2" TMP "$TMP" BODY "$BODY" CONNECTIONS "$EFFECTIVE_CONNECTIONS" \
+    render_template "$1" "$2" TMP "$TMP" BODY "$BODY" CONNECTIONS "$UPSTREAM_CONNECTIONS" \
         BACKEND_PORT "$BACKEND_PORT" STRAIT_PORT "$STRAIT_PORT" NGINX_PORT "$NGINX_PORT" \
-        HAPROXY_PORT "$HAPROXY_PORT" -- "${tls[@]}"
+        HAPROXY_PORT "$HAPROXY_PORT" -- "${tls[@]}" "${h2[@]}"
 }
 
-port_of() {   # the port strait-load loads (for "direct" in a TLS scenario: the backend's TLS listener)
+port_of() {   # the port the client loads ("direct": the backend's TLS listener with TLS, its h2c one with h2c)
     case $1 in
-        direct) if ((TLS)); then echo "$BACKEND_TLS_PORT"; else echo "$BACKEND_PORT"; fi ;;
+        direct) if ((TLS)); then echo "$BACKEND_TLS_PORT"; elif ((H2)); then echo "$BACKEND_H2_PORT"
+            else echo "$BACKEND_PORT"; fi ;;
         strait) echo "$STRAIT_PORT" ;; nginx) echo "$NGINX_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;;
     esac
 }
@@ -215,6 +275,25 @@ port_of() {   # the port strait-load loads (for "direct" in a TLS scenario: the 
 # against the throwaway CA (CURL_TLS), so a wrong one fails there.
 url_of() { echo "${2:-$SCHEME}://$HOST:$1/"; }   # url_of PORT [SCHEME]
 
+# HTTP/2 scenarios: curl's checks of the candidates speak h2 too (prior knowledge in clear, ALPN over TLS), and a
+# response that is not HTTP/2 fails them (check_h2).
+CURL_H2=()
+if ((H2 && TLS)); then CURL_H2=(--http2); elif ((H2)); then CURL_H2=(--http2-prior-knowledge); fi
+H2_MEAN_HEAD=""   # the raw rounds' extra column in HTTP/2 scenarios
+((!H2)) || H2_MEAN_HEAD="  mean_ms"
+H2_DESC="h2c, prior knowledge"
+((TLS)) && H2_DESC="h2 over TLS, ALPN"
+
+# check_h2 NAME URL: check_body over HTTP/2; false, with the reason on stderr, when the answer was not HTTP/2.
+check_h2() {
+    check_body "$1" "$2" "${CURL_TLS[@]}" "${CURL_H2[@]}" || return 1
+    local status
+    status=$(head -n 1 "$TMP/check.$1.headers" | tr -d '\r')
+    [[ $status == HTTP/2* ]] && return 0
+    echo "$SCRIPT_NAME: $1 at $2 answered '$status', not HTTP/2 ($H2_DESC)" >&2
+    return 1
+}
+
 # ------------------------------------------------------------------------------------------------------ startup
 declare -A PID_OF=() IDLE_RSS=() WARMED=()
 
@@ -222,12 +301,15 @@ start_backend() {
     port_in_use "$BACKEND_PORT" && die "port $BACKEND_PORT is already in use (set BACKEND_PORT)"
     ((TLS)) && port_in_use "$BACKEND_TLS_PORT" \
         && die "port $BACKEND_TLS_PORT is already in use (set BACKEND_TLS_PORT)"
+    ((H2 && !TLS)) && port_in_use "$BACKEND_H2_PORT" \
+        && die "port $BACKEND_H2_PORT is already in use (set BACKEND_H2_PORT)"
     render "$CONF_DIR/nginx-backend.conf" "$TMP/nginx-backend.conf"
     start_pinned "$LOAD_CPU" "$TMP/backend.log" \
         nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf"
     if ! wait_until "$STARTED_PID" "$STARTUP_TIMEOUT" answers "$(url_of "$BACKEND_PORT" http)" \
         || ! check_body backend "$(url_of "$BACKEND_PORT" http)" \
-        || { ((TLS)) && ! check_body backend-tls "$(url_of "$BACKEND_TLS_PORT")" "${CURL_TLS[@]}"; }; then
+        || { ((TLS && !H2)) && ! check_body backend-tls "$(url_of "$BACKEND_TLS_PORT")" "${CURL_TLS[@]}"; } \
+        || { ((H2)) && ! check_h2 backend-h2 "$(url_of "$(port_of direct)")"; }; then
         show_log "$TMP/backend.log"
         show_log "$TMP/backend.error.log"
         die "the nginx backend did not start"
@@ -266,8 +348,10 @@ start_candidate() {   # start_candidate NAME
         drop_candidate "$name" "$SKIP_REASON"
         return 0
     fi
-    local pid=$STARTED_PID
-    if ! wait_until "$pid" "$STARTUP_TIMEOUT" answers "$(url_of "$port")" "${CURL_TLS[@]}"; then
+    local pid=$STARTED_PID ready=(answers "$(url_of "$port")" "${CURL_TLS[@]}")
+    # HTTP/2: a listening port is enough here; check_h2 below says what a candidate without h2 answered.
+    ((H2)) && ready=(port_in_use "$port")
+    if ! wait_until "$pid" "$STARTUP_TIMEOUT" "${ready[@]}"; then
         show_log "$TMP/$name.log"
         local hint=""
         [[ $name == strait ]] && ((TLS)) && hint="; a TLS scenario needs a Strait with TLS listeners (listeners[].tls)"
@@ -278,7 +362,16 @@ start_candidate() {   # start_candidate NAME
         fi
         return 0
     fi
-    if ! check_body "$name" "$(url_of "$port")" "${CURL_TLS[@]}"; then
+    if ((H2)) && ! check_h2 "$name" "$(url_of "$port")"; then
+        # What h2load itself makes of it, for the reason: a second of load, bounded by timeout.
+        local problem
+        run_h2load "$port" 1 "$TMP/$name.probe" || true
+        problem=$(h2load_problem "$TMP/$name.probe.txt" "$TLS")
+        show_log "$TMP/$name.log"
+        drop_candidate "$name" "it did not answer 200 with the 1 KiB body over HTTP/2 ($H2_DESC)${problem:+; h2load: $problem}"
+        return 0
+    fi
+    if ((!H2)) && ! check_body "$name" "$(url_of "$port")" "${CURL_TLS[@]}"; then
         show_log "$TMP/$name.log"
         drop_candidate "$name" "it did not answer 200 with the 1 KiB body"
         return 0
@@ -312,13 +405,119 @@ run_load() {
 }
 kv() { awk -F= -v k="$1" '$1 == k { print $2 }' "$2"; }   # kv KEY FILE
 
+# ------------------------------------------------------------------------------------------------------ h2load
+# HTTP/2 scenarios. run_h2load PORT SECONDS OUT_PREFIX [RATE]: h2load pinned on LOAD_CPU against the candidate on
+# PORT (the scenario's path), the scenario's connections and streams; OUT_PREFIX.txt gets its output, OUT_PREFIX.log
+# its per-request log when RATE > 0 (RATE requests/s over all connections). timeout bounds it: a candidate that
+# stalls costs SECONDS + 30 s, not the run.
+run_h2load() {
+    local port=$1 seconds=$2 out=$3 rate=${4:-0} args=()
+    mapfile -t args < <(h2load_args "$EFFECTIVE_CONNECTIONS" "$STREAMS" "$seconds" \
+        "$SCHEME://$HOST:$port$SCENARIO_PATH" "$TLS" "$rate" "$out.log")
+    timeout -k 5 $((seconds + 30)) taskset -c "$LOAD_CPU" h2load "${args[@]}" >"$out.txt" 2>&1
+}
+
+# h2load's command lines for --render-only (what measure_h2 runs for a candidate on PORT).
+h2load_commands() {
+    local name port
+    for name in "${CANDIDATES[@]}"; do
+        port=$(port_of "$name")
+        echo "$name throughput: h2load $(h2load_args "$EFFECTIVE_CONNECTIONS" "$STREAMS" "$DURATION" \
+            "$SCHEME://$HOST:$port$SCENARIO_PATH" "$TLS" | tr '\n' ' ' | sed 's/ $//')"
+        if ((RATE > 0)); then
+            echo "$name latency: h2load $(h2load_args "$EFFECTIVE_CONNECTIONS" "$STREAMS" "$DURATION" \
+                "$SCHEME://$HOST:$port$SCENARIO_PATH" "$TLS" "$RATE" "$TMP/$name.latency1.log" | tr '\n' ' ' \
+                | sed 's/ $//')"
+        fi
+    done
+}
+
 RAW="$TMP/rounds.txt"
 # candidate round rps requests errors cpu_us rss_kib proxy% other% lat_p50 lat_p99 lat_p999 lat_errors lat_hgrm
 #   tls_handshakes_per_s tls_resumed_pct (of the throughput run; "-" unless TLS) cpu_us_at_rate (the proxy's CPU
-#   per request in the fixed-rate run: every candidate at the same offered load)
-: >"$RAW"
+#   per request in the fixed-rate run: every candidate at the same offered load) mean_ms (h2load's mean time per
+#   request in the throughput run; "-" with strait-load)
+[[ -n $RENDER_ONLY ]] || : >"$RAW"
+
+# measure_h2 NAME ROUND: measure's HTTP/2 twin with h2load: the throughput run (req/s, the proxy's CPU per request
+# from /proc around the whole h2load run, RSS) and the fixed-rate run (percentiles of h2load's per-request log). A
+# run h2load cannot measure (no HTTP/2, no request succeeded, no summary) drops the candidate with h2load's reason.
+measure_h2() {
+    local name=$1 round=$2 port pid="" out t0=0 t1=0 rss="-" cpu="-" busy0 total0 busy1 total1 problem
+    port=$(port_of "$name")
+    [[ $name == direct ]] || pid=${PID_OF[$name]}
+    if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then
+        show_log "$TMP/$name.log"
+        drop_candidate "$name" "the process died before round $round"
+        return 0
+    fi
+    if [[ -z ${WARMED[$name]:-} ]]; then
+        WARMED[$name]=1
+        if ((WARMUP > 0)); then
+            log "warm-up $name ${WARMUP}s (h2load)"
+            local w
+            for w in 1 2 3; do   # as measure: connection set-up and close run (and compile) before the measured part
+                ((WARMUP > w)) && { run_h2load "$port" 1 "$TMP/$name.warmup$w" || true; }
+            done
+            run_h2load "$port" "$WARMUP" "$TMP/$name.warmup" || true
+        fi
+    fi
+    out="$TMP/$name.round$round"
+    [[ -n $pid ]] && t0=$(cpu_ticks "$pid")
+    read -r busy0 total0 < <(core_ticks "$PROXY_CPU")
+    run_h2load "$port" "$DURATION" "$out" || true
+    read -r busy1 total1 < <(core_ticks "$PROXY_CPU")
+    if [[ -n $pid ]]; then
+        if ! kill -0 "$pid" 2>/dev/null; then
+            show_log "$TMP/$name.log"
+            drop_candidate "$name" "the process died during round $round"
+            return 0
+        fi
+        t1=$(cpu_ticks "$pid")
+        rss=$(rss_kib "$pid")
+    fi
+    problem=$(h2load_problem "$out.txt" "$TLS")
+    if [[ -n $problem ]]; then
+        show_log "$out.txt"
+        drop_candidate "$name" "h2load in round $round: $problem"
+        return 0
+    fi
+    local rps req err mean
+    read -r rps req _ err mean _ < <(h2load_summary "$out.txt")
+    [[ -n $pid ]] && cpu=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$req" \
+        'BEGIN { printf "%.2f", (n > 0 ? d * 1e6 / hz / n : 0) }')
+    local shares
+    shares=$(awk -v p="${pid:+$((t1 - t0))}" -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) 'BEGIN {
+        if (t <= 0) { print "- -"; exit }
+        if (p == "") printf "- %.1f\n", 100 * b / t
+        else { o = 100 * (b - p) / t; printf "%.1f %.1f\n", 100 * p / t, (o < 0 ? 0 : o) } }')
+    local lp50="-" lp99="-" lp999="-" lerr="-" rcpu="-"
+    if ((RATE > 0)); then
+        local lat="$TMP/$name.latency$round" l0=0 l1=0 lreq
+        [[ -n $pid ]] && l0=$(cpu_ticks "$pid")
+        run_h2load "$port" "$DURATION" "$lat" "$RATE" || true
+        [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && l1=$(cpu_ticks "$pid")
+        problem=$(h2load_problem "$lat.txt" "$TLS")
+        if [[ -n $problem ]]; then
+            show_log "$lat.txt"
+            drop_candidate "$name" "h2load at $RATE req/s in round $round: $problem"
+            return 0
+        fi
+        read -r _ lreq _ lerr _ _ < <(h2load_summary "$lat.txt")
+        read -r lp50 lp99 lp999 _ < <(h2load_percentiles "$lat.log")
+        [[ -n $pid ]] && rcpu=$(awk -v d=$((l1 - l0)) -v hz="$CLK_TCK" -v n="$lreq" \
+            'BEGIN { if (d < 0 || n <= 0) print "-"; else printf "%.2f", d * 1e6 / hz / n }')
+        rm -f "$lat.log"   # a line per request; the percentiles are taken
+    fi
+    echo "$name $round $rps $req $err $cpu $rss $shares $lp50 $lp99 $lp999 $lerr - - - $rcpu $mean" >>"$RAW"
+    printf '   round %d %-8s %10s req/s  cpu %7s us/req  rss %8s KiB  errors %s  mean %s ms | at %s req/s: p50 %s p99 %s p99.9 %s ms, cpu %s us/req' \
+        "$round" "$name" "$rps" "$cpu" "$rss" "$err" "$mean" "$RATE" "$lp50" "$lp99" "$lp999" "$rcpu" >&2
+    echo "$shares" | awk -v c="$PROXY_CPU" '{ printf "  core %s: proxy %s other %s\n", c, $1 ($1 == "-" ? "" : "%"),
+        $2 ($2 == "-" ? "" : "%") }' >&2
+}
 
 measure() {   # measure NAME ROUND
+    ((H2)) && { measure_h2 "$@"; return; }
     local name=$1 round=$2 port pid="" out t0=0 t1=0 rss="-" cpu="-" busy0 total0 busy1 total1
     port=$(port_of "$name")
     [[ $name == direct ]] || pid=${PID_OF[$name]}
@@ -400,7 +599,7 @@ measure() {   # measure NAME ROUND
                 'BEGIN { if (d < 0 || n <= 0) print "-"; else printf "%.2f", d * 1e6 / hz / n }')
         fi
     fi
-    echo "$name $round $rps $req $err $cpu $rss $shares $lp50 $lp99 $lp999 $lerr $lhgrm $hsps $resumed $rcpu" >>"$RAW"
+    echo "$name $round $rps $req $err $cpu $rss $shares $lp50 $lp99 $lp999 $lerr $lhgrm $hsps $resumed $rcpu -" >>"$RAW"
     printf '   round %d %-8s %10s req/s  cpu %7s us/req  rss %8s KiB  errors %s | at %s req/s: p50 %s p99 %s p99.9 %s ms, cpu %s us/req' \
         "$round" "$name" "$rps" "$cpu" "$rss" "$err" "$RATE" "$lp50" "$lp99" "$lp999" "$rcpu" >&2
     echo "$shares" | awk -v c="$PROXY_CPU" '{ printf "  core %s: proxy %s other %s\n", c, $1 ($1 == "-" ? "" : "%"),
@@ -454,6 +653,13 @@ report() {
     b_rcpu=$(best_peer 17 low)
     local tls_head="" tls_sep=""
     [[ -n $TLS_TABLE ]] && tls_head=" TLS handshakes/s | resumed % |" && tls_sep="---:|---:|"
+    # HTTP/2: the CPU ratios to HAProxy alone as well (issue 11's yardstick), and h2load's mean time per request.
+    local h_cpu="-" h_rcpu="-"
+    if ((H2)); then
+        grep -q "^haproxy " "$RAW" && { h_cpu=$(median 6 haproxy); h_rcpu=$(median 17 haproxy); }
+        tls_head+=" CPU vs HAProxy | CPU @ $RATE/s vs HAProxy | mean ms (throughput run) |"
+        tls_sep+="---:|---:|---:|"
+    fi
     echo "| candidate | req/s | CPU µs/req | CPU µs/req @ $RATE/s | RSS MiB idle | RSS MiB after | p50 ms @ $RATE/s" \
         "| p99 ms @ $RATE/s | p99.9 ms @ $RATE/s | errors | req/s vs best peer | CPU vs best peer" \
         "| CPU @ $RATE/s vs best peer | RSS vs best peer | p50 vs best peer | p99 vs best peer | p99.9 vs best peer" \
@@ -465,6 +671,7 @@ report() {
         local rps cpu rcpu rss idle p50 p99 p999 err errs tls_cells=""
         [[ -n $TLS_TABLE ]] && tls_cells=" $(fmt '%.0f' "$(median 15 "$name")") | $(median 16 "$name") |"
         rps=$(median 3 "$name"); cpu=$(median 6 "$name"); rss=$(median 7 "$name"); rcpu=$(median 17 "$name")
+        ((H2)) && tls_cells+=" $(ratio "$cpu" "$h_cpu") | $(ratio "$rcpu" "$h_rcpu") | $(fmt '%.3f' "$(median 18 "$name")") |"
         p50=$(median 10 "$name"); p99=$(median 11 "$name"); p999=$(median 12 "$name")
         idle=${IDLE_RSS[$name]:--}
         err=$(($(sum_col "$name" 5) + $(sum_col "$name" 13)))
@@ -478,20 +685,37 @@ report() {
             "| $(ratio "$p99" "$b_p99") | $(ratio "$p999" "$b_p999") | $(median 8 "$name") | $(median 9 "$name") |$tls_cells"
     done
     echo
-    echo "Medians over $ROUNDS round(s). req/s, CPU and RSS: the scenario's own run (${DURATION}s," \
-        "$EFFECTIVE_CONNECTIONS connections$([[ -n $(scenario_value rate) ]] && echo ", at $(scenario_value rate) req/s")); CPU = the" \
-        "proxy process's (utime+stime) during it / requests; RSS = VmRSS. Latency: a second ${DURATION}s run at a fixed" \
-        "$RATE req/s, from each request's intended send time (coordinated omission corrected); CPU µs/req @ $RATE/s:" \
-        "the proxy's CPU per request in that run, every candidate at the same offered load (fair when the" \
-        "throughput run is limited by the generator, not the proxy)." \
-        "\"vs best peer\": the figure over the better of nginx and HAProxy (below 1 is better, except req/s)."
+    if ((H2)); then
+        echo "Medians over $ROUNDS round(s). HTTP/2 ($H2_DESC) from h2load to every candidate, $EFFECTIVE_CONNECTIONS" \
+            "connections x $STREAMS concurrent streams (h2load -t1 -c $EFFECTIVE_CONNECTIONS -m $STREAMS); the proxies" \
+            "speak HTTP/1.1 keep-alive to the backend; \"direct\" is the nginx backend's own HTTP/2 listener." \
+            "req/s, CPU and RSS: a ${DURATION}s closed-loop h2load run (-D $DURATION); CPU = the proxy process's" \
+            "(utime+stime) around the whole h2load run / responses; RSS = VmRSS; mean ms = h2load's mean time per" \
+            "request in that run. Latency: a second ${DURATION}s h2load run at $RATE req/s in all (--rps" \
+            "$RATE/$EFFECTIVE_CONNECTIONS per connection), percentiles of h2load's per-request log (--log-file), from" \
+            "each request's actual send (h2load does not correct coordinated omission); CPU µs/req @ $RATE/s: the" \
+            "proxy's CPU per request in that run." \
+            "\"vs best peer\": the figure over the better of nginx and HAProxy; \"vs HAProxy\": over HAProxy's, same" \
+            "run (below 1 is better, except req/s)."
+    else
+        echo "Medians over $ROUNDS round(s). req/s, CPU and RSS: the scenario's own run (${DURATION}s," \
+            "$EFFECTIVE_CONNECTIONS connections$([[ -n $(scenario_value rate) ]] && echo ", at $(scenario_value rate) req/s")); CPU = the" \
+            "proxy process's (utime+stime) during it / requests; RSS = VmRSS. Latency: a second ${DURATION}s run at a fixed" \
+            "$RATE req/s, from each request's intended send time (coordinated omission corrected); CPU µs/req @ $RATE/s:" \
+            "the proxy's CPU per request in that run, every candidate at the same offered load (fair when the" \
+            "throughput run is limited by the generator, not the proxy)." \
+            "\"vs best peer\": the figure over the better of nginx and HAProxy (below 1 is better, except req/s)."
+    fi
     local versions
     versions=$(scenario_value tls-versions)
-    ((TLS)) && echo "TLS: strait-load to each candidate over TLS (${versions:-TLSv1.3,TLSv1.2}," \
+    ((TLS && !H2)) && echo "TLS: strait-load to each candidate over TLS (${versions:-TLSv1.3,TLSv1.2}," \
         "throwaway EC P-256 certificate, session cache and tickets on everywhere); the proxies speak plain HTTP/1.1" \
         "to the backend; \"direct\" is the nginx backend's own TLS listener."
     [[ -n $TLS_TABLE ]] && echo "TLS handshakes/s: the handshakes of the throughput run (one per request in churn);" \
         "resumed %: the share of them that resumed a session."
+    ((TLS && H2)) && echo "TLS: h2load offers only h2 by ALPN (--npn-list=h2); every candidate offers h2 and" \
+        "http/1.1 with the same throwaway EC P-256 certificate, TLS 1.2 and 1.3; every handshake happens before" \
+        "the measured part (keep-alive)."
     ((any_err == 0)) || echo "**WARNING: some runs had non-2xx responses or socket errors (errors column).**"
     local busy
     busy=$(awk -v lim="$OTHER_WARN_PCT" '$9 != "-" && $9 > lim { n++ } END { print n + 0 }' "$RAW")
@@ -506,9 +730,9 @@ report() {
     local f='%-8s %5s %11s %9s %6s %8s %9s %7s %7s %8s %8s %9s %6s %9s%s\n'
     # shellcheck disable=SC2059 # the format is ours
     printf "$f" candidate round req/s requests errors cpu_us rss_kib proxy% other% p50_ms p99_ms p99.9_ms errors \
-        cpu_us@rate "${TLS_TABLE:+   tls_hs/s resumed%}"
-    awk -v f="$f" -v tls="$TLS_TABLE" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $17,
-        (tls == "" ? "" : sprintf(" %10s %8s", $15, $16)) }' "$RAW"
+        cpu_us@rate "${TLS_TABLE:+   tls_hs/s resumed%}${H2_MEAN_HEAD:-}"
+    awk -v f="$f" -v tls="$TLS_TABLE" -v h2="$H2" '{ printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+        $17, (tls == "" ? "" : sprintf(" %10s %8s", $15, $16)) (h2 ? sprintf(" %8s", $18) : "") }' "$RAW"
     echo '```'
 }
 
@@ -522,9 +746,15 @@ header() {
     echo "- commit: $commit; machine: $(getconf _NPROCESSORS_ONLN) CPUs," \
         "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r)"
     echo "- load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "- proxies pinned on CPU $PROXY_CPU (one worker/thread/event loop); strait-load (one thread) and the nginx" \
+    local client="strait-load (one thread)"
+    ((H2)) && client="h2load (one thread, $H2_DESC, -c $EFFECTIVE_CONNECTIONS -m $STREAMS)"
+    echo "- proxies pinned on CPU $PROXY_CPU (one worker/thread/event loop); $client and the nginx" \
         "backend on CPU $LOAD_CPU; warm-up ${WARMUP}s per candidate"
-    echo "- $(nginx -v 2>&1); $(haproxy -v 2>&1 | head -n 1 | cut -d' ' -f1-3); strait-load $(git -C "$ROOT" log -1 --format=%h -- perf-tests/src 2>/dev/null)"
+    if ((H2)); then
+        echo "- $(nginx -v 2>&1); $(haproxy -v 2>&1 | head -n 1 | cut -d' ' -f1-3); $(h2load --version 2>&1 | head -n 1)"
+    else
+        echo "- $(nginx -v 2>&1); $(haproxy -v 2>&1 | head -n 1 | cut -d' ' -f1-3); strait-load $(git -C "$ROOT" log -1 --format=%h -- perf-tests/src 2>/dev/null)"
+    fi
     if [[ -n $STRAIT_CMD_DESC ]]; then
         echo "- strait: \`$STRAIT_CMD_DESC\`; $("${STRAIT_JAVA_HOME:+$STRAIT_JAVA_HOME/bin/}java" -version 2>&1 | head -n 1)"
     fi
@@ -532,16 +762,27 @@ header() {
 }
 
 # -------------------------------------------------------------------------------------------------------- main
-ARGS="$SCENARIO_NAME -d $DURATION -r $ROUNDS${CONNECTIONS:+ -c $CONNECTIONS} -R $RATE -w $WARMUP --only $(
+ARGS="$SCENARIO_NAME -d $DURATION -r $ROUNDS${CONNECTIONS:+ -c $CONNECTIONS}"
+((!H2)) || ARGS+=" -m $STREAMS"
+ARGS+=" -R $RATE -w $WARMUP --only $(
     IFS=,
     echo "${CANDIDATES[*]}"
 )"
 [[ -n $JAR ]] && ARGS+=" --jar $JAR"
+if [[ -n $RENDER_ONLY ]]; then   # the configs every candidate would get, and h2load's command lines; nothing runs
+    render "$CONF_DIR/nginx-backend.conf" "$TMP/nginx-backend.conf"
+    render "$CONF_DIR/nginx-proxy.conf" "$TMP/nginx-proxy.conf"
+    render "$CONF_DIR/haproxy.cfg" "$TMP/haproxy.cfg"
+    render "${STRAIT_TEMPLATE:-$CONF_DIR/strait.yaml}" "$TMP/strait.yaml"
+    ((H2)) && h2load_commands >"$TMP/h2load-commands.txt"
+    echo "compare.sh $ARGS: configs in $TMP"
+    exit 0
+fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 ORDER=("${CANDIDATES[@]}")
 
 log "scenario $SCENARIO_NAME ($SCENARIO_FILE); temp dir $TMP; CLK_TCK $CLK_TCK; load average $LOAD_BEFORE"
-ensure_load_jar
+((H2)) || ensure_load_jar
 start_backend
 for c in "${ORDER[@]}"; do start_candidate "$c"; done
 ((${#CANDIDATES[@]} > 0)) || die "no candidate left to measure"

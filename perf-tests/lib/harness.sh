@@ -8,13 +8,14 @@ die() { echo "$SCRIPT_NAME: $*" >&2; exit 1; }
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
-# ensure_tools [PACKAGE...]: nginx, haproxy and the given packages, installed from Debian's archive when missing
-# (apt-get update only if the first install fails; sudo when not root); then every tool the scripts use, and two
-# distinct CPUs for the proxy and the load.
+# ensure_tools [TOOL[:PACKAGE]...]: nginx, haproxy and the given tools, installed from Debian's archive when missing
+# (PACKAGE when the package is named otherwise, e.g. h2load:nghttp2-client; apt-get update only if the first install
+# fails; sudo when not root); then every tool the scripts use, and two distinct CPUs for the proxy and the load.
 ensure_tools() {
-    local missing=() t
+    local missing=() tools=() t
     for t in nginx haproxy "$@"; do
-        command -v "$t" >/dev/null || missing+=("$t")
+        tools+=("${t%%:*}")
+        command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}")
     done
     if ((${#missing[@]})); then
         log "installing missing packages: ${missing[*]}"
@@ -25,7 +26,7 @@ ensure_tools() {
             "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
         fi
     fi
-    for t in nginx haproxy "$@" java curl taskset getconf awk; do
+    for t in "${tools[@]}" java curl taskset getconf awk; do
         command -v "$t" >/dev/null || die "required tool not found: $t"
     done
     local ncpu
