@@ -355,6 +355,8 @@ start_candidate() {   # start_candidate NAME
         show_log "$TMP/$name.log"
         local hint=""
         [[ $name == strait ]] && ((TLS)) && hint="; a TLS scenario needs a Strait with TLS listeners (listeners[].tls)"
+        [[ $name == strait ]] && ((TLS && H2)) \
+            && hint="; an HTTP/2 TLS scenario needs a Strait whose TLS listeners take alpn: [ h2, http/1.1 ]"
         if kill -0 "$pid" 2>/dev/null; then
             drop_candidate "$name" "it did not answer on :$port within ${STARTUP_TIMEOUT}s$hint"
         else
