@@ -370,7 +370,10 @@ start_candidate() {   # start_candidate NAME
         run_h2load "$port" 1 "$TMP/$name.probe" || true
         problem=$(h2load_problem "$TMP/$name.probe.txt" "$TLS")
         show_log "$TMP/$name.log"
-        drop_candidate "$name" "it did not answer 200 with the 1 KiB body over HTTP/2 ($H2_DESC)${problem:+; h2load: $problem}"
+        local hint=""
+        [[ $name == strait ]] && hint="; this scenario needs a Strait that serves HTTP/2 (issue 11)"
+        drop_candidate "$name" \
+            "it did not answer 200 with the 1 KiB body over HTTP/2 ($H2_DESC)${problem:+; h2load: $problem}$hint"
         return 0
     fi
     if ((!H2)) && ! check_body "$name" "$(url_of "$port")" "${CURL_TLS[@]}"; then
