@@ -192,7 +192,7 @@ if [[ -n $RENDER_ONLY ]]; then   # configs only: no tools, no processes; TMP is 
 else
     tools=()
     ((TLS)) && tools+=(openssl)
-    ((H2)) && tools+=(h2load:nghttp2-client timeout)
+    ((H2)) && tools+=(h2load:nghttp2-client timeout:coreutils)
     ensure_tools "${tools[@]}"
     CLK_TCK=$(getconf CLK_TCK)
 
