@@ -61,6 +61,8 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     /** When the connection, with no request in flight, has been idle too long (0: not idle). */
     private long idleDeadline;
     private boolean draining;
+    /** The connection went to another protocol's handler ({@link #handOver}). */
+    private boolean handedOver;
     /** True between a channelRead and its channelReadComplete: flushes wait for the batch's end. */
     private boolean reading;
     /** True when something was written downstream since the last flush. */
@@ -163,6 +165,10 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
+        if (handedOver) {
+            ctx.fireChannelInactive();
+            return;
+        }
         stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
         idleTimer.cancel();
         exchange.onDownstreamClosed();
@@ -173,6 +179,17 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
         LOG.debug("downstream {}: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
+    }
+
+    /**
+     * The connection turned out to speak another protocol (a protocol selector found HTTP/2 before any request) and
+     * this handler is about to leave the pipeline: gives back the open-connection gauge and stops the idle timer. The
+     * accept stays counted; the next handler counts the connection as open again.
+     */
+    public void handOver() {
+        stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
+        idleTimer.cancel();
+        handedOver = true;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.strait.core.listener;
 
+import io.strait.core.config.ListenerCodec;
 import io.strait.core.exchange.DownstreamHttp1Handler;
+import io.strait.core.exchange.DownstreamHttp2Handler;
 import io.strait.core.exchange.ServerContext;
 import io.strait.core.snapshot.ListenerRuntime;
 import io.netty.channel.ChannelFutureListener;
@@ -19,7 +21,9 @@ import io.strait.core.stats.StatsScope;
 /**
  * Composes the pipeline of one accepted HTTP connection, and does nothing else: on a TLS listener the SNI/SSL
  * handler and the peer identity handler, then the HTTP/1.1 codec (bytes to protocol-neutral events and back), then
- * the proxy handler (routing, clusters, upstream). It also sets the connection's write buffer high water mark to
+ * the proxy handler (routing, clusters, upstream). With {@code codec: auto} (the default) an
+ * {@link HttpProtocolSelector} goes before the codec and swaps it for the HTTP/2 handler when the client speaks
+ * HTTP/2 (ALPN h2, or the h2c preface); with {@code codec: http2} the HTTP/2 handler is the only codec. It also sets the connection's write buffer high water mark to
  * {@code limits.connection_buffer}, above which the codec stops decoding pipelined requests. Shared by all
  * connections of a listener; thread-safe.
  *
@@ -30,6 +34,11 @@ import io.strait.core.stats.StatsScope;
  */
 @ChannelHandler.Sharable
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
+
+    /** The HTTP/1.1 codec's name in the pipeline. */
+    static final String HTTP1 = "http1";
+    /** The HTTP/2 connection handler's name in the pipeline. */
+    static final String HTTP2 = "http2";
 
     private final ServerContext server;
     /** What a reload may change, swapped whole (read once per accepted connection). */

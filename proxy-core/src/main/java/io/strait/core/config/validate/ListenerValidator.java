@@ -5,6 +5,7 @@ import io.strait.core.config.AccessLogPaths;
 import io.strait.core.config.ForwardingConfig;
 import io.strait.core.config.HostPort;
 import io.strait.core.config.LimitsConfig;
+import io.strait.core.config.ListenerCodec;
 import io.strait.core.config.ListenerConfig;
 import io.strait.core.config.ListenerProtocol;
 import io.strait.core.config.ListenerTimeoutsConfig;
@@ -22,8 +23,8 @@ import java.util.Map;
 
 /**
  * Confined to one thread (that of its {@link ConfigValidator}). Binds and validates {@code listeners}: names and
- * addresses (unique), protocol, limits, timeouts, access log; TLS through {@link TlsValidator} and virtual hosts
- * through {@link VirtualHostValidator}.
+ * addresses (unique), protocol, limits, timeouts, access log; TLS through {@link TlsValidator}, the codec and HTTP/2
+ * settings through {@link Http2Validator} and virtual hosts through {@link VirtualHostValidator}.
  */
 final class ListenerValidator extends SectionValidator {
 
@@ -71,7 +72,8 @@ final class ListenerValidator extends SectionValidator {
                                     final List<Bound> addresses) {
         final Fields f = fields(node, path, "name", "address", "protocol", "tls", "cluster", "virtual_hosts",
             "limits", "timeouts", "access_log", "normalize_path", "merge_slashes", "path_with_escaped_slashes",
-            "use_remote_address", "xff_num_trusted_hops", "preserve_external_request_id", "max_connections");
+            "use_remote_address", "xff_num_trusted_hops", "preserve_external_request_id", "max_connections", "codec",
+            "http2");
         if (f == null) {
             return null;
         }
@@ -97,7 +99,8 @@ final class ListenerValidator extends SectionValidator {
         if (protocol == ListenerProtocol.TCP) {
             f.errorAtValue("protocol", "tcp listeners are not implemented yet");
         }
-        final ListenerTlsConfig tls = TlsValidator.tls(f, baseDir);
+        final ListenerCodec codec = Http2Validator.codec(f);
+        final ListenerTlsConfig tls = TlsValidator.tls(f, baseDir, codec == null ? ListenerCodec.AUTO : codec);
         String cluster = null;
         List<VirtualHostConfig> virtualHosts = List.of();
         if (protocol == ListenerProtocol.TCP) {
@@ -116,7 +119,8 @@ final class ListenerValidator extends SectionValidator {
             }
         }
         return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls,
-            accessLog(f), PathNormalizationValidator.pathNormalization(f), forwarding(f), maxConnections(f));
+            accessLog(f), PathNormalizationValidator.pathNormalization(f), forwarding(f), maxConnections(f), codec,
+            Http2Validator.http2(f));
     }
 
     private static boolean overlaps(final String a, final String b) {
