@@ -577,8 +577,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
                 .initialWindowSize(c.initialStreamWindowSize())
                 .maxHeaderListSize(c.maxHeaderListSize())
                 .headerTableSize(c.hpackTableSize())
-                .maxFrameSize(c.maxFrameSize())
-                .pushEnabled(false));
+                .maxFrameSize(c.maxFrameSize()));   // no ENABLE_PUSH: only a client may send it
             frameListener(new Http2FrameAdapter());   // replaced by the handler itself once built
             encoderEnforceMaxQueuedControlFrames(c.maxOutboundControlFrames());
             decoderEnforceMaxConsecutiveEmptyDataFrames(c.maxConsecutiveEmptyFrames());

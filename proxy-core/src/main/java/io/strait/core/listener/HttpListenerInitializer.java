@@ -23,8 +23,8 @@ import io.strait.core.stats.StatsScope;
  * handler and the peer identity handler, then the HTTP/1.1 codec (bytes to protocol-neutral events and back), then
  * the proxy handler (routing, clusters, upstream). With {@code codec: auto} (the default) an
  * {@link HttpProtocolSelector} goes before the codec and swaps it for the HTTP/2 handler when the client speaks
- * HTTP/2 (ALPN h2, or the h2c preface); with {@code codec: http2} the HTTP/2 handler is the only codec. It also sets the connection's write buffer high water mark to
- * {@code limits.connection_buffer}, above which the codec stops decoding pipelined requests. Shared by all
+ * HTTP/2 (ALPN h2, or the h2c preface); with {@code codec: http2} the HTTP/2 handler is the only codec. It also
+ * sets the connection's write buffer high water mark to {@code limits.connection_buffer}, above which the codec stops decoding pipelined requests. Shared by all
  * connections of a listener; thread-safe.
  *
  * <p>Before any of that, the connection takes a slot of the listener's {@code max_connections} and of the global
@@ -98,9 +98,17 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
             p.addLast("tls", tls.newSniHandler())
                 .addLast("tls-identity", tls.identityHandler(loopIndex));
         }
+        final ListenerCodec codec = listener.config().codec();
+        if (codec == ListenerCodec.HTTP2) {
+            p.addLast(HTTP2, DownstreamHttp2Handler.create(listener, server));
+            return;
+        }
+        if (codec == ListenerCodec.AUTO) {
+            p.addLast(HttpProtocolSelector.NAME, new HttpProtocolSelector(listener, server, tls != null));
+        }
         // a connection that never sent a byte is closed by the codec: counted as Envoy counts it, an idle timeout
         final LoopStats<HttpStat> stats = listener.stats().loop(loopIndex);
-        p.addLast("http1", new Http1ServerCodec(listener.limits(),
+        p.addLast(HTTP1, new Http1ServerCodec(listener.limits(),
                 () -> stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT)))
             .addLast("proxy", new DownstreamHttp1Handler(listener, server));
     }
