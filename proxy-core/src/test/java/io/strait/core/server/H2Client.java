@@ -74,6 +74,7 @@ final class H2Client implements AutoCloseable {
                         ch.pipeline().addLast(ssl.newHandler(ch.alloc(), "127.0.0.1", port));
                     }
                     handler = new Http2ConnectionHandlerBuilder().server(false)
+                        .encoderEnforceMaxRstFramesPerWindow(0, 0)   // the attacker must not stop itself
                         .initialSettings(new Http2Settings().pushEnabled(false))
                         .frameListener(new Listener()).build();
                     ch.pipeline().addLast(handler);
@@ -192,8 +193,8 @@ final class H2Client implements AutoCloseable {
     }
 
     /**
-     * Opens {@code count} streams and resets each right after its HEADERS (CVE-2023-44487's pattern), flushing every
-     * 16; stops early when the connection closed. Returns how many were sent.
+     * Opens {@code count} streams and resets each right after its HEADERS (CVE-2023-44487's pattern), each pair
+     * flushed; stops early when the connection closed. Returns how many were sent.
      */
     int rapidReset(final int count) throws Exception {
         int sent = 0;
@@ -208,8 +209,10 @@ final class H2Client implements AutoCloseable {
                         .authority("h2.test");
                     handler.encoder().writeHeaders(ctx, id, h, 0, true, ctx.newPromise());
                     handler.resetStream(ctx, id, Http2Error.CANCEL.code(), ctx.newPromise());
+                    // flushed pair by pair: the client closes a reset stream once its RST is written, and only
+                    // then may it open another under the server's SETTINGS_MAX_CONCURRENT_STREAMS
+                    handler.flush(ctx);
                 }
-                handler.flush(ctx);
                 return null;
             });
             sent += batch;
