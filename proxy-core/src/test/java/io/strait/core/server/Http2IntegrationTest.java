@@ -131,6 +131,42 @@ class Http2IntegrationTest {
     }
 
     @Test
+    void curlWithPriorKnowledgeSpeaksHttp2() throws Exception {
+        final String out = curl("--http2-prior-knowledge", "http://127.0.0.1:" + proxy.port("main") + "/curl-h2c");
+        assertThat(out).isEqualTo("hello from up\n2 200");
+        assertThat(seen("/curl-h2c").header("host")).isEqualTo("127.0.0.1:" + proxy.port("main"));
+    }
+
+    @Test
+    void curlOverTlsNegotiatesHttp2ByAlpn() throws Exception {
+        final String out = curl("--http2", "-k", "https://127.0.0.1:" + proxy.port("tls") + "/curl-h2");
+        assertThat(out).isEqualTo("hello from up\n2 200");
+    }
+
+    @Test
+    void curlOverTlsWithoutHttp2StillGetsHttp1() throws Exception {
+        final String out = curl("--http1.1", "-k", "https://127.0.0.1:" + proxy.port("tls") + "/curl-h1");
+        assertThat(out).isEqualTo("hello from up\n1.1 200");
+    }
+
+    /** Runs curl (skipping the test when it is not installed); returns its output: body, then version and status. */
+    private static String curl(final String... args) throws Exception {
+        final List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "-w",
+            "%{http_version} %{http_code}"));
+        cmd.addAll(List.of(args));
+        final Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (final java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("curl is not installed: " + e.getMessage());
+            throw e;
+        }
+        final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
     void manyConcurrentStreamsShareOneConnection() throws Exception {
         try (H2Client c = H2Client.h2c(proxy.port("main"))) {
             final List<CompletableFuture<H2Client.Response>> all = new ArrayList<>();

@@ -126,29 +126,47 @@ final class RawH2 implements AutoCloseable {
     /** Writes one frame. */
     void frame(final int type, final int flags, final int stream, final byte[] payload) throws IOException {
         final byte[] f = new byte[9 + payload.length];
-        f[0] = (byte) (payload.length >>> 16);
-        f[1] = (byte) (payload.length >>> 8);
-        f[2] = (byte) payload.length;
-        f[3] = (byte) type;
-        f[4] = (byte) flags;
-        f[5] = (byte) (stream >>> 24);
-        f[6] = (byte) (stream >>> 16);
-        f[7] = (byte) (stream >>> 8);
-        f[8] = (byte) stream;
+        header(f, 0, payload.length, type, flags, stream);
         System.arraycopy(payload, 0, f, 9, payload.length);
         out.write(f);
     }
 
-    /** Writes frames until the server closes the connection or {@code max} were written; returns how many. */
+    /**
+     * Writes frames until the server closes the connection or {@code max} were written, many frames per socket
+     * write; returns how many were written (a multiple of the batch when cut short).
+     */
     int flood(final int type, final int flags, final int stream, final byte[] payload, final int max) {
-        for (int i = 0; i < max; i++) {
+        final int size = 9 + payload.length;
+        final int batch = Math.max(1, Math.min(max, 65536 / size));
+        final byte[] frames = new byte[batch * size];
+        for (int i = 0; i < batch; i++) {
+            header(frames, i * size, payload.length, type, flags, stream);
+            System.arraycopy(payload, 0, frames, i * size + 9, payload.length);
+        }
+        int sent = 0;
+        while (sent < max) {
+            final int n = Math.min(batch, max - sent);
             try {
-                frame(type, flags, stream, payload);
+                out.write(frames, 0, n * size);
             } catch (final IOException e) {
-                return i;
+                return sent;
             }
+            sent += n;
         }
         return max;
+    }
+
+    private static void header(final byte[] f, final int at, final int length, final int type, final int flags,
+                               final int stream) {
+        f[at] = (byte) (length >>> 16);
+        f[at + 1] = (byte) (length >>> 8);
+        f[at + 2] = (byte) length;
+        f[at + 3] = (byte) type;
+        f[at + 4] = (byte) flags;
+        f[at + 5] = (byte) (stream >>> 24);
+        f[at + 6] = (byte) (stream >>> 16);
+        f[at + 7] = (byte) (stream >>> 8);
+        f[at + 8] = (byte) stream;
     }
 
     long goAway() {
