@@ -15,6 +15,7 @@ import io.strait.tls.testing.TestCertificates.KeyFormat;
 import io.strait.tls.testing.TestCertificates.KeyType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -31,16 +32,19 @@ import static org.awaitility.Awaitility.await;
  * through Strait to an HTTP/1.1 {@link TestUpstream}: requests and responses translated both ways, many streams on
  * one connection, large bodies under flow control with one stream held by a slow reader while another completes,
  * local replies, malformed requests refused per stream, request trailers, HTTP/1.1 still served on the same port,
- * {@code codec: http1} refusing the preface, and the counters.
+ * {@code codec: http1} refusing the preface, curl, and the counters. Each subclass runs them all on one transport
+ * (epoll, io_uring, NIO).
  */
-class Http2IntegrationTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractHttp2IntegrationTest {
 
     private static final Issued CA = TestCertificates.ca("h2-ca");
     private static final Issued CERT = CA.server(KeyType.EC, "h2.test");
 
+    /** On an instance field of a per-class test instance: started before a subclass's tests, on its transport. */
     @RegisterExtension
-    static final ProxyExtension proxy = ProxyExtension.of("""
-        runtime: { event_loops: 2, transport: epoll }
+    final ProxyExtension proxy = ProxyExtension.of("""
+        runtime: { event_loops: 2, transport: %s }
         listeners:
           - name: main
             address: 127.0.0.1:0
@@ -58,11 +62,19 @@ class Http2IntegrationTest {
         clusters:
           - name: up
             endpoints: [ { address: 127.0.0.1:${upstream:up} } ]
-        """).upstreams("up")
+        """.formatted(transport())).upstreams("up")
         .file("h2.pem", CERT::writeChain)
         .file("h2.key", p -> CERT.writeKey(p, KeyFormat.PKCS8));
 
     private TestUpstream up;
+
+    /** The transport the subclass runs on: epoll, io_uring or nio. */
+    abstract String transport();
+
+    @Test
+    void runsOnTheRequestedTransport() {
+        assertThat(proxy.server().transport().name()).isEqualTo(transport());
+    }
 
     @BeforeEach
     void setUp() {
@@ -150,7 +162,7 @@ class Http2IntegrationTest {
     }
 
     /** Runs curl (skipping the test when it is not installed); returns its output: body, then version and status. */
-    private static String curl(final String... args) throws Exception {
+    private String curl(final String... args) throws Exception {
         final List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "-w",
             "%{http_version} %{http_code}"));
         cmd.addAll(List.of(args));
