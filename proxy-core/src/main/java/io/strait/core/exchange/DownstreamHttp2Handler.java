@@ -7,6 +7,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -22,6 +24,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.concurrent.EventExecutor;
 import io.strait.core.codec.http2.Http2RequestHeads;
 import io.strait.core.codec.http2.Http2ResetLimiter;
@@ -571,7 +574,12 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
             this.listener = listener;
             this.server = server;
             final Http2Config c = listener.config().http2();
-            server(true);
+            // Priorities are deprecated (RFC 9113 5.3): the uniform distributor shares the connection window fairly
+            // and keeps less per stream than Netty's default weighted fair queue (one State, no list per stream).
+            final DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
+            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
+                new UniformStreamByteDistributor(connection)));
+            connection(connection);
             initialSettings(new Http2Settings()
                 .maxConcurrentStreams(c.maxConcurrentStreams())
                 .initialWindowSize(c.initialStreamWindowSize())

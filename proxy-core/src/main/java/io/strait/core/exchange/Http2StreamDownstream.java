@@ -48,6 +48,8 @@ final class Http2StreamDownstream implements Downstream, Runnable {
     private boolean done;
     /** Netty closed the stream. */
     private boolean closed;
+    /** Bytes of a Content-Length response body still to come (0: unknown or done). */
+    private long bodyLeft;
     /** On the connection's list of streams read in the current batch. */
     boolean touched;
 
@@ -70,6 +72,7 @@ final class Http2StreamDownstream implements Downstream, Runnable {
         done = false;
         closed = false;
         touched = false;
+        bodyLeft = 0;
     }
 
     Http2Stream stream() {
@@ -118,13 +121,19 @@ final class Http2StreamDownstream implements Downstream, Runnable {
             return;
         }
         if (msg instanceof ByteBuf) {
-            connection.writeData(streamId, (ByteBuf) msg, false);
+            final ByteBuf b = (ByteBuf) msg;
+            // The chunk that completes an HTTP/1.x Content-Length body ends the stream: no empty DATA frame after it
+            // (such a body cannot be followed by trailers; the HttpEnd that comes next is dropped).
+            final boolean end = bodyLeft > 0 && (bodyLeft -= b.readableBytes()) <= 0;
+            connection.writeData(streamId, b, end);
+            responseEnded = end;
         } else if (msg instanceof HttpResponseHead) {
             final HttpResponseHead h = (HttpResponseHead) msg;
             // A head that says no body ends the stream itself: no empty DATA frame follows (the HttpEnd is dropped).
             final boolean end = !h.isInformational() && h.bodyLength() == 0;
             connection.writeHeaders(streamId, Http2ResponseHeaders.of(h), end);
             responseEnded = end;
+            bodyLeft = !h.isInformational() && h.version() != HttpResponseHead.VERSION_2 ? h.bodyLength() : 0;
         } else if (msg instanceof HttpTrailers) {
             connection.writeHeaders(streamId, Http2ResponseHeaders.of((HttpTrailers) msg), true);
             responseEnded = true;
