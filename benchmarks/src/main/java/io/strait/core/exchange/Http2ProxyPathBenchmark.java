@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * request HEADERS frame (HPACK) in {@link DownstreamHttp2Handler}, runs it through its pooled {@link Exchange}
  * (routing, forwarding headers, the upstream attempt on a kept-alive pooled connection), encodes it as HTTP/1.1, then
  * decodes the HTTP/1.1 response and encodes it as HEADERS and DATA frames; {@code h1} is the same exchange from an
- * HTTP/1.1 client, for comparison. Mirrors {@code AbstractHttp2IntegrationTest#h2cWithPriorKnowledgeIsProxiedToAnHttp1Upstream}.
+ * HTTP/1.1 client, for comparison. Mirrors
+ * {@code AbstractHttp2IntegrationTest#h2cWithPriorKnowledgeIsProxiedToAnHttp1Upstream}.
  * The connections are {@link EmbeddedChannel}s: run with {@code -prof gc}; {@code gc.alloc.rate.norm} includes
  * EmbeddedChannel's own per-write overhead (a promise and queue node per outbound message), which is not the
  * proxy's. Confined to the benchmark thread.

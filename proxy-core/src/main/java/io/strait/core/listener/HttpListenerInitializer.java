@@ -24,8 +24,8 @@ import io.strait.core.stats.StatsScope;
  * the proxy handler (routing, clusters, upstream). With {@code codec: auto} (the default) an
  * {@link HttpProtocolSelector} goes before the codec and swaps it for the HTTP/2 handler when the client speaks
  * HTTP/2 (ALPN h2, or the h2c preface); with {@code codec: http2} the HTTP/2 handler is the only codec. It also
- * sets the connection's write buffer high water mark to {@code limits.connection_buffer}, above which the codec stops decoding pipelined requests. Shared by all
- * connections of a listener; thread-safe.
+ * sets the connection's write buffer high water mark to {@code limits.connection_buffer}, above which the codec
+ * stops decoding pipelined requests. Shared by all connections of a listener; thread-safe.
  *
  * <p>Before any of that, the connection takes a slot of the listener's {@code max_connections} and of the global
  * {@code runtime.max_connections}; over either cap it is closed at once, with no pipeline built, and counted

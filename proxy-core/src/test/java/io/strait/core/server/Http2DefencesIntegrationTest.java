@@ -98,9 +98,8 @@ class Http2DefencesIntegrationTest {
                     break;
                 }
             }
-            assertThat(attack.get(30, TimeUnit.SECONDS)).as("too many %d goaway %d rx %d tx %d",
-                stat(HttpStat.HTTP2_TOO_MANY_RESETS) - tooMany, stat(HttpStat.HTTP2_GOAWAY_SENT) - goAways,
-                stat(HttpStat.HTTP2_RX_RESET), stat(HttpStat.HTTP2_TX_RESET)).containsOnly(Http2Error.ENHANCE_YOUR_CALM.code());
+            assertThat(attack.get(30, TimeUnit.SECONDS)).as("GOAWAY error code of each attacking connection")
+                .containsOnly(Http2Error.ENHANCE_YOUR_CALM.code());
             assertThat(good.isOpen()).isTrue();
             assertThat(good.get("/after-attack").status()).isEqualTo(200);
         } finally {

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A hostile HTTP/2 client for the defence tests: writes frames byte by byte over a blocking socket, so it can break
  * every rule a real client library enforces (too many streams, CONTINUATION floods, empty DATA floods, not reading).
  * Header blocks are HPACK literals without indexing or Huffman; what the server sends is read by a thread of its own
- * that records GOAWAY, RST_STREAM codes and each stream's {@code :status}. Not thread-safe for writers: one test thread.
+ * that records GOAWAY, RST_STREAM codes and each stream's {@code :status}. Not thread-safe for writers: one test
+ * thread.
  */
 final class RawH2 implements AutoCloseable {
 
