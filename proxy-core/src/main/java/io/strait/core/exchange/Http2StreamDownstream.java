@@ -71,8 +71,7 @@ final class Http2StreamDownstream implements Downstream, Runnable {
         responseEnded = false;
         done = false;
         closed = false;
-        touched = false;
-        bodyLeft = 0;
+        bodyLeft = 0;   // touched stays: the slot may still be on the connection's list for this read batch
     }
 
     Http2Stream stream() {

@@ -41,6 +41,8 @@ public enum HttpStat implements StatDescriptor {
     /** Requests refused (431) because their head exceeded the header size limits. */
     DOWNSTREAM_RQ_HEADERS_TOO_LARGE("downstream_rq_headers_too_large", StatKind.COUNTER,
         "Requests refused for headers over the size limit"),
+    /** Requests received over HTTP/2 (one per stream). */
+    DOWNSTREAM_RQ_HTTP2_TOTAL("downstream_rq_http2_total", StatKind.COUNTER, "Requests received over HTTP/2"),
     /** Requests ended because neither side sent anything for the stream idle timeout. */
     DOWNSTREAM_RQ_IDLE_TIMEOUT("downstream_rq_idle_timeout", StatKind.COUNTER,
         "Requests ended by the stream idle timeout"),
@@ -51,8 +53,6 @@ public enum HttpStat implements StatDescriptor {
     /** Requests refused (413) because their body exceeded the limit. */
     DOWNSTREAM_RQ_TOO_LARGE("downstream_rq_too_large", StatKind.COUNTER,
         "Requests refused for a body over the size limit"),
-    /** Requests received over HTTP/2 (one per stream). */
-    DOWNSTREAM_RQ_HTTP2_TOTAL("downstream_rq_http2_total", StatKind.COUNTER, "Requests received over HTTP/2"),
     /** Requests received. */
     DOWNSTREAM_RQ_TOTAL("downstream_rq_total", StatKind.COUNTER, "Requests received"),
     /** Requests the proxy reset towards the client. */
