@@ -36,6 +36,8 @@ import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.core.time.LoopTimer;
 import io.strait.core.time.NanoClock;
+import io.strait.tls.PeerIdentity;
+import io.strait.tls.handler.PeerIdentityHandler;
 
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -80,6 +82,9 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     private boolean draining;
     /** A limit this handler counted itself is closing the connection: the error path must not count it again. */
     private boolean errorCounted;
+    /** The verified client's identity, read from the channel on first use. */
+    private PeerIdentity peer;
+    private boolean peerKnown;
     /** A protocol selector handed the connection over: the HTTP/1.1 handler it replaced counted the accept. */
     private boolean acceptCounted;
 
@@ -483,6 +488,17 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
 
     EventExecutor executor() {
         return ctx.executor();
+    }
+
+    /** The verified client certificate's identity (set by the TLS side before any frame is read), or null. */
+    PeerIdentity peerIdentity() {
+        if (!peerKnown) {
+            peerKnown = true;
+            final io.netty.channel.Channel ch = ctx.channel();
+            peer = ch.hasAttr(PeerIdentityHandler.PEER_IDENTITY) ? ch.attr(PeerIdentityHandler.PEER_IDENTITY).get()
+                : null;
+        }
+        return peer;
     }
 
     // ------------------------------------------------------------------ counted errors

@@ -11,6 +11,7 @@ import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
 import io.strait.core.http.HttpTrailers;
 import io.strait.core.snapshot.ListenerRuntime;
+import io.strait.tls.PeerIdentity;
 
 /**
  * One HTTP/2 stream as the {@link Downstream} of its {@link Exchange}: the exchange's response events become frames
@@ -194,6 +195,11 @@ final class Http2StreamDownstream implements Downstream, Runnable {
     @Override
     public ByteBufAllocator alloc() {
         return connection.alloc();
+    }
+
+    @Override
+    public PeerIdentity peerIdentity() {
+        return connection.peerIdentity();
     }
 
     @Override
