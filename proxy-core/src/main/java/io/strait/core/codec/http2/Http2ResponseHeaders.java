@@ -28,7 +28,7 @@ public final class Http2ResponseHeaders {
         HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, HttpHeaderNames.CONTENT_DISPOSITION,
         HttpHeaderNames.WWW_AUTHENTICATE,
         HttpHeaderNames.RETRY_AFTER, HttpHeaderNames.VIA, HttpHeaderNames.ALT_SVC};
-    private static final AsciiString[] FORBIDDEN = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+    private static final AsciiString[] FORBIDDEN = {HttpHeaderNames.CONNECTION, AsciiString.cached("keep-alive"),
         AsciiString.cached("proxy-connection"), HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE};
 
     static {
