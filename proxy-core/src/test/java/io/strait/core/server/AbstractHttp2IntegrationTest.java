@@ -161,20 +161,35 @@ abstract class AbstractHttp2IntegrationTest {
         assertThat(out).isEqualTo("hello from up\n1.1 200");
     }
 
+    @Test
+    void h2loadGetsEveryResponseOverMultiplexedConnections() throws Exception {
+        final long before = proxy.stat("main", HttpStat.DOWNSTREAM_RQ_HTTP2_TOTAL);
+        final String out = run(List.of("h2load", "-n", "2000", "-c", "4", "-m", "16",
+            "http://127.0.0.1:" + proxy.port("main") + "/h2load"));
+        assertThat(out).contains("2000 total, 2000 started, 2000 done, 2000 succeeded, 0 failed, 0 errored");
+        assertThat(out).contains("status codes: 2000 2xx");
+        assertThat(proxy.stat("main", HttpStat.DOWNSTREAM_RQ_HTTP2_TOTAL)).isEqualTo(before + 2000);
+    }
+
     /** Runs curl (skipping the test when it is not installed); returns its output: body, then version and status. */
     private String curl(final String... args) throws Exception {
         final List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "-w",
             "%{http_version} %{http_code}"));
         cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    /** Runs a command (skipping the test when it is not installed); returns its output, stderr included. */
+    private static String run(final List<String> cmd) throws Exception {
         final Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (final java.io.IOException e) {
-            org.junit.jupiter.api.Assumptions.abort("curl is not installed: " + e.getMessage());
+            org.junit.jupiter.api.Assumptions.abort(cmd.get(0) + " is not installed: " + e.getMessage());
             throw e;
         }
         final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return out;
     }
 
