@@ -22,6 +22,8 @@ import java.time.Duration;
  *                                   CVE-2023-44487); over it: GOAWAY ENHANCE_YOUR_CALM and close
  * @param resetInterval              the window of {@code maxResetsPerInterval}
  * @param maxContinuationFrames      CONTINUATION frames one header block may take (CVE-2024-27316 class)
+ * @param keepaliveInterval          how often a PING is sent to check the client is there (zero: never)
+ * @param keepaliveTimeout           how long a PING may wait for its acknowledgement before the connection is closed
  */
 public record Http2Config(
         int maxConcurrentStreams,
@@ -34,7 +36,9 @@ public record Http2Config(
         int maxConsecutiveEmptyFrames,
         int maxResetsPerInterval,
         Duration resetInterval,
-        int maxContinuationFrames) {
+        int maxContinuationFrames,
+        Duration keepaliveInterval,
+        Duration keepaliveTimeout) {
 
     /** Envoy's default stream cap is 2^31-1; 100 is what RFC 9113 recommends as a minimum and most servers use. */
     public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
@@ -59,10 +63,15 @@ public record Http2Config(
     /** CONTINUATION frames per header block (a 60 KiB block in default-size frames needs 4). */
     public static final int DEFAULT_MAX_CONTINUATION_FRAMES = 64;
 
+    /** Keep-alive PINGs are off unless configured (Envoy's connection_keepalive is absent by default). */
+    public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ZERO;
+    /** Envoy's connection_keepalive timeout default. */
+    public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
+
     /** Every default. */
     public static final Http2Config DEFAULT = new Http2Config(DEFAULT_MAX_CONCURRENT_STREAMS,
         DEFAULT_INITIAL_STREAM_WINDOW, DEFAULT_INITIAL_CONNECTION_WINDOW, DEFAULT_MAX_HEADER_LIST_SIZE,
         DEFAULT_HPACK_TABLE_SIZE, DEFAULT_MAX_FRAME_SIZE, DEFAULT_MAX_OUTBOUND_CONTROL_FRAMES,
         DEFAULT_MAX_CONSECUTIVE_EMPTY_FRAMES, DEFAULT_MAX_RESETS_PER_INTERVAL, DEFAULT_RESET_INTERVAL,
-        DEFAULT_MAX_CONTINUATION_FRAMES);
+        DEFAULT_MAX_CONTINUATION_FRAMES, DEFAULT_KEEPALIVE_INTERVAL, DEFAULT_KEEPALIVE_TIMEOUT);
 }

@@ -6,9 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.DefaultHttp2Connection;
-import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -17,14 +14,12 @@ import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.concurrent.EventExecutor;
 import io.strait.core.codec.http2.Http2RequestHeads;
 import io.strait.core.codec.http2.Http2ResetLimiter;
@@ -41,7 +36,6 @@ import io.strait.tls.handler.PeerIdentityHandler;
 
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One downstream HTTP/2 connection (Envoy's connection manager over its HTTP/2 codec): Netty's frame codec, HPACK
@@ -76,6 +70,8 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     private int touchedCount;
     private LoopTimer idleTimer;
     private long idleDeadline;
+    /** Keep-alive PINGs, or null when off. */
+    private Http2KeepAlive keepAlive;
     private boolean started;
     private boolean reading;
     private boolean dirty;
@@ -88,7 +84,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     /** A protocol selector handed the connection over: the HTTP/1.1 handler it replaced counted the accept. */
     private boolean acceptCounted;
 
-    private DownstreamHttp2Handler(final Http2ConnectionDecoder decoder, final Http2ConnectionEncoder encoder,
+    DownstreamHttp2Handler(final Http2ConnectionDecoder decoder, final Http2ConnectionEncoder encoder,
                                    final Http2Settings settings, final ListenerRuntime listener,
                                    final ServerContext server) {
         super(decoder, encoder, settings);
@@ -112,7 +108,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
 
     /** The handler of a new connection of {@code listener}, with the listener's HTTP/2 settings and limits. */
     public static DownstreamHttp2Handler create(final ListenerRuntime listener, final ServerContext server) {
-        return new Builder(listener, server).build();
+        return new Http2HandlerBuilder(listener, server).build();
     }
 
     // ------------------------------------------------------------------ connection lifecycle
@@ -129,6 +125,11 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         this.stats = listener.stats().loop(state.index());
         this.clock = state.clock();
         this.idleTimer = new LoopTimer(state.loop(), clock, this);
+        final Http2Config c = listener.config().http2();
+        if (!c.keepaliveInterval().isZero()) {
+            this.keepAlive = new Http2KeepAlive(this, state.loop(), clock, c.keepaliveInterval().toNanos(),
+                c.keepaliveTimeout().toNanos());
+        }
         super.handlerAdded(ctx);
         if (ctx.channel().isActive()) {
             start();   // added by the protocol selector: the connection is already up
@@ -162,6 +163,9 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
             decoder().flowController().incrementWindowSize(connection().connectionStream(), delta);
         }
         armIdle(clock.nanoTime());
+        if (keepAlive != null) {
+            keepAlive.start(clock.nanoTime());
+        }
         if (server.isDraining()) {
             drain();
         }
@@ -182,6 +186,9 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
             started = false;
         }
         idleTimer.cancel();
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
         super.channelInactive(ctx);   // closes every stream: their exchanges are told on the next turn
     }
 
@@ -357,6 +364,9 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
 
     @Override
     public void onPingAckRead(final ChannelHandlerContext ctx, final long data) {
+        if (keepAlive != null) {
+            keepAlive.onAck(data, clock.nanoTime());
+        }
     }
 
     @Override
@@ -579,48 +589,19 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         }
     }
 
-    /** Builds the handler with the listener's settings and Netty's flood limits. Not thread-safe; one per use. */
-    private static final class Builder
-        extends AbstractHttp2ConnectionHandlerBuilder<DownstreamHttp2Handler, Builder> {
-
-        private final ListenerRuntime listener;
-        private final ServerContext server;
-
-        Builder(final ListenerRuntime listener, final ServerContext server) {
-            this.listener = listener;
-            this.server = server;
-            final Http2Config c = listener.config().http2();
-            // Priorities are deprecated (RFC 9113 5.3): the uniform distributor shares the connection window fairly
-            // and keeps less per stream than Netty's default weighted fair queue (one State, no list per stream).
-            final DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
-            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
-                new UniformStreamByteDistributor(connection)));
-            connection(connection);
-            initialSettings(new Http2Settings()
-                .maxConcurrentStreams(c.maxConcurrentStreams())
-                .initialWindowSize(c.initialStreamWindowSize())
-                .maxHeaderListSize(c.maxHeaderListSize())
-                .headerTableSize(c.hpackTableSize())
-                .maxFrameSize(c.maxFrameSize()));   // no ENABLE_PUSH: only a client may send it
-            frameListener(new Http2FrameAdapter());   // replaced by the handler itself once built
-            encoderEnforceMaxQueuedControlFrames(c.maxOutboundControlFrames());
-            decoderEnforceMaxConsecutiveEmptyDataFrames(c.maxConsecutiveEmptyFrames());
-            decoderEnforceMaxSmallContinuationFrames(c.maxContinuationFrames());
-            decoderEnforceMaxRstFramesPerWindow(0, 0);   // the handler's own limit, counted (Http2ResetLimiter)
-            final int seconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(c.resetInterval().toNanos()));
-            encoderEnforceMaxRstFramesPerWindow(c.maxResetsPerInterval(), seconds);
+    /** Sends a keep-alive PING carrying {@code data}; false when the connection is gone. */
+    boolean ping(final long data) {
+        if (!ctx.channel().isActive()) {
+            return false;
         }
+        encoder().writePing(ctx, false, data, ctx.voidPromise());
+        flush(ctx);
+        return true;
+    }
 
-        @Override
-        public DownstreamHttp2Handler build() {
-            return super.build();
-        }
-
-        @Override
-        protected DownstreamHttp2Handler build(final Http2ConnectionDecoder decoder,
-                                               final Http2ConnectionEncoder encoder,
-                                               final Http2Settings initialSettings) {
-            return new DownstreamHttp2Handler(decoder, encoder, initialSettings, listener, server);
-        }
+    /** A keep-alive PING went unanswered: counted, and the connection closed. */
+    void keepAliveTimedOut() {
+        stats.inc(HttpStat.HTTP2_KEEPALIVE_TIMEOUT);
+        ctx.close();
     }
 }

@@ -71,6 +71,9 @@ public enum HttpStat implements StatDescriptor {
     /** Connections closed for too many consecutive DATA frames without payload. */
     HTTP2_INBOUND_EMPTY_FRAMES_FLOOD("http2.inbound_empty_frames_flood", StatKind.COUNTER,
         "HTTP/2 connections closed for an empty DATA frame flood"),
+    /** Connections closed because a keep-alive PING went unanswered for keepalive_timeout. */
+    HTTP2_KEEPALIVE_TIMEOUT("http2.keepalive_timeout", StatKind.COUNTER,
+        "HTTP/2 connections closed for an unanswered keep-alive PING"),
     /** Connections closed because the client let too many control frames (PING/SETTINGS acks, resets) queue up. */
     HTTP2_OUTBOUND_CONTROL_FLOOD("http2.outbound_control_flood", StatKind.COUNTER,
         "HTTP/2 connections closed for an outbound control frame flood"),

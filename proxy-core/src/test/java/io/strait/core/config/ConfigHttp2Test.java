@@ -42,6 +42,7 @@ class ConfigHttp2Test {
         assertThat(l.http2().maxConcurrentStreams()).isEqualTo(100);
         assertThat(l.http2().hpackTableSize()).isEqualTo(4096);
         assertThat(l.http2().maxFrameSize()).isEqualTo(16_384);
+        assertThat(l.http2().keepaliveInterval()).as("no keep-alive PINGs unless asked").isZero();
     }
 
     @Test
@@ -50,10 +51,11 @@ class ConfigHttp2Test {
             "  initial_stream_window_size: 1MiB", "  initial_connection_window_size: 4MiB",
             "  max_header_list_size: 16KiB", "  hpack_table_size: 8KiB", "  max_frame_size: 32KiB",
             "  max_outbound_control_frames: 50", "  max_consecutive_inbound_frames_with_empty_payload: 3",
-            "  max_resets_per_interval: 20", "  reset_interval: 5s", "  max_continuation_frames: 9");
+            "  max_resets_per_interval: 20", "  reset_interval: 5s", "  max_continuation_frames: 9",
+            "  keepalive_interval: 30s", "  keepalive_timeout: 5s");
         assertThat(l.codec()).isEqualTo(ListenerCodec.HTTP2);
         assertThat(l.http2()).isEqualTo(new Http2Config(7, 1 << 20, 4 << 20, 16 << 10, 8 << 10, 32 << 10, 50, 3, 20,
-            Duration.ofSeconds(5), 9));
+            Duration.ofSeconds(5), 9, Duration.ofSeconds(30), Duration.ofSeconds(5)));
     }
 
     @Test

@@ -58,6 +58,7 @@ final class H2Client implements AutoCloseable {
     private final Map<Integer, StreamState> streams = new ConcurrentHashMap<>();
     private final Set<Integer> held = ConcurrentHashMap.newKeySet();
     private final AtomicLong goAwayError = new AtomicLong(-1);
+    private final AtomicLong pings = new AtomicLong();
     private final CompletableFuture<Void> settingsRead = new CompletableFuture<>();
     private final Channel channel;
     private Http2ConnectionHandler handler;
@@ -119,6 +120,11 @@ final class H2Client implements AutoCloseable {
     /** The GOAWAY error code received, or -1. */
     long goAwayError() {
         return goAwayError.get();
+    }
+
+    /** PING frames received from the server (each acknowledged by Netty). */
+    long pingsRead() {
+        return pings.get();
     }
 
     boolean isOpen() {
@@ -317,6 +323,11 @@ final class H2Client implements AutoCloseable {
                                   final int streamDependency, final short weight, final boolean exclusive,
                                   final int padding, final boolean endOfStream) {
             onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+        }
+
+        @Override
+        public void onPingRead(final ChannelHandlerContext ctx, final long data) {
+            pings.incrementAndGet();
         }
 
         @Override

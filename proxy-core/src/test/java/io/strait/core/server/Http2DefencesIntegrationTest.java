@@ -22,8 +22,8 @@ import static org.awaitility.Awaitility.await;
  * The HTTP/2 defences over 127.0.0.1, each against a client that breaks the rule and each with its counter: rapid
  * reset (CVE-2023-44487) while another client is served, max_concurrent_streams, the header list size limit, the
  * HPACK table limits both ways, CONTINUATION and empty-DATA floods, PING and SETTINGS floods from a client that does
- * not read, and the idle timeout. Every test fails without its defence: the client would be served (or hang) instead
- * of being refused or cut off.
+ * not read, keep-alive PINGs, and the idle timeout. Every test fails without its defence: the client would be served
+ * (or hang) instead of being refused or cut off.
  */
 class Http2DefencesIntegrationTest {
 
@@ -43,6 +43,10 @@ class Http2DefencesIntegrationTest {
               reset_interval: 30s
               max_outbound_control_frames: 100
               max_continuation_frames: 8
+            virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: up } ] } ]
+          - name: keepalive
+            address: 127.0.0.1:0
+            http2: { keepalive_interval: 200ms, keepalive_timeout: 300ms }
             virtual_hosts: [ { domains: [ "*" ], routes: [ { match: { prefix: / }, cluster: up } ] } ]
           - name: idle
             address: 127.0.0.1:0
@@ -229,6 +233,20 @@ class Http2DefencesIntegrationTest {
         }
         await().untilAsserted(() ->
             assertThat(stat(HttpStat.HTTP2_OUTBOUND_CONTROL_FLOOD)).isEqualTo(floods + 1));
+    }
+
+    @Test
+    void aClientThatDoesNotAnswerKeepAlivePingsIsClosedOneThatDoesStaysOpen() throws Exception {
+        final long timeouts = proxy.stat("keepalive", HttpStat.HTTP2_KEEPALIVE_TIMEOUT);
+        try (H2Client answering = H2Client.h2c(proxy.port("keepalive"));
+             RawH2 silent = new RawH2(proxy.port("keepalive")).handshake()) {
+            // RawH2 reads every frame and acknowledges no PING; Netty's client acknowledges each one.
+            assertThat(silent.awaitClosed(10)).isTrue();
+            await().untilAsserted(() -> assertThat(answering.pingsRead()).isGreaterThanOrEqualTo(3));
+            assertThat(answering.isOpen()).isTrue();
+            assertThat(answering.get("/after-pings").status()).isEqualTo(200);
+        }
+        assertThat(proxy.stat("keepalive", HttpStat.HTTP2_KEEPALIVE_TIMEOUT)).isEqualTo(timeouts + 1);
     }
 
     @Test

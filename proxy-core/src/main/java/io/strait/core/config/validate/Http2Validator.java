@@ -33,12 +33,15 @@ final class Http2Validator {
         final Fields f = listener.object("http2", "max_concurrent_streams", "initial_stream_window_size",
             "initial_connection_window_size", "max_header_list_size", "hpack_table_size", "max_frame_size",
             "max_outbound_control_frames", "max_consecutive_inbound_frames_with_empty_payload",
-            "max_resets_per_interval", "reset_interval", "max_continuation_frames");
+            "max_resets_per_interval", "reset_interval", "max_continuation_frames", "keepalive_interval",
+            "keepalive_timeout");
         if (f == null) {
             return Http2Config.DEFAULT;
         }
         final Http2Config d = Http2Config.DEFAULT;
         final Duration interval = f.duration("reset_interval", d.resetInterval(), true);
+        final Duration keepalive = f.duration("keepalive_interval", d.keepaliveInterval(), false);
+        final Duration keepaliveTimeout = f.duration("keepalive_timeout", d.keepaliveTimeout(), true);
         return new Http2Config(
             count(f, "max_concurrent_streams", d.maxConcurrentStreams(), 1, MAX_WINDOW),
             size(f, "initial_stream_window_size", d.initialStreamWindowSize(), 65_535, MAX_WINDOW),
@@ -51,7 +54,9 @@ final class Http2Validator {
                 MAX_WINDOW),
             count(f, "max_resets_per_interval", d.maxResetsPerInterval(), 1, MAX_WINDOW),
             interval == null ? d.resetInterval() : interval,
-            count(f, "max_continuation_frames", d.maxContinuationFrames(), 1, MAX_WINDOW));
+            count(f, "max_continuation_frames", d.maxContinuationFrames(), 1, MAX_WINDOW),
+            keepalive == null ? d.keepaliveInterval() : keepalive,
+            keepaliveTimeout == null ? d.keepaliveTimeout() : keepaliveTimeout);
     }
 
     private static int count(final Fields f, final String key, final int def, final long min, final long max) {
