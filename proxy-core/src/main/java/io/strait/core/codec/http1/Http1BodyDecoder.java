@@ -3,10 +3,12 @@ package io.strait.core.codec.http1;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpTrailers;
 
 /**
  * The body of one HTTP/1.1 message, framed by content-length, chunked coding (chunk lines validated strictly,
- * trailer sections read by the head scanner's grammar and dropped) or the end of input. Hands the body on as
+ * trailer sections read by the head scanner's grammar and limits, handed on as an {@link HttpTrailers} before the
+ * end when they have fields worth forwarding) or the end of input. Hands the body on as
  * retained slices of the input, never copied. Confined to its channel's event loop. Errors are reported by
  * {@link #BODY_ERROR} and {@link #errorStatus()} / {@link #errorReason()} (400, or 413 over the body limit).
  */
@@ -43,6 +45,7 @@ final class Http1BodyDecoder implements ByteProcessor {
     private static final int B_CHUNK_DATA = 3;
     private static final int B_TRAILERS = 4;
     private static final int B_CLOSE = 5;
+    private static final int B_END = 6;
 
     private final long maxBody;
     /** Reads trailer sections (the head's scanner: a trailer section comes after the head was handed on). */
@@ -102,8 +105,9 @@ final class Http1BodyDecoder implements ByteProcessor {
     }
 
     /**
-     * The next body event from {@code in} (the pending input, may be null): a retained slice, {@link HttpEnd#INSTANCE},
-     * null when more input is needed, or {@link #BODY_ERROR}.
+     * The next body event from {@code in} (the pending input, may be null): a retained slice, an {@link HttpTrailers}
+     * (then the end at the next call), {@link HttpEnd#INSTANCE}, null when more input is needed, or
+     * {@link #BODY_ERROR}.
      */
     Object read(final ByteBuf in) {
         for (;;) {
@@ -164,9 +168,18 @@ final class Http1BodyDecoder implements ByteProcessor {
                     if (r == NEED_MORE) {
                         return null;
                     }
+                    final HttpTrailers fields = trailerScanner.trailerFields(in);
+                    in.skipBytes(trailerScanner.headLength());
+                    if (fields == null) {
+                        bodyMode = B_NONE;
+                        return HttpEnd.INSTANCE;
+                    }
+                    bodyMode = B_END;   // the end follows the trailers at the next call
+                    return fields;
+                }
+                case B_END:
                     bodyMode = B_NONE;
                     return HttpEnd.INSTANCE;
-                }
                 case B_CLOSE:
                     if (in == null || !in.isReadable()) {
                         return null;

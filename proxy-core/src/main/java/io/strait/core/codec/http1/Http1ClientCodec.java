@@ -47,6 +47,9 @@ public final class Http1ClientCodec extends Http1Codec {
     // the request being written
     private boolean reqActive;
     private boolean reqChunked;
+    /** The last chunk went out already, with the request's trailer section. */
+    private boolean lastChunkWritten;
+    private long droppedTrailers;
 
     /** A codec with the default response head limit (64 KiB). */
     public Http1ClientCodec() {
@@ -79,7 +82,7 @@ public final class Http1ClientCodec extends Http1Codec {
         } else if (msg instanceof HttpRequestHead) {
             writeHead(ctx, (HttpRequestHead) msg, promise);
         } else if (msg == HttpEnd.INSTANCE) {
-            final boolean chunked = reqActive && reqChunked;
+            final boolean chunked = reqActive && reqChunked && !lastChunkWritten;
             reqActive = false;
             if (chunked) {
                 ctx.write(Http1Wire.LAST_CHUNK_BUF.duplicate(), promise);
@@ -87,10 +90,30 @@ public final class Http1ClientCodec extends Http1Codec {
                 ctx.write(Unpooled.EMPTY_BUFFER, promise);   // only when awaited: an empty entry costs a write
             }
         } else if (msg instanceof HttpTrailers) {
-            promise.trySuccess();   // not carried on HTTP/1.1 yet: the end that follows still ends the body
+            writeTrailers(ctx, (HttpTrailers) msg, promise);
         } else {
             ctx.write(msg, promise);
         }
+    }
+
+    /**
+     * Trailer fields go out as the last chunk's trailer section when the request is chunked; a request framed by
+     * content-length has nowhere to put them, and they are dropped ({@link #droppedTrailers()}).
+     */
+    private void writeTrailers(final ChannelHandlerContext ctx, final HttpTrailers trailers,
+                               final ChannelPromise promise) {
+        if (!reqActive || !reqChunked || lastChunkWritten) {
+            droppedTrailers++;
+            promise.trySuccess();
+            return;
+        }
+        lastChunkWritten = true;
+        ctx.write(Http1Wire.trailerSection(ctx.alloc(), trailers.headers()), promise);
+    }
+
+    /** Trailer sections this codec could not carry (the request was not chunked), since it was created. */
+    public long droppedTrailers() {
+        return droppedTrailers;
     }
 
     private void writeHead(final ChannelHandlerContext ctx, final HttpRequestHead head, final ChannelPromise promise) {
@@ -106,6 +129,7 @@ public final class Http1ClientCodec extends Http1Codec {
         }
         out.writeBytes(Http1Wire.SP_HTTP_1_1_CRLF);
         reqChunked = bodyLength < 0;
+        lastChunkWritten = false;
         int skip = Http1Wire.SKIP_CONNECTION_FIELDS;
         if (reqChunked) {
             skip |= 1 << Http1Wire.K_CONTENT_LENGTH;

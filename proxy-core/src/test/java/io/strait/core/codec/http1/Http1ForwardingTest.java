@@ -70,7 +70,7 @@ class Http1ForwardingTest {
         final String in = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "5\r\nhello\r\n6;e=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
         assertThat(forwardRequest(List.of(in), null, null)).isEqualTo("POST /c HTTP/1.1\r\nHost: h\r\n"
-            + "transfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+            + "transfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nx-trailer: t\r\n\r\n");
     }
 
     @Test

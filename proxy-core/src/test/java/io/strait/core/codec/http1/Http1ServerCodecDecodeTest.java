@@ -34,7 +34,8 @@ class Http1ServerCodecDecodeTest {
                     "BODY hello world", "END")),
             Arguments.of("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nTrailer-A: x\r\n\r\n",
-                List.of("REQ POST /c v11 len=-1 authority=h {Host: h}", "BODY hello world", "END")),
+                List.of("REQ POST /c v11 len=-1 authority=h {Host: h}", "BODY hello world",
+                    "TRAILERS {trailer-a: x}", "END")),
             Arguments.of("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: ChunKed\r\n\r\n"
                     + "A\r\n0123456789\r\n0\r\n\r\n",
                 List.of("REQ POST /c v11 len=-1 authority=h {Host: h}", "BODY 0123456789", "END")),
