@@ -69,6 +69,8 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     private final ForwardingHeaders forwarding;
     private final LoopTimer timer;
     private final ExchangeDeadlines deadlines;
+    /** Whether the request is gRPC (its errors are answered trailers-only), and its grpc-timeout. */
+    private final GrpcRequest grpc = new GrpcRequest();
     /** The exchange's access-log facts, reused per request. */
     private final ExchangeLog log;
 
@@ -137,6 +139,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         startNanos = now;
         deadlines.start(now);
         log.begin(head, now);
+        grpc.read(head.headers());
         stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
         route(head, now);
@@ -179,7 +182,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, head);
         log.host(h);
         r.applyRequestEdits(head);
-        deadlines.route(now, r.timeoutMillis());
+        deadlines.route(now, r.timeoutMillis(), grpc.timeoutNanos());
         final RetryPolicy policy = r.retryPolicy();
         if (policy != null) {
             RetryController rc = retryController;
@@ -471,7 +474,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
      */
     private boolean retryAfterResponse(final HttpResponseHead head) {
         final int status = head.status();
-        final int outcome = retry.onResponse(status, replayable(), selector.cluster().circuitBreaker(),
+        final int outcome = retry.onResponse(head, replayable(), selector.cluster().circuitBreaker(),
             selector.clusterStats());
         if (outcome != RetryController.ADMITTED) {
             flagRetryRefusal(outcome);
@@ -636,10 +639,18 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         state = State.RESPONDED;
         releaseHost();
-        StatusCounters.downstream(stats, status);
-        log.localReply(status, reason);
-        downstream.write(LocalReply.head(status, reason, close || downstream.closing(), flag));
-        downstream.write(LocalReply.body(downstream.alloc(), reason));
+        final boolean closeAfter = close || downstream.closing();
+        if (grpc.isGrpc()) {
+            // a gRPC client reads the outcome from grpc-status: trailers-only, HTTP 200 (counted so, as Envoy)
+            StatusCounters.downstream(stats, 200);
+            log.localReply(200, reason, 0);
+            downstream.write(GrpcRequest.reply(status, reason, closeAfter, flag));
+        } else {
+            StatusCounters.downstream(stats, status);
+            log.localReply(status, reason, reason.length() + 1);
+            downstream.write(LocalReply.head(status, reason, closeAfter, flag));
+            downstream.write(LocalReply.body(downstream.alloc(), reason));
+        }
         downstream.write(HttpEnd.INSTANCE);
         if (requestDone) {
             finish(clock.nanoTime());
@@ -668,6 +679,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         selector.clear();   // no reference to the snapshot's cluster outlives the exchange
         route = null;
         deadlines.clear();
+        grpc.clear();
     }
 
     /** The exchange no longer needs its host: gives back the host's active count and the request slot, once. */

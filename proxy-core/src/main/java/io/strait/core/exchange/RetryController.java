@@ -3,6 +3,7 @@ package io.strait.core.exchange;
 import io.strait.core.upstream.RequestReplay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.strait.core.http.HttpResponseHead;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
@@ -255,13 +256,14 @@ final class RetryController implements RequestReplay {
     }
 
     /**
-     * A final response head with {@code status} arrived on a try. {@link #ADMITTED} if it is retriable and the limits
+     * A final response head arrived on a try. {@link #ADMITTED} if it is retriable (by its status, or by a
+     * {@code grpc-status} in the head: a trailers-only gRPC response) and the limits
      * admit a retry (the caller drops the head and starts the backoff); any other outcome ({@link #NOT_RETRIABLE},
      * or why the retry was refused) means the head is the response and retries end here.
      */
-    int onResponse(final int status, final boolean replayable, final CircuitBreaker breaker,
+    int onResponse(final HttpResponseHead head, final boolean replayable, final CircuitBreaker breaker,
                    final LoopStats<ClusterStat> stats) {
-        if (policy.retriesStatus(status)) {
+        if (policy.retriesStatus(head.status()) || policy.retriesGrpc(head.headers())) {
             final int outcome = admit(replayable, true, breaker, stats);
             if (outcome == ADMITTED) {
                 return ADMITTED;
