@@ -1,0 +1,63 @@
+package io.strait.core.exchange;
+
+import io.netty.util.AsciiString;
+import io.strait.core.http.HttpHeaderBlock;
+import io.strait.core.http.HttpResponseHead;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Telling a gRPC request and its grpc-timeout, and the trailers-only reply standing for a local reply. */
+class GrpcRequestTest {
+
+    private static HttpHeaderBlock headers(final String... nameValues) {
+        final HttpHeaderBlock h = new HttpHeaderBlock();
+        h.reset(null);
+        for (int i = 0; i < nameValues.length; i += 2) {
+            h.add(AsciiString.of(nameValues[i]), AsciiString.of(nameValues[i + 1]));
+        }
+        return h;
+    }
+
+    @Test
+    void aGrpcRequestAndItsTimeout() {
+        final GrpcRequest g = new GrpcRequest();
+        g.read(headers("grpc-timeout", "150m", "te", "trailers", "content-type", "application/grpc+proto"));
+        assertThat(g.isGrpc()).isTrue();
+        assertThat(g.timeoutNanos()).isEqualTo(150_000_000L);
+        g.read(headers("content-type", "application/grpc"));
+        assertThat(g.isGrpc()).isTrue();
+        assertThat(g.timeoutNanos()).as("none").isZero();
+        g.read(headers("content-type", "application/grpc", "grpc-timeout", "soon"));
+        assertThat(g.timeoutNanos()).as("malformed: ignored").isZero();
+        g.read(headers("content-type", "application/grpc", "grpc-timeout", "0S"));
+        assertThat(g.timeoutNanos()).as("0: none, as Envoy").isZero();
+        g.clear();
+        assertThat(g.isGrpc()).isFalse();
+    }
+
+    @Test
+    void aNonGrpcRequestHasNoGrpcTimeout() {
+        final GrpcRequest g = new GrpcRequest();
+        g.read(headers("content-type", "application/json", "grpc-timeout", "1S"));
+        assertThat(g.isGrpc()).isFalse();
+        assertThat(g.timeoutNanos()).isZero();
+        final HttpHeaderBlock removed = headers("content-type", "application/grpc");
+        removed.remove(0);
+        g.read(removed);
+        assertThat(g.isGrpc()).as("a removed entry does not count").isFalse();
+    }
+
+    @Test
+    void theReplyIsTrailersOnly() {
+        final HttpResponseHead h = GrpcRequest.reply(503, "upstream_rq_overflow", false, LocalReply.X_STRAIT_OVERLOADED);
+        assertThat(h.status()).isEqualTo(200);
+        assertThat(h.bodyLength()).isZero();
+        assertThat(h.close()).isFalse();
+        assertThat(h.headers().toString()).isEqualTo("{content-type: application/grpc, grpc-status: 8, "
+            + "grpc-message: upstream_rq_overflow, x-strait-error: upstream_rq_overflow, x-strait-overloaded: true}");
+        assertThat(GrpcRequest.reply(504, "request_timeout", true, null).headers().get("grpc-status").toString())
+            .isEqualTo("4");
+        assertThat(GrpcRequest.reply(504, "request_timeout", true, null).close()).isTrue();
+    }
+}
