@@ -218,6 +218,10 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         if (s == State.IDLE || s == State.REPLY_DEFERRED || s == State.RESPONDED) {
             return;
         }
+        final RetryController rc = retry;
+        if (rc != null) {
+            rc.keepTrailers(trailers);
+        }
         attempt.send(trailers);
     }
 
