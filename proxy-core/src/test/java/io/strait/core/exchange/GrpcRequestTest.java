@@ -50,7 +50,8 @@ class GrpcRequestTest {
 
     @Test
     void theReplyIsTrailersOnly() {
-        final HttpResponseHead h = GrpcRequest.reply(503, "upstream_rq_overflow", false, LocalReply.X_STRAIT_OVERLOADED);
+        final HttpResponseHead h = GrpcRequest.reply(503, "upstream_rq_overflow", false,
+            LocalReply.X_STRAIT_OVERLOADED);
         assertThat(h.status()).isEqualTo(200);
         assertThat(h.bodyLength()).isZero();
         assertThat(h.close()).isFalse();

@@ -118,7 +118,8 @@ final class ChunkedUpstream implements AutoCloseable {
     private static void answer(final String path, final OutputStream out) throws IOException, InterruptedException {
         final String chunkedHead = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
         if (path.equals("/trailers")) {
-            write(out, chunkedHead + "2\r\nhi\r\n0\r\ngrpc-status: 0\r\ngrpc-message: ok\r\ncontent-length: 99\r\n\r\n");
+            write(out, chunkedHead + "2\r\nhi\r\n0\r\ngrpc-status: 0\r\ngrpc-message: ok\r\n"
+                + "content-length: 99\r\n\r\n");
         } else if (path.startsWith("/stream/")) {
             final String[] p = path.split("/");
             final int n = Integer.parseInt(p[2]);

@@ -18,7 +18,7 @@ import static io.strait.core.codec.http1.Http1TestSupport.feed;
 import static io.strait.core.codec.http1.Http1TestSupport.fragmentations;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Chunked trailer sections both ways: decoded into an {@link HttpTrailers} before the end, encoded as the last chunk. */
+/** Chunked trailer sections both ways: decoded into an {@link HttpTrailers} before the end, and written back. */
 class Http1TrailersTest {
 
     private static final String CHUNKED_POST = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
