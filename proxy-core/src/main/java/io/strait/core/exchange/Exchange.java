@@ -182,7 +182,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, head);
         log.host(h);
         r.applyRequestEdits(head);
-        deadlines.route(now, r.timeoutMillis(), grpc.timeoutNanos());
+        deadlines.timeout(now, grpc.timeoutNanos(r.timeoutMillis(), r.maxGrpcTimeoutNanos()));
         final RetryPolicy policy = r.retryPolicy();
         if (policy != null) {
             RetryController rc = retryController;

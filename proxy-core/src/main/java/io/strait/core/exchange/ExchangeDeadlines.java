@@ -44,21 +44,16 @@ final class ExchangeDeadlines {
 
     /** The route is known: its timeout runs from {@code start} ({@code timeoutMillis} 0: none). */
     void route(final long start, final long timeoutMillis) {
-        route(start, timeoutMillis, 0);
+        timeout(start, timeoutMillis > 0 ? timeoutMillis * 1_000_000L : 0);
     }
 
     /**
-     * The route is known: the request's deadline is {@code start} plus the smaller of the route's timeout
-     * ({@code timeoutMillis}) and the request's own ({@code requestTimeoutNanos}, a gRPC client's
-     * {@code grpc-timeout}), 0 meaning none for either; with neither, only the stream idle timeout bounds the
-     * exchange (a long-lived stream).
+     * The route is known: the request's deadline is {@code start} plus {@code timeoutNanos} (the route's timeout, or
+     * what a gRPC request's grpc-timeout makes of it: {@link GrpcRequest#timeoutNanos}); 0 is none, and then only
+     * the stream idle timeout bounds the exchange (a long-lived stream).
      */
-    void route(final long start, final long timeoutMillis, final long requestTimeoutNanos) {
-        long t = timeoutMillis > 0 ? timeoutMillis * 1_000_000L : 0;
-        if (requestTimeoutNanos > 0 && (t == 0 || requestTimeoutNanos < t)) {
-            t = requestTimeoutNanos;
-        }
-        routeDeadline = t > 0 ? start + Math.min(t, MAX_TIMEOUT_NANOS) : 0;
+    void timeout(final long start, final long timeoutNanos) {
+        routeDeadline = timeoutNanos > 0 ? start + Math.min(timeoutNanos, MAX_TIMEOUT_NANOS) : 0;
     }
 
     /** Something happened in the exchange (a request or response event). */

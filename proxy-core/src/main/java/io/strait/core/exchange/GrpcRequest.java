@@ -50,6 +50,24 @@ final class GrpcRequest {
         return timeoutNanos;
     }
 
+    /**
+     * The request's timeout under a route with {@code routeTimeoutMillis} (0: none) and {@code maxGrpcTimeoutNanos}
+     * (-1: not set), in nanoseconds, 0 for none. Not gRPC: the route's. gRPC, no max_grpc_timeout: the smaller of
+     * the route's and the grpc-timeout. gRPC with max_grpc_timeout (Envoy's rule): the grpc-timeout alone, capped by
+     * the max unless it is 0; without a grpc-timeout, the max (0: none).
+     */
+    long timeoutNanos(final long routeTimeoutMillis, final long maxGrpcTimeoutNanos) {
+        final long route = routeTimeoutMillis > 0 ? routeTimeoutMillis * 1_000_000L : 0;
+        if (!grpc) {
+            return route;
+        }
+        final long t = timeoutNanos;
+        if (maxGrpcTimeoutNanos < 0) {
+            return t > 0 && (route == 0 || t < route) ? t : route;
+        }
+        return maxGrpcTimeoutNanos > 0 && (t == 0 || t > maxGrpcTimeoutNanos) ? maxGrpcTimeoutNanos : t;
+    }
+
     /** Forgets the request. */
     void clear() {
         grpc = false;

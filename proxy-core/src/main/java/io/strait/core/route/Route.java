@@ -55,6 +55,8 @@ public final class Route {
     private final long[] cumulative;
     private final long totalWeight;
     private final long timeoutMillis;
+    /** max_grpc_timeout in nanoseconds: -1 when not set, 0 for no cap. */
+    private final long maxGrpcTimeoutNanos;
     private final byte[] prefixRewrite;
     private final AsciiString hostRewrite;
     private final AsciiString[] requestRemove;
@@ -113,6 +115,8 @@ public final class Route {
 
         final Duration timeout = config.timeout();
         this.timeoutMillis = timeout == null || timeout.isNegative() ? 0 : timeout.toMillis();
+        final Duration maxGrpc = config.maxGrpcTimeout();
+        this.maxGrpcTimeoutNanos = maxGrpc == null || maxGrpc.isNegative() ? -1 : saturatedNanos(maxGrpc);
         this.prefixRewrite = config.prefixRewrite() == null ? null
             : config.prefixRewrite().getBytes(StandardCharsets.UTF_8);
         this.hostRewrite = config.hostRewrite() == null ? null : AsciiString.cached(config.hostRewrite());
@@ -333,6 +337,22 @@ public final class Route {
     /** True if this route splits traffic over weighted clusters. */
     public boolean isWeighted() {
         return cumulative != null;
+    }
+
+    /**
+     * The route's max_grpc_timeout in nanoseconds: -1 when it has none (a gRPC request's grpc-timeout then only
+     * shortens {@link #timeoutMillis()}), 0 when set to 0 (grpc-timeout alone, uncapped), else the cap.
+     */
+    public long maxGrpcTimeoutNanos() {
+        return maxGrpcTimeoutNanos;
+    }
+
+    private static long saturatedNanos(final Duration d) {
+        try {
+            return d.toNanos();
+        } catch (final ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** The whole-request timeout in milliseconds; 0 means none. */

@@ -105,6 +105,15 @@ class ConfigRetryTest {
     }
 
     @Test
+    void maxGrpcTimeoutIsADurationZeroMeaningNoCap() {
+        assertThat(route(M, C).maxGrpcTimeout()).isNull();
+        assertThat(route(M, C, "max_grpc_timeout: 0s").maxGrpcTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(route(M, C, "max_grpc_timeout: 30s").maxGrpcTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(errors(withRoute(M, C, "max_grpc_timeout: soon"))).hasSize(1)
+            .allSatisfy(e -> assertThat(e).contains("routes[0].max_grpc_timeout"));
+    }
+
+    @Test
     void grpcStatusNamesAreRetryOnNamesAsEnvoysRetryGrpcOn() {
         assertThat(route(M, C, "retry: { on: [ cancelled, deadline-exceeded, internal, resource-exhausted, "
             + "unavailable, connect-failure ] }").retry().retryOn())

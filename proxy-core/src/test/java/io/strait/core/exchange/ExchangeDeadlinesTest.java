@@ -48,27 +48,11 @@ class ExchangeDeadlinesTest {
     }
 
     @Test
-    void aRequestTimeoutShorterThanTheRoutesWinsAndEitherAloneApplies() {
-        final ExchangeDeadlines d = new ExchangeDeadlines(0);
-        d.start(0);
-        d.route(0, 1000, 200 * MS);
-        assertThat(d.next(0)).as("grpc-timeout 200ms under a 1s route").isEqualTo(200 * MS);
-        d.route(0, 100, 200 * MS);
-        assertThat(d.next(0)).as("the route's 100ms under a 200ms grpc-timeout").isEqualTo(100 * MS);
-        d.route(0, 0, 200 * MS);
-        assertThat(d.next(0)).as("timeout: 0 leaves the grpc-timeout alone").isEqualTo(200 * MS);
-        d.route(0, 300, 0);
-        assertThat(d.next(0)).as("no grpc-timeout: the route's").isEqualTo(300 * MS);
-        d.route(0, 0, 0);
-        assertThat(d.next(0)).as("neither: no deadline, only the stream idle timeout (none here)").isZero();
-    }
-
-    @Test
     void aHugeRequestTimeoutDoesNotOverflowTheClock() {
         final ExchangeDeadlines d = new ExchangeDeadlines(0);
         final long now = Long.MAX_VALUE - 5 * MS;   // nanoTime readings may be anywhere, even near the top
         d.start(now);
-        d.route(now, 0, Long.MAX_VALUE);
+        d.timeout(now, Long.MAX_VALUE);
         assertThat(d.routeDue(now + 10 * MS)).isFalse();
         assertThat(d.next(0) - now).isPositive();
     }

@@ -37,6 +37,36 @@ class GrpcRequestTest {
     }
 
     @Test
+    void theDeadlineIsTheSmallerOfRouteAndGrpcTimeoutsWithoutMaxGrpcTimeout() {
+        final long ms = 1_000_000L;
+        final GrpcRequest g = new GrpcRequest();
+        g.read(headers("content-type", "application/grpc", "grpc-timeout", "200m"));
+        assertThat(g.timeoutNanos(1000, -1)).as("grpc-timeout 200ms under a 1s route").isEqualTo(200 * ms);
+        assertThat(g.timeoutNanos(100, -1)).as("the route's 100ms under a 200ms grpc-timeout").isEqualTo(100 * ms);
+        assertThat(g.timeoutNanos(0, -1)).as("timeout: 0 leaves the grpc-timeout alone").isEqualTo(200 * ms);
+        g.read(headers("content-type", "application/grpc"));
+        assertThat(g.timeoutNanos(300, -1)).as("no grpc-timeout: the route's").isEqualTo(300 * ms);
+        assertThat(g.timeoutNanos(0, -1)).as("neither: none (only the stream idle timeout)").isZero();
+        g.read(headers("grpc-timeout", "200m"));
+        assertThat(g.timeoutNanos(1000, -1)).as("not gRPC: the route's").isEqualTo(1000 * ms);
+        assertThat(g.timeoutNanos(1000, 50 * ms)).as("not gRPC: max_grpc_timeout does not apply").isEqualTo(1000 * ms);
+    }
+
+    @Test
+    void maxGrpcTimeoutReplacesTheRouteTimeoutAsInEnvoy() {
+        final long ms = 1_000_000L;
+        final GrpcRequest g = new GrpcRequest();
+        g.read(headers("content-type", "application/grpc", "grpc-timeout", "5S"));
+        assertThat(g.timeoutNanos(1000, 0)).as("max 0: the grpc-timeout uncapped, past the route's")
+            .isEqualTo(5000 * ms);
+        assertThat(g.timeoutNanos(1000, 2000 * ms)).as("capped").isEqualTo(2000 * ms);
+        assertThat(g.timeoutNanos(1000, 9000 * ms)).as("under the cap").isEqualTo(5000 * ms);
+        g.read(headers("content-type", "application/grpc"));
+        assertThat(g.timeoutNanos(1000, 0)).as("no grpc-timeout, max 0: none").isZero();
+        assertThat(g.timeoutNanos(1000, 3000 * ms)).as("no grpc-timeout: the max").isEqualTo(3000 * ms);
+    }
+
+    @Test
     void aNonGrpcRequestHasNoGrpcTimeout() {
         final GrpcRequest g = new GrpcRequest();
         g.read(headers("content-type", "application/json", "grpc-timeout", "1S"));

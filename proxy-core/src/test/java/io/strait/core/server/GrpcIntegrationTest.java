@@ -36,6 +36,7 @@ class GrpcIntegrationTest {
                   - { match: { prefix: /down/ }, cluster: dead }
                   - { match: { prefix: /slow/ }, cluster: slow, timeout: 10s }
                   - { match: { prefix: /slownotimeout/ }, cluster: slow, timeout: 0s }
+                  - { match: { prefix: /maxgrpc/ }, cluster: medium, timeout: 100ms, max_grpc_timeout: 0s }
                   - { match: { prefix: /busy/ }, cluster: busy, prefix_rewrite: / }
                   - { match: { prefix: /retry/ }, cluster: unavailable_good,
                       retry: { attempts: 2, on: [ unavailable ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
@@ -46,6 +47,8 @@ class GrpcIntegrationTest {
             endpoints: [ { address: 127.0.0.1:${port:dead} } ]
           - name: slow
             endpoints: [ { address: 127.0.0.1:${upstream:slow} } ]
+          - name: medium
+            endpoints: [ { address: 127.0.0.1:${upstream:medium} } ]
           - name: busy
             endpoints: [ { address: 127.0.0.1:${upstream:busy} } ]
             circuit_breakers: { max_requests: 1 }
@@ -56,6 +59,7 @@ class GrpcIntegrationTest {
         """)
         .upstreams("busy", "good")
         .upstream("slow", u -> u.defaultDelay(Duration.ofSeconds(3)))
+        .upstream("medium", u -> u.defaultDelay(Duration.ofMillis(400)))
         .upstream("unavailable", u -> u.defaultHeader("grpc-status", "14").defaultBody(""))
         .upstream("unavailable2", u -> u.defaultHeader("grpc-status", "14").defaultBody(""));
 
@@ -132,6 +136,21 @@ class GrpcIntegrationTest {
             assertThat(h.name()).isEqualToIgnoringCase("grpc-timeout");
             assertThat(h.value()).isEqualTo("100000000m");   // forwarded unchanged
         });
+    }
+
+    @Test
+    void withMaxGrpcTimeoutTheGrpcTimeoutReplacesTheRouteTimeout() throws Exception {
+        // the upstream answers after 400 ms, the route's timeout is 100 ms: with max_grpc_timeout: 0 a gRPC request
+        // has the deadline of its grpc-timeout (2 s), or none without one, as in Envoy
+        final RawResponse withHeader = call("/maxgrpc/pkg.Svc/Call", "grpc-timeout: 2S");
+        assertThat(withHeader.status()).isEqualTo(200);
+        assertThat(withHeader.header("x-upstream")).isEqualTo("medium");
+        final RawResponse without = call("/maxgrpc/pkg.Svc/Call");
+        assertThat(without.header("x-upstream")).isEqualTo("medium");
+        try (RawHttpClient c = new RawHttpClient(proxy.port("main"))) {
+            final RawResponse plain = c.get("/maxgrpc/x", "x");
+            assertThat(plain.status()).as("a non-gRPC request keeps the route timeout").isEqualTo(504);
+        }
     }
 
     @Test
