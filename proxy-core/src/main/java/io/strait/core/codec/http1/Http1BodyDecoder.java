@@ -1,6 +1,7 @@
 package io.strait.core.codec.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.AsciiString;
 import io.netty.util.ByteProcessor;
 import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpTrailers;
@@ -168,7 +169,7 @@ final class Http1BodyDecoder implements ByteProcessor {
                     if (r == NEED_MORE) {
                         return null;
                     }
-                    final HttpTrailers fields = trailerScanner.trailerFields(in);
+                    final HttpTrailers fields = trailerFields(trailerScanner, in);
                     in.skipBytes(trailerScanner.headLength());
                     if (fields == null) {
                         bodyMode = B_NONE;
@@ -189,6 +190,36 @@ final class Http1BodyDecoder implements ByteProcessor {
                     return null;
             }
         }
+    }
+
+    /**
+     * The fields of the trailer section {@code sc} just scanned in {@code in} (from its reader index) as values, with
+     * lower-case names, leaving out those that only mean something in a head (framing, connection, routing: RFC 9110
+     * 6.5.1); null when none is left. The rare path: allocates only when there are fields.
+     */
+    private static HttpTrailers trailerFields(final Http1HeadStates sc, final ByteBuf in) {
+        HttpTrailers t = null;
+        final int base = in.readerIndex();
+        for (int i = 0; i < sc.headerCount(); i++) {
+            if (sc.headerKind(i) != Http1Wire.K_OTHER) {
+                continue;
+            }
+            if (t == null) {
+                t = new HttpTrailers();
+            }
+            final byte[] name = new byte[sc.nameEnd(i) - sc.nameStart(i)];
+            in.getBytes(base + sc.nameStart(i), name);
+            for (int k = 0; k < name.length; k++) {
+                final byte b = name[k];
+                if (b >= 'A' && b <= 'Z') {
+                    name[k] = (byte) (b + 32);
+                }
+            }
+            final byte[] value = new byte[sc.valueEnd(i) - sc.valueStart(i)];
+            in.getBytes(base + sc.valueStart(i), value);
+            t.headers().add(new AsciiString(name, false), new AsciiString(value, false));
+        }
+        return t;
     }
 
     /** Scans a chunk line (and the CRLF ending the chunk before it) and consumes it. */

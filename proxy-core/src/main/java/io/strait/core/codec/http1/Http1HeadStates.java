@@ -1,10 +1,8 @@
 package io.strait.core.codec.http1;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.AsciiString;
 import io.netty.util.ByteProcessor;
 import io.netty.util.internal.PlatformDependent;
-import io.strait.core.http.HttpTrailers;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -188,7 +186,7 @@ abstract class Http1HeadStates implements ByteProcessor {
 
     /**
      * Scans the trailer section that starts at {@code in}'s reader index, from where the last call stopped; consumes
-     * nothing (the caller reads the fields with {@link #trailerField} and then skips {@link #headLength()} bytes), so
+     * nothing (the caller reads the recorded fields, then skips {@link #headLength()} bytes), so
      * a section that arrives in pieces is scanned once and its fields can be copied when it is complete.
      *
      * @return {@link #DONE} after the section's empty line, {@link #NEED_MORE} or {@link #ERROR}
@@ -595,36 +593,6 @@ abstract class Http1HeadStates implements ByteProcessor {
         }
         version = minor == '1' ? 11 : 10;
         return true;
-    }
-
-    /**
-     * Builds the fields of the trailer section just scanned in {@code in} (it starts at the reader index) as values,
-     * lower-case names, leaving out the fields that only mean something in a head (framing, connection, routing:
-     * RFC 9110 6.5.1); null when none is left. The rare path: allocates only when there are fields.
-     */
-    final HttpTrailers trailerFields(final ByteBuf in) {
-        HttpTrailers t = null;
-        final int base = in.readerIndex();
-        for (int i = 0; i < count; i++) {
-            if (hk[i] != Http1Wire.K_OTHER) {
-                continue;
-            }
-            if (t == null) {
-                t = new HttpTrailers();
-            }
-            final byte[] name = new byte[hne[i] - hns[i]];
-            in.getBytes(base + hns[i], name);
-            for (int k = 0; k < name.length; k++) {
-                final byte b = name[k];
-                if (b >= 'A' && b <= 'Z') {
-                    name[k] = (byte) (b + 32);
-                }
-            }
-            final byte[] value = new byte[hve[i] - hvs[i]];
-            in.getBytes(base + hvs[i], value);
-            t.headers().add(new AsciiString(name, false), new AsciiString(value, false));
-        }
-        return t;
     }
 
     /** Header lines recorded in the last head. */
