@@ -136,6 +136,8 @@ class GrpcIntegrationTest {
             assertThat(h.name()).isEqualToIgnoringCase("grpc-timeout");
             assertThat(h.value()).isEqualTo("100000000m");   // forwarded unchanged
         });
+        assertThat(seen.headers()).as("te: trailers goes on, as in Envoy")
+            .anySatisfy(h -> assertThat(h.name() + ": " + h.value()).isEqualTo("te: trailers"));
     }
 
     @Test
