@@ -355,7 +355,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         final Cluster cluster = selector.cluster();
         // Outlier detection sees every try's outcome, a retried 5xx included.
-        cluster.reportStatus(attempt.host(), head.status());
+        cluster.reportStatus(attempt.host(), grpc.outlierStatus(head));
         if (retry != null && retryAfterResponse(head)) {
             return;
         }

@@ -68,6 +68,19 @@ final class GrpcRequest {
         return maxGrpcTimeoutNanos > 0 && (t == 0 || t > maxGrpcTimeoutNanos) ? maxGrpcTimeoutNanos : t;
     }
 
+    /**
+     * The status outlier detection should see for a response head: for a gRPC request whose head carries
+     * {@code grpc-status} (a trailers-only response), what that code stands for in HTTP (UNAVAILABLE: 503), as Envoy
+     * reports it; otherwise the head's status.
+     */
+    int outlierStatus(final HttpResponseHead head) {
+        if (!grpc) {
+            return head.status();
+        }
+        final int code = GrpcStatus.statusOf(head.headers());
+        return code < 0 ? head.status() : GrpcStatus.toHttpStatus(code);
+    }
+
     /** Forgets the request. */
     void clear() {
         grpc = false;

@@ -191,6 +191,44 @@ public final class GrpcStatus {
     }
 
     /**
+     * The HTTP status a gRPC code stands for (Envoy's {@code grpcToHttpStatus}, used for outlier detection): OK 200,
+     * CANCELLED 499, INVALID_ARGUMENT / FAILED_PRECONDITION / OUT_OF_RANGE 400, DEADLINE_EXCEEDED 504, NOT_FOUND 404,
+     * ALREADY_EXISTS / ABORTED 409, PERMISSION_DENIED 403, RESOURCE_EXHAUSTED 429, UNIMPLEMENTED 501, UNAVAILABLE 503,
+     * UNAUTHENTICATED 401, UNKNOWN / INTERNAL / DATA_LOSS and anything else 500.
+     */
+    public static int toHttpStatus(final int code) {
+        switch (code) {
+            case OK:
+                return 200;
+            case CANCELLED:
+                return 499;
+            case 3:   // INVALID_ARGUMENT
+            case 9:   // FAILED_PRECONDITION
+            case 11:  // OUT_OF_RANGE
+                return 400;
+            case DEADLINE_EXCEEDED:
+                return 504;
+            case 5:   // NOT_FOUND
+                return 404;
+            case 6:   // ALREADY_EXISTS
+            case 10:  // ABORTED
+                return 409;
+            case PERMISSION_DENIED:
+                return 403;
+            case RESOURCE_EXHAUSTED:
+                return 429;
+            case UNIMPLEMENTED:
+                return 501;
+            case UNAVAILABLE:
+                return 503;
+            case UNAUTHENTICATED:
+                return 401;
+            default:
+                return 500;
+        }
+    }
+
+    /**
      * {@code message} percent-encoded for {@code grpc-message}: every byte outside printable ASCII
      * (0x20..0x7E), and {@code %} itself, as {@code %XX} of its UTF-8 bytes.
      */

@@ -79,6 +79,19 @@ class GrpcRequestTest {
     }
 
     @Test
+    void outlierDetectionSeesWhatATrailersOnlyGrpcStatusStandsFor() {
+        final GrpcRequest g = new GrpcRequest();
+        final HttpResponseHead unavailable = HttpResponseHead.of(200);
+        unavailable.headers().add(AsciiString.of("grpc-status"), AsciiString.of("14"));
+        final HttpResponseHead plain = HttpResponseHead.of(200);
+        g.read(headers("content-type", "application/grpc"));
+        assertThat(g.outlierStatus(unavailable)).isEqualTo(503);
+        assertThat(g.outlierStatus(plain)).as("status in the trailers, if any: the head's").isEqualTo(200);
+        g.read(headers("content-type", "text/plain"));
+        assertThat(g.outlierStatus(unavailable)).as("not gRPC").isEqualTo(200);
+    }
+
+    @Test
     void theReplyIsTrailersOnly() {
         final HttpResponseHead h = GrpcRequest.reply(503, "upstream_rq_overflow", false,
             LocalReply.X_STRAIT_OVERLOADED);

@@ -79,6 +79,13 @@ class GrpcStatusTest {
         assertThat(GrpcStatus.forLocalReply(httpStatus, reason)).isEqualTo(grpcStatus);
     }
 
+    @ParameterizedTest
+    @CsvSource({"0, 200", "1, 499", "2, 500", "3, 400", "4, 504", "5, 404", "6, 409", "7, 403", "8, 429", "9, 400",
+        "10, 409", "11, 400", "12, 501", "13, 500", "14, 503", "15, 500", "16, 401"})
+    void grpcCodesStandForHttpStatusesAsInEnvoy(final int code, final int httpStatus) {
+        assertThat(GrpcStatus.toHttpStatus(code)).isEqualTo(httpStatus);
+    }
+
     @Test
     void grpcMessageIsPercentEncoded() {
         assertThat(GrpcStatus.percentEncode("no_healthy_upstream").toString()).isEqualTo("no_healthy_upstream");

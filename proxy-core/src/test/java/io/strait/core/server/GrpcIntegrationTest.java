@@ -37,6 +37,7 @@ class GrpcIntegrationTest {
                   - { match: { prefix: /slow/ }, cluster: slow, timeout: 10s }
                   - { match: { prefix: /slownotimeout/ }, cluster: slow, timeout: 0s }
                   - { match: { prefix: /maxgrpc/ }, cluster: medium, timeout: 100ms, max_grpc_timeout: 0s }
+                  - { match: { prefix: /outlier/ }, cluster: outlier }
                   - { match: { prefix: /busy/ }, cluster: busy, prefix_rewrite: / }
                   - { match: { prefix: /retry/ }, cluster: unavailable_good,
                       retry: { attempts: 2, on: [ unavailable ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
@@ -49,6 +50,9 @@ class GrpcIntegrationTest {
             endpoints: [ { address: 127.0.0.1:${upstream:slow} } ]
           - name: medium
             endpoints: [ { address: 127.0.0.1:${upstream:medium} } ]
+          - name: outlier
+            endpoints: [ { address: 127.0.0.1:${upstream:failing} }, { address: 127.0.0.1:${upstream:healthy} } ]
+            outlier_detection: { consecutive_5xx: 3, base_ejection_time: 30s, max_ejection_percent: 50 }
           - name: busy
             endpoints: [ { address: 127.0.0.1:${upstream:busy} } ]
             circuit_breakers: { max_requests: 1 }
@@ -57,7 +61,8 @@ class GrpcIntegrationTest {
           - name: unavailable_only
             endpoints: [ { address: 127.0.0.1:${upstream:unavailable2} } ]
         """)
-        .upstreams("busy", "good")
+        .upstreams("busy", "good", "healthy")
+        .upstream("failing", u -> u.defaultHeader("grpc-status", "14").defaultBody(""))
         .upstream("slow", u -> u.defaultDelay(Duration.ofSeconds(3)))
         .upstream("medium", u -> u.defaultDelay(Duration.ofMillis(400)))
         .upstream("unavailable", u -> u.defaultHeader("grpc-status", "14").defaultBody(""))
@@ -153,6 +158,19 @@ class GrpcIntegrationTest {
             final RawResponse plain = c.get("/maxgrpc/x", "x");
             assertThat(plain.status()).as("a non-gRPC request keeps the route timeout").isEqualTo(504);
         }
+    }
+
+    @Test
+    void outlierDetectionEjectsAHostAnsweringTrailersOnlyUnavailable() throws Exception {
+        // HTTP 200 every time, but UNAVAILABLE stands for a 503 (as Envoy reports it): three in a row eject the host
+        final Cluster c = proxy.cluster("outlier");
+        final var failing = proxy.host("outlier", "failing");
+        for (int i = 0; i < 6; i++) {
+            assertThat(call("/outlier/pkg.Svc/Call").status()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.outlierDetector().isEjected(failing));
+        assertThat(c.stats().value(ClusterStat.OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_5XX)).isEqualTo(1);
+        assertThat(c.outlierDetector().isEjected(proxy.host("outlier", "healthy"))).isFalse();
     }
 
     @Test
