@@ -646,18 +646,11 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         state = State.RESPONDED;
         releaseHost();
-        final boolean closeAfter = close || downstream.closing();
-        if (grpc.isGrpc()) {
-            // a gRPC client reads the outcome from grpc-status: trailers-only, HTTP 200 (counted so, as Envoy)
-            StatusCounters.downstream(stats, 200);
-            log.localReply(200, reason, 0);
-            downstream.write(GrpcRequest.reply(status, reason, closeAfter, flag));
-        } else {
-            StatusCounters.downstream(stats, status);
-            log.localReply(status, reason, reason.length() + 1);
-            downstream.write(LocalReply.head(status, reason, closeAfter, flag));
-            downstream.write(LocalReply.body(downstream.alloc(), reason));
-        }
+        // a gRPC client reads the outcome from grpc-status: trailers-only, HTTP 200 (counted and logged so, as Envoy)
+        final boolean g = grpc.isGrpc();
+        StatusCounters.downstream(stats, g ? 200 : status);
+        final int bodyBytes = LocalReply.write(downstream, g, status, reason, close || downstream.closing(), flag);
+        log.localReply(g ? 200 : status, reason, bodyBytes);
         downstream.write(HttpEnd.INSTANCE);
         if (requestDone) {
             finish(clock.nanoTime());
