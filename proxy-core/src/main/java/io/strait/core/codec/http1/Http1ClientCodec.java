@@ -20,7 +20,9 @@ import io.strait.core.http.HttpResponseHead;
  *
  * <p>Outbound, a request head is written as {@code METHOD SP path SP HTTP/1.1}, its live headers (original
  * bytes) and its framing, into one buffer; the head is not released (the caller owns it). The codec only
- * writes, never flushes.
+ * writes, never flushes. An {@link HttpTrailers} before the end becomes the last chunk's trailer section of a
+ * chunked request, and is dropped (counted in {@link #droppedTrailers()}) from one with a content-length; a chunked
+ * response's trailer section is fired as one before its end.
  *
  * <p>Inbound, responses are validated as strictly as requests on the downstream side; a malformed response
  * fires {@link HttpDecodeError} with status 502 and nothing more is decoded. Body length follows RFC 9112 6.3

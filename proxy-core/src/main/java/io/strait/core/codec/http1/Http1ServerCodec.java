@@ -39,7 +39,9 @@ import io.strait.core.http.HttpResponseHead;
  * <p>Outbound, the response head is written as its status line, live headers (original bytes) and the
  * framing this client needs (content-length, chunked, or close-delimited for HTTP/1.0) into one buffer.
  * The codec only writes, never flushes, and never releases heads (they are not reference counted; the
- * caller releases a head's raw bytes once written). Body buffers are written or released.
+ * caller releases a head's raw bytes once written). Body buffers are written or released. An {@link HttpTrailers}
+ * before the end becomes the last chunk's trailer section of a chunked response, and is dropped (counted in
+ * {@link #droppedTrailers()}) from any other; a chunked request's trailer section is fired as one before its end.
  *
  * <pre>
  *   "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
