@@ -47,6 +47,8 @@ public final class GrpcStatus {
     public static final long NO_TIMEOUT = -1;
 
     private static final int MAX_TIMEOUT_DIGITS = 8;
+    /** Where "grpc" starts in "application/grpc". */
+    private static final int GRPC_AT = 12;
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private GrpcStatus() {
@@ -58,7 +60,8 @@ public final class GrpcStatus {
      */
     public static boolean isGrpcContentType(final HttpHeaderBlock h, final int i) {
         final int n = APPLICATION_GRPC.length();
-        if (!h.valueStartsWith(i, APPLICATION_GRPC)) {
+        // the 'g' after "application/" first: most content types (json, x-www-form-urlencoded...) fail there
+        if (h.valueLength(i) < n || valueByte(h, i, GRPC_AT) != 'g' || !h.valueStartsWith(i, APPLICATION_GRPC)) {
             return false;
         }
         if (h.valueLength(i) == n) {
