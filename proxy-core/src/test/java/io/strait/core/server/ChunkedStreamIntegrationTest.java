@@ -1,5 +1,6 @@
 package io.strait.core.server;
 
+import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.testing.HeaderField;
 import io.strait.core.testing.ProxyExtension;
@@ -33,11 +34,16 @@ class ChunkedStreamIntegrationTest {
             virtual_hosts:
               - domains: [ "*" ]
                 routes:
+                  - { match: { prefix: /retried/ }, cluster: bad_chunked, prefix_rewrite: /,
+                      retry: { attempts: 2, on: [ 5xx ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
                   - { match: { prefix: / }, cluster: chunked, timeout: 0s }
         clusters:
           - name: chunked
             endpoints: [ { address: 127.0.0.1:%d } ]
-        """.formatted(UPSTREAM.port()));
+          - name: bad_chunked
+            endpoints: [ { address: 127.0.0.1:${upstream:bad} }, { address: 127.0.0.1:%d } ]
+        """.formatted(UPSTREAM.port(), UPSTREAM.port()))
+        .upstream("bad", u -> u.defaultStatus(503));
 
     @AfterAll
     static void closeUpstream() throws IOException {
@@ -60,6 +66,22 @@ class ChunkedStreamIntegrationTest {
         assertThat(seen).isNotNull();
         assertThat(seen).endsWith("\r\n\r\n3\r\nabc\r\n0\r\nx-checksum: 42\r\ngrpc-status: 0\r\n\r\n");
         assertThat(seen).contains("transfer-encoding: chunked\r\n");
+    }
+
+    @Test
+    void aRetriedRequestReplaysItsTrailersAfterItsBody() throws Exception {
+        final long retries = proxy.stat("bad_chunked", ClusterStat.UPSTREAM_RQ_RETRY);
+        try (RawHttpClient c = client()) {
+            for (int i = 0; i < 4; i++) {   // round robin: some first tries go to the 503 host and are retried
+                c.send("POST /retried/up HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+                    + "3\r\nabc\r\n0\r\nx-checksum: " + i + "\r\n\r\n");
+                assertThat(c.readResponse().status()).isEqualTo(200);
+                final String seen = UPSTREAM.takeRequest(Duration.ofSeconds(5));
+                assertThat(seen).endsWith("\r\n\r\n3\r\nabc\r\n0\r\nx-checksum: " + i + "\r\n\r\n");
+            }
+        }
+        assertThat(proxy.stat("bad_chunked", ClusterStat.UPSTREAM_RQ_RETRY) - retries).isPositive();
+        assertThat(proxy.upstream("bad").requestCount()).isPositive();
     }
 
     @Test
