@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.strait.core.accesslog.ResponseFlags;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.config.RbacConfig;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpMethods;
@@ -168,6 +169,10 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             return;
         }
         route = r;
+        final RbacConfig rbac = r.rbac();
+        if (rbac != null && !authorized(rbac)) {
+            return;
+        }
         switch (selector.select(r, head, loop, forwarding.sourceIpHash(), stats, now)) {
             case UpstreamSelector.RATE_LIMITED:
                 localReply(429, "rate_limited", false, LocalReply.X_STRAIT_RATELIMITED);
@@ -197,6 +202,17 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             retry = rc;
         }
         acquire();
+    }
+
+    /** Checks the route's policy against the connection's verified client; answers 403 when it refuses. */
+    private boolean authorized(final RbacConfig rbac) {
+        if (rbac.allows(downstream.peerIdentity())) {
+            stats.inc(HttpStat.RBAC_ALLOWED);
+            return true;
+        }
+        stats.inc(HttpStat.RBAC_DENIED);
+        localReply(403, "rbac_denied");
+        return false;
     }
 
     /** A chunk of the request body. */

@@ -5,6 +5,7 @@ import io.netty.util.AsciiString;
 import io.strait.core.config.HashPolicyConfig;
 import io.strait.core.config.HeaderValueConfig;
 import io.strait.core.config.RateLimitConfig;
+import io.strait.core.config.RbacConfig;
 import io.strait.core.config.RetryPolicyConfig;
 import io.strait.core.config.RouteConfig;
 import io.strait.core.config.WeightedClusterConfig;
@@ -77,11 +78,14 @@ public final class Route {
     private final TokenBucket rateLimit;
     /** The retry policy: the route's own, else its virtual host's, else null. */
     private final RetryPolicy retryPolicy;
+    /** The authorization policy: the route's own, else its virtual host's, else null. */
+    private final RbacConfig rbac;
 
     private Route(final String virtualHostName, final int index, final RouteConfig config,
                   final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit,
-                  final RetryPolicyConfig virtualHostRetry) {
+                  final RetryPolicyConfig virtualHostRetry, final RbacConfig virtualHostRbac) {
         this.virtualHostName = virtualHostName;
+        this.rbac = config.rbac() != null ? config.rbac() : virtualHostRbac;
         this.retryPolicy = RetryPolicy.compile(config.retry() != null ? config.retry() : virtualHostRetry);
         final TokenBucket own = bucket(config.rateLimit());
         this.rateLimit = own != null ? own : virtualHostRateLimit;
@@ -153,7 +157,7 @@ public final class Route {
     /** Compiles one route of a virtual host; cluster names are resolved through {@code clusterIndex}. */
     static Route compile(final String virtualHostName, final int index, final RouteConfig config,
                          final ToIntFunction<String> clusterIndex) {
-        return new Route(virtualHostName, index, config, clusterIndex, null, null);
+        return new Route(virtualHostName, index, config, clusterIndex, null, null, null);
     }
 
     /**
@@ -162,7 +166,7 @@ public final class Route {
      */
     static Route compile(final String virtualHostName, final int index, final RouteConfig config,
                          final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit) {
-        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, null);
+        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, null, null);
     }
 
     /**
@@ -171,8 +175,14 @@ public final class Route {
      */
     static Route compile(final String virtualHostName, final int index, final RouteConfig config,
                          final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit,
-                         final RetryPolicyConfig virtualHostRetry) {
-        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, virtualHostRetry);
+                         final RetryPolicyConfig virtualHostRetry, final RbacConfig virtualHostRbac) {
+        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, virtualHostRetry,
+            virtualHostRbac);
+    }
+
+    /** Who may use this route (its own policy, else its virtual host's), or null when anyone may. */
+    public RbacConfig rbac() {
+        return rbac;
     }
 
     /** This route's retry policy (its own, else its virtual host's), or null when requests are never retried. */
