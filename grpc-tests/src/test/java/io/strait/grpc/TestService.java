@@ -1,0 +1,207 @@
+package io.strait.grpc;
+
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Thread-safe (counters are atomics, the deadline a volatile). The test backend's methods under
+ * {@link EchoService#SERVICE}, beside its unary echo, and what the backend saw of the calls:
+ *
+ * <table>
+ *   <caption>Methods</caption>
+ *   <tr><th>method</th><th>kind</th><th>answers</th></tr>
+ *   <tr><td>Unary</td><td>unary</td><td>the request</td></tr>
+ *   <tr><td>Collect</td><td>client streaming</td><td>{@code count=N sha256=HEX} of the messages, concatenated</td></tr>
+ *   <tr><td>Repeat</td><td>server streaming</td><td>request {@code "N SIZE"}: {@code payload(i, SIZE)} for i in
+ *       0..N-1</td></tr>
+ *   <tr><td>Chat</td><td>bidi streaming</td><td>each message as it arrives; completes when the client does</td></tr>
+ *   <tr><td>Sleep</td><td>unary</td><td>{@code slept} after {@link #SLEEP_LIMIT_SECONDS}, unless cancelled first</td></tr>
+ *   <tr><td>Fail</td><td>unary</td><td>{@code NOT_FOUND "nope"} with trailer {@code x-detail: no such thing}</td></tr>
+ * </table>
+ */
+final class TestService implements AutoCloseable {
+
+    static final MethodDescriptor<byte[], byte[]> COLLECT = EchoService.method(MethodType.CLIENT_STREAMING, "Collect");
+    static final MethodDescriptor<byte[], byte[]> REPEAT = EchoService.method(MethodType.SERVER_STREAMING, "Repeat");
+    static final MethodDescriptor<byte[], byte[]> CHAT = EchoService.method(MethodType.BIDI_STREAMING, "Chat");
+    static final MethodDescriptor<byte[], byte[]> SLEEP = EchoService.method(MethodType.UNARY, "Sleep");
+    static final MethodDescriptor<byte[], byte[]> FAIL = EchoService.method(MethodType.UNARY, "Fail");
+
+    /** A custom trailer Fail sends, which must reach the client as sent. */
+    static final Metadata.Key<String> DETAIL = Metadata.Key.of("x-detail", Metadata.ASCII_STRING_MARSHALLER);
+    /** How long Sleep holds a call that nobody cancels: longer than any deadline the tests set. */
+    static final int SLEEP_LIMIT_SECONDS = 10;
+
+    /** Every call that reached a handler, of any method. */
+    final AtomicInteger calls = new AtomicInteger();
+    /** Sleep calls that were cancelled before they answered (by the client, a proxy or their deadline). */
+    final AtomicInteger sleepsCancelled = new AtomicInteger();
+    /** The deadline of the latest Sleep call as the server saw it (from grpc-timeout), or null for none. */
+    volatile Deadline sleepDeadline;
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        final Thread t = new Thread(r, "test-service-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Returns the deterministic message {@code seed} of {@code size} bytes: different seeds, different bytes. */
+    static byte[] payload(final int seed, final int size) {
+        final byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (seed * 31 + i * 7 + (i >>> 8));
+        }
+        return b;
+    }
+
+    /** Returns {@code count=N sha256=HEX} of {@code messages}, concatenated: what Collect answers. */
+    static String digest(final Iterable<byte[]> messages) {
+        final MessageDigest sha = sha256();
+        int count = 0;
+        for (final byte[] m : messages) {
+            sha.update(m);
+            count++;
+        }
+        return "count=" + count + " sha256=" + HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Returns every method above. */
+    ServerServiceDefinition definition() {
+        return ServerServiceDefinition.builder(EchoService.SERVICE)
+            .addMethod(EchoService.UNARY, ServerCalls.asyncUnaryCall((request, response) -> {
+                calls.incrementAndGet();
+                response.onNext(request);
+                response.onCompleted();
+            }))
+            .addMethod(COLLECT, ServerCalls.asyncClientStreamingCall(this::collect))
+            .addMethod(REPEAT, ServerCalls.asyncServerStreamingCall(this::repeat))
+            .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(this::chat))
+            .addMethod(SLEEP, ServerCalls.asyncUnaryCall(this::sleep))
+            .addMethod(FAIL, ServerCalls.asyncUnaryCall((request, response) -> {
+                calls.incrementAndGet();
+                final Metadata trailers = new Metadata();
+                trailers.put(DETAIL, "no such thing");
+                response.onError(Status.NOT_FOUND.withDescription("nope").asRuntimeException(trailers));
+            }))
+            .build();
+    }
+
+    /**
+     * Returns a service whose unary echo answers every call {@code UNAVAILABLE} at once: a trailers-only response
+     * (no headers, no message before the status), as a gRPC server that cannot take a call answers.
+     */
+    ServerServiceDefinition unavailableDefinition() {
+        return ServerServiceDefinition.builder(EchoService.SERVICE)
+            .addMethod(EchoService.UNARY, (call, headers) -> {
+                calls.incrementAndGet();
+                call.close(Status.UNAVAILABLE.withDescription("this host is draining"), new Metadata());
+                return new ServerCall.Listener<>() { };
+            })
+            .build();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    private StreamObserver<byte[]> collect(final StreamObserver<byte[]> response) {
+        calls.incrementAndGet();
+        return new StreamObserver<>() {
+            private final MessageDigest sha = sha256();
+            private int count;
+
+            @Override
+            public void onNext(final byte[] value) {
+                sha.update(value);
+                count++;
+            }
+
+            @Override
+            public void onError(final Throwable t) {
+                // The client went away: nothing to answer.
+            }
+
+            @Override
+            public void onCompleted() {
+                final String answer = "count=" + count + " sha256=" + HexFormat.of().formatHex(sha.digest());
+                response.onNext(answer.getBytes(StandardCharsets.UTF_8));
+                response.onCompleted();
+            }
+        };
+    }
+
+    private void repeat(final byte[] request, final StreamObserver<byte[]> response) {
+        calls.incrementAndGet();
+        final String[] countAndSize = new String(request, StandardCharsets.UTF_8).split(" ");
+        final int count = Integer.parseInt(countAndSize[0]);
+        final int size = Integer.parseInt(countAndSize[1]);
+        for (int i = 0; i < count; i++) {
+            response.onNext(payload(i, size));
+        }
+        response.onCompleted();
+    }
+
+    private StreamObserver<byte[]> chat(final StreamObserver<byte[]> response) {
+        calls.incrementAndGet();
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(final byte[] value) {
+                response.onNext(value);
+            }
+
+            @Override
+            public void onError(final Throwable t) {
+                // The client went away: nothing to answer.
+            }
+
+            @Override
+            public void onCompleted() {
+                response.onCompleted();
+            }
+        };
+    }
+
+    private void sleep(final byte[] request, final StreamObserver<byte[]> response) {
+        calls.incrementAndGet();
+        sleepDeadline = Context.current().getDeadline();
+        final ServerCallStreamObserver<byte[]> call = (ServerCallStreamObserver<byte[]>) response;
+        final ScheduledFuture<?> answer = timer.schedule(() -> {
+            if (!call.isCancelled()) {
+                call.onNext("slept".getBytes(StandardCharsets.UTF_8));
+                call.onCompleted();
+            }
+        }, SLEEP_LIMIT_SECONDS, TimeUnit.SECONDS);
+        call.setOnCancelHandler(() -> {
+            answer.cancel(false);
+            sleepsCancelled.incrementAndGet();
+        });
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
