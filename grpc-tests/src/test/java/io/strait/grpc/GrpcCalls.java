@@ -2,11 +2,14 @@ package io.strait.grpc;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +52,19 @@ final class GrpcCalls {
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, method, options, request))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> thrown[0] = e);
         return thrown[0];
+    }
+
+    /**
+     * Returns {@code channel} with a raw {@code grpc-timeout} header on every call. For calls without a deadline
+     * only: grpc-java then sends the header as given and enforces nothing itself, so whoever ends the call on time
+     * does it because of the header.
+     *
+     * @param timeout the header's value in the wire format, e.g. {@code 300m}
+     */
+    static Channel withTimeoutHeader(final Channel channel, final String timeout) {
+        final Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER), timeout);
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /** Shuts {@code channel} down now and waits (boundedly) for its threads. */
