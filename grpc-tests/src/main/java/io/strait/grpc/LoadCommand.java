@@ -60,8 +60,8 @@ final class LoadCommand implements Callable<Integer> {
         }
         final UnaryLoad.Settings settings = new UnaryLoad.Settings(target.substring(0, colon), port, authority,
             concurrency, channels, size, warmup, duration, callTimeout);
-        System.out.printf(Locale.ROOT, "target %s  concurrency %d  channels %d  payload %d B  warm-up %s  duration %s%n",
-            target, concurrency, channels, size, warmup, duration);
+        System.out.printf(Locale.ROOT, "target %s  concurrency %d  channels %d  payload %d B  warm-up %d ms  duration"
+            + " %d ms%n", target, concurrency, channels, size, warmup.toMillis(), duration.toMillis());
         final UnaryLoad.Result r = UnaryLoad.run(settings);
         final Histogram h = r.latency();
         System.out.printf(Locale.ROOT, "requests %d  errors %d %s  req/s %.1f%s%n", r.requests(), r.errorCount(),

@@ -21,7 +21,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--address", defaultValue = "127.0.0.1", description = "Address to bind (default 127.0.0.1).")
     private String address;
 
-    @Option(names = { "-p", "--port" }, defaultValue = "50051", description = "Port to bind, 0 for any (default 50051).")
+    @Option(names = { "-p", "--port" }, defaultValue = "50051",
+        description = "Port to bind, 0 for any (default 50051).")
     private int port;
 
     @Override

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><td>Repeat</td><td>server streaming</td><td>request {@code "N SIZE"}: {@code payload(i, SIZE)} for i in
  *       0..N-1</td></tr>
  *   <tr><td>Chat</td><td>bidi streaming</td><td>each message as it arrives; completes when the client does</td></tr>
- *   <tr><td>Sleep</td><td>unary</td><td>{@code slept} after {@link #SLEEP_LIMIT_SECONDS}, unless cancelled first</td></tr>
+ *   <tr><td>Sleep</td><td>unary</td><td>{@code slept} after {@link #SLEEP_LIMIT_SECONDS}, unless cancelled
+ *       first</td></tr>
  *   <tr><td>Fail</td><td>unary</td><td>{@code NOT_FOUND "nope"} with trailer {@code x-detail: no such thing}</td></tr>
  * </table>
  */
