@@ -19,13 +19,14 @@ final class InProcessStrait implements AutoCloseable {
 
     /**
      * The keys the through-Strait gRPC tests need that Strait's config loader did not take when this module was
-     * written: an HTTP/2 upstream and retries on a gRPC status. Parsed (never started) to decide whether those
-     * tests run.
+     * written, one per piece of issue 11: a listener's codec (downstream HTTP/2), an HTTP/2 upstream, retries on a
+     * gRPC status. Parsed (never started) to decide whether those tests run.
      */
     private static final String FEATURE_PROBE = """
         listeners:
           - name: probe
             address: 127.0.0.1:0
+            codec: auto
             virtual_hosts:
               - domains: [ "*" ]
                 routes: [ { match: { prefix: / }, cluster: grpc, retry: { on: [ unavailable ] } } ]
@@ -40,17 +41,17 @@ final class InProcessStrait implements AutoCloseable {
     }
 
     /**
-     * Returns null when Strait takes the gRPC-over-HTTP/2 configuration (cluster {@code protocol: http2}, retry
-     * {@code on: [ unavailable ]}), else why not: the loader's errors. The one switch of the through-Strait tests:
-     * they run by themselves once the HTTP/2 and gRPC work of issue 11 is merged.
+     * Returns null when Strait takes the gRPC-over-HTTP/2 configuration (listener {@code codec: auto}, cluster
+     * {@code protocol: http2}, retry {@code on: [ unavailable ]}), else why not: the loader's errors. The one switch
+     * of the through-Strait tests: they run by themselves once the HTTP/2 and gRPC work of issue 11 is merged.
      */
     static String missingGrpcSupport() {
         final ConfigResult r = ConfigLoader.parse(FEATURE_PROBE, "grpc-feature-probe.yaml");
         if (r.ok()) {
             return null;
         }
-        return "Strait does not take the gRPC over HTTP/2 configuration yet (issue 11: cluster protocol: http2,"
-            + " retry on: [ unavailable ]): " + r.errors().stream().map(ConfigError::format)
+        return "Strait does not take the gRPC over HTTP/2 configuration yet (issue 11: listener codec: auto,"
+            + " cluster protocol: http2, retry on: [ unavailable ]): " + r.errors().stream().map(ConfigError::format)
             .collect(Collectors.joining("; "));
     }
 

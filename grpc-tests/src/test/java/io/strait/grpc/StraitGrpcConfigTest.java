@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StraitGrpcConfigTest {
 
-    /** The paths of the keys issue 11 adds: each cluster's protocol, the retry route's retry_on name. */
-    private static final String PENDING_KEYS =
-        "clusters\\[\\d+]\\.protocol|listeners\\[0]\\.virtual_hosts\\[0]\\.routes\\[0]\\.retry\\.on\\[0]";
+    /** The paths of the keys issue 11 adds: the listener's codec, each cluster's protocol, a retry_on name. */
+    private static final String PENDING_KEYS = "listeners\\[0]\\.codec|clusters\\[\\d+]\\.protocol"
+        + "|listeners\\[0]\\.virtual_hosts\\[0]\\.routes\\[0]\\.retry\\.on\\[0]";
     private static final String YAML = StraitGrpcIntegrationTest.CONFIG.formatted(1001, 1002, 1003, 1004, 1005);
 
     @Test
@@ -31,8 +31,8 @@ class StraitGrpcConfigTest {
     @Test
     void withoutTheIssue11KeysTheConfigurationIsValid() {
         final String today = YAML.replace("protocol: http2, ", "").replace("    protocol: http2\n", "")
-            .replace("on: [ unavailable ]", "on: [ reset ]");
-        assertThat(today).doesNotContain("http2").doesNotContain("unavailable");
+            .replace("    codec: auto\n", "").replace("on: [ unavailable ]", "on: [ reset ]");
+        assertThat(today).doesNotContain("http2").doesNotContain("unavailable").doesNotContain("codec");
 
         assertThat(ConfigLoader.parse(today, "through-strait-today.yaml").errors()).isEmpty();
     }

@@ -29,6 +29,7 @@ class StraitGrpcIntegrationTest extends AbstractGrpcIntegrationTest {
         listeners:
           - name: grpc
             address: 127.0.0.1:0
+            codec: auto
             virtual_hosts:
               - name: retry
                 domains: [ "retry.test" ]
