@@ -1,6 +1,8 @@
 package io.strait.grpc;
 
 import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ClientCall;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
@@ -10,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +29,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -99,6 +103,25 @@ abstract class AbstractGrpcIntegrationTest {
             assertThat(GrpcCalls.unary(channel, EchoService.UNARY, request)).as("echo of %d bytes", size)
                 .isEqualTo(request);
         }
+    }
+
+    /** Custom request metadata reaches the server and custom response headers the client, a binary one included. */
+    @Test
+    void customMetadataPassesBothWays() {
+        final Metadata sent = new Metadata();
+        sent.put(TestService.TAG, "tag-42");
+        final byte[] blob = { 0, 1, 2, (byte) 0xfe, (byte) 0xff, '\n', ':' };
+        sent.put(TestService.BLOB, blob);
+        final AtomicReference<Metadata> headers = new AtomicReference<>();
+        final AtomicReference<Metadata> trailers = new AtomicReference<>();
+        final Channel tagged = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(sent),
+            MetadataUtils.newCaptureMetadataInterceptor(headers, trailers));
+
+        assertThat(GrpcCalls.unary(tagged, EchoService.UNARY, new byte[] { 9 })).containsExactly(9);
+
+        assertThat(headers.get()).isNotNull();
+        assertThat(headers.get().get(TestService.TAG_ECHO)).isEqualTo("tag-42");
+        assertThat(headers.get().get(TestService.BLOB_ECHO)).isEqualTo(blob);
     }
 
     @Test

@@ -2,10 +2,14 @@ package io.strait.grpc;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -47,6 +51,14 @@ final class TestService implements AutoCloseable {
     static final MethodDescriptor<byte[], byte[]> SLEEP = EchoService.method(MethodType.UNARY, "Sleep");
     static final MethodDescriptor<byte[], byte[]> FAIL = EchoService.method(MethodType.UNARY, "Fail");
 
+    /** A request header (ASCII) the server copies into its response headers as {@link #TAG_ECHO}. */
+    static final Metadata.Key<String> TAG = Metadata.Key.of("x-tag", Metadata.ASCII_STRING_MARSHALLER);
+    /** The response header carrying the request's {@link #TAG}. */
+    static final Metadata.Key<String> TAG_ECHO = Metadata.Key.of("x-tag-echo", Metadata.ASCII_STRING_MARSHALLER);
+    /** A binary request header (base64 on the wire) copied into the response headers as {@link #BLOB_ECHO}. */
+    static final Metadata.Key<byte[]> BLOB = Metadata.Key.of("x-blob-bin", Metadata.BINARY_BYTE_MARSHALLER);
+    /** The response header carrying the request's {@link #BLOB}. */
+    static final Metadata.Key<byte[]> BLOB_ECHO = Metadata.Key.of("x-blob-echo-bin", Metadata.BINARY_BYTE_MARSHALLER);
     /** A custom trailer Fail sends, which must reach the client as sent. */
     static final Metadata.Key<String> DETAIL = Metadata.Key.of("x-detail", Metadata.ASCII_STRING_MARSHALLER);
     /** How long Sleep holds a call that nobody cancels: longer than any deadline the tests set. */
@@ -85,8 +97,12 @@ final class TestService implements AutoCloseable {
         return "count=" + count + " sha256=" + HexFormat.of().formatHex(sha.digest());
     }
 
-    /** Returns every method above. */
+    /** Returns every method above, each copying {@link #TAG} and {@link #BLOB} into its response headers. */
     ServerServiceDefinition definition() {
+        return ServerInterceptors.intercept(methods(), new HeaderEcho());
+    }
+
+    private ServerServiceDefinition methods() {
         return ServerServiceDefinition.builder(EchoService.SERVICE)
             .addMethod(EchoService.UNARY, ServerCalls.asyncUnaryCall((request, response) -> {
                 calls.incrementAndGet();
@@ -196,6 +212,28 @@ final class TestService implements AutoCloseable {
             answer.cancel(false);
             sleepsCancelled.incrementAndGet();
         });
+    }
+
+    /** Copies the request's tag headers into the response headers, whatever the method. */
+    private static final class HeaderEcho implements ServerInterceptor {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(final ServerCall<Q, R> call, final Metadata requestHeaders,
+                                                           final ServerCallHandler<Q, R> next) {
+            final String tag = requestHeaders.get(TAG);
+            final byte[] blob = requestHeaders.get(BLOB);
+            return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                @Override
+                public void sendHeaders(final Metadata headers) {
+                    if (tag != null) {
+                        headers.put(TAG_ECHO, tag);
+                    }
+                    if (blob != null) {
+                        headers.put(BLOB_ECHO, blob);
+                    }
+                    super.sendHeaders(headers);
+                }
+            }, requestHeaders);
+        }
     }
 
     private static MessageDigest sha256() {
