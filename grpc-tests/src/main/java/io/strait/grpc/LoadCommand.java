@@ -2,8 +2,11 @@ package io.strait.grpc;
 
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -46,20 +49,12 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--authority", description = "The :authority to send (default HOST:PORT).")
     private String authority;
 
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
-        final int colon = target.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("target '" + target + "' is not HOST:PORT");
-        }
-        final int port;
-        try {
-            port = Integer.parseInt(target.substring(colon + 1));
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("target '" + target + "': the port is not a number");
-        }
-        final UnaryLoad.Settings settings = new UnaryLoad.Settings(target.substring(0, colon), port, authority,
-            concurrency, channels, size, warmup, duration, callTimeout);
+        final UnaryLoad.Settings settings = settings();
         System.out.printf(Locale.ROOT, "target %s  concurrency %d  channels %d  payload %d B  warm-up %d ms  duration"
             + " %d ms%n", target, concurrency, channels, size, warmup.toMillis(), duration.toMillis());
         final UnaryLoad.Result r = UnaryLoad.run(settings);
@@ -73,6 +68,26 @@ final class LoadCommand implements Callable<Integer> {
                 + " p999_us=%.1f max_us=%.1f%n", r.requestsPerSecond(), r.requests(), r.errorCount(), micros(h, 50),
             micros(h, 90), micros(h, 99), micros(h, 99.9), h.getMaxValue() / 1e3);
         return r.errorCount() == 0 && r.drained() && r.requests() > 0 ? 0 : 1;
+    }
+
+    /** The run's settings; bad input is a usage error (exit code 2) naming what is wrong. */
+    private UnaryLoad.Settings settings() {
+        final int colon = target.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ParameterException(spec.commandLine(), "target '" + target + "' is not HOST:PORT");
+        }
+        final int port;
+        try {
+            port = Integer.parseInt(target.substring(colon + 1));
+        } catch (final NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "target '" + target + "': the port is not a number");
+        }
+        try {
+            return new UnaryLoad.Settings(target.substring(0, colon), port, authority, concurrency, channels, size,
+                warmup, duration, callTimeout);
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private static double micros(final Histogram h, final double percentile) {
