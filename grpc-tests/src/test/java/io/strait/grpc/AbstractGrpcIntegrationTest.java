@@ -29,6 +29,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,6 +155,59 @@ abstract class AbstractGrpcIntegrationTest {
             received++;
         }
         assertThat(received).isEqualTo(count);
+    }
+
+    /**
+     * A client that stops reading a server stream pauses the server (HTTP/2 flow control end to end, nothing
+     * buffers the whole stream), while other calls on the same connection go on; once it reads again every message
+     * arrives.
+     */
+    @Test
+    void slowReaderPausesTheServerButNotTheConnection() throws Exception {
+        final int count = 1024;
+        final int size = 64 * 1024;
+        final int pausesBefore = backend.service().floodPauses.get();
+        final AtomicReference<ClientCallStreamObserver<byte[]>> stream = new AtomicReference<>();
+        final AtomicInteger received = new AtomicInteger();
+        final CompletableFuture<Status> end = new CompletableFuture<>();
+        ClientCalls.asyncServerStreamingCall(channel.newCall(TestService.FLOOD, GrpcCalls.bounded()),
+            (count + " " + size).getBytes(StandardCharsets.UTF_8), new ClientResponseObserver<byte[], byte[]>() {
+                @Override
+                public void beforeStart(final ClientCallStreamObserver<byte[]> requestStream) {
+                    requestStream.disableAutoRequestWithInitial(1);
+                    stream.set(requestStream);
+                }
+
+                @Override
+                public void onNext(final byte[] value) {
+                    if (value.length == size) {
+                        received.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void onError(final Throwable t) {
+                    end.complete(Status.fromThrowable(t));
+                }
+
+                @Override
+                public void onCompleted() {
+                    end.complete(Status.OK);
+                }
+            });
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(backend.service().floodPauses.get())
+            .as("the server was paused by flow control").isGreaterThan(pausesBefore));
+        assertThat(backend.service().floodSentAtFirstPause).as("messages sent before the first pause")
+            .isBetween(0, count - 1);
+        assertThat(received.get()).as("the client has read one message only").isLessThanOrEqualTo(1);
+        final byte[] other = TestService.payload(3, 100);
+        assertThat(GrpcCalls.unary(channel, EchoService.UNARY, other)).as("another call on the same connection")
+            .isEqualTo(other);
+
+        stream.get().request(count);
+        assertThat(end.get(GrpcCalls.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo(Status.OK);
+        assertThat(received.get()).isEqualTo(count);
     }
 
     /**

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><td>Collect</td><td>client streaming</td><td>{@code count=N sha256=HEX} of the messages, concatenated</td></tr>
  *   <tr><td>Repeat</td><td>server streaming</td><td>request {@code "N SIZE"}: {@code payload(i, SIZE)} for i in
  *       0..N-1</td></tr>
+ *   <tr><td>Flood</td><td>server streaming</td><td>request {@code "N SIZE"}: N messages of SIZE bytes, each sent only
+ *       while the call is ready (HTTP/2 flow control lets it), so a client that stops reading pauses it</td></tr>
  *   <tr><td>Chat</td><td>bidi streaming</td><td>each message as it arrives; completes when the client does</td></tr>
  *   <tr><td>Sleep</td><td>unary</td><td>{@code slept} after {@link #SLEEP_LIMIT_SECONDS}, unless cancelled
  *       first</td></tr>
@@ -47,6 +49,7 @@ final class TestService implements AutoCloseable {
 
     static final MethodDescriptor<byte[], byte[]> COLLECT = EchoService.method(MethodType.CLIENT_STREAMING, "Collect");
     static final MethodDescriptor<byte[], byte[]> REPEAT = EchoService.method(MethodType.SERVER_STREAMING, "Repeat");
+    static final MethodDescriptor<byte[], byte[]> FLOOD = EchoService.method(MethodType.SERVER_STREAMING, "Flood");
     static final MethodDescriptor<byte[], byte[]> CHAT = EchoService.method(MethodType.BIDI_STREAMING, "Chat");
     static final MethodDescriptor<byte[], byte[]> SLEEP = EchoService.method(MethodType.UNARY, "Sleep");
     static final MethodDescriptor<byte[], byte[]> FAIL = EchoService.method(MethodType.UNARY, "Fail");
@@ -68,6 +71,10 @@ final class TestService implements AutoCloseable {
     final AtomicInteger calls = new AtomicInteger();
     /** Sleep calls that were cancelled before they answered (by the client, a proxy or their deadline). */
     final AtomicInteger sleepsCancelled = new AtomicInteger();
+    /** Times a Flood call found its call not ready (flow control pushing back) before it had sent everything. */
+    final AtomicInteger floodPauses = new AtomicInteger();
+    /** Messages the latest Flood call had sent when it first paused, or -1 before it pauses. */
+    volatile int floodSentAtFirstPause = -1;
     /** The deadline of the latest Sleep call as the server saw it (from grpc-timeout), or null for none. */
     volatile Deadline sleepDeadline;
 
@@ -111,6 +118,7 @@ final class TestService implements AutoCloseable {
             }))
             .addMethod(COLLECT, ServerCalls.asyncClientStreamingCall(this::collect))
             .addMethod(REPEAT, ServerCalls.asyncServerStreamingCall(this::repeat))
+            .addMethod(FLOOD, ServerCalls.asyncServerStreamingCall(this::flood))
             .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(this::chat))
             .addMethod(SLEEP, ServerCalls.asyncUnaryCall(this::sleep))
             .addMethod(FAIL, ServerCalls.asyncUnaryCall((request, response) -> {
@@ -176,6 +184,37 @@ final class TestService implements AutoCloseable {
             response.onNext(payload(i, size));
         }
         response.onCompleted();
+    }
+
+    /** Sends while ready, from the onReady handler (on the call's executor, never concurrently with itself). */
+    private void flood(final byte[] request, final StreamObserver<byte[]> response) {
+        calls.incrementAndGet();
+        final String[] countAndSize = new String(request, StandardCharsets.UTF_8).split(" ");
+        final int count = Integer.parseInt(countAndSize[0]);
+        final byte[] message = payload(count, Integer.parseInt(countAndSize[1]));
+        final ServerCallStreamObserver<byte[]> call = (ServerCallStreamObserver<byte[]>) response;
+        floodSentAtFirstPause = -1;
+        call.setOnCancelHandler(() -> { });
+        call.setOnReadyHandler(new Runnable() {
+            private int sent;
+
+            @Override
+            public void run() {
+                while (sent < count && call.isReady()) {
+                    call.onNext(message);
+                    sent++;
+                }
+                if (sent == count) {
+                    call.onCompleted();
+                    sent++;
+                } else if (sent < count) {
+                    if (floodSentAtFirstPause < 0) {
+                        floodSentAtFirstPause = sent;
+                    }
+                    floodPauses.incrementAndGet();
+                }
+            }
+        });
     }
 
     private StreamObserver<byte[]> chat(final StreamObserver<byte[]> response) {
