@@ -15,7 +15,7 @@ class StraitGrpcConfigTest {
     /** The paths of the keys issue 11 adds: the listener's codec, each cluster's protocol, a retry_on name. */
     private static final String PENDING_KEYS = "listeners\\[0]\\.codec|clusters\\[\\d+]\\.protocol"
         + "|listeners\\[0]\\.virtual_hosts\\[0]\\.routes\\[0]\\.retry\\.on\\[0]";
-    private static final String YAML = StraitGrpcIntegrationTest.CONFIG.formatted(1001, 1002, 1003, 1004, 1005);
+    private static final String YAML = StraitGrpcIntegrationTest.CONFIG.formatted(1001, 1002, 1003, 1004, 1005, 1006);
 
     @Test
     void theOnlyErrorsAreTheKeysStraitDoesNotTakeYet() {

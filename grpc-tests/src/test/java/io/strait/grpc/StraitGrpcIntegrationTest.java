@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  */
 class StraitGrpcIntegrationTest extends AbstractGrpcIntegrationTest {
 
-    /** The backend, doomed, flaky (UNAVAILABLE), good and silent ports, in that order. */
+    /** The backend, doomed, flaky (UNAVAILABLE), good, silent and guarded ports, in that order. */
     static final String CONFIG = """
         runtime: { event_loops: 2, drain_timeout: 1s }
         listeners:
@@ -40,6 +40,9 @@ class StraitGrpcIntegrationTest extends AbstractGrpcIntegrationTest {
               - name: doomed
                 domains: [ "doomed.test" ]
                 routes: [ { match: { prefix: / }, cluster: doomed } ]
+              - name: breaker
+                domains: [ "breaker.test" ]
+                routes: [ { match: { prefix: / }, cluster: breaker, timeout: 0s } ]
               - name: route_timeout
                 domains: [ "timeout.test" ]
                 routes: [ { match: { prefix: / }, cluster: backend, timeout: 300ms } ]
@@ -57,17 +60,23 @@ class StraitGrpcIntegrationTest extends AbstractGrpcIntegrationTest {
             lb: round_robin
             endpoints: [ { address: 127.0.0.1:%d }, { address: 127.0.0.1:%d } ]
           - { name: silent, protocol: http2, endpoints: [ { address: 127.0.0.1:%d } ] }
+          - name: breaker
+            protocol: http2
+            circuit_breakers: { max_requests: 1 }
+            endpoints: [ { address: 127.0.0.1:%d } ]
         """;
 
     private GrpcBackend doomed;
     private GrpcBackend flaky;
     private GrpcBackend good;
+    private GrpcBackend guarded;
     private SilentPeer silent;
     private InProcessStrait strait;
     private ManagedChannel doomedChannel;
     private ManagedChannel retryChannel;
     private ManagedChannel timeoutChannel;
     private ManagedChannel silentChannel;
+    private ManagedChannel breakerChannel;
 
     @Override
     String unsupported() {
@@ -79,27 +88,29 @@ class StraitGrpcIntegrationTest extends AbstractGrpcIntegrationTest {
         doomed = GrpcBackend.start();
         flaky = GrpcBackend.unavailable();
         good = GrpcBackend.start();
+        guarded = GrpcBackend.start();
         silent = SilentPeer.open();
         strait = InProcessStrait.start(CONFIG.formatted(backend.port(), doomed.port(), flaky.port(), good.port(),
-            silent.port()));
+            silent.port(), guarded.port()));
         final int port = strait.port("grpc");
         doomedChannel = GrpcCalls.channel(port, "doomed.test");
         retryChannel = GrpcCalls.channel(port, "retry.test");
         timeoutChannel = GrpcCalls.channel(port, "timeout.test");
         silentChannel = GrpcCalls.channel(port, "silent.test");
+        breakerChannel = GrpcCalls.channel(port, "breaker.test");
         return port;
     }
 
     @Override
     void stopTarget() throws Exception {
         for (final ManagedChannel c : new ManagedChannel[] { doomedChannel, retryChannel, timeoutChannel,
-            silentChannel }) {
+            silentChannel, breakerChannel }) {
             GrpcCalls.close(c);
         }
         if (strait != null) {
             strait.close();
         }
-        for (final GrpcBackend b : new GrpcBackend[] { doomed, flaky, good }) {
+        for (final GrpcBackend b : new GrpcBackend[] { doomed, flaky, good, guarded }) {
             if (b != null) {
                 b.close();
             }
@@ -154,6 +165,30 @@ class StraitGrpcIntegrationTest extends AbstractGrpcIntegrationTest {
         assertThat(s.getCode()).as("%s", s).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         await().atMost(WAIT).untilAsserted(() -> assertThat(backend.service().sleepsCancelled.get())
             .as("the upstream's call was cancelled").isGreaterThan(cancelledBefore));
+    }
+
+    /**
+     * Cluster breaker (backend guarded) admits one request at a time ({@code circuit_breakers: { max_requests: 1 }}):
+     * with one call held upstream, the next is refused at once with RESOURCE_EXHAUSTED, trailers-only.
+     */
+    @Test
+    void breakerOverflowAnswersResourceExhausted() {
+        final int startedBefore = guarded.service().sleepsStarted.get();
+        final long overflowBefore = strait.stat("breaker", ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
+        final ClientCall<byte[], byte[]> held = breakerChannel.newCall(TestService.SLEEP, GrpcCalls.bounded());
+        try {
+            ClientCalls.asyncUnaryCall(held, new byte[0], observer(new CompletableFuture<>()));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(guarded.service().sleepsStarted.get())
+                .as("the held call reached the upstream").isGreaterThan(startedBefore));
+
+            final Status s = GrpcCalls.failure(breakerChannel, EchoService.UNARY, GrpcCalls.bounded(), new byte[] { 1 })
+                .getStatus();
+
+            assertThat(s.getCode()).as("%s", s).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(strait.stat("breaker", ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW)).isEqualTo(overflowBefore + 1);
+        } finally {
+            held.cancel("test over", null);
+        }
     }
 
     /**

@@ -69,6 +69,8 @@ final class TestService implements AutoCloseable {
 
     /** Every call that reached a handler, of any method. */
     final AtomicInteger calls = new AtomicInteger();
+    /** Sleep calls that reached the server. */
+    final AtomicInteger sleepsStarted = new AtomicInteger();
     /** Sleep calls that were cancelled before they answered (by the client, a proxy or their deadline). */
     final AtomicInteger sleepsCancelled = new AtomicInteger();
     /** Times a Flood call found its call not ready (flow control pushing back) before it had sent everything. */
@@ -240,6 +242,7 @@ final class TestService implements AutoCloseable {
     private void sleep(final byte[] request, final StreamObserver<byte[]> response) {
         calls.incrementAndGet();
         sleepDeadline = Context.current().getDeadline();
+        sleepsStarted.incrementAndGet();
         final ServerCallStreamObserver<byte[]> call = (ServerCallStreamObserver<byte[]>) response;
         final ScheduledFuture<?> answer = timer.schedule(() -> {
             if (!call.isCancelled()) {
