@@ -4,8 +4,8 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.strait.core.stats.ClusterStat;
 import io.grpc.stub.ClientCalls;
+import io.strait.core.stats.ClusterStat;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +17,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The gRPC cases through Strait: client → Strait listener (h2c, prior knowledge) → cluster {@code protocol: http2}
  * → grpc-java backend; plus what only a proxy can get wrong: an upstream that dies, retries on
- * {@code UNAVAILABLE}, Strait's own timeouts as {@code DEADLINE_EXCEEDED}. Virtual hosts pick the case by
+ * {@code UNAVAILABLE}, Strait's own timeouts as {@code DEADLINE_EXCEEDED}, its circuit breaker as
+ * {@code RESOURCE_EXHAUSTED}. Virtual hosts pick the case by
  * {@code :authority}. Skipped, saying why, while Strait's config loader refuses the issue-11 keys
  * ({@link InProcessStrait#missingGrpcSupport()}).
  */
