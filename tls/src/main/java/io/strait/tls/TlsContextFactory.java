@@ -84,6 +84,7 @@ public final class TlsContextFactory {
         // Read everything first, in the order of the settings, so the first error is the first bad field.
         final List<X509Certificate[]> chains = new ArrayList<>();
         final List<PrivateKey> keys = new ArrayList<>();
+        final List<byte[]> staples = new ArrayList<>();
         for (int i = 0; i < options.certificates().size(); i++) {
             final CertificateFiles files = options.certificates().get(i);
             final String field = "certificates[" + i + "]";
@@ -95,6 +96,12 @@ public final class TlsContextFactory {
             }
             chains.add(chain);
             keys.add(key);
+            if (files.ocspStaple() != null && provider == SslProvider.JDK) {
+                throw new TlsConfigException(field + ".ocsp_staple", "OCSP stapling needs BoringSSL (netty-tcnative), "
+                    + "which is not available here");
+            }
+            staples.add(files.ocspStaple() == null ? null
+                : OcspStaple.read(files.ocspStaple(), field + ".ocsp_staple"));
         }
         final X509Certificate[] ca = options.clientCa() == null ? null
             : PemFiles.certificates(options.clientCa(), "client_ca");
@@ -103,7 +110,7 @@ public final class TlsContextFactory {
         try {
             for (int i = 0; i < chains.size(); i++) {
                 final SslContext c = context(options, provider, ciphers, groups, ca, chains.get(i), keys.get(i),
-                    "certificates[" + i + "]");
+                    staples.get(i) != null, "certificates[" + i + "]");
                 contexts.add(c);
                 tickets.apply(c);
                 leaves.add(chains.get(i)[0]);
@@ -114,7 +121,7 @@ public final class TlsContextFactory {
             }
             throw e;
         }
-        return new SniCertificateMapper(contexts, leaves);
+        return new SniCertificateMapper(contexts, leaves, staples);
     }
 
     private static List<String> ciphers(final TlsServerOptions options, final SslProvider provider)
@@ -170,8 +177,8 @@ public final class TlsContextFactory {
 
     private static SslContext context(final TlsServerOptions options, final SslProvider provider,
                                       final List<String> ciphers, final String[] groups, final X509Certificate[] ca,
-                                      final X509Certificate[] chain, final PrivateKey key, final String field)
-        throws TlsConfigException {
+                                      final X509Certificate[] chain, final PrivateKey key, final boolean ocsp,
+                                      final String field) throws TlsConfigException {
         final SslContextBuilder b = SslContextBuilder.forServer(key, chain)
             .sslProvider(provider)
             .protocols(options.minVersion().equals(TlsServerOptions.TLS_1_3)
@@ -182,6 +189,9 @@ public final class TlsContextFactory {
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, options.alpn()));
         if (ciphers != null) {
             b.ciphers(ciphers);
+        }
+        if (ocsp) {
+            b.enableOcsp(true);
         }
         if (groups != null) {
             b.option(OpenSslContextOption.GROUPS, groups);

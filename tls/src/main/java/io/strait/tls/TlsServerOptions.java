@@ -102,6 +102,9 @@ public record TlsServerOptions(List<CertificateFiles> certificates, Path clientC
         for (final CertificateFiles c : certificates) {
             out.add(c.cert());
             out.add(c.key());
+            if (c.ocspStaple() != null) {
+                out.add(c.ocspStaple());
+            }
         }
         if (clientCa != null) {
             out.add(clientCa);

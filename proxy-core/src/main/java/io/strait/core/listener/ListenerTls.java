@@ -6,6 +6,8 @@ import io.strait.core.config.ListenerTlsConfig;
 import io.strait.core.stats.ListenerStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.core.stats.StatsScope;
+import io.netty.handler.ssl.SslContext;
+import io.strait.tls.CertificateFiles;
 import io.strait.tls.CertificateReloader;
 import io.strait.tls.SessionTickets;
 import io.strait.tls.TlsConfigException;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /**
  * Thread-safe. The TLS side of one listener, made once when the server starts: its contexts (built once, swapped by
@@ -70,8 +73,19 @@ public final class ListenerTls implements AutoCloseable {
         }
         reloader.start();
         return new ListenerTls(reloader, new SniHandlerFactory(reloader.mapping(),
-            Math.max(1, tls.options().handshakeTimeout().toMillis()), !tls.options().sessionTickets().enabled()),
-            identity);
+            Math.max(1, tls.options().handshakeTimeout().toMillis()), !tls.options().sessionTickets().enabled(),
+            staples(tls, reloader)), identity);
+    }
+
+    /** The staple lookup when a certificate of the listener staples OCSP (through the mapper in force), else null. */
+    private static Function<SslContext, byte[]> staples(final ListenerTlsConfig tls,
+                                                       final CertificateReloader reloader) {
+        for (final CertificateFiles c : tls.options().certificates()) {
+            if (c.ocspStaple() != null) {
+                return context -> reloader.current().staple(context);
+            }
+        }
+        return null;
     }
 
     /** A new SNI handler for one connection. */

@@ -154,6 +154,16 @@ class ConfigTlsTest {
     }
 
     @Test
+    void ocspStaple() {
+        final ConfigResult none = parse(tls("certificates: [ { cert: a.pem, key: a.key } ]"));
+        assertThat(none.config().listeners().get(1).tls().options().certificates().get(0).ocspStaple()).isNull();
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key, ocsp_staple: text.pem } ]")))
+            .hasSize(1).first().asString()
+            .startsWith("t.yaml:12:63: listeners[1].tls.certificates[0].ocsp_staple: ")
+            .contains("is not a DER-encoded successful OCSP response");
+    }
+
+    @Test
     void aConfigFileResolvesPathsAgainstItsDirectory() throws Exception {
         final Path file = dir.resolve("conf/strait.yaml");
         Files.createDirectories(file.getParent());

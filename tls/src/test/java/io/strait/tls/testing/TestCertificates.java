@@ -9,6 +9,18 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.jcajce.JcaBasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.RespID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.operator.OperatorException;
+import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -123,6 +135,35 @@ public final class TestCertificates {
             return issue(type, dnsNames.length == 0 ? "server" : dnsNames[0], sans, false);
         }
 
+        /**
+         * A DER OCSP response, signed by this CA, that says {@code cert} (issued by this CA) is good for the next day:
+         * what a responder would give a server to staple.
+         */
+        public byte[] ocspResponseFor(final Issued cert) {
+            try {
+                final DigestCalculatorProvider digests =
+                    new JcaDigestCalculatorProviderBuilder().build();
+                final CertificateID id = new CertificateID(
+                    digests.get(CertificateID.HASH_SHA1),
+                    new JcaX509CertificateHolder(certificate),
+                    cert.certificate().getSerialNumber());
+                final BasicOCSPRespBuilder b =
+                    new JcaBasicOCSPRespBuilder(certificate.getPublicKey(),
+                        digests.get(RespID.HASH_SHA1));
+                final Date now = new Date();
+                b.addResponse(id, CertificateStatus.GOOD, now,
+                    new Date(now.getTime() + Duration.ofDays(1).toMillis()), null);
+                final String alg = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+                final BasicOCSPResp basic =
+                    b.build(new JcaContentSignerBuilder(alg).build(key), null, now);
+                return new OCSPRespBuilder()
+                    .build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
+            } catch (final IOException | GeneralSecurityException | OperatorException
+                           | OCSPException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** An intermediate CA signed by this CA. */
         public Issued intermediate(final String name) {
             final KeyPair kp = keyPair(KeyType.EC);
@@ -138,6 +179,18 @@ public final class TestCertificates {
 
         /** A client certificate signed by this CA with {@code uris} as URI SANs and {@code dns} as DNS SANs. */
         public Issued client(final String cn, final List<String> uris, final List<String> dns) {
+            return issue(KeyType.EC, cn, sans(uris, dns), true);
+        }
+
+        /**
+         * A mesh workload's certificate (as a SPIFFE X.509-SVID): usable as both server and client certificate, with
+         * {@code uris} and {@code dns} as SANs.
+         */
+        public Issued workload(final String cn, final List<String> uris, final List<String> dns) {
+            return issue(KeyType.EC, cn, sans(uris, dns), null);
+        }
+
+        private static List<GeneralName> sans(final List<String> uris, final List<String> dns) {
             final List<GeneralName> sans = new ArrayList<>();
             for (final String u : uris) {
                 sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, u));
@@ -145,10 +198,11 @@ public final class TestCertificates {
             for (final String d : dns) {
                 sans.add(new GeneralName(GeneralName.dNSName, d));
             }
-            return issue(KeyType.EC, cn, sans, true);
+            return sans;
         }
 
-        private Issued issue(final KeyType type, final String cn, final List<GeneralName> sans, final boolean client) {
+        /** {@code client}: true for a client certificate, false for a server's, null for a workload's (both). */
+        private Issued issue(final KeyType type, final String cn, final List<GeneralName> sans, final Boolean client) {
             final KeyPair kp = keyPair(type);
             return new Issued(sign(new X500Name("CN=" + cn + ",O=Strait Test"), kp,
                 new X500Name(certificate.getSubjectX500Principal().getName()), key, false, sans, client),
@@ -308,7 +362,7 @@ public final class TestCertificates {
 
     private static X509Certificate sign(final X500Name subject, final KeyPair subjectKeys, final X500Name issuer,
                                         final PrivateKey issuerKey, final boolean ca, final List<GeneralName> sans,
-                                        final boolean client) {
+                                        final Boolean client) {
         try {
             final Instant now = Instant.now();
             final X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer,
@@ -323,8 +377,9 @@ public final class TestCertificates {
             } else {
                 b.addExtension(Extension.keyUsage, true,
                     new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                    client ? KeyPurposeId.id_kp_clientAuth : KeyPurposeId.id_kp_serverAuth));
+                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(client == null
+                    ? new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}
+                    : new KeyPurposeId[] {client ? KeyPurposeId.id_kp_clientAuth : KeyPurposeId.id_kp_serverAuth}));
             }
             if (!sans.isEmpty()) {
                 b.addExtension(Extension.subjectAlternativeName, false,

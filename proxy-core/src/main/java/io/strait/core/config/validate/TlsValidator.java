@@ -49,17 +49,18 @@ final class TlsValidator {
         } else {
             for (int i = 0; i < list.items().size(); i++) {
                 final Fields c = f.item(list.items().get(i), f.childPath("certificates") + "[" + i + "]", "cert",
-                    "key");
+                    "key", "ocsp_staple");
                 if (c == null) {
                     ok = false;
                     continue;
                 }
                 final Path cert = path(c, "cert", true, baseDir);
                 final Path key = path(c, "key", true, baseDir);
-                if (cert == null || key == null) {
+                final Path staple = path(c, "ocsp_staple", false, baseDir);
+                if (cert == null || key == null || staple == null && c.has("ocsp_staple")) {
                     ok = false;
                 } else {
-                    certificates.add(new CertificateFiles(cert, key));
+                    certificates.add(new CertificateFiles(cert, key, staple));
                 }
             }
         }
