@@ -58,9 +58,9 @@ final class CounterStore implements AutoCloseable {
         return new CounterStore(clock, capacity, StatsFile.open(path, loops, capacity, continueCounters));
     }
 
-    /** True for an in-memory store that adds areas as scopes need them. */
+    /** True when this store adds areas as scopes need them (in memory, no fixed capacity). */
     boolean growing() {
-        return fixedCapacity == null && file == null;
+        return fixedCapacity == null;
     }
 
     /** The stats file, or null when counters live in memory. */

@@ -84,9 +84,8 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
                 }
             }
         }
-        // loops writers for the event loops plus one, the last, for the control writer; in a growing store, room for
-        // one carried record per counter too ({@link #carry} allocates it in this area, where the scope's addresses
-        // point; a fixed store's capacity is the operator's, sized in the file's terms).
+        // loops writers for the event loops plus one, the last, for the control writer. Carried totals are allocated
+        // in this scope's area too: a growing store sizes areas to fit, so it keeps room for one per counter.
         this.area = store.areaFor(valued * (loops + 1) + (store.growing() ? counters : 0), "scope " + prefix);
         this.values = area.values();
         this.addresses = new long[loops + 1][n];
