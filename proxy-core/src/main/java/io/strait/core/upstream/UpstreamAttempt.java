@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.cluster.UpstreamStreamPool;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
@@ -35,7 +36,7 @@ import java.util.ArrayDeque;
  *
  * <p>Confined to its exchange's event loop; one per exchange, reused for each try and each request.
  */
-public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureListener {
+public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureListener, Http2StreamWaiter {
 
     /** {@link #acquire}: a connection was bound, or is being made. */
     public static final int ACQUIRED = 0;
@@ -45,6 +46,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     public static final int CONNECTION_OVERFLOW = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamAttempt.class);
+    /** What the exchange hears when the upstream reset the stream: a reset, as a close before the response is. */
+    private static final HttpDecodeError STREAM_RESET = new HttpDecodeError(502, "upstream_reset");
 
     /** What the current try is charged to its host when it ends (Envoy's host rq_success / rq_error). */
     enum Outcome {
@@ -85,10 +88,14 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     private Host host;
     private LoopStats<ClusterStat> stats;
     private HttpRequestHead request;
-    private UpstreamHttpHandler upstream;
+    private UpstreamStream upstream;
     /** The future of the connect in progress, so a late completion of an abandoned one is recognised. */
     private ChannelFuture connectFuture;
     private UpstreamHttpHandler connecting;
+    /** HTTP/2: the connection still connecting on which this try reserved a stream (null: none). */
+    private UpstreamHttp2Connection waitingOn;
+    /** The upstream refused the try's stream unprocessed: resending it is safe whatever the method. */
+    private boolean unprocessed;
     private boolean reused;
     private boolean hostActive;
     private boolean upstreamDirty;
@@ -124,6 +131,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         h.incrementActive();
         hostActive = true;
         outcome = Outcome.NONE;
+        unprocessed = false;
         h.stats().inc(loopIndex, HostStat.RQ_TOTAL);
         clusterStats.inc(ClusterStat.UPSTREAM_RQ_TOTAL);
         clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, 1);
@@ -139,10 +147,21 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     }
 
     /**
+     * True if the upstream refused the try's stream without processing it (HTTP/2 REFUSED_STREAM, or a GOAWAY whose
+     * last stream id is below it): the request may be sent again whatever its method.
+     */
+    public boolean unprocessed() {
+        return unprocessed;
+    }
+
+    /**
      * Gets a connection for the try: binds an idle pooled one at once, or starts a new one (the exchange hears of
      * it through {@link AttemptListener#onBound} or {@link AttemptListener#onConnectFailure}).
      */
     public int acquire() {
+        if (cluster.http2()) {
+            return acquireStream();   // the one protocol branch: HTTP/1.1 goes on below as it always did
+        }
         final UpstreamHttpHandler pooled = loop.pool(host).acquire();
         if (pooled != null) {
             stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
@@ -220,7 +239,110 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         exchange.onBound();
     }
 
-    private void bind(final UpstreamHttpHandler up, final boolean fromPool) {
+    /**
+     * HTTP/2: a stream on a pooled connection with room for one, else on a connection still connecting (the try
+     * waits for it, holding a pending slot), else on a new connection within the breaker's limits.
+     */
+    private int acquireStream() {
+        final UpstreamStreamPool<UpstreamHttp2Connection> pool = loop.streamPool(host);
+        final UpstreamHttp2Connection found = pool.acquire();
+        if (found != null && found.isOpen()) {
+            stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
+            found.reserve();
+            final UpstreamHttp2Stream s = new UpstreamHttp2Stream(found);
+            if (!found.openStream(s)) {
+                streamFailed();
+                return ACQUIRED;
+            }
+            bind(s, true);
+            exchange.onBound();
+            return ACQUIRED;
+        }
+        final CircuitBreaker breaker = cluster.circuitBreaker();
+        if (!breaker.tryAcquirePending()) {
+            stats.inc(ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
+            return PENDING_OVERFLOW;
+        }
+        UpstreamHttp2Connection c = found;
+        if (c == null) {
+            if (!breaker.tryAcquireConnection()) {
+                breaker.releasePending();
+                stats.inc(ClusterStat.UPSTREAM_CX_OVERFLOW);
+                return CONNECTION_OVERFLOW;
+            }
+            c = new UpstreamHttp2Connection(cluster, host, pool, stats, loopIndex, clock.nanoTime());
+            pool.add(c);
+            stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
+            stats.inc(ClusterStat.UPSTREAM_CX_HTTP2_TOTAL);
+            host.stats().inc(loopIndex, HostStat.CX_TOTAL);
+        } else {
+            stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
+        }
+        pendingSlot = breaker;
+        phase = Phase.CONNECTING;
+        waitingOn = c;
+        c.reserve();
+        c.await(this);
+        downstream.pauseReading(ReadGate.PROXY_WAIT);
+        if (c != found) {
+            final ChannelFuture connect = loop.connector().connect(clusterIndex, host, c);
+            if (connect.isDone() && !connect.channel().isRegistered()) {
+                // No channel could be made (see acquire): fail it here, on the loop; the waiters hear of it now.
+                c.releaseConnectionSlot();
+                c.connectFailed(connect.cause());
+                return ACQUIRED;
+            }
+            c.watch(connect);
+        }
+        return ACQUIRED;
+    }
+
+    /** HTTP/2: the connection this try waits on is open: its stream is opened and bound. */
+    @Override
+    public void onConnectionReady(final UpstreamHttp2Connection c) {
+        waitingOn = null;
+        releasePendingSlot();
+        downstream.resumeReading(ReadGate.PROXY_WAIT);
+        final UpstreamHttp2Stream s = new UpstreamHttp2Stream(c);
+        if (!c.openStream(s)) {
+            streamFailed();
+            return;
+        }
+        bind(s, false);
+        exchange.onBound();
+    }
+
+    /** HTTP/2: the connection this try waited on could not be made (counted by the connection). */
+    @Override
+    public void onConnectionFailed(final UpstreamHttp2Connection c, final boolean timedOut) {
+        waitingOn = null;
+        releasePendingSlot();
+        downstream.resumeReading(ReadGate.PROXY_WAIT);
+        phase = Phase.IDLE;
+        outcome = Outcome.ERROR;
+        cluster.reportGatewayFailure(host);
+        releasePending();
+        exchange.onConnectFailure(timedOut);
+    }
+
+    /** A stream could not be opened on a connection that was closing: a connect failure for the exchange. */
+    private void streamFailed() {
+        phase = Phase.IDLE;
+        outcome = Outcome.ERROR;
+        releasePending();
+        exchange.onConnectFailure(false);
+    }
+
+    /** HTTP/2: stops waiting for a connection still connecting, giving its reserved stream back. */
+    private void stopWaiting() {
+        final UpstreamHttp2Connection c = waitingOn;
+        if (c != null) {
+            waitingOn = null;
+            c.cancel(this);
+        }
+    }
+
+    private void bind(final UpstreamStream up, final boolean fromPool) {
         upstream = up;
         reused = fromPool;
         phase = Phase.BOUND;
@@ -243,7 +365,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
 
     /** Sends a request body chunk or the end marker: to the connection, queued while there is none, else dropped. */
     public void send(final Object msg) {
-        final UpstreamHttpHandler up = upstream;
+        final UpstreamStream up = upstream;
         if (up != null) {
             up.write(msg);
             upstreamDirty = true;
@@ -261,7 +383,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     public void flush() {
         if (upstreamDirty) {
             upstreamDirty = false;
-            final UpstreamHttpHandler up = upstream;
+            final UpstreamStream up = upstream;
             if (up != null) {
                 up.flush();
             }
@@ -290,11 +412,12 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      * the pool) and gives back the pending slot. The host's count and the queue are left to the caller.
      */
     public void dropConnection() {
-        final UpstreamHttpHandler up = upstream;
+        final UpstreamStream up = upstream;
         if (up != null) {
             upstream = null;
             up.abort();
         }
+        stopWaiting();
         connecting = null;
         connectFuture = null;
         releasePendingSlot();
@@ -304,6 +427,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     /** The exchange is over: a connect still in progress is forgotten (it ends up in the pool). */
     public void dropConnecting() {
         if (phase == Phase.CONNECTING) {
+            stopWaiting();
             connecting = null;
             connectFuture = null;
             phase = Phase.IDLE;
@@ -317,6 +441,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      */
     public void replay(final RequestReplay retry, final boolean requestDone) {
         outcome = Outcome.NONE;   // a stale pooled connection is not the host failing this try
+        unprocessed = false;
         releasePending();
         if (retry != null) {
             retry.replayInto(pending);
@@ -338,7 +463,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      * The response is complete: the connection goes back to the pool when the whole request was sent too; if the
      * upstream answered before the request's end, the connection's state is unknown and it is closed.
      */
-    public void complete(final UpstreamHttpHandler up, final boolean requestDone, final long now) {
+    public void complete(final UpstreamStream up, final boolean requestDone, final long now) {
         upstream = null;
         phase = Phase.IDLE;
         releaseHost();
@@ -398,7 +523,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     // ------------------------------------------------------------------ from the connection
 
     @Override
-    public void onUpstreamHead(final UpstreamHttpHandler up, final HttpResponseHead head) {
+    public void onUpstreamHead(final UpstreamStream up, final HttpResponseHead head) {
         if (outcome == Outcome.NONE && !head.isInformational()) {
             outcome = head.status() >= 500 ? Outcome.ERROR : Outcome.SUCCESS;
         }
@@ -406,7 +531,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     }
 
     @Override
-    public void onUpstreamBody(final UpstreamHttpHandler up, final ByteBuf buf) {
+    public void onUpstreamBody(final UpstreamStream up, final ByteBuf buf) {
         exchange.onUpstreamBody(buf);
         if (!downstream.isWritable()) {
             ReadGate.of(up.channel()).close(ReadGate.PEER_UNWRITABLE);
@@ -414,17 +539,17 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     }
 
     @Override
-    public void onUpstreamTrailers(final UpstreamHttpHandler up, final HttpTrailers trailers) {
+    public void onUpstreamTrailers(final UpstreamStream up, final HttpTrailers trailers) {
         exchange.onUpstreamTrailers(trailers);
     }
 
     @Override
-    public void onUpstreamEnd(final UpstreamHttpHandler up) {
+    public void onUpstreamEnd(final UpstreamStream up) {
         exchange.onUpstreamEnd(up);
     }
 
     @Override
-    public void onUpstreamError(final UpstreamHttpHandler up, final HttpDecodeError error) {
+    public void onUpstreamError(final UpstreamStream up, final HttpDecodeError error) {
         stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
         if (outcome == Outcome.NONE) {
             outcome = Outcome.ERROR;   // before the final head; after it the try stays a success, as in Envoy
@@ -437,7 +562,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     }
 
     @Override
-    public void onUpstreamClosed(final UpstreamHttpHandler up) {
+    public void onUpstreamClosed(final UpstreamStream up) {
         if (up != upstream) {
             return;
         }
@@ -450,20 +575,41 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     }
 
     @Override
-    public void onUpstreamWritabilityChanged(final UpstreamHttpHandler up, final boolean writable) {
+    public void onUpstreamReset(final UpstreamStream up, final boolean refused) {
+        if (up != upstream) {
+            return;
+        }
+        upstream = null;
+        phase = Phase.IDLE;
+        if (outcome == Outcome.NONE) {
+            outcome = Outcome.ERROR;   // undone by replay() when the exchange resends an unprocessed stream
+        }
+        if (refused) {
+            // Not processed: the exchange resends it as it resends on a stale pooled connection, method regardless.
+            unprocessed = true;
+            exchange.onUpstreamClosed();
+            return;
+        }
+        stats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+        cluster.reportGatewayFailure(host);
+        exchange.onUpstreamError(STREAM_RESET);
+    }
+
+    @Override
+    public void onUpstreamWritabilityChanged(final UpstreamStream up, final boolean writable) {
         if (writable) {
             downstream.resumeReading(ReadGate.PEER_UNWRITABLE);
         }
     }
 
     @Override
-    public void onUpstreamReadComplete(final UpstreamHttpHandler up) {
+    public void onUpstreamReadComplete(final UpstreamStream up) {
         downstream.flush();
     }
 
     /** The downstream's writability changed: pauses or resumes reading the bound connection. */
     public void onDownstreamWritabilityChanged(final boolean writable) {
-        final UpstreamHttpHandler up = upstream;
+        final UpstreamStream up = upstream;
         if (up != null) {
             if (writable) {
                 ReadGate.of(up.channel()).open(ReadGate.PEER_UNWRITABLE);

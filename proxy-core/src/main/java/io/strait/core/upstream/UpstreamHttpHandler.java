@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * could not be opened.
  */
 public final class UpstreamHttpHandler extends ChannelDuplexHandler
-    implements UpstreamPool.Pooled, ChannelFutureListener {
+    implements UpstreamPool.Pooled, ChannelFutureListener, UpstreamStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttpHandler.class);
 
@@ -75,7 +75,8 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
         ctx.fireChannelActive();
     }
 
-    Channel channel() {
+    @Override
+    public Channel channel() {
         return ctx.channel();
     }
 
@@ -88,7 +89,8 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     }
 
     /** Gives the connection to a try of an exchange. */
-    void attach(final UpstreamCallbacks owner) {
+    @Override
+    public void attach(final UpstreamCallbacks owner) {
         this.owner = owner;
     }
 
@@ -99,23 +101,27 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     }
 
     /** Writes one request event (no flush). */
-    void write(final Object msg) {
+    @Override
+    public void write(final Object msg) {
         ctx.write(msg, ctx.voidPromise());
     }
 
-    void flush() {
+    @Override
+    public void flush() {
         ctx.flush();
     }
 
     /** Closes the connection and keeps it out of the pool. */
-    void abort() {
+    @Override
+    public void abort() {
         broken = true;
         owner = null;
         ctx.close();
     }
 
     /** Returns the connection to its pool after a complete exchange. */
-    void release(final long nowNanos) {
+    @Override
+    public void release(final long nowNanos) {
         detach();
         pool.release(this, nowNanos);
     }

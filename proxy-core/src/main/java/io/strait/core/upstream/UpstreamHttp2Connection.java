@@ -1,0 +1,343 @@
+package io.strait.core.upstream;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.strait.core.cluster.Cluster;
+import io.strait.core.cluster.UpstreamStreamPool;
+import io.strait.core.codec.http2.Http2ClientCodecs;
+import io.strait.core.config.UpstreamHttp2Config;
+import io.strait.core.stats.ClusterStat;
+import io.strait.core.stats.LoopStats;
+import io.strait.lb.Host;
+import io.strait.lb.HostStat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+
+/**
+ * The proxy's end of one upstream HTTP/2 connection (prior knowledge, h2c), shared by the tries of its event loop:
+ * counts the streams it carries against its limit (our cap, lowered by the upstream's SETTINGS_MAX_CONCURRENT_STREAMS)
+ * and the pool's request limit, opens each try's stream as a child channel ({@link UpstreamHttp2Stream}), keeps the
+ * tries that took a stream while it was still connecting ({@link Http2StreamWaiter}), and leaves its pool when it
+ * stops taking streams: the upstream's GOAWAY (drain: the streams it still processes finish, then it closes), the
+ * request limit, or its close.
+ *
+ * <p>Confined to the event loop it was opened on. Like {@link UpstreamHttpHandler} it holds one of its cluster's
+ * circuit-breaker connection slots from before the connect until its channel closes, and counts itself in the
+ * cluster's and host's {@code cx_active} while active.
+ */
+public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
+    implements UpstreamStreamPool.Multiplexed, ChannelFutureListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttp2Connection.class);
+
+    /** Where the connection stands. */
+    enum State {
+        /** The TCP connect is in progress: streams may be reserved, tries wait. */
+        CONNECTING,
+        /** Open and taking streams. */
+        OPEN,
+        /** Takes no new stream (GOAWAY received, request limit reached, retired); closes when its streams end. */
+        DRAINING,
+        /** Closed, or its connect failed. */
+        CLOSED
+    }
+
+    private final Cluster cluster;
+    private final Host host;
+    private final UpstreamStreamPool<UpstreamHttp2Connection> pool;
+    private final LoopStats<ClusterStat> stats;
+    private final int loopIndex;
+    private final UpstreamHttp2Config config;
+    private final int maxRequests;
+    private final ArrayDeque<Http2StreamWaiter> waiters = new ArrayDeque<>(4);
+    /** Gives the breaker's connection slot back when the channel closes (or a connect fails). */
+    private final ChannelFutureListener onClose = f -> releaseConnectionSlot();
+    private ChannelHandlerContext ctx;
+    private Http2StreamChannelBootstrap streams;
+    private State state = State.CONNECTING;
+    /** Streams reserved: open ones and those of waiting tries. */
+    private int active;
+    /** Streams this connection may carry at once. */
+    private int maxStreams;
+    /** Streams ever reserved on it (for max_requests_per_connection). */
+    private int requests;
+    private long idleSince;
+    private long connectStartNanos;
+    private boolean connectionSlot = true;
+    /** A connection that reached its request limit while connecting drains once open. */
+    private boolean drainAfterConnect;
+
+    /**
+     * A connection to {@code host} that has already taken a connection slot of {@code cluster}'s breaker; it joins
+     * {@code pool} when the caller adds it.
+     */
+    UpstreamHttp2Connection(final Cluster cluster, final Host host, final UpstreamStreamPool<UpstreamHttp2Connection> pool,
+                            final LoopStats<ClusterStat> stats, final int loopIndex, final long connectStartNanos) {
+        this.cluster = cluster;
+        this.host = host;
+        this.pool = pool;
+        this.stats = stats;
+        this.loopIndex = loopIndex;
+        this.config = cluster.http2Config();
+        this.maxRequests = cluster.maxRequestsPerConnection();
+        this.maxStreams = config.maxConcurrentStreams();
+        this.connectStartNanos = connectStartNanos;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.pipeline().addBefore(ctx.name(), "h2-frames", Http2ClientCodecs.frameCodec(config.initialStreamWindowSize()));
+        ctx.pipeline().addBefore(ctx.name(), "h2-streams", Http2ClientCodecs.multiplexer());
+        streams = new Http2StreamChannelBootstrap(ctx.channel());
+    }
+
+    /** Listens for the channel's close (the breaker slot); call once the connect has started. */
+    void watch(final ChannelFuture connect) {
+        connect.channel().closeFuture().addListener(onClose);
+        connect.addListener(this);
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, 1);
+        host.stats().add(loopIndex, HostStat.CX_ACTIVE, 1);
+        // The connection window starts at 65,535 whatever SETTINGS say; widen it so one slow stream cannot use it up.
+        final int grow = config.initialConnectionWindowSize() - UpstreamHttp2Config.MIN_WINDOW_SIZE;
+        if (grow > 0) {
+            ctx.write(new DefaultHttp2WindowUpdateFrame(grow), ctx.voidPromise());
+        }
+        ctx.fireChannelActive();
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    /** True while the connection can take one more stream. */
+    @Override
+    public boolean hasCapacity() {
+        return (state == State.OPEN || state == State.CONNECTING) && active < maxStreams;
+    }
+
+    @Override
+    public boolean isIdle() {
+        return active == 0 && state == State.OPEN;
+    }
+
+    @Override
+    public long idleSinceNanos() {
+        return idleSince;
+    }
+
+    boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    boolean isConnecting() {
+        return state == State.CONNECTING;
+    }
+
+    /** Counts one more stream against the limits; at the request limit the connection stops taking more. */
+    void reserve() {
+        active++;
+        requests++;
+        if (maxRequests > 0 && requests >= maxRequests && (state == State.OPEN || state == State.CONNECTING)) {
+            stats.inc(ClusterStat.UPSTREAM_CX_MAX_REQUESTS);
+            pool.remove(this);
+            if (state == State.OPEN) {
+                state = State.DRAINING;
+            }
+            drainAfterConnect = true;
+        }
+    }
+
+    /** A try waits for the connect with a reserved stream. */
+    void await(final Http2StreamWaiter w) {
+        waiters.add(w);
+    }
+
+    /** A waiting try gave up: its reserved stream is given back. */
+    void cancel(final Http2StreamWaiter w) {
+        if (waiters.remove(w)) {
+            streamEnded(false);
+        }
+    }
+
+    /**
+     * Opens a reserved stream as a child channel with {@code stream} as its handler. Returns false when the channel
+     * could not be opened (the connection closed meanwhile): the reservation is given back and nothing was sent.
+     */
+    boolean openStream(final UpstreamHttp2Stream stream) {
+        final Future<Http2StreamChannel> f = streams.handler(stream).open();
+        if (!f.isDone() || !f.isSuccess()) {
+            // Child channels register on the caller's loop at once; anything else means the connection is going.
+            streamEnded(false);
+            return false;
+        }
+        stats.add(ClusterStat.HTTP2_STREAMS_ACTIVE, 1);
+        return true;
+    }
+
+    /** A stream ended ({@code opened}: its channel had been opened): the connection may fall idle or finish draining. */
+    void streamEnded(final boolean opened) {
+        if (opened) {
+            stats.add(ClusterStat.HTTP2_STREAMS_ACTIVE, -1);
+        }
+        if (--active > 0) {
+            return;
+        }
+        idleSince = System.nanoTime();
+        if (state == State.DRAINING) {
+            closeConnection();
+        } else if (state == State.OPEN) {
+            pool.idle(this);
+        }
+    }
+
+    // ------------------------------------------------------------------ connect
+
+    /** The connect completed (on the loop): open the waiting tries' streams, or tell them it failed. */
+    @Override
+    public void operationComplete(final ChannelFuture future) {
+        if (!future.isSuccess()) {
+            connectFailed(future.cause());
+            return;
+        }
+        if (state != State.CONNECTING) {
+            return;   // closed meanwhile (retired): its channelInactive told the waiters
+        }
+        stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (System.nanoTime() - connectStartNanos) / 1000);
+        state = drainAfterConnect ? State.DRAINING : State.OPEN;
+        Http2StreamWaiter w;
+        while ((w = waiters.poll()) != null) {
+            w.onConnectionReady(this);
+        }
+        flush();
+        if (active == 0) {
+            idleSince = System.nanoTime();
+            if (state == State.DRAINING) {
+                closeConnection();
+            } else {
+                pool.idle(this);
+            }
+        }
+    }
+
+    /** The connect failed: counted, the pool forgets the connection, each waiting try hears of it. */
+    void connectFailed(final Throwable cause) {
+        state = State.CLOSED;
+        pool.remove(this);
+        stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
+        host.stats().inc(loopIndex, HostStat.CX_CONNECT_FAIL);
+        final boolean timedOut = cause instanceof ConnectTimeoutException;
+        if (timedOut) {
+            stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT);
+        }
+        LOG.debug("h2 connect to {} failed: {}", host, String.valueOf(cause));
+        Http2StreamWaiter w;
+        while ((w = waiters.poll()) != null) {
+            active--;
+            w.onConnectionFailed(this, timedOut);
+        }
+    }
+
+    /** Gives the breaker's connection slot back, once. */
+    void releaseConnectionSlot() {
+        if (connectionSlot) {
+            connectionSlot = false;
+            cluster.circuitBreaker().releaseConnection();
+        }
+    }
+
+    void flush() {
+        if (ctx != null) {
+            ctx.flush();
+        }
+    }
+
+    // ------------------------------------------------------------------ connection events
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        try {
+            if (msg instanceof Http2SettingsFrame) {
+                final Long peerMax = ((Http2SettingsFrame) msg).settings().maxConcurrentStreams();
+                if (peerMax != null) {
+                    maxStreams = (int) Math.min(config.maxConcurrentStreams(), peerMax);
+                }
+            } else if (msg instanceof Http2GoAwayFrame) {
+                goAway();
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * The upstream's GOAWAY: no new stream goes here. Netty has already told the streams above its last stream id
+     * (they were not processed: their tries resend elsewhere); the others finish, then the connection closes.
+     */
+    private void goAway() {
+        if (state == State.OPEN || state == State.CONNECTING) {
+            stats.inc(ClusterStat.UPSTREAM_CX_CLOSE_NOTIFY);
+            pool.remove(this);
+            state = State.DRAINING;
+            if (active == 0) {
+                closeConnection();
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        releaseConnectionSlot();
+        stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, -1);
+        host.stats().add(loopIndex, HostStat.CX_ACTIVE, -1);
+        state = State.CLOSED;
+        pool.remove(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        LOG.debug("h2 upstream {} of cluster {}: {}", host, cluster.name(), cause.toString());
+        ctx.close();
+    }
+
+    /** Closes the connection: a GOAWAY, then the close once the streams it still carries end (Netty's drain). */
+    @Override
+    public void closeConnection() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        pool.remove(this);
+        state = State.DRAINING;
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    Host host() {
+        return host;
+    }
+
+    LoopStats<ClusterStat> stats() {
+        return stats;
+    }
+
+    @Override
+    public String toString() {
+        return "h2 " + host + " " + state + " streams " + active + "/" + maxStreams;
+    }
+}
