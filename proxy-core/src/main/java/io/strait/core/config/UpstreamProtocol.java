@@ -7,7 +7,7 @@ package io.strait.core.config;
 public enum UpstreamProtocol {
     /** HTTP/1.1, one request at a time per connection, idle connections pooled (the default). */
     HTTP1("http1"),
-    /** HTTP/2 with prior knowledge (h2c on a plaintext cluster): requests are streams multiplexed on few connections. */
+    /** HTTP/2 with prior knowledge (h2c on plaintext): requests are streams multiplexed on a few connections. */
     HTTP2("http2"),
     /**
      * Negotiated by ALPN on a TLS cluster (h2, else http/1.1). Clusters have no upstream TLS yet, so on a plaintext

@@ -83,7 +83,8 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
      * A connection to {@code host} that has already taken a connection slot of {@code cluster}'s breaker; it joins
      * {@code pool} when the caller adds it.
      */
-    UpstreamHttp2Connection(final Cluster cluster, final Host host, final UpstreamStreamPool<UpstreamHttp2Connection> pool,
+    UpstreamHttp2Connection(final Cluster cluster, final Host host,
+                            final UpstreamStreamPool<UpstreamHttp2Connection> pool,
                             final LoopStats<ClusterStat> stats, final int loopIndex, final long connectStartNanos) {
         this.cluster = cluster;
         this.host = host;
@@ -99,7 +100,8 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        ctx.pipeline().addBefore(ctx.name(), "h2-frames", Http2ClientCodecs.frameCodec(config.initialStreamWindowSize()));
+        ctx.pipeline().addBefore(ctx.name(), "h2-frames",
+            Http2ClientCodecs.frameCodec(config.initialStreamWindowSize()));
         ctx.pipeline().addBefore(ctx.name(), "h2-streams", Http2ClientCodecs.multiplexer());
         streams = new Http2StreamChannelBootstrap(ctx.channel());
     }
@@ -189,7 +191,7 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
         return true;
     }
 
-    /** A stream ended ({@code opened}: its channel had been opened): the connection may fall idle or finish draining. */
+    /** A stream ended ({@code opened}: its channel had been opened): the connection may fall idle or drain. */
     void streamEnded(final boolean opened) {
         if (opened) {
             stats.add(ClusterStat.HTTP2_STREAMS_ACTIVE, -1);

@@ -27,7 +27,8 @@ import io.strait.core.http.HttpTrailers;
  *
  * <pre>
  *   out: HttpRequestHead (no body) -&gt; HEADERS+END_STREAM;  HttpRequestHead -&gt; HEADERS;  ByteBuf -&gt; DATA;
- *        HttpTrailers -&gt; HEADERS+END_STREAM;  HttpEnd -&gt; empty DATA+END_STREAM (nothing if the stream already ended)
+ *        HttpTrailers -&gt; HEADERS+END_STREAM;
+ *        HttpEnd -&gt; empty DATA+END_STREAM (nothing if the stream already ended)
  *   in:  HEADERS 1xx -&gt; HttpResponseHead alone;  HEADERS -&gt; HttpResponseHead (VERSION_2; body length from
  *        content-length, 0 with END_STREAM, else -1) [+ HttpEnd];  DATA -&gt; ByteBuf [+ HttpEnd];
  *        HEADERS after the final head -&gt; HttpTrailers, HttpEnd
