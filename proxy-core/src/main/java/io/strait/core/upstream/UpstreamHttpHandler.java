@@ -50,6 +50,8 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     private long idleSince;
     /** True while this connection holds a max_connections slot of its cluster's breaker. */
     private boolean connectionSlot;
+    /** Requests this connection has carried (for the pool's max_requests_per_connection). */
+    private int requests;
 
     /** A connection that has already taken a connection slot of {@code cluster}'s circuit breaker. */
     UpstreamHttpHandler(final Cluster cluster, final Host host, final UpstreamPool<UpstreamHttpHandler> pool,
@@ -92,6 +94,7 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     @Override
     public void attach(final UpstreamCallbacks owner) {
         this.owner = owner;
+        requests++;
     }
 
     /** Takes the connection back from its exchange; it is then idle (pooled) or closing. */
@@ -123,6 +126,12 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     @Override
     public void release(final long nowNanos) {
         detach();
+        final int max = cluster.maxRequestsPerConnection();
+        if (max > 0 && requests >= max) {
+            stats.inc(ClusterStat.UPSTREAM_CX_MAX_REQUESTS);
+            closeConnection();
+            return;
+        }
         pool.release(this, nowNanos);
     }
 
