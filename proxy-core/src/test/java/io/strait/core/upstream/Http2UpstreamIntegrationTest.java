@@ -33,10 +33,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * HTTP/1.1 clients through Strait to real HTTP/2 (h2c, prior knowledge) upstreams started here ({@link H2TestUpstream}),
- * over loopback sockets: translation both ways, multiplexing onto few connections, the stream limits of both sides,
- * per-stream flow control, GOAWAY drain, stream resets and a dead upstream. One event loop, so the connection counts
- * are the pools' own.
+ * HTTP/1.1 clients through Strait to real HTTP/2 (h2c, prior knowledge) upstreams started here
+ * ({@link H2TestUpstream}), over loopback sockets: translation both ways, multiplexing onto few connections, the
+ * stream limits of both sides, per-stream flow control, GOAWAY drain, stream resets and a dead upstream. One event
+ * loop, so the connection counts are the pools' own.
  */
 class Http2UpstreamIntegrationTest {
 
@@ -114,7 +114,8 @@ class Http2UpstreamIntegrationTest {
     void requestHeadersBecomePseudoHeadersWithoutHopByHopFields() throws IOException {
         try (RawHttpClient c = client()) {
             c.send("POST /echo?x=1 HTTP/1.1\r\nHost: example.test:8080\r\nConnection: keep-alive, X-Hop\r\n"
-                + "Keep-Alive: timeout=5\r\nX-Hop: 1\r\nTE: trailers\r\nX-Custom: Value\r\nContent-Length: 3\r\n\r\nabc");
+                + "Keep-Alive: timeout=5\r\nX-Hop: 1\r\nTE: trailers\r\nX-Custom: Value\r\n"
+                + "Content-Length: 3\r\n\r\nabc");
             final RawResponse r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.bodyAsString()).isEqualTo("abc");
