@@ -220,6 +220,7 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
             return;   // closed meanwhile (retired): its channelInactive told the waiters
         }
         stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (System.nanoTime() - connectStartNanos) / 1000);
+        LOG.debug("{} connected, {} waiting", this, waiters.size());
         state = drainAfterConnect ? State.DRAINING : State.OPEN;
         Http2StreamWaiter w;
         while ((w = waiters.poll()) != null) {
@@ -303,6 +304,7 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
+        LOG.debug("{} closed", this);
         releaseConnectionSlot();
         stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, -1);
         host.stats().add(loopIndex, HostStat.CX_ACTIVE, -1);

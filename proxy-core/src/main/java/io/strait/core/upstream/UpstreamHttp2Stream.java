@@ -146,6 +146,8 @@ public final class UpstreamHttp2Stream extends ChannelInboundHandlerAdapter impl
             return;
         }
         owner = null;
+        LOG.debug("h2 stream {} to {} closed with a try on it (unprocessed {}, reset {})", ctx.channel(),
+            connection.host(), unprocessed, resetReceived);
         // A stream whose HEADERS could not even be sent (its id was never assigned) was not processed either.
         final boolean neverSent = ((Http2StreamChannel) ctx.channel()).stream().id() <= 0;
         if (unprocessed || neverSent) {

@@ -153,8 +153,10 @@ public final class H2TestUpstream implements AutoCloseable {
         if (group.isShuttingDown()) {
             return;
         }
-        killConnections();
+        // Stop listening first, so no connection is accepted after the kill; then close the connections at once
+        // (a graceful HTTP/2 close would wait for their streams and outlive the event loop, leaving sockets open).
         server.close().syncUninterruptibly();
+        killConnections();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
