@@ -63,6 +63,7 @@ public final class H2TestUpstream implements AutoCloseable {
     private final AtomicInteger resets = new AtomicInteger();
     private final List<Channel> open = new CopyOnWriteArrayList<>();
     private final Map<String, Boolean> refused = new ConcurrentHashMap<>();
+    private final java.util.Queue<Integer> streamIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** Starts a server whose SETTINGS allow {@code maxConcurrentStreams} streams per connection. */
     public H2TestUpstream(final long maxConcurrentStreams) throws InterruptedException {
@@ -84,6 +85,7 @@ public final class H2TestUpstream implements AutoCloseable {
                             final int now = concurrent.incrementAndGet();
                             maxConcurrent.accumulateAndGet(now, Math::max);
                             stream.closeFuture().addListener(f -> concurrent.decrementAndGet());
+                            streamIds.add(((io.netty.handler.codec.http2.Http2StreamChannel) stream).stream().id());
                             stream.pipeline().addLast(new StreamHandler());
                         }
                     }));
@@ -114,6 +116,27 @@ public final class H2TestUpstream implements AutoCloseable {
     /** The most streams any one connection had open at once. */
     public int maxConcurrentStreams() {
         return maxConcurrent.get();
+    }
+
+    /** The ids of the streams opened so far, in the order they came. */
+    public List<Integer> streamIds() {
+        return List.copyOf(streamIds);
+    }
+
+    /**
+     * Sends, on every open connection, a GOAWAY (NO_ERROR) whose last stream id is {@code lastStreamId}, written as raw
+     * bytes past the codec (which would only announce the last stream it created): the client must treat its streams
+     * above that id as never processed. The codec itself goes on serving them.
+     */
+    public void goAwayBelow(final int lastStreamId) {
+        for (final Channel c : open) {
+            c.eventLoop().execute(() -> {
+                final ByteBuf frame = c.alloc().buffer(17);
+                frame.writeMedium(8).writeByte(0x7).writeByte(0).writeInt(0);   // length, GOAWAY, flags, stream 0
+                frame.writeInt(lastStreamId).writeInt(0);                        // last stream id, NO_ERROR
+                c.pipeline().firstContext().writeAndFlush(frame);
+            });
+        }
     }
 
     /** Streams this server reset. */

@@ -31,6 +31,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * HTTP/1.1 clients through Strait to real HTTP/2 (h2c, prior knowledge) upstreams started here
@@ -46,6 +47,7 @@ class Http2UpstreamIntegrationTest {
     private static final H2TestUpstream SMALL = start(2);
     private static final H2TestUpstream DRAIN = start(100);
     private static final H2TestUpstream DOOMED = start(100);
+    private static final H2TestUpstream REFUSER = start(100);
 
     @RegisterExtension
     static final ProxyExtension PROXY = ProxyExtension.of("""
@@ -64,6 +66,7 @@ class Http2UpstreamIntegrationTest {
                   - { match: { prefix: /drain/ }, cluster: drain, prefix_rewrite: / }
                   - { match: { prefix: /doomed/ }, cluster: doomed, prefix_rewrite: / }
                   - { match: { prefix: /dead/ }, cluster: dead, prefix_rewrite: / }
+                  - { match: { prefix: /refuser/ }, cluster: refuser, prefix_rewrite: / }
                   - { match: { prefix: / }, cluster: main }
         clusters:
           - { name: main, protocol: http2, endpoints: [ { address: 127.0.0.1:%d } ] }
@@ -76,7 +79,9 @@ class Http2UpstreamIntegrationTest {
           - { name: drain, protocol: http2, endpoints: [ { address: 127.0.0.1:%d } ] }
           - { name: doomed, protocol: http2, endpoints: [ { address: 127.0.0.1:%d } ] }
           - { name: dead, protocol: http2, endpoints: [ { address: 127.0.0.1:${port:dead} } ] }
-        """.formatted(MAIN.port(), BURST.port(), CAPPED.port(), SMALL.port(), DRAIN.port(), DOOMED.port()));
+          - { name: refuser, protocol: http2, endpoints: [ { address: 127.0.0.1:%d } ] }
+        """.formatted(MAIN.port(), BURST.port(), CAPPED.port(), SMALL.port(), DRAIN.port(), DOOMED.port(),
+            REFUSER.port()));
 
     private static H2TestUpstream start(final long maxStreams) {
         try {
@@ -88,7 +93,7 @@ class Http2UpstreamIntegrationTest {
 
     @AfterAll
     static void closeUpstreams() {
-        for (final H2TestUpstream u : List.of(MAIN, BURST, CAPPED, SMALL, DRAIN, DOOMED)) {
+        for (final H2TestUpstream u : List.of(MAIN, BURST, CAPPED, SMALL, DRAIN, DOOMED, REFUSER)) {
             u.close();
         }
     }
@@ -236,9 +241,7 @@ class Http2UpstreamIntegrationTest {
         final ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             final Future<List<Integer>> first = pool.submit(() -> load("/drain/slow/5", 300, 20));
-            while (DRAIN.streams() < 100) {
-                Thread.sleep(5);
-            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> DRAIN.streams() >= 100);
             DRAIN.goAwayAll();
             final List<Integer> statuses = first.get(60, TimeUnit.SECONDS);
             assertThat(statuses).hasSize(300).containsOnly(200);
@@ -247,6 +250,25 @@ class Http2UpstreamIntegrationTest {
         }
         assertThat(DRAIN.connections()).isGreaterThanOrEqualTo(2);
         assertThat(PROXY.stat("drain", ClusterStat.UPSTREAM_CX_CLOSE_NOTIFY)).isPositive();
+    }
+
+    @Test
+    void streamsAboveAGoAwaysLastStreamIdAreSentAgainOnANewConnection() throws Exception {
+        final ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            final Future<List<Integer>> slow = pool.submit(() -> load("/refuser/slow/1000", 5, 5));
+            await().atMost(Duration.ofSeconds(30)).until(() -> REFUSER.streams() >= 5);
+            // Only the first of the five streams counts as processed: the other four must be sent again.
+            final int first = REFUSER.streamIds().stream().mapToInt(Integer::intValue).min().orElseThrow();
+            REFUSER.goAwayBelow(first);
+            assertThat(slow.get(30, TimeUnit.SECONDS)).containsOnly(200).hasSize(5);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(REFUSER.connections()).isEqualTo(2);
+        assertThat(REFUSER.streams()).isEqualTo(9);
+        assertThat(PROXY.stat("refuser", ClusterStat.HTTP2_STREAM_REFUSED_ERRORS)).isEqualTo(4);
+        assertThat(PROXY.stat("refuser", ClusterStat.UPSTREAM_CX_CLOSE_NOTIFY)).isEqualTo(1);
     }
 
     @Test
@@ -301,9 +323,7 @@ class Http2UpstreamIntegrationTest {
         try (RawHttpClient c = client()) {
             assertThat(c.get("/doomed/hello", "a").status()).isEqualTo(200);
             c.send(RawHttpClient.request("GET", "/doomed/slow/5000", "a"));
-            while (DOOMED.streams() < 2) {
-                Thread.onSpinWait();
-            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> DOOMED.streams() >= 2);
             DOOMED.close();   // the server goes: its connections close, new connects are refused
             final RawResponse r = c.readResponse();
             assertThat(r.status()).isEqualTo(502);
