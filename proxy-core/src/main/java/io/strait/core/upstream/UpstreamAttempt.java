@@ -146,10 +146,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         return reused;
     }
 
-    /**
-     * True if the upstream refused the try's stream without processing it (HTTP/2 REFUSED_STREAM, or a GOAWAY whose
-     * last stream id is below it): the request may be sent again whatever its method.
-     */
+    /** True if the upstream refused the try's HTTP/2 stream unprocessed: it may be resent whatever its method. */
     public boolean unprocessed() {
         return unprocessed;
     }
@@ -224,14 +221,9 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         releasePendingSlot();
         downstream.resumeReading(ReadGate.PROXY_WAIT);
         if (!future.isSuccess()) {
-            phase = Phase.IDLE;
             final Throwable cause = future.cause();
-            final boolean timedOut = c.connectFailed(cause);
-            outcome = Outcome.ERROR;
             LOG.debug("connect to {} failed: {}", host, String.valueOf(cause));
-            cluster.reportGatewayFailure(host);
-            releasePending();
-            exchange.onConnectFailure(timedOut);
+            connectFailed(c.connectFailed(cause));
             return;
         }
         stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (clock.nanoTime() - connectStartNanos) / 1000);
@@ -249,13 +241,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         if (found != null && found.isOpen()) {
             stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
             found.reserve();
-            final UpstreamHttp2Stream s = new UpstreamHttp2Stream(found);
-            if (!found.openStream(s)) {
-                streamFailed();
-                return ACQUIRED;
-            }
-            bind(s, true);
-            exchange.onBound();
+            bindStream(found, true);
             return ACQUIRED;
         }
         final CircuitBreaker breaker = cluster.circuitBreaker();
@@ -270,11 +256,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
                 stats.inc(ClusterStat.UPSTREAM_CX_OVERFLOW);
                 return CONNECTION_OVERFLOW;
             }
-            c = new UpstreamHttp2Connection(cluster, host, pool, stats, loopIndex, clock.nanoTime());
-            pool.add(c);
-            stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
-            stats.inc(ClusterStat.UPSTREAM_CX_HTTP2_TOTAL);
-            host.stats().inc(loopIndex, HostStat.CX_TOTAL);
+            // The connection slot now belongs to the new connection: it gives it back when its channel closes.
+            c = UpstreamHttp2Connection.create(cluster, host, pool, stats, loopIndex, clock.nanoTime());
         } else {
             stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
         }
@@ -285,14 +268,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         c.await(this);
         downstream.pauseReading(ReadGate.PROXY_WAIT);
         if (c != found) {
-            final ChannelFuture connect = loop.connector().connect(clusterIndex, host, c);
-            if (connect.isDone() && !connect.channel().isRegistered()) {
-                // No channel could be made (see acquire): fail it here, on the loop; the waiters hear of it now.
-                c.releaseConnectionSlot();
-                c.connectFailed(connect.cause());
-                return ACQUIRED;
-            }
-            c.watch(connect);
+            c.connect(loop.connector(), clusterIndex);   // a failure on the spot reaches this try already waiting
         }
         return ACQUIRED;
     }
@@ -303,13 +279,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         waitingOn = null;
         releasePendingSlot();
         downstream.resumeReading(ReadGate.PROXY_WAIT);
-        final UpstreamHttp2Stream s = new UpstreamHttp2Stream(c);
-        if (!c.openStream(s)) {
-            streamFailed();
-            return;
-        }
-        bind(s, false);
-        exchange.onBound();
+        bindStream(c, false);
     }
 
     /** HTTP/2: the connection this try waited on could not be made (counted by the connection). */
@@ -318,6 +288,11 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         waitingOn = null;
         releasePendingSlot();
         downstream.resumeReading(ReadGate.PROXY_WAIT);
+        connectFailed(timedOut);
+    }
+
+    /** The try's connection (or its HTTP/2 stream) could not be made: an error of the host, told to the exchange. */
+    private void connectFailed(final boolean timedOut) {
         phase = Phase.IDLE;
         outcome = Outcome.ERROR;
         cluster.reportGatewayFailure(host);
@@ -325,12 +300,15 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         exchange.onConnectFailure(timedOut);
     }
 
-    /** A stream could not be opened on a connection that was closing: a connect failure for the exchange. */
-    private void streamFailed() {
-        phase = Phase.IDLE;
-        outcome = Outcome.ERROR;
-        releasePending();
-        exchange.onConnectFailure(false);
+    /** Opens the stream reserved on {@code c} and binds it; one that cannot open is a connect failure. */
+    private void bindStream(final UpstreamHttp2Connection c, final boolean fromPool) {
+        final UpstreamHttp2Stream s = c.openStream();
+        if (s == null) {
+            connectFailed(false);
+            return;
+        }
+        bind(s, fromPool);
+        exchange.onBound();
     }
 
     /** HTTP/2: stops waiting for a connection still connecting, giving its reserved stream back. */

@@ -106,10 +106,35 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
         streams = new Http2StreamChannelBootstrap(ctx.channel());
     }
 
-    /** Listens for the channel's close (the breaker slot); call once the connect has started. */
-    void watch(final ChannelFuture connect) {
-        connect.channel().closeFuture().addListener(onClose);
-        connect.addListener(this);
+    /**
+     * A new connection to {@code host}, counted ({@code upstream_cx_total}, {@code upstream_cx_http2_total}, the host's
+     * {@code cx_total}) and in {@code pool} at once, so tries that come while it connects wait for it. The caller has
+     * taken the breaker's connection slot, which the connection holds from now on; {@link #connect} starts it.
+     */
+    static UpstreamHttp2Connection create(final Cluster cluster, final Host host,
+                                          final UpstreamStreamPool<UpstreamHttp2Connection> pool,
+                                          final LoopStats<ClusterStat> stats, final int loopIndex, final long now) {
+        final UpstreamHttp2Connection c = new UpstreamHttp2Connection(cluster, host, pool, stats, loopIndex, now);
+        pool.add(c);
+        stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
+        stats.inc(ClusterStat.UPSTREAM_CX_HTTP2_TOTAL);
+        host.stats().inc(loopIndex, HostStat.CX_TOTAL);
+        return c;
+    }
+
+    /**
+     * Starts the connect through {@code connector}. When no channel could even be made (no file descriptor left) the
+     * failure is handled now, on the loop, as {@code UpstreamAttempt} does for HTTP/1.1: waiters hear of it at once.
+     */
+    void connect(final UpstreamConnector connector, final int clusterIndex) {
+        final ChannelFuture f = connector.connect(clusterIndex, host, this);
+        if (f.isDone() && !f.channel().isRegistered()) {
+            releaseConnectionSlot();
+            connectFailed(f.cause());
+            return;
+        }
+        f.channel().closeFuture().addListener(onClose);
+        f.addListener(this);
     }
 
     @Override
@@ -177,18 +202,19 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * Opens a reserved stream as a child channel with {@code stream} as its handler. Returns false when the channel
-     * could not be opened (the connection closed meanwhile): the reservation is given back and nothing was sent.
+     * Opens a reserved stream as a child channel. Returns null when the channel could not be opened (the connection
+     * closed meanwhile): the reservation is given back and nothing was sent.
      */
-    boolean openStream(final UpstreamHttp2Stream stream) {
+    UpstreamHttp2Stream openStream() {
+        final UpstreamHttp2Stream stream = new UpstreamHttp2Stream(this);
         final Future<Http2StreamChannel> f = streams.handler(stream).open();
         if (!f.isDone() || !f.isSuccess()) {
             // Child channels register on the caller's loop at once; anything else means the connection is going.
             streamEnded(false);
-            return false;
+            return null;
         }
         stats.add(ClusterStat.HTTP2_STREAMS_ACTIVE, 1);
-        return true;
+        return stream;
     }
 
     /** A stream ended ({@code opened}: its channel had been opened): the connection may fall idle or drain. */
@@ -217,7 +243,8 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
             return;
         }
         if (state != State.CONNECTING) {
-            return;   // closed meanwhile (retired): its channelInactive told the waiters
+            failWaiters(false);   // closed while connecting (retired, shut down): nothing will open
+            return;
         }
         stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (System.nanoTime() - connectStartNanos) / 1000);
         LOG.debug("{} connected, {} waiting", this, waiters.size());
@@ -248,6 +275,11 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
             stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT);
         }
         LOG.debug("h2 connect to {} failed: {}", host, String.valueOf(cause));
+        failWaiters(timedOut);
+    }
+
+    /** Tells each waiting try that no stream will open here, giving its reservation back. */
+    private void failWaiters(final boolean timedOut) {
         Http2StreamWaiter w;
         while ((w = waiters.poll()) != null) {
             active--;
