@@ -34,6 +34,8 @@ public final class CertificateReloader implements AutoCloseable {
     static final Duration RELEASE_GRACE = Duration.ofSeconds(10);
 
     private final TlsServerOptions options;
+    /** The listener's ticket keys, kept across rebuilds. */
+    private final SessionTickets tickets;
     private final ScheduledExecutorService scheduler;
     private final Duration interval;
     private final Consumer<TlsConfigException> onError;
@@ -45,6 +47,7 @@ public final class CertificateReloader implements AutoCloseable {
     /** Mappers replaced but not yet released. Guarded by this. */
     private final List<SniCertificateMapper> retired = new ArrayList<>();
     private ScheduledFuture<?> poll;
+    private ScheduledFuture<?> rotation;
     private boolean closed;
 
     /**
@@ -60,22 +63,42 @@ public final class CertificateReloader implements AutoCloseable {
     public CertificateReloader(final TlsServerOptions options, final SniCertificateMapper initial,
                                final ScheduledExecutorService scheduler, final Duration interval,
                                final Consumer<TlsConfigException> onError,
+                               final Consumer<SniCertificateMapper> onReload) throws TlsConfigException {
+        this(options, new SessionTickets(options.sessionTickets()), initial, scheduler, interval, onError, onReload);
+    }
+
+    /**
+     * A reloader serving {@code initial}, built from {@code options} with {@code tickets}, which every rebuild keeps.
+     * When the tickets rotate, it rotates them on the scheduler (which it then needs) and puts the new keys on the
+     * contexts in force.
+     */
+    public CertificateReloader(final TlsServerOptions options, final SessionTickets tickets,
+                               final SniCertificateMapper initial, final ScheduledExecutorService scheduler,
+                               final Duration interval, final Consumer<TlsConfigException> onError,
                                final Consumer<SniCertificateMapper> onReload) {
         this.options = Objects.requireNonNull(options, "options");
+        this.tickets = Objects.requireNonNull(tickets, "tickets");
         this.current = Objects.requireNonNull(initial, "initial");
         this.scheduler = scheduler;
         this.interval = interval;
         this.onError = onError;
         this.onReload = onReload;
         this.stamps = stamps(options.files());
-        if (!interval.isZero() && scheduler == null) {
-            throw new IllegalArgumentException("reloading needs a scheduler");
+        if ((!interval.isZero() || tickets.options().rotates()) && scheduler == null) {
+            throw new IllegalArgumentException("reloading and ticket key rotation need a scheduler");
         }
     }
 
-    /** Starts polling (no-op when the interval is zero). */
+    /** Starts polling (no-op when the interval is zero) and rotating the ticket keys (when they rotate). */
     public synchronized void start() {
-        if (interval.isZero() || poll != null || closed) {
+        if (closed) {
+            return;
+        }
+        if (tickets.options().rotates() && rotation == null) {
+            final long every = Math.max(1, tickets.options().rotation().toMillis());
+            rotation = scheduler.scheduleAtFixedRate(this::rotateTickets, every, every, TimeUnit.MILLISECONDS);
+        }
+        if (interval.isZero() || poll != null) {
             return;
         }
         final long millis = Math.max(1, interval.toMillis());
@@ -85,6 +108,22 @@ public final class CertificateReloader implements AutoCloseable {
     /** The SNI mapping to hand to handlers: it always maps through the current mapper. */
     public Mapping<String, SslContext> mapping() {
         return mapping;
+    }
+
+    /** The listener's session ticket keys. */
+    public SessionTickets tickets() {
+        return tickets;
+    }
+
+    /** Makes a new ticket encryption key and puts the keys on the contexts in force (the rotation timer's job). */
+    public synchronized void rotateTickets() {
+        if (closed) {
+            return;
+        }
+        tickets.rotate();
+        for (final SslContext c : current.contexts()) {
+            tickets.apply(c);
+        }
     }
 
     /** The mapper in force. */
@@ -120,7 +159,8 @@ public final class CertificateReloader implements AutoCloseable {
         stamps = now;
         final SniCertificateMapper fresh;
         try {
-            fresh = TlsContextFactory.build(options);
+            tickets.reloadFiles();
+            fresh = TlsContextFactory.build(options, tickets);
         } catch (final TlsConfigException e) {
             onError.accept(e);
             return false;
@@ -163,6 +203,9 @@ public final class CertificateReloader implements AutoCloseable {
         closed = true;
         if (poll != null) {
             poll.cancel(false);
+        }
+        if (rotation != null) {
+            rotation.cancel(false);
         }
         for (final SniCertificateMapper m : retired) {
             m.close();

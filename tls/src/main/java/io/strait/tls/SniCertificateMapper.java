@@ -8,6 +8,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,8 @@ import javax.naming.ldap.Rdn;
 public final class SniCertificateMapper implements Mapping<String, SslContext>, AutoCloseable {
 
     private final List<SslContext> contexts;
+    /** Each context's OCSP response to staple, or null entries. */
+    private final List<byte[]> staples;
     private final Map<String, SslContext> exact = new HashMap<>();
     /** "*.example.com" is stored as "example.com". */
     private final Map<String, SslContext> wildcard = new HashMap<>();
@@ -40,10 +43,20 @@ public final class SniCertificateMapper implements Mapping<String, SslContext>, 
      * @param leaves   each context's leaf certificate, in the same order
      */
     public SniCertificateMapper(final List<SslContext> contexts, final List<X509Certificate> leaves) {
-        if (contexts.isEmpty() || contexts.size() != leaves.size()) {
-            throw new IllegalArgumentException("one leaf certificate per context, at least one");
+        this(contexts, leaves, Collections.nCopies(contexts.size(), null));
+    }
+
+    /**
+     * Maps the names of {@code leaves[i]} to {@code contexts[i]}, whose handshakes staple {@code staples[i]} (a DER
+     * OCSP response, or null for none).
+     */
+    public SniCertificateMapper(final List<SslContext> contexts, final List<X509Certificate> leaves,
+                                final List<byte[]> staples) {
+        if (contexts.isEmpty() || contexts.size() != leaves.size() || staples.size() != contexts.size()) {
+            throw new IllegalArgumentException("one leaf certificate and staple entry per context, at least one");
         }
         this.contexts = List.copyOf(contexts);
+        this.staples = new ArrayList<>(staples);
         for (int i = 0; i < contexts.size(); i++) {
             for (final String name : names(leaves.get(i))) {
                 if (name.startsWith("*.")) {
@@ -82,6 +95,16 @@ public final class SniCertificateMapper implements Mapping<String, SslContext>, 
     /** The default context: the first certificate's. */
     public SslContext defaultContext() {
         return contexts.get(0);
+    }
+
+    /** The OCSP response to staple on handshakes of {@code context}, or null (none, or not one of these). */
+    public byte[] staple(final SslContext context) {
+        for (int i = 0; i < contexts.size(); i++) {
+            if (contexts.get(i) == context) {
+                return staples.get(i);
+            }
+        }
+        return null;
     }
 
     /** Every context, in certificate order. */

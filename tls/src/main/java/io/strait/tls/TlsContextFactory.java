@@ -4,8 +4,6 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContextOption;
-import io.netty.handler.ssl.OpenSslSessionContext;
-import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -14,7 +12,6 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +22,9 @@ import javax.net.ssl.SSLException;
  * Stateless, thread-safe; call it off the event loops (it reads files). Builds the server {@link SslContext}s of a
  * TLS listener from {@link TlsServerOptions}: one context per certificate, on BoringSSL ({@link
  * SslProvider#OPENSSL_REFCNT}, no finalizers: the returned {@link SniCertificateMapper} must be closed) when
- * netty-tcnative loads, else on the JDK's provider with a warning. Each context has session tickets on, with random
- * ticket keys of its own, and BoringSSL's session cache, so clients resume on any event loop. Configured
+ * netty-tcnative loads, else on the JDK's provider with a warning. The contexts share the listener's
+ * {@link SessionTickets} (keys and lifetime, or tickets off), and each has BoringSSL's session cache, so clients
+ * resume on any event loop and under any of the listener's certificates. Configured
  * key-exchange groups ({@link TlsServerOptions#ecdhCurves()}) apply on BoringSSL only: the JDK fallback ignores them
  * with a warning (its groups come from the {@code jdk.tls.namedGroups} system property).
  */
@@ -35,7 +33,6 @@ public final class TlsContextFactory {
     private static final InternalLogger LOG = InternalLoggerFactory.getInstance(TlsContextFactory.class);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     private static final AtomicBoolean WARNED_GROUPS = new AtomicBoolean();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** BoringSSL's TLS 1.3 suites, kept enabled when a configuration lists TLS 1.2 suites only. */
     static final List<String> TLS13_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
@@ -63,6 +60,18 @@ public final class TlsContextFactory {
      * @throws TlsConfigException naming the field that cannot be used
      */
     public static SniCertificateMapper build(final TlsServerOptions options) throws TlsConfigException {
+        return build(options, new SessionTickets(options.sessionTickets()));
+    }
+
+    /**
+     * Builds every context of {@code options}, with the session ticket keys of {@code tickets} (kept by the caller
+     * across rebuilds, so a certificate reload does not cost returning clients a full handshake).
+     *
+     * @return the contexts mapped by SNI name; the caller owns it and closes it
+     * @throws TlsConfigException naming the field that cannot be used
+     */
+    public static SniCertificateMapper build(final TlsServerOptions options, final SessionTickets tickets)
+        throws TlsConfigException {
         if (options.certificates().isEmpty()) {
             throw new TlsConfigException("certificates", "at least one certificate is needed");
         }
@@ -75,6 +84,7 @@ public final class TlsContextFactory {
         // Read everything first, in the order of the settings, so the first error is the first bad field.
         final List<X509Certificate[]> chains = new ArrayList<>();
         final List<PrivateKey> keys = new ArrayList<>();
+        final List<byte[]> staples = new ArrayList<>();
         for (int i = 0; i < options.certificates().size(); i++) {
             final CertificateFiles files = options.certificates().get(i);
             final String field = "certificates[" + i + "]";
@@ -86,6 +96,12 @@ public final class TlsContextFactory {
             }
             chains.add(chain);
             keys.add(key);
+            if (files.ocspStaple() != null && provider == SslProvider.JDK) {
+                throw new TlsConfigException(field + ".ocsp_staple", "OCSP stapling needs BoringSSL (netty-tcnative), "
+                    + "which is not available here");
+            }
+            staples.add(files.ocspStaple() == null ? null
+                : OcspStaple.read(files.ocspStaple(), field + ".ocsp_staple"));
         }
         final X509Certificate[] ca = options.clientCa() == null ? null
             : PemFiles.certificates(options.clientCa(), "client_ca");
@@ -93,8 +109,10 @@ public final class TlsContextFactory {
         final List<X509Certificate> leaves = new ArrayList<>();
         try {
             for (int i = 0; i < chains.size(); i++) {
-                contexts.add(context(options, provider, ciphers, groups, ca, chains.get(i), keys.get(i),
-                    "certificates[" + i + "]"));
+                final SslContext c = context(options, provider, ciphers, groups, ca, chains.get(i), keys.get(i),
+                    staples.get(i) != null, "certificates[" + i + "]");
+                contexts.add(c);
+                tickets.apply(c);
                 leaves.add(chains.get(i)[0]);
             }
         } catch (final TlsConfigException | RuntimeException e) {
@@ -103,7 +121,7 @@ public final class TlsContextFactory {
             }
             throw e;
         }
-        return new SniCertificateMapper(contexts, leaves);
+        return new SniCertificateMapper(contexts, leaves, staples);
     }
 
     private static List<String> ciphers(final TlsServerOptions options, final SslProvider provider)
@@ -159,8 +177,8 @@ public final class TlsContextFactory {
 
     private static SslContext context(final TlsServerOptions options, final SslProvider provider,
                                       final List<String> ciphers, final String[] groups, final X509Certificate[] ca,
-                                      final X509Certificate[] chain, final PrivateKey key, final String field)
-        throws TlsConfigException {
+                                      final X509Certificate[] chain, final PrivateKey key, final boolean ocsp,
+                                      final String field) throws TlsConfigException {
         final SslContextBuilder b = SslContextBuilder.forServer(key, chain)
             .sslProvider(provider)
             .protocols(options.minVersion().equals(TlsServerOptions.TLS_1_3)
@@ -171,6 +189,9 @@ public final class TlsContextFactory {
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, options.alpn()));
         if (ciphers != null) {
             b.ciphers(ciphers);
+        }
+        if (ocsp) {
+            b.enableOcsp(true);
         }
         if (groups != null) {
             b.option(OpenSslContextOption.GROUPS, groups);
@@ -183,15 +204,6 @@ public final class TlsContextFactory {
             context = b.build();
         } catch (final SSLException | RuntimeException e) {
             throw new TlsConfigException(field, "cannot build a TLS context: " + e.getMessage());
-        }
-        if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
-            final byte[] name = new byte[16];
-            final byte[] hmac = new byte[16];
-            final byte[] aes = new byte[16];
-            RANDOM.nextBytes(name);
-            RANDOM.nextBytes(hmac);
-            RANDOM.nextBytes(aes);
-            sessions.setTicketKeys(new OpenSslSessionTicketKey(name, hmac, aes));
         }
         return context;
     }

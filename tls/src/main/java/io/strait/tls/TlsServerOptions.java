@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param handshakeTimeout  the time a client has from connecting to a finished handshake
  * @param ecdhCurves        key-exchange groups in preference order (names of {@link #GROUPS} or their aliases), or
  *                          empty for Netty's defaults on BoringSSL: X25519MLKEM768, X25519, P-256, P-384, P-521
+ * @param sessionTickets    how session tickets are issued (on, random keys rotated hourly, by default)
  */
 public record TlsServerOptions(List<CertificateFiles> certificates, Path clientCa, boolean requireClientCert,
                                String minVersion, List<String> cipherSuites, List<String> alpn,
-                               Duration handshakeTimeout, List<String> ecdhCurves) {
+                               Duration handshakeTimeout, List<String> ecdhCurves,
+                               SessionTicketOptions sessionTickets) {
 
     /** TLS 1.2, the default lowest version. */
     public static final String TLS_1_2 = "TLSv1.2";
@@ -47,6 +49,7 @@ public record TlsServerOptions(List<CertificateFiles> certificates, Path clientC
         ecdhCurves = List.copyOf(ecdhCurves);
         Objects.requireNonNull(minVersion, "minVersion");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(sessionTickets, "sessionTickets");
         if (!minVersion.equals(TLS_1_2) && !minVersion.equals(TLS_1_3)) {
             throw new IllegalArgumentException("minVersion must be TLSv1.2 or TLSv1.3: " + minVersion);
         }
@@ -57,6 +60,14 @@ public record TlsServerOptions(List<CertificateFiles> certificates, Path clientC
                             final boolean requireClientCert, final String minVersion, final List<String> cipherSuites,
                             final List<String> alpn, final Duration handshakeTimeout) {
         this(certificates, clientCa, requireClientCert, minVersion, cipherSuites, alpn, handshakeTimeout, List.of());
+    }
+
+    /** Options with the default session tickets (the arity before {@code sessionTickets}). */
+    public TlsServerOptions(final List<CertificateFiles> certificates, final Path clientCa,
+                            final boolean requireClientCert, final String minVersion, final List<String> cipherSuites,
+                            final List<String> alpn, final Duration handshakeTimeout, final List<String> ecdhCurves) {
+        this(certificates, clientCa, requireClientCert, minVersion, cipherSuites, alpn, handshakeTimeout, ecdhCurves,
+            SessionTicketOptions.DEFAULTS);
     }
 
     /**
@@ -85,16 +96,20 @@ public record TlsServerOptions(List<CertificateFiles> certificates, Path clientC
             DEFAULT_HANDSHAKE_TIMEOUT);
     }
 
-    /** Every file these options read: certificates, keys and the client CA bundle. */
+    /** Every file these options read: certificates, keys, the client CA bundle and session ticket key files. */
     public List<Path> files() {
         final List<Path> out = new ArrayList<>();
         for (final CertificateFiles c : certificates) {
             out.add(c.cert());
             out.add(c.key());
+            if (c.ocspStaple() != null) {
+                out.add(c.ocspStaple());
+            }
         }
         if (clientCa != null) {
             out.add(clientCa);
         }
+        out.addAll(sessionTickets.keyFiles());
         return List.copyOf(out);
     }
 }

@@ -6,7 +6,10 @@ import io.strait.core.config.ListenerTlsConfig;
 import io.strait.core.stats.ListenerStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.core.stats.StatsScope;
+import io.netty.handler.ssl.SslContext;
+import io.strait.tls.CertificateFiles;
 import io.strait.tls.CertificateReloader;
+import io.strait.tls.SessionTickets;
 import io.strait.tls.TlsConfigException;
 import io.strait.tls.TlsContextFactory;
 import io.strait.tls.handler.PeerIdentityHandler;
@@ -17,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /**
  * Thread-safe. The TLS side of one listener, made once when the server starts: its contexts (built once, swapped by
@@ -44,16 +48,22 @@ public final class ListenerTls implements AutoCloseable {
      * @param config    the listener, with {@code tls}
      * @param stats     its {@code listener.<name>.} scope
      * @param loops     the number of event loops
-     * @param scheduler the off-loop thread that polls certificate files (null when no listener reloads)
+     * @param scheduler the off-loop thread that polls certificate files and rotates ticket keys (null when no
+     *                  listener does either)
+     * @param tickets   the session ticket keys of the side this one replaces (a reload that changed the listener's
+     *                  {@code tls} but not its {@code session_tickets}: returning clients still resume), or null
      * @throws TlsConfigException when a file changed since validation and cannot be used
      */
     public static ListenerTls start(final ListenerConfig config, final StatsScope<ListenerStat> stats, final int loops,
-                             final ScheduledExecutorService scheduler) throws TlsConfigException {
+                             final ScheduledExecutorService scheduler, final SessionTickets tickets)
+        throws TlsConfigException {
         final ListenerTlsConfig tls = config.tls();
         final String name = config.name();
         final Duration interval = scheduler == null ? Duration.ZERO : tls.reloadInterval();
-        final CertificateReloader reloader = new CertificateReloader(tls.options(),
-            TlsContextFactory.build(tls.options()), scheduler, interval,
+        final SessionTickets keys = tickets != null && tickets.options().equals(tls.options().sessionTickets())
+            ? tickets : new SessionTickets(tls.options().sessionTickets());
+        final CertificateReloader reloader = new CertificateReloader(tls.options(), keys,
+            TlsContextFactory.build(tls.options(), keys), scheduler, interval,
             e -> LOG.warn("listener {}: certificate reload failed, the current certificates stay: tls.{}: {}", name,
                 e.field(), e.getMessage()),
             m -> LOG.info("listener {}: certificates reloaded", name));
@@ -63,7 +73,19 @@ public final class ListenerTls implements AutoCloseable {
         }
         reloader.start();
         return new ListenerTls(reloader, new SniHandlerFactory(reloader.mapping(),
-            Math.max(1, tls.options().handshakeTimeout().toMillis())), identity);
+            Math.max(1, tls.options().handshakeTimeout().toMillis()), !tls.options().sessionTickets().enabled(),
+            staples(tls, reloader)), identity);
+    }
+
+    /** The staple lookup when a certificate of the listener staples OCSP (through the mapper in force), else null. */
+    private static Function<SslContext, byte[]> staples(final ListenerTlsConfig tls,
+                                                       final CertificateReloader reloader) {
+        for (final CertificateFiles c : tls.options().certificates()) {
+            if (c.ocspStaple() != null) {
+                return context -> reloader.current().staple(context);
+            }
+        }
+        return null;
     }
 
     /** A new SNI handler for one connection. */
@@ -79,6 +101,11 @@ public final class ListenerTls implements AutoCloseable {
     /** The reloader (tests check its files now). */
     public CertificateReloader reloader() {
         return reloader;
+    }
+
+    /** The listener's session ticket keys (a reload's new side takes them over). */
+    public SessionTickets tickets() {
+        return reloader.tickets();
     }
 
     /** Stops watching the files and releases every context. */

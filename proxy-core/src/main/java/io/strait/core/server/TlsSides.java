@@ -42,18 +42,19 @@ final class TlsSides {
     void start(final StraitConfig config) throws TlsConfigException {
         for (final ListenerConfig lc : config.listeners()) {
             if (lc.tls() != null) {
-                current.put(lc.name(), start(lc));
+                current.put(lc.name(), start(lc, null));
             }
         }
     }
 
-    private ListenerTls start(final ListenerConfig lc) throws TlsConfigException {
-        if (!lc.tls().reloadInterval().isZero() && scheduler == null) {
+    private ListenerTls start(final ListenerConfig lc, final ListenerTls previous) throws TlsConfigException {
+        if ((!lc.tls().reloadInterval().isZero() || lc.tls().options().sessionTickets().rotates())
+            && scheduler == null) {
             scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("strait-tls-reload",
                 true));
         }
         return ListenerTls.start(lc, stats.scope("listener." + lc.name() + ".", ListenerStat.class), eventLoops,
-            scheduler);
+            scheduler, previous == null ? null : previous.tickets());
     }
 
     /** The side of listener {@code name}, or null for a plain one. */
@@ -80,7 +81,7 @@ final class TlsSides {
                 continue;
             }
             try {
-                final ListenerTls t = start(lc);
+                final ListenerTls t = start(lc, kept);
                 made.add(t);
                 out.put(lc.name(), t);
             } catch (final TlsConfigException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.strait.core.config;
 
 import io.strait.tls.TlsServerOptions;
+import io.strait.tls.SessionTicketOptions;
 import io.strait.tls.testing.TestCertificates;
 import io.strait.tls.testing.TestCertificates.Issued;
 import io.strait.tls.testing.TestCertificates.KeyFormat;
@@ -119,6 +120,47 @@ class ConfigTlsTest {
         assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "ecdh_curves: [ 25519 ]")))
             .hasSize(1).first().asString().startsWith("t.yaml:13:22: listeners[1].tls.ecdh_curves[0]: expected a "
                 + "key-exchange group name");
+    }
+
+    @Test
+    void sessionTickets() throws Exception {
+        Files.write(dir.resolve("ticket.key"), new byte[48]);
+        Files.write(dir.resolve("short.key"), new byte[32]);
+        final ConfigResult defaults = parse(tls("certificates: [ { cert: a.pem, key: a.key } ]"));
+        assertThat(defaults.config().listeners().get(1).tls().options().sessionTickets())
+            .isEqualTo(SessionTicketOptions.DEFAULTS);
+        final ConfigResult set = parse(tls("certificates: [ { cert: a.pem, key: a.key } ]",
+            "session_tickets: { lifetime: 300s, key_files: [ ticket.key ] }"));
+        assertThat(set.errors()).isEmpty();
+        final SessionTicketOptions t = set.config().listeners().get(1).tls().options().sessionTickets();
+        assertThat(t.enabled()).isTrue();
+        assertThat(t.lifetime()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(t.keyFiles()).containsExactly(dir.resolve("ticket.key"));
+        assertThat(parse(tls("certificates: [ { cert: a.pem, key: a.key } ]", "session_tickets: { enabled: false }"))
+            .config().listeners().get(1).tls().options().sessionTickets().enabled()).isFalse();
+
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]",
+            "session_tickets: { key_files: [ ticket.key, short.key ] }")))
+            .hasSize(1).first().asString().startsWith("t.yaml:13:51: listeners[1].tls.session_tickets.key_files[1]: ")
+            .contains("has 32 bytes; a ticket key file has 48 random bytes");
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "session_tickets: { lifetime: 169h }")))
+            .containsExactly(at(13, 36, "session_tickets.lifetime: must be at most 168h (TLS 1.3's limit on a "
+                + "ticket's lifetime), got 169h"));
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]",
+            "session_tickets: { enabled: false, key_files: [ ticket.key ] }")))
+            .hasSize(1).first().asString().contains("session_tickets.key_files: key_files has no use when");
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "session_tickets: { rotate: 1h }")))
+            .hasSize(1).first().asString().contains("session_tickets.rotate");
+    }
+
+    @Test
+    void ocspStaple() {
+        final ConfigResult none = parse(tls("certificates: [ { cert: a.pem, key: a.key } ]"));
+        assertThat(none.config().listeners().get(1).tls().options().certificates().get(0).ocspStaple()).isNull();
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key, ocsp_staple: text.pem } ]")))
+            .hasSize(1).first().asString()
+            .startsWith("t.yaml:12:63: listeners[1].tls.certificates[0].ocsp_staple: ")
+            .contains("is not a DER-encoded successful OCSP response");
     }
 
     @Test

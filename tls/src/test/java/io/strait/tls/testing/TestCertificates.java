@@ -9,6 +9,18 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.jcajce.JcaBasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.RespID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.operator.OperatorException;
+import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -121,6 +133,35 @@ public final class TestCertificates {
                 sans.add(new GeneralName(GeneralName.dNSName, n));
             }
             return issue(type, dnsNames.length == 0 ? "server" : dnsNames[0], sans, false);
+        }
+
+        /**
+         * A DER OCSP response, signed by this CA, that says {@code cert} (issued by this CA) is good for the next day:
+         * what a responder would give a server to staple.
+         */
+        public byte[] ocspResponseFor(final Issued cert) {
+            try {
+                final DigestCalculatorProvider digests =
+                    new JcaDigestCalculatorProviderBuilder().build();
+                final CertificateID id = new CertificateID(
+                    digests.get(CertificateID.HASH_SHA1),
+                    new JcaX509CertificateHolder(certificate),
+                    cert.certificate().getSerialNumber());
+                final BasicOCSPRespBuilder b =
+                    new JcaBasicOCSPRespBuilder(certificate.getPublicKey(),
+                        digests.get(RespID.HASH_SHA1));
+                final Date now = new Date();
+                b.addResponse(id, CertificateStatus.GOOD, now,
+                    new Date(now.getTime() + Duration.ofDays(1).toMillis()), null);
+                final String alg = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+                final BasicOCSPResp basic =
+                    b.build(new JcaContentSignerBuilder(alg).build(key), null, now);
+                return new OCSPRespBuilder()
+                    .build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
+            } catch (final IOException | GeneralSecurityException | OperatorException
+                           | OCSPException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** An intermediate CA signed by this CA. */

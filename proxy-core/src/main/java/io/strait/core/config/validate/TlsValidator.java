@@ -6,6 +6,7 @@ import io.strait.core.config.yaml.YamlNode;
 import io.strait.core.config.yaml.YamlNode.ListNode;
 import io.strait.core.config.yaml.YamlNode.MapNode;
 import io.strait.tls.CertificateFiles;
+import io.strait.tls.SessionTicketOptions;
 import io.strait.tls.SniCertificateMapper;
 import io.strait.tls.TlsConfigException;
 import io.strait.tls.TlsContextFactory;
@@ -36,7 +37,7 @@ final class TlsValidator {
     /** {@code tls}, or null when absent or invalid (reported). */
     static ListenerTlsConfig tls(final Fields listener, final Path baseDir) {
         final Fields f = listener.object("tls", "certificates", "client_ca", "require_client_cert", "min_version",
-            "cipher_suites", "handshake_timeout", "alpn", "reload_interval", "ecdh_curves");
+            "cipher_suites", "handshake_timeout", "alpn", "reload_interval", "ecdh_curves", "session_tickets");
         if (f == null) {
             return null;
         }
@@ -48,17 +49,18 @@ final class TlsValidator {
         } else {
             for (int i = 0; i < list.items().size(); i++) {
                 final Fields c = f.item(list.items().get(i), f.childPath("certificates") + "[" + i + "]", "cert",
-                    "key");
+                    "key", "ocsp_staple");
                 if (c == null) {
                     ok = false;
                     continue;
                 }
                 final Path cert = path(c, "cert", true, baseDir);
                 final Path key = path(c, "key", true, baseDir);
-                if (cert == null || key == null) {
+                final Path staple = path(c, "ocsp_staple", false, baseDir);
+                if (cert == null || key == null || staple == null && c.has("ocsp_staple")) {
                     ok = false;
                 } else {
-                    certificates.add(new CertificateFiles(cert, key));
+                    certificates.add(new CertificateFiles(cert, key, staple));
                 }
             }
         }
@@ -91,12 +93,13 @@ final class TlsValidator {
         final Duration handshake = f.duration("handshake_timeout", TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT, true);
         final Duration reload = f.duration("reload_interval", ListenerTlsConfig.DEFAULT_RELOAD_INTERVAL, false);
         final List<String> curves = curves(f);
+        final SessionTicketOptions tickets = tickets(f, baseDir);
         if (!ok || minVersion == null || ciphers == null || alpn == null || handshake == null || reload == null
-            || curves == null) {
+            || curves == null || tickets == null) {
             return null;
         }
         final TlsServerOptions options = new TlsServerOptions(certificates, clientCa, require, minVersion, ciphers,
-            alpn, handshake, curves);
+            alpn, handshake, curves, tickets);
         try (SniCertificateMapper built = TlsContextFactory.build(options)) {
             return new ListenerTlsConfig(options, reload);
         } catch (final TlsConfigException e) {
@@ -127,6 +130,47 @@ final class TlsValidator {
             f.errorAtValue(key, "invalid file path '" + text + "': " + e.getReason());
             return null;
         }
+    }
+
+    /** {@code session_tickets}: the defaults when absent, null when invalid (reported). */
+    private static SessionTicketOptions tickets(final Fields tls, final Path baseDir) {
+        if (!tls.has("session_tickets")) {
+            return SessionTicketOptions.DEFAULTS;
+        }
+        final Fields f = tls.object("session_tickets", "enabled", "lifetime", "rotation", "key_files");
+        if (f == null) {
+            return null;
+        }
+        final Boolean enabled = f.bool("enabled", true);
+        final Duration lifetime = f.duration("lifetime", SessionTicketOptions.DEFAULT_LIFETIME, true);
+        boolean ok = enabled != null && lifetime != null;
+        if (lifetime != null && lifetime.compareTo(SessionTicketOptions.MAX_LIFETIME) > 0) {
+            f.errorAtValue("lifetime", "must be at most 168h (TLS 1.3's limit on a ticket's lifetime), got "
+                + lifetime.toHours() + "h");
+            ok = false;
+        }
+        final Duration rotation = f.duration("rotation", SessionTicketOptions.DEFAULT_ROTATION, false);
+        ok &= rotation != null;
+        final List<String> names = strings(f, "key_files", "a file path");
+        final List<Path> files = new ArrayList<>();
+        if (names == null) {
+            ok = false;
+        } else {
+            for (int i = 0; i < names.size(); i++) {
+                try {
+                    files.add(baseDir.resolve(names.get(i)).normalize());
+                } catch (final InvalidPathException e) {
+                    f.errorAt(f.childPath("key_files") + "[" + i + "]", f.list("key_files", false, false).items()
+                        .get(i), "invalid file path '" + names.get(i) + "': " + e.getReason());
+                    ok = false;
+                }
+            }
+        }
+        if (ok && Boolean.FALSE.equals(enabled) && !files.isEmpty()) {
+            f.errorAtKey("key_files", "key_files has no use when session tickets are off (enabled: false)");
+            ok = false;
+        }
+        return ok ? new SessionTicketOptions(enabled, lifetime, rotation, files) : null;
     }
 
     /** {@code ecdh_curves} as BoringSSL group names: empty when absent, null when invalid (reported). */
