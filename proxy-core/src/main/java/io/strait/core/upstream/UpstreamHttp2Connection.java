@@ -147,6 +147,7 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
             ctx.write(new DefaultHttp2WindowUpdateFrame(grow), ctx.voidPromise());
         }
         ctx.fireChannelActive();
+        ready();
     }
 
     // ------------------------------------------------------------------ streams
@@ -235,13 +236,20 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
 
     // ------------------------------------------------------------------ connect
 
-    /** The connect completed (on the loop): open the waiting tries' streams, or tell them it failed. */
+    /**
+     * The connect completed (on the loop): a failure is told to the waiting tries here; a success is handled in
+     * {@link #channelActive}, which comes after the connect's listeners and after the frame codec sent the connection
+     * preface, so the waiters' HEADERS follow it.
+     */
     @Override
     public void operationComplete(final ChannelFuture future) {
         if (!future.isSuccess()) {
             connectFailed(future.cause());
-            return;
         }
+    }
+
+    /** The connection is active and its preface sent: the waiting tries open their streams. */
+    private void ready() {
         if (state != State.CONNECTING) {
             failWaiters(false);   // closed while connecting (retired, shut down): nothing will open
             return;
