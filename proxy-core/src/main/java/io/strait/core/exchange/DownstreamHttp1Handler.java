@@ -6,6 +6,7 @@ import io.strait.core.time.LoopTimer;
 import io.strait.core.time.NanoClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
@@ -16,6 +17,8 @@ import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpTrailers;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
+import io.strait.tls.PeerIdentity;
+import io.strait.tls.handler.PeerIdentityHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,9 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     private boolean reading;
     /** True when something was written downstream since the last flush. */
     private boolean dirty;
+    /** The verified client's identity, read from the channel on first use. */
+    private PeerIdentity peer;
+    private boolean peerKnown;
 
     /**
      * The handler of a connection accepted on {@code listener}; its exchanges run on the snapshot in force on the
@@ -271,6 +277,18 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     @Override
     public ByteBufAllocator alloc() {
         return ctx.alloc();
+    }
+
+    @Override
+    public PeerIdentity peerIdentity() {
+        // Set by the TLS side once the handshake is done, before any request is read; fixed for the connection.
+        if (!peerKnown) {
+            peerKnown = true;
+            final Channel ch = ctx.channel();
+            peer = ch.hasAttr(PeerIdentityHandler.PEER_IDENTITY) ? ch.attr(PeerIdentityHandler.PEER_IDENTITY).get()
+                : null;
+        }
+        return peer;
     }
 
     @Override

@@ -67,6 +67,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     private final UpstreamSelector selector = new UpstreamSelector();
     private final UpstreamAttempt attempt;
     private final ForwardingHeaders forwarding;
+    private final ClientCertHeader clientCert;
     private final LoopTimer timer;
     private final ExchangeDeadlines deadlines;
     /** The exchange's access-log facts, reused per request. */
@@ -99,6 +100,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         this.clock = loop.clock();
         this.stats = stats;
         this.forwarding = forwarding;
+        this.clientCert = new ClientCertHeader(listener.config().forwarding().clientCert());
         this.attempt = new UpstreamAttempt(this, downstream, loop, clock);
         this.timer = new LoopTimer(loop.loop(), clock, this);
         this.deadlines = new ExchangeDeadlines(listener.streamIdleTimeoutNanos());
@@ -154,6 +156,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         // Before the route match, as Envoy's connection manager does: header matchers and the source_ip hash see
         // the listener's forwarding policy applied (never a client's own X-Forwarded-Proto), route edits come after.
         forwarding.apply(head.headers(), loop.random());
+        clientCert.apply(head.headers(), downstream);
         log.forwarded();
         final Route r = listener.routes().match(head);
         if (r == null) {

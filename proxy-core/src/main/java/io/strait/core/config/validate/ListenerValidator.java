@@ -2,6 +2,7 @@ package io.strait.core.config.validate;
 
 import io.strait.core.config.AccessLogConfig;
 import io.strait.core.config.AccessLogPaths;
+import io.strait.core.config.ClientCertDetails;
 import io.strait.core.config.ForwardingConfig;
 import io.strait.core.config.HostPort;
 import io.strait.core.config.LimitsConfig;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -71,7 +74,8 @@ final class ListenerValidator extends SectionValidator {
                                     final List<Bound> addresses) {
         final Fields f = fields(node, path, "name", "address", "protocol", "tls", "cluster", "virtual_hosts",
             "limits", "timeouts", "access_log", "normalize_path", "merge_slashes", "path_with_escaped_slashes",
-            "use_remote_address", "xff_num_trusted_hops", "preserve_external_request_id", "max_connections");
+            "use_remote_address", "xff_num_trusted_hops", "preserve_external_request_id", "max_connections",
+            "forward_client_cert_details", "set_current_client_cert_details");
         if (f == null) {
             return null;
         }
@@ -191,10 +195,36 @@ final class ListenerValidator extends SectionValidator {
         final Long hops = listener.integerOr("xff_num_trusted_hops", (long) edge.xffNumTrustedHops(), 0,
             ForwardingConfig.MAX_TRUSTED_HOPS);
         final Boolean preserve = listener.bool("preserve_external_request_id", edge.preserveExternalRequestId());
+        final ClientCertDetails.Mode mode = listener.choice("forward_client_cert_details", "mode", XFCC_MODES,
+            ClientCertDetails.Mode.SANITIZE);
+        ClientCertDetails details = new ClientCertDetails(mode == null ? ClientCertDetails.Mode.SANITIZE : mode,
+            false, false, false);
+        if (listener.has("set_current_client_cert_details")) {
+            final Fields d = listener.object("set_current_client_cert_details", "subject", "uri", "dns");
+            if (d != null) {
+                final Boolean subject = d.bool("subject", false);
+                final Boolean uri = d.bool("uri", false);
+                final Boolean dns = d.bool("dns", false);
+                if (subject != null && uri != null && dns != null) {
+                    details = new ClientCertDetails(details.mode(), subject, uri, dns);
+                }
+            }
+        }
         if (useRemote == null || hops == null || preserve == null) {
             return edge;
         }
-        return new ForwardingConfig(useRemote, hops.intValue(), preserve);
+        return new ForwardingConfig(useRemote, hops.intValue(), preserve, details);
+    }
+
+    /** {@code forward_client_cert_details} names, in the order errors list them. */
+    private static final Map<String, ClientCertDetails.Mode> XFCC_MODES = xfccModes();
+
+    private static Map<String, ClientCertDetails.Mode> xfccModes() {
+        final Map<String, ClientCertDetails.Mode> m = new LinkedHashMap<>();
+        for (final ClientCertDetails.Mode mode : ClientCertDetails.Mode.values()) {
+            m.put(mode.name().toLowerCase(Locale.ROOT), mode);
+        }
+        return m;
     }
 
     private ListenerTimeoutsConfig timeouts(final Fields listener) {
