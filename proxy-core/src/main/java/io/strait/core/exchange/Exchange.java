@@ -413,12 +413,14 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     @Override
     public void onUpstreamClosed() {
-        if (!responseStarted() && !retriedStale && replayable() && (attempt.unprocessed()
-            || attempt.reused() && HttpMethods.isIdempotent(request.method()))) {
+        final boolean unprocessed = attempt.unprocessed();
+        if (!responseStarted() && replayable() && (unprocessed
+            || !retriedStale && attempt.reused() && HttpMethods.isIdempotent(request.method()))) {
             // A pooled connection the upstream had already closed: send the request again, once, on a new one to
             // the same host. Only an idempotent request (RFC 9110 9.2.2): a POST may have reached the application;
-            // any request the upstream said it never processed (an HTTP/2 stream refused or above a GOAWAY).
-            retriedStale = true;
+            // any request the upstream said it never processed (an HTTP/2 stream refused or above a GOAWAY), a few
+            // times (the attempt counts those).
+            retriedStale |= !unprocessed;
             attempt.replay(retry, requestDone);
             acquire();
             return;

@@ -9,6 +9,12 @@ interface Http2StreamWaiter {
     /** The connection is open: the waiter opens its stream now ({@link UpstreamHttp2Connection#openStream}). */
     void onConnectionReady(UpstreamHttp2Connection connection);
 
+    /**
+     * The connection opened, but the upstream takes fewer streams than tries waited on it: this one's reservation is
+     * given back, and the try looks for a stream again as if the upstream had refused it unprocessed.
+     */
+    void onConnectionRefused(UpstreamHttp2Connection connection);
+
     /** The connection could not be made; its reserved stream is already given back. */
     void onConnectionFailed(UpstreamHttp2Connection connection, boolean timedOut);
 }

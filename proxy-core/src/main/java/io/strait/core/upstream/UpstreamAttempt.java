@@ -46,6 +46,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     public static final int CONNECTION_OVERFLOW = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamAttempt.class);
+    /** Resends of a request the upstream did not process, at most, per exchange (they are safe, but not endless). */
+    static final int MAX_UNPROCESSED_RESENDS = 4;
     /** What the exchange hears when the upstream reset the stream: a reset, as a close before the response is. */
     private static final HttpDecodeError STREAM_RESET = new HttpDecodeError(502, "upstream_reset");
 
@@ -96,6 +98,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     private UpstreamHttp2Connection waitingOn;
     /** The upstream refused the try's stream unprocessed: resending it is safe whatever the method. */
     private boolean unprocessed;
+    /** Unprocessed requests resent in this exchange. */
+    private int unprocessedResends;
     private boolean reused;
     private boolean hostActive;
     private boolean upstreamDirty;
@@ -146,9 +150,12 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         return reused;
     }
 
-    /** True if the upstream refused the try's HTTP/2 stream unprocessed: it may be resent whatever its method. */
+    /**
+     * True if the upstream refused the try's HTTP/2 stream unprocessed: it may be resent whatever its method, up to
+     * {@link #MAX_UNPROCESSED_RESENDS} times per exchange.
+     */
     public boolean unprocessed() {
-        return unprocessed;
+        return unprocessed && unprocessedResends < MAX_UNPROCESSED_RESENDS;
     }
 
     /**
@@ -280,6 +287,17 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         releasePendingSlot();
         downstream.resumeReading(ReadGate.PROXY_WAIT);
         bindStream(c, false);
+    }
+
+    /** HTTP/2: the connection this try waited on has no stream for it: the exchange resends it elsewhere. */
+    @Override
+    public void onConnectionRefused(final UpstreamHttp2Connection c) {
+        waitingOn = null;
+        releasePendingSlot();
+        downstream.resumeReading(ReadGate.PROXY_WAIT);
+        phase = Phase.IDLE;
+        unprocessed = true;
+        exchange.onUpstreamClosed();
     }
 
     /** HTTP/2: the connection this try waited on could not be made (counted by the connection). */
@@ -419,7 +437,10 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      */
     public void replay(final RequestReplay retry, final boolean requestDone) {
         outcome = Outcome.NONE;   // a stale pooled connection is not the host failing this try
-        unprocessed = false;
+        if (unprocessed) {
+            unprocessed = false;
+            unprocessedResends++;
+        }
         releasePending();
         if (retry != null) {
             retry.replayInto(pending);
@@ -600,5 +621,6 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     /** The exchange is over: forgets its request (the exchange releases it). */
     public void clear() {
         request = null;
+        unprocessedResends = 0;
     }
 }

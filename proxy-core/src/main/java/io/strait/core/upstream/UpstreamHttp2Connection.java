@@ -146,8 +146,8 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
         if (grow > 0) {
             ctx.write(new DefaultHttp2WindowUpdateFrame(grow), ctx.voidPromise());
         }
+        stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (System.nanoTime() - connectStartNanos) / 1000);
         ctx.fireChannelActive();
-        ready();
     }
 
     // ------------------------------------------------------------------ streams
@@ -237,9 +237,8 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
     // ------------------------------------------------------------------ connect
 
     /**
-     * The connect completed (on the loop): a failure is told to the waiting tries here; a success is handled in
-     * {@link #channelActive}, which comes after the connect's listeners and after the frame codec sent the connection
-     * preface, so the waiters' HEADERS follow it.
+     * The connect completed (on the loop): a failure is told to the waiting tries here; a success waits for the
+     * upstream's first SETTINGS ({@link #ready}), which come after our preface and say how many streams it takes.
      */
     @Override
     public void operationComplete(final ChannelFuture future) {
@@ -248,18 +247,23 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** The connection is active and its preface sent: the waiting tries open their streams. */
+    /**
+     * The upstream's first SETTINGS arrived: the connection is open and its stream limit known. The waiting tries open
+     * their streams, as many as the limit allows; the others (more tries joined the connection while it connected
+     * than the upstream takes) are told to look again, as for a stream the upstream refused unprocessed.
+     */
     private void ready() {
-        if (state != State.CONNECTING) {
-            failWaiters(false);   // closed while connecting (retired, shut down): nothing will open
-            return;
-        }
-        stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (System.nanoTime() - connectStartNanos) / 1000);
-        LOG.debug("{} connected, {} waiting", this, waiters.size());
+        LOG.debug("{} ready, {} waiting", this, waiters.size());
         state = drainAfterConnect ? State.DRAINING : State.OPEN;
+        int room = maxStreams;
         Http2StreamWaiter w;
         while ((w = waiters.poll()) != null) {
-            w.onConnectionReady(this);
+            if (room-- > 0) {
+                w.onConnectionReady(this);
+            } else {
+                active--;
+                w.onConnectionRefused(this);
+            }
         }
         flush();
         if (active == 0) {
@@ -319,6 +323,9 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
                 if (peerMax != null) {
                     maxStreams = (int) Math.min(config.maxConcurrentStreams(), peerMax);
                 }
+                if (state == State.CONNECTING && ctx.channel().isActive()) {
+                    ready();
+                }
             } else if (msg instanceof Http2GoAwayFrame) {
                 goAway();
             }
@@ -350,6 +357,7 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
         host.stats().add(loopIndex, HostStat.CX_ACTIVE, -1);
         state = State.CLOSED;
         pool.remove(this);
+        failWaiters(false);   // closed before its SETTINGS came (or while connecting): no stream will open
         ctx.fireChannelInactive();
     }
 

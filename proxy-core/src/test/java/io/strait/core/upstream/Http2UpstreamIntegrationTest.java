@@ -48,6 +48,7 @@ class Http2UpstreamIntegrationTest {
     private static final H2TestUpstream DRAIN = start(100);
     private static final H2TestUpstream DOOMED = start(100);
     private static final H2TestUpstream REFUSER = start(100);
+    private static final H2TestUpstream COLD = start(2);
 
     @RegisterExtension
     static final ProxyExtension PROXY = ProxyExtension.of("""
@@ -67,6 +68,7 @@ class Http2UpstreamIntegrationTest {
                   - { match: { prefix: /doomed/ }, cluster: doomed, prefix_rewrite: / }
                   - { match: { prefix: /dead/ }, cluster: dead, prefix_rewrite: / }
                   - { match: { prefix: /refuser/ }, cluster: refuser, prefix_rewrite: / }
+                  - { match: { prefix: /cold/ }, cluster: cold, prefix_rewrite: / }
                   - { match: { prefix: / }, cluster: main }
         clusters:
           - { name: main, protocol: http2, endpoints: [ { address: 127.0.0.1:%d } ] }
@@ -80,8 +82,9 @@ class Http2UpstreamIntegrationTest {
           - { name: doomed, protocol: http2, endpoints: [ { address: 127.0.0.1:%d } ] }
           - { name: dead, protocol: http2, endpoints: [ { address: 127.0.0.1:${port:dead} } ] }
           - { name: refuser, protocol: http2, endpoints: [ { address: 127.0.0.1:%d } ] }
+          - { name: cold, protocol: http2, endpoints: [ { address: 127.0.0.1:%d } ] }
         """.formatted(MAIN.port(), BURST.port(), CAPPED.port(), SMALL.port(), DRAIN.port(), DOOMED.port(),
-            REFUSER.port()));
+            REFUSER.port(), COLD.port()));
 
     private static H2TestUpstream start(final long maxStreams) {
         try {
@@ -93,7 +96,7 @@ class Http2UpstreamIntegrationTest {
 
     @AfterAll
     static void closeUpstreams() {
-        for (final H2TestUpstream u : List.of(MAIN, BURST, CAPPED, SMALL, DRAIN, DOOMED, REFUSER)) {
+        for (final H2TestUpstream u : List.of(MAIN, BURST, CAPPED, SMALL, DRAIN, DOOMED, REFUSER, COLD)) {
             u.close();
         }
     }
@@ -234,6 +237,17 @@ class Http2UpstreamIntegrationTest {
         assertThat(statuses).containsOnly(200);
         assertThat(SMALL.maxConcurrentStreams()).isLessThanOrEqualTo(2);
         assertThat(SMALL.connections()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aBurstOntoANewConnectionRespectsTheUpstreamsSettings() throws Exception {
+        // Twelve tries wait on the first connection while it connects; its SETTINGS then allow 2 streams: the others
+        // look again (a connection each for a few), none is sent beyond the upstream's limit, none fails.
+        final List<Integer> statuses = load("/cold/slow/300", 12, 12);
+        assertThat(statuses).hasSize(12).containsOnly(200);
+        assertThat(COLD.maxConcurrentStreams()).isLessThanOrEqualTo(2);
+        assertThat(COLD.streams()).isEqualTo(12);
+        assertThat(COLD.connections()).isGreaterThanOrEqualTo(6);
     }
 
     @Test
