@@ -45,6 +45,8 @@ public final class UpstreamStreamPool<C extends UpstreamStreamPool.Multiplexed> 
     private boolean sweepScheduled;
     /** True while the host is out of its cluster: no connection is kept once idle. */
     private boolean retired;
+    /** The streams the host's last SETTINGS allowed per connection: what a new connection expects before its own. */
+    private long peerMaxStreams = Long.MAX_VALUE;
 
     /**
      * A pool.
@@ -87,6 +89,19 @@ public final class UpstreamStreamPool<C extends UpstreamStreamPool.Multiplexed> 
     /** True if {@code c} is in the pool. */
     public boolean contains(final C c) {
         return connections.contains(c);
+    }
+
+    /**
+     * The streams per connection the host allowed in its latest SETTINGS ({@code Long.MAX_VALUE} until one came): a
+     * connection still connecting expects as many, so a burst spreads over enough connections at once.
+     */
+    public long peerMaxStreams() {
+        return peerMaxStreams;
+    }
+
+    /** Records the host's SETTINGS_MAX_CONCURRENT_STREAMS from a connection's SETTINGS. */
+    public void peerMaxStreams(final long max) {
+        this.peerMaxStreams = max;
     }
 
     /** Connections in the pool. */

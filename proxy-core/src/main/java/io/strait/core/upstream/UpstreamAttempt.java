@@ -31,8 +31,8 @@ import java.util.ArrayDeque;
  * {@link UpstreamCallbacks} and go on to its exchange only while they come from the connection it holds.
  *
  * <p>It also keeps its host's request counters ({@link HostStat}, this loop's slots): {@code rq_total} when a try
- * begins, and the try's outcome, noted as events come ({@link Outcome}) and charged once when the try lets its host
- * go ({@link #releaseHost()}), so a pooled connection found closed and replayed in the same try is no error.
+ * begins, and the try's outcome, noted as events come ({@link AttemptOutcome}) and charged once when the try lets its
+ * host go ({@link #releaseHost()}), so a pooled connection found closed and replayed in the same try is no error.
  *
  * <p>Confined to its exchange's event loop; one per exchange, reused for each try and each request.
  */
@@ -51,28 +51,6 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     /** What the exchange hears when the upstream reset the stream: a reset, as a close before the response is. */
     private static final HttpDecodeError STREAM_RESET = new HttpDecodeError(502, "upstream_reset");
 
-    /** What the current try is charged to its host when it ends (Envoy's host rq_success / rq_error). */
-    enum Outcome {
-        /** Nothing yet, or nothing that is the host's doing (the client left, a breaker refused): neither. */
-        NONE,
-        /** A final response head that is not a 5xx. */
-        SUCCESS,
-        /** A 5xx head, or a failure before any final head: connect, close, reset, protocol error, timeout. */
-        ERROR
-    }
-
-    /** Where the try stands. */
-    enum Phase {
-        /** No try in progress. */
-        IDLE,
-        /** A retry waits for its backoff: request events queue. */
-        WAITING,
-        /** A new connection is being made: request events queue. */
-        CONNECTING,
-        /** The request goes to a connection. */
-        BOUND
-    }
-
     private final AttemptListener exchange;
     private final DownstreamFlow downstream;
     private final UpstreamPools loop;
@@ -82,8 +60,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     /** Request events that arrived while no connection was bound, written once one is. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
 
-    private Phase phase = Phase.IDLE;
-    private Outcome outcome = Outcome.NONE;
+    private AttemptPhase phase = AttemptPhase.IDLE;
+    private AttemptOutcome outcome = AttemptOutcome.NONE;
     private Cluster cluster;
     /** The cluster's position in its snapshot (which connector opens its connections). */
     private int clusterIndex;
@@ -134,7 +112,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         request = req;
         h.incrementActive();
         hostActive = true;
-        outcome = Outcome.NONE;
+        outcome = AttemptOutcome.NONE;
         unprocessed = false;
         h.stats().inc(loopIndex, HostStat.RQ_TOTAL);
         clusterStats.inc(ClusterStat.UPSTREAM_RQ_TOTAL);
@@ -187,7 +165,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         // The connection slot now belongs to the new connection: it gives it back when its channel closes.
         final UpstreamHttpHandler fresh = new UpstreamHttpHandler(cluster, host, loop.pool(host), stats, loopIndex);
         connecting = fresh;
-        phase = Phase.CONNECTING;
+        phase = AttemptPhase.CONNECTING;
         downstream.pauseReading(ReadGate.PROXY_WAIT);
         stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
         host.stats().inc(loopIndex, HostStat.CX_TOTAL);
@@ -269,7 +247,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
             stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
         }
         pendingSlot = breaker;
-        phase = Phase.CONNECTING;
+        phase = AttemptPhase.CONNECTING;
         waitingOn = c;
         c.reserve();
         c.await(this);
@@ -295,7 +273,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         waitingOn = null;
         releasePendingSlot();
         downstream.resumeReading(ReadGate.PROXY_WAIT);
-        phase = Phase.IDLE;
+        phase = AttemptPhase.IDLE;
         unprocessed = true;
         exchange.onUpstreamClosed();
     }
@@ -311,8 +289,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
 
     /** The try's connection (or its HTTP/2 stream) could not be made: an error of the host, told to the exchange. */
     private void connectFailed(final boolean timedOut) {
-        phase = Phase.IDLE;
-        outcome = Outcome.ERROR;
+        phase = AttemptPhase.IDLE;
+        outcome = AttemptOutcome.ERROR;
         cluster.reportGatewayFailure(host);
         releasePending();
         exchange.onConnectFailure(timedOut);
@@ -341,7 +319,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     private void bind(final UpstreamStream up, final boolean fromPool) {
         upstream = up;
         reused = fromPool;
-        phase = Phase.BOUND;
+        phase = AttemptPhase.BOUND;
         up.attach(this);
         up.write(request);
         Object msg;
@@ -368,7 +346,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
             if (msg != HttpEnd.INSTANCE && !up.channel().isWritable()) {
                 downstream.pauseReading(ReadGate.PEER_UNWRITABLE);
             }
-        } else if (phase == Phase.CONNECTING || phase == Phase.WAITING) {
+        } else if (phase == AttemptPhase.CONNECTING || phase == AttemptPhase.WAITING) {
             pending.add(msg);
         } else {
             ReferenceCountUtil.release(msg);
@@ -417,16 +395,16 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         connecting = null;
         connectFuture = null;
         releasePendingSlot();
-        phase = Phase.IDLE;
+        phase = AttemptPhase.IDLE;
     }
 
     /** The exchange is over: a connect still in progress is forgotten (it ends up in the pool). */
     public void dropConnecting() {
-        if (phase == Phase.CONNECTING) {
+        if (phase == AttemptPhase.CONNECTING) {
             stopWaiting();
             connecting = null;
             connectFuture = null;
-            phase = Phase.IDLE;
+            phase = AttemptPhase.IDLE;
         }
         releasePendingSlot();
     }
@@ -436,7 +414,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      * went to was closed by the upstream): the head is written on bind, then the kept body and the end if it came.
      */
     public void replay(final RequestReplay retry, final boolean requestDone) {
-        outcome = Outcome.NONE;   // a stale pooled connection is not the host failing this try
+        outcome = AttemptOutcome.NONE;   // a stale pooled connection is not the host failing this try
         if (unprocessed) {
             unprocessed = false;
             unprocessedResends++;
@@ -448,7 +426,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         if (requestDone) {
             pending.add(HttpEnd.INSTANCE);
         }
-        phase = Phase.WAITING;
+        phase = AttemptPhase.WAITING;
     }
 
     /** Ends the try at once, whatever its phase: connection, queue, pending slot and host count all let go. */
@@ -464,7 +442,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      */
     public void complete(final UpstreamStream up, final boolean requestDone, final long now) {
         upstream = null;
-        phase = Phase.IDLE;
+        phase = AttemptPhase.IDLE;
         releaseHost();
         if (requestDone) {
             up.release(now);
@@ -481,10 +459,10 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
             hostActive = false;
             host.decrementActive();
             stats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, -1);
-            final Outcome o = outcome;
-            if (o != Outcome.NONE) {
-                outcome = Outcome.NONE;
-                host.stats().inc(loopIndex, o == Outcome.SUCCESS ? HostStat.RQ_SUCCESS : HostStat.RQ_ERROR);
+            final AttemptOutcome o = outcome;
+            if (o != AttemptOutcome.NONE) {
+                outcome = AttemptOutcome.NONE;
+                host.stats().inc(loopIndex, o == AttemptOutcome.SUCCESS ? HostStat.RQ_SUCCESS : HostStat.RQ_ERROR);
             }
         }
     }
@@ -496,8 +474,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     public void timedOut() {
         if (hostActive) {
             host.stats().inc(loopIndex, HostStat.RQ_TIMEOUT);
-            if (outcome == Outcome.NONE) {
-                outcome = Outcome.ERROR;
+            if (outcome == AttemptOutcome.NONE) {
+                outcome = AttemptOutcome.ERROR;
             }
         }
     }
@@ -523,8 +501,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
 
     @Override
     public void onUpstreamHead(final UpstreamStream up, final HttpResponseHead head) {
-        if (outcome == Outcome.NONE && !head.isInformational()) {
-            outcome = head.status() >= 500 ? Outcome.ERROR : Outcome.SUCCESS;
+        if (outcome == AttemptOutcome.NONE && !head.isInformational()) {
+            outcome = head.status() >= 500 ? AttemptOutcome.ERROR : AttemptOutcome.SUCCESS;
         }
         exchange.onUpstreamHead(head);
     }
@@ -550,13 +528,13 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     @Override
     public void onUpstreamError(final UpstreamStream up, final HttpDecodeError error) {
         stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
-        if (outcome == Outcome.NONE) {
-            outcome = Outcome.ERROR;   // before the final head; after it the try stays a success, as in Envoy
+        if (outcome == AttemptOutcome.NONE) {
+            outcome = AttemptOutcome.ERROR;   // before the final head; after it the try stays a success, as in Envoy
         }
         cluster.reportGatewayFailure(host);
         up.abort();
         upstream = null;
-        phase = Phase.IDLE;
+        phase = AttemptPhase.IDLE;
         exchange.onUpstreamError(error);
     }
 
@@ -565,11 +543,11 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         if (up != upstream) {
             return;
         }
-        if (outcome == Outcome.NONE) {
-            outcome = Outcome.ERROR;   // undone by replay() when the exchange resends on a new connection
+        if (outcome == AttemptOutcome.NONE) {
+            outcome = AttemptOutcome.ERROR;   // undone by replay() when the exchange resends on a new connection
         }
         upstream = null;
-        phase = Phase.IDLE;
+        phase = AttemptPhase.IDLE;
         exchange.onUpstreamClosed();
     }
 
@@ -579,9 +557,9 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
             return;
         }
         upstream = null;
-        phase = Phase.IDLE;
-        if (outcome == Outcome.NONE) {
-            outcome = Outcome.ERROR;   // undone by replay() when the exchange resends an unprocessed stream
+        phase = AttemptPhase.IDLE;
+        if (outcome == AttemptOutcome.NONE) {
+            outcome = AttemptOutcome.ERROR;   // undone by replay() when the exchange resends an unprocessed stream
         }
         if (refused) {
             // Not processed: the exchange resends it as it resends on a stale pooled connection, method regardless.

@@ -93,7 +93,8 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
         this.loopIndex = loopIndex;
         this.config = cluster.http2Config();
         this.maxRequests = cluster.maxRequestsPerConnection();
-        this.maxStreams = config.maxConcurrentStreams();
+        // Until its own SETTINGS come, a connection expects what the host's last ones allowed.
+        this.maxStreams = (int) Math.min(config.maxConcurrentStreams(), pool.peerMaxStreams());
         this.connectStartNanos = connectStartNanos;
     }
 
@@ -322,6 +323,7 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
                 final Long peerMax = ((Http2SettingsFrame) msg).settings().maxConcurrentStreams();
                 if (peerMax != null) {
                     maxStreams = (int) Math.min(config.maxConcurrentStreams(), peerMax);
+                    pool.peerMaxStreams(peerMax);
                 }
                 if (state == State.CONNECTING && ctx.channel().isActive()) {
                     ready();
@@ -355,9 +357,14 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
         releaseConnectionSlot();
         stats.add(ClusterStat.UPSTREAM_CX_ACTIVE, -1);
         host.stats().add(loopIndex, HostStat.CX_ACTIVE, -1);
+        if (state == State.CONNECTING) {
+            // Closed before the upstream's SETTINGS: the HTTP/2 connection was never established.
+            stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
+            host.stats().inc(loopIndex, HostStat.CX_CONNECT_FAIL);
+        }
         state = State.CLOSED;
         pool.remove(this);
-        failWaiters(false);   // closed before its SETTINGS came (or while connecting): no stream will open
+        failWaiters(false);   // no stream will open here
         ctx.fireChannelInactive();
     }
 

@@ -21,10 +21,11 @@ public final class Http2ClientHeaders {
     static final AsciiString TRAILERS = AsciiString.cached("trailers");
     static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
     static final AsciiString CONNECTION = AsciiString.cached("connection");
+    static final AsciiString HOST = AsciiString.cached("host");
 
     /** Fields that describe one HTTP/1.1 connection and are malformed in HTTP/2 (te is handled apart). */
     private static final AsciiString[] HOP_BY_HOP = {
-        AsciiString.cached("host"), CONNECTION, AsciiString.cached("keep-alive"),
+        HOST, CONNECTION, AsciiString.cached("keep-alive"),
         AsciiString.cached("proxy-connection"), AsciiString.cached("transfer-encoding"), AsciiString.cached("upgrade"),
     };
 
@@ -41,7 +42,8 @@ public final class Http2ClientHeaders {
         final Http2Headers out = new DefaultHttp2Headers(false, h.liveCount() + 4);
         out.method(head.method());
         out.scheme(HTTP);
-        final AsciiString authority = head.authority();
+        // The head's Host entry; a head whose codec did not mark one (hostIndex -1) may still carry the field.
+        final AsciiString authority = head.hostIndex() >= 0 ? head.authority() : h.get(HOST);
         if (authority != null) {
             out.authority(authority);
         }

@@ -70,6 +70,20 @@ class Http2ClientStreamCodecTest {
     }
 
     @Test
+    void theAuthorityComesFromAHostFieldTheCodecDidNotMark() {
+        final EmbeddedChannel ch = new EmbeddedChannel(new Http2ClientStreamCodec());
+        final HttpRequestHead head = new HttpRequestHead();
+        head.reset(null, HttpMethods.GET, HttpHead.VERSION_2);
+        head.path(a("/"));
+        head.headers().add(a("host"), a("grpc.test"));
+        ch.writeOutbound(head);
+        final Http2HeadersFrame f = ch.readOutbound();
+        assertThat(f.headers().authority()).hasToString("grpc.test");
+        assertThat(f.headers().contains("host")).isFalse();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void teOtherThanTrailersIsDropped() {
         final EmbeddedChannel ch = new EmbeddedChannel(new Http2ClientStreamCodec());
         final HttpRequestHead head = request(HttpMethods.GET, "/", 0);
