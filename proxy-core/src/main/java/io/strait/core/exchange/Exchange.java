@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.strait.core.accesslog.ResponseFlags;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.config.RbacConfig;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpMethods;
@@ -70,6 +71,8 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     private final ClientCertHeader clientCert;
     private final LoopTimer timer;
     private final ExchangeDeadlines deadlines;
+    /** Whether the request is gRPC (its errors are answered trailers-only), and its grpc-timeout. */
+    private final GrpcRequest grpc = new GrpcRequest();
     /** The exchange's access-log facts, reused per request. */
     private final ExchangeLog log;
 
@@ -139,6 +142,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         startNanos = now;
         deadlines.start(now);
         log.begin(head, now);
+        grpc.read(head.headers());
         stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
         route(head, now);
@@ -165,6 +169,10 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             return;
         }
         route = r;
+        final RbacConfig rbac = r.rbac();
+        if (rbac != null && !authorized(rbac)) {
+            return;
+        }
         switch (selector.select(r, head, loop, forwarding.sourceIpHash(), stats, now)) {
             case UpstreamSelector.RATE_LIMITED:
                 localReply(429, "rate_limited", false, LocalReply.X_STRAIT_RATELIMITED);
@@ -182,7 +190,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, head);
         log.host(h);
         r.applyRequestEdits(head);
-        deadlines.route(now, r.timeoutMillis());
+        deadlines.timeout(now, grpc.timeoutNanos(r.timeoutMillis(), r.maxGrpcTimeoutNanos()));
         final RetryPolicy policy = r.retryPolicy();
         if (policy != null) {
             RetryController rc = retryController;
@@ -194,6 +202,17 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             retry = rc;
         }
         acquire();
+    }
+
+    /** Checks the route's policy against the connection's verified client; answers 403 when it refuses. */
+    private boolean authorized(final RbacConfig rbac) {
+        if (rbac.allows(downstream.peerIdentity())) {
+            stats.inc(HttpStat.RBAC_ALLOWED);
+            return true;
+        }
+        stats.inc(HttpStat.RBAC_DENIED);
+        localReply(403, "rbac_denied");
+        return false;
     }
 
     /** A chunk of the request body. */
@@ -217,6 +236,10 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         final State s = state;
         if (s == State.IDLE || s == State.REPLY_DEFERRED || s == State.RESPONDED) {
             return;
+        }
+        final RetryController rc = retry;
+        if (rc != null) {
+            rc.keepTrailers(trailers);
         }
         attempt.send(trailers);
     }
@@ -351,7 +374,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         final Cluster cluster = selector.cluster();
         // Outlier detection sees every try's outcome, a retried 5xx included.
-        cluster.reportStatus(attempt.host(), head.status());
+        cluster.reportStatus(attempt.host(), grpc.outlierStatus(head));
         if (retry != null && retryAfterResponse(head)) {
             return;
         }
@@ -477,7 +500,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
      */
     private boolean retryAfterResponse(final HttpResponseHead head) {
         final int status = head.status();
-        final int outcome = retry.onResponse(status, replayable(), selector.cluster().circuitBreaker(),
+        final int outcome = retry.onResponse(head, replayable(), selector.cluster().circuitBreaker(),
             selector.clusterStats());
         if (outcome != RetryController.ADMITTED) {
             flagRetryRefusal(outcome);
@@ -642,10 +665,11 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         state = State.RESPONDED;
         releaseHost();
-        StatusCounters.downstream(stats, status);
-        log.localReply(status, reason);
-        downstream.write(LocalReply.head(status, reason, close || downstream.closing(), flag));
-        downstream.write(LocalReply.body(downstream.alloc(), reason));
+        // a gRPC client reads the outcome from grpc-status: trailers-only, HTTP 200 (counted and logged so, as Envoy)
+        final boolean g = grpc.isGrpc();
+        StatusCounters.downstream(stats, g ? 200 : status);
+        final int bodyBytes = LocalReply.write(downstream, g, status, reason, close || downstream.closing(), flag);
+        log.localReply(g ? 200 : status, reason, bodyBytes);
         downstream.write(HttpEnd.INSTANCE);
         if (requestDone) {
             finish(clock.nanoTime());
@@ -674,6 +698,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         selector.clear();   // no reference to the snapshot's cluster outlives the exchange
         route = null;
         deadlines.clear();
+        grpc.clear();
     }
 
     /** The exchange no longer needs its host: gives back the host's active count and the request slot, once. */

@@ -57,6 +57,8 @@ public enum HttpStat implements StatDescriptor {
     DOWNSTREAM_RQ_TX_RESET("downstream_rq_tx_reset", StatKind.COUNTER, "Requests reset by the proxy"),
     /** Requests answered 404 because no route matched. */
     NO_ROUTE("no_route", StatKind.COUNTER, "Requests that matched no route"),
+    RBAC_ALLOWED("rbac.allowed", StatKind.COUNTER, "Requests an rbac policy let through"),
+    RBAC_DENIED("rbac.denied", StatKind.COUNTER, "Requests an rbac policy refused (403 rbac_denied)"),
     /** Requests answered 429 because their route's (or virtual host's) local rate limit had no token left. */
     RATELIMIT_OVER_LIMIT("ratelimit.over_limit", StatKind.COUNTER, "Requests refused by the local rate limit"),
 

@@ -1,4 +1,4 @@
-package io.strait.core.route;
+package io.strait.core.config;
 
 import io.strait.tls.PeerIdentity;
 
@@ -6,18 +6,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Immutable, thread-safe. Who may use a route, by the verified client certificate of the connection a request came
- * on (Envoy's RBAC filter, principals only): a request whose peer matches a {@code deny} principal is refused;
+ * Immutable, thread-safe. Key {@code rbac} of a virtual host or route: who may use it, by the verified client
+ * certificate of the connection a request came on (Envoy's RBAC filter, principals only). A route's own policy
+ * replaces its virtual host's. A request whose peer matches a {@code deny} principal is refused;
  * otherwise, when there are {@code allow} principals, it must match one of them; with no {@code allow} list every
  * peer that is not denied, certificate or not, is let through.
  *
  * @param allow the principals let through (empty: all that are not denied)
  * @param deny  the principals refused, checked first
  */
-public record RbacPolicy(List<Principal> allow, List<Principal> deny) {
+public record RbacConfig(List<Principal> allow, List<Principal> deny) {
 
     /** Copies the lists; at least one of them must have a principal. */
-    public RbacPolicy {
+    public RbacConfig {
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);
         if (allow.isEmpty() && deny.isEmpty()) {

@@ -1,7 +1,7 @@
-package io.strait.core.route;
+package io.strait.core.config;
 
-import io.strait.core.route.RbacPolicy.Principal;
-import io.strait.core.route.RbacPolicy.Principal.Kind;
+import io.strait.core.config.RbacConfig.Principal;
+import io.strait.core.config.RbacConfig.Principal.Kind;
 import io.strait.tls.PeerIdentity;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +10,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RbacPolicyTest {
+class RbacConfigTest {
 
     private static final PeerIdentity FRONTEND = peer(List.of("spiffe://example.org/ns/demo/sa/frontend"),
         List.of("frontend.demo.svc"));
@@ -22,7 +22,7 @@ class RbacPolicyTest {
 
     @Test
     void allowListLetsOnlyItsPrincipalsThrough() {
-        final RbacPolicy p = new RbacPolicy(List.of(new Principal(Kind.SPIFFE_ID,
+        final RbacConfig p = new RbacConfig(List.of(new Principal(Kind.SPIFFE_ID,
             "spiffe://example.org/ns/demo/sa/frontend")), List.of());
         assertThat(p.allows(FRONTEND)).isTrue();
         assertThat(p.allows(BATCH)).isFalse();
@@ -31,12 +31,12 @@ class RbacPolicyTest {
 
     @Test
     void denyIsCheckedFirstAndAbsentAllowMeansEveryoneElse() {
-        final RbacPolicy p = new RbacPolicy(List.of(), List.of(new Principal(Kind.SPIFFE_PREFIX,
+        final RbacConfig p = new RbacConfig(List.of(), List.of(new Principal(Kind.SPIFFE_PREFIX,
             "spiffe://example.org/ns/batch/")));
         assertThat(p.allows(BATCH)).isFalse();
         assertThat(p.allows(FRONTEND)).isTrue();
         assertThat(p.allows(null)).isTrue();
-        final RbacPolicy both = new RbacPolicy(List.of(new Principal(Kind.AUTHENTICATED, "")),
+        final RbacConfig both = new RbacConfig(List.of(new Principal(Kind.AUTHENTICATED, "")),
             List.of(new Principal(Kind.SPIFFE_ID, "spiffe://example.org/ns/batch/sa/job")));
         assertThat(both.allows(BATCH)).isFalse();
         assertThat(both.allows(FRONTEND)).isTrue();
@@ -53,6 +53,6 @@ class RbacPolicyTest {
 
     @Test
     void aPolicyNeedsAPrincipal() {
-        assertThatThrownBy(() -> new RbacPolicy(List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RbacConfig(List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }
