@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <table>
  *   <caption>Paths</caption>
  *   <tr><td>{@code /echo}</td><td>200 at once, then each DATA frame of the request back as it comes, then trailers
- *       {@code grpc-status: 0}; the request's headers come back as {@code x-seen-NAME}</td></tr>
+ *       {@code grpc-status: 0} and the request's trailers as {@code x-trailer-NAME}; the request's headers come
+ *       back as {@code x-seen-NAME}</td></tr>
  *   <tr><td>{@code /big/N}</td><td>200 with {@code content-length: N} and N bytes, written only while the stream is
  *       writable (so a client that stops reading stops it)</td></tr>
  *   <tr><td>{@code /slow/MS}</td><td>200 "slow" after MS milliseconds (keeps streams open at once)</td></tr>
@@ -204,7 +205,12 @@ public final class H2TestUpstream implements AutoCloseable {
 
         private void headers(final ChannelHandlerContext ctx, final Http2HeadersFrame f) {
             if (!path.isEmpty()) {
-                return;   // request trailers
+                if (path.equals("/echo") && f.isEndStream()) {
+                    endEcho(ctx, f.headers());   // request trailers: mirrored in the response's
+                } else if (f.isEndStream()) {
+                    answer(ctx);
+                }
+                return;
             }
             final String target = String.valueOf(f.headers().path());
             final int q = target.indexOf('?');
@@ -226,7 +232,7 @@ public final class H2TestUpstream implements AutoCloseable {
                 }
                 ctx.writeAndFlush(new DefaultHttp2HeadersFrame(h, false));
                 if (f.isEndStream()) {
-                    endEcho(ctx);
+                    endEcho(ctx, null);
                 }
                 return;
             }
@@ -246,15 +252,22 @@ public final class H2TestUpstream implements AutoCloseable {
             if (path.equals("/echo")) {
                 ctx.writeAndFlush(new DefaultHttp2DataFrame(d.content().retain(), false));
                 if (d.isEndStream()) {
-                    endEcho(ctx);
+                    endEcho(ctx, null);
                 }
             } else if (d.isEndStream() && !path.startsWith("/big/")) {
                 answer(ctx);
             }
         }
 
-        private void endEcho(final ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().set("grpc-status", "0"), true));
+        /** Ends /echo with trailers: grpc-status 0, and each request trailer as x-trailer-NAME. */
+        private void endEcho(final ChannelHandlerContext ctx, final Http2Headers requestTrailers) {
+            final Http2Headers t = new DefaultHttp2Headers().set("grpc-status", "0");
+            if (requestTrailers != null) {
+                for (final Map.Entry<CharSequence, CharSequence> e : requestTrailers) {
+                    t.add("x-trailer-" + e.getKey(), e.getValue());
+                }
+            }
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(t, true));
         }
 
         private void answer(final ChannelHandlerContext ctx) {

@@ -132,11 +132,9 @@ class Http2UpstreamIntegrationTest {
             assertThat(r.header("x-seen-pseudo-authority")).isEqualTo("example.test:8080");
             assertThat(r.header("x-seen-pseudo-path")).isEqualTo("/echo?x=1");
             assertThat(r.header("x-seen-x-custom")).isEqualTo("Value");
-            // TE is dropped by the HTTP/1.1 server codec at decode; te: trailers from other codecs is kept
-            // (Http2ClientStreamCodecTest)
+            assertThat(r.header("x-seen-te")).isEqualTo("trailers");
             assertThat(r.header("x-seen-content-length")).isEqualTo("3");
-            for (final String hop : List.of("host", "connection", "keep-alive", "x-hop", "transfer-encoding",
-                "te")) {
+            for (final String hop : List.of("host", "connection", "keep-alive", "x-hop", "transfer-encoding")) {
                 assertThat(r.header("x-seen-" + hop)).as(hop).isNull();
             }
         }
@@ -149,10 +147,26 @@ class Http2UpstreamIntegrationTest {
                 + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
             final RawResponse r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
-            // the upstream's response has no length: chunked downstream; its trailers (grpc-status) end it
+            // the upstream's response has no length: chunked downstream, its HTTP/2 trailers as chunked trailers
             assertThat(r.header("transfer-encoding")).isEqualTo("chunked");
             assertThat(r.bodyAsString()).isEqualTo("hello world");
+            assertThat(r.trailers()).extracting(f -> f.name().toLowerCase(java.util.Locale.ROOT) + ": " + f.value())
+                .containsExactly("grpc-status: 0");
             assertThat(r.header("x-seen-transfer-encoding")).isNull();
+        }
+    }
+
+    @Test
+    void trailersCrossBothWays() throws IOException {
+        try (RawHttpClient c = client()) {
+            c.send("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTE: trailers\r\n\r\n"
+                + "3\r\nabc\r\n0\r\nx-checksum: 900150983cd24fb0\r\n\r\n");
+            final RawResponse r = c.readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyAsString()).isEqualTo("abc");
+            // the request's chunked trailers went up as a trailing HEADERS frame; the response's came back chunked
+            assertThat(r.trailers()).extracting(f -> f.name().toLowerCase(java.util.Locale.ROOT) + ": " + f.value())
+                .containsExactly("grpc-status: 0", "x-trailer-x-checksum: 900150983cd24fb0");
         }
     }
 
