@@ -169,12 +169,9 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
         return idleSince;
     }
 
+    /** True once the upstream's SETTINGS came and until the connection stops taking streams. */
     boolean isOpen() {
         return state == State.OPEN;
-    }
-
-    boolean isConnecting() {
-        return state == State.CONNECTING;
     }
 
     /** Counts one more stream against the limits; at the request limit the connection stops taking more. */
