@@ -1,12 +1,12 @@
 package io.strait.core.exchange;
 
-import io.strait.core.upstream.UpstreamHttpHandler;
 import io.strait.core.upstream.AttemptListener;
 import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
 import io.strait.core.time.LoopTimer;
 import io.strait.core.time.NanoClock;
 import io.strait.core.upstream.UpstreamAttempt;
+import io.strait.core.upstream.UpstreamStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.strait.core.accesslog.ResponseFlags;
@@ -404,7 +404,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     }
 
     @Override
-    public void onUpstreamEnd(final UpstreamHttpHandler up) {
+    public void onUpstreamEnd(final UpstreamStream up) {
         downstream.write(HttpEnd.INSTANCE);
         state = State.RESPONDED;
         final long now = clock.nanoTime();   // one clock read serves the stats, the pool and the idle timer
@@ -436,11 +436,14 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     @Override
     public void onUpstreamClosed() {
-        if (!responseStarted() && attempt.reused() && !retriedStale && replayable()
-            && HttpMethods.isIdempotent(request.method())) {
+        final boolean unprocessed = attempt.unprocessed();
+        if (!responseStarted() && replayable() && (unprocessed
+            || !retriedStale && attempt.reused() && HttpMethods.isIdempotent(request.method()))) {
             // A pooled connection the upstream had already closed: send the request again, once, on a new one to
-            // the same host. Only an idempotent request (RFC 9110 9.2.2): a POST may have reached the application.
-            retriedStale = true;
+            // the same host. Only an idempotent request (RFC 9110 9.2.2): a POST may have reached the application;
+            // any request the upstream said it never processed (an HTTP/2 stream refused or above a GOAWAY), a few
+            // times (the attempt counts those).
+            retriedStale |= !unprocessed;
             attempt.replay(retry, requestDone);
             acquire();
             return;
