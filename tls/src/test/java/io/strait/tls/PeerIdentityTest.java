@@ -5,6 +5,8 @@ import io.strait.tls.testing.TestCertificates.Issued;
 import io.strait.tls.testing.TestCertificates.KeyType;
 import org.junit.jupiter.api.Test;
 
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,5 +39,17 @@ class PeerIdentityTest {
         final PeerIdentity subject = PeerIdentity.of(CA.serverWithCnOnly(KeyType.EC, "plain").certificate());
         assertThat(subject.kind()).isEqualTo(PeerIdentity.Kind.SUBJECT);
         assertThat(subject.id()).isEqualTo("O=Strait Test,CN=plain");
+    }
+
+    @Test
+    void everySanTheFingerprintAndTheServersUrisAreKept() throws Exception {
+        final Issued client = CA.client("c", List.of("spiffe://t/ns/a/sa/b", "urn:x"), List.of("c.test", "d.test"));
+        final Issued server = CA.client("s", List.of("spiffe://t/ns/a/sa/server"), List.of("s.test"));
+        final PeerIdentity id = PeerIdentity.of(client.certificate(), server.certificate());
+        assertThat(id.uris()).containsExactly("spiffe://t/ns/a/sa/b", "urn:x");
+        assertThat(id.dnsNames()).containsExactly("c.test", "d.test");
+        assertThat(id.localUris()).containsExactly("spiffe://t/ns/a/sa/server");
+        assertThat(id.sha256()).hasSize(64).isEqualTo(HexFormat.of().formatHex(
+            MessageDigest.getInstance("SHA-256").digest(client.certificate().getEncoded())));
     }
 }

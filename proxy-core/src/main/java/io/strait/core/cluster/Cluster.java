@@ -4,6 +4,8 @@ import io.strait.core.config.CircuitBreakersConfig;
 import io.strait.core.config.ClusterDiscoveryConfig;
 import io.strait.core.config.ClusterConfig;
 import io.strait.core.config.EndpointConfig;
+import io.strait.core.config.UpstreamHttp2Config;
+import io.strait.core.config.UpstreamProtocol;
 import io.strait.core.config.RetryBudgetConfig;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.StatsScope;
@@ -39,6 +41,9 @@ public final class Cluster {
     private final int connectTimeoutMillis;
     private final int maxIdlePerHost;
     private final long idleTimeoutNanos;
+    /** True when the cluster speaks HTTP/2 to its hosts (protocol: http2); auto means HTTP/1.1 until upstream TLS. */
+    private final boolean http2;
+    private final int maxRequestsPerConnection;
     private final StatsScope<ClusterStat> stats;
     private final CircuitBreaker circuitBreaker;
     /** The event loops that count requests to this cluster's hosts: each host's {@code HostStats} has their slots. */
@@ -55,6 +60,8 @@ public final class Cluster {
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
         this.maxIdlePerHost = config.pool().maxIdle();
         this.idleTimeoutNanos = config.pool().idleTimeout().toNanos();
+        this.http2 = config.protocol() == UpstreamProtocol.HTTP2;
+        this.maxRequestsPerConnection = config.pool().maxRequestsPerConnection();
         this.stats = stats;
         this.circuitBreaker = breaker(config.circuitBreakers());
     }
@@ -198,6 +205,21 @@ public final class Cluster {
     /** Idle keep-alive connections kept per event loop and host. */
     public int maxIdlePerHost() {
         return maxIdlePerHost;
+    }
+
+    /** True when requests go to the hosts as HTTP/2 streams ({@code protocol: http2}). */
+    public boolean http2() {
+        return http2;
+    }
+
+    /** The settings of the cluster's HTTP/2 connections. */
+    public UpstreamHttp2Config http2Config() {
+        return config.http2();
+    }
+
+    /** Requests one upstream connection carries before it is closed; 0: no limit. */
+    public int maxRequestsPerConnection() {
+        return maxRequestsPerConnection;
     }
 
     /** How long an idle pooled connection is kept, in nanoseconds (0: no limit). */

@@ -11,20 +11,29 @@ package io.strait.core.config;
  *                                  a trusted proxy): X-Forwarded-For passes unchanged and X-Forwarded-Proto is kept
  * @param xffNumTrustedHops         how many X-Forwarded-For entries, counted from the right, trusted proxies put there
  * @param preserveExternalRequestId true: a client's x-request-id is kept; false: it is replaced by a generated one
+ * @param clientCert                the {@code x-forwarded-client-cert} policy
  */
 public record ForwardingConfig(
         boolean useRemoteAddress,
         int xffNumTrustedHops,
-        boolean preserveExternalRequestId) {
+        boolean preserveExternalRequestId,
+        ClientCertDetails clientCert) {
 
-    /** The edge defaults: use_remote_address true, no trusted hops, a client's x-request-id replaced. */
-    public static final ForwardingConfig EDGE = new ForwardingConfig(true, 0, false);
+    /** The edge defaults: use_remote_address true, no trusted hops, a client's x-request-id and XFCC replaced. */
+    public static final ForwardingConfig EDGE = new ForwardingConfig(true, 0, false, ClientCertDetails.DEFAULT);
 
     /** Largest {@code xff_num_trusted_hops} accepted: more proxies in front of one is a mistake, not a topology. */
     public static final int MAX_TRUSTED_HOPS = 64;
 
+    /** A policy with the default XFCC handling (sanitize). */
+    public ForwardingConfig(final boolean useRemoteAddress, final int xffNumTrustedHops,
+                            final boolean preserveExternalRequestId) {
+        this(useRemoteAddress, xffNumTrustedHops, preserveExternalRequestId, ClientCertDetails.DEFAULT);
+    }
+
     /** Checks the range (the validator reports a bad value before this is built). */
     public ForwardingConfig {
+        java.util.Objects.requireNonNull(clientCert, "clientCert");
         if (xffNumTrustedHops < 0 || xffNumTrustedHops > MAX_TRUSTED_HOPS) {
             throw new IllegalArgumentException("xff_num_trusted_hops must be 0.." + MAX_TRUSTED_HOPS + ", got "
                 + xffNumTrustedHops);

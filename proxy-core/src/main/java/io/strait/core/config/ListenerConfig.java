@@ -9,7 +9,8 @@ import java.util.List;
  * means {@link PathNormalizationConfig#DEFAULT}); {@code forwarding} is the forwarding-header policy
  * ({@link ForwardingConfig#EDGE} when the file sets none of its keys; null is read as that too). The constructors
  * without them take the defaults. {@code maxConnections} caps the listener's open downstream connections
- * ({@link #UNLIMITED_CONNECTIONS}: only the global {@code runtime.max_connections} applies).
+ * ({@link #UNLIMITED_CONNECTIONS}: only the global {@code runtime.max_connections} applies). {@code codec} says which
+ * HTTP versions connections may speak, {@code http2} the settings and limits of HTTP/2 connections.
  */
 public record ListenerConfig(
         String name,
@@ -23,19 +24,37 @@ public record ListenerConfig(
         AccessLogConfig accessLog,
         PathNormalizationConfig pathNormalization,
         ForwardingConfig forwarding,
-        int maxConnections) {
+        int maxConnections,
+        ListenerCodec codec,
+        Http2Config http2) {
 
     /** No cap of the listener's own on its downstream connections. */
     public static final int UNLIMITED_CONNECTIONS = 0;
 
-    /** Null {@code pathNormalization} and {@code forwarding} are the defaults. */
+    /** Null {@code pathNormalization}, {@code forwarding}, {@code codec} and {@code http2} are the defaults. */
     public ListenerConfig {
+        if (codec == null) {
+            codec = ListenerCodec.AUTO;
+        }
+        if (http2 == null) {
+            http2 = Http2Config.DEFAULT;
+        }
         if (pathNormalization == null) {
             pathNormalization = PathNormalizationConfig.DEFAULT;
         }
         if (forwarding == null) {
             forwarding = ForwardingConfig.EDGE;
         }
+    }
+
+    /** A listener with the default codec ({@code auto}) and HTTP/2 settings: the arity before {@code codec}. */
+    public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
+                          final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
+                          final ListenerTimeoutsConfig timeouts, final ListenerTlsConfig tls,
+                          final AccessLogConfig accessLog, final PathNormalizationConfig pathNormalization,
+                          final ForwardingConfig forwarding, final int maxConnections) {
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, accessLog, pathNormalization,
+            forwarding, maxConnections, null, null);
     }
 
     /** A listener without a connection cap of its own: the arity before {@code max_connections}. */

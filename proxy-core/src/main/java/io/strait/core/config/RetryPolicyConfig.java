@@ -37,9 +37,19 @@ public record RetryPolicyConfig(
     public static final String GATEWAY_ERROR = "gateway-error";
     /** A response head whose status is in {@code retriableStatusCodes}. */
     public static final String RETRIABLE_STATUS_CODES = "retriable-status-codes";
+    /** A head carrying {@code grpc-status: 1} (CANCELLED), as Envoy's retry_grpc_on {@code cancelled}. */
+    public static final String CANCELLED = "cancelled";
+    /** A head carrying {@code grpc-status: 4} (DEADLINE_EXCEEDED). */
+    public static final String DEADLINE_EXCEEDED = "deadline-exceeded";
+    /** A head carrying {@code grpc-status: 13} (INTERNAL). */
+    public static final String INTERNAL = "internal";
+    /** A head carrying {@code grpc-status: 8} (RESOURCE_EXHAUSTED). */
+    public static final String RESOURCE_EXHAUSTED = "resource-exhausted";
+    /** A head carrying {@code grpc-status: 14} (UNAVAILABLE). */
+    public static final String UNAVAILABLE = "unavailable";
     /** Every retry_on name, in documentation order. */
     public static final List<String> RETRY_ON = List.of(CONNECT_FAILURE, RESET, RETRY_5XX, GATEWAY_ERROR,
-        RETRIABLE_STATUS_CODES);
+        RETRIABLE_STATUS_CODES, CANCELLED, DEADLINE_EXCEEDED, INTERNAL, RESOURCE_EXHAUSTED, UNAVAILABLE);
 
     /** Envoy's default {@code num_retries}. */
     public static final int DEFAULT_ATTEMPTS = 1;

@@ -3,6 +3,7 @@ package io.strait.core.exchange;
 import io.strait.core.upstream.DownstreamFlow;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.strait.tls.PeerIdentity;
 
 /**
  * What an {@link Exchange} needs of the downstream it answers: today an HTTP/1.1 connection, one exchange at a
@@ -24,6 +25,9 @@ interface Downstream extends DownstreamFlow {
 
     /** The allocator for buffers the exchange makes (local replies, copies of small body chunks). */
     ByteBufAllocator alloc();
+
+    /** The verified client certificate's identity on this downstream's connection, or null (none, or plain). */
+    PeerIdentity peerIdentity();
 
     /** The exchange is over at {@code nowNanos}: the downstream may take the next request, drain or idle. */
     void exchangeDone(long nowNanos);

@@ -6,6 +6,7 @@ import io.strait.core.time.LoopTimer;
 import io.strait.core.time.NanoClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
@@ -16,6 +17,8 @@ import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpTrailers;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
+import io.strait.tls.PeerIdentity;
+import io.strait.tls.handler.PeerIdentityHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,10 +64,15 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     /** When the connection, with no request in flight, has been idle too long (0: not idle). */
     private long idleDeadline;
     private boolean draining;
+    /** The connection went to another protocol's handler ({@link #handOver}). */
+    private boolean handedOver;
     /** True between a channelRead and its channelReadComplete: flushes wait for the batch's end. */
     private boolean reading;
     /** True when something was written downstream since the last flush. */
     private boolean dirty;
+    /** The verified client's identity, read from the channel on first use. */
+    private PeerIdentity peer;
+    private boolean peerKnown;
 
     /**
      * The handler of a connection accepted on {@code listener}; its exchanges run on the snapshot in force on the
@@ -163,6 +171,10 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) {
+        if (handedOver) {
+            ctx.fireChannelInactive();
+            return;
+        }
         stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
         idleTimer.cancel();
         exchange.onDownstreamClosed();
@@ -173,6 +185,17 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
         LOG.debug("downstream {}: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
+    }
+
+    /**
+     * The connection turned out to speak another protocol (a protocol selector found HTTP/2 before any request) and
+     * this handler is about to leave the pipeline: gives back the open-connection gauge and stops the idle timer. The
+     * accept stays counted; the next handler counts the connection as open again.
+     */
+    public void handOver() {
+        stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
+        idleTimer.cancel();
+        handedOver = true;
     }
 
     /**
@@ -271,6 +294,18 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     @Override
     public ByteBufAllocator alloc() {
         return ctx.alloc();
+    }
+
+    @Override
+    public PeerIdentity peerIdentity() {
+        // Set by the TLS side once the handshake is done, before any request is read; fixed for the connection.
+        if (!peerKnown) {
+            peerKnown = true;
+            final Channel ch = ctx.channel();
+            peer = ch.hasAttr(PeerIdentityHandler.PEER_IDENTITY) ? ch.attr(PeerIdentityHandler.PEER_IDENTITY).get()
+                : null;
+        }
+        return peer;
     }
 
     @Override

@@ -1,16 +1,17 @@
 package io.strait.core.exchange;
 
-import io.strait.core.upstream.UpstreamHttpHandler;
 import io.strait.core.upstream.AttemptListener;
 import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
 import io.strait.core.time.LoopTimer;
 import io.strait.core.time.NanoClock;
 import io.strait.core.upstream.UpstreamAttempt;
+import io.strait.core.upstream.UpstreamStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.strait.core.accesslog.ResponseFlags;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.config.RbacConfig;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpMethods;
@@ -67,8 +68,11 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     private final UpstreamSelector selector = new UpstreamSelector();
     private final UpstreamAttempt attempt;
     private final ForwardingHeaders forwarding;
+    private final ClientCertHeader clientCert;
     private final LoopTimer timer;
     private final ExchangeDeadlines deadlines;
+    /** Whether the request is gRPC (its errors are answered trailers-only), and its grpc-timeout. */
+    private final GrpcRequest grpc = new GrpcRequest();
     /** The exchange's access-log facts, reused per request. */
     private final ExchangeLog log;
 
@@ -99,6 +103,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         this.clock = loop.clock();
         this.stats = stats;
         this.forwarding = forwarding;
+        this.clientCert = new ClientCertHeader(listener.config().forwarding().clientCert());
         this.attempt = new UpstreamAttempt(this, downstream, loop, clock);
         this.timer = new LoopTimer(loop.loop(), clock, this);
         this.deadlines = new ExchangeDeadlines(listener.streamIdleTimeoutNanos());
@@ -137,6 +142,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         startNanos = now;
         deadlines.start(now);
         log.begin(head, now);
+        grpc.read(head.headers());
         stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
         route(head, now);
@@ -154,6 +160,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         // Before the route match, as Envoy's connection manager does: header matchers and the source_ip hash see
         // the listener's forwarding policy applied (never a client's own X-Forwarded-Proto), route edits come after.
         forwarding.apply(head.headers(), loop.random());
+        clientCert.apply(head.headers(), downstream);
         log.forwarded();
         final Route r = listener.routes().match(head);
         if (r == null) {
@@ -162,6 +169,10 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             return;
         }
         route = r;
+        final RbacConfig rbac = r.rbac();
+        if (rbac != null && !authorized(rbac)) {
+            return;
+        }
         switch (selector.select(r, head, loop, forwarding.sourceIpHash(), stats, now)) {
             case UpstreamSelector.RATE_LIMITED:
                 localReply(429, "rate_limited", false, LocalReply.X_STRAIT_RATELIMITED);
@@ -179,7 +190,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, head);
         log.host(h);
         r.applyRequestEdits(head);
-        deadlines.route(now, r.timeoutMillis());
+        deadlines.timeout(now, grpc.timeoutNanos(r.timeoutMillis(), r.maxGrpcTimeoutNanos()));
         final RetryPolicy policy = r.retryPolicy();
         if (policy != null) {
             RetryController rc = retryController;
@@ -191,6 +202,17 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             retry = rc;
         }
         acquire();
+    }
+
+    /** Checks the route's policy against the connection's verified client; answers 403 when it refuses. */
+    private boolean authorized(final RbacConfig rbac) {
+        if (rbac.allows(downstream.peerIdentity())) {
+            stats.inc(HttpStat.RBAC_ALLOWED);
+            return true;
+        }
+        stats.inc(HttpStat.RBAC_DENIED);
+        localReply(403, "rbac_denied");
+        return false;
     }
 
     /** A chunk of the request body. */
@@ -214,6 +236,10 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         final State s = state;
         if (s == State.IDLE || s == State.REPLY_DEFERRED || s == State.RESPONDED) {
             return;
+        }
+        final RetryController rc = retry;
+        if (rc != null) {
+            rc.keepTrailers(trailers);
         }
         attempt.send(trailers);
     }
@@ -348,7 +374,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         final Cluster cluster = selector.cluster();
         // Outlier detection sees every try's outcome, a retried 5xx included.
-        cluster.reportStatus(attempt.host(), head.status());
+        cluster.reportStatus(attempt.host(), grpc.outlierStatus(head));
         if (retry != null && retryAfterResponse(head)) {
             return;
         }
@@ -378,7 +404,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     }
 
     @Override
-    public void onUpstreamEnd(final UpstreamHttpHandler up) {
+    public void onUpstreamEnd(final UpstreamStream up) {
         downstream.write(HttpEnd.INSTANCE);
         state = State.RESPONDED;
         final long now = clock.nanoTime();   // one clock read serves the stats, the pool and the idle timer
@@ -410,11 +436,14 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     @Override
     public void onUpstreamClosed() {
-        if (!responseStarted() && attempt.reused() && !retriedStale && replayable()
-            && HttpMethods.isIdempotent(request.method())) {
+        final boolean unprocessed = attempt.unprocessed();
+        if (!responseStarted() && replayable() && (unprocessed
+            || !retriedStale && attempt.reused() && HttpMethods.isIdempotent(request.method()))) {
             // A pooled connection the upstream had already closed: send the request again, once, on a new one to
-            // the same host. Only an idempotent request (RFC 9110 9.2.2): a POST may have reached the application.
-            retriedStale = true;
+            // the same host. Only an idempotent request (RFC 9110 9.2.2): a POST may have reached the application;
+            // any request the upstream said it never processed (an HTTP/2 stream refused or above a GOAWAY), a few
+            // times (the attempt counts those).
+            retriedStale |= !unprocessed;
             attempt.replay(retry, requestDone);
             acquire();
             return;
@@ -471,7 +500,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
      */
     private boolean retryAfterResponse(final HttpResponseHead head) {
         final int status = head.status();
-        final int outcome = retry.onResponse(status, replayable(), selector.cluster().circuitBreaker(),
+        final int outcome = retry.onResponse(head, replayable(), selector.cluster().circuitBreaker(),
             selector.clusterStats());
         if (outcome != RetryController.ADMITTED) {
             flagRetryRefusal(outcome);
@@ -636,10 +665,11 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         state = State.RESPONDED;
         releaseHost();
-        StatusCounters.downstream(stats, status);
-        log.localReply(status, reason);
-        downstream.write(LocalReply.head(status, reason, close || downstream.closing(), flag));
-        downstream.write(LocalReply.body(downstream.alloc(), reason));
+        // a gRPC client reads the outcome from grpc-status: trailers-only, HTTP 200 (counted and logged so, as Envoy)
+        final boolean g = grpc.isGrpc();
+        StatusCounters.downstream(stats, g ? 200 : status);
+        final int bodyBytes = LocalReply.write(downstream, g, status, reason, close || downstream.closing(), flag);
+        log.localReply(g ? 200 : status, reason, bodyBytes);
         downstream.write(HttpEnd.INSTANCE);
         if (requestDone) {
             finish(clock.nanoTime());
@@ -668,6 +698,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         selector.clear();   // no reference to the snapshot's cluster outlives the exchange
         route = null;
         deadlines.clear();
+        grpc.clear();
     }
 
     /** The exchange no longer needs its host: gives back the host's active count and the request slot, once. */

@@ -3,10 +3,11 @@ package io.strait.core.exchange;
 import io.strait.core.time.LoopTimer;
 
 /**
- * An exchange's own deadlines: the route timeout and the stream idle timeout (the retry controller keeps the
- * per-try and backoff ones). Activity is counted, not timed: each event is an {@code int} increment, and when the
- * idle deadline comes the count says whether anything happened since it was set; if so the deadline moves a whole
- * period on. No clock is read per event, and the exchange ends between one and two periods after its last one.
+ * An exchange's own deadlines: the route timeout (or the request's grpc-timeout, if shorter) and the stream idle
+ * timeout (the retry controller keeps the per-try and backoff ones). Activity is counted, not timed: each event is an
+ * {@code int} increment, and when the idle deadline comes the count says whether anything happened since it was
+ * set; if so the deadline moves a whole period on. No clock is read per event, and the exchange ends between one
+ * and two periods after its last one.
  *
  * <p>Confined to its exchange's event loop; one per exchange, reused per request. Times are in
  * {@link io.strait.core.time.NanoClock} terms, 0 meaning none.
@@ -19,6 +20,9 @@ final class ExchangeDeadlines {
     static final int ROUTE_TIMEOUT = 1;
     /** {@link #due}: neither side did anything for a whole stream idle period. */
     static final int STREAM_IDLE = 2;
+
+    /** Longer timeouts are cut to this (about 146 years: no overflow when added to a clock reading). */
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE >> 4;
 
     private final long streamIdleNanos;
     private long routeDeadline;
@@ -40,7 +44,16 @@ final class ExchangeDeadlines {
 
     /** The route is known: its timeout runs from {@code start} ({@code timeoutMillis} 0: none). */
     void route(final long start, final long timeoutMillis) {
-        routeDeadline = timeoutMillis > 0 ? start + timeoutMillis * 1_000_000L : 0;
+        timeout(start, timeoutMillis > 0 ? timeoutMillis * 1_000_000L : 0);
+    }
+
+    /**
+     * The route is known: the request's deadline is {@code start} plus {@code timeoutNanos} (the route's timeout, or
+     * what a gRPC request's grpc-timeout makes of it: {@link GrpcRequest#timeoutNanos}); 0 is none, and then only
+     * the stream idle timeout bounds the exchange (a long-lived stream).
+     */
+    void timeout(final long start, final long timeoutNanos) {
+        routeDeadline = timeoutNanos > 0 ? start + Math.min(timeoutNanos, MAX_TIMEOUT_NANOS) : 0;
     }
 
     /** Something happened in the exchange (a request or response event). */

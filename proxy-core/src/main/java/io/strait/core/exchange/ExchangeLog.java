@@ -126,12 +126,15 @@ final class ExchangeLog {
         }
     }
 
-    /** Strait answered with {@code status} and {@code reason} (a {@link LocalReply}). */
-    void localReply(final int status, final String reason) {
+    /**
+     * Strait answered with {@code status} and {@code reason} (a {@link LocalReply}, or a gRPC trailers-only reply),
+     * with a body of {@code bodyBytes}.
+     */
+    void localReply(final int status, final String reason, final int bodyBytes) {
         final AccessLogEntry le = entry;
         if (le != null) {
             le.status = status;
-            le.bytesSent += reason.length() + 1;   // LocalReply.body
+            le.bytesSent += bodyBytes;
             le.flags |= ResponseFlags.ofLocalReply(reason);
         }
     }

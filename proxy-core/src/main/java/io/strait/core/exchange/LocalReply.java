@@ -9,7 +9,10 @@ import io.strait.core.http.HttpResponseHead;
 
 import java.nio.charset.StandardCharsets;
 
-/** Builds responses Strait makes itself (404, 429, 502, 503, 504, 4xx for bad requests). Stateless, thread-safe. */
+/**
+ * Builds responses Strait makes itself (404, 429, 502, 503, 504, 4xx for bad requests; a gRPC request's stand in
+ * {@link GrpcRequest#reply}). Stateless, thread-safe.
+ */
 final class LocalReply {
 
     static final AsciiString X_STRAIT_ERROR = AsciiString.cached("x-strait-error");
@@ -18,6 +21,23 @@ final class LocalReply {
     static final AsciiString TRUE = AsciiString.cached("true");
 
     private LocalReply() {
+    }
+
+    /**
+     * Writes the reply's head and body (not its end) to {@code downstream}: for a gRPC request ({@code grpc}) the
+     * trailers-only response {@link GrpcRequest#reply} stands for it, else {@link #head} and {@link #body}.
+     *
+     * @return the body bytes written
+     */
+    static int write(final Downstream downstream, final boolean grpc, final int status, final String reason,
+                     final boolean close, final AsciiString flag) {
+        if (grpc) {
+            downstream.write(GrpcRequest.reply(status, reason, close, flag));
+            return 0;
+        }
+        downstream.write(head(status, reason, close, flag));
+        downstream.write(body(downstream.alloc(), reason));
+        return reason.length() + 1;
     }
 
     /** A head for {@code status} carrying {@code x-strait-error: reason}, sized for {@link #body}. */

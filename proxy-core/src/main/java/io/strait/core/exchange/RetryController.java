@@ -3,6 +3,8 @@ package io.strait.core.exchange;
 import io.strait.core.upstream.RequestReplay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.strait.core.http.HttpResponseHead;
+import io.strait.core.http.HttpTrailers;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
@@ -67,6 +69,8 @@ final class RetryController implements RequestReplay {
     /** The last buffer of {@link #body} when it is one of ours that small chunks are appended to, else null. */
     private ByteBuf copyTail;
     private long heldBytes;
+    /** The request's trailer fields, kept with the body for a replay (values: nothing to release); null: none. */
+    private HttpTrailers trailers;
     private final Host[] tried = new Host[MAX_TRIED];
     private int triedCount;
     /** The breaker whose retry slot this exchange holds (null: none). */
@@ -80,6 +84,7 @@ final class RetryController implements RequestReplay {
         buffering = true;
         backoffDeadline = 0;
         heldBytes = 0;
+        trailers = null;
         triedCount = 0;
         addTried(first);
         startTry(now);
@@ -168,6 +173,16 @@ final class RetryController implements RequestReplay {
         copyTail = null;
     }
 
+    /**
+     * Keeps the request's trailer fields for a replay, while the body is kept (they come after all of it). The
+     * codec hands over a new {@link HttpTrailers} per message, so holding it until the exchange ends is safe.
+     */
+    void keepTrailers(final HttpTrailers t) {
+        if (buffering) {
+            trailers = t;
+        }
+    }
+
     /** Adds {@code bytes} to what is held; past the limit stops buffering and returns false. */
     private boolean charge(final long bytes) {
         heldBytes += bytes;
@@ -192,6 +207,7 @@ final class RetryController implements RequestReplay {
     void stopBuffering() {
         buffering = false;
         copyTail = null;
+        trailers = null;
         ByteBuf b;
         while ((b = body.poll()) != null) {
             b.release();
@@ -203,6 +219,9 @@ final class RetryController implements RequestReplay {
     public void replayInto(final ArrayDeque<Object> out) {
         for (final ByteBuf b : body) {
             out.add(b.retainedDuplicate());
+        }
+        if (trailers != null) {
+            out.add(trailers);
         }
     }
 
@@ -255,13 +274,14 @@ final class RetryController implements RequestReplay {
     }
 
     /**
-     * A final response head with {@code status} arrived on a try. {@link #ADMITTED} if it is retriable and the limits
+     * A final response head arrived on a try. {@link #ADMITTED} if it is retriable (by its status, or by a
+     * {@code grpc-status} in the head: a trailers-only gRPC response) and the limits
      * admit a retry (the caller drops the head and starts the backoff); any other outcome ({@link #NOT_RETRIABLE},
      * or why the retry was refused) means the head is the response and retries end here.
      */
-    int onResponse(final int status, final boolean replayable, final CircuitBreaker breaker,
+    int onResponse(final HttpResponseHead head, final boolean replayable, final CircuitBreaker breaker,
                    final LoopStats<ClusterStat> stats) {
-        if (policy.retriesStatus(status)) {
+        if (policy.retriesStatus(head.status()) || policy.retriesGrpc(head.headers())) {
             final int outcome = admit(replayable, true, breaker, stats);
             if (outcome == ADMITTED) {
                 return ADMITTED;

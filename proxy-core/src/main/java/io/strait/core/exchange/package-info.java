@@ -5,7 +5,8 @@
  * through {@code UpstreamSelector} (rate limit, weighted cluster, breakers, balancer), runs its tries through an
  * {@link io.strait.core.upstream.UpstreamAttempt}, decides retries with {@code RetryController}, keeps its deadlines
  * in {@code ExchangeDeadlines}, applies the listener's {@code ForwardingHeaders}, answers locally with {@code
- * LocalReply}, and writes its response through {@code Downstream} (an HTTP/1.1 connection today, an HTTP/2 stream
+ * LocalReply} (or, for a gRPC request, {@code GrpcRequest}'s trailers-only reply; it also reads the request's
+ * grpc-timeout), and writes its response through {@code Downstream} (an HTTP/1.1 connection today, an HTTP/2 stream
  * later). {@code ServerContext} is what a connection needs of the server.
  *
  * <p>Threading: a connection, its exchange and every timer of theirs are confined to the connection's event loop;

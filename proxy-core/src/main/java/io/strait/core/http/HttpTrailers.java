@@ -7,8 +7,9 @@ package io.strait.core.http;
  * event and loses nothing else.
  *
  * <p>The fields are values ({@link HttpHeaderBlock#add(io.netty.util.AsciiString, io.netty.util.AsciiString)}), not
- * offsets into a buffer, so a trailers object holds no reference count. Confined to the event loop of the
- * connection it belongs to.
+ * offsets into a buffer, so a trailers object holds no reference count. A producer hands over a new object per
+ * message (trailers are rare): a consumer may keep it, as a retry keeps a request's trailers for its replay.
+ * Confined to the event loop of the connection it belongs to.
  */
 public final class HttpTrailers {
 

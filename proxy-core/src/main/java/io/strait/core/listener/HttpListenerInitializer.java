@@ -1,6 +1,8 @@
 package io.strait.core.listener;
 
+import io.strait.core.config.ListenerCodec;
 import io.strait.core.exchange.DownstreamHttp1Handler;
+import io.strait.core.exchange.DownstreamHttp2Handler;
 import io.strait.core.exchange.ServerContext;
 import io.strait.core.snapshot.ListenerRuntime;
 import io.netty.channel.ChannelFutureListener;
@@ -19,9 +21,11 @@ import io.strait.core.stats.StatsScope;
 /**
  * Composes the pipeline of one accepted HTTP connection, and does nothing else: on a TLS listener the SNI/SSL
  * handler and the peer identity handler, then the HTTP/1.1 codec (bytes to protocol-neutral events and back), then
- * the proxy handler (routing, clusters, upstream). It also sets the connection's write buffer high water mark to
- * {@code limits.connection_buffer}, above which the codec stops decoding pipelined requests. Shared by all
- * connections of a listener; thread-safe.
+ * the proxy handler (routing, clusters, upstream). With {@code codec: auto} (the default) an
+ * {@link HttpProtocolSelector} goes before the codec and swaps it for the HTTP/2 handler when the client speaks
+ * HTTP/2 (ALPN h2, or the h2c preface); with {@code codec: http2} the HTTP/2 handler is the only codec. It also
+ * sets the connection's write buffer high water mark to {@code limits.connection_buffer}, above which the codec
+ * stops decoding pipelined requests. Shared by all connections of a listener; thread-safe.
  *
  * <p>Before any of that, the connection takes a slot of the listener's {@code max_connections} and of the global
  * {@code runtime.max_connections}; over either cap it is closed at once, with no pipeline built, and counted
@@ -30,6 +34,11 @@ import io.strait.core.stats.StatsScope;
  */
 @ChannelHandler.Sharable
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
+
+    /** The HTTP/1.1 codec's name in the pipeline. */
+    static final String HTTP1 = "http1";
+    /** The HTTP/2 connection handler's name in the pipeline. */
+    static final String HTTP2 = "http2";
 
     private final ServerContext server;
     /** What a reload may change, swapped whole (read once per accepted connection). */
@@ -89,9 +98,17 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
             p.addLast("tls", tls.newSniHandler())
                 .addLast("tls-identity", tls.identityHandler(loopIndex));
         }
+        final ListenerCodec codec = listener.config().codec();
+        if (codec == ListenerCodec.HTTP2) {
+            p.addLast(HTTP2, DownstreamHttp2Handler.create(listener, server));
+            return;
+        }
+        if (codec == ListenerCodec.AUTO) {
+            p.addLast(HttpProtocolSelector.NAME, new HttpProtocolSelector(listener, server, tls != null));
+        }
         // a connection that never sent a byte is closed by the codec: counted as Envoy counts it, an idle timeout
         final LoopStats<HttpStat> stats = listener.stats().loop(loopIndex);
-        p.addLast("http1", new Http1ServerCodec(listener.limits(),
+        p.addLast(HTTP1, new Http1ServerCodec(listener.limits(),
                 () -> stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT)))
             .addLast("proxy", new DownstreamHttp1Handler(listener, server));
     }

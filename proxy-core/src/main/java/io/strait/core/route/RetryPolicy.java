@@ -1,6 +1,8 @@
 package io.strait.core.route;
 
 import io.strait.core.config.RetryPolicyConfig;
+import io.strait.core.http.GrpcStatus;
+import io.strait.core.http.HttpHeaderBlock;
 import io.strait.lb.resilience.RetryBackoff;
 
 import java.time.Duration;
@@ -14,7 +16,9 @@ import java.util.List;
  * {@code 5xx} and {@code gateway-error}; an upstream that closes or resets before a response head, or a try that
  * runs past {@code per_try_timeout}, matches {@code reset}, {@code 5xx} and {@code gateway-error}; a response head
  * matches {@code 5xx} when its status is 5xx, {@code gateway-error} when it is 502, 503 or 504, and
- * {@code retriable-status-codes} when it is listed.
+ * {@code retriable-status-codes} when it is listed. The gRPC names ({@code cancelled}, {@code deadline-exceeded},
+ * {@code internal}, {@code resource-exhausted}, {@code unavailable}: Envoy's {@code retry_grpc_on}) match a head that
+ * carries that {@code grpc-status} (a trailers-only response), and no failure without a response.
  */
 public final class RetryPolicy {
 
@@ -33,6 +37,8 @@ public final class RetryPolicy {
 
     private final int attempts;
     private final int on;
+    /** Bit {@code c} set: a head carrying {@code grpc-status: c} is retried. */
+    private final int retriedGrpc;
     /** Index = status - 100, for 100..599: true when the status is retried. */
     private final boolean[] retriedStatus = new boolean[500];
     private final long perTryTimeoutNanos;
@@ -42,6 +48,7 @@ public final class RetryPolicy {
     private RetryPolicy(final RetryPolicyConfig config) {
         this.attempts = Math.max(0, config.attempts());
         int mask = 0;
+        int grpc = 0;
         for (final String name : config.retryOn()) {
             mask |= switch (name) {
                 case RetryPolicyConfig.CONNECT_FAILURE -> ON_CONNECT_FAILURE;
@@ -49,10 +56,12 @@ public final class RetryPolicy {
                 case RetryPolicyConfig.RETRY_5XX -> ON_5XX;
                 case RetryPolicyConfig.GATEWAY_ERROR -> ON_GATEWAY_ERROR;
                 case RetryPolicyConfig.RETRIABLE_STATUS_CODES -> ON_STATUS_CODES;
-                default -> throw new IllegalArgumentException("unknown retry_on '" + name + "'");
+                default -> 0;
             };
+            grpc |= grpcBit(name);
         }
         this.on = mask;
+        this.retriedGrpc = grpc;
         for (int s = 100; s < 600; s++) {
             retriedStatus[s - 100] = (mask & ON_5XX) != 0 && s >= 500
                 || (mask & ON_GATEWAY_ERROR) != 0 && (s == 502 || s == 503 || s == 504);
@@ -70,6 +79,20 @@ public final class RetryPolicy {
         final long base = Math.max(1, config.baseInterval().toNanos());
         this.backoff = new RetryBackoff(base, Math.max(base, config.maxInterval().toNanos()));
         this.bufferLimit = Math.max(0, config.bufferLimit());
+    }
+
+    /** The {@link #retriedGrpc} bit of a gRPC retry_on name; 0 for another known name; unknown names throw. */
+    private static int grpcBit(final String name) {
+        return switch (name) {
+            case RetryPolicyConfig.CANCELLED -> 1 << GrpcStatus.CANCELLED;
+            case RetryPolicyConfig.DEADLINE_EXCEEDED -> 1 << GrpcStatus.DEADLINE_EXCEEDED;
+            case RetryPolicyConfig.RESOURCE_EXHAUSTED -> 1 << GrpcStatus.RESOURCE_EXHAUSTED;
+            case RetryPolicyConfig.UNAVAILABLE -> 1 << GrpcStatus.UNAVAILABLE;
+            case RetryPolicyConfig.INTERNAL -> 1 << GrpcStatus.INTERNAL;
+            case RetryPolicyConfig.CONNECT_FAILURE, RetryPolicyConfig.RESET, RetryPolicyConfig.RETRY_5XX,
+                 RetryPolicyConfig.GATEWAY_ERROR, RetryPolicyConfig.RETRIABLE_STATUS_CODES -> 0;
+            default -> throw new IllegalArgumentException("unknown retry_on '" + name + "'");
+        };
     }
 
     /** The compiled policy, or null for a null config. */
@@ -96,6 +119,19 @@ public final class RetryPolicy {
     /** True if a final response head with {@code status} is retried. */
     public boolean retriesStatus(final int status) {
         return status >= 100 && status < 600 && retriedStatus[status - 100];
+    }
+
+    /**
+     * True if a final response head is retried for the {@code grpc-status} it carries (a trailers-only gRPC
+     * response; a status in the trailers of a response whose body started is never retried, as in Envoy). Reads the
+     * headers only when the policy lists a gRPC code.
+     */
+    public boolean retriesGrpc(final HttpHeaderBlock headers) {
+        if (retriedGrpc == 0) {
+            return false;
+        }
+        final int code = GrpcStatus.statusOf(headers);
+        return code >= 0 && (retriedGrpc & (1 << code)) != 0;
     }
 
     /** The timeout of each try in nanoseconds; 0 for none. */

@@ -5,6 +5,7 @@ import io.netty.util.AsciiString;
 import io.strait.core.config.HashPolicyConfig;
 import io.strait.core.config.HeaderValueConfig;
 import io.strait.core.config.RateLimitConfig;
+import io.strait.core.config.RbacConfig;
 import io.strait.core.config.RetryPolicyConfig;
 import io.strait.core.config.RouteConfig;
 import io.strait.core.config.WeightedClusterConfig;
@@ -55,6 +56,8 @@ public final class Route {
     private final long[] cumulative;
     private final long totalWeight;
     private final long timeoutMillis;
+    /** max_grpc_timeout in nanoseconds: -1 when not set, 0 for no cap. */
+    private final long maxGrpcTimeoutNanos;
     private final byte[] prefixRewrite;
     private final AsciiString hostRewrite;
     private final AsciiString[] requestRemove;
@@ -75,11 +78,14 @@ public final class Route {
     private final TokenBucket rateLimit;
     /** The retry policy: the route's own, else its virtual host's, else null. */
     private final RetryPolicy retryPolicy;
+    /** The authorization policy: the route's own, else its virtual host's, else null. */
+    private final RbacConfig rbac;
 
     private Route(final String virtualHostName, final int index, final RouteConfig config,
                   final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit,
-                  final RetryPolicyConfig virtualHostRetry) {
+                  final RetryPolicyConfig virtualHostRetry, final RbacConfig virtualHostRbac) {
         this.virtualHostName = virtualHostName;
+        this.rbac = config.rbac() != null ? config.rbac() : virtualHostRbac;
         this.retryPolicy = RetryPolicy.compile(config.retry() != null ? config.retry() : virtualHostRetry);
         final TokenBucket own = bucket(config.rateLimit());
         this.rateLimit = own != null ? own : virtualHostRateLimit;
@@ -113,6 +119,8 @@ public final class Route {
 
         final Duration timeout = config.timeout();
         this.timeoutMillis = timeout == null || timeout.isNegative() ? 0 : timeout.toMillis();
+        final Duration maxGrpc = config.maxGrpcTimeout();
+        this.maxGrpcTimeoutNanos = maxGrpc == null || maxGrpc.isNegative() ? -1 : saturatedNanos(maxGrpc);
         this.prefixRewrite = config.prefixRewrite() == null ? null
             : config.prefixRewrite().getBytes(StandardCharsets.UTF_8);
         this.hostRewrite = config.hostRewrite() == null ? null : AsciiString.cached(config.hostRewrite());
@@ -149,7 +157,7 @@ public final class Route {
     /** Compiles one route of a virtual host; cluster names are resolved through {@code clusterIndex}. */
     static Route compile(final String virtualHostName, final int index, final RouteConfig config,
                          final ToIntFunction<String> clusterIndex) {
-        return new Route(virtualHostName, index, config, clusterIndex, null, null);
+        return new Route(virtualHostName, index, config, clusterIndex, null, null, null);
     }
 
     /**
@@ -158,7 +166,7 @@ public final class Route {
      */
     static Route compile(final String virtualHostName, final int index, final RouteConfig config,
                          final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit) {
-        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, null);
+        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, null, null);
     }
 
     /**
@@ -167,8 +175,14 @@ public final class Route {
      */
     static Route compile(final String virtualHostName, final int index, final RouteConfig config,
                          final ToIntFunction<String> clusterIndex, final TokenBucket virtualHostRateLimit,
-                         final RetryPolicyConfig virtualHostRetry) {
-        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, virtualHostRetry);
+                         final RetryPolicyConfig virtualHostRetry, final RbacConfig virtualHostRbac) {
+        return new Route(virtualHostName, index, config, clusterIndex, virtualHostRateLimit, virtualHostRetry,
+            virtualHostRbac);
+    }
+
+    /** Who may use this route (its own policy, else its virtual host's), or null when anyone may. */
+    public RbacConfig rbac() {
+        return rbac;
     }
 
     /** This route's retry policy (its own, else its virtual host's), or null when requests are never retried. */
@@ -333,6 +347,22 @@ public final class Route {
     /** True if this route splits traffic over weighted clusters. */
     public boolean isWeighted() {
         return cumulative != null;
+    }
+
+    /**
+     * The route's max_grpc_timeout in nanoseconds: -1 when it has none (a gRPC request's grpc-timeout then only
+     * shortens {@link #timeoutMillis()}), 0 when set to 0 (grpc-timeout alone, uncapped), else the cap.
+     */
+    public long maxGrpcTimeoutNanos() {
+        return maxGrpcTimeoutNanos;
+    }
+
+    private static long saturatedNanos(final Duration d) {
+        try {
+            return d.toNanos();
+        } catch (final ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** The whole-request timeout in milliseconds; 0 means none. */

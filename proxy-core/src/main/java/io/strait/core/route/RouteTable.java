@@ -59,7 +59,7 @@ public final class RouteTable {
             routes[v] = new Route[rs.size()];
             final TokenBucket vhostBucket = Route.bucket(vh.rateLimit());
             for (int r = 0; r < rs.size(); r++) {
-                routes[v][r] = Route.compile(name, r, rs.get(r), clusterIndex, vhostBucket, vh.retry());
+                routes[v][r] = Route.compile(name, r, rs.get(r), clusterIndex, vhostBucket, vh.retry(), vh.rbac());
             }
         }
         final PathNormalizer paths = listener.pathNormalization().isOff() ? PathNormalizer.OFF

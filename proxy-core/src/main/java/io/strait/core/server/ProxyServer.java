@@ -1,6 +1,7 @@
 package io.strait.core.server;
 
 import io.strait.core.exchange.DownstreamHttp1Handler;
+import io.strait.core.exchange.DownstreamHttp2Handler;
 import io.strait.core.exchange.ServerContext;
 import io.strait.core.listener.ConnectionLimit;
 import io.strait.core.listener.ListenerTls;
@@ -366,6 +367,10 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
                 final DownstreamHttp1Handler h = ch.pipeline().get(DownstreamHttp1Handler.class);
                 if (h != null) {
                     h.drain();
+                }
+                final DownstreamHttp2Handler h2 = ch.pipeline().get(DownstreamHttp2Handler.class);
+                if (h2 != null) {
+                    h2.drain();
                 }
             });
         }

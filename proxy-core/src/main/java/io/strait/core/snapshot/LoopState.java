@@ -2,6 +2,7 @@ package io.strait.core.snapshot;
 
 import io.strait.core.time.NanoClock;
 import io.strait.core.upstream.UpstreamConnector;
+import io.strait.core.upstream.UpstreamHttp2Connection;
 import io.strait.core.upstream.UpstreamHttpHandler;
 import io.strait.core.upstream.UpstreamPools;
 import io.netty.buffer.ByteBufAllocator;
@@ -10,6 +11,7 @@ import io.netty.channel.EventLoop;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.ClusterConnector;
 import io.strait.core.cluster.UpstreamPool;
+import io.strait.core.cluster.UpstreamStreamPool;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
@@ -34,6 +36,8 @@ public final class LoopState implements UpstreamPools {
     @SuppressWarnings("rawtypes")
     private final LoopStats[] clusterStats;
     private UpstreamPool<UpstreamHttpHandler>[] pools;
+    /** Per host, indexed as {@link #pools}: the HTTP/2 connections of hosts whose cluster speaks HTTP/2, else null. */
+    private UpstreamStreamPool<UpstreamHttp2Connection>[] streamPools;
     private int hostIdBase;
     /** Per cluster: the host set its balancer was built from (to see which hosts a new one drops). */
     private final HostSet[] sets;
@@ -103,10 +107,14 @@ public final class LoopState implements UpstreamPools {
         }
         this.hostIdBase = maxId < 0 ? 0 : minId;
         this.pools = new UpstreamPool[maxId < 0 ? 0 : maxId - minId + 1];
+        this.streamPools = new UpstreamStreamPool[pools.length];
         for (int i = 0; i < n; i++) {
             for (final Host h : sets[i].all()) {
                 final UpstreamPool<UpstreamHttpHandler> kept = previous == null ? null : previous.poolOrNull(h);
                 pools[h.id() - hostIdBase] = kept != null ? kept : newPool(i);
+                final UpstreamStreamPool<UpstreamHttp2Connection> keptStreams =
+                    previous == null ? null : previous.streamPoolOrNull(h);
+                streamPools[h.id() - hostIdBase] = keptStreams != null ? keptStreams : newStreamPool(i);
             }
         }
         // The default never resolves a name on the loop (hosts carry resolved addresses; see ClusterConnector).
@@ -119,6 +127,17 @@ public final class LoopState implements UpstreamPools {
         final Cluster c = snapshot.cluster(cluster);
         final LoopStats<ClusterStat> stats = clusterStats(cluster);
         return new UpstreamPool<>(loop, c.maxIdlePerHost(), c.idleTimeoutNanos(),
+            () -> stats.inc(ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT));
+    }
+
+    /** The HTTP/2 connection pool of a host of {@code cluster}; null unless the cluster speaks HTTP/2. */
+    private UpstreamStreamPool<UpstreamHttp2Connection> newStreamPool(final int cluster) {
+        final Cluster c = snapshot.cluster(cluster);
+        if (!c.http2()) {
+            return null;
+        }
+        final LoopStats<ClusterStat> stats = clusterStats(cluster);
+        return new UpstreamStreamPool<>(loop, c.maxIdlePerHost(), c.idleTimeoutNanos(),
             () -> stats.inc(ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT));
     }
 
@@ -138,12 +157,26 @@ public final class LoopState implements UpstreamPools {
                 p.retire();
             }
         }
+        for (final UpstreamStreamPool<UpstreamHttp2Connection> p : streamPools) {
+            if (p != null && !n.holdsStreams(p)) {
+                p.retire();
+            }
+        }
         successor = n;
         return n;
     }
 
     private boolean holds(final UpstreamPool<UpstreamHttpHandler> pool) {
         for (final UpstreamPool<UpstreamHttpHandler> p : pools) {
+            if (p == pool) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean holdsStreams(final UpstreamStreamPool<UpstreamHttp2Connection> pool) {
+        for (final UpstreamStreamPool<UpstreamHttp2Connection> p : streamPools) {
             if (p == pool) {
                 return true;
             }
@@ -203,14 +236,22 @@ public final class LoopState implements UpstreamPools {
         for (final Host h : set.all()) {
             final UpstreamPool<UpstreamHttpHandler> p = poolOrNull(h);
             if (p == null) {
-                putPool(h, newPool(cluster));
+                putPool(h, newPool(cluster), newStreamPool(cluster));
             } else {
                 p.reinstate();
+                final UpstreamStreamPool<UpstreamHttp2Connection> sp = streamPoolOrNull(h);
+                if (sp != null) {
+                    sp.reinstate();
+                }
             }
         }
         for (final Host h : old.all()) {
             if (!set.all().contains(h)) {
                 pool(h).retire();
+                final UpstreamStreamPool<UpstreamHttp2Connection> sp = streamPoolOrNull(h);
+                if (sp != null) {
+                    sp.retire();
+                }
             }
         }
     }
@@ -220,9 +261,18 @@ public final class LoopState implements UpstreamPools {
         return i >= 0 && i < pools.length ? pools[i] : null;
     }
 
-    /** Stores a pool, growing the id-indexed table to take the host's id (ids only grow: hosts are made in order). */
+    private UpstreamStreamPool<UpstreamHttp2Connection> streamPoolOrNull(final Host host) {
+        final int i = host.id() - hostIdBase;
+        return i >= 0 && i < streamPools.length ? streamPools[i] : null;
+    }
+
+    /**
+     * Stores a host's pools, growing the id-indexed tables to take the host's id (ids only grow: hosts are made in
+     * order).
+     */
     @SuppressWarnings("unchecked")
-    private void putPool(final Host host, final UpstreamPool<UpstreamHttpHandler> pool) {
+    private void putPool(final Host host, final UpstreamPool<UpstreamHttpHandler> pool,
+                         final UpstreamStreamPool<UpstreamHttp2Connection> streamPool) {
         if (pools.length == 0) {
             hostIdBase = host.id();
         }
@@ -231,12 +281,17 @@ public final class LoopState implements UpstreamPools {
             final UpstreamPool<UpstreamHttpHandler>[] grown = new UpstreamPool[pools.length - i];
             System.arraycopy(pools, 0, grown, -i, pools.length);
             pools = grown;
+            final UpstreamStreamPool<UpstreamHttp2Connection>[] grownStreams = new UpstreamStreamPool[grown.length];
+            System.arraycopy(streamPools, 0, grownStreams, -i, streamPools.length);
+            streamPools = grownStreams;
             hostIdBase = host.id();
             i = 0;
         } else if (i >= pools.length) {
             pools = Arrays.copyOf(pools, Math.max(i + 1, pools.length * 2));
+            streamPools = Arrays.copyOf(streamPools, pools.length);
         }
         pools[i] = pool;
+        streamPools[i] = streamPool;
     }
 
     /** Opens new upstream connections on this loop. */
@@ -258,6 +313,11 @@ public final class LoopState implements UpstreamPools {
         return pools[host.id() - hostIdBase];
     }
 
+    @Override
+    public UpstreamStreamPool<UpstreamHttp2Connection> streamPool(final Host host) {
+        return streamPools[host.id() - hostIdBase];
+    }
+
     public SplittableRandom random() {
         return random;
     }
@@ -265,6 +325,11 @@ public final class LoopState implements UpstreamPools {
     /** Closes every idle pooled connection (shutdown). Call on the loop. */
     public void closePools() {
         for (final UpstreamPool<UpstreamHttpHandler> p : pools) {
+            if (p != null) {
+                p.closeAll();
+            }
+        }
+        for (final UpstreamStreamPool<UpstreamHttp2Connection> p : streamPools) {
             if (p != null) {
                 p.closeAll();
             }

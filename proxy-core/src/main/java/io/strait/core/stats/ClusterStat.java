@@ -12,6 +12,13 @@ public enum ClusterStat implements StatDescriptor {
     HEALTH_CHECK_FAILURE("health_check.failure", StatKind.COUNTER, "Health checks failed"),
     /** Active health checks that passed. */
     HEALTH_CHECK_SUCCESS("health_check.success", StatKind.COUNTER, "Health checks passed"),
+    /** HTTP/2 streams the upstream reset (RST_STREAM) before their response was complete. */
+    HTTP2_RX_RESET("http2.rx_reset", StatKind.COUNTER, "HTTP/2 streams reset by the upstream"),
+    /** HTTP/2 streams the upstream refused unprocessed (REFUSED_STREAM, or above a GOAWAY's last stream id). */
+    HTTP2_STREAM_REFUSED_ERRORS("http2.stream_refused_errors", StatKind.COUNTER,
+        "HTTP/2 streams refused by the upstream unprocessed"),
+    /** HTTP/2 streams the proxy reset (RST_STREAM): a try given up, a response the exchange no longer wants. */
+    HTTP2_TX_RESET("http2.tx_reset", StatKind.COUNTER, "HTTP/2 streams reset by the proxy"),
     /** Requests load balanced in panic: too few healthy hosts, so all hosts were eligible. */
     LB_HEALTHY_PANIC("lb_healthy_panic", StatKind.COUNTER, "Requests load balanced in panic mode"),
     /** Host set changes made by service discovery (strict_dns: an address came or went). */
@@ -32,6 +39,9 @@ public enum ClusterStat implements StatDescriptor {
     UPDATE_NO_REBUILD("update_no_rebuild", StatKind.COUNTER, "Cluster membership updates with no change"),
     /** Refreshes in which every endpoint name resolved. */
     UPDATE_SUCCESS("update_success", StatKind.COUNTER, "Cluster membership update successes"),
+    /** Connections the upstream asked to close (HTTP/2 GOAWAY): they take no new request and close when drained. */
+    UPSTREAM_CX_CLOSE_NOTIFY("upstream_cx_close_notify", StatKind.COUNTER,
+        "Connections closed by an upstream GOAWAY"),
     /** Connection attempts that failed. */
     UPSTREAM_CX_CONNECT_FAIL("upstream_cx_connect_fail", StatKind.COUNTER, "Connection failures"),
     /** Connection attempts that timed out. */
@@ -39,8 +49,13 @@ public enum ClusterStat implements StatDescriptor {
     /** Connections the upstream closed while a request was active on them. */
     UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ("upstream_cx_destroy_remote_with_active_rq", StatKind.COUNTER,
         "Connections closed by the upstream with a request active"),
+    /** HTTP/2 connections opened. */
+    UPSTREAM_CX_HTTP2_TOTAL("upstream_cx_http2_total", StatKind.COUNTER, "HTTP/2 connections opened"),
     /** Pooled connections closed for being idle too long. */
     UPSTREAM_CX_IDLE_TIMEOUT("upstream_cx_idle_timeout", StatKind.COUNTER, "Connections closed by the idle timeout"),
+    /** Connections closed for reaching the pool's max_requests_per_connection. */
+    UPSTREAM_CX_MAX_REQUESTS("upstream_cx_max_requests", StatKind.COUNTER,
+        "Connections closed at max_requests_per_connection"),
     /** Requests that found no healthy host to connect to. */
     UPSTREAM_CX_NONE_HEALTHY("upstream_cx_none_healthy", StatKind.COUNTER,
         "Connections not attempted for want of a healthy host"),
@@ -83,7 +98,11 @@ public enum ClusterStat implements StatDescriptor {
     UPSTREAM_RQ_TIMEOUT("upstream_rq_timeout", StatKind.COUNTER, "Requests timed out"),
     /** Requests sent. */
     UPSTREAM_RQ_TOTAL("upstream_rq_total", StatKind.COUNTER, "Requests sent"),
+    /** Requests the proxy reset on the upstream (HTTP/2 RST_STREAM). */
+    UPSTREAM_RQ_TX_RESET("upstream_rq_tx_reset", StatKind.COUNTER, "Requests reset by the proxy"),
 
+    /** HTTP/2 streams open to the cluster's hosts now. */
+    HTTP2_STREAMS_ACTIVE("http2.streams_active", StatKind.GAUGE, "HTTP/2 streams open"),
     /** Hosts healthy now. */
     MEMBERSHIP_HEALTHY("membership_healthy", StatKind.GAUGE, "Healthy hosts"),
     /** Hosts in the cluster now. */

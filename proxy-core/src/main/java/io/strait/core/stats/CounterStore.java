@@ -58,6 +58,11 @@ final class CounterStore implements AutoCloseable {
         return new CounterStore(clock, capacity, StatsFile.open(path, loops, capacity, continueCounters));
     }
 
+    /** True when this store adds areas as scopes need them (in memory, no fixed capacity). */
+    boolean growing() {
+        return fixedCapacity == null;
+    }
+
     /** The stats file, or null when counters live in memory. */
     Path path() {
         return file == null ? null : file.path();

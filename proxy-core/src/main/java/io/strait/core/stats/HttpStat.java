@@ -41,6 +41,8 @@ public enum HttpStat implements StatDescriptor {
     /** Requests refused (431) because their head exceeded the header size limits. */
     DOWNSTREAM_RQ_HEADERS_TOO_LARGE("downstream_rq_headers_too_large", StatKind.COUNTER,
         "Requests refused for headers over the size limit"),
+    /** Requests received over HTTP/2 (one per stream). */
+    DOWNSTREAM_RQ_HTTP2_TOTAL("downstream_rq_http2_total", StatKind.COUNTER, "Requests received over HTTP/2"),
     /** Requests ended because neither side sent anything for the stream idle timeout. */
     DOWNSTREAM_RQ_IDLE_TIMEOUT("downstream_rq_idle_timeout", StatKind.COUNTER,
         "Requests ended by the stream idle timeout"),
@@ -55,13 +57,50 @@ public enum HttpStat implements StatDescriptor {
     DOWNSTREAM_RQ_TOTAL("downstream_rq_total", StatKind.COUNTER, "Requests received"),
     /** Requests the proxy reset towards the client. */
     DOWNSTREAM_RQ_TX_RESET("downstream_rq_tx_reset", StatKind.COUNTER, "Requests reset by the proxy"),
+    /** HTTP/2 connections closed because a header block took more CONTINUATION frames than allowed. */
+    HTTP2_CONTINUATION_FLOOD("http2.continuation_flood", StatKind.COUNTER,
+        "HTTP/2 connections closed for a CONTINUATION flood"),
+    /** GOAWAY frames sent to clients (drain, errors, floods). */
+    HTTP2_GOAWAY_SENT("http2.goaway_sent", StatKind.COUNTER, "HTTP/2 GOAWAY frames sent"),
+    /** Streams refused because their header list was over max_header_list_size. */
+    HTTP2_HEADER_OVERFLOW("http2.header_overflow", StatKind.COUNTER,
+        "HTTP/2 streams refused for a header list over the limit"),
+    /** Clients whose announced HPACK table size was over hpack_table_size: Strait's encoder kept to the cap. */
+    HTTP2_HPACK_TABLE_CAPPED("http2.hpack_table_capped", StatKind.COUNTER,
+        "HTTP/2 connections whose encoder table was capped below the client's setting"),
+    /** Connections closed for too many consecutive DATA frames without payload. */
+    HTTP2_INBOUND_EMPTY_FRAMES_FLOOD("http2.inbound_empty_frames_flood", StatKind.COUNTER,
+        "HTTP/2 connections closed for an empty DATA frame flood"),
+    /** Connections closed because a keep-alive PING went unanswered for keepalive_timeout. */
+    HTTP2_KEEPALIVE_TIMEOUT("http2.keepalive_timeout", StatKind.COUNTER,
+        "HTTP/2 connections closed for an unanswered keep-alive PING"),
+    /** Connections closed because the client let too many control frames (PING/SETTINGS acks, resets) queue up. */
+    HTTP2_OUTBOUND_CONTROL_FLOOD("http2.outbound_control_flood", StatKind.COUNTER,
+        "HTTP/2 connections closed for an outbound control frame flood"),
+    /** Frames or header blocks that broke the protocol (stream or connection errors caused by the client). */
+    HTTP2_RX_MESSAGING_ERROR("http2.rx_messaging_error", StatKind.COUNTER,
+        "HTTP/2 protocol errors by the client"),
+    /** RST_STREAM frames received. */
+    HTTP2_RX_RESET("http2.rx_reset", StatKind.COUNTER, "HTTP/2 RST_STREAM frames received"),
+    /** Streams refused (REFUSED_STREAM) over max_concurrent_streams or while draining. */
+    HTTP2_STREAM_REFUSED_ERRORS("http2.stream_refused_errors", StatKind.COUNTER,
+        "HTTP/2 streams refused over max_concurrent_streams"),
+    /** Connections closed (GOAWAY ENHANCE_YOUR_CALM) for sending RST_STREAM faster than allowed (rapid reset). */
+    HTTP2_TOO_MANY_RESETS("http2.too_many_resets", StatKind.COUNTER,
+        "HTTP/2 connections closed for too many resets (rapid reset)"),
+    /** RST_STREAM frames sent. */
+    HTTP2_TX_RESET("http2.tx_reset", StatKind.COUNTER, "HTTP/2 RST_STREAM frames sent"),
     /** Requests answered 404 because no route matched. */
     NO_ROUTE("no_route", StatKind.COUNTER, "Requests that matched no route"),
     /** Requests answered 429 because their route's (or virtual host's) local rate limit had no token left. */
     RATELIMIT_OVER_LIMIT("ratelimit.over_limit", StatKind.COUNTER, "Requests refused by the local rate limit"),
+    RBAC_ALLOWED("rbac.allowed", StatKind.COUNTER, "Requests an rbac policy let through"),
+    RBAC_DENIED("rbac.denied", StatKind.COUNTER, "Requests an rbac policy refused (403 rbac_denied)"),
 
     /** Connections open now. */
     DOWNSTREAM_CX_ACTIVE("downstream_cx_active", StatKind.GAUGE, "Connections open"),
+    /** HTTP/2 connections open now. */
+    DOWNSTREAM_CX_HTTP2_ACTIVE("downstream_cx_http2_active", StatKind.GAUGE, "HTTP/2 connections open"),
     /** Requests in progress now. */
     DOWNSTREAM_RQ_ACTIVE("downstream_rq_active", StatKind.GAUGE, "Requests in progress"),
 

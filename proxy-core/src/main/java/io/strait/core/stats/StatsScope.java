@@ -70,7 +70,11 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
         this.loops = loops;
         final int n = stats.length;
         int valued = 0;
+        int counters = 0;
         for (final E s : stats) {
+            if (s.kind() == StatKind.COUNTER) {
+                counters++;
+            }
             if (s.kind() != StatKind.HISTOGRAM) {
                 valued++;
                 final String name = prefix + s.statName();
@@ -80,8 +84,9 @@ public final class StatsScope<E extends Enum<E> & StatDescriptor> {
                 }
             }
         }
-        // loops writers for the event loops plus one, the last, for the control writer.
-        this.area = store.areaFor(valued * (loops + 1), "scope " + prefix);
+        // loops writers for the event loops plus one, the last, for the control writer. Carried totals are allocated
+        // in this scope's area too: a growing store sizes areas to fit, so it keeps room for one per counter.
+        this.area = store.areaFor(valued * (loops + 1) + (store.growing() ? counters : 0), "scope " + prefix);
         this.values = area.values();
         this.addresses = new long[loops + 1][n];
         this.ids = new int[valued * (loops + 1)];

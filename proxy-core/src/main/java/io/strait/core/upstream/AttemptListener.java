@@ -30,7 +30,7 @@ public interface AttemptListener {
     void onUpstreamTrailers(HttpTrailers trailers);
 
     /** The response is complete on {@code up}; the callee lets the attempt {@link UpstreamAttempt#complete} it. */
-    void onUpstreamEnd(UpstreamHttpHandler up);
+    void onUpstreamEnd(UpstreamStream up);
 
     /** The response could not be decoded; the connection is already aborted and the failure counted. */
     void onUpstreamError(HttpDecodeError error);

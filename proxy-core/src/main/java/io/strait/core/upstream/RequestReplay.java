@@ -11,6 +11,6 @@ import java.util.ArrayDeque;
 @FunctionalInterface
 public interface RequestReplay {
 
-    /** Adds a retained duplicate of each kept body chunk to {@code out}, in order. */
+    /** Adds a retained duplicate of each kept body chunk to {@code out}, in order, then the kept trailers, if any. */
     void replayInto(ArrayDeque<Object> out);
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.cluster.UpstreamStreamPool;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
@@ -30,12 +31,12 @@ import java.util.ArrayDeque;
  * {@link UpstreamCallbacks} and go on to its exchange only while they come from the connection it holds.
  *
  * <p>It also keeps its host's request counters ({@link HostStat}, this loop's slots): {@code rq_total} when a try
- * begins, and the try's outcome, noted as events come ({@link Outcome}) and charged once when the try lets its host
- * go ({@link #releaseHost()}), so a pooled connection found closed and replayed in the same try is no error.
+ * begins, and the try's outcome, noted as events come ({@link AttemptOutcome}) and charged once when the try lets its
+ * host go ({@link #releaseHost()}), so a pooled connection found closed and replayed in the same try is no error.
  *
  * <p>Confined to its exchange's event loop; one per exchange, reused for each try and each request.
  */
-public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureListener {
+public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureListener, Http2StreamWaiter {
 
     /** {@link #acquire}: a connection was bound, or is being made. */
     public static final int ACQUIRED = 0;
@@ -45,28 +46,10 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     public static final int CONNECTION_OVERFLOW = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamAttempt.class);
-
-    /** What the current try is charged to its host when it ends (Envoy's host rq_success / rq_error). */
-    enum Outcome {
-        /** Nothing yet, or nothing that is the host's doing (the client left, a breaker refused): neither. */
-        NONE,
-        /** A final response head that is not a 5xx. */
-        SUCCESS,
-        /** A 5xx head, or a failure before any final head: connect, close, reset, protocol error, timeout. */
-        ERROR
-    }
-
-    /** Where the try stands. */
-    enum Phase {
-        /** No try in progress. */
-        IDLE,
-        /** A retry waits for its backoff: request events queue. */
-        WAITING,
-        /** A new connection is being made: request events queue. */
-        CONNECTING,
-        /** The request goes to a connection. */
-        BOUND
-    }
+    /** Resends of a request the upstream did not process, at most, per exchange (they are safe, but not endless). */
+    static final int MAX_UNPROCESSED_RESENDS = 4;
+    /** What the exchange hears when the upstream reset the stream: a reset, as a close before the response is. */
+    private static final HttpDecodeError STREAM_RESET = new HttpDecodeError(502, "upstream_reset");
 
     private final AttemptListener exchange;
     private final DownstreamFlow downstream;
@@ -77,18 +60,24 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     /** Request events that arrived while no connection was bound, written once one is. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
 
-    private Phase phase = Phase.IDLE;
-    private Outcome outcome = Outcome.NONE;
+    private AttemptPhase phase = AttemptPhase.IDLE;
+    private AttemptOutcome outcome = AttemptOutcome.NONE;
     private Cluster cluster;
     /** The cluster's position in its snapshot (which connector opens its connections). */
     private int clusterIndex;
     private Host host;
     private LoopStats<ClusterStat> stats;
     private HttpRequestHead request;
-    private UpstreamHttpHandler upstream;
+    private UpstreamStream upstream;
     /** The future of the connect in progress, so a late completion of an abandoned one is recognised. */
     private ChannelFuture connectFuture;
     private UpstreamHttpHandler connecting;
+    /** HTTP/2: the connection still connecting on which this try reserved a stream (null: none). */
+    private UpstreamHttp2Connection waitingOn;
+    /** The upstream refused the try's stream unprocessed: resending it is safe whatever the method. */
+    private boolean unprocessed;
+    /** Unprocessed requests resent in this exchange. */
+    private int unprocessedResends;
     private boolean reused;
     private boolean hostActive;
     private boolean upstreamDirty;
@@ -123,7 +112,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         request = req;
         h.incrementActive();
         hostActive = true;
-        outcome = Outcome.NONE;
+        outcome = AttemptOutcome.NONE;
+        unprocessed = false;
         h.stats().inc(loopIndex, HostStat.RQ_TOTAL);
         clusterStats.inc(ClusterStat.UPSTREAM_RQ_TOTAL);
         clusterStats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, 1);
@@ -139,10 +129,21 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     }
 
     /**
+     * True if the upstream refused the try's HTTP/2 stream unprocessed: it may be resent whatever its method, up to
+     * {@link #MAX_UNPROCESSED_RESENDS} times per exchange.
+     */
+    public boolean unprocessed() {
+        return unprocessed && unprocessedResends < MAX_UNPROCESSED_RESENDS;
+    }
+
+    /**
      * Gets a connection for the try: binds an idle pooled one at once, or starts a new one (the exchange hears of
      * it through {@link AttemptListener#onBound} or {@link AttemptListener#onConnectFailure}).
      */
     public int acquire() {
+        if (cluster.http2()) {
+            return acquireStream();   // the one protocol branch: HTTP/1.1 goes on below as it always did
+        }
         final UpstreamHttpHandler pooled = loop.pool(host).acquire();
         if (pooled != null) {
             stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
@@ -164,7 +165,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         // The connection slot now belongs to the new connection: it gives it back when its channel closes.
         final UpstreamHttpHandler fresh = new UpstreamHttpHandler(cluster, host, loop.pool(host), stats, loopIndex);
         connecting = fresh;
-        phase = Phase.CONNECTING;
+        phase = AttemptPhase.CONNECTING;
         downstream.pauseReading(ReadGate.PROXY_WAIT);
         stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
         host.stats().inc(loopIndex, HostStat.CX_TOTAL);
@@ -205,14 +206,9 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         releasePendingSlot();
         downstream.resumeReading(ReadGate.PROXY_WAIT);
         if (!future.isSuccess()) {
-            phase = Phase.IDLE;
             final Throwable cause = future.cause();
-            final boolean timedOut = c.connectFailed(cause);
-            outcome = Outcome.ERROR;
             LOG.debug("connect to {} failed: {}", host, String.valueOf(cause));
-            cluster.reportGatewayFailure(host);
-            releasePending();
-            exchange.onConnectFailure(timedOut);
+            connectFailed(c.connectFailed(cause));
             return;
         }
         stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (clock.nanoTime() - connectStartNanos) / 1000);
@@ -220,10 +216,110 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         exchange.onBound();
     }
 
-    private void bind(final UpstreamHttpHandler up, final boolean fromPool) {
+    /**
+     * HTTP/2: a stream on a pooled connection with room for one, else on a connection still connecting (the try
+     * waits for it, holding a pending slot), else on a new connection within the breaker's limits.
+     */
+    private int acquireStream() {
+        final UpstreamStreamPool<UpstreamHttp2Connection> pool = loop.streamPool(host);
+        final UpstreamHttp2Connection found = pool.acquire();
+        if (found != null && found.isOpen()) {
+            stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
+            found.reserve();
+            bindStream(found, true);
+            return ACQUIRED;
+        }
+        final CircuitBreaker breaker = cluster.circuitBreaker();
+        if (!breaker.tryAcquirePending()) {
+            stats.inc(ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
+            return PENDING_OVERFLOW;
+        }
+        UpstreamHttp2Connection c = found;
+        if (c == null) {
+            if (!breaker.tryAcquireConnection()) {
+                breaker.releasePending();
+                stats.inc(ClusterStat.UPSTREAM_CX_OVERFLOW);
+                return CONNECTION_OVERFLOW;
+            }
+            // The connection slot now belongs to the new connection: it gives it back when its channel closes.
+            c = UpstreamHttp2Connection.create(cluster, host, pool, stats, loopIndex, clock.nanoTime());
+        } else {
+            stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
+        }
+        pendingSlot = breaker;
+        phase = AttemptPhase.CONNECTING;
+        waitingOn = c;
+        c.reserve();
+        c.await(this);
+        downstream.pauseReading(ReadGate.PROXY_WAIT);
+        if (c != found) {
+            c.connect(loop.connector(), clusterIndex);   // a failure on the spot reaches this try already waiting
+        }
+        return ACQUIRED;
+    }
+
+    /** HTTP/2: the connection this try waits on is open: its stream is opened and bound. */
+    @Override
+    public void onConnectionReady(final UpstreamHttp2Connection c) {
+        waitingOn = null;
+        releasePendingSlot();
+        downstream.resumeReading(ReadGate.PROXY_WAIT);
+        bindStream(c, false);
+    }
+
+    /** HTTP/2: the connection this try waited on has no stream for it: the exchange resends it elsewhere. */
+    @Override
+    public void onConnectionRefused(final UpstreamHttp2Connection c) {
+        waitingOn = null;
+        releasePendingSlot();
+        downstream.resumeReading(ReadGate.PROXY_WAIT);
+        phase = AttemptPhase.IDLE;
+        unprocessed = true;
+        exchange.onUpstreamClosed();
+    }
+
+    /** HTTP/2: the connection this try waited on could not be made (counted by the connection). */
+    @Override
+    public void onConnectionFailed(final UpstreamHttp2Connection c, final boolean timedOut) {
+        waitingOn = null;
+        releasePendingSlot();
+        downstream.resumeReading(ReadGate.PROXY_WAIT);
+        connectFailed(timedOut);
+    }
+
+    /** The try's connection (or its HTTP/2 stream) could not be made: an error of the host, told to the exchange. */
+    private void connectFailed(final boolean timedOut) {
+        phase = AttemptPhase.IDLE;
+        outcome = AttemptOutcome.ERROR;
+        cluster.reportGatewayFailure(host);
+        releasePending();
+        exchange.onConnectFailure(timedOut);
+    }
+
+    /** Opens the stream reserved on {@code c} and binds it; one that cannot open is a connect failure. */
+    private void bindStream(final UpstreamHttp2Connection c, final boolean fromPool) {
+        final UpstreamHttp2Stream s = c.openStream();
+        if (s == null) {
+            connectFailed(false);
+            return;
+        }
+        bind(s, fromPool);
+        exchange.onBound();
+    }
+
+    /** HTTP/2: stops waiting for a connection still connecting, giving its reserved stream back. */
+    private void stopWaiting() {
+        final UpstreamHttp2Connection c = waitingOn;
+        if (c != null) {
+            waitingOn = null;
+            c.cancel(this);
+        }
+    }
+
+    private void bind(final UpstreamStream up, final boolean fromPool) {
         upstream = up;
         reused = fromPool;
-        phase = Phase.BOUND;
+        phase = AttemptPhase.BOUND;
         up.attach(this);
         up.write(request);
         Object msg;
@@ -243,14 +339,14 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
 
     /** Sends a request body chunk or the end marker: to the connection, queued while there is none, else dropped. */
     public void send(final Object msg) {
-        final UpstreamHttpHandler up = upstream;
+        final UpstreamStream up = upstream;
         if (up != null) {
             up.write(msg);
             upstreamDirty = true;
             if (msg != HttpEnd.INSTANCE && !up.channel().isWritable()) {
                 downstream.pauseReading(ReadGate.PEER_UNWRITABLE);
             }
-        } else if (phase == Phase.CONNECTING || phase == Phase.WAITING) {
+        } else if (phase == AttemptPhase.CONNECTING || phase == AttemptPhase.WAITING) {
             pending.add(msg);
         } else {
             ReferenceCountUtil.release(msg);
@@ -261,7 +357,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     public void flush() {
         if (upstreamDirty) {
             upstreamDirty = false;
-            final UpstreamHttpHandler up = upstream;
+            final UpstreamStream up = upstream;
             if (up != null) {
                 up.flush();
             }
@@ -290,23 +386,25 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      * the pool) and gives back the pending slot. The host's count and the queue are left to the caller.
      */
     public void dropConnection() {
-        final UpstreamHttpHandler up = upstream;
+        final UpstreamStream up = upstream;
         if (up != null) {
             upstream = null;
             up.abort();
         }
+        stopWaiting();
         connecting = null;
         connectFuture = null;
         releasePendingSlot();
-        phase = Phase.IDLE;
+        phase = AttemptPhase.IDLE;
     }
 
     /** The exchange is over: a connect still in progress is forgotten (it ends up in the pool). */
     public void dropConnecting() {
-        if (phase == Phase.CONNECTING) {
+        if (phase == AttemptPhase.CONNECTING) {
+            stopWaiting();
             connecting = null;
             connectFuture = null;
-            phase = Phase.IDLE;
+            phase = AttemptPhase.IDLE;
         }
         releasePendingSlot();
     }
@@ -316,7 +414,11 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      * went to was closed by the upstream): the head is written on bind, then the kept body and the end if it came.
      */
     public void replay(final RequestReplay retry, final boolean requestDone) {
-        outcome = Outcome.NONE;   // a stale pooled connection is not the host failing this try
+        outcome = AttemptOutcome.NONE;   // a stale pooled connection is not the host failing this try
+        if (unprocessed) {
+            unprocessed = false;
+            unprocessedResends++;
+        }
         releasePending();
         if (retry != null) {
             retry.replayInto(pending);
@@ -324,7 +426,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         if (requestDone) {
             pending.add(HttpEnd.INSTANCE);
         }
-        phase = Phase.WAITING;
+        phase = AttemptPhase.WAITING;
     }
 
     /** Ends the try at once, whatever its phase: connection, queue, pending slot and host count all let go. */
@@ -338,9 +440,9 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      * The response is complete: the connection goes back to the pool when the whole request was sent too; if the
      * upstream answered before the request's end, the connection's state is unknown and it is closed.
      */
-    public void complete(final UpstreamHttpHandler up, final boolean requestDone, final long now) {
+    public void complete(final UpstreamStream up, final boolean requestDone, final long now) {
         upstream = null;
-        phase = Phase.IDLE;
+        phase = AttemptPhase.IDLE;
         releaseHost();
         if (requestDone) {
             up.release(now);
@@ -357,10 +459,10 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
             hostActive = false;
             host.decrementActive();
             stats.add(ClusterStat.UPSTREAM_RQ_ACTIVE, -1);
-            final Outcome o = outcome;
-            if (o != Outcome.NONE) {
-                outcome = Outcome.NONE;
-                host.stats().inc(loopIndex, o == Outcome.SUCCESS ? HostStat.RQ_SUCCESS : HostStat.RQ_ERROR);
+            final AttemptOutcome o = outcome;
+            if (o != AttemptOutcome.NONE) {
+                outcome = AttemptOutcome.NONE;
+                host.stats().inc(loopIndex, o == AttemptOutcome.SUCCESS ? HostStat.RQ_SUCCESS : HostStat.RQ_ERROR);
             }
         }
     }
@@ -372,8 +474,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     public void timedOut() {
         if (hostActive) {
             host.stats().inc(loopIndex, HostStat.RQ_TIMEOUT);
-            if (outcome == Outcome.NONE) {
-                outcome = Outcome.ERROR;
+            if (outcome == AttemptOutcome.NONE) {
+                outcome = AttemptOutcome.ERROR;
             }
         }
     }
@@ -398,15 +500,15 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     // ------------------------------------------------------------------ from the connection
 
     @Override
-    public void onUpstreamHead(final UpstreamHttpHandler up, final HttpResponseHead head) {
-        if (outcome == Outcome.NONE && !head.isInformational()) {
-            outcome = head.status() >= 500 ? Outcome.ERROR : Outcome.SUCCESS;
+    public void onUpstreamHead(final UpstreamStream up, final HttpResponseHead head) {
+        if (outcome == AttemptOutcome.NONE && !head.isInformational()) {
+            outcome = head.status() >= 500 ? AttemptOutcome.ERROR : AttemptOutcome.SUCCESS;
         }
         exchange.onUpstreamHead(head);
     }
 
     @Override
-    public void onUpstreamBody(final UpstreamHttpHandler up, final ByteBuf buf) {
+    public void onUpstreamBody(final UpstreamStream up, final ByteBuf buf) {
         exchange.onUpstreamBody(buf);
         if (!downstream.isWritable()) {
             ReadGate.of(up.channel()).close(ReadGate.PEER_UNWRITABLE);
@@ -414,56 +516,77 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     }
 
     @Override
-    public void onUpstreamTrailers(final UpstreamHttpHandler up, final HttpTrailers trailers) {
+    public void onUpstreamTrailers(final UpstreamStream up, final HttpTrailers trailers) {
         exchange.onUpstreamTrailers(trailers);
     }
 
     @Override
-    public void onUpstreamEnd(final UpstreamHttpHandler up) {
+    public void onUpstreamEnd(final UpstreamStream up) {
         exchange.onUpstreamEnd(up);
     }
 
     @Override
-    public void onUpstreamError(final UpstreamHttpHandler up, final HttpDecodeError error) {
+    public void onUpstreamError(final UpstreamStream up, final HttpDecodeError error) {
         stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
-        if (outcome == Outcome.NONE) {
-            outcome = Outcome.ERROR;   // before the final head; after it the try stays a success, as in Envoy
+        if (outcome == AttemptOutcome.NONE) {
+            outcome = AttemptOutcome.ERROR;   // before the final head; after it the try stays a success, as in Envoy
         }
         cluster.reportGatewayFailure(host);
         up.abort();
         upstream = null;
-        phase = Phase.IDLE;
+        phase = AttemptPhase.IDLE;
         exchange.onUpstreamError(error);
     }
 
     @Override
-    public void onUpstreamClosed(final UpstreamHttpHandler up) {
+    public void onUpstreamClosed(final UpstreamStream up) {
         if (up != upstream) {
             return;
         }
-        if (outcome == Outcome.NONE) {
-            outcome = Outcome.ERROR;   // undone by replay() when the exchange resends on a new connection
+        if (outcome == AttemptOutcome.NONE) {
+            outcome = AttemptOutcome.ERROR;   // undone by replay() when the exchange resends on a new connection
         }
         upstream = null;
-        phase = Phase.IDLE;
+        phase = AttemptPhase.IDLE;
         exchange.onUpstreamClosed();
     }
 
     @Override
-    public void onUpstreamWritabilityChanged(final UpstreamHttpHandler up, final boolean writable) {
+    public void onUpstreamReset(final UpstreamStream up, final boolean refused) {
+        if (up != upstream) {
+            return;
+        }
+        upstream = null;
+        phase = AttemptPhase.IDLE;
+        if (outcome == AttemptOutcome.NONE) {
+            outcome = AttemptOutcome.ERROR;   // undone by replay() when the exchange resends an unprocessed stream
+        }
+        if (refused) {
+            // Not processed: the exchange resends it as it resends on a stale pooled connection, method regardless.
+            unprocessed = true;
+            exchange.onUpstreamClosed();
+            return;
+        }
+        stats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+        cluster.reportGatewayFailure(host);
+        exchange.onUpstreamError(STREAM_RESET);
+    }
+
+    @Override
+    public void onUpstreamWritabilityChanged(final UpstreamStream up, final boolean writable) {
         if (writable) {
             downstream.resumeReading(ReadGate.PEER_UNWRITABLE);
         }
     }
 
     @Override
-    public void onUpstreamReadComplete(final UpstreamHttpHandler up) {
+    public void onUpstreamReadComplete(final UpstreamStream up) {
         downstream.flush();
     }
 
     /** The downstream's writability changed: pauses or resumes reading the bound connection. */
     public void onDownstreamWritabilityChanged(final boolean writable) {
-        final UpstreamHttpHandler up = upstream;
+        final UpstreamStream up = upstream;
         if (up != null) {
             if (writable) {
                 ReadGate.of(up.channel()).open(ReadGate.PEER_UNWRITABLE);
@@ -476,5 +599,6 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     /** The exchange is over: forgets its request (the exchange releases it). */
     public void clear() {
         request = null;
+        unprocessedResends = 0;
     }
 }

@@ -16,26 +16,33 @@ import io.strait.core.http.HttpTrailers;
 interface UpstreamCallbacks {
 
     /** A response head (informational or final); the callee owns it and releases it. */
-    void onUpstreamHead(UpstreamHttpHandler up, HttpResponseHead head);
+    void onUpstreamHead(UpstreamStream up, HttpResponseHead head);
 
     /** A chunk of the response body; the callee owns it. */
-    void onUpstreamBody(UpstreamHttpHandler up, ByteBuf buf);
+    void onUpstreamBody(UpstreamStream up, ByteBuf buf);
 
     /** The response's trailer fields, right before its end; the callee owns them. */
-    void onUpstreamTrailers(UpstreamHttpHandler up, HttpTrailers trailers);
+    void onUpstreamTrailers(UpstreamStream up, HttpTrailers trailers);
 
     /** The response is complete. */
-    void onUpstreamEnd(UpstreamHttpHandler up);
+    void onUpstreamEnd(UpstreamStream up);
 
     /** The response could not be decoded (or the connection closed in the middle of its head). */
-    void onUpstreamError(UpstreamHttpHandler up, HttpDecodeError error);
+    void onUpstreamError(UpstreamStream up, HttpDecodeError error);
 
     /** The connection closed while it carried this try. */
-    void onUpstreamClosed(UpstreamHttpHandler up);
+    void onUpstreamClosed(UpstreamStream up);
+
+    /**
+     * The upstream reset the stream (HTTP/2 RST_STREAM) before the response was complete. {@code unprocessed}: the
+     * upstream says it never processed the request (REFUSED_STREAM, or a GOAWAY whose last stream id is below this
+     * stream's), so sending it again elsewhere is safe whatever its method.
+     */
+    void onUpstreamReset(UpstreamStream up, boolean unprocessed);
 
     /** The connection's outbound buffer crossed a water mark. */
-    void onUpstreamWritabilityChanged(UpstreamHttpHandler up, boolean writable);
+    void onUpstreamWritabilityChanged(UpstreamStream up, boolean writable);
 
     /** The connection's read batch ended: what it produced downstream can be flushed. */
-    void onUpstreamReadComplete(UpstreamHttpHandler up);
+    void onUpstreamReadComplete(UpstreamStream up);
 }

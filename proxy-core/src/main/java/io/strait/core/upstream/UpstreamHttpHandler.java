@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * could not be opened.
  */
 public final class UpstreamHttpHandler extends ChannelDuplexHandler
-    implements UpstreamPool.Pooled, ChannelFutureListener {
+    implements UpstreamPool.Pooled, ChannelFutureListener, UpstreamStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamHttpHandler.class);
 
@@ -50,6 +50,8 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     private long idleSince;
     /** True while this connection holds a max_connections slot of its cluster's breaker. */
     private boolean connectionSlot;
+    /** Requests this connection has carried (for the pool's max_requests_per_connection). */
+    private int requests;
 
     /** A connection that has already taken a connection slot of {@code cluster}'s circuit breaker. */
     UpstreamHttpHandler(final Cluster cluster, final Host host, final UpstreamPool<UpstreamHttpHandler> pool,
@@ -75,7 +77,8 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
         ctx.fireChannelActive();
     }
 
-    Channel channel() {
+    @Override
+    public Channel channel() {
         return ctx.channel();
     }
 
@@ -88,8 +91,10 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     }
 
     /** Gives the connection to a try of an exchange. */
-    void attach(final UpstreamCallbacks owner) {
+    @Override
+    public void attach(final UpstreamCallbacks owner) {
         this.owner = owner;
+        requests++;
     }
 
     /** Takes the connection back from its exchange; it is then idle (pooled) or closing. */
@@ -99,24 +104,34 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     }
 
     /** Writes one request event (no flush). */
-    void write(final Object msg) {
+    @Override
+    public void write(final Object msg) {
         ctx.write(msg, ctx.voidPromise());
     }
 
-    void flush() {
+    @Override
+    public void flush() {
         ctx.flush();
     }
 
     /** Closes the connection and keeps it out of the pool. */
-    void abort() {
+    @Override
+    public void abort() {
         broken = true;
         owner = null;
         ctx.close();
     }
 
     /** Returns the connection to its pool after a complete exchange. */
-    void release(final long nowNanos) {
+    @Override
+    public void release(final long nowNanos) {
         detach();
+        final int max = cluster.maxRequestsPerConnection();
+        if (max > 0 && requests >= max) {
+            stats.inc(ClusterStat.UPSTREAM_CX_MAX_REQUESTS);
+            closeConnection();
+            return;
+        }
         pool.release(this, nowNanos);
     }
 

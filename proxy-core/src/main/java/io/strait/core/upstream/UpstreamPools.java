@@ -1,6 +1,7 @@
 package io.strait.core.upstream;
 
 import io.strait.core.cluster.UpstreamPool;
+import io.strait.core.cluster.UpstreamStreamPool;
 import io.strait.lb.Host;
 
 /**
@@ -16,6 +17,9 @@ public interface UpstreamPools {
 
     /** The idle connections to {@code host} on this loop. */
     UpstreamPool<UpstreamHttpHandler> pool(Host host);
+
+    /** The HTTP/2 connections to {@code host} on this loop (its cluster has {@code protocol: http2}). */
+    UpstreamStreamPool<UpstreamHttp2Connection> streamPool(Host host);
 
     /** Opens new upstream connections on this loop. */
     UpstreamConnector connector();

@@ -46,7 +46,8 @@ class ConfigRetryTest {
             "  per_try_timeout: 500ms",
             "  backoff: { base_interval: 10ms }",
             "  buffer_limit: 1MiB").retry();
-        assertThat(r).isEqualTo(new RetryPolicyConfig(3, RetryPolicyConfig.RETRY_ON, List.of(409, 429),
+        assertThat(r).isEqualTo(new RetryPolicyConfig(3, List.of("connect-failure", "reset", "5xx", "gateway-error",
+            "retriable-status-codes"), List.of(409, 429),
             Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(100), 1024 * 1024));
         assertThat(route(M, C, "retry: { attempts: 0, on: reset, backoff: { base_interval: 1s, max_interval: 1s }, "
             + "buffer_limit: 0 }").retry())
@@ -88,15 +89,38 @@ class ConfigRetryTest {
 
     @Test
     void unknownOnValuesGetASuggestion() {
+        final String expected = "(expected one of connect-failure, reset, 5xx, gateway-error, retriable-status-codes, "
+            + "cancelled, deadline-exceeded, internal, resource-exhausted, unavailable";
         assertThat(errors(withRoute(M, C, "retry: { on: [ 5xx, gateway_error, conect-failure, bogus, reset, 5xx ] }")))
             .containsExactly(
-                at(9, 33, "retry.on[1]: unknown retry_on 'gateway_error' (expected one of connect-failure, reset, "
-                    + "5xx, gateway-error, retriable-status-codes; did you mean 'gateway-error'?)"),
-                at(9, 48, "retry.on[2]: unknown retry_on 'conect-failure' (expected one of connect-failure, reset, "
-                    + "5xx, gateway-error, retriable-status-codes; did you mean 'connect-failure'?)"),
-                at(9, 64, "retry.on[3]: unknown retry_on 'bogus' (expected one of connect-failure, reset, 5xx, "
-                    + "gateway-error, retriable-status-codes)"),
+                at(9, 33, "retry.on[1]: unknown retry_on 'gateway_error' " + expected
+                    + "; did you mean 'gateway-error'?)"),
+                at(9, 48, "retry.on[2]: unknown retry_on 'conect-failure' " + expected
+                    + "; did you mean 'connect-failure'?)"),
+                at(9, 64, "retry.on[3]: unknown retry_on 'bogus' " + expected + ")"),
                 at(9, 78, "retry.on[5]: '5xx' is listed twice"));
+        assertThat(errors(withRoute(M, C, "retry: { on: [ unavailible ] }")))
+            .containsExactly(at(9, 28, "retry.on[0]: unknown retry_on 'unavailible' " + expected
+                + "; did you mean 'unavailable'?)"));
+    }
+
+    @Test
+    void maxGrpcTimeoutIsADurationZeroMeaningNoCap() {
+        assertThat(route(M, C).maxGrpcTimeout()).isNull();
+        assertThat(route(M, C, "max_grpc_timeout: 0s").maxGrpcTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(route(M, C, "max_grpc_timeout: 30s").maxGrpcTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(errors(withRoute(M, C, "max_grpc_timeout: soon"))).hasSize(1)
+            .allSatisfy(e -> assertThat(e).contains("routes[0].max_grpc_timeout"));
+    }
+
+    @Test
+    void grpcStatusNamesAreRetryOnNamesAsEnvoysRetryGrpcOn() {
+        assertThat(route(M, C, "retry: { on: [ cancelled, deadline-exceeded, internal, resource-exhausted, "
+            + "unavailable, connect-failure ] }").retry().retryOn())
+            .containsExactly("cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable",
+                "connect-failure");
+        assertThat(route(M, C, "retry: { on: \"unavailable,reset\" }").retry().retryOn())
+            .containsExactly("unavailable", "reset");
     }
 
     @Test

@@ -206,6 +206,6 @@ class ConfigRouteErrorsTest {
                 at(10, 13, "frobnicate: unknown field 'frobnicate' (expected one of: match, cluster, "
                     + "weighted_clusters, timeout, prefix_rewrite, host_rewrite, request_headers_to_add, "
                     + "request_headers_to_remove, response_headers_to_add, response_headers_to_remove, hash_policy, "
-                    + "retry, rate_limit)"));
+                    + "retry, rate_limit, max_grpc_timeout, rbac)"));
     }
 }

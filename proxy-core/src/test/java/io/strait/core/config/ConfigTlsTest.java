@@ -77,7 +77,7 @@ class ConfigTlsTest {
         assertThat(o.requireClientCert()).isFalse();
         assertThat(o.minVersion()).isEqualTo("TLSv1.2");
         assertThat(o.cipherSuites()).isEmpty();
-        assertThat(o.alpn()).containsExactly("http/1.1");
+        assertThat(o.alpn()).as("codec auto: h2 first, as Envoy").containsExactly("h2", "http/1.1");
         assertThat(o.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(t.reloadInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(r.config().listeners().get(0).tls()).as("a plain listener").isNull();
@@ -220,9 +220,8 @@ class ConfigTlsTest {
         assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "min_version: TLSv1.1")))
             .containsExactly(at(13, 20, "min_version: unknown TLS version 'TLSv1.1' (expected one of TLSv1.2, "
                 + "TLSv1.3)"));
-        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "alpn: [ h2 ]")))
-            .containsExactly(at(13, 15, "alpn[0]: unsupported ALPN protocol 'h2' (only http/1.1 is supported for "
-                + "now)"));
+        assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]", "alpn: [ h3 ]")))
+            .containsExactly(at(13, 15, "alpn[0]: unsupported ALPN protocol 'h3' (h2 and http/1.1 are supported)"));
         assertThat(errors(tls("certificates: [ { cert: a.pem, key: a.key } ]",
             "cipher_suites: [ ECDHE-ECDSA-AES128-GCM-SHA256, NOT-A-SUITE ]")))
             .containsExactly(at(13, 55, "cipher_suites[1]: unknown cipher suite 'NOT-A-SUITE' (use OpenSSL names "

@@ -46,4 +46,14 @@ class ExchangeDeadlinesTest {
         d.clear();
         assertThat(d.next(0)).isZero();
     }
+
+    @Test
+    void aHugeRequestTimeoutDoesNotOverflowTheClock() {
+        final ExchangeDeadlines d = new ExchangeDeadlines(0);
+        final long now = Long.MAX_VALUE - 5 * MS;   // nanoTime readings may be anywhere, even near the top
+        d.start(now);
+        d.timeout(now, Long.MAX_VALUE);
+        assertThat(d.routeDue(now + 10 * MS)).isFalse();
+        assertThat(d.next(0) - now).isPositive();
+    }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.strait.core.config.RetryPolicyConfig;
+import io.strait.core.http.HttpTrailers;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
@@ -53,6 +54,27 @@ class RetryControllerTest {
         final int replayed = replay.stream().mapToInt(o -> ((ByteBuf) o).readableBytes()).sum();
         assertThat(replayed).isEqualTo(1000);
         replay.forEach(o -> ((ByteBuf) o).release());
+        rc.end();
+    }
+
+    @Test
+    void trailersAreReplayedAfterTheBodyWhileItIsKept() {
+        final RetryController rc = new RetryController();
+        rc.begin(policy(1, 64 * 1024), 0, null, 0);
+        final ByteBuf chunk = Unpooled.buffer(8).writeLong(7);
+        rc.keep(chunk, PooledByteBufAllocator.DEFAULT);
+        final HttpTrailers t = new HttpTrailers();
+        rc.keepTrailers(t);
+        final ArrayDeque<Object> replay = new ArrayDeque<>();
+        rc.replayInto(replay);
+        assertThat(replay).hasSize(2);
+        assertThat(replay.peekLast()).isSameAs(t);
+        ((ByteBuf) replay.peekFirst()).release();
+        rc.stopBuffering();
+        replay.clear();
+        rc.replayInto(replay);
+        assertThat(replay).as("nothing kept once buffering stopped").isEmpty();
+        chunk.release();
         rc.end();
     }
 

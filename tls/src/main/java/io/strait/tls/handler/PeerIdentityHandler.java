@@ -102,7 +102,9 @@ public final class PeerIdentityHandler extends ChannelInboundHandlerAdapter {
             // No client certificate.
         }
         if (peer != null && peer.length > 0 && peer[0] instanceof X509Certificate leaf) {
-            ctx.channel().attr(PEER_IDENTITY).set(PeerIdentity.of(leaf));
+            final Certificate[] local = session.getLocalCertificates();
+            ctx.channel().attr(PEER_IDENTITY).set(PeerIdentity.of(leaf,
+                local != null && local.length > 0 && local[0] instanceof X509Certificate l ? l : null));
         } else {
             listener.noCertificate();
         }

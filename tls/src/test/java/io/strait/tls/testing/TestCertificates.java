@@ -179,6 +179,18 @@ public final class TestCertificates {
 
         /** A client certificate signed by this CA with {@code uris} as URI SANs and {@code dns} as DNS SANs. */
         public Issued client(final String cn, final List<String> uris, final List<String> dns) {
+            return issue(KeyType.EC, cn, sans(uris, dns), true);
+        }
+
+        /**
+         * A mesh workload's certificate (as a SPIFFE X.509-SVID): usable as both server and client certificate, with
+         * {@code uris} and {@code dns} as SANs.
+         */
+        public Issued workload(final String cn, final List<String> uris, final List<String> dns) {
+            return issue(KeyType.EC, cn, sans(uris, dns), null);
+        }
+
+        private static List<GeneralName> sans(final List<String> uris, final List<String> dns) {
             final List<GeneralName> sans = new ArrayList<>();
             for (final String u : uris) {
                 sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, u));
@@ -186,10 +198,11 @@ public final class TestCertificates {
             for (final String d : dns) {
                 sans.add(new GeneralName(GeneralName.dNSName, d));
             }
-            return issue(KeyType.EC, cn, sans, true);
+            return sans;
         }
 
-        private Issued issue(final KeyType type, final String cn, final List<GeneralName> sans, final boolean client) {
+        /** {@code client}: true for a client certificate, false for a server's, null for a workload's (both). */
+        private Issued issue(final KeyType type, final String cn, final List<GeneralName> sans, final Boolean client) {
             final KeyPair kp = keyPair(type);
             return new Issued(sign(new X500Name("CN=" + cn + ",O=Strait Test"), kp,
                 new X500Name(certificate.getSubjectX500Principal().getName()), key, false, sans, client),
@@ -349,7 +362,7 @@ public final class TestCertificates {
 
     private static X509Certificate sign(final X500Name subject, final KeyPair subjectKeys, final X500Name issuer,
                                         final PrivateKey issuerKey, final boolean ca, final List<GeneralName> sans,
-                                        final boolean client) {
+                                        final Boolean client) {
         try {
             final Instant now = Instant.now();
             final X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer,
@@ -364,8 +377,9 @@ public final class TestCertificates {
             } else {
                 b.addExtension(Extension.keyUsage, true,
                     new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                    client ? KeyPurposeId.id_kp_clientAuth : KeyPurposeId.id_kp_serverAuth));
+                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(client == null
+                    ? new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}
+                    : new KeyPurposeId[] {client ? KeyPurposeId.id_kp_clientAuth : KeyPurposeId.id_kp_serverAuth}));
             }
             if (!sans.isEmpty()) {
                 b.addExtension(Extension.subjectAlternativeName, false,

@@ -57,6 +57,20 @@ public class FragmentedDecodeBenchmark {
         + "\r\n"
         + "{}";
 
+    private static final String CHUNKED_REQUEST = "POST /api/v1/items HTTP/1.1\r\n"
+        + "Host: api.example.com\r\n"
+        + "Content-Type: application/json\r\n"
+        + "Transfer-Encoding: chunked\r\n"
+        + "\r\n"
+        + "2\r\n{}\r\n0\r\n\r\n";
+
+    private static final String CHUNKED_RESPONSE = "HTTP/1.1 200 OK\r\n"
+        + "Content-Type: application/json\r\n"
+        + "Transfer-Encoding: chunked\r\n"
+        + "Server: backend\r\n"
+        + "\r\n"
+        + "2\r\n{}\r\n0\r\n\r\n";
+
     /** Bytes per read; 0 = the whole request in one read. */
     @Param({"0", "16"})
     public int fragment;
@@ -64,6 +78,10 @@ public class FragmentedDecodeBenchmark {
     /** Pooled direct input buffers, or unpooled heap. */
     @Param({"true", "false"})
     public boolean pooledDirect;
+
+    /** Bodies framed by chunks (ending with an empty trailer section: the no-trailers path), or none / length. */
+    @Param({"false", "true"})
+    public boolean chunked;
 
     private byte[] request;
     private byte[] response;
@@ -73,8 +91,8 @@ public class FragmentedDecodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        request = REQUEST.getBytes(StandardCharsets.US_ASCII);
-        response = RESPONSE.getBytes(StandardCharsets.US_ASCII);
+        request = (chunked ? CHUNKED_REQUEST : REQUEST).getBytes(StandardCharsets.US_ASCII);
+        response = (chunked ? CHUNKED_RESPONSE : RESPONSE).getBytes(StandardCharsets.US_ASCII);
         alloc = pooledDirect ? PooledByteBufAllocator.DEFAULT : UnpooledByteBufAllocator.DEFAULT;
         down = new EmbeddedChannel(new Http1ServerCodec(Http1Limits.DEFAULTS.withRequestHeaderTimeoutMillis(0)));
         up = new EmbeddedChannel(new Http1ClientCodec());

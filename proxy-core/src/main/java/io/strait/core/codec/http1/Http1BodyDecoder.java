@@ -1,12 +1,15 @@
 package io.strait.core.codec.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.AsciiString;
 import io.netty.util.ByteProcessor;
 import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpTrailers;
 
 /**
  * The body of one HTTP/1.1 message, framed by content-length, chunked coding (chunk lines validated strictly,
- * trailer sections read by the head scanner's grammar and dropped) or the end of input. Hands the body on as
+ * trailer sections read by the head scanner's grammar and limits, handed on as an {@link HttpTrailers} before the
+ * end when they have fields worth forwarding) or the end of input. Hands the body on as
  * retained slices of the input, never copied. Confined to its channel's event loop. Errors are reported by
  * {@link #BODY_ERROR} and {@link #errorStatus()} / {@link #errorReason()} (400, or 413 over the body limit).
  */
@@ -43,6 +46,7 @@ final class Http1BodyDecoder implements ByteProcessor {
     private static final int B_CHUNK_DATA = 3;
     private static final int B_TRAILERS = 4;
     private static final int B_CLOSE = 5;
+    private static final int B_END = 6;
 
     private final long maxBody;
     /** Reads trailer sections (the head's scanner: a trailer section comes after the head was handed on). */
@@ -102,8 +106,9 @@ final class Http1BodyDecoder implements ByteProcessor {
     }
 
     /**
-     * The next body event from {@code in} (the pending input, may be null): a retained slice, {@link HttpEnd#INSTANCE},
-     * null when more input is needed, or {@link #BODY_ERROR}.
+     * The next body event from {@code in} (the pending input, may be null): a retained slice, an {@link HttpTrailers}
+     * (then the end at the next call), {@link HttpEnd#INSTANCE}, null when more input is needed, or
+     * {@link #BODY_ERROR}.
      */
     Object read(final ByteBuf in) {
         for (;;) {
@@ -164,9 +169,18 @@ final class Http1BodyDecoder implements ByteProcessor {
                     if (r == NEED_MORE) {
                         return null;
                     }
+                    final HttpTrailers fields = trailerFields(trailerScanner, in);
+                    in.skipBytes(trailerScanner.headLength());
+                    if (fields == null) {
+                        bodyMode = B_NONE;
+                        return HttpEnd.INSTANCE;
+                    }
+                    bodyMode = B_END;   // the end follows the trailers at the next call
+                    return fields;
+                }
+                case B_END:
                     bodyMode = B_NONE;
                     return HttpEnd.INSTANCE;
-                }
                 case B_CLOSE:
                     if (in == null || !in.isReadable()) {
                         return null;
@@ -176,6 +190,36 @@ final class Http1BodyDecoder implements ByteProcessor {
                     return null;
             }
         }
+    }
+
+    /**
+     * The fields of the trailer section {@code sc} just scanned in {@code in} (from its reader index) as values, with
+     * lower-case names, leaving out those that only mean something in a head (framing, connection, routing: RFC 9110
+     * 6.5.1); null when none is left. The rare path: allocates only when there are fields.
+     */
+    private static HttpTrailers trailerFields(final Http1HeadStates sc, final ByteBuf in) {
+        HttpTrailers t = null;
+        final int base = in.readerIndex();
+        for (int i = 0; i < sc.headerCount(); i++) {
+            if (sc.headerKind(i) != Http1Wire.K_OTHER) {
+                continue;
+            }
+            if (t == null) {
+                t = new HttpTrailers();
+            }
+            final byte[] name = new byte[sc.nameEnd(i) - sc.nameStart(i)];
+            in.getBytes(base + sc.nameStart(i), name);
+            for (int k = 0; k < name.length; k++) {
+                final byte b = name[k];
+                if (b >= 'A' && b <= 'Z') {
+                    name[k] = (byte) (b + 32);
+                }
+            }
+            final byte[] value = new byte[sc.valueEnd(i) - sc.valueStart(i)];
+            in.getBytes(base + sc.valueStart(i), value);
+            t.headers().add(new AsciiString(name, false), new AsciiString(value, false));
+        }
+        return t;
     }
 
     /** Scans a chunk line (and the CRLF ending the chunk before it) and consumes it. */

@@ -20,7 +20,9 @@ import io.strait.core.http.HttpResponseHead;
  *
  * <p>Outbound, a request head is written as {@code METHOD SP path SP HTTP/1.1}, its live headers (original
  * bytes) and its framing, into one buffer; the head is not released (the caller owns it). The codec only
- * writes, never flushes.
+ * writes, never flushes. An {@link HttpTrailers} before the end becomes the last chunk's trailer section of a
+ * chunked request, and is dropped (counted in {@link #droppedTrailers()}) from one with a content-length; a chunked
+ * response's trailer section is fired as one before its end.
  *
  * <p>Inbound, responses are validated as strictly as requests on the downstream side; a malformed response
  * fires {@link HttpDecodeError} with status 502 and nothing more is decoded. Body length follows RFC 9112 6.3
@@ -47,6 +49,9 @@ public final class Http1ClientCodec extends Http1Codec {
     // the request being written
     private boolean reqActive;
     private boolean reqChunked;
+    /** The last chunk went out already, with the request's trailer section. */
+    private boolean lastChunkWritten;
+    private long droppedTrailers;
 
     /** A codec with the default response head limit (64 KiB). */
     public Http1ClientCodec() {
@@ -79,7 +84,7 @@ public final class Http1ClientCodec extends Http1Codec {
         } else if (msg instanceof HttpRequestHead) {
             writeHead(ctx, (HttpRequestHead) msg, promise);
         } else if (msg == HttpEnd.INSTANCE) {
-            final boolean chunked = reqActive && reqChunked;
+            final boolean chunked = reqActive && reqChunked && !lastChunkWritten;
             reqActive = false;
             if (chunked) {
                 ctx.write(Http1Wire.LAST_CHUNK_BUF.duplicate(), promise);
@@ -87,10 +92,30 @@ public final class Http1ClientCodec extends Http1Codec {
                 ctx.write(Unpooled.EMPTY_BUFFER, promise);   // only when awaited: an empty entry costs a write
             }
         } else if (msg instanceof HttpTrailers) {
-            promise.trySuccess();   // not carried on HTTP/1.1 yet: the end that follows still ends the body
+            writeTrailers(ctx, (HttpTrailers) msg, promise);
         } else {
             ctx.write(msg, promise);
         }
+    }
+
+    /**
+     * Trailer fields go out as the last chunk's trailer section when the request is chunked; a request framed by
+     * content-length has nowhere to put them, and they are dropped ({@link #droppedTrailers()}).
+     */
+    private void writeTrailers(final ChannelHandlerContext ctx, final HttpTrailers trailers,
+                               final ChannelPromise promise) {
+        if (!reqActive || !reqChunked || lastChunkWritten) {
+            droppedTrailers++;
+            promise.trySuccess();
+            return;
+        }
+        lastChunkWritten = true;
+        ctx.write(Http1Wire.trailerSection(ctx.alloc(), trailers.headers()), promise);
+    }
+
+    /** Trailer sections this codec could not carry (the request was not chunked), since it was created. */
+    public long droppedTrailers() {
+        return droppedTrailers;
     }
 
     private void writeHead(final ChannelHandlerContext ctx, final HttpRequestHead head, final ChannelPromise promise) {
@@ -106,6 +131,7 @@ public final class Http1ClientCodec extends Http1Codec {
         }
         out.writeBytes(Http1Wire.SP_HTTP_1_1_CRLF);
         reqChunked = bodyLength < 0;
+        lastChunkWritten = false;
         int skip = Http1Wire.SKIP_CONNECTION_FIELDS;
         if (reqChunked) {
             skip |= 1 << Http1Wire.K_CONTENT_LENGTH;

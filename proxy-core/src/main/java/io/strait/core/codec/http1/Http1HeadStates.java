@@ -14,8 +14,8 @@ import java.util.Arrays;
  * and the header lines, validated strictly (RFC 9112 grammar, limits) and recorded as offsets relative to the head's
  * first byte, one byte per {@link #process} call. {@link Http1HeadScanner} adds the word-at-a-time path, which must
  * give identical results ({@code Http1HeadScannerTest} compares them). Also reads chunked trailer sections (the
- * same grammar, nothing recorded). Confined to its channel's event loop. Errors are reported by return value and
- * {@link #errorStatus()} / {@link #errorReason()} with the downstream status (400, 414, 431, 505...).
+ * same grammar and limits, recorded the same way). Confined to its channel's event loop. Errors are reported by
+ * return value and {@link #errorStatus()} / {@link #errorReason()} with the downstream status (400, 414, 431...).
  */
 abstract class Http1HeadStates implements ByteProcessor {
 
@@ -173,7 +173,10 @@ abstract class Http1HeadStates implements ByteProcessor {
         return result;
     }
 
-    /** Starts reading a trailer section (after a chunked body's last chunk): header lines, nothing recorded. */
+    /**
+     * Starts reading a trailer section (after a chunked body's last chunk): header lines, recorded as offsets from
+     * the section's first byte, which stays unconsumed until the whole section was read (see {@link #scanTrailers}).
+     */
     final void startTrailers() {
         trailers = true;
         count = 0;
@@ -182,24 +185,27 @@ abstract class Http1HeadStates implements ByteProcessor {
     }
 
     /**
-     * Scans trailer bytes from {@code in}'s reader index and consumes them (unless they are bad).
+     * Scans the trailer section that starts at {@code in}'s reader index, from where the last call stopped; consumes
+     * nothing (the caller reads the recorded fields, then skips {@link #headLength()} bytes), so
+     * a section that arrives in pieces is scanned once and its fields can be copied when it is complete.
      *
      * @return {@link #DONE} after the section's empty line, {@link #NEED_MORE} or {@link #ERROR}
      */
     final int scanTrailers(final ByteBuf in) {
-        if (in == null || !in.isReadable()) {
+        if (in == null) {
             return NEED_MORE;
         }
-        final int from = in.readerIndex();
-        final int len = in.readableBytes();
+        final int base = in.readerIndex();
+        final int from = base + pos;
+        final int len = in.writerIndex() - from;
+        if (len <= 0) {
+            return NEED_MORE;
+        }
         result = NEED_MORE;
         scanBuf = in;
-        scanBase = from;
-        final int stop = in.forEachByte(from, len, this);
+        scanBase = base;
+        in.forEachByte(from, len, this);
         scanBuf = null;
-        if (result != ERROR) {
-            in.readerIndex(stop < 0 ? from + len : stop + 1);
-        }
         if (result == DONE) {
             trailers = false;
         }
@@ -369,9 +375,7 @@ abstract class Http1HeadStates implements ByteProcessor {
                 if (count >= maxCount) {
                     return fail(431, "headers_too_large");
                 }
-                if (!trailers) {
-                    record();
-                }
+                record();
                 count++;
                 state = H_LINE;
                 break;
@@ -545,7 +549,9 @@ abstract class Http1HeadStates implements ByteProcessor {
         hne[i] = nameEnd;
         hvs[i] = valueStart;
         hve[i] = valueEnd;
-        hk[i] = classifyName(scanBase + nameStart, nameEnd - nameStart);
+        // a trailer line may start at the section's first byte: no word read before the name there
+        hk[i] = trailers ? Http1Wire.classify(scanBuf, scanBase + nameStart, nameEnd - nameStart)
+            : classifyName(scanBase + nameStart, nameEnd - nameStart);
     }
 
     /**

@@ -93,9 +93,14 @@ final class Http1HeaderSemantics {
                     }
                     h.remove(idx);
                     break;
+                case Http1Wire.K_TE:
+                    // as Envoy: "te: trailers" goes on (the proxy forwards trailers; a gRPC server looks for it)
+                    if (!h.valueEqualsIgnoreCase(idx, "trailers")) {
+                        h.remove(idx);
+                    }
+                    break;
                 case Http1Wire.K_KEEP_ALIVE:
                 case Http1Wire.K_PROXY_CONNECTION:
-                case Http1Wire.K_TE:
                 case Http1Wire.K_TRAILER:
                 case Http1Wire.K_UPGRADE:
                     h.remove(idx);

@@ -39,7 +39,9 @@ import io.strait.core.http.HttpResponseHead;
  * <p>Outbound, the response head is written as its status line, live headers (original bytes) and the
  * framing this client needs (content-length, chunked, or close-delimited for HTTP/1.0) into one buffer.
  * The codec only writes, never flushes, and never releases heads (they are not reference counted; the
- * caller releases a head's raw bytes once written). Body buffers are written or released.
+ * caller releases a head's raw bytes once written). Body buffers are written or released. An {@link HttpTrailers}
+ * before the end becomes the last chunk's trailer section of a chunked response, and is dropped (counted in
+ * {@link #droppedTrailers()}) from any other; a chunked request's trailer section is fired as one before its end.
  *
  * <pre>
  *   "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
@@ -75,6 +77,9 @@ public final class Http1ServerCodec extends Http1Codec {
     private boolean respChunked;
     private boolean respNoBody;
     private boolean respClose;
+    /** The last chunk went out already, with the response's trailer section. */
+    private boolean lastChunkWritten;
+    private long droppedTrailers;
     /**
      * The encoded head of the response being written, held back (not yet passed on) so that a small body can be
      * copied behind it: one outbound buffer and one write instead of two (null: none held). Passed on at the first
@@ -392,7 +397,7 @@ public final class Http1ServerCodec extends Http1Codec {
         } else if (msg == HttpEnd.INSTANCE) {
             writeEnd(ctx, promise);
         } else if (msg instanceof HttpTrailers) {
-            promise.trySuccess();   // not carried on HTTP/1.1 yet: the end that follows still ends the body
+            writeTrailers(ctx, (HttpTrailers) msg, promise);
         } else {
             passHeldHead(ctx);
             ctx.write(msg, promise);
@@ -441,6 +446,7 @@ public final class Http1ServerCodec extends Http1Codec {
         final long bodyLength = head.bodyLength();
         respNoBody = reqHead || noBodyStatus;
         respChunked = false;
+        lastChunkWritten = false;
         boolean close = !reqKeepAlive || head.close() || phase == P_DONE || inputClosed;
         int skip = Http1Wire.SKIP_CONNECTION_FIELDS;
         boolean addLength = false;
@@ -515,13 +521,35 @@ public final class Http1ServerCodec extends Http1Codec {
         ctx.write(Http1Wire.CRLF_BUF.duplicate(), promise);
     }
 
+    /**
+     * Trailer fields go out as the last chunk's trailer section when the response is chunked; a response framed by
+     * content-length (or close, or with no body) has nowhere to put them, and they are dropped
+     * ({@link #droppedTrailers()}).
+     */
+    private void writeTrailers(final ChannelHandlerContext ctx, final HttpTrailers trailers,
+                               final ChannelPromise promise) {
+        if (!respActive || !respChunked || respNoBody || lastChunkWritten) {
+            droppedTrailers++;
+            promise.trySuccess();
+            return;
+        }
+        lastChunkWritten = true;
+        ctx.write(Http1Wire.trailerSection(ctx.alloc(), trailers.headers()), promise);
+    }
+
+    /** Trailer sections this codec could not carry (the response was not chunked), since it was created. */
+    public long droppedTrailers() {
+        return droppedTrailers;
+    }
+
     private void writeEnd(final ChannelHandlerContext ctx, final ChannelPromise promise) {
         passHeldHead(ctx);
         if (!respActive) {
             ctx.write(Unpooled.EMPTY_BUFFER, promise);
             return;
         }
-        final ByteBuf last = respChunked ? Http1Wire.LAST_CHUNK_BUF.duplicate() : Unpooled.EMPTY_BUFFER;
+        final ByteBuf last = respChunked && !lastChunkWritten ? Http1Wire.LAST_CHUNK_BUF.duplicate()
+            : Unpooled.EMPTY_BUFFER;
         final long rest = reqComplete ? 0 : body.fixedRemaining();
         if (!respClose && !reqComplete && phase == P_BODY && rest >= 0 && rest <= DRAIN_MAX && !inputClosed) {
             respActive = false;

@@ -1,6 +1,7 @@
 package io.strait.core.codec.http1;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
@@ -453,6 +454,21 @@ final class Http1Wire {
             out.writeBytes(backing, runStart, runEnd - runStart).writeShort(CRLF_SHORT);
         }
         return wroteContentLength;
+    }
+
+    /** Fields never written in a trailer section: framing, connection and routing fields (RFC 9110 6.5.1). */
+    static final int SKIP_IN_TRAILERS = ~(1 << K_OTHER);
+
+    /**
+     * The last chunk with {@code fields} as its trailer section: {@code 0\r\n}, the fields but those of
+     * {@link #SKIP_IN_TRAILERS}, and the empty line.
+     */
+    static ByteBuf trailerSection(final ByteBufAllocator alloc, final HttpHeaderBlock fields) {
+        final ByteBuf out = alloc.buffer(estimate(fields.backing(), fields));
+        out.writeByte('0').writeShort(CRLF_SHORT);
+        writeHeaders(out, fields, SKIP_IN_TRAILERS);
+        out.writeShort(CRLF_SHORT);
+        return out;
     }
 
     /** True if the bytes between two wire entries are only the first one's trailing whitespace and CRLF. */

@@ -9,6 +9,7 @@ import io.strait.core.config.MaglevConfig;
 import io.strait.core.config.PoolConfig;
 import io.strait.core.config.RetryBudgetConfig;
 import io.strait.core.config.RingHashConfig;
+import io.strait.core.config.UpstreamProtocol;
 import io.strait.core.config.yaml.Fields;
 import io.strait.core.config.yaml.YamlNode;
 import io.strait.core.config.yaml.YamlNode.ListNode;
@@ -57,7 +58,7 @@ final class ClusterValidator extends SectionValidator {
     private ClusterConfig cluster(final YamlNode node, final String path) {
         final Fields f = fields(node, path, "name", "lb", "endpoints", "connect_timeout", "pool", "health_check",
             "outlier_detection", "circuit_breakers", "slow_start", "panic_threshold", "least_request", "ring_hash",
-            "maglev", "type", "dns_refresh_rate");
+            "maglev", "type", "dns_refresh_rate", "protocol", "http2");
         if (f == null) {
             return null;
         }
@@ -73,10 +74,11 @@ final class ClusterValidator extends SectionValidator {
         final Duration connectTimeout = f.duration("connect_timeout", DEFAULT_CONNECT_TIMEOUT, true);
         final PoolConfig pool = pool(f);
         final CircuitBreakersConfig circuitBreakers = circuitBreakers(f);
+        final UpstreamProtocol protocol = UpstreamProtocolValidator.protocol(f);
         return new ClusterConfig(name, lb, endpoints, connectTimeout, pool, circuitBreakers,
             HealthValidator.healthCheck(f, name), HealthValidator.outlierDetection(f), HealthValidator.slowStart(f),
             HealthValidator.panicThreshold(f), leastRequest(f, lb), ringHash(f, lb), maglev(f, lb),
-            ClusterDiscoveryValidator.discovery(f));
+            ClusterDiscoveryValidator.discovery(f), protocol, UpstreamProtocolValidator.http2(f, protocol));
     }
 
     /** {@code ring_hash}: only with {@code lb: ring_hash}; null when absent (the defaults) or invalid (reported). */
@@ -179,13 +181,15 @@ final class ClusterValidator extends SectionValidator {
     }
 
     private PoolConfig pool(final Fields cluster) {
-        final Fields f = cluster.object("pool", "max_idle", "idle_timeout");
+        final Fields f = cluster.object("pool", "max_idle", "idle_timeout", "max_requests_per_connection");
         if (f == null) {
             return new PoolConfig(DEFAULT_POOL_MAX_IDLE, DEFAULT_POOL_IDLE_TIMEOUT);
         }
         final Long maxIdle = f.integerOr("max_idle", (long) DEFAULT_POOL_MAX_IDLE, 0, Integer.MAX_VALUE);
         final Duration idleTimeout = f.duration("idle_timeout", DEFAULT_POOL_IDLE_TIMEOUT, false);
-        return new PoolConfig(maxIdle == null ? DEFAULT_POOL_MAX_IDLE : maxIdle.intValue(), idleTimeout);
+        final Long maxRequests = f.integerOr("max_requests_per_connection", 0L, 0, Integer.MAX_VALUE);
+        return new PoolConfig(maxIdle == null ? DEFAULT_POOL_MAX_IDLE : maxIdle.intValue(), idleTimeout,
+            maxRequests == null ? 0 : maxRequests.intValue());
     }
 
     private CircuitBreakersConfig circuitBreakers(final Fields cluster) {

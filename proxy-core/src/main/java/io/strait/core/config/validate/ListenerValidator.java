@@ -2,9 +2,11 @@ package io.strait.core.config.validate;
 
 import io.strait.core.config.AccessLogConfig;
 import io.strait.core.config.AccessLogPaths;
+import io.strait.core.config.ClientCertDetails;
 import io.strait.core.config.ForwardingConfig;
 import io.strait.core.config.HostPort;
 import io.strait.core.config.LimitsConfig;
+import io.strait.core.config.ListenerCodec;
 import io.strait.core.config.ListenerConfig;
 import io.strait.core.config.ListenerProtocol;
 import io.strait.core.config.ListenerTimeoutsConfig;
@@ -18,12 +20,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Confined to one thread (that of its {@link ConfigValidator}). Binds and validates {@code listeners}: names and
- * addresses (unique), protocol, limits, timeouts, access log; TLS through {@link TlsValidator} and virtual hosts
- * through {@link VirtualHostValidator}.
+ * addresses (unique), protocol, limits, timeouts, access log; TLS through {@link TlsValidator}, the codec and HTTP/2
+ * settings through {@link Http2Validator} and virtual hosts through {@link VirtualHostValidator}.
  */
 final class ListenerValidator extends SectionValidator {
 
@@ -71,7 +75,8 @@ final class ListenerValidator extends SectionValidator {
                                     final List<Bound> addresses) {
         final Fields f = fields(node, path, "name", "address", "protocol", "tls", "cluster", "virtual_hosts",
             "limits", "timeouts", "access_log", "normalize_path", "merge_slashes", "path_with_escaped_slashes",
-            "use_remote_address", "xff_num_trusted_hops", "preserve_external_request_id", "max_connections");
+            "use_remote_address", "xff_num_trusted_hops", "preserve_external_request_id", "max_connections",
+            "forward_client_cert_details", "set_current_client_cert_details", "codec", "http2");
         if (f == null) {
             return null;
         }
@@ -97,7 +102,8 @@ final class ListenerValidator extends SectionValidator {
         if (protocol == ListenerProtocol.TCP) {
             f.errorAtValue("protocol", "tcp listeners are not implemented yet");
         }
-        final ListenerTlsConfig tls = TlsValidator.tls(f, baseDir);
+        final ListenerCodec codec = Http2Validator.codec(f);
+        final ListenerTlsConfig tls = TlsValidator.tls(f, baseDir, codec == null ? ListenerCodec.AUTO : codec);
         String cluster = null;
         List<VirtualHostConfig> virtualHosts = List.of();
         if (protocol == ListenerProtocol.TCP) {
@@ -116,7 +122,8 @@ final class ListenerValidator extends SectionValidator {
             }
         }
         return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls,
-            accessLog(f), PathNormalizationValidator.pathNormalization(f), forwarding(f), maxConnections(f));
+            accessLog(f), PathNormalizationValidator.pathNormalization(f), forwarding(f), maxConnections(f), codec,
+            Http2Validator.http2(f));
     }
 
     private static boolean overlaps(final String a, final String b) {
@@ -191,10 +198,36 @@ final class ListenerValidator extends SectionValidator {
         final Long hops = listener.integerOr("xff_num_trusted_hops", (long) edge.xffNumTrustedHops(), 0,
             ForwardingConfig.MAX_TRUSTED_HOPS);
         final Boolean preserve = listener.bool("preserve_external_request_id", edge.preserveExternalRequestId());
+        final ClientCertDetails.Mode mode = listener.choice("forward_client_cert_details", "mode", XFCC_MODES,
+            ClientCertDetails.Mode.SANITIZE);
+        ClientCertDetails details = new ClientCertDetails(mode == null ? ClientCertDetails.Mode.SANITIZE : mode,
+            false, false, false);
+        if (listener.has("set_current_client_cert_details")) {
+            final Fields d = listener.object("set_current_client_cert_details", "subject", "uri", "dns");
+            if (d != null) {
+                final Boolean subject = d.bool("subject", false);
+                final Boolean uri = d.bool("uri", false);
+                final Boolean dns = d.bool("dns", false);
+                if (subject != null && uri != null && dns != null) {
+                    details = new ClientCertDetails(details.mode(), subject, uri, dns);
+                }
+            }
+        }
         if (useRemote == null || hops == null || preserve == null) {
             return edge;
         }
-        return new ForwardingConfig(useRemote, hops.intValue(), preserve);
+        return new ForwardingConfig(useRemote, hops.intValue(), preserve, details);
+    }
+
+    /** {@code forward_client_cert_details} names, in the order errors list them. */
+    private static final Map<String, ClientCertDetails.Mode> XFCC_MODES = xfccModes();
+
+    private static Map<String, ClientCertDetails.Mode> xfccModes() {
+        final Map<String, ClientCertDetails.Mode> m = new LinkedHashMap<>();
+        for (final ClientCertDetails.Mode mode : ClientCertDetails.Mode.values()) {
+            m.put(mode.name().toLowerCase(Locale.ROOT), mode);
+        }
+        return m;
     }
 
     private ListenerTimeoutsConfig timeouts(final Fields listener) {

@@ -45,7 +45,8 @@ final class RouteValidator extends SectionValidator {
     RouteConfig route(final YamlNode node, final String path, final RetryPolicyConfig virtualHostRetry) {
         final Fields f = fields(node, path, "match", "cluster", "weighted_clusters", "timeout", "prefix_rewrite",
             "host_rewrite", "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
-            "response_headers_to_remove", "hash_policy", "retry", "rate_limit");
+            "response_headers_to_remove", "hash_policy", "retry", "rate_limit", "max_grpc_timeout",
+            "rbac");
         if (f == null) {
             return null;
         }
@@ -64,6 +65,7 @@ final class RouteValidator extends SectionValidator {
             weighted = weightedClusters(f);
         }
         final Duration timeout = f.duration("timeout", DEFAULT_ROUTE_TIMEOUT, false);
+        final Duration maxGrpcTimeout = f.duration("max_grpc_timeout", null, false);
         String prefixRewrite = f.string("prefix_rewrite", false);
         if (prefixRewrite != null) {
             final String badPath = ConfigSyntax.forbiddenInPath(prefixRewrite);
@@ -103,7 +105,8 @@ final class RouteValidator extends SectionValidator {
             }
         }
         return new RouteConfig(match, cluster, weighted, timeout, prefixRewrite, hostRewrite, requestAdd,
-            requestRemove, responseAdd, responseRemove, hashPolicy, rateLimit(f), retry);
+            requestRemove, responseAdd, responseRemove, hashPolicy, rateLimit(f), retry, maxGrpcTimeout,
+            RbacValidator.rbac(f));
     }
 
     private static int[] retryPerTryPosition(final Fields route) {

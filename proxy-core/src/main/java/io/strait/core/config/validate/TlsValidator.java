@@ -1,5 +1,6 @@
 package io.strait.core.config.validate;
 
+import io.strait.core.config.ListenerCodec;
 import io.strait.core.config.ListenerTlsConfig;
 import io.strait.core.config.yaml.Fields;
 import io.strait.core.config.yaml.YamlNode;
@@ -30,12 +31,16 @@ final class TlsValidator {
 
     private static final Map<String, String> VERSIONS = versions();
     private static final String HTTP11 = "http/1.1";
+    private static final String H2 = "h2";
 
     private TlsValidator() {
     }
 
-    /** {@code tls}, or null when absent or invalid (reported). */
-    static ListenerTlsConfig tls(final Fields listener, final Path baseDir) {
+    /**
+     * {@code tls}, or null when absent or invalid (reported). {@code codec} decides the ALPN protocols offered by
+     * default ({@code h2} and/or {@code http/1.1}) and which ones {@code alpn} may name.
+     */
+    static ListenerTlsConfig tls(final Fields listener, final Path baseDir, final ListenerCodec codec) {
         final Fields f = listener.object("tls", "certificates", "client_ca", "require_client_cert", "min_version",
             "cipher_suites", "handshake_timeout", "alpn", "reload_interval", "ecdh_curves", "session_tickets");
         if (f == null) {
@@ -76,13 +81,16 @@ final class TlsValidator {
         }
         final String minVersion = f.choice("min_version", "TLS version", VERSIONS, TlsServerOptions.TLS_1_2);
         final List<String> ciphers = strings(f, "cipher_suites", "a cipher suite name");
-        final List<String> alpn = f.has("alpn") ? strings(f, "alpn", "a protocol name") : List.of(HTTP11);
+        final List<String> alpn = f.has("alpn") ? strings(f, "alpn", "a protocol name") : defaultAlpn(codec);
         if (alpn != null) {
             final ListNode alpnList = f.list("alpn", false, true);
             for (int i = 0; i < alpn.size(); i++) {
-                if (!alpn.get(i).equals(HTTP11)) {
+                final String p = alpn.get(i);
+                final boolean known = p.equals(HTTP11) || p.equals(H2);
+                if (!known || p.equals(H2) && !codec.allowsHttp2() || p.equals(HTTP11) && !codec.allowsHttp1()) {
                     f.errorAt(f.childPath("alpn") + "[" + i + "]", alpnList.items().get(i), "unsupported ALPN "
-                        + "protocol '" + alpn.get(i) + "' (only http/1.1 is supported for now)");
+                        + "protocol '" + p + "' (" + (known ? "the listener's codec is " + codec.name().toLowerCase(
+                        java.util.Locale.ROOT) : "h2 and http/1.1 are supported") + ")");
                     ok = false;
                 }
             }
@@ -105,6 +113,18 @@ final class TlsValidator {
         } catch (final TlsConfigException e) {
             f.errorAt(f.childPath(e.field()), locate(f.map(), e.field()), e.getMessage());
             return null;
+        }
+    }
+
+    /** What a listener offers when {@code alpn} is absent: h2 first where the codec allows it, as Envoy does. */
+    private static List<String> defaultAlpn(final ListenerCodec codec) {
+        switch (codec) {
+            case HTTP1:
+                return List.of(HTTP11);
+            case HTTP2:
+                return List.of(H2);
+            default:
+                return List.of(H2, HTTP11);
         }
     }
 

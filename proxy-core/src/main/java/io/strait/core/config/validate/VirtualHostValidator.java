@@ -49,7 +49,8 @@ final class VirtualHostValidator extends SectionValidator {
 
     private VirtualHostConfig virtualHost(final YamlNode node, final String path, final int index,
                                           final Map<String, String> listenerDomains, final Map<String, String> names) {
-        final Fields f = fields(node, path, "name", "domains", "routes", "rate_limit", "retry");
+        final Fields f = fields(node, path, "name", "domains", "routes", "rate_limit", "retry",
+            "rbac");
         if (f == null) {
             return null;
         }
@@ -105,6 +106,6 @@ final class VirtualHostValidator extends SectionValidator {
             }
         }
         return new VirtualHostConfig(name, List.copyOf(domains), List.copyOf(routes),
-            routeValidator.rateLimit(f), retry);
+            routeValidator.rateLimit(f), retry, RbacValidator.rbac(f));
     }
 }

@@ -64,7 +64,7 @@ class Http1ClientCodecTest {
             Arguments.of(HttpMethods.GET, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
                     + "Connection: keep-alive\r\n\r\n"
                     + "3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n",
-                List.of("RES 200 v11 len=-1 {}", "BODY abcde", "END", "OPEN")),
+                List.of("RES 200 v11 len=-1 {}", "BODY abcde", "TRAILERS {t: 1}", "END", "OPEN")),
             Arguments.of(HttpMethods.GET, "HTTP/1.1 200 Fine\r\nContent-Length: 0\r\n\r\n",
                 List.of("RES 200 'Fine' v11 len=0 {Content-Length: 0}", "END", "OPEN")),
             Arguments.of(HttpMethods.GET, "HTTP/1.1 204\r\n\r\n", List.of("RES 204 v11 len=0 {}", "END", "OPEN")),

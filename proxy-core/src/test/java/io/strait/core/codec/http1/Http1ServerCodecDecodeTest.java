@@ -34,7 +34,8 @@ class Http1ServerCodecDecodeTest {
                     "BODY hello world", "END")),
             Arguments.of("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nTrailer-A: x\r\n\r\n",
-                List.of("REQ POST /c v11 len=-1 authority=h {Host: h}", "BODY hello world", "END")),
+                List.of("REQ POST /c v11 len=-1 authority=h {Host: h}", "BODY hello world",
+                    "TRAILERS {trailer-a: x}", "END")),
             Arguments.of("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: ChunKed\r\n\r\n"
                     + "A\r\n0123456789\r\n0\r\n\r\n",
                 List.of("REQ POST /c v11 len=-1 authority=h {Host: h}", "BODY 0123456789", "END")),
@@ -54,8 +55,9 @@ class Http1ServerCodecDecodeTest {
             Arguments.of("PUT /e HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\nok",
                 List.of("REQ PUT /e v11 len=2 expect authority=h {Host: h, Content-Length: 2}", "BODY ok", "END")),
             Arguments.of("GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: 5\r\n"
-                    + "Proxy-Connection: x\r\nTE: trailers\r\nTrailer: a\r\nUpgrade: websocket\r\nX-End: 2\r\n\r\n",
-                List.of("REQ GET / v11 len=0 authority=h {Host: h, X-End: 2}", "END")),
+                    + "Proxy-Connection: x\r\nTE: deflate\r\nTrailer: a\r\nUpgrade: websocket\r\nX-End: 2\r\n"
+                    + "te: Trailers\r\n\r\n",
+                List.of("REQ GET / v11 len=0 authority=h {Host: h, X-End: 2, te: Trailers}", "END")),
             Arguments.of("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",
                 List.of("REQ POST / v11 len=3 authority=h {Host: h, Content-Length: 3}", "BODY abc", "END")),
             Arguments.of("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\nabc",

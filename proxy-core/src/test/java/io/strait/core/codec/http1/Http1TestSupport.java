@@ -7,6 +7,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
+import io.strait.core.http.HttpTrailers;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
 
@@ -68,6 +69,8 @@ final class Http1TestSupport {
                 into.add("END");
             } else if (o instanceof RenderedHead) {
                 into.add(((RenderedHead) o).text);
+            } else if (o instanceof HttpTrailers) {
+                into.add("TRAILERS " + ((HttpTrailers) o).headers());
             } else if (o instanceof HttpDecodeError) {
                 final HttpDecodeError e = (HttpDecodeError) o;
                 into.add("ERROR " + e.status() + " " + e.reason());
