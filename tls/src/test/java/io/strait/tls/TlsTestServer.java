@@ -8,6 +8,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -37,6 +40,7 @@ final class TlsTestServer implements AutoCloseable {
     final AtomicInteger connectionErrors = new AtomicInteger();
     final AtomicReference<PeerIdentity> lastIdentity = new AtomicReference<>();
     private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel server;
 
     TlsTestServer(final SniHandlerFactory factory) throws InterruptedException {
@@ -75,6 +79,7 @@ final class TlsTestServer implements AutoCloseable {
             .childHandler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(final Channel ch) {
+                    accepted.add(ch);
                     ch.pipeline().addLast("tls", factory.newHandler()).addLast("identity", identity)
                         .addLast("app", new Answer());
                 }
@@ -88,6 +93,9 @@ final class TlsTestServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         server.close().sync();
+        // Close the connections before the loop stops: a shutdown cut short by its timeout (a loaded machine) could
+        // stop the loop with a connection still open, whose engine would then never give its context back.
+        accepted.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
     }
 
