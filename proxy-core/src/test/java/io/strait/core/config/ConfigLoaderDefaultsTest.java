@@ -67,7 +67,7 @@ class ConfigLoaderDefaultsTest {
         assertThat(cl.lb()).isEqualTo(LbPolicy.ROUND_ROBIN);
         assertThat(cl.endpoints()).containsExactly(new EndpointConfig(new HostPort("127.0.0.1", 8080), 1));
         assertThat(cl.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(cl.pool()).isEqualTo(new PoolConfig(64, Duration.ofSeconds(30)));
+        assertThat(cl.pool()).isEqualTo(new PoolConfig(1024, Duration.ofSeconds(30)));
         assertThat(cl.circuitBreakers()).isEqualTo(new CircuitBreakersConfig(1024, 1024, 1024));
     }
 
@@ -81,7 +81,7 @@ class ConfigLoaderDefaultsTest {
         assertThat(c.listeners().get(0).limits()).isEqualTo(new LimitsConfig(8192, 65536, 100, -1L));
         assertThat(c.listeners().get(0).timeouts())
             .isEqualTo(new ListenerTimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(60)));
-        assertThat(c.clusters().get(0).pool()).isEqualTo(new PoolConfig(64, Duration.ofSeconds(30)));
+        assertThat(c.clusters().get(0).pool()).isEqualTo(new PoolConfig(1024, Duration.ofSeconds(30)));
     }
 
     @Test

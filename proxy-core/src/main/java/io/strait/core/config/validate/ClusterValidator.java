@@ -31,7 +31,7 @@ import java.util.Map;
 final class ClusterValidator extends SectionValidator {
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    static final int DEFAULT_POOL_MAX_IDLE = 64;
+    static final int DEFAULT_POOL_MAX_IDLE = CircuitBreakersConfig.DEFAULT_LIMIT;
     static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Map<String, LbPolicy> LB_POLICIES = lbPolicies();
