@@ -1,7 +1,9 @@
 package io.strait.core.upstream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import io.strait.core.http.HttpDecodeError;
+import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpResponseHead;
 import io.strait.core.http.HttpTrailers;
 
@@ -45,4 +47,24 @@ interface UpstreamCallbacks {
 
     /** The connection's read batch ended: what it produced downstream can be flushed. */
     void onUpstreamReadComplete(UpstreamStream up);
+
+    /**
+     * Hands one decoded response event from {@code from} to {@code to}: the one dispatch both connection kinds (an
+     * HTTP/1.1 connection, an HTTP/2 stream) share. Anything that is not a response event is released.
+     */
+    static void dispatch(final UpstreamCallbacks to, final UpstreamStream from, final Object msg) {
+        if (msg instanceof ByteBuf) {
+            to.onUpstreamBody(from, (ByteBuf) msg);
+        } else if (msg instanceof HttpResponseHead) {
+            to.onUpstreamHead(from, (HttpResponseHead) msg);
+        } else if (msg == HttpEnd.INSTANCE) {
+            to.onUpstreamEnd(from);
+        } else if (msg instanceof HttpTrailers) {
+            to.onUpstreamTrailers(from, (HttpTrailers) msg);
+        } else if (msg instanceof HttpDecodeError) {
+            to.onUpstreamError(from, (HttpDecodeError) msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
 }

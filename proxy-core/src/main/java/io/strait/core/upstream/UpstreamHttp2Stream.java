@@ -1,6 +1,5 @@
 package io.strait.core.upstream;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,10 +9,6 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.codec.http2.Http2ClientStreamCodec;
-import io.strait.core.http.HttpDecodeError;
-import io.strait.core.http.HttpEnd;
-import io.strait.core.http.HttpResponseHead;
-import io.strait.core.http.HttpTrailers;
 import io.strait.core.stats.ClusterStat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,19 +88,7 @@ public final class UpstreamHttp2Stream extends ChannelInboundHandlerAdapter impl
             ReferenceCountUtil.release(msg);   // the rest of a response its try let go (a retried 5xx, a timeout)
             return;
         }
-        if (msg instanceof ByteBuf) {
-            o.onUpstreamBody(this, (ByteBuf) msg);
-        } else if (msg instanceof HttpResponseHead) {
-            o.onUpstreamHead(this, (HttpResponseHead) msg);
-        } else if (msg == HttpEnd.INSTANCE) {
-            o.onUpstreamEnd(this);
-        } else if (msg instanceof HttpTrailers) {
-            o.onUpstreamTrailers(this, (HttpTrailers) msg);
-        } else if (msg instanceof HttpDecodeError) {
-            o.onUpstreamError(this, (HttpDecodeError) msg);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
+        UpstreamCallbacks.dispatch(o, this, msg);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.strait.core.upstream;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
@@ -12,9 +11,6 @@ import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.UpstreamPool;
 import io.strait.core.codec.http1.Http1ClientCodec;
 import io.strait.core.flow.ReadGate;
-import io.strait.core.http.HttpDecodeError;
-import io.strait.core.http.HttpEnd;
-import io.strait.core.http.HttpTrailers;
 import io.strait.core.http.HttpResponseHead;
 import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
@@ -152,19 +148,7 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
             // the same read before the close takes effect.
             return;
         }
-        if (msg instanceof ByteBuf) {
-            o.onUpstreamBody(this, (ByteBuf) msg);
-        } else if (msg instanceof HttpResponseHead) {
-            o.onUpstreamHead(this, (HttpResponseHead) msg);
-        } else if (msg == HttpEnd.INSTANCE) {
-            o.onUpstreamEnd(this);
-        } else if (msg instanceof HttpTrailers) {
-            o.onUpstreamTrailers(this, (HttpTrailers) msg);
-        } else if (msg instanceof HttpDecodeError) {
-            o.onUpstreamError(this, (HttpDecodeError) msg);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
+        UpstreamCallbacks.dispatch(o, this, msg);
     }
 
     @Override
