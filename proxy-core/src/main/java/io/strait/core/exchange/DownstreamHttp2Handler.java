@@ -51,7 +51,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     implements Http2FrameListener, LoopTimer.Callback {
 
     /** Slots kept for reuse: a burst above it is served by new slots that are then left to the GC. */
-    private static final int MAX_POOLED = 32;
+    static final int MAX_POOLED = 32;
 
     private final ServerContext server;
     private ListenerRuntime listener;
@@ -189,6 +189,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         if (keepAlive != null) {
             keepAlive.stop();
         }
+        clearPool();
         super.channelInactive(ctx);   // closes every stream: their exchanges are told on the next turn
     }
 
@@ -415,17 +416,29 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         loop = latest;
         listener = runtime;
         stats = runtime.stats().loop(latest.index());
-        pool.clear();
+        clearPool();
     }
 
-    /** The slot is free: back to the pool when it belongs to the current snapshot and the pool has room. */
+    private void clearPool() {
+        Http2StreamDownstream s;
+        while ((s = pool.pollFirst()) != null) {
+            s.exchange.discard();
+        }
+    }
+
+    /**
+     * The slot is free: back to the pool when it belongs to the current snapshot, the pool has room and the
+     * connection is still open; otherwise dropped, its exchange's timer cancelled.
+     */
     void recycle(final Http2StreamDownstream s) {
         final Http2Stream stream = s.stream();
         if (stream != null && stream.getProperty(slotKey) == s) {
             stream.removeProperty(slotKey);
         }
-        if (s.runtime == listener && pool.size() < MAX_POOLED) {
+        if (s.runtime == listener && pool.size() < MAX_POOLED && ctx.channel().isActive()) {
             pool.addFirst(s);
+        } else {
+            s.exchange.discard();
         }
     }
 
