@@ -33,6 +33,8 @@ import io.strait.core.time.LoopTimer;
 import io.strait.core.time.NanoClock;
 import io.strait.tls.PeerIdentity;
 import io.strait.tls.handler.PeerIdentityHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -49,6 +51,8 @@ import java.util.ArrayDeque;
  */
 public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     implements Http2FrameListener, LoopTimer.Callback {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DownstreamHttp2Handler.class);
 
     /** Slots kept for reuse: a burst above it is served by new slots that are then left to the GC. */
     static final int MAX_POOLED = 32;
@@ -525,6 +529,21 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     }
 
     // ------------------------------------------------------------------ counted errors
+
+    /**
+     * HTTP/2 errors go to Netty's handling; anything else is the socket's (a client gone mid-response fails every
+     * queued frame's write, each with a void promise that fires here): closed quietly, as the HTTP/1.1 handler does,
+     * not logged at the pipeline's tail once per frame.
+     */
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) throws Exception {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            super.exceptionCaught(ctx, cause);
+            return;
+        }
+        LOG.debug("downstream {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
 
     @Override
     public ChannelFuture resetStream(final ChannelHandlerContext ctx, final int streamId, final long errorCode,
