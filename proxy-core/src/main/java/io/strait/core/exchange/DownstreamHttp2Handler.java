@@ -54,8 +54,10 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
 
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamHttp2Handler.class);
 
-    /** Slots kept for reuse: a burst above it is served by new slots that are then left to the GC. */
-    static final int MAX_POOLED = 32;
+    /** Slots kept for reuse while the connection has no stream open. */
+    static final int MAX_POOLED_IDLE = 32;
+    /** Slots kept for reuse at most while streams are open: a burst above it gets new slots, left to the GC. */
+    static final int MAX_POOLED = 256;
 
     private final ServerContext server;
     private ListenerRuntime listener;
@@ -69,6 +71,11 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     private final int hpackTableCap;
     private final int initialConnectionWindow;
     private final ArrayDeque<Http2StreamDownstream> pool = new ArrayDeque<>();
+    /**
+     * Slots this connection keeps while busy: up to its max_concurrent_streams, so a client that keeps that many
+     * streams open reuses slots instead of allocating an exchange per request; trimmed when the last stream closes.
+     */
+    private final int maxPooled;
     /** Streams that got frames in the current read batch: their upstream writes are flushed at its end. */
     private Http2StreamDownstream[] touched = new Http2StreamDownstream[8];
     private int touchedCount;
@@ -98,6 +105,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         this.resets = new Http2ResetLimiter(c.maxResetsPerInterval(), c.resetInterval().toNanos());
         this.hpackTableCap = c.hpackTableSize();
         this.initialConnectionWindow = c.initialConnectionWindowSize();
+        this.maxPooled = Math.max(MAX_POOLED_IDLE, Math.min(MAX_POOLED, c.maxConcurrentStreams()));
         this.slotKey = connection().newKey();
         this.remoteFlow = encoder.flowController();
         decoder.frameListener(this);
@@ -439,7 +447,8 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         if (stream != null && stream.getProperty(slotKey) == s) {
             stream.removeProperty(slotKey);
         }
-        if (s.runtime == listener && pool.size() < MAX_POOLED && ctx.channel().isActive()) {
+        final int limit = connection().numActiveStreams() == 0 ? MAX_POOLED_IDLE : maxPooled;
+        if (s.runtime == listener && pool.size() < limit && ctx.channel().isActive()) {
             pool.addFirst(s);
         } else {
             s.exchange.discard();
@@ -453,6 +462,9 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         }
         if (connection().numActiveStreams() == 0 && started) {
             armIdle(clock.nanoTime());
+            while (pool.size() > MAX_POOLED_IDLE) {
+                pool.pollLast().exchange.discard();
+            }
         }
     }
 

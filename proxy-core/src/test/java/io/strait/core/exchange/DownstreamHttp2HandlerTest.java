@@ -179,8 +179,9 @@ class DownstreamHttp2HandlerTest {
 
     @Test
     void slotsBeyondThePoolLeaveNoTimerBehind() {
-        // More streams at once than the connection pools slots for: the extra ones are dropped when they end, and
-        // a dropped exchange's armed deadline must not keep it (and its stream) in the loop's task queue.
+        // More streams at once than the connection keeps slots for once idle: the extra ones are dropped when the
+        // last stream ends, and a dropped exchange's armed deadline must not keep it (and its stream) in the loop's
+        // task queue.
         final int streams = 40;
         final int before = scheduledTasks();
         for (int i = 0; i < streams; i++) {
@@ -197,7 +198,7 @@ class DownstreamHttp2HandlerTest {
         assertThat(listener.stats().value(HttpStat.DOWNSTREAM_RQ_ACTIVE)).isZero();
         down.runPendingTasks();
         // What may stay: each pooled slot's lazily armed deadline, and the upstream pool's idle sweep.
-        assertThat(scheduledTasks() - before).isLessThanOrEqualTo(DownstreamHttp2Handler.MAX_POOLED + 1);
+        assertThat(scheduledTasks() - before).isLessThanOrEqualTo(DownstreamHttp2Handler.MAX_POOLED_IDLE + 1);
     }
 
     /** Tasks in the connection's loop's scheduled-task queue (the loop is Netty's; the queue is protected). */
