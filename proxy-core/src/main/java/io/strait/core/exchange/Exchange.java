@@ -141,7 +141,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         deferredStatus = 0;
         startNanos = now;
         deadlines.start(now);
-        log.begin(head, now);
+        log.begin(head, now, downstream.peerIdentity());
         grpc.read(head.headers());
         stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
@@ -271,7 +271,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
             stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
             startNanos = clock.nanoTime();
-            log.beginRefused(error, startNanos);
+            log.beginRefused(error, startNanos, downstream.peerIdentity());
         }
         if (error.status() != 408) {
             log.flag(ResponseFlags.DPE);
