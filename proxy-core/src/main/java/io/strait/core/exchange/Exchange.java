@@ -373,8 +373,11 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             return;
         }
         final Cluster cluster = selector.cluster();
-        // Outlier detection sees every try's outcome, a retried 5xx included.
-        cluster.reportStatus(attempt.host(), grpc.outlierStatus(head));
+        // Outlier detection sees every try's outcome, a retried 5xx included (a gRPC one's may be in its trailers).
+        final int outlier = grpc.outlierStatus(head);
+        if (outlier != GrpcRequest.NONE) {
+            cluster.reportStatus(attempt.host(), outlier);
+        }
         if (retry != null && retryAfterResponse(head)) {
             return;
         }
@@ -400,11 +403,19 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     @Override
     public void onUpstreamTrailers(final HttpTrailers trailers) {
         deadlines.activity();
+        final int outlier = grpc.outlierStatus(trailers);
+        if (outlier != GrpcRequest.NONE) {
+            selector.cluster().reportStatus(attempt.host(), outlier);
+        }
         downstream.write(trailers);
     }
 
     @Override
     public void onUpstreamEnd(final UpstreamStream up) {
+        final int outlier = grpc.outlierStatusAtEnd();
+        if (outlier != GrpcRequest.NONE) {
+            selector.cluster().reportStatus(attempt.host(), outlier);
+        }
         downstream.write(HttpEnd.INSTANCE);
         state = State.RESPONDED;
         final long now = clock.nanoTime();   // one clock read serves the stats, the pool and the idle timer
