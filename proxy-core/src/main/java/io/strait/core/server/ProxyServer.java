@@ -308,6 +308,11 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         applyListeners(fresh, nextTls, errors);
         tls.commit(nextTls);
         dropStatsOfRemoved(old, fresh);
+        for (final Cluster c : old.clusters()) {
+            if (fresh.indexOf(c) < 0) {
+                c.close();   // a replaced cluster's upstream TLS stops watching its files
+            }
+        }
         return errors.isEmpty() ? ReloadResult.OK : ReloadResult.partial(errors);
     }
 
@@ -556,6 +561,9 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         // The loops are stopped: nothing offers any more. Write what is queued and close the files.
         accessLogs.close();
         tls.close();
+        for (final Cluster c : snapshot.clusters()) {
+            c.close();
+        }
         stats.close();
     }
 }

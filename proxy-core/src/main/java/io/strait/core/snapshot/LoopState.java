@@ -98,8 +98,8 @@ public final class LoopState implements UpstreamPools {
             final Cluster c = snapshot.cluster(i);
             sets[i] = c.hostSet();
             balancers[i] = c.lbFactory().create(sets[i], random.nextLong());
-            connectors[i] = new ClusterConnector(loop, socketChannel, c.connectTimeoutMillis(), allocator);
             clusterStats[i] = c.stats().loop(index);
+            connectors[i] = new ClusterConnector(loop, socketChannel, c, allocator, c.stats().loop(index));
             for (final Host h : c.hostSet().all()) {
                 minId = Math.min(minId, h.id());
                 maxId = Math.max(maxId, h.id());
@@ -130,10 +130,10 @@ public final class LoopState implements UpstreamPools {
             () -> stats.inc(ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT));
     }
 
-    /** The HTTP/2 connection pool of a host of {@code cluster}; null unless the cluster speaks HTTP/2. */
+    /** The HTTP/2 connection pool of a host of {@code cluster}; null unless the cluster may speak HTTP/2. */
     private UpstreamStreamPool<UpstreamHttp2Connection> newStreamPool(final int cluster) {
         final Cluster c = snapshot.cluster(cluster);
-        if (!c.http2()) {
+        if (!c.multiplexes()) {
             return null;
         }
         final LoopStats<ClusterStat> stats = clusterStats(cluster);
