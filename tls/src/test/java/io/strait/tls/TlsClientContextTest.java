@@ -69,10 +69,19 @@ class TlsClientContextTest {
             TlsServerOptions.TLS_1_2, TlsServerOptions.TLS_1_3, List.of(), List.of(), Duration.ofSeconds(5));
     }
 
-    /** Connects and handshakes as peer {@code peerHost}; returns the handshake's future, done. */
-    private static final java.util.Map<Future<Channel>, Boolean> RESUMED = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Connects and handshakes as peer {@code peerHost}, then one exchange (so a TLS 1.3 ticket arrives). */
+    /** One client handshake: its outcome, and whether it resumed a session (read before the close). */
+    private record Shake(Future<Channel> future, boolean resumed) {
+        boolean isSuccess() {
+            return future.isSuccess();
+        }
 
-    private static Future<Channel> handshake(final SslContext ctx, final String peerHost, final int port)
+        Throwable cause() {
+            return future.cause();
+        }
+    }
+
+    private static Shake handshake(final SslContext ctx, final String peerHost, final int port)
         throws InterruptedException {
         final SslHandler ssl = ctx.newHandler(ByteBufAllocator.DEFAULT, peerHost, port);
         final CountDownLatch answered = new CountDownLatch(1);
@@ -89,18 +98,15 @@ class TlsClientContextTest {
             }
         }).connect(new InetSocketAddress("127.0.0.1", port));
         final Future<Channel> f = ssl.handshakeFuture().await();
+        boolean resumed = false;
         if (f.isSuccess()) {
-            RESUMED.put(f, SSL.isSessionReused(((ReferenceCountedOpenSslEngine) ssl.engine()).sslPointer()));
+            resumed = SSL.isSessionReused(((ReferenceCountedOpenSslEngine) ssl.engine()).sslPointer());
             // One exchange, so the TLS 1.3 session ticket (sent after the handshake) is read before the close.
             f.getNow().writeAndFlush(Unpooled.copiedBuffer("hi\n", StandardCharsets.US_ASCII));
             assertThat(answered.await(5, TimeUnit.SECONDS)).isTrue();
             f.getNow().close().await();
         }
-        return f;
-    }
-
-    private static boolean resumed(final Future<Channel> f) {
-        return RESUMED.get(f);
+        return new Shake(f, resumed);
     }
 
     @Test
@@ -108,7 +114,7 @@ class TlsClientContextTest {
         try (TlsTestServer s = server(CA.server(KeyType.EC, "api.test"), false)) {
             final SslContext ctx = TlsClientContextFactory.build(options(CA, List.of(), null));
             assertThat(handshake(ctx, "api.test", s.port()).isSuccess()).isTrue();
-            final Future<Channel> wrong = handshake(ctx, "web.test", s.port());
+            final Shake wrong = handshake(ctx, "web.test", s.port());
             assertThat(wrong.isSuccess()).isFalse();
             assertThat(TlsClientFailure.of(wrong.cause())).isEqualTo(TlsClientFailure.VERIFY_SAN);
             assertThat(handshake(ctx, "127.0.0.1", s.port()).isSuccess()).as("no SNI, no name check").isTrue();
@@ -118,7 +124,7 @@ class TlsClientContextTest {
     @Test
     void anUnknownIssuerFailsAsAChainFailure() throws Exception {
         try (TlsTestServer s = server(OTHER_CA.server(KeyType.EC, "api.test"), false)) {
-            final Future<Channel> f = handshake(TlsClientContextFactory.build(options(CA, List.of(), null)),
+            final Shake f = handshake(TlsClientContextFactory.build(options(CA, List.of(), null)),
                 "api.test", s.port());
             assertThat(f.isSuccess()).isFalse();
             assertThat(TlsClientFailure.of(f.cause())).isEqualTo(TlsClientFailure.VERIFY_CERT_CHAIN);
@@ -146,11 +152,11 @@ class TlsClientContextTest {
     void aSecondConnectionToTheSamePeerResumes() throws Exception {
         try (TlsTestServer s = server(CA.server(KeyType.EC, "api.test"), false)) {
             final SslContext ctx = TlsClientContextFactory.build(options(CA, List.of(), null));
-            final Future<Channel> first = handshake(ctx, "api.test", s.port());
-            assertThat(resumed(first)).isFalse();
-            final Future<Channel> second = handshake(ctx, "api.test", s.port());
+            final Shake first = handshake(ctx, "api.test", s.port());
+            assertThat(first.resumed()).isFalse();
+            final Shake second = handshake(ctx, "api.test", s.port());
             assertThat(second.isSuccess()).isTrue();
-            assertThat(resumed(second)).isTrue();
+            assertThat(second.resumed()).isTrue();
         }
     }
 

@@ -65,7 +65,7 @@ final class ClusterTlsValidator {
         final List<String> alpn = alpn(f, protocol);
         final String min = f.choice("min_version", "TLS version", TlsValidator.VERSIONS, TlsServerOptions.TLS_1_2);
         final String max = f.choice("max_version", "TLS version", TlsValidator.VERSIONS, TlsServerOptions.TLS_1_3);
-        if (min != null && max != null && min.equals(TlsServerOptions.TLS_1_3) && max.equals(TlsServerOptions.TLS_1_2)) {
+        if (TlsServerOptions.TLS_1_3.equals(min) && TlsServerOptions.TLS_1_2.equals(max)) {
             f.errorAtValue("max_version", "max_version TLSv1.2 is below min_version TLSv1.3");
             ok = false;
         }

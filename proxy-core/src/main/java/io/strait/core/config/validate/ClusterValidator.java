@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * Confined to one thread (that of its {@link ConfigValidator}). Binds and validates {@code clusters}: names (unique),
  * load balancing and its settings, endpoints, connection pool, circuit breakers; host health through
- * {@link HealthValidator}; upstream TLS through {@link ClusterTlsValidator}. It records each cluster name for the references listeners and routes make.
+ * {@link HealthValidator}; upstream TLS through {@link ClusterTlsValidator}. It records each cluster name for the
+ * references listeners and routes make.
  */
 final class ClusterValidator extends SectionValidator {
 
