@@ -246,6 +246,13 @@ class AdminServerIntegrationTest {
         assertThat(c.get("serial_number").asText()).isEqualTo("1a2b3c");
         assertThat(c.get("expiration_time").asText()).isEqualTo("2027-01-31T00:00:00Z");
         assertThat(c.get("days_until_expiration").asLong()).isEqualTo(61);
+        final JsonNode client = json(this.client.get("/certs")).get("certificates").get(1);
+        assertThat(client.has("listener")).isFalse();
+        assertThat(client.get("cluster").asText()).isEqualTo("payments");
+        assertThat(client.get("kind").asText()).isEqualTo("client");
+        assertThat(client.get("subject_alt_names").get(0).asText())
+            .isEqualTo("spiffe://example.org/ns/demo/sa/frontend");
+        assertThat(client.get("days_until_expiration").asLong()).isEqualTo(10);
     }
 
     @Test

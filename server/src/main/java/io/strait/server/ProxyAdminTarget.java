@@ -10,6 +10,7 @@ import io.strait.admin.ListenerInfo;
 import io.strait.admin.ServerInfo;
 import io.strait.admin.ServerState;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.config.ClusterConfig;
 import io.strait.core.config.ListenerConfig;
 import io.strait.core.server.ProxyServer;
 import io.strait.core.server.ReloadResult;
@@ -20,6 +21,7 @@ import io.strait.lb.HostStat;
 import io.strait.lb.HostStats;
 import io.strait.lb.health.OutlierDetector;
 import io.strait.tls.CertificateFiles;
+import io.strait.tls.TlsClientOptions;
 
 import java.util.Map;
 import java.util.LinkedHashMap;
@@ -125,6 +127,40 @@ final class ProxyAdminTarget implements AdminTarget {
                         cert.getNotAfter().toInstant()));
                 }
             }
+        }
+        for (final ClusterConfig c : server.snapshot().config().clusters()) {
+            if (c.tls() == null) {
+                continue;
+            }
+            final TlsClientOptions o = c.tls().options();
+            if (o.clientCertificate() != null) {
+                final X509Certificate cert = leaf(o.clientCertificate());
+                if (cert != null) {
+                    out.add(info(c.name(), CertificateInfo.CLIENT, o.clientCertificate().cert(), cert));
+                }
+            }
+            for (final X509Certificate ca : all(o.caFile())) {
+                out.add(info(c.name(), CertificateInfo.CA, o.caFile(), ca));
+            }
+        }
+        return out;
+    }
+
+    private static CertificateInfo info(final String cluster, final String kind, final Path path,
+                                        final X509Certificate cert) {
+        return new CertificateInfo(null, cluster, kind, path.toString(), cert.getSubjectX500Principal().getName(),
+            sans(cert), cert.getSerialNumber().toString(16), cert.getNotAfter().toInstant());
+    }
+
+    /** Every certificate of a PEM bundle, or none if it cannot be read now. */
+    private static List<X509Certificate> all(final Path file) {
+        final List<X509Certificate> out = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            for (final Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                out.add((X509Certificate) c);
+            }
+        } catch (final IOException | CertificateException e) {
+            return List.of();
         }
         return out;
     }
