@@ -128,6 +128,11 @@ public final class TlsClientReloader implements AutoCloseable {
         return true;
     }
 
+    /** True once {@link #close} was called. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Stops polling. The context stays usable for connections still being made. */
     @Override
     public synchronized void close() {
