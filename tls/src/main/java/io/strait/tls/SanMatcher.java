@@ -21,7 +21,7 @@ public record SanMatcher(Kind kind, String value) {
         /** A DNS SAN, exact or one-label wildcard. */
         DNS,
         /** A URI SAN, exact. */
-        URI,
+        URI_EXACT,
         /** A URI SAN, by prefix. */
         URI_PREFIX
     }
@@ -45,7 +45,7 @@ public record SanMatcher(Kind kind, String value) {
                     }
                 }
                 return false;
-            case URI:
+            case URI_EXACT:
                 return uris.contains(value);
             default:
                 for (final String san : uris) {

@@ -2,6 +2,7 @@ package io.strait.tls;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -64,7 +65,11 @@ public final class TlsClientContextFactory {
             b.option(OpenSslContextOption.GROUPS, groups);
         }
         try {
-            return b.build();
+            final SslContext context = b.build();
+            if (!options.sessionReuse() && context.sessionContext() instanceof OpenSslSessionContext s) {
+                s.setSessionCacheEnabled(false);   // nothing stored, nothing offered: every handshake is full
+            }
+            return context;
         } catch (final SSLException | RuntimeException e) {
             throw new TlsConfigException("ca_file", "cannot build a TLS client context: " + e.getMessage());
         }

@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param cipherSuites      TLS 1.2 cipher suites in preference order (OpenSSL names), or empty for the defaults
  * @param ecdhCurves        key-exchange groups in preference order, or empty for the defaults
  * @param handshakeTimeout  the time from the TCP connect to a finished handshake
+ * @param sessionReuse      true to resume sessions (the client session cache); false: every handshake is full
  */
 public record TlsClientOptions(Path caFile, CertificateFiles clientCertificate, String sni,
                                List<SanMatcher> verifySans, List<String> alpn, String minVersion, String maxVersion,
-                               List<String> cipherSuites, List<String> ecdhCurves, Duration handshakeTimeout) {
+                               List<String> cipherSuites, List<String> ecdhCurves, Duration handshakeTimeout,
+                               boolean sessionReuse) {
 
     /** Copies the lists and checks the values that are not files. */
     public TlsClientOptions {
@@ -45,6 +47,15 @@ public record TlsClientOptions(Path caFile, CertificateFiles clientCertificate, 
         if (minVersion.equals(TlsServerOptions.TLS_1_3) && maxVersion.equals(TlsServerOptions.TLS_1_2)) {
             throw new IllegalArgumentException("min_version above max_version");
         }
+    }
+
+    /** Options that resume sessions (the arity before {@code sessionReuse}). */
+    public TlsClientOptions(final Path caFile, final CertificateFiles clientCertificate, final String sni,
+                            final List<SanMatcher> verifySans, final List<String> alpn, final String minVersion,
+                            final String maxVersion, final List<String> cipherSuites, final List<String> ecdhCurves,
+                            final Duration handshakeTimeout) {
+        this(caFile, clientCertificate, sni, verifySans, alpn, minVersion, maxVersion, cipherSuites, ecdhCurves,
+            handshakeTimeout, true);
     }
 
     /** Options verifying against {@code caFile} with every other setting at its default (tests, tools). */

@@ -30,9 +30,9 @@ class SanMatcherTest {
     @Test
     void uriMatchersCompareExactlyOrByPrefix() {
         final List<String> uris = List.of("spiffe://example.org/ns/demo/sa/frontend");
-        assertThat(new SanMatcher(SanMatcher.Kind.URI, "spiffe://example.org/ns/demo/sa/frontend")
+        assertThat(new SanMatcher(SanMatcher.Kind.URI_EXACT, "spiffe://example.org/ns/demo/sa/frontend")
             .matches(List.of(), uris)).isTrue();
-        assertThat(new SanMatcher(SanMatcher.Kind.URI, "spiffe://example.org/ns/demo/sa/front")
+        assertThat(new SanMatcher(SanMatcher.Kind.URI_EXACT, "spiffe://example.org/ns/demo/sa/front")
             .matches(List.of(), uris)).isFalse();
         assertThat(new SanMatcher(SanMatcher.Kind.URI_PREFIX, "spiffe://example.org/ns/demo/")
             .matches(List.of(), uris)).isTrue();

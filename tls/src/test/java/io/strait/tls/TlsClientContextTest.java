@@ -142,7 +142,7 @@ class TlsClientContextTest {
             assertThat(handshake(ok, "backend.demo", s.port()).isSuccess()).isTrue();
             assertThat(s.lastIdentity.get().id()).isEqualTo(SPIFFE);
             final SslContext other = TlsClientContextFactory.build(options(CA, List.of(new SanMatcher(
-                SanMatcher.Kind.URI, "spiffe://example.org/ns/demo/sa/db")), me));
+                SanMatcher.Kind.URI_EXACT, "spiffe://example.org/ns/demo/sa/db")), me));
             assertThat(TlsClientFailure.of(handshake(other, "backend.demo", s.port()).cause()))
                 .isEqualTo(TlsClientFailure.VERIFY_SAN);
         }
@@ -157,6 +157,22 @@ class TlsClientContextTest {
             final Shake second = handshake(ctx, "api.test", s.port());
             assertThat(second.isSuccess()).isTrue();
             assertThat(second.resumed()).isTrue();
+        }
+    }
+
+    @Test
+    void withoutSessionReuseEveryHandshakeIsFull() throws Exception {
+        try (TlsTestServer s = server(CA.server(KeyType.EC, "api.test"), false)) {
+            final TlsClientOptions o = options(CA, List.of(), null);
+            final SslContext ctx = TlsClientContextFactory.build(new TlsClientOptions(o.caFile(), null, null,
+                List.of(), o.alpn(), o.minVersion(), o.maxVersion(), List.of(), List.of(), o.handshakeTimeout(),
+                false));
+            for (int i = 0; i < 3; i++) {
+                final Shake h = handshake(ctx, "api.test", s.port());
+                assertThat(h.isSuccess()).isTrue();
+                assertThat(h.resumed()).isFalse();
+            }
+            assertThat(s.reused.get()).isZero();
         }
     }
 

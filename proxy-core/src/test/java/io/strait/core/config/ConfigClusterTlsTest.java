@@ -78,6 +78,7 @@ class ConfigClusterTlsTest {
         assertThat(o.minVersion()).isEqualTo("TLSv1.2");
         assertThat(o.maxVersion()).isEqualTo("TLSv1.3");
         assertThat(o.handshakeTimeout()).as("the connect timeout").isEqualTo(Duration.ofSeconds(5));
+        assertThat(o.sessionReuse()).isTrue();
         assertThat(r.config().clusters().get(1).tls().reloadInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(r.config().clusters().get(0).tls()).as("a plaintext cluster").isNull();
         assertThat(options(parse(tls("auto", "ca_file: ca.pem"))).alpn()).containsExactly("h2", "http/1.1");
@@ -87,14 +88,14 @@ class ConfigClusterTlsTest {
     @Test
     void everyKeySet() {
         final TlsClientOptions o = options(parse(tls("auto", "ca_file: ca.pem", "sni: api.example.org",
-            "verify_subject_alt_name: [ { dns: '*.example.org' }, { uri: 'spiffe://example.org/ns/demo/sa/api' }, "
+            "verify_subject_alt_name: [ { dns: '*.example.org' }, { uri_exact: 'spiffe://example.org/ns/demo/sa/api' }, "
                 + "{ uri_prefix: 'spiffe://example.org/ns/ops/' } ]",
             "certificate_file: me.pem", "private_key_file: me.key", "alpn: [ http/1.1 ]", "min_version: TLSv1.3",
             "max_version: TLSv1.3", "cipher_suites: [ ECDHE-ECDSA-AES128-GCM-SHA256 ]", "ecdh_curves: [ X25519 ]",
-            "handshake_timeout: 2s", "reload_interval: 0s")));
+            "handshake_timeout: 2s", "reload_interval: 0s", "session_reuse: false")));
         assertThat(o.sni()).isEqualTo("api.example.org");
         assertThat(o.verifySans()).containsExactly(new SanMatcher(SanMatcher.Kind.DNS, "*.example.org"),
-            new SanMatcher(SanMatcher.Kind.URI, "spiffe://example.org/ns/demo/sa/api"),
+            new SanMatcher(SanMatcher.Kind.URI_EXACT, "spiffe://example.org/ns/demo/sa/api"),
             new SanMatcher(SanMatcher.Kind.URI_PREFIX, "spiffe://example.org/ns/ops/"));
         assertThat(o.clientCertificate().cert()).isEqualTo(dir.resolve("me.pem"));
         assertThat(o.clientCertificate().key()).isEqualTo(dir.resolve("me.key"));
@@ -103,6 +104,7 @@ class ConfigClusterTlsTest {
         assertThat(o.cipherSuites()).containsExactly("ECDHE-ECDSA-AES128-GCM-SHA256");
         assertThat(o.ecdhCurves()).containsExactly("X25519");
         assertThat(o.handshakeTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(o.sessionReuse()).isFalse();
     }
 
     @Test
@@ -131,8 +133,8 @@ class ConfigClusterTlsTest {
 
     @Test
     void badValuesAreNamed() {
-        assertThat(errors(tls("http1", "ca_file: ca.pem", "verify_subject_alt_name: [ { dns: a.test, uri: x } ]")))
-            .containsExactly(at(17, 34, "verify_subject_alt_name[0]: expected exactly one of dns, uri, uri_prefix"));
+        assertThat(errors(tls("http1", "ca_file: ca.pem", "verify_subject_alt_name: [ { dns: a.test, uri_exact: x } ]")))
+            .containsExactly(at(17, 34, "verify_subject_alt_name[0]: expected exactly one of dns, uri_exact, uri_prefix"));
         assertThat(errors(tls("http1", "ca_file: ca.pem", "verify_subject_alt_name: [ { ip: 10.0.0.1 } ]")))
             .singleElement().asString().startsWith("t.yaml:17:36: clusters[1].tls.verify_subject_alt_name[0].ip: ");
         assertThat(errors(tls("http1", "ca_file: ca.pem", "alpn: [ h2 ]"))).containsExactly(at(17, 15,

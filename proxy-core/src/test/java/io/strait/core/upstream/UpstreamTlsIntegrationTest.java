@@ -101,7 +101,7 @@ class UpstreamTlsIntegrationTest {
               ca_file: ${file:ca.pem}
               certificate_file: ${file:me.pem}
               private_key_file: ${file:me.key}
-              verify_subject_alt_name: [ { uri: '%8$s' } ]
+              verify_subject_alt_name: [ { uri_exact: '%8$s' } ]
               reload_interval: 0s
           - name: wrongid
             endpoints: [ { address: 127.0.0.1:%6$d } ]

@@ -44,7 +44,7 @@ class UpstreamTlsReloadIntegrationTest {
               ca_file: ${file:ca.pem}
               certificate_file: ${file:me.pem}
               private_key_file: ${file:me.key}
-              verify_subject_alt_name: [ { uri: '%s' } ]
+              verify_subject_alt_name: [ { uri_exact: '%s' } ]
         """.formatted(MESH.port(), BACKEND))
         .file("ca.pem", CA::writeCertificate)
         .file("me.pem", ME::writeChain)

@@ -29,8 +29,8 @@ final class ClusterTlsValidator {
 
     private static final String HTTP11 = "http/1.1";
     private static final String H2 = "h2";
-    private static final Map<String, SanMatcher.Kind> SAN_KINDS = Map.of("dns", SanMatcher.Kind.DNS, "uri",
-        SanMatcher.Kind.URI, "uri_prefix", SanMatcher.Kind.URI_PREFIX);
+    private static final Map<String, SanMatcher.Kind> SAN_KINDS = Map.of("dns", SanMatcher.Kind.DNS,
+        "uri_exact", SanMatcher.Kind.URI_EXACT, "uri_prefix", SanMatcher.Kind.URI_PREFIX);
 
     private ClusterTlsValidator() {
     }
@@ -43,7 +43,7 @@ final class ClusterTlsValidator {
                                 final Duration connectTimeout) {
         final Fields f = cluster.object("tls", "ca_file", "sni", "verify_subject_alt_name", "certificate_file",
             "private_key_file", "alpn", "min_version", "max_version", "cipher_suites", "ecdh_curves",
-            "handshake_timeout", "reload_interval");
+            "handshake_timeout", "reload_interval", "session_reuse");
         if (f == null) {
             return null;
         }
@@ -73,12 +73,13 @@ final class ClusterTlsValidator {
         final List<String> curves = TlsValidator.curves(f);
         final Duration handshake = f.duration("handshake_timeout", connectTimeout, true);
         final Duration reload = f.duration("reload_interval", ListenerTlsConfig.DEFAULT_RELOAD_INTERVAL, false);
-        if (!ok || sans == null || alpn == null || min == null || max == null || ciphers == null || curves == null
+        final Boolean reuse = f.bool("session_reuse", true);
+        if (!ok || reuse == null || sans == null || alpn == null || min == null || max == null || ciphers == null || curves == null
             || handshake == null || reload == null) {
             return null;
         }
         final TlsClientOptions options = new TlsClientOptions(ca, client, sni, sans, alpn, min, max, ciphers, curves,
-            handshake);
+            handshake, reuse);
         try {
             TlsClientContextFactory.build(options);
             return new ClusterTlsConfig(options, reload);
@@ -134,13 +135,13 @@ final class ClusterTlsValidator {
         for (int i = 0; i < list.items().size(); i++) {
             final String path = f.childPath("verify_subject_alt_name") + "[" + i + "]";
             final YamlNode node = list.items().get(i);
-            final Fields m = f.item(node, path, "dns", "uri", "uri_prefix");
+            final Fields m = f.item(node, path, "dns", "uri_exact", "uri_prefix");
             if (m == null) {
                 ok = false;
                 continue;
             }
             if (m.map().entries().size() != 1) {
-                m.errorAt(path, node, "expected exactly one of dns, uri, uri_prefix");
+                m.errorAt(path, node, "expected exactly one of dns, uri_exact, uri_prefix");
                 ok = false;
                 continue;
             }
