@@ -88,7 +88,8 @@ class ConfigClusterTlsTest {
     @Test
     void everyKeySet() {
         final TlsClientOptions o = options(parse(tls("auto", "ca_file: ca.pem", "sni: api.example.org",
-            "verify_subject_alt_name: [ { dns: '*.example.org' }, { uri_exact: 'spiffe://example.org/ns/demo/sa/api' }, "
+            "verify_subject_alt_name: [ { dns: '*.example.org' }, "
+                + "{ uri_exact: 'spiffe://example.org/ns/demo/sa/api' }, "
                 + "{ uri_prefix: 'spiffe://example.org/ns/ops/' } ]",
             "certificate_file: me.pem", "private_key_file: me.key", "alpn: [ http/1.1 ]", "min_version: TLSv1.3",
             "max_version: TLSv1.3", "cipher_suites: [ ECDHE-ECDSA-AES128-GCM-SHA256 ]", "ecdh_curves: [ X25519 ]",
@@ -133,8 +134,9 @@ class ConfigClusterTlsTest {
 
     @Test
     void badValuesAreNamed() {
-        assertThat(errors(tls("http1", "ca_file: ca.pem", "verify_subject_alt_name: [ { dns: a.test, uri_exact: x } ]")))
-            .containsExactly(at(17, 34, "verify_subject_alt_name[0]: expected exactly one of dns, uri_exact, uri_prefix"));
+        assertThat(errors(tls("http1", "ca_file: ca.pem",
+            "verify_subject_alt_name: [ { dns: a.test, uri_exact: x } ]"))).containsExactly(at(17, 34,
+                "verify_subject_alt_name[0]: expected exactly one of dns, uri_exact, uri_prefix"));
         assertThat(errors(tls("http1", "ca_file: ca.pem", "verify_subject_alt_name: [ { ip: 10.0.0.1 } ]")))
             .singleElement().asString().startsWith("t.yaml:17:36: clusters[1].tls.verify_subject_alt_name[0].ip: ");
         assertThat(errors(tls("http1", "ca_file: ca.pem", "alpn: [ h2 ]"))).containsExactly(at(17, 15,

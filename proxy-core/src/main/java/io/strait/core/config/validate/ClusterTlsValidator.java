@@ -74,8 +74,8 @@ final class ClusterTlsValidator {
         final Duration handshake = f.duration("handshake_timeout", connectTimeout, true);
         final Duration reload = f.duration("reload_interval", ListenerTlsConfig.DEFAULT_RELOAD_INTERVAL, false);
         final Boolean reuse = f.bool("session_reuse", true);
-        if (!ok || reuse == null || sans == null || alpn == null || min == null || max == null || ciphers == null || curves == null
-            || handshake == null || reload == null) {
+        if (!ok || reuse == null || sans == null || alpn == null || min == null || max == null || ciphers == null
+            || curves == null || handshake == null || reload == null) {
             return null;
         }
         final TlsClientOptions options = new TlsClientOptions(ca, client, sni, sans, alpn, min, max, ciphers, curves,
