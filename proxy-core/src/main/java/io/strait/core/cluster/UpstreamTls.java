@@ -32,14 +32,11 @@ public final class UpstreamTls implements AutoCloseable {
     /** The configured SNI, or the one name of a strict_dns cluster's endpoints; null: each host's own name. */
     private final String sni;
     private final long handshakeTimeoutMillis;
-    private final boolean alpnAuto;
 
-    private UpstreamTls(final TlsClientReloader reloader, final String sni, final long handshakeTimeoutMillis,
-                        final boolean alpnAuto) {
+    private UpstreamTls(final TlsClientReloader reloader, final String sni, final long handshakeTimeoutMillis) {
         this.reloader = reloader;
         this.sni = sni;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
-        this.alpnAuto = alpnAuto;
     }
 
     /**
@@ -67,8 +64,7 @@ public final class UpstreamTls implements AutoCloseable {
         reloader.start();
         final TlsClientOptions o = tls.options();
         return new UpstreamTls(reloader, o.sni() != null ? o.sni() : sharedName(config),
-            Math.max(1, o.handshakeTimeout().toMillis()),
-            config.protocol() == io.strait.core.config.UpstreamProtocol.AUTO);
+            Math.max(1, o.handshakeTimeout().toMillis()));
     }
 
     /** The one host name a strict_dns cluster's endpoints share (their hosts carry addresses only), else null. */
@@ -100,16 +96,6 @@ public final class UpstreamTls implements AutoCloseable {
         final SslHandler h = reloader.context().newHandler(alloc, peer, address.getPort());
         h.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
         return h;
-    }
-
-    /** The handshake timeout in milliseconds. */
-    long handshakeTimeoutMillis() {
-        return handshakeTimeoutMillis;
-    }
-
-    /** True when the cluster's protocol is negotiated per connection ({@code protocol: auto}). */
-    boolean alpnAuto() {
-        return alpnAuto;
     }
 
     /** The reloader (tests check its files now). */
