@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Confined to its connection's event loop. One upstream TLS connection while it is being made: puts the SslHandler
- * in front of the connection's handler and completes the promise {@link #start} returns only when the handshake succeeded (chain and
- * names verified), so the caller writes nothing before; a failed TCP connect or handshake fails it. A handshake that
- * times out fails it with a {@link ConnectTimeoutException} (a connect timeout to the retry and outlier logic), and
- * the cluster's {@code ssl.*} counters of this loop count each outcome.
+ * in front of the connection's handler and completes the promise {@link #start} returns only when the handshake
+ * succeeded (chain and names verified), so the caller writes nothing before; a failed TCP connect or handshake fails
+ * it. A handshake that times out fails it with a {@link ConnectTimeoutException} (a connect timeout to the retry and
+ * outlier logic), and the cluster's {@code ssl.*} counters of this loop count each outcome.
  */
 final class TlsConnection extends ChannelInitializer<Channel> implements GenericFutureListener<Future<Channel>> {
 
