@@ -163,6 +163,19 @@ class UpstreamTlsIntegrationTest {
     }
 
     @Test
+    void verifiedConnectionsAreKeptAliveAndReused() throws Exception {
+        final long handshakes = proxy.stat("h1", ClusterStat.SSL_HANDSHAKE);
+        final long reused = proxy.stat("h1", ClusterStat.UPSTREAM_CX_POOL_REUSE);
+        try (RawHttpClient c = new RawHttpClient(proxy.port("main"))) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(c.get("/h1/ka/" + i, "proxy.test").status()).isEqualTo(200);
+            }
+        }
+        assertThat(proxy.stat("h1", ClusterStat.UPSTREAM_CX_POOL_REUSE) - reused).isGreaterThanOrEqualTo(4);
+        assertThat(proxy.stat("h1", ClusterStat.SSL_HANDSHAKE) - handshakes).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void http2OverVerifiedTls() throws Exception {
         final RawResponse r = get("/h2/x");
         assertThat(r.status()).isEqualTo(200);
