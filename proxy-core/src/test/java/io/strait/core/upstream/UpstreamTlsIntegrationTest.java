@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * End to end over 127.0.0.1: plain HTTP clients through Strait to TLS upstreams ({@link TlsTestUpstream}) with
@@ -68,6 +70,9 @@ class UpstreamTlsIntegrationTest {
                     cluster: stall
                     retry: { attempts: 2, on: [ connect-failure ], backoff: { base_interval: 1ms, max_interval: 2ms } }
                   - { match: { prefix: /fresh/ }, cluster: fresh }
+                  - match: { prefix: /outlier/ }
+                    cluster: outlier
+                    retry: { attempts: 2, on: [ connect-failure ], backoff: { base_interval: 1ms, max_interval: 2ms } }
         clusters:
           - name: h1
             endpoints: [ { address: 127.0.0.1:%1$d } ]
@@ -114,6 +119,10 @@ class UpstreamTlsIntegrationTest {
             connect_timeout: 2s
             endpoints: [ { address: 127.0.0.1:%7$d }, { address: 127.0.0.1:%2$d } ]
             tls: { ca_file: ${file:ca.pem}, sni: api.test, handshake_timeout: 200ms }
+          - name: outlier
+            endpoints: [ { address: 127.0.0.1:%3$d }, { address: 127.0.0.1:%1$d } ]
+            tls: { ca_file: ${file:ca.pem}, sni: api.test }
+            outlier_detection: { consecutive_gateway_failure: 2, max_ejection_percent: 50, interval: 1s }
           - name: fresh
             pool: { max_idle: 0 }
             endpoints: [ { address: 127.0.0.1:%2$d } ]
@@ -205,6 +214,16 @@ class UpstreamTlsIntegrationTest {
         assertThat(proxy.stat("san", ClusterStat.SSL_FAIL_VERIFY_SAN)).isGreaterThanOrEqualTo(1);
         assertThat(proxy.stat("san", ClusterStat.UPSTREAM_CX_CONNECT_FAIL)).isGreaterThanOrEqualTo(1);
         assertThat(proxy.stat("san", ClusterStat.UPSTREAM_RQ_RETRY)).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aHostWhoseCertificateKeepsFailingIsEjected() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            assertThat(get("/outlier/" + i).status()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(proxy.stat("outlier",
+            ClusterStat.OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_GATEWAY_FAILURE)).isGreaterThanOrEqualTo(1));
+        assertThat(proxy.stat("outlier", ClusterStat.SSL_FAIL_VERIFY_SAN)).isGreaterThanOrEqualTo(2);
     }
 
     @Test
