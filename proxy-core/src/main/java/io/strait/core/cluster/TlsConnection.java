@@ -34,6 +34,7 @@ final class TlsConnection extends ChannelInitializer<Channel> implements Generic
     private final LoopStats<ClusterStat> stats;
     private ChannelPromise promise;
 
+    /** A connection whose handshake outcomes count in {@code stats} (null: not counted, a health check's). */
     TlsConnection(final SslHandler ssl, final ChannelHandler handler, final LoopStats<ClusterStat> stats) {
         this.ssl = ssl;
         this.handler = handler;
@@ -44,6 +45,21 @@ final class TlsConnection extends ChannelInitializer<Channel> implements Generic
     protected void initChannel(final Channel ch) {
         ch.pipeline().addLast("tls", ssl);
         ch.pipeline().addLast(handler);
+    }
+
+    /** Counts a failed handshake by its kind. */
+    private void count(final Throwable cause) {
+        switch (TlsClientFailure.of(cause)) {
+            case VERIFY_SAN:
+                stats.inc(ClusterStat.SSL_FAIL_VERIFY_SAN);
+                break;
+            case VERIFY_CERT_CHAIN:
+                stats.inc(ClusterStat.SSL_FAIL_VERIFY_CERT_CHAIN);
+                break;
+            default:
+                stats.inc(ClusterStat.SSL_CONNECTION_ERROR);
+                break;
+        }
     }
 
     /** Ties the outcome to {@code connect}, the TCP connect of this connection: returns the promise to hand out. */
@@ -65,6 +81,10 @@ final class TlsConnection extends ChannelInitializer<Channel> implements Generic
             return;   // the TCP connect failed first (already told), or the caller gave up
         }
         if (f.isSuccess()) {
+            if (stats == null) {
+                promise.trySuccess();   // a health check's connection: not counted
+                return;
+            }
             stats.inc(ClusterStat.SSL_HANDSHAKE);
             if (ssl.engine() instanceof ReferenceCountedOpenSslEngine e) {
                 final long p = e.sslPointer();
@@ -76,16 +96,8 @@ final class TlsConnection extends ChannelInitializer<Channel> implements Generic
             return;
         }
         final Throwable cause = f.cause();
-        switch (TlsClientFailure.of(cause)) {
-            case VERIFY_SAN:
-                stats.inc(ClusterStat.SSL_FAIL_VERIFY_SAN);
-                break;
-            case VERIFY_CERT_CHAIN:
-                stats.inc(ClusterStat.SSL_FAIL_VERIFY_CERT_CHAIN);
-                break;
-            default:
-                stats.inc(ClusterStat.SSL_CONNECTION_ERROR);
-                break;
+        if (stats != null) {
+            count(cause);
         }
         final Channel ch = promise.channel();
         LOG.debug("TLS handshake with {} failed: {}", ch.remoteAddress(), String.valueOf(cause));

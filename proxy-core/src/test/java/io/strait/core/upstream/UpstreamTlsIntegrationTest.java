@@ -45,6 +45,9 @@ class UpstreamTlsIntegrationTest {
     private static final TlsTestUpstream MESH = start("mesh", CA.workload("backend", List.of(BACKEND), List.of()),
         BOTH, CA);
     private static final TlsTestUpstream STALLED = stalled();
+    private static final TlsTestUpstream CHECKED = start("checked", CA.server(KeyType.EC, "api.test"), H1, null);
+    private static final TlsTestUpstream CHECKED_WRONG = start("checked-wrong", CA.server(KeyType.EC, "web.test"), H1,
+        null);
 
     @RegisterExtension
     static final ProxyExtension proxy = ProxyExtension.of("""
@@ -123,12 +126,16 @@ class UpstreamTlsIntegrationTest {
             endpoints: [ { address: 127.0.0.1:%3$d }, { address: 127.0.0.1:%1$d } ]
             tls: { ca_file: ${file:ca.pem}, sni: api.test }
             outlier_detection: { consecutive_gateway_failure: 2, max_ejection_percent: 50, interval: 1s }
+          - name: checked
+            endpoints: [ { address: 127.0.0.1:%9$d }, { address: 127.0.0.1:%10$d } ]
+            tls: { ca_file: ${file:ca.pem}, sni: api.test }
+            health_check: { path: /health, interval: 500ms, timeout: 400ms, unhealthy_threshold: 1 }
           - name: fresh
             pool: { max_idle: 0 }
             endpoints: [ { address: 127.0.0.1:%2$d } ]
             tls: { ca_file: ${file:ca.pem}, sni: api.test }
         """.formatted(API.port(), API_H1.port(), WRONG.port(), FOREIGN.port(), EXPIRED.port(), MESH.port(),
-        STALLED.port(), BACKEND))
+        STALLED.port(), BACKEND, CHECKED.port(), CHECKED_WRONG.port()))
         .file("ca.pem", CA::writeCertificate)
         .file("me.pem", ME::writeChain)
         .file("me.key", p -> ME.writeKey(p, KeyFormat.PKCS8));
@@ -152,7 +159,8 @@ class UpstreamTlsIntegrationTest {
 
     @AfterAll
     static void stop() {
-        for (final TlsTestUpstream u : List.of(API, API_H1, WRONG, FOREIGN, EXPIRED, MESH, STALLED)) {
+        for (final TlsTestUpstream u : List.of(API, API_H1, WRONG, FOREIGN, EXPIRED, MESH, STALLED, CHECKED,
+            CHECKED_WRONG)) {
             u.close();
         }
     }
@@ -224,6 +232,17 @@ class UpstreamTlsIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(proxy.stat("outlier",
             ClusterStat.OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_GATEWAY_FAILURE)).isGreaterThanOrEqualTo(1));
         assertThat(proxy.stat("outlier", ClusterStat.SSL_FAIL_VERIFY_SAN)).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void activeHealthChecksGoOverVerifiedTls() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(proxy.cluster("checked").hostSet().healthy()).extracting(h -> h.address().getPort())
+                .as("the host with the wrong SAN fails its checks").containsExactly(CHECKED.port());
+            assertThat(CHECKED.requests.get()).as("checks over TLS reach the other").isGreaterThanOrEqualTo(1);
+        });
+        assertThat(CHECKED_WRONG.connections.get()).isGreaterThanOrEqualTo(1);
+        assertThat(CHECKED_WRONG.applicationBytes.get()).isZero();
     }
 
     @Test
