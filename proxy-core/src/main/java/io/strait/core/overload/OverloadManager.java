@@ -214,7 +214,7 @@ public final class OverloadManager implements AutoCloseable {
 
     private void log(final Action a, final boolean on, final double[] now, final Plan p) {
         final StringBuilder why = new StringBuilder();
-        for (final Resource r : p.watched.get(a)) {
+        for (final Resource r : p.watched.getOrDefault(a, Set.of())) {
             why.append(why.length() == 0 ? "" : ", ").append(r.configName()).append(' ')
                 .append(String.format(Locale.ROOT, "%.1f%%", now[r.ordinal()] * 100));
         }
