@@ -26,10 +26,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Over real sockets: clients that ask for 8 MiB downloads and never read them fill the proxy's outbound buffers (2 MiB
  * each, the connection buffer) with direct memory until the overload manager acts, against a direct-memory budget set
- * relative to what the process held before the proxy started (so the test needs no JVM flag). Shown: new requests shed with 503 overloaded on a
- * connection opened before, keep-alive disabled on it, new connections refused, the most-buffered downloads reset
- * (memory falls back under the reset level), the downloads not reset still served whole, and once the hogs are gone
- * every action stops and requests succeed again, with no OutOfMemoryError on the way.
+ * relative to what the process held before the proxy started (so the test needs no JVM flag). Shown: new requests
+ * shed with 503 overloaded on a connection opened before, keep-alive disabled on it, new connections refused, the
+ * most-buffered downloads reset (memory falls back under the reset level), the downloads not reset still served
+ * whole, and once the hogs are gone every action stops and requests succeed again, with no OutOfMemoryError on the
+ * way.
  */
 class OverloadIntegrationTest {
 
