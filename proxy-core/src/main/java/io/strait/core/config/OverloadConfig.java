@@ -1,6 +1,7 @@
 package io.strait.core.config;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -129,7 +130,8 @@ public record OverloadConfig(
         actions.put(Action.SHED_REQUESTS, ActionConfig.at(0.95));
         actions.put(Action.STOP_ACCEPTING_CONNECTIONS, ActionConfig.at(0.95));
         actions.put(Action.RESET_STREAMS, ActionConfig.at(0.98));
-        return new OverloadConfig(true, DEFAULT_REFRESH_INTERVAL, Map.copyOf(resources), Map.copyOf(actions));
+        return new OverloadConfig(true, DEFAULT_REFRESH_INTERVAL, Collections.unmodifiableMap(resources),
+            Collections.unmodifiableMap(actions));
     }
 
     /** The resources {@code action} watches: its own list, or every monitored resource. */

@@ -51,8 +51,8 @@ public final class OverloadManager implements AutoCloseable {
     private volatile Plan plan;
     /** By action ordinal: its scale at the last sample. Guarded by {@link #sampleLock}. */
     private final int[] scales = new int[ACTIONS.length];
-    /** By resource ordinal: its pressure at the last sample, for readers (admin). Replaced whole. */
-    private volatile double[] pressures = new double[RESOURCES.length];
+    /** By resource ordinal: its reading at the last sample, null when not monitored, for readers (admin). */
+    private volatile Reading[] readings = new Reading[RESOURCES.length];
     private final Object sampleLock = new Object();
     /** Resources whose monitor failed, logged once each. Guarded by {@link #sampleLock}. */
     private final boolean[] failed = new boolean[RESOURCES.length];
@@ -145,12 +145,15 @@ public final class OverloadManager implements AutoCloseable {
         synchronized (sampleLock) {
             final Plan p = plan;
             final double[] now = new double[RESOURCES.length];
+            final Reading[] read = new Reading[RESOURCES.length];
             if (p.config.enabled()) {
                 for (final Map.Entry<Resource, ResourceMonitor> e : p.monitors.entrySet()) {
-                    now[e.getKey().ordinal()] = pressure(e.getKey(), e.getValue());
+                    final Reading r = read(e.getKey(), e.getValue());
+                    read[e.getKey().ordinal()] = r;
+                    now[e.getKey().ordinal()] = r.pressure();
                 }
             }
-            pressures = now;
+            readings = read;
             for (final Resource r : RESOURCES) {
                 control.set(pressureGauge(r), Math.round(now[r.ordinal()] * 100));
             }
@@ -188,18 +191,29 @@ public final class OverloadManager implements AutoCloseable {
         }
     }
 
-    /** {@code used / max} of one monitor; 0 when the budget is unknown or the monitor failed (logged once). */
-    private double pressure(final Resource r, final ResourceMonitor m) {
+    /** One monitor's reading; no pressure when the budget is unknown or the monitor failed (logged once). */
+    private Reading read(final Resource r, final ResourceMonitor m) {
         try {
             final long max = m.max();
-            return max > 0 ? (double) m.used() / max : 0;
+            final long used = m.used();
+            return new Reading(used, max, max > 0 ? (double) used / max : 0);
         } catch (final RuntimeException e) {
             if (!failed[r.ordinal()]) {
                 failed[r.ordinal()] = true;
                 LOG.warn("overload: monitor {} failed, its pressure counts as 0: {}", r.configName(), e.toString());
             }
-            return 0;
+            return new Reading(0, 0, 0);
         }
+    }
+
+    /**
+     * Immutable. One resource at one sample.
+     *
+     * @param used     in use, in the resource's unit
+     * @param max      its budget (0: unknown)
+     * @param pressure {@code used / max} (0 when the budget is unknown)
+     */
+    public record Reading(long used, long max, double pressure) {
     }
 
     private static double highest(final double[] pressures, final Set<Resource> watched) {
@@ -260,10 +274,21 @@ public final class OverloadManager implements AutoCloseable {
 
     /** Each monitored resource's pressure at the last sample (a fraction of its budget), by resource. */
     public Map<Resource, Double> pressures() {
-        final double[] p = pressures;
         final Map<Resource, Double> out = new EnumMap<>(Resource.class);
-        for (final Resource r : plan.monitors.keySet()) {
-            out.put(r, p[r.ordinal()]);
+        for (final Map.Entry<Resource, Reading> e : readings().entrySet()) {
+            out.put(e.getKey(), e.getValue().pressure());
+        }
+        return out;
+    }
+
+    /** Each monitored resource's reading at the last sample, by resource (none before the first sample). */
+    public Map<Resource, Reading> readings() {
+        final Reading[] r = readings;
+        final Map<Resource, Reading> out = new EnumMap<>(Resource.class);
+        for (final Resource res : RESOURCES) {
+            if (r[res.ordinal()] != null) {
+                out.put(res, r[res.ordinal()]);
+            }
         }
         return out;
     }

@@ -11,6 +11,7 @@ import io.strait.core.config.yaml.YamlNode.ScalarKind;
 import io.strait.core.config.yaml.YamlNode.ScalarNode;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -59,7 +60,11 @@ final class OverloadValidator extends SectionValidator {
         if (!enabled) {
             return new OverloadConfig(false, refresh, Map.of(), Map.of());
         }
-        return new OverloadConfig(true, refresh, Map.copyOf(resources), Map.copyOf(actions));
+        final Map<Resource, Long> r = new EnumMap<>(Resource.class);
+        r.putAll(resources);
+        final Map<Action, ActionConfig> a = new EnumMap<>(Action.class);
+        a.putAll(actions);
+        return new OverloadConfig(true, refresh, Collections.unmodifiableMap(r), Collections.unmodifiableMap(a));
     }
 
     private Map<Resource, Long> resources(final Fields overload) {
