@@ -306,6 +306,13 @@ class AdminServerIntegrationTest {
     }
 
     @Test
+    void overloadIsTheTargetsTree() throws Exception {
+        final JsonNode tree = json(client.get("/overload"));
+        assertThat(tree.get("enabled").asBoolean()).as("a target without an overload manager").isFalse();
+        assertThat(client.post("/overload").statusCode()).isEqualTo(405);
+    }
+
+    @Test
     void runtimeAndRuntimeModify() throws Exception {
         assertThat(json(client.get("/runtime")).get("entries").get("health_check.min_interval").asText())
             .isEqualTo("1s");
