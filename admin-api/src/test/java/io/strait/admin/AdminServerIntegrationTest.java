@@ -78,8 +78,8 @@ class AdminServerIntegrationTest {
         final HttpResponse<String> r = client.get("/help");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("GET  /stats/prometheus", "POST /reload", "POST /quitquitquit",
-            "GET  /ready");
-        assertThat(r.body().lines().count()).isEqualTo(21);
+            "GET  /ready", "GET  /overload");
+        assertThat(r.body().lines().count()).isEqualTo(22);
     }
 
     @Test
