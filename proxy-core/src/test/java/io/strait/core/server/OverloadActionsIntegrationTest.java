@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.handler.codec.http2.Http2Error;
+import io.strait.core.config.OverloadConfig;
+import io.strait.core.config.StraitConfig;
 import io.strait.core.stats.OverloadStat;
 import io.strait.core.testing.ProxyExtension;
 import io.strait.core.testing.RawHttpClient;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The overload manager's actions end to end over 127.0.0.1, driven by the connections resource (open connections
  * against a budget of 10, so the test sets the pressure exactly by opening idle sockets): HTTP/2 keep-alive disabled
  * with GOAWAY after the stream, a gRPC request shed with a trailers-only UNAVAILABLE, new connections refused, and
- * every action off again (requests served) once the connections close.
+ * every action off again (requests served) once the connections close, or at once when a reload turns the manager
+ * off.
  */
 class OverloadActionsIntegrationTest {
 
@@ -117,6 +120,21 @@ class OverloadActionsIntegrationTest {
             final RawResponse r = c.get("/", "x");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("connection")).as("keep-alive is back").isNull();
+        }
+    }
+
+    @Test
+    void aReloadThatTurnsTheManagerOffEndsEveryActionAtOnce() throws Exception {
+        openUntil(8);
+        await().until(() -> stat(OverloadStat.STOP_ACCEPTING_CONNECTIONS_ACTIVE) == 1);
+        final StraitConfig now = proxy.server().snapshot().config();
+        final ReloadResult r = proxy.server().reload(new StraitConfig(now.admin(), now.runtime(), now.listeners(),
+            now.clusters(), OverloadConfig.DISABLED));
+        assertThat(r.applied()).as(r.errors().toString()).isTrue();
+        assertThat(stat(OverloadStat.STOP_ACCEPTING_CONNECTIONS_ACTIVE)).isZero();
+        assertThat(proxy.server().globalConnectionLimit().active()).as("still as loaded").isGreaterThanOrEqualTo(8);
+        try (RawHttpClient c = new RawHttpClient(proxy.port("main"))) {
+            assertThat(c.get("/", "x").status()).isEqualTo(200);
         }
     }
 }
