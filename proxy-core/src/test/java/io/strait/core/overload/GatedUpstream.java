@@ -14,28 +14,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Thread-safe. A blocking HTTP/1.1 origin on 127.0.0.1 for the overload test, one thread per connection, one response
  * per connection ({@code connection: close}). {@code GET /small} gets a short 200 at once; {@code GET /big} waits for
- * the gate ({@link #open()}) and then gets a 200 with {@link #BIG} bytes ({@code byte i = i % 251}), written from the
- * heap in 64 KiB pieces. Being blocking and heap-backed, it holds next to no direct memory itself, so the proxy's
+ * the gate ({@link #open()}) and then gets a 200 with {@link #big()} bytes ({@code byte i = i % 251}), written from
+ * the heap in 64 KiB pieces. Being blocking and heap-backed, it holds next to no direct memory itself, so the proxy's
  * buffers are what the test's direct-memory monitor sees.
  */
 final class GatedUpstream implements AutoCloseable {
 
-    /** The body length of {@code /big}. */
-    static final int BIG = 8 * 1024 * 1024;
-    private static final byte[] BODY = new byte[BIG];
-
-    static {
-        for (int i = 0; i < BIG; i++) {
-            BODY[i] = pattern(i);
-        }
-    }
+    /** The body of {@code /big}. */
+    private final byte[] body;
 
     private final ServerSocket server;
     private final CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger waiting = new AtomicInteger();
     private final Thread acceptor;
 
-    GatedUpstream() throws IOException {
+    /** An origin whose {@code /big} body is {@code big} bytes. */
+    GatedUpstream(final int big) throws IOException {
+        body = new byte[big];
+        for (int i = 0; i < big; i++) {
+            body[i] = pattern(i);
+        }
         server = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "gated-upstream-accept");
         acceptor.setDaemon(true);
@@ -45,6 +43,11 @@ final class GatedUpstream implements AutoCloseable {
     /** The byte at offset {@code i} of a {@code /big} body. */
     static byte pattern(final long i) {
         return (byte) (i % 251);
+    }
+
+    /** The body length of {@code /big}. */
+    int big() {
+        return body.length;
     }
 
     int port() {
@@ -82,10 +85,10 @@ final class GatedUpstream implements AutoCloseable {
                 waiting.incrementAndGet();
                 gate.await();
                 waiting.decrementAndGet();
-                out.write(("HTTP/1.1 200 OK\r\ncontent-length: " + BIG + "\r\nconnection: close\r\n\r\n")
+                out.write(("HTTP/1.1 200 OK\r\ncontent-length: " + body.length + "\r\nconnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-                for (int off = 0; off < BIG; off += 64 * 1024) {
-                    out.write(BODY, off, Math.min(64 * 1024, BIG - off));
+                for (int off = 0; off < body.length; off += 64 * 1024) {
+                    out.write(body, off, Math.min(64 * 1024, body.length - off));
                 }
             } else {
                 out.write("HTTP/1.1 200 OK\r\ncontent-length: 6\r\nconnection: close\r\n\r\nsmall\n"

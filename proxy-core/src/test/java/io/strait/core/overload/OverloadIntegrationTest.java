@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +26,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Over real sockets: clients that ask for 8 MiB downloads and never read them fill the proxy's outbound buffers (2 MiB
- * each, the connection buffer) with direct memory until the overload manager acts, against a direct-memory budget set
- * relative to what the process held before the proxy started (so the test needs no JVM flag). Shown: new requests
- * shed with 503 overloaded on a connection opened before, keep-alive disabled on it, new connections refused, the
- * most-buffered downloads reset (memory falls back under the reset level), the downloads not reset still served
- * whole, and once the hogs are gone every action stops and requests succeed again, with no OutOfMemoryError on the
- * way.
+ * Over real sockets: clients that ask for 8 MiB (or more) downloads and never read them fill the proxy's outbound
+ * buffers (2 MiB each, the connection buffer) with direct memory until the overload manager acts, against a
+ * direct-memory budget set relative to what the process held before the proxy started (so the test needs no JVM
+ * flag). Shown: new requests shed with 503 overloaded on a connection opened before, keep-alive disabled on it, new
+ * connections refused, the most-buffered downloads reset (memory falls back under the reset level), the downloads
+ * not reset still served whole, and once the hogs are gone every action stops and requests succeed again, with no
+ * OutOfMemoryError on the way.
  */
 class OverloadIntegrationTest {
 
@@ -69,7 +71,9 @@ class OverloadIntegrationTest {
     }
 
     private void start() throws Exception {
-        upstream = new GatedUpstream();
+        // Larger than what the kernel can hold on the way to a client that does not read (the proxy socket's send
+        // buffer grows up to tcp_wmem's maximum), so the proxy's own buffer reaches the connection buffer.
+        upstream = new GatedUpstream((int) Math.max(8 * MIB, maxSendBuffer() + 4 * MIB));
         final long base = directUsed();
         final long budget = base + 48 * MIB;
         final String yaml = """
@@ -96,6 +100,16 @@ class OverloadIntegrationTest {
         final ConfigResult parsed = ConfigLoader.parse(yaml, "overload-test");
         assertThat(parsed.errors()).isEmpty();
         server = ProxyServer.start(parsed.config());
+    }
+
+    /** The kernel's largest TCP send buffer (tcp_wmem's third field); 4 MiB when it cannot be read. */
+    private static long maxSendBuffer() {
+        try {
+            final String[] f = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
+            return Math.min(64 * MIB, Long.parseLong(f[2]));
+        } catch (final IOException | RuntimeException e) {
+            return 4 * MIB;
+        }
     }
 
     private int port() {
@@ -171,7 +185,7 @@ class OverloadIntegrationTest {
         int whole = 0;
         int cut = 0;
         for (final RawHttpClient hog : hogs) {
-            if (readsWholeDownload(hog)) {
+            if (readsWholeDownload(hog, upstream.big())) {
                 whole++;
             } else {
                 cut++;
@@ -197,11 +211,11 @@ class OverloadIntegrationTest {
     }
 
     /** Reads one download: true if it is a 200 with every byte of the body right, false if it was cut short. */
-    private static boolean readsWholeDownload(final RawHttpClient hog) {
+    private static boolean readsWholeDownload(final RawHttpClient hog, final int length) {
         try {
             final RawResponse r = hog.readResponse();
             final byte[] body = r.body();
-            if (r.status() != 200 || body.length != GatedUpstream.BIG) {
+            if (r.status() != 200 || body.length != length) {
                 return false;
             }
             for (int i = 0; i < body.length; i++) {
