@@ -38,7 +38,7 @@ public record OverloadConfig(
 
     /** Resources a monitor can watch, by config name. */
     public enum Resource {
-        /** Heap in use (outside the young generation's allocation space) against the JVM's max heap. */
+        /** The old generation in use against its maximum (the young generation's garbage left out). */
         HEAP("heap"),
         /** Direct memory held by live buffers against the max direct memory. */
         DIRECT_MEMORY("direct_memory"),

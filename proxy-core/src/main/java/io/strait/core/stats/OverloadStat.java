@@ -30,8 +30,8 @@ public enum OverloadStat implements StatDescriptor {
     /** Open file descriptors, percent of the budget. */
     FILE_DESCRIPTORS_PRESSURE("file_descriptors.pressure", StatKind.GAUGE,
         "Open file descriptors, percent of the budget"),
-    /** Heap in use outside the young allocation space, percent of the budget. */
-    HEAP_PRESSURE("heap.pressure", StatKind.GAUGE, "Heap in use (young allocation space aside), percent of the budget"),
+    /** The old generation in use, percent of the budget. */
+    HEAP_PRESSURE("heap.pressure", StatKind.GAUGE, "Old generation in use, percent of the budget"),
     /** 1 while the most-buffered connections are being reset. */
     RESET_STREAMS_ACTIVE("reset_streams.active", StatKind.GAUGE, "1 while the most-buffered connections are reset"),
     /** Percent of new requests shed: 100 for an all-or-nothing trigger, 1..100 for a scaled one; 0 when off. */
