@@ -232,6 +232,9 @@ public final class OverloadManager implements AutoCloseable {
             why.append(why.length() == 0 ? "" : ", ").append(r.configName()).append(' ')
                 .append(String.format(Locale.ROOT, "%.1f%%", now[r.ordinal()] * 100));
         }
+        if (why.length() == 0) {
+            why.append(p.config.enabled() ? "no resource watched" : "the overload manager is off");
+        }
         if (on) {
             LOG.warn("overload: {} on ({})", a.configName(), why);
         } else {
