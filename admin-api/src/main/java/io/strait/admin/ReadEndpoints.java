@@ -155,4 +155,8 @@ final class ReadEndpoints {
     AdminResponse runtime(final AdminRequest r) {
         return AdminResponse.json(Map.of("entries", new TreeMap<>(target.runtime())));
     }
+
+    AdminResponse overload(final AdminRequest r) {
+        return AdminResponse.json(target.overload());
+    }
 }

@@ -78,8 +78,8 @@ class AdminServerIntegrationTest {
         final HttpResponse<String> r = client.get("/help");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("GET  /stats/prometheus", "POST /reload", "POST /quitquitquit",
-            "GET  /ready");
-        assertThat(r.body().lines().count()).isEqualTo(21);
+            "GET  /ready", "GET  /overload");
+        assertThat(r.body().lines().count()).isEqualTo(22);
     }
 
     @Test
@@ -310,6 +310,13 @@ class AdminServerIntegrationTest {
             "s.yaml:3:5: clusters[0].name: missing", "s.yaml:9:1: listeners: missing");
         target.reloadResult = ActionResult.ok("reloaded");
         assertThat(client.post("/reload").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void overloadIsTheTargetsTree() throws Exception {
+        final JsonNode tree = json(client.get("/overload"));
+        assertThat(tree.get("enabled").asBoolean()).as("a target without an overload manager").isFalse();
+        assertThat(client.post("/overload").statusCode()).isEqualTo(405);
     }
 
     @Test

@@ -12,6 +12,8 @@ import io.strait.admin.ServerState;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.config.ClusterConfig;
 import io.strait.core.config.ListenerConfig;
+import io.strait.core.config.OverloadConfig;
+import io.strait.core.overload.OverloadManager;
 import io.strait.core.server.ProxyServer;
 import io.strait.core.server.ReloadResult;
 import io.strait.core.snapshot.ProxySnapshot;
@@ -217,6 +219,45 @@ final class ProxyAdminTarget implements AdminTarget {
         return r.errors().isEmpty() ? ActionResult.ok("configuration reloaded from " + configFile)
             : new ActionResult(ActionResult.Outcome.OK, "configuration reloaded from " + configFile
                 + "; these parts could not be applied", r.errors());
+    }
+
+    /**
+     * The overload manager: its configuration, each resource's reading at the last sample and each action's trigger
+     * and scale in force (0: off, 1: in force; a scaled shed between).
+     */
+    @Override
+    public Map<String, Object> overload() {
+        final OverloadManager m = server.overload();
+        final OverloadConfig c = m.config();
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", c.enabled());
+        out.put("refresh_interval_ms", c.refreshInterval().toMillis());
+        final Map<String, Object> resources = new LinkedHashMap<>();
+        for (final Map.Entry<OverloadConfig.Resource, OverloadManager.Reading> e : m.readings().entrySet()) {
+            final Map<String, Object> r = new LinkedHashMap<>();
+            r.put("used", e.getValue().used());
+            r.put("max", e.getValue().max());
+            r.put("pressure", e.getValue().pressure());
+            resources.put(e.getKey().configName(), r);
+        }
+        out.put("resources", resources);
+        final Map<String, Object> actions = new LinkedHashMap<>();
+        final Map<OverloadConfig.Action, Double> scales = m.actions();
+        for (final Map.Entry<OverloadConfig.Action, OverloadConfig.ActionConfig> e : c.actions().entrySet()) {
+            final OverloadConfig.ActionConfig a = e.getValue();
+            final Map<String, Object> r = new LinkedHashMap<>();
+            r.put("threshold", a.threshold());
+            r.put("release", a.release());
+            if (a.saturation() > a.threshold()) {
+                r.put("saturation", a.saturation());
+            }
+            r.put("resources", c.watchedBy(e.getKey()).stream().map(OverloadConfig.Resource::configName).sorted()
+                .toList());
+            r.put("active", scales.getOrDefault(e.getKey(), 0.0));
+            actions.put(e.getKey().configName(), r);
+        }
+        out.put("actions", actions);
+        return out;
     }
 
     /** Every runtime key with its value in force; an override shows as {@code value (override)}. */
