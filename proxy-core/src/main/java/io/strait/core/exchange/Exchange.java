@@ -160,6 +160,10 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     }
 
     private void route(final HttpRequestHead head, final long now) {
+        if (loop.overload().shedRequest(loop.random(), loop.index())) {
+            overloaded("overloaded");   // the overload manager sheds new requests: 503 before any routing work
+            return;
+        }
         final int pathResult = listener.routes().normalizePath(head);   // route on, and forward, the normal path
         if (pathResult != PathNormalizer.OK) {
             localReply(PathNormalizer.status(pathResult), PathNormalizer.reason(pathResult));
