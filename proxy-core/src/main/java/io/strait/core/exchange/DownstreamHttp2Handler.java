@@ -44,7 +44,7 @@ import java.util.ArrayDeque;
  * and flow control underneath, and on top each stream fed to an {@link Exchange} of its own through an
  * {@link Http2StreamDownstream}, so routing, retries, timeouts and stats behave as for HTTP/1.1. It owns what belongs
  * to the connection: the pool of stream slots, the idle timeout while no stream is open, draining (GOAWAY, then
- * close once the streams are done), flush batching (one flush per read batch, one per loop turn for responses) and
+ * close once the streams are done), flush batching (one flush per read batch) and
  * the defences Netty leaves to it: the rapid-reset limit, the HPACK encoder table cap, and a counter for each limit
  * that closes or refuses.
  *
