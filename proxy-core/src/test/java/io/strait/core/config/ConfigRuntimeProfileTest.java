@@ -33,7 +33,7 @@ class ConfigRuntimeProfileTest {
         final StraitConfig c = parsed(withTopLevel("runtime: { profile: sidecar }\n"));
         assertThat(c.runtime().profile()).isEqualTo(RuntimeProfile.SIDECAR);
         assertThat(c.runtime().eventLoops()).isEqualTo(1);
-        assertThat(c.clusters().get(0).pool().maxIdle()).isEqualTo(8);
+        assertThat(c.clusters().get(0).pool().maxIdle()).isEqualTo(64);
         assertThat(c.listeners().get(0).limits().connectionBufferBytes()).isEqualTo(256 * 1024);
     }
 
@@ -42,7 +42,7 @@ class ConfigRuntimeProfileTest {
         final StraitConfig c = parsed(withCluster("name: e", "endpoints: [ { address: 127.0.0.1:8082 } ]",
             "pool: { max_idle: 32 }") + "runtime: { profile: sidecar, event_loops: 2 }\n");
         assertThat(c.runtime().eventLoops()).isEqualTo(2);
-        assertThat(c.clusters().get(0).pool().maxIdle()).isEqualTo(8);
+        assertThat(c.clusters().get(0).pool().maxIdle()).isEqualTo(64);
         assertThat(c.clusters().get(1).pool().maxIdle()).isEqualTo(32);
     }
 
