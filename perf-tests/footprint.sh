@@ -89,6 +89,7 @@ case $SCENARIO in
     *) die "unknown scenario '$SCENARIO' (idle-connections, cold-start, fixed-rate-tail)" ;;
 esac
 DURATION=${DURATION:-60}
+[[ $SCENARIO == idle-connections ]] || IDLE_N=1000   # only sizes the proxies' connection limits here
 for v in $DURATION $ROUNDS $RATE $WARMUP $IDLE_N; do is_uint "$v" || die "not a number: $v"; done
 if [[ -n $ONLY ]]; then
     IFS=, read -r -a wanted <<<"$ONLY"
