@@ -111,28 +111,42 @@ launch() {
 
 # Adds the class-data archive flags to flags: use the archive of this jar and JDK when there is one, else have this
 # run write it when it exits. The name holds the JDK version and the jar's size and time, so a rebuilt jar or another
-# JDK gets its own archive; a missing or unwritable directory only means no archive.
+# JDK gets its own archive; a missing or unwritable directory only means no archive. One process at a time trains:
+# it holds FILE.training (a directory made atomically, with its pid; java keeps the pid, exec replaces this shell),
+# and no other uses FILE while that process lives (it may be half written); a trainer that died leaves it to the next.
 class_cache_flags() {
-  local dir jar_id file
+  local dir jar_id file ext lock owner
   dir="$(dirname "$class_cache")"
   mkdir -p "$dir" 2>/dev/null || true
   [[ -d "$dir" && -w "$dir" ]] || return 0
   jar_id="$(stat -c '%s-%Y' "$jar" 2>/dev/null)" || return 0
-  if (( major >= 25 )); then
-    file="$class_cache-jdk$full_version-$jar_id.aot"
-    if [[ -s "$file" ]]; then
+  ext=jsa
+  (( major >= 25 )) && ext=aot
+  file="$class_cache-jdk$full_version-$jar_id.$ext"
+  lock="$file.training"
+  owner="$(cat "$lock/pid" 2>/dev/null || true)"
+  if [[ -n "$owner" ]] && kill -0 "$owner" 2>/dev/null; then
+    return 0
+  fi
+  if [[ -s "$file" ]]; then
+    rm -rf "$lock" 2>/dev/null || true
+    if (( major >= 25 )); then
       flags+=("-XX:AOTCache=$file" -Xlog:aot=off -Xlog:cds=off)
     else
-      flags+=("-XX:AOTCacheOutput=$file" -Xlog:aot=off -Xlog:cds=off)
-    fi
-  elif (( major >= 19 )); then
-    flags+=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$class_cache-jdk$full_version-$jar_id.jsa" -Xlog:cds=off)
-  else
-    file="$class_cache-jdk$full_version-$jar_id.jsa"
-    if [[ -s "$file" ]]; then
       flags+=("-XX:SharedArchiveFile=$file" -Xlog:cds=off)
-    else
-      flags+=("-XX:ArchiveClassesAtExit=$file" -Xlog:cds=off -Xlog:cds+dynamic=off)
     fi
+    return 0
+  fi
+  if ! mkdir "$lock" 2>/dev/null; then
+    # left by a trainer that is gone: take it over, unless another launcher just did
+    rm -rf "$lock" 2>/dev/null || true
+    mkdir "$lock" 2>/dev/null || return 0
+  fi
+  echo $$ >"$lock/pid"
+  if (( major >= 25 )); then
+    flags+=("-XX:AOTCacheOutput=$file" -Xlog:aot=off -Xlog:cds=off)
+  else
+    # JDK 19+ has -XX:+AutoCreateSharedArchive; ArchiveClassesAtExit does the same on 17 and later.
+    flags+=("-XX:ArchiveClassesAtExit=$file" -Xlog:cds=off -Xlog:cds+dynamic=off)
   fi
 }
