@@ -60,6 +60,14 @@ public interface AdminTarget {
         return Map.of();
     }
 
+    /**
+     * {@code GET /overload}: the overload manager as a JSON tree (maps, lists, strings, numbers, booleans): whether it
+     * runs, each monitored resource's use, budget and pressure, each action's trigger and whether it is in force.
+     */
+    default Map<String, Object> overload() {
+        return Map.of("enabled", false);
+    }
+
     /** {@code POST /runtime_modify?key=value...}: set runtime overrides; refuse unknown keys or bad values. */
     default ActionResult runtimeModify(final Map<String, String> values) {
         return ActionResult.notImplemented("runtime overrides are not supported by this proxy yet");

@@ -75,7 +75,8 @@ public final class ConfigTree {
         if (v instanceof Map<?, ?> m) {
             final Map<String, Object> out = new LinkedHashMap<>();
             for (final Map.Entry<?, ?> e : m.entrySet()) {
-                final String key = String.valueOf(e.getKey());
+                final String key = e.getKey() instanceof Enum<?> en ? en.name().toLowerCase(Locale.ROOT)
+                    : String.valueOf(e.getKey());
                 out.put(key, isSecret(key) ? REDACTED : convert(e.getValue(), depth + 1));
             }
             return out;

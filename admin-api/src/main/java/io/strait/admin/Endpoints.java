@@ -46,6 +46,8 @@ final class Endpoints {
         add("/server_info", false, "version, state, uptime, JDK, transport, event loops", read::serverInfo);
         add("/ready", false, "200 LIVE when serving, 503 when starting or draining", read::ready);
         add("/runtime", false, "the runtime overrides in force", read::runtime);
+        add("/overload", false, "the overload manager: each resource's use and pressure, each action's trigger and "
+            + "state", read::overload);
         add("/healthcheck/fail", true, "make /ready answer 503 (drain this instance from load balancers)",
             act::healthCheckFail);
         add("/healthcheck/ok", true, "undo /healthcheck/fail", act::healthCheckOk);

@@ -117,7 +117,12 @@ final class ReadEndpoints {
         final List<Object> out = new ArrayList<>();
         for (final CertificateInfo c : target.certificates()) {
             final Map<String, Object> m = new LinkedHashMap<>();
-            m.put("listener", c.listener());
+            if (c.cluster() != null) {
+                m.put("cluster", c.cluster());
+                m.put("kind", c.kind());
+            } else {
+                m.put("listener", c.listener());
+            }
             m.put("path", c.path());
             m.put("subject", c.subject());
             m.put("subject_alt_names", c.subjectAltNames());
@@ -149,5 +154,9 @@ final class ReadEndpoints {
 
     AdminResponse runtime(final AdminRequest r) {
         return AdminResponse.json(Map.of("entries", new TreeMap<>(target.runtime())));
+    }
+
+    AdminResponse overload(final AdminRequest r) {
+        return AdminResponse.json(target.overload());
     }
 }

@@ -78,8 +78,8 @@ class AdminServerIntegrationTest {
         final HttpResponse<String> r = client.get("/help");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("GET  /stats/prometheus", "POST /reload", "POST /quitquitquit",
-            "GET  /ready");
-        assertThat(r.body().lines().count()).isEqualTo(21);
+            "GET  /ready", "GET  /overload");
+        assertThat(r.body().lines().count()).isEqualTo(22);
     }
 
     @Test
@@ -246,6 +246,13 @@ class AdminServerIntegrationTest {
         assertThat(c.get("serial_number").asText()).isEqualTo("1a2b3c");
         assertThat(c.get("expiration_time").asText()).isEqualTo("2027-01-31T00:00:00Z");
         assertThat(c.get("days_until_expiration").asLong()).isEqualTo(61);
+        final JsonNode client = json(this.client.get("/certs")).get("certificates").get(1);
+        assertThat(client.has("listener")).isFalse();
+        assertThat(client.get("cluster").asText()).isEqualTo("payments");
+        assertThat(client.get("kind").asText()).isEqualTo("client");
+        assertThat(client.get("subject_alt_names").get(0).asText())
+            .isEqualTo("spiffe://example.org/ns/demo/sa/frontend");
+        assertThat(client.get("days_until_expiration").asLong()).isEqualTo(10);
     }
 
     @Test
@@ -303,6 +310,13 @@ class AdminServerIntegrationTest {
             "s.yaml:3:5: clusters[0].name: missing", "s.yaml:9:1: listeners: missing");
         target.reloadResult = ActionResult.ok("reloaded");
         assertThat(client.post("/reload").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void overloadIsTheTargetsTree() throws Exception {
+        final JsonNode tree = json(client.get("/overload"));
+        assertThat(tree.get("enabled").asBoolean()).as("a target without an overload manager").isFalse();
+        assertThat(client.post("/overload").statusCode()).isEqualTo(405);
     }
 
     @Test

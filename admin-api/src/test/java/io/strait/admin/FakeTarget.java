@@ -78,7 +78,9 @@ class FakeTarget implements AdminTarget {
     @Override
     public List<CertificateInfo> certificates() {
         return List.of(new CertificateInfo("secure", "/etc/strait/a.pem", "CN=a.example.com",
-            List.of("a.example.com", "127.0.0.1"), "1a2b3c", Instant.parse("2027-01-31T00:00:00Z")));
+            List.of("a.example.com", "127.0.0.1"), "1a2b3c", Instant.parse("2027-01-31T00:00:00Z")),
+            new CertificateInfo(null, "payments", CertificateInfo.CLIENT, "/etc/strait/frontend.pem", "CN=frontend",
+                List.of("spiffe://example.org/ns/demo/sa/frontend"), "4d5e", Instant.parse("2026-12-11T00:00:00Z")));
     }
 
     @Override

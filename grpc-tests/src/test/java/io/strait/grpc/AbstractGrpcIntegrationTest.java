@@ -69,12 +69,17 @@ abstract class AbstractGrpcIntegrationTest {
     /** Stops what {@link #startTarget} started. */
     abstract void stopTarget() throws Exception;
 
+    /** Returns the shared channel to the target's {@code port}: plaintext (h2c) unless a mode says otherwise. */
+    ManagedChannel openChannel(final int port) throws Exception {
+        return GrpcCalls.channel(port);
+    }
+
     @BeforeAll
     final void start() throws Exception {
         unsupported = unsupported();
         if (unsupported == null) {
             backend = GrpcBackend.start();
-            channel = GrpcCalls.channel(startTarget());
+            channel = openChannel(startTarget());
         }
     }
 

@@ -39,10 +39,11 @@ class PackageBoundaryTest {
     /**
      * The request path's packages in the order a request flows, each above the ones it may use: a package imports
      * only packages later in this list (the server builds listeners; a listener's connections run exchanges; an
-     * exchange reads its loop's snapshot state and runs upstream attempts; all of them read the clock).
+     * exchange reads its loop's snapshot state and runs upstream attempts; the overload state a loop reads sits below
+     * the snapshot; all of them read the clock).
      */
-    private static final List<String> REQUEST_PATH = List.of("server", "listener", "exchange", "snapshot", "upstream",
-        "time");
+    private static final List<String> REQUEST_PATH = List.of("server", "listener", "exchange", "snapshot", "overload",
+        "upstream", "time");
 
     @Test
     void theRequestPathOnlyLooksDown() throws IOException {

@@ -292,7 +292,7 @@ final class Launcher {
      * The admin server of {@code config.admin}, or null when the config has none; its {@code POST /reload} reads
      * {@code configFile} (null: nothing to reload).
      */
-    private static AdminServer startAdmin(final StraitConfig config, final Path configFile, final ProxyServer server)
+    static AdminServer startAdmin(final StraitConfig config, final Path configFile, final ProxyServer server)
         throws Exception {
         if (config.admin() == null) {
             return null;

@@ -10,7 +10,10 @@ import io.strait.admin.ListenerInfo;
 import io.strait.admin.ServerInfo;
 import io.strait.admin.ServerState;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.config.ClusterConfig;
 import io.strait.core.config.ListenerConfig;
+import io.strait.core.config.OverloadConfig;
+import io.strait.core.overload.OverloadManager;
 import io.strait.core.server.ProxyServer;
 import io.strait.core.server.ReloadResult;
 import io.strait.core.snapshot.ProxySnapshot;
@@ -20,6 +23,7 @@ import io.strait.lb.HostStat;
 import io.strait.lb.HostStats;
 import io.strait.lb.health.OutlierDetector;
 import io.strait.tls.CertificateFiles;
+import io.strait.tls.TlsClientOptions;
 
 import java.util.Map;
 import java.util.LinkedHashMap;
@@ -126,6 +130,40 @@ final class ProxyAdminTarget implements AdminTarget {
                 }
             }
         }
+        for (final ClusterConfig c : server.snapshot().config().clusters()) {
+            if (c.tls() == null) {
+                continue;
+            }
+            final TlsClientOptions o = c.tls().options();
+            if (o.clientCertificate() != null) {
+                final X509Certificate cert = leaf(o.clientCertificate());
+                if (cert != null) {
+                    out.add(info(c.name(), CertificateInfo.CLIENT, o.clientCertificate().cert(), cert));
+                }
+            }
+            for (final X509Certificate ca : all(o.caFile())) {
+                out.add(info(c.name(), CertificateInfo.CA, o.caFile(), ca));
+            }
+        }
+        return out;
+    }
+
+    private static CertificateInfo info(final String cluster, final String kind, final Path path,
+                                        final X509Certificate cert) {
+        return new CertificateInfo(null, cluster, kind, path.toString(), cert.getSubjectX500Principal().getName(),
+            sans(cert), cert.getSerialNumber().toString(16), cert.getNotAfter().toInstant());
+    }
+
+    /** Every certificate of a PEM bundle, or none if it cannot be read now. */
+    private static List<X509Certificate> all(final Path file) {
+        final List<X509Certificate> out = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            for (final Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                out.add((X509Certificate) c);
+            }
+        } catch (final IOException | CertificateException e) {
+            return List.of();
+        }
         return out;
     }
 
@@ -181,6 +219,45 @@ final class ProxyAdminTarget implements AdminTarget {
         return r.errors().isEmpty() ? ActionResult.ok("configuration reloaded from " + configFile)
             : new ActionResult(ActionResult.Outcome.OK, "configuration reloaded from " + configFile
                 + "; these parts could not be applied", r.errors());
+    }
+
+    /**
+     * The overload manager: its configuration, each resource's reading at the last sample and each action's trigger
+     * and scale in force (0: off, 1: in force; a scaled shed between).
+     */
+    @Override
+    public Map<String, Object> overload() {
+        final OverloadManager m = server.overload();
+        final OverloadConfig c = m.config();
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", c.enabled());
+        out.put("refresh_interval_ms", c.refreshInterval().toMillis());
+        final Map<String, Object> resources = new LinkedHashMap<>();
+        for (final Map.Entry<OverloadConfig.Resource, OverloadManager.Reading> e : m.readings().entrySet()) {
+            final Map<String, Object> r = new LinkedHashMap<>();
+            r.put("used", e.getValue().used());
+            r.put("max", e.getValue().max());
+            r.put("pressure", e.getValue().pressure());
+            resources.put(e.getKey().configName(), r);
+        }
+        out.put("resources", resources);
+        final Map<String, Object> actions = new LinkedHashMap<>();
+        final Map<OverloadConfig.Action, Double> scales = m.actions();
+        for (final Map.Entry<OverloadConfig.Action, OverloadConfig.ActionConfig> e : c.actions().entrySet()) {
+            final OverloadConfig.ActionConfig a = e.getValue();
+            final Map<String, Object> r = new LinkedHashMap<>();
+            r.put("threshold", a.threshold());
+            r.put("release", a.release());
+            if (a.saturation() > a.threshold()) {
+                r.put("saturation", a.saturation());
+            }
+            r.put("resources", c.watchedBy(e.getKey()).stream().map(OverloadConfig.Resource::configName).sorted()
+                .toList());
+            r.put("active", scales.getOrDefault(e.getKey(), 0.0));
+            actions.put(e.getKey().configName(), r);
+        }
+        out.put("actions", actions);
+        return out;
     }
 
     /** Every runtime key with its value in force; an override shows as {@code value (override)}. */

@@ -40,8 +40,8 @@ public record PeerIdentity(Kind kind, String id, String subject, List<String> ur
         SUBJECT
     }
 
-    private static final int SAN_DNS = 2;
-    private static final int SAN_URI = 6;
+    static final int SAN_DNS = 2;
+    static final int SAN_URI = 6;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** Checks that nothing is null and copies the lists. */
@@ -86,7 +86,7 @@ public record PeerIdentity(Kind kind, String id, String subject, List<String> ur
         return new PeerIdentity(Kind.SUBJECT, subject, subject, uris, dns, hash, localUris);
     }
 
-    private static List<String> sans(final X509Certificate cert, final int type) {
+    static List<String> sans(final X509Certificate cert, final int type) {
         final List<String> out = new ArrayList<>(2);
         try {
             final Collection<List<?>> sans = cert.getSubjectAlternativeNames();

@@ -3,6 +3,7 @@ package io.strait.core.accesslog;
 import io.netty.util.AsciiString;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.lb.Host;
+import io.strait.tls.PeerIdentity;
 
 /**
  * What the proxy learns of one exchange while it runs, for its access-log record: primitives and references the
@@ -44,6 +45,8 @@ public final class AccessLogEntry {
     public long upstreamServiceNanos = -1;
     /** The upstream host of the last try, or null when none was picked. */
     public Host host;
+    /** The connection's verified client certificate, or null (fixed for the connection; not reset per request). */
+    public PeerIdentity peer;
 
     /** Starts a new exchange. */
     public void begin(final HttpRequestHead head, final long nowNanos) {

@@ -13,10 +13,11 @@ import java.nio.charset.StandardCharsets;
  * [START_TIME] "METHOD PATH PROTOCOL" RESPONSE_CODE RESPONSE_FLAGS BYTES_RECEIVED BYTES_SENT DURATION
  * UPSTREAM_SERVICE_TIME "X-FORWARDED-FOR" "USER-AGENT" "X-REQUEST-ID" "AUTHORITY" "UPSTREAM_HOST"
  * </pre>
- * with {@code -} for what is absent. Bytes outside printable ASCII, and {@code "} and {@code \}, are escaped
- * (backslash-x and two hex digits, or a backslash before the quote or backslash), so a header cannot break a line
- * or forge a field. JSON escapes the way JSON does, bytes of 0x80 and up as six-byte backslash-u escapes (the
- * output is always valid UTF-8).
+ * followed, on listeners that verify client certificates ({@link AccessLogRecord#TEXT_PEER}), by
+ * {@code "DOWNSTREAM_PEER_URI_SAN"}; with {@code -} for what is absent. Bytes outside printable ASCII, and
+ * {@code "} and {@code \}, are escaped (backslash-x and two hex digits, or a backslash before the quote or
+ * backslash), so a header cannot break a line or forge a field. JSON escapes the way JSON does, bytes of 0x80 and
+ * up as six-byte backslash-u escapes (the output is always valid UTF-8).
  */
 public final class AccessLogFormatter {
 
@@ -34,7 +35,8 @@ public final class AccessLogFormatter {
         ascii(",\"response_code\":"), ascii(",\"response_flags\":\""), ascii("\",\"bytes_received\":"),
         ascii(",\"bytes_sent\":"), ascii(",\"duration\":"), ascii(",\"upstream_service_time\":"),
         ascii(",\"x_forwarded_for\":"), ascii(",\"user_agent\":"), ascii(",\"request_id\":"),
-        ascii(",\"authority\":"), ascii(",\"upstream_host\":"), ascii("}\n")};
+        ascii(",\"authority\":"), ascii(",\"upstream_host\":"), ascii(",\"downstream_peer_uri_san\":"),
+        ascii("}\n")};
 
     private AccessLogFormatter() {
     }
@@ -43,15 +45,17 @@ public final class AccessLogFormatter {
      * Formats the record at {@code index} (of {@code length} bytes) of {@code src} into {@code out} from
      * {@code pos}, which must leave {@link #MAX_LINE} bytes of room.
      *
-     * @param format {@link AccessLogRecord#TEXT} or {@link AccessLogRecord#JSON}
+     * @param format {@link AccessLogRecord#TEXT}, {@link AccessLogRecord#TEXT_PEER} or {@link AccessLogRecord#JSON}
      * @return the position after the line (its newline included)
      */
     public static int format(final DirectBuffer src, final int index, final int length, final int format,
                              final byte[] out, final int pos) {
-        return format == AccessLogRecord.JSON ? json(src, index, out, pos) : text(src, index, out, pos);
+        return format == AccessLogRecord.JSON ? json(src, index, out, pos)
+            : text(src, index, out, pos, format == AccessLogRecord.TEXT_PEER);
     }
 
-    private static int text(final DirectBuffer b, final int index, final byte[] out, final int pos) {
+    private static int text(final DirectBuffer b, final int index, final byte[] out, final int pos,
+                            final boolean withPeer) {
         int p = pos;
         out[p++] = '[';
         p = isoTime(b.getLong(index + AccessLogRecord.START_MILLIS), out, p);
@@ -84,7 +88,8 @@ public final class AccessLogFormatter {
             p = decimal(upstream / 1_000_000, out, p);
         }
         int f = next(b, path);
-        for (int i = AccessLogRecord.XFF; i < AccessLogRecord.FIELD_COUNT; i++) {
+        final int fields = withPeer ? AccessLogRecord.FIELD_COUNT : AccessLogRecord.PEER_URI_SAN;
+        for (int i = AccessLogRecord.XFF; i < fields; i++) {
             out[p++] = ' ';
             out[p++] = '"';
             p = textValue(b, f, out, p);
@@ -133,7 +138,7 @@ public final class AccessLogFormatter {
             p = jsonValue(b, f, out, p);
             f = next(b, f);
         }
-        return put(k[15], out, p);
+        return put(k[10 + AccessLogRecord.FIELD_COUNT - AccessLogRecord.XFF], out, p);
     }
 
     /** The offset of the field after the one at {@code field}. */

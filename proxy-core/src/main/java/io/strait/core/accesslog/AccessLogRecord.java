@@ -11,6 +11,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,6 +25,11 @@ public final class AccessLogRecord {
     public static final int TEXT = 1;
     /** Message type of a record to be written in the JSON format. */
     public static final int JSON = 2;
+    /**
+     * Message type of a record to be written in the text format with the client certificate's URI SANs as one more
+     * quoted field at the end (listeners that verify client certificates).
+     */
+    public static final int TEXT_PEER = 3;
 
     /** Longest path kept, in bytes; longer ones are truncated. */
     public static final int PATH_CAP = 2048;
@@ -48,7 +54,9 @@ public final class AccessLogRecord {
     static final int REQUEST_ID = 4;
     static final int AUTHORITY = 5;
     static final int UPSTREAM_HOST = 6;
-    static final int FIELD_COUNT = 7;
+    /** Envoy's %DOWNSTREAM_PEER_URI_SAN%: the verified client certificate's URI SANs, comma-separated. */
+    static final int PEER_URI_SAN = 7;
+    static final int FIELD_COUNT = 8;
 
     /** The longest record: the fixed part, a length per field and every field at its cap. */
     public static final int MAX_LENGTH = FIELDS + 2 * FIELD_COUNT + PATH_CAP + (FIELD_COUNT - 1) * FIELD_CAP;
@@ -109,9 +117,11 @@ public final class AccessLogRecord {
         final int authLen = authIndex < 0 ? 0 : Math.min(FIELD_CAP, h.valueLength(authIndex));
         final byte[] upstream = e.host == null ? NONE : hostName(e.host);
         final int upstreamLen = Math.min(FIELD_CAP, upstream.length);
+        final List<String> peerUris = e.peer == null ? List.of() : e.peer.uris();
+        final int peerLen = Math.min(FIELD_CAP, joinedLength(peerUris));
 
         final int length = FIELDS + 2 * FIELD_COUNT + methodLen + pathLen + xffLen + uaLen + ridLen + authLen
-            + upstreamLen;
+            + upstreamLen + peerLen;
         final int index = ring.tryClaim(format, length);
         if (index == RingBuffer.INSUFFICIENT_CAPACITY) {
             return false;
@@ -170,6 +180,10 @@ public final class AccessLogRecord {
             if (upstreamLen > 0) {
                 view.setBytes(p + 2, upstream, 0, upstreamLen);
             }
+            p += 2 + upstreamLen;
+
+            b.putShort(p, (short) peerLen);
+            putJoined(b, p + 2, peerUris, peerLen);
         } catch (final RuntimeException ex) {
             ring.abort(index);
             throw ex;
@@ -233,6 +247,34 @@ public final class AccessLogRecord {
             h.copyValue(i, view, p + 2, len);
         }
         return p + 2 + len;
+    }
+
+    /** The length of {@code parts} joined with commas (each char one byte: URI SANs are IA5 strings). */
+    private static int joinedLength(final List<String> parts) {
+        int n = parts.isEmpty() ? 0 : parts.size() - 1;
+        for (int i = 0; i < parts.size(); i++) {
+            n += parts.get(i).length();
+        }
+        return n;
+    }
+
+    /**
+     * Writes the first {@code len} bytes of {@code parts} joined with commas at {@code at}, a char to a byte (a
+     * char above 0x7F, which an IA5 string cannot hold, becomes {@code ?}).
+     */
+    private static void putJoined(final AtomicBuffer b, final int at, final List<String> parts, final int len) {
+        int q = at;
+        final int end = at + len;
+        for (int i = 0; i < parts.size() && q < end; i++) {
+            if (i > 0) {
+                b.putByte(q++, (byte) ',');
+            }
+            final String s = parts.get(i);
+            for (int j = 0, n = s.length(); j < n && q < end; j++) {
+                final char c = s.charAt(j);
+                b.putByte(q++, c < 0x80 ? (byte) c : (byte) '?');
+            }
+        }
     }
 
     /** {@code ip:port} of a host as ASCII bytes, made once per host. */

@@ -88,10 +88,17 @@ public final class AccessLogs implements AutoCloseable {
         return c == null ? null : byKey.get(key(c.path()));
     }
 
-    /** The message type of a listener's records ({@link AccessLogRecord#TEXT} or {@link AccessLogRecord#JSON}). */
+    /**
+     * The message type of a listener's records: {@link AccessLogRecord#JSON}, or text, with the client's URI SANs
+     * ({@link AccessLogRecord#TEXT_PEER}) when the listener verifies client certificates.
+     */
     public static int formatOf(final ListenerConfig listener) {
         final AccessLogConfig c = listener.accessLog();
-        return c != null && c.format() == AccessLogConfig.Format.JSON ? AccessLogRecord.JSON : AccessLogRecord.TEXT;
+        if (c != null && c.format() == AccessLogConfig.Format.JSON) {
+            return AccessLogRecord.JSON;
+        }
+        final boolean verifiesClients = listener.tls() != null && listener.tls().options().clientCa() != null;
+        return verifiesClients ? AccessLogRecord.TEXT_PEER : AccessLogRecord.TEXT;
     }
 
     /** Every access log, by path. */

@@ -41,8 +41,14 @@ public final class Cluster {
     private final int connectTimeoutMillis;
     private final int maxIdlePerHost;
     private final long idleTimeoutNanos;
-    /** True when the cluster speaks HTTP/2 to its hosts (protocol: http2); auto means HTTP/1.1 until upstream TLS. */
+    /** True when the cluster speaks HTTP/2 to its hosts (protocol: http2); auto decides per connection (ALPN). */
     private final boolean http2;
+    /** True when connections may be HTTP/2: protocol http2, or auto with TLS (ALPN may pick h2). */
+    private final boolean multiplexes;
+    /** True for protocol auto with TLS: each connection's ALPN result decides. */
+    private final boolean alpnAuto;
+    /** The upstream TLS side, or null for plaintext. */
+    private final UpstreamTls tls;
     private final int maxRequestsPerConnection;
     private final StatsScope<ClusterStat> stats;
     private final CircuitBreaker circuitBreaker;
@@ -61,9 +67,12 @@ public final class Cluster {
         this.maxIdlePerHost = config.pool().maxIdle();
         this.idleTimeoutNanos = config.pool().idleTimeout().toNanos();
         this.http2 = config.protocol() == UpstreamProtocol.HTTP2;
+        this.alpnAuto = config.protocol() == UpstreamProtocol.AUTO && config.tls() != null;
+        this.multiplexes = http2 || alpnAuto;
         this.maxRequestsPerConnection = config.pool().maxRequestsPerConnection();
         this.stats = stats;
         this.circuitBreaker = breaker(config.circuitBreakers());
+        this.tls = UpstreamTls.of(config);   // last: it starts a file poller that close() stops
     }
 
     /** True if the cluster's hosts come from resolving its endpoint names again and again ({@code strict_dns}). */
@@ -210,6 +219,31 @@ public final class Cluster {
     /** True when requests go to the hosts as HTTP/2 streams ({@code protocol: http2}). */
     public boolean http2() {
         return http2;
+    }
+
+    /**
+     * True when the cluster's connections may be HTTP/2 ({@code protocol: http2}, or {@code auto} with TLS): the
+     * request path's one test before its HTTP/1.1 way.
+     */
+    public boolean multiplexes() {
+        return multiplexes;
+    }
+
+    /** True for {@code protocol: auto} with TLS: ALPN decides each connection's protocol. */
+    public boolean alpnAuto() {
+        return alpnAuto;
+    }
+
+    /** The upstream TLS side, or null for a plaintext cluster. */
+    public UpstreamTls tls() {
+        return tls;
+    }
+
+    /** Stops what the cluster runs besides its hosts (the TLS file poller). Call once no snapshot has it. */
+    public void close() {
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     /** The settings of the cluster's HTTP/2 connections. */

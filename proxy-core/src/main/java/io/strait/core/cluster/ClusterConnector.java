@@ -12,6 +12,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.NoopAddressResolverGroup;
+import io.strait.core.stats.ClusterStat;
+import io.strait.core.stats.LoopStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,9 @@ import java.net.InetSocketAddress;
 /**
  * Confined to its event loop: both {@code connect}s are called on that loop, and every listener the four-argument one
  * is given runs on that loop, in a later task, never inline. Opens upstream connections of one cluster on one loop
- * (the proxy's default {@code UpstreamConnector} uses the two-argument one).
+ * (the proxy's default {@code UpstreamConnector} uses the two-argument one). For a cluster with {@code tls} each
+ * connection gets an SslHandler first ({@link TlsConnection}) and its connect future completes only once the
+ * handshake verified the upstream, so nothing is written to an upstream that is not the one configured.
  *
  * <p>Two things a bare {@link Bootstrap#connect} does that this does not:
  * <ul>
@@ -41,6 +45,11 @@ public final class ClusterConnector {
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
+    private final ByteBufAllocator allocator;
+    /** The cluster's upstream TLS, or null for plaintext. */
+    private final UpstreamTls tls;
+    /** This loop's counters of the cluster (the TLS handshake outcomes); null for plaintext. */
+    private final LoopStats<ClusterStat> stats;
 
     /**
      * A connector for sockets of {@code channelClass} (the transport's client channel).
@@ -52,18 +61,32 @@ public final class ClusterConnector {
      */
     public ClusterConnector(final EventLoop loop, final Class<? extends Channel> channelClass,
                             final int connectTimeoutMillis, final ByteBufAllocator allocator) {
-        this(loop, new Bootstrap().channel(channelClass), connectTimeoutMillis, allocator);
+        this(loop, new Bootstrap().channel(channelClass), connectTimeoutMillis, allocator, null, null);
+    }
+
+    /**
+     * A connector for the connections of {@code cluster} on {@code loop}: over TLS when the cluster has {@code tls}
+     * (then a connect completes when the handshake did), its handshakes counted in {@code stats}.
+     */
+    public ClusterConnector(final EventLoop loop, final Class<? extends Channel> channelClass, final Cluster cluster,
+                            final ByteBufAllocator allocator, final LoopStats<ClusterStat> stats) {
+        this(loop, new Bootstrap().channel(channelClass), cluster.connectTimeoutMillis(), allocator, cluster.tls(),
+            stats);
     }
 
     /** A connector whose channels come from {@code factory} (tests: a factory that fails like socket() would). */
     ClusterConnector(final EventLoop loop, final ChannelFactory<? extends Channel> factory,
                      final int connectTimeoutMillis, final ByteBufAllocator allocator) {
-        this(loop, new Bootstrap().channelFactory(factory), connectTimeoutMillis, allocator);
+        this(loop, new Bootstrap().channelFactory(factory), connectTimeoutMillis, allocator, null, null);
     }
 
     private ClusterConnector(final EventLoop loop, final Bootstrap b, final int connectTimeoutMillis,
-                              final ByteBufAllocator allocator) {
+                              final ByteBufAllocator allocator, final UpstreamTls tls,
+                              final LoopStats<ClusterStat> stats) {
         this.loop = loop;
+        this.allocator = allocator;
+        this.tls = tls;
+        this.stats = stats;
         this.bootstrap = b.group(loop)
             .resolver(NoopAddressResolverGroup.INSTANCE)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
@@ -85,8 +108,24 @@ public final class ClusterConnector {
      * ChannelFutureListener)}, which does that itself.
      */
     public ChannelFuture connect(final ChannelHandler handler, final InetSocketAddress address) {
+        if (tls != null) {
+            return connectTls(handler, address);
+        }
         // The bootstrap is this loop's alone: setting its handler per connect needs no copy.
         return bootstrap.handler(handler).connect(address);
+    }
+
+    /**
+     * A TLS connection: the SslHandler goes in front of {@code handler}, and the future returned completes when the
+     * handshake did (a placeholder's failed future is returned as it is, as for plaintext).
+     */
+    private ChannelFuture connectTls(final ChannelHandler handler, final InetSocketAddress address) {
+        final TlsConnection c = new TlsConnection(tls.newHandler(allocator, address), handler, stats);
+        final ChannelFuture f = bootstrap.handler(c).connect(address);
+        if (f.isDone() && !f.isSuccess() && !f.channel().isRegistered()) {
+            return f;
+        }
+        return c.start(f);
     }
 
     /**

@@ -81,7 +81,7 @@ final class ClusterHealth implements OutlierDetector.Listener {
             od.maxEjectionTime().toNanos(), od.maxEjectionPercent()), System::nanoTime, loop, this);
         if (healthCheck != null) {
             for (int i = 0; i < n; i++) {
-                checkers.add(new HealthChecker(this, i, hosts.get(i), healthCheck, loop, bootstrap));
+                checkers.add(new HealthChecker(this, i, hosts.get(i), healthCheck, loop, bootstrap, cluster.tls()));
             }
         }
     }

@@ -2,6 +2,7 @@ package io.strait.core.cluster;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * Confined to the health event loop: never touches the request path. The active health check of one host: every
  * {@code interval} (plus a random jitter) it connects and, for an HTTP check, sends {@code GET path HTTP/1.1} with
  * {@code Connection: close} and reads only the status line. One result per attempt: passed, or failed (connect
- * failure, {@code timeout}, unexpected status, connection closed first).
+ * failure, {@code timeout}, unexpected status, connection closed first). On a cluster with {@code tls} the check
+ * connects over TLS, verified as the cluster's own connections are (a host that fails verification fails its check).
  */
 final class HealthChecker {
 
@@ -33,6 +35,8 @@ final class HealthChecker {
     private final HealthCheckConfig config;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
+    /** The cluster's upstream TLS (checks go over TLS, verified as requests' connections are), or null. */
+    private final UpstreamTls tls;
     private final byte[] request;
     private final long intervalNanos;
     private final long jitterNanos;
@@ -42,8 +46,9 @@ final class HealthChecker {
     private boolean stopped;
 
     HealthChecker(final ClusterHealth owner, final int hostIndex, final Host host, final HealthCheckConfig config,
-                  final EventLoop loop, final Bootstrap bootstrap) {
+                  final EventLoop loop, final Bootstrap bootstrap, final UpstreamTls tls) {
         this.owner = owner;
+        this.tls = tls;
         this.hostIndex = hostIndex;
         this.host = host;
         this.config = config;
@@ -90,7 +95,16 @@ final class HealthChecker {
         final Attempt a = new Attempt();
         current = a;
         a.timer = loop.schedule(() -> a.finish(false, false), timeoutNanos, TimeUnit.NANOSECONDS);
-        final ChannelFuture connect = bootstrap.clone().handler(a).connect(host.address());
+        final ChannelFuture connect;
+        if (tls == null) {
+            connect = bootstrap.clone().handler(a).connect(host.address());
+        } else {
+            // Over TLS the check's request goes once the handshake verified the host (not counted in ssl.*).
+            final TlsConnection c = new TlsConnection(tls.newHandler(ByteBufAllocator.DEFAULT, host.address()), a,
+                null);
+            final ChannelFuture tcp = bootstrap.clone().handler(c).connect(host.address());
+            connect = tcp.isDone() && !tcp.isSuccess() && !tcp.channel().isRegistered() ? tcp : c.start(tcp);
+        }
         a.channel = connect.channel();
         connect.addListener(f -> {
             if (!f.isSuccess()) {

@@ -47,6 +47,11 @@ public final class UpstreamStreamPool<C extends UpstreamStreamPool.Multiplexed> 
     private boolean retired;
     /** The streams the host's last SETTINGS allowed per connection: what a new connection expects before its own. */
     private long peerMaxStreams = Long.MAX_VALUE;
+    /**
+     * Protocol auto over TLS: true once the host's last handshake picked h2 by ALPN, so new tries look here first
+     * (false: unknown yet, or http/1.1; tries then open an HTTP/1.1 connection, which becomes HTTP/2 if ALPN says so).
+     */
+    private boolean alpnH2;
 
     /**
      * A pool.
@@ -62,6 +67,16 @@ public final class UpstreamStreamPool<C extends UpstreamStreamPool.Multiplexed> 
         this.maxIdle = maxIdle;
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.onIdleTimeout = onIdleTimeout;
+    }
+
+    /** True once the host's last TLS handshake picked h2 ({@code protocol: auto}). */
+    public boolean alpnH2() {
+        return alpnH2;
+    }
+
+    /** What the host's last TLS handshake picked by ALPN: h2 ({@code true}) or http/1.1. */
+    public void alpnH2(final boolean h2) {
+        this.alpnH2 = h2;
     }
 
     /** The first connection with a free stream, or null when none has one (the caller may open a new one). */

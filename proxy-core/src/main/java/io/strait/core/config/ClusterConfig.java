@@ -10,7 +10,8 @@ import java.util.List;
  * Immutable. One cluster: its load-balancing policy, endpoints, connect timeout, upstream pool settings, circuit
  * breakers, and host health: active health check, outlier detection and slow start (each null when not configured)
  * and the panic threshold; {@code discovery} says how endpoint names become hosts ({@code type}); {@code protocol} what
- * the proxy speaks to them, with {@code http2}'s connection settings when that is HTTP/2.
+ * the proxy speaks to them, with {@code http2}'s connection settings when that is HTTP/2; {@code tls} (null: plaintext)
+ * how it originates TLS to them.
  *
  * @param panicThreshold percent of healthy hosts below which the balancer ignores health (0: never), 0..100
  */
@@ -30,7 +31,20 @@ public record ClusterConfig(
         MaglevConfig maglev,
         ClusterDiscoveryConfig discovery,
         UpstreamProtocol protocol,
-        UpstreamHttp2Config http2) {
+        UpstreamHttp2Config http2,
+        ClusterTlsConfig tls) {
+
+    /** A cluster without upstream TLS: the arity before {@code tls}. */
+    public ClusterConfig(final String name, final LbPolicy lb, final List<EndpointConfig> endpoints,
+                         final Duration connectTimeout, final PoolConfig pool,
+                         final CircuitBreakersConfig circuitBreakers, final HealthCheckConfig healthCheck,
+                         final OutlierDetectionConfig outlierDetection, final SlowStartConfig slowStart,
+                         final int panicThreshold, final LeastRequestConfig leastRequest, final RingHashConfig ringHash,
+                         final MaglevConfig maglev, final ClusterDiscoveryConfig discovery,
+                         final UpstreamProtocol protocol, final UpstreamHttp2Config http2) {
+        this(name, lb, endpoints, connectTimeout, pool, circuitBreakers, healthCheck, outlierDetection, slowStart,
+            panicThreshold, leastRequest, ringHash, maglev, discovery, protocol, http2, null);
+    }
 
     /** A cluster speaking HTTP/1.1 to its hosts: the arity before {@code protocol}. */
     public ClusterConfig(final String name, final LbPolicy lb, final List<EndpointConfig> endpoints,

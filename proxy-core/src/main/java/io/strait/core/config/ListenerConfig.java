@@ -10,7 +10,8 @@ import java.util.List;
  * ({@link ForwardingConfig#EDGE} when the file sets none of its keys; null is read as that too). The constructors
  * without them take the defaults. {@code maxConnections} caps the listener's open downstream connections
  * ({@link #UNLIMITED_CONNECTIONS}: only the global {@code runtime.max_connections} applies). {@code codec} says which
- * HTTP versions connections may speak, {@code http2} the settings and limits of HTTP/2 connections.
+ * HTTP versions connections may speak, {@code http2} the settings and limits of HTTP/2 connections. {@code rbac}
+ * (null for none) is the authorization policy of the listener's virtual hosts and routes that have none of their own.
  */
 public record ListenerConfig(
         String name,
@@ -26,7 +27,8 @@ public record ListenerConfig(
         ForwardingConfig forwarding,
         int maxConnections,
         ListenerCodec codec,
-        Http2Config http2) {
+        Http2Config http2,
+        RbacConfig rbac) {
 
     /** No cap of the listener's own on its downstream connections. */
     public static final int UNLIMITED_CONNECTIONS = 0;
@@ -47,6 +49,17 @@ public record ListenerConfig(
         }
     }
 
+    /** A listener without an rbac policy: the arity before {@code rbac}. */
+    public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
+                          final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
+                          final ListenerTimeoutsConfig timeouts, final ListenerTlsConfig tls,
+                          final AccessLogConfig accessLog, final PathNormalizationConfig pathNormalization,
+                          final ForwardingConfig forwarding, final int maxConnections, final ListenerCodec codec,
+                          final Http2Config http2) {
+        this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, accessLog, pathNormalization,
+            forwarding, maxConnections, codec, http2, null);
+    }
+
     /** A listener with the default codec ({@code auto}) and HTTP/2 settings: the arity before {@code codec}. */
     public ListenerConfig(final String name, final HostPort address, final ListenerProtocol protocol,
                           final List<VirtualHostConfig> virtualHosts, final String cluster, final LimitsConfig limits,
@@ -54,7 +67,7 @@ public record ListenerConfig(
                           final AccessLogConfig accessLog, final PathNormalizationConfig pathNormalization,
                           final ForwardingConfig forwarding, final int maxConnections) {
         this(name, address, protocol, virtualHosts, cluster, limits, timeouts, tls, accessLog, pathNormalization,
-            forwarding, maxConnections, null, null);
+            forwarding, maxConnections, null, null, null);
     }
 
     /** A listener without a connection cap of its own: the arity before {@code max_connections}. */

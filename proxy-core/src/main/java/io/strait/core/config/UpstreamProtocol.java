@@ -10,8 +10,8 @@ public enum UpstreamProtocol {
     /** HTTP/2 with prior knowledge (h2c on plaintext): requests are streams multiplexed on a few connections. */
     HTTP2("http2"),
     /**
-     * Negotiated by ALPN on a TLS cluster (h2, else http/1.1). Clusters have no upstream TLS yet, so on a plaintext
-     * cluster, which cannot negotiate, it means HTTP/1.1 (as Envoy's auto_config without TLS).
+     * Negotiated by ALPN on a cluster with {@code tls}, per connection: h2 when the upstream picks it, else HTTP/1.1.
+     * On a plaintext cluster, which cannot negotiate, it means HTTP/1.1 (as Envoy's auto_config without TLS).
      */
     AUTO("auto");
 

@@ -288,6 +288,9 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
 
     @Override
     public boolean closing() {
+        if (!draining && exchange.active() && loop.overload().disableKeepalive(loop.index())) {
+            draining = true;   // overload: this response says close, once per connection (counted by the check)
+        }
         return draining || server.isDraining();
     }
 

@@ -273,6 +273,9 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
             s.requestEnded = true;
             s.exchange.onRequestEnd();
         }
+        if (!draining && loop.overload().disableKeepalive(loop.index())) {
+            drain();   // overload: GOAWAY after this stream, once per connection (counted by the check)
+        }
     }
 
     private void trailers(final Http2StreamDownstream s, final Http2Headers headers, final boolean endOfStream)

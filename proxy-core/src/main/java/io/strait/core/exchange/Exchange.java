@@ -141,7 +141,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         deferredStatus = 0;
         startNanos = now;
         deadlines.start(now);
-        log.begin(head, now);
+        log.begin(head, now, downstream.peerIdentity());
         grpc.read(head.headers());
         stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
@@ -152,6 +152,10 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     }
 
     private void route(final HttpRequestHead head, final long now) {
+        if (loop.overload().shedRequest(loop.random(), loop.index())) {
+            overloaded("overloaded");   // the overload manager sheds new requests: 503 before any routing work
+            return;
+        }
         final int pathResult = listener.routes().normalizePath(head);   // route on, and forward, the normal path
         if (pathResult != PathNormalizer.OK) {
             localReply(PathNormalizer.status(pathResult), PathNormalizer.reason(pathResult));
@@ -271,7 +275,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             stats.inc(HttpStat.DOWNSTREAM_RQ_TOTAL);
             stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, 1);
             startNanos = clock.nanoTime();
-            log.beginRefused(error, startNanos);
+            log.beginRefused(error, startNanos, downstream.peerIdentity());
         }
         if (error.status() != 408) {
             log.flag(ResponseFlags.DPE);
@@ -373,8 +377,11 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             return;
         }
         final Cluster cluster = selector.cluster();
-        // Outlier detection sees every try's outcome, a retried 5xx included.
-        cluster.reportStatus(attempt.host(), grpc.outlierStatus(head));
+        // Outlier detection sees every try's outcome, a retried 5xx included (a gRPC one's may be in its trailers).
+        final int outlier = grpc.outlierStatus(head);
+        if (outlier != GrpcRequest.NONE) {
+            cluster.reportStatus(attempt.host(), outlier);
+        }
         if (retry != null && retryAfterResponse(head)) {
             return;
         }
@@ -400,11 +407,19 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     @Override
     public void onUpstreamTrailers(final HttpTrailers trailers) {
         deadlines.activity();
+        final int outlier = grpc.outlierStatus(trailers);
+        if (outlier != GrpcRequest.NONE) {
+            selector.cluster().reportStatus(attempt.host(), outlier);
+        }
         downstream.write(trailers);
     }
 
     @Override
     public void onUpstreamEnd(final UpstreamStream up) {
+        final int outlier = grpc.outlierStatusAtEnd();
+        if (outlier != GrpcRequest.NONE) {
+            selector.cluster().reportStatus(attempt.host(), outlier);
+        }
         downstream.write(HttpEnd.INSTANCE);
         state = State.RESPONDED;
         final long now = clock.nanoTime();   // one clock read serves the stats, the pool and the idle timer

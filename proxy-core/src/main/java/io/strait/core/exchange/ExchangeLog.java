@@ -9,6 +9,7 @@ import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
+import io.strait.tls.PeerIdentity;
 
 /**
  * What an {@link Exchange} records for its access-log line, and the offer of that line at its end: one per exchange,
@@ -47,10 +48,11 @@ final class ExchangeLog {
         }
     }
 
-    /** A request's head arrived at {@code now}. */
-    void begin(final HttpRequestHead head, final long now) {
+    /** A request's head arrived at {@code now} on a connection whose verified client is {@code peer} (or null). */
+    void begin(final HttpRequestHead head, final long now, final PeerIdentity peer) {
         if (entry != null) {
             entry.begin(head, now);
+            entry.peer = peer;
         }
     }
 
@@ -58,10 +60,11 @@ final class ExchangeLog {
      * The codec refused a request whose head never became one: the request line, if the codec read one, comes from
      * the error.
      */
-    void beginRefused(final HttpDecodeError error, final long now) {
+    void beginRefused(final HttpDecodeError error, final long now, final PeerIdentity peer) {
         final AccessLogEntry le = entry;
         if (le != null) {
             le.begin(null, now);
+            le.peer = peer;
             le.method = error.method();
             le.path = error.target();
             le.version = error.version();

@@ -5,6 +5,7 @@ import io.netty.util.AsciiString;
 import io.strait.core.http.GrpcStatus;
 import io.strait.core.http.HttpHeaderBlock;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.core.http.HttpTrailers;
 
 /**
  * Whether an exchange's request is gRPC, and its {@code grpc-timeout}; and the trailers-only response a gRPC client
@@ -16,9 +17,13 @@ import io.strait.core.http.HttpResponseHead;
 final class GrpcRequest {
 
     private static final int NAME_LENGTH = 12;
+    /** No status for outlier detection (yet). */
+    static final int NONE = -1;
 
     private boolean grpc;
     private long timeoutNanos;
+    /** The try's outcome for outlier detection waits for the response's trailers (its grpc-status). */
+    private boolean outlierPending;
 
     /** Reads a request's headers: is it gRPC, and with what {@code grpc-timeout} (only a gRPC request's counts). */
     void read(final HttpHeaderBlock h) {
@@ -78,13 +83,43 @@ final class GrpcRequest {
             return head.status();
         }
         final int code = GrpcStatus.statusOf(head.headers());
-        return code < 0 ? head.status() : GrpcStatus.toHttpStatus(code);
+        if (code >= 0) {
+            return GrpcStatus.toHttpStatus(code);
+        }
+        if (head.status() == 200) {
+            outlierPending = true;   // the outcome is the trailers' grpc-status, as Envoy's router reports it
+            return NONE;
+        }
+        return head.status();
+    }
+
+    /**
+     * The status outlier detection is to see once the response's trailers came: what their {@code grpc-status}
+     * stands for (200 without one), or {@link #NONE} when the head already said.
+     */
+    int outlierStatus(final HttpTrailers trailers) {
+        if (!outlierPending) {
+            return NONE;
+        }
+        outlierPending = false;
+        final int code = GrpcStatus.statusOf(trailers.headers());
+        return code < 0 ? 200 : GrpcStatus.toHttpStatus(code);
+    }
+
+    /** At the response's end: 200 when a gRPC response ended without trailers, else {@link #NONE}. */
+    int outlierStatusAtEnd() {
+        if (!outlierPending) {
+            return NONE;
+        }
+        outlierPending = false;
+        return 200;
     }
 
     /** Forgets the request. */
     void clear() {
         grpc = false;
         timeoutNanos = 0;
+        outlierPending = false;
     }
 
     /**

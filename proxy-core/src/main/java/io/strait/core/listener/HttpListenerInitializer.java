@@ -5,6 +5,7 @@ import io.strait.core.exchange.DownstreamHttp1Handler;
 import io.strait.core.exchange.DownstreamHttp2Handler;
 import io.strait.core.exchange.ServerContext;
 import io.strait.core.snapshot.ListenerRuntime;
+import io.strait.core.snapshot.LoopState;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -30,7 +31,8 @@ import io.strait.core.stats.StatsScope;
  * <p>Before any of that, the connection takes a slot of the listener's {@code max_connections} and of the global
  * {@code runtime.max_connections}; over either cap it is closed at once, with no pipeline built, and counted
  * ({@code listener.<name>.downstream_cx_overflow} / {@code downstream_global_cx_overflow}). The slots are given back
- * when the connection closes.
+ * when the connection closes. While the overload manager stops accepting connections, each is closed at once too,
+ * before taking any slot ({@code overload.stop_accepting_connections.total}).
  */
 @ChannelHandler.Sharable
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
@@ -86,7 +88,12 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         final Settings s = settings;
         final ListenerRuntime listener = s.listener;
         final ListenerTls tls = s.tls;
-        final int loopIndex = server.loopState(ch.eventLoop()).index();
+        final LoopState state = server.loopState(ch.eventLoop());
+        final int loopIndex = state.index();
+        if (state.overload().refuseConnection(loopIndex)) {
+            ch.close();   // overload: before any slot, TLS or HTTP work (counted by the check)
+            return;
+        }
         if (!admit(ch, loopIndex)) {
             return;
         }

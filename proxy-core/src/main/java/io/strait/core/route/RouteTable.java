@@ -1,6 +1,7 @@
 package io.strait.core.route;
 
 import io.strait.core.config.ListenerConfig;
+import io.strait.core.config.RbacConfig;
 import io.strait.core.config.RouteConfig;
 import io.strait.core.config.VirtualHostConfig;
 import io.strait.core.http.HttpRequestHead;
@@ -58,8 +59,10 @@ public final class RouteTable {
             }
             routes[v] = new Route[rs.size()];
             final TokenBucket vhostBucket = Route.bucket(vh.rateLimit());
+            // The most specific policy wins: a route's own, else its virtual host's, else the listener's.
+            final RbacConfig rbac = vh.rbac() != null ? vh.rbac() : listener.rbac();
             for (int r = 0; r < rs.size(); r++) {
-                routes[v][r] = Route.compile(name, r, rs.get(r), clusterIndex, vhostBucket, vh.retry(), vh.rbac());
+                routes[v][r] = Route.compile(name, r, rs.get(r), clusterIndex, vhostBucket, vh.retry(), rbac);
             }
         }
         final PathNormalizer paths = listener.pathNormalization().isOff() ? PathNormalizer.OFF

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.strait.core.cluster.Cluster;
+import io.strait.core.overload.OverloadState;
 import io.strait.core.snapshot.LoopState;
 import io.strait.core.snapshot.ProxySnapshot;
 import io.strait.lb.HostSet;
@@ -46,17 +47,18 @@ final class LoopSlots {
 
     /**
      * A state of {@code snapshot} for every loop of {@code group}, each with its own random source seeded from
-     * {@code seed}.
+     * {@code seed}, all reading the server's {@code overload} state.
      */
     LoopSlots(final EventExecutorGroup group, final ProxySnapshot snapshot,
-              final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed) {
+              final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed,
+              final OverloadState overload) {
         final Map<EventLoop, Slot> map = new IdentityHashMap<>();
         final Map<EventLoop, Integer> order = new LinkedHashMap<>();
         int i = 0;
         for (final EventExecutor e : group) {
             final EventLoop loop = (EventLoop) e;
             map.put(loop, new Slot(loop, new LoopState(i, loop, snapshot, socketChannel, allocator,
-                seed + i * 0x9E3779B97F4A7C15L)));
+                seed + i * 0x9E3779B97F4A7C15L, overload)));
             order.put(loop, i);
             i++;
         }

@@ -26,6 +26,9 @@ import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.RuntimeConfig;
 import io.strait.core.config.StraitConfig;
+import io.strait.core.overload.OverloadManager;
+import io.strait.core.overload.OverloadState;
+import io.strait.core.stats.OverloadStat;
 import io.strait.core.stats.ServerStat;
 import io.strait.core.stats.StatsRegistry;
 import io.strait.core.stats.StatsScope;
@@ -82,6 +85,8 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     private final RuntimeOverrides runtime = new RuntimeOverrides();
     /** Reload counters; written through the control slot under this object's lock. */
     private final StatsScope<ServerStat> serverStats;
+    /** Samples heap, direct memory, connections and descriptors off the loops and sets what the loops refuse. */
+    private final OverloadManager overload;
     private volatile boolean draining;
     private boolean closed;
 
@@ -105,8 +110,14 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
         this.snapshot = ProxySnapshot.compile(config, stats, accessLogs);
         this.group = new MultiThreadIoEventLoopGroup(n, transport.ioHandler());
+        final StatsScope<OverloadStat> overloadStats = stats.scope("overload.", OverloadStat.class);
+        final OverloadState overloadState = new OverloadState(overloadStats, n);
+        this.overload = new OverloadManager(config.overload(), overloadState, overloadStats,
+            OverloadManager.systemMonitors(ALLOCATOR instanceof PooledByteBufAllocator p ? p : null,
+                globalLimit::active, globalLimit::max),
+            downstream);
         this.loops = new LoopSlots(group, snapshot, transport.socketChannel(), ALLOCATOR,
-            ThreadLocalRandom.current().nextLong());
+            ThreadLocalRandom.current().nextLong(), overloadState);
         this.listeners = new ListenerSet(transport, group, loops.indexes(), this, globalLimit, stats);
     }
 
@@ -176,6 +187,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
             server.startDns(resolver);
             server.startHealth();
             server.tls.start(config);
+            server.overload.start();
             server.bindAll(inherited);
         } catch (final Exception e) {
             server.close();
@@ -305,9 +317,15 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         snapshot = fresh;
         configuredGlobalMax = globalMaxConnections(next.runtime().maxConnections());
         runtime.apply(fresh, globalLimit, configuredGlobalMax);
+        overload.update(next.overload());
         applyListeners(fresh, nextTls, errors);
         tls.commit(nextTls);
         dropStatsOfRemoved(old, fresh);
+        for (final Cluster c : old.clusters()) {
+            if (fresh.indexOf(c) < 0) {
+                c.close();   // a replaced cluster's upstream TLS stops watching its files
+            }
+        }
         return errors.isEmpty() ? ReloadResult.OK : ReloadResult.partial(errors);
     }
 
@@ -469,6 +487,11 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         return loops.loops();
     }
 
+    /** The overload manager: its configuration, the pressures and the actions in force (admin, tests). */
+    public OverloadManager overload() {
+        return overload;
+    }
+
     /** The access logs (reopen them after a log rotation signal). */
     public AccessLogs accessLogs() {
         return accessLogs;
@@ -549,6 +572,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         if (health != null) {
             health.close();
         }
+        overload.close();
         listeners.closeSockets();
         downstream.close().await(5, TimeUnit.SECONDS);
         loops.closePools();
@@ -556,6 +580,9 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         // The loops are stopped: nothing offers any more. Write what is queued and close the files.
         accessLogs.close();
         tls.close();
+        for (final Cluster c : snapshot.clusters()) {
+            c.close();
+        }
         stats.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.strait.core.snapshot;
 
+import io.strait.core.overload.OverloadState;
 import io.strait.core.time.NanoClock;
 import io.strait.core.upstream.UpstreamConnector;
 import io.strait.core.upstream.UpstreamHttp2Connection;
@@ -43,6 +44,8 @@ public final class LoopState implements UpstreamPools {
     private final HostSet[] sets;
     private final SplittableRandom random;
     private final NanoClock clock;
+    /** The server's overload state: the actions the overload manager has in force. */
+    private final OverloadState overload;
     private final UpstreamConnector connector;
     /** Set factories, kept so that the next snapshot's state on this loop is built the same way. */
     private final Class<? extends Channel> socketChannel;
@@ -55,8 +58,15 @@ public final class LoopState implements UpstreamPools {
     /** The state of {@code snapshot} on {@code loop}, on the system clock, connecting through Netty. */
     public LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
                      final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed) {
+        this(index, loop, snapshot, socketChannel, allocator, seed, OverloadState.OFF);
+    }
+
+    /** The state of {@code snapshot} on {@code loop}, reading the server's {@code overload} state. */
+    public LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
+                     final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed,
+                     final OverloadState overload) {
         this(index, loop, snapshot, socketChannel, allocator, new SplittableRandom(seed), NanoClock.SYSTEM, null,
-            null);
+            overload, null);
     }
 
     /**
@@ -66,7 +76,8 @@ public final class LoopState implements UpstreamPools {
     public LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
                      final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator, final long seed,
                      final NanoClock clock, final UpstreamConnector connector) {
-        this(index, loop, snapshot, socketChannel, allocator, new SplittableRandom(seed), clock, connector, null);
+        this(index, loop, snapshot, socketChannel, allocator, new SplittableRandom(seed), clock, connector,
+            OverloadState.OFF, null);
     }
 
     /**
@@ -78,8 +89,9 @@ public final class LoopState implements UpstreamPools {
     private LoopState(final int index, final EventLoop loop, final ProxySnapshot snapshot,
                       final Class<? extends Channel> socketChannel, final ByteBufAllocator allocator,
                       final SplittableRandom random, final NanoClock clock, final UpstreamConnector connector,
-                      final LoopState previous) {
+                      final OverloadState overload, final LoopState previous) {
         this.clock = clock;
+        this.overload = overload;
         this.index = index;
         this.loop = loop;
         this.snapshot = snapshot;
@@ -98,8 +110,8 @@ public final class LoopState implements UpstreamPools {
             final Cluster c = snapshot.cluster(i);
             sets[i] = c.hostSet();
             balancers[i] = c.lbFactory().create(sets[i], random.nextLong());
-            connectors[i] = new ClusterConnector(loop, socketChannel, c.connectTimeoutMillis(), allocator);
             clusterStats[i] = c.stats().loop(index);
+            connectors[i] = new ClusterConnector(loop, socketChannel, c, allocator, c.stats().loop(index));
             for (final Host h : c.hostSet().all()) {
                 minId = Math.min(minId, h.id());
                 maxId = Math.max(maxId, h.id());
@@ -130,10 +142,10 @@ public final class LoopState implements UpstreamPools {
             () -> stats.inc(ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT));
     }
 
-    /** The HTTP/2 connection pool of a host of {@code cluster}; null unless the cluster speaks HTTP/2. */
+    /** The HTTP/2 connection pool of a host of {@code cluster}; null unless the cluster may speak HTTP/2. */
     private UpstreamStreamPool<UpstreamHttp2Connection> newStreamPool(final int cluster) {
         final Cluster c = snapshot.cluster(cluster);
-        if (!c.http2()) {
+        if (!c.multiplexes()) {
             return null;
         }
         final LoopStats<ClusterStat> stats = clusterStats(cluster);
@@ -151,7 +163,7 @@ public final class LoopState implements UpstreamPools {
      */
     public LoopState supersede(final ProxySnapshot next) {
         final LoopState n = new LoopState(index, loop, next, socketChannel, allocator, random, clock, fixedConnector,
-            this);
+            overload, this);
         for (final UpstreamPool<UpstreamHttpHandler> p : pools) {
             if (p != null && !n.holds(p)) {
                 p.retire();
@@ -297,6 +309,11 @@ public final class LoopState implements UpstreamPools {
     /** Opens new upstream connections on this loop. */
     public UpstreamConnector connector() {
         return connector;
+    }
+
+    /** The server's overload state: the actions in force (one volatile read per check). */
+    public OverloadState overload() {
+        return overload;
     }
 
     /** The request path's clock on this loop. */

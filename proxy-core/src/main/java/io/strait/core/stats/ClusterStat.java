@@ -31,6 +31,17 @@ public enum ClusterStat implements StatDescriptor {
         StatKind.COUNTER, "Ejections for consecutive gateway failures"),
     /** Hosts ejected, for any reason. */
     OUTLIER_DETECTION_EJECTIONS_TOTAL("outlier_detection.ejections_total", StatKind.COUNTER, "Ejections"),
+    /** TLS handshakes with the cluster's hosts that failed for another reason than verification (timeout too). */
+    SSL_CONNECTION_ERROR("ssl.connection_error", StatKind.COUNTER, "Upstream TLS handshakes failed"),
+    /** Upstream certificates whose chain did not verify against the cluster's CA bundle (or had expired). */
+    SSL_FAIL_VERIFY_CERT_CHAIN("ssl.fail_verify_cert_chain", StatKind.COUNTER,
+        "Upstream certificates refused for their chain"),
+    /** Upstream certificates whose SANs matched none the cluster accepts. */
+    SSL_FAIL_VERIFY_SAN("ssl.fail_verify_san", StatKind.COUNTER, "Upstream certificates refused for their SANs"),
+    /** TLS handshakes with the cluster's hosts that succeeded. */
+    SSL_HANDSHAKE("ssl.handshake", StatKind.COUNTER, "Upstream TLS handshakes"),
+    /** Upstream TLS handshakes that resumed an earlier session (no full handshake). */
+    SSL_SESSION_REUSED("ssl.session_reused", StatKind.COUNTER, "Upstream TLS sessions resumed"),
     /** Service discovery refreshes started (strict_dns: one per cluster per dns_refresh_rate). */
     UPDATE_ATTEMPT("update_attempt", StatKind.COUNTER, "Cluster membership update attempts"),
     /** Refreshes in which some endpoint name did not resolve (its last answer, if any, is kept). */

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.UpstreamStreamPool;
+import io.strait.core.cluster.UpstreamTls;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
@@ -141,7 +142,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      * it through {@link AttemptListener#onBound} or {@link AttemptListener#onConnectFailure}).
      */
     public int acquire() {
-        if (cluster.http2()) {
+        if (cluster.multiplexes() && (cluster.http2() || loop.streamPool(host).alpnH2())) {
             return acquireStream();   // the one protocol branch: HTTP/1.1 goes on below as it always did
         }
         final UpstreamHttpHandler pooled = loop.pool(host).acquire();
@@ -192,7 +193,10 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
             // The try ended while this connection was being made: keep it for the next one, or count its failure.
             final UpstreamHttpHandler orphan = future.channel().pipeline().get(UpstreamHttpHandler.class);
             if (orphan != null) {
-                if (future.isSuccess()) {
+                if (future.isSuccess() && orphan.cluster().alpnAuto()
+                    && UpstreamTls.negotiatedH2(future.channel())) {
+                    orphan.closeConnection();   // ALPN picked h2 for a connection nobody waits for: not kept
+                } else if (future.isSuccess()) {
                     orphan.release(clock.nanoTime());
                 } else {
                     orphan.connectFailed(future.cause());
@@ -203,6 +207,9 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         final UpstreamHttpHandler c = connecting;
         connecting = null;
         connectFuture = null;
+        if (future.isSuccess() && cluster.alpnAuto() && switchedToHttp2(c, future)) {
+            return;
+        }
         releasePendingSlot();
         downstream.resumeReading(ReadGate.PROXY_WAIT);
         if (!future.isSuccess()) {
@@ -214,6 +221,28 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (clock.nanoTime() - connectStartNanos) / 1000);
         bind(c, false);
         exchange.onBound();
+    }
+
+    /**
+     * Protocol auto over TLS: the new connection's handshake is done; if ALPN picked h2 it becomes an HTTP/2
+     * connection of the host's stream pool and the try waits for its SETTINGS, as on any new HTTP/2 connection (its
+     * pending slot and paused reads go on until then). Either way the pool learns what the host picked.
+     *
+     * @return true if the connection became HTTP/2
+     */
+    private boolean switchedToHttp2(final UpstreamHttpHandler c, final ChannelFuture future) {
+        final UpstreamStreamPool<UpstreamHttp2Connection> pool = loop.streamPool(host);
+        final boolean h2 = UpstreamTls.negotiatedH2(future.channel());
+        pool.alpnH2(h2);
+        if (!h2) {
+            return false;
+        }
+        stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (clock.nanoTime() - connectStartNanos) / 1000);
+        final UpstreamHttp2Connection h2c = c.toHttp2(pool, clock.nanoTime());
+        waitingOn = h2c;
+        h2c.reserve();
+        h2c.await(this);
+        return true;
     }
 
     /**

@@ -14,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.UpstreamStreamPool;
+import io.strait.core.cluster.UpstreamTls;
 import io.strait.core.codec.http2.Http2ClientCodecs;
 import io.strait.core.config.UpstreamHttp2Config;
 import io.strait.core.stats.ClusterStat;
@@ -121,6 +122,33 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
         stats.inc(ClusterStat.UPSTREAM_CX_HTTP2_TOTAL);
         host.stats().inc(loopIndex, HostStat.CX_TOTAL);
         return c;
+    }
+
+    /**
+     * Protocol auto over TLS: an HTTP/1.1 connection whose handshake picked h2 becomes this one (counted as an HTTP/2
+     * connection, in {@code pool} at once; its connect was already counted). {@link #adopted} follows once it is in
+     * the pipeline.
+     */
+    static UpstreamHttp2Connection adopt(final Cluster cluster, final Host host,
+                                         final UpstreamStreamPool<UpstreamHttp2Connection> pool,
+                                         final LoopStats<ClusterStat> stats, final int loopIndex, final long now) {
+        final UpstreamHttp2Connection c = new UpstreamHttp2Connection(cluster, host, pool, stats, loopIndex, now);
+        pool.add(c);
+        stats.inc(ClusterStat.UPSTREAM_CX_HTTP2_TOTAL);
+        return c;
+    }
+
+    /**
+     * Took over the open channel {@code ch} (see {@link #adopt}): does what {@link #channelActive} does besides the
+     * counting the HTTP/1.1 handler already did, and flushes the preface the frame codec wrote when it was added.
+     */
+    void adopted(final io.netty.channel.Channel ch) {
+        ch.closeFuture().addListener(onClose);
+        final int grow = config.initialConnectionWindowSize() - UpstreamHttp2Config.MIN_WINDOW_SIZE;
+        if (grow > 0) {
+            ctx.write(new DefaultHttp2WindowUpdateFrame(grow), ctx.voidPromise());
+        }
+        ctx.flush();
     }
 
     /**
@@ -242,7 +270,25 @@ public final class UpstreamHttp2Connection extends ChannelInboundHandlerAdapter
     public void operationComplete(final ChannelFuture future) {
         if (!future.isSuccess()) {
             connectFailed(future.cause());
+        } else if (cluster.alpnAuto() && !UpstreamTls.negotiatedH2(future.channel())) {
+            notHttp2();
         }
+    }
+
+    /**
+     * Protocol auto over TLS, and the upstream's ALPN did not pick h2 this time: the pool learns it (new tries go the
+     * HTTP/1.1 way), the waiting tries are refused unprocessed (they look again), and the connection closes.
+     */
+    private void notHttp2() {
+        pool.alpnH2(false);
+        state = State.CLOSED;
+        pool.remove(this);
+        Http2StreamWaiter w;
+        while ((w = waiters.poll()) != null) {
+            active--;
+            w.onConnectionRefused(this);
+        }
+        ctx.close();
     }
 
     /**

@@ -9,6 +9,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.UpstreamPool;
+import io.strait.core.cluster.UpstreamStreamPool;
 import io.strait.core.codec.http1.Http1ClientCodec;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpResponseHead;
@@ -180,6 +181,23 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
             stats.inc(ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT);
         }
         return timedOut;
+    }
+
+    /**
+     * Protocol auto over TLS, ALPN picked h2: this connection becomes the HTTP/2 connection returned (in
+     * {@code streams} and counted as one), which takes over the channel and the breaker's connection slot. Its
+     * HTTP/1.1 codec and this handler leave the pipeline. Call on the loop, before anything was written.
+     */
+    UpstreamHttp2Connection toHttp2(final UpstreamStreamPool<UpstreamHttp2Connection> streams, final long now) {
+        final UpstreamHttp2Connection h2 = UpstreamHttp2Connection.adopt(cluster, host, streams, stats, loopIndex,
+            now);
+        connectionSlot = false;   // the HTTP/2 connection gives it back when the channel closes
+        broken = true;
+        final Channel ch = ctx.channel();
+        ctx.pipeline().remove("http1-client");
+        ctx.pipeline().replace(this, "upstream-h2", h2);
+        h2.adopted(ch);
+        return h2;
     }
 
     /** Gives the connection slot back, once. */

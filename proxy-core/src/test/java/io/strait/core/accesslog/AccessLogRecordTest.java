@@ -8,6 +8,7 @@ import io.netty.util.AsciiString;
 import io.strait.core.http.HttpMethods;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.lb.Host;
+import io.strait.tls.PeerIdentity;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -178,6 +179,26 @@ class AccessLogRecordTest {
         assertThat(n.get("request_id").isNull()).isTrue();
         assertThat(n.get("authority").asText()).isEqualTo("j.test");
         assertThat(n.get("upstream_host").isNull()).isTrue();
+        assertThat(n.get("downstream_peer_uri_san").isNull()).as("no client certificate").isTrue();
+    }
+
+    @Test
+    void thePeersUriSansAreTheLastTextFieldOnMtlsListenersAndAJsonKey() throws Exception {
+        final PeerIdentity peer = new PeerIdentity(PeerIdentity.Kind.SPIFFE, "spiffe://example.org/ns/a/sa/b", "CN=b",
+            List.of("spiffe://example.org/ns/a/sa/b", "urn:x"), List.of("b.test"), "", List.of());
+        final AccessLogEntry e = entry(head("GET /p HTTP/1.1\r\nHost: p.test\r\n\r\n"));
+        e.status = 200;
+        e.peer = peer;
+        assertThat(roundTrip(e, AccessLogRecord.TEXT_PEER).get(0))
+            .endsWith("\"p.test\" \"-\" \"spiffe://example.org/ns/a/sa/b,urn:x\"\n");
+        assertThat(roundTrip(e, AccessLogRecord.TEXT).get(0)).as("Envoy's default format: no peer field")
+            .endsWith("\"p.test\" \"-\"\n");
+        final JsonNode n = JSON.readTree(roundTrip(e, AccessLogRecord.JSON).get(0));
+        assertThat(n.get("downstream_peer_uri_san").asText()).isEqualTo("spiffe://example.org/ns/a/sa/b,urn:x");
+
+        e.peer = null;
+        assertThat(roundTrip(e, AccessLogRecord.TEXT_PEER).get(0)).as("no client certificate")
+            .endsWith("\"p.test\" \"-\" \"-\"\n");
     }
 
     @Test

@@ -25,7 +25,8 @@ class ConfigDocumentErrorsTest {
     void unknownTopLevelKeyWithSuggestion() {
         assertThat(errors(withTopLevel("cluster: []\nroutes: []\n"))).containsExactly(
             "t.yaml:12:1: cluster: unknown field 'cluster' (did you mean 'clusters'?)",
-            "t.yaml:13:1: routes: unknown field 'routes' (expected one of: admin, runtime, listeners, clusters)");
+            "t.yaml:13:1: routes: unknown field 'routes' (expected one of: admin, runtime, listeners, clusters, "
+                + "overload)");
     }
 
     @Test

@@ -37,4 +37,17 @@ class ConfigRbacTest {
         assertThat(errors(withRoute("match: { prefix: / }", "cluster: c", "rbac: { allw: [] }")))
             .anySatisfy(e -> assertThat(e).contains("rbac.allw"));
     }
+
+    @Test
+    void aListenerPolicyNeedsClientCertificateVerification() {
+        final String yaml = String.join("\n",
+            "listeners:",
+            "  - name: plain",
+            "    address: 127.0.0.1:8080",
+            "    rbac: { allow: [ { authenticated: true } ] }",
+            "    virtual_hosts: [ { domains: [\"*\"], routes: [ { match: { prefix: / }, cluster: c } ] } ]",
+            "clusters: [ { name: c, endpoints: [ { address: 127.0.0.1:9000 } ] } ]", "");
+        assertThat(errors(yaml)).containsExactly("t.yaml:4:5: listeners[0].rbac: rbac on a listener needs tls with "
+            + "client_ca (it authorizes by the verified client certificate)");
+    }
 }

@@ -47,7 +47,8 @@ class ConfigUpstreamProtocolTest {
         assertThat(errors(withCluster("name: d", "protocol: http3", EP)))
             .hasSize(1).allMatch(e -> e.startsWith(at(13, 15, "protocol: unknown upstream protocol 'http3'")));
         assertThat(errors(withCluster("name: d", EP, "http2: { max_concurrent_streams: 10 }")))
-            .containsExactly(at(14, 5, "http2: http2 settings need protocol: http2 (protocol is http1)"));
+            .containsExactly(at(14, 5, "http2: http2 settings need protocol: http2, or protocol: auto with tls "
+                + "(protocol is http1)"));
         assertThat(errors(withCluster("name: d", "protocol: http2", EP, "http2: { max_concurrent_streams: 0 }")))
             .hasSize(1).allMatch(e -> e.startsWith(at(15, 38, "http2.max_concurrent_streams: ")));
         assertThat(errors(withCluster("name: d", "protocol: http2", EP, "http2: { initial_stream_window_size: 1KiB }")))

@@ -3,6 +3,7 @@ package io.strait.core.exchange;
 import io.netty.util.AsciiString;
 import io.strait.core.http.HttpHeaderBlock;
 import io.strait.core.http.HttpResponseHead;
+import io.strait.core.http.HttpTrailers;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,7 +87,16 @@ class GrpcRequestTest {
         final HttpResponseHead plain = HttpResponseHead.of(200);
         g.read(headers("content-type", "application/grpc"));
         assertThat(g.outlierStatus(unavailable)).isEqualTo(503);
-        assertThat(g.outlierStatus(plain)).as("status in the trailers, if any: the head's").isEqualTo(200);
+        assertThat(g.outlierStatusAtEnd()).as("the head said").isEqualTo(GrpcRequest.NONE);
+        assertThat(g.outlierStatus(plain)).as("the status is in the trailers").isEqualTo(GrpcRequest.NONE);
+        final HttpTrailers trailers = new HttpTrailers();
+        trailers.headers().add(AsciiString.of("grpc-status"), AsciiString.of("4"));
+        assertThat(g.outlierStatus(trailers)).as("DEADLINE_EXCEEDED").isEqualTo(504);
+        assertThat(g.outlierStatusAtEnd()).as("reported once").isEqualTo(GrpcRequest.NONE);
+        assertThat(g.outlierStatus(plain)).isEqualTo(GrpcRequest.NONE);
+        assertThat(g.outlierStatusAtEnd()).as("a gRPC response without trailers").isEqualTo(200);
+        final HttpResponseHead bad = HttpResponseHead.of(502);
+        assertThat(g.outlierStatus(bad)).as("not 200: the head's status").isEqualTo(502);
         g.read(headers("content-type", "text/plain"));
         assertThat(g.outlierStatus(unavailable)).as("not gRPC").isEqualTo(200);
     }

@@ -38,6 +38,7 @@ class GrpcIntegrationTest {
                   - { match: { prefix: /slownotimeout/ }, cluster: slow, timeout: 0s }
                   - { match: { prefix: /maxgrpc/ }, cluster: medium, timeout: 100ms, max_grpc_timeout: 0s }
                   - { match: { prefix: /outlier/ }, cluster: outlier }
+                  - { match: { prefix: /grpc-status/ }, cluster: trailing }
                   - { match: { prefix: /busy/ }, cluster: busy, prefix_rewrite: / }
                   - { match: { prefix: /retry/ }, cluster: unavailable_good,
                       retry: { attempts: 2, on: [ unavailable ], backoff: { base_interval: 1ms, max_interval: 2ms } } }
@@ -53,6 +54,9 @@ class GrpcIntegrationTest {
           - name: outlier
             endpoints: [ { address: 127.0.0.1:${upstream:failing} }, { address: 127.0.0.1:${upstream:healthy} } ]
             outlier_detection: { consecutive_5xx: 3, base_ejection_time: 30s, max_ejection_percent: 50 }
+          - name: trailing
+            endpoints: [ { address: 127.0.0.1:${upstream:trailing1} }, { address: 127.0.0.1:${upstream:trailing2} } ]
+            outlier_detection: { consecutive_5xx: 3, base_ejection_time: 30s, max_ejection_percent: 50 }
           - name: busy
             endpoints: [ { address: 127.0.0.1:${upstream:busy} } ]
             circuit_breakers: { max_requests: 1 }
@@ -61,7 +65,7 @@ class GrpcIntegrationTest {
           - name: unavailable_only
             endpoints: [ { address: 127.0.0.1:${upstream:unavailable2} } ]
         """)
-        .upstreams("busy", "good", "healthy")
+        .upstreams("busy", "good", "healthy", "trailing1", "trailing2")
         .upstream("failing", u -> u.defaultHeader("grpc-status", "14").defaultBody(""))
         .upstream("slow", u -> u.defaultDelay(Duration.ofSeconds(3)))
         .upstream("medium", u -> u.defaultDelay(Duration.ofMillis(400)))
@@ -171,6 +175,26 @@ class GrpcIntegrationTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> c.outlierDetector().isEjected(failing));
         assertThat(c.stats().value(ClusterStat.OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_5XX)).isEqualTo(1);
         assertThat(c.outlierDetector().isEjected(proxy.host("outlier", "healthy"))).isFalse();
+    }
+
+    @Test
+    void outlierDetectionSeesAGrpcStatusInTheTrailers() throws Exception {
+        // HTTP 200 and a message, then grpc-status 14 in the trailers: UNAVAILABLE, a 503 to outlier detection
+        final Cluster c = proxy.cluster("trailing");
+        for (int i = 0; i < 8 && !c.outlierDetector().isEjected(proxy.host("trailing", "trailing1"))
+            && !c.outlierDetector().isEjected(proxy.host("trailing", "trailing2")); i++) {
+            final RawResponse r = call("/grpc-status/14");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.trailers()).anySatisfy(t -> assertThat(t.value()).isEqualTo("14"));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.stats().value(
+            ClusterStat.OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_5XX) == 1);
+        // grpc-status 0 in the trailers is a success: the other host is never ejected by it
+        final long before = c.stats().value(ClusterStat.OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_5XX);
+        for (int i = 0; i < 6; i++) {
+            assertThat(call("/grpc-status/0").status()).isEqualTo(200);
+        }
+        assertThat(c.stats().value(ClusterStat.OUTLIER_DETECTION_EJECTIONS_CONSECUTIVE_5XX)).isEqualTo(before);
     }
 
     @Test

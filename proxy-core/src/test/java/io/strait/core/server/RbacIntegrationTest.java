@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * End to end: authorization by the verified client certificate's SPIFFE ID. The virtual host allows only the
@@ -47,6 +50,17 @@ class RbacIntegrationTest {
                     cluster: up
                     rbac: { deny: [ { spiffe_prefix: "spiffe://example.org/ns/batch/" } ] }
                   - { match: { prefix: / }, cluster: up }
+          - name: edge
+            address: 127.0.0.1:0
+            tls: { certificates: [ { cert: ${file:s.pem}, key: ${file:s.key} } ], client_ca: ${file:ca.pem} }
+            rbac: { allow: [ { spiffe_prefix: "spiffe://example.org/ns/demo/" } ] }
+            access_log: { path: ${file:edge.log} }
+            virtual_hosts:
+              - domains: [ "public.test" ]
+                rbac: { allow: [ { authenticated: true } ] }
+                routes: [ { match: { prefix: / }, cluster: up } ]
+              - domains: [ "*" ]
+                routes: [ { match: { prefix: / }, cluster: up } ]
         clusters: [ { name: up, endpoints: [ { address: 127.0.0.1:${upstream:up} } ] } ]
         """).upstreams("up")
         .file("s.pem", SERVER::writeChain)
@@ -54,12 +68,17 @@ class RbacIntegrationTest {
         .file("ca.pem", CA::writeCertificate);
 
     private RawResponse get(final Issued client, final String path) throws Exception {
+        return get("mtls", client, path, "api.test");
+    }
+
+    private RawResponse get(final String listener, final Issued client, final String path, final String host)
+            throws Exception {
         final SSLSocket s = (SSLSocket) CA.clientContext(client).getSocketFactory()
-            .createSocket(InetAddress.getLoopbackAddress(), PROXY.port("mtls"));
+            .createSocket(InetAddress.getLoopbackAddress(), PROXY.port(listener));
         s.setSoTimeout(5000);
         s.startHandshake();
         try (RawHttpClient c = new RawHttpClient(s, Duration.ofSeconds(5))) {
-            return c.get(path, "api.test");
+            return c.get(path, host);
         }
     }
 
@@ -92,5 +111,34 @@ class RbacIntegrationTest {
         assertThat(get(FRONTEND, "/open/frontend").status()).isEqualTo(200);
         assertThat(get(BATCH, "/open/batch").status()).isEqualTo(403);
         assertThat(reachedUpstream("/open/batch")).isFalse();
+    }
+
+    @Test
+    void theListenersPolicyAppliesWhereNoVirtualHostOrRouteHasOne() throws Exception {
+        final long denied = PROXY.stat("edge", HttpStat.RBAC_DENIED);
+        assertThat(get("edge", FRONTEND, "/edge/frontend", "any.test").status()).isEqualTo(200);
+        final RawResponse batch = get("edge", BATCH, "/edge/batch", "any.test");
+        assertThat(batch.status()).isEqualTo(403);
+        assertThat(batch.header("x-strait-error")).isEqualTo("rbac_denied");
+        assertThat(reachedUpstream("/edge/batch")).isFalse();
+        assertThat(PROXY.stat("edge", HttpStat.RBAC_DENIED) - denied).isEqualTo(1);
+
+        assertThat(get("edge", BATCH, "/edge/public", "public.test").status())
+            .as("the virtual host's own policy (any authenticated client) replaces the listener's").isEqualTo(200);
+        assertThat(get("edge", null, "/edge/public-anonymous", "public.test").status()).isEqualTo(403);
+    }
+
+    @Test
+    void theAccessLogOfAnMtlsListenerEndsWithTheClientsUriSans() throws Exception {
+        assertThat(get("edge", FRONTEND, "/edge/logged", "any.test").status()).isEqualTo(200);
+        assertThat(get("edge", BATCH, "/edge/logged-denied", "any.test").status()).isEqualTo(403);
+        final Path log = PROXY.file("edge.log");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            final List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"GET /edge/logged HTTP/1.1\" 200")
+                .endsWith(" \"spiffe://example.org/ns/demo/sa/frontend\""));
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"GET /edge/logged-denied HTTP/1.1\" 403")
+                .endsWith(" \"spiffe://example.org/ns/batch/sa/job\""));
+        });
     }
 }

@@ -42,6 +42,15 @@ class StatDescriptorTest {
     }
 
     @Test
+    void overloadStatsFollowEnvoy() {
+        declaredInEnvoyOrder(OverloadStat.values());
+        assertThat(names(OverloadStat.values())).contains("disable_keepalive.active", "shed_requests.active",
+            "stop_accepting_connections.active", "reset_streams.active", "heap.pressure", "direct_memory.pressure",
+            "connections.pressure", "file_descriptors.pressure", "shed_requests.total",
+            "stop_accepting_connections.total", "disable_keepalive.total", "reset_streams.total");
+    }
+
+    @Test
     void listenerStatsFollowEnvoy() {
         declaredInEnvoyOrder(ListenerStat.values());
         assertThat(names(ListenerStat.values())).containsExactlyInAnyOrder("downstream_cx_accept_error",

@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><td>{@code /echo}</td><td>200 with the request body, chunked when the request was chunked, else with
  *       content-length; headers {@code x-echo-method}, {@code x-echo-uri}</td></tr>
  *   <tr><td>{@code /status/<code>}</td><td>that status; body {@code status <code>\n}, none for 1xx, 204, 304</td></tr>
+ *   <tr><td>{@code /grpc-status/<code>}</td><td>200, {@code content-type: application/grpc}, chunked: one empty
+ *       message, then the trailer {@code grpc-status: <code>}</td></tr>
  *   <tr><td>{@code /bytes/<n>[?chunked=1]}</td><td>200 with n bytes, byte i = i % 251 ({@link #patternByte(long)}),
  *       written 16 KiB at a time, only while the channel is writable</td></tr>
  *   <tr><td>{@code /delay/<ms>}</td><td>the default response, ms milliseconds after the request ended</td></tr>

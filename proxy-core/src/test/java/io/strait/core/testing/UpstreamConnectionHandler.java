@@ -211,6 +211,10 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
                 respond(ex, code, List.of(new HeaderField("content-type", "text/plain")),
                     latin1("status " + code + "\n"), false);
             }
+        } else if (p.startsWith("/grpc-status/")) {
+            // a gRPC response whose status comes in the trailers: one empty message, then grpc-status
+            respond(ex, 200, List.of(new HeaderField("content-type", "application/grpc")), new byte[5], true,
+                List.of(new HeaderField("grpc-status", p.substring("/grpc-status/".length()))));
         } else if (p.startsWith("/bytes/")) {
             final long n = parseLong(p.substring("/bytes/".length()));
             if (n < 0) {
@@ -277,6 +281,12 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Writes a whole response, then finishes the exchange. */
     private void respond(final Exchange ex, final int status, final List<HeaderField> headers, final byte[] body,
                          final boolean chunked) {
+        respond(ex, status, headers, body, chunked, List.of());
+    }
+
+    /** As above; a chunked body ends with {@code trailers}. */
+    private void respond(final Exchange ex, final int status, final List<HeaderField> headers, final byte[] body,
+                         final boolean chunked, final List<HeaderField> trailers) {
         final boolean close = closesAfter(ex);
         final boolean bodyless = status < 200 || status == 204 || status == 304;
         final StringBuilder head = statusLine(status);
@@ -303,7 +313,11 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
                     out.writeBytes(body);
                     ByteBufUtil.writeAscii(out, "\r\n");
                 }
-                ByteBufUtil.writeAscii(out, "0\r\n\r\n");
+                ByteBufUtil.writeAscii(out, "0\r\n");
+                for (final HeaderField t : trailers) {
+                    ByteBufUtil.writeAscii(out, t.name() + ": " + t.value() + "\r\n");
+                }
+                ByteBufUtil.writeAscii(out, "\r\n");
             }
         }
         ctx.writeAndFlush(out).addListener(f -> responseDone(close));

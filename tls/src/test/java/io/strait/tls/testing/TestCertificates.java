@@ -164,6 +164,19 @@ public final class TestCertificates {
             }
         }
 
+        /** A server certificate signed by this CA, with {@code dnsNames} as DNS SANs, that expired a day ago. */
+        public Issued expiredServer(final String... dnsNames) {
+            final List<GeneralName> sans = new ArrayList<>();
+            for (final String n : dnsNames) {
+                sans.add(new GeneralName(GeneralName.dNSName, n));
+            }
+            final KeyPair kp = keyPair(KeyType.EC);
+            final Instant now = Instant.now();
+            return new Issued(sign(new X500Name("CN=expired,O=Strait Test"), kp,
+                new X500Name(certificate.getSubjectX500Principal().getName()), key, false, sans, false,
+                now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1))), kp.getPrivate(), this);
+        }
+
         /** An intermediate CA signed by this CA. */
         public Issued intermediate(final String name) {
             final KeyPair kp = keyPair(KeyType.EC);
@@ -363,11 +376,18 @@ public final class TestCertificates {
     private static X509Certificate sign(final X500Name subject, final KeyPair subjectKeys, final X500Name issuer,
                                         final PrivateKey issuerKey, final boolean ca, final List<GeneralName> sans,
                                         final Boolean client) {
+        final Instant now = Instant.now();
+        return sign(subject, subjectKeys, issuer, issuerKey, ca, sans, client, now.minus(Duration.ofHours(1)),
+            now.plus(Duration.ofDays(30)));
+    }
+
+    private static X509Certificate sign(final X500Name subject, final KeyPair subjectKeys, final X500Name issuer,
+                                        final PrivateKey issuerKey, final boolean ca, final List<GeneralName> sans,
+                                        final Boolean client, final Instant notBefore, final Instant notAfter) {
         try {
-            final Instant now = Instant.now();
             final X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer,
-                BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(Duration.ofHours(1))),
-                Date.from(now.plus(Duration.ofDays(30))), subject, subjectKeys.getPublic());
+                BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter), subject,
+                subjectKeys.getPublic());
             final JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.subjectKeyIdentifier, false,
                 ext.createSubjectKeyIdentifier(subjectKeys.getPublic()));

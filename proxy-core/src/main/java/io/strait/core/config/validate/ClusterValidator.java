@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * Confined to one thread (that of its {@link ConfigValidator}). Binds and validates {@code clusters}: names (unique),
  * load balancing and its settings, endpoints, connection pool, circuit breakers; host health through
- * {@link HealthValidator}. It records each cluster name for the references listeners and routes make.
+ * {@link HealthValidator}; upstream TLS through {@link ClusterTlsValidator}. It records each cluster name for the
+ * references listeners and routes make.
  */
 final class ClusterValidator extends SectionValidator {
 
@@ -57,7 +58,7 @@ final class ClusterValidator extends SectionValidator {
     private ClusterConfig cluster(final YamlNode node, final String path) {
         final Fields f = fields(node, path, "name", "lb", "endpoints", "connect_timeout", "pool", "health_check",
             "outlier_detection", "circuit_breakers", "slow_start", "panic_threshold", "least_request", "ring_hash",
-            "maglev", "type", "dns_refresh_rate", "protocol", "http2");
+            "maglev", "type", "dns_refresh_rate", "protocol", "http2", "tls");
         if (f == null) {
             return null;
         }
@@ -77,7 +78,9 @@ final class ClusterValidator extends SectionValidator {
         return new ClusterConfig(name, lb, endpoints, connectTimeout, pool, circuitBreakers,
             HealthValidator.healthCheck(f, name), HealthValidator.outlierDetection(f), HealthValidator.slowStart(f),
             HealthValidator.panicThreshold(f), leastRequest(f, lb), ringHash(f, lb), maglev(f, lb),
-            ClusterDiscoveryValidator.discovery(f), protocol, UpstreamProtocolValidator.http2(f, protocol));
+            ClusterDiscoveryValidator.discovery(f), protocol, UpstreamProtocolValidator.http2(f, protocol),
+            ClusterTlsValidator.tls(f, baseDir, protocol, connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT
+                : connectTimeout));
     }
 
     /** {@code ring_hash}: only with {@code lb: ring_hash}; null when absent (the defaults) or invalid (reported). */

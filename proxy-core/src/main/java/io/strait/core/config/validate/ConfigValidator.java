@@ -4,6 +4,7 @@ import io.strait.core.config.AdminConfig;
 import io.strait.core.config.ClusterConfig;
 import io.strait.core.config.ConfigError;
 import io.strait.core.config.ListenerConfig;
+import io.strait.core.config.OverloadConfig;
 import io.strait.core.config.RuntimeConfig;
 import io.strait.core.config.RuntimeProfile;
 import io.strait.core.config.StraitConfig;
@@ -49,7 +50,7 @@ public final class ConfigValidator extends SectionValidator {
 
     /** Binds and validates the document; errors go to the list given to the constructor. */
     public StraitConfig bind(final YamlNode root) {
-        final Fields f = fields(root, "", "admin", "runtime", "listeners", "clusters");
+        final Fields f = fields(root, "", "admin", "runtime", "listeners", "clusters", "overload");
         if (f == null) {
             return null;
         }
@@ -57,7 +58,8 @@ public final class ConfigValidator extends SectionValidator {
         final RuntimeConfig runtime = runtime(f);
         final List<ClusterConfig> clusters = new ClusterValidator(this).clusters(f);
         final List<ListenerConfig> listeners = new ListenerValidator(this).listeners(f);
-        return new StraitConfig(admin, runtime, listeners, clusters);
+        final OverloadConfig overload = new OverloadValidator(this).overload(f);
+        return new StraitConfig(admin, runtime, listeners, clusters, overload);
     }
 
     // ---------------------------------------------------------------------------------------------- top level

@@ -11,6 +11,7 @@ import io.strait.core.config.ListenerConfig;
 import io.strait.core.config.ListenerProtocol;
 import io.strait.core.config.ListenerTimeoutsConfig;
 import io.strait.core.config.ListenerTlsConfig;
+import io.strait.core.config.RbacConfig;
 import io.strait.core.config.VirtualHostConfig;
 import io.strait.core.config.yaml.Fields;
 import io.strait.core.config.yaml.YamlNode;
@@ -76,7 +77,7 @@ final class ListenerValidator extends SectionValidator {
         final Fields f = fields(node, path, "name", "address", "protocol", "tls", "cluster", "virtual_hosts",
             "limits", "timeouts", "access_log", "normalize_path", "merge_slashes", "path_with_escaped_slashes",
             "use_remote_address", "xff_num_trusted_hops", "preserve_external_request_id", "max_connections",
-            "forward_client_cert_details", "set_current_client_cert_details", "codec", "http2");
+            "forward_client_cert_details", "set_current_client_cert_details", "codec", "http2", "rbac");
         if (f == null) {
             return null;
         }
@@ -123,7 +124,17 @@ final class ListenerValidator extends SectionValidator {
         }
         return new ListenerConfig(name, address, protocol, virtualHosts, cluster, limits(f), timeouts(f), tls,
             accessLog(f), PathNormalizationValidator.pathNormalization(f), forwarding(f), maxConnections(f), codec,
-            Http2Validator.http2(f));
+            Http2Validator.http2(f), rbac(f, tls));
+    }
+
+    /** A listener's rbac policy: it judges verified client certificates, so the listener must verify them. */
+    private static RbacConfig rbac(final Fields f, final ListenerTlsConfig tls) {
+        final RbacConfig rbac = RbacValidator.rbac(f);
+        if (rbac != null && (tls == null || tls.options().clientCa() == null)) {
+            f.errorAtKey("rbac", "rbac on a listener needs tls with client_ca (it authorizes by the verified client "
+                + "certificate)");
+        }
+        return rbac;
     }
 
     private static boolean overlaps(final String a, final String b) {

@@ -29,7 +29,7 @@ import java.util.Map;
  */
 final class TlsValidator {
 
-    private static final Map<String, String> VERSIONS = versions();
+    static final Map<String, String> VERSIONS = versions();
     private static final String HTTP11 = "http/1.1";
     private static final String H2 = "h2";
 
@@ -135,7 +135,7 @@ final class TlsValidator {
         return m;
     }
 
-    private static Path path(final Fields f, final String key, final boolean required, final Path baseDir) {
+    static Path path(final Fields f, final String key, final boolean required, final Path baseDir) {
         final String text = f.string(key, required);
         if (text == null) {
             return null;
@@ -194,7 +194,7 @@ final class TlsValidator {
     }
 
     /** {@code ecdh_curves} as BoringSSL group names: empty when absent, null when invalid (reported). */
-    private static List<String> curves(final Fields f) {
+    static List<String> curves(final Fields f) {
         final List<String> names = strings(f, "ecdh_curves", "a key-exchange group name");
         if (names == null || names.isEmpty()) {
             return names;
@@ -220,7 +220,7 @@ final class TlsValidator {
     }
 
     /** A list of non-empty strings under {@code key}: empty when absent, null when invalid (reported). */
-    private static List<String> strings(final Fields f, final String key, final String what) {
+    static List<String> strings(final Fields f, final String key, final String what) {
         if (!f.has(key)) {
             return List.of();
         }

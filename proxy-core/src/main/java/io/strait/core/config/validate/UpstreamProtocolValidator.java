@@ -25,7 +25,8 @@ final class UpstreamProtocolValidator {
     }
 
     /**
-     * Key {@code http2}: only with {@code protocol: http2}; the defaults when absent or invalid (reported).
+     * Key {@code http2}: only with {@code protocol: http2}, or {@code auto} on a TLS cluster (whose connections are
+     * HTTP/2 when ALPN picks h2); the defaults when absent or invalid (reported).
      */
     static UpstreamHttp2Config http2(final Fields cluster, final UpstreamProtocol protocol) {
         final Fields f = cluster.object("http2", "max_concurrent_streams", "initial_stream_window_size",
@@ -33,9 +34,9 @@ final class UpstreamProtocolValidator {
         if (f == null) {
             return UpstreamHttp2Config.DEFAULTS;
         }
-        if (protocol != UpstreamProtocol.HTTP2) {
-            cluster.errorAtKey("http2", "http2 settings need protocol: http2 (protocol is "
-                + protocol.configName() + ")");
+        if (protocol == UpstreamProtocol.HTTP1 || protocol == UpstreamProtocol.AUTO && !cluster.has("tls")) {
+            cluster.errorAtKey("http2", "http2 settings need protocol: http2, or protocol: auto with tls (protocol is "
+                + protocol.configName() + (protocol == UpstreamProtocol.AUTO ? " without tls)" : ")"));
             return UpstreamHttp2Config.DEFAULTS;
         }
         final Long streams = f.integerOr("max_concurrent_streams",
