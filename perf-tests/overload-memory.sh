@@ -260,6 +260,7 @@ phase() {   # phase NAME CLIENTS
     if [[ $n == strait* ]]; then
         admin "$n" /overload >"$tag.overload.json"
         admin "$n" '/stats?filter=^overload\.' >"$tag.stats1"
+        admin "$n" '/stats?usedonly' >"$tag.stats-all"   # kept with --keep: every counter that moved
     fi
     local during
     during=$(rss_now)
