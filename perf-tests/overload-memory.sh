@@ -34,6 +34,7 @@ ONLY=""
 JAR=""
 LOAD_JAR=""
 KEEP=0
+RENDER_ONLY=""
 STARTUP_TIMEOUT=20
 ALL_CANDIDATES=(strait strait-tight nginx haproxy)
 
@@ -51,6 +52,8 @@ Usage: perf-tests/overload-memory.sh [options]
   --only LIST      comma-separated subset of: ${ALL_CANDIDATES[*]}
   --jar PATH       Strait jar (default server/target/strait.jar, built if missing)
   --keep           keep the temp dir
+  --render-only DIR write every candidate's rendered config (and the backend's) to DIR, then stop: nothing is
+                   started or measured
 Environment: OVERLOAD_PORT_BASE ($BASE), PROXY_CPU LOAD_CPU ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS, STRAIT_HEAP.
 EOF
 }
@@ -71,6 +74,7 @@ while (($#)); do
         --only) ONLY=${2:?}; shift 2 ;;
         --jar) JAR=${2:?}; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --render-only) RENDER_ONLY=${2:?--render-only needs a directory}; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
@@ -89,31 +93,28 @@ if [[ -n $ONLY ]]; then
     for c in "${CANDIDATES[@]}"; do [[ -n ${PORT[$c]:-} ]] || die "--only: unknown candidate '$c'"; done
 fi
 
-ensure_tools python3 ss:iproute2
-start_tmp strait-overload
+if [[ -n $RENDER_ONLY ]]; then
+    mkdir -p "$RENDER_ONLY"
+    TMP=$(cd "$RENDER_ONLY" && pwd)
+else
+    ensure_tools python3 ss:iproute2
+    start_tmp strait-overload
+fi
 BODY=$(make_body 1024 "$TMP/body.expected")
-mkdir -p "$TMP/www"
-head -c $((FILE_MIB * 1024 * 1024)) /dev/zero | tr '\0' 'x' >"$TMP/www/big"
 PAGE_KIB=$(($(getconf PAGESIZE) / 1024))
 
-# ------------------------------------------------------------------------------------------------------ backend
-# conf/nginx-backend.conf as compare.sh uses it, with one more location in place of its h2c comment: /big, the
-# large static file (sendfile: the backend itself holds nothing per download), and a fixed 256 KiB send buffer on
-# its listener: without it the kernel grows the send buffer of each backend connection a proxy stops reading to
-# tcp_wmem's maximum (4 MiB here), machine-wide TCP memory that would push the kernel into TCP memory pressure at a
-# few hundred stalled downloads. It caps what the backend side keeps in the kernel, the same for every proxy.
-port_in_use "$BACKEND_PORT" && die "port $BACKEND_PORT is already in use (set OVERLOAD_PORT_BASE)"
+# ------------------------------------------------------------------------------------------------------ configs
+# The backend: conf/nginx-backend.conf as compare.sh uses it, with one more location in place of its h2c comment:
+# /big, the large static file (sendfile: the backend itself holds nothing per download), and a fixed 256 KiB send
+# buffer on its listener: without it the kernel grows the send buffer of each backend connection a proxy stops
+# reading to tcp_wmem's maximum (4 MiB here), machine-wide TCP memory that would push the kernel into TCP memory
+# pressure at a few hundred stalled downloads. It caps what the backend side keeps in the kernel, the same for
+# every proxy.
 render_template "$CONF_DIR/nginx-backend.conf" "$TMP/nginx-backend.conf" TMP "$TMP" BODY "$BODY" \
     BACKEND_PORT "$BACKEND_PORT" -- -e "s|# @BACKEND_TLS@||" \
     -e "s|# @BACKEND_H2@.*\$|location = /big { alias $TMP/www/big; sendfile on; }|" \
     -e "s|^\( *listen $HOST:$BACKEND_PORT\);|\1 sndbuf=256k;|"
-start_pinned "$LOAD_CPU" "$TMP/backend.log" nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf"
-wait_until "$STARTED_PID" "$STARTUP_TIMEOUT" answers "http://$HOST:$BACKEND_PORT/" \
-    && check_body backend "http://$HOST:$BACKEND_PORT/" || die "the nginx backend did not start"
-big=$(curl -s -o /dev/null -m 30 -w '%{size_download}' "http://$HOST:$BACKEND_PORT/big") || big=0
-((big == FILE_MIB * 1024 * 1024)) || die "the backend's /big answered $big bytes, not $((FILE_MIB * 1024 * 1024))"
 
-# ----------------------------------------------------------------------------------------------- the proxies
 # nginx and HAProxy with compare.sh's templates unchanged: nginx buffers a response it cannot send (proxy_buffering
 # on, the default: 8 in-memory buffers, then a temp file of up to 1 GiB per request); HAProxy holds its two
 # buffers per stream (tune.bufsize 16 KiB) and stops reading the server.
@@ -126,6 +127,30 @@ render() {   # render TEMPLATE OUT [SED_ARG...]
 }
 
 STRAIT_TIGHT_OVERLOAD="overload: { resources: { heap: {}, direct_memory: { max: $TIGHT_DIRECT } } }"
+render "$CONF_DIR/nginx-proxy.conf" "$TMP/nginx-proxy.conf"
+render "$CONF_DIR/haproxy.cfg" "$TMP/haproxy.cfg"
+for n in strait strait-tight; do
+    overload=""
+    [[ $n == strait-tight ]] && overload=$STRAIT_TIGHT_OVERLOAD
+    render_template "$CONF_DIR/overload-strait.yaml" "$TMP/$n.yaml" STRAIT_PORT "${PORT[$n]}" \
+        ADMIN_PORT "${ADMIN_PORT[$n]}" BACKEND_PORT "$BACKEND_PORT" OVERLOAD "$overload"
+done
+if [[ -n $RENDER_ONLY ]]; then
+    echo "overload-memory.sh: configs in $TMP"
+    exit 0
+fi
+
+# ------------------------------------------------------------------------------------------------------ backend
+mkdir -p "$TMP/www"
+head -c $((FILE_MIB * 1024 * 1024)) /dev/zero | tr '\0' 'x' >"$TMP/www/big"
+port_in_use "$BACKEND_PORT" && die "port $BACKEND_PORT is already in use (set OVERLOAD_PORT_BASE)"
+start_pinned "$LOAD_CPU" "$TMP/backend.log" nginx -p "$TMP" -e "$TMP/backend.error.log" -c "$TMP/nginx-backend.conf"
+wait_until "$STARTED_PID" "$STARTUP_TIMEOUT" answers "http://$HOST:$BACKEND_PORT/" \
+    && check_body backend "http://$HOST:$BACKEND_PORT/" || die "the nginx backend did not start"
+big=$(curl -s -o /dev/null -m 30 -w '%{size_download}' "http://$HOST:$BACKEND_PORT/big") || big=0
+((big == FILE_MIB * 1024 * 1024)) || die "the backend's /big answered $big bytes, not $((FILE_MIB * 1024 * 1024))"
+
+# ----------------------------------------------------------------------------------------------- the proxies
 start_candidate() {   # start_candidate NAME: sets PID (the process to measure); false with SKIP_REASON
     local n=$1
     port_in_use "${PORT[$n]}" && { SKIP_REASON="port ${PORT[$n]} is already in use"; return 1; }
@@ -133,17 +158,11 @@ start_candidate() {   # start_candidate NAME: sets PID (the process to measure);
         strait | strait-tight)
             ensure_strait_jar || return 1
             port_in_use "${ADMIN_PORT[$n]}" && { SKIP_REASON="port ${ADMIN_PORT[$n]} is already in use"; return 1; }
-            local overload=""
-            [[ $n == strait-tight ]] && overload=$STRAIT_TIGHT_OVERLOAD
-            render_template "$CONF_DIR/overload-strait.yaml" "$TMP/$n.yaml" STRAIT_PORT "${PORT[$n]}" \
-                ADMIN_PORT "${ADMIN_PORT[$n]}" BACKEND_PORT "$BACKEND_PORT" OVERLOAD "$overload"
             start_strait_pinned "$TMP/$n.log" "$TMP/$n.yaml" ;;
         nginx)
-            render "$CONF_DIR/nginx-proxy.conf" "$TMP/nginx-proxy.conf"
             start_pinned "$PROXY_CPU" "$TMP/nginx-proxy.log" \
                 nginx -p "$TMP" -e "$TMP/nginx-proxy.error.log" -c "$TMP/nginx-proxy.conf" ;;
         haproxy)
-            render "$CONF_DIR/haproxy.cfg" "$TMP/haproxy.cfg"
             haproxy -c -q -f "$TMP/haproxy.cfg" >"$TMP/haproxy.check.log" 2>&1 \
                 || { show_log "$TMP/haproxy.check.log"; SKIP_REASON="bad config"; return 1; }
             start_pinned "$PROXY_CPU" "$TMP/haproxy.log" haproxy -db -f "$TMP/haproxy.cfg" ;;
