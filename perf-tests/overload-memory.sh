@@ -307,7 +307,8 @@ phase() {   # phase NAME CLIENTS
         [[ -n $actions ]] || actions=none
     fi
     # name clients sent failed before peak during after kept reset tcp_kib nginx_tmp_kib pressure closing | actions
-    echo "$n $clients $sent $failed $before $peak $during $after $kept $reset $tcp_kib $nginx_tmp_kib $pressure $closing" \
+    echo "$n $clients $sent $failed $before $peak $during $after $kept $reset $tcp_kib $nginx_tmp_kib $pressure" \
+        "$closing" \
         "| $actions" >>"$RAW"
     printf '   %-12s %4d stalled (%s connected): RSS %s -> peak %s -> after %s MiB; 1 KiB during: %s; actions: %s\n' \
         "$n" "$clients" "$sent" "$(mib "$before")" "$(mib "$peak")" "$(mib "$after")" \
@@ -325,7 +326,10 @@ for n in "${CANDIDATES[@]}"; do
     log "$n up (pid $PID, idle RSS $(mib "${IDLE_RSS[$n]}") MiB)"
     for c in "${LEVEL_LIST[@]}"; do
         if tcp_room "$c"; then phase "$n" "$c"
-        else SKIPPED+=("$n with $c clients: too close to tcp_mem's pressure level"); log "SKIPPING $n with $c clients"; fi
+        else
+            SKIPPED+=("$n with $c clients: too close to tcp_mem's pressure level")
+            log "SKIPPING $n with $c clients"
+        fi
     done
     [[ $n == strait* ]] && admin "$n" /overload >"$TMP/$n.overload-end.json"
     [[ $n == strait* ]] && grep -E 'WARN|ERROR|OutOfMemory' "$TMP/$n.log" | tail -n 40 >"$TMP/$n.warnings" || true
@@ -341,8 +345,9 @@ mkdir -p "$RESULTS_DIR"
 OUT="$RESULTS_DIR/$STAMP-overload-memory.md"
 describe() {   # describe NAME: how the candidate was configured, for the report
     case $1 in
-        strait) echo "\`bin/strait run -c strait.yaml\` (conf/overload-strait.yaml; launcher defaults: -Xms64m -Xmx${STRAIT_HEAP:-256m}" \
-            "-XX:MaxDirectMemorySize=256m${STRAIT_JAVA_OPTS:+ $STRAIT_JAVA_OPTS}), default overload manager" \
+        strait) echo "\`bin/strait run -c strait.yaml\` (conf/overload-strait.yaml; launcher defaults: -Xms64m" \
+            "-Xmx${STRAIT_HEAP:-256m} -XX:MaxDirectMemorySize=256m${STRAIT_JAVA_OPTS:+; then STRAIT_JAVA_OPTS,}" \
+            "${STRAIT_JAVA_OPTS:+last, so it wins: $STRAIT_JAVA_OPTS}), default overload manager" \
             "(heap and direct memory against the JVM's limits; keep-alive off at 90%, shed and refuse at 95%," \
             "reset at 98%), default \`connection_buffer\` (1 MiB)" ;;
         strait-tight) echo "the same launcher, with \`$STRAIT_TIGHT_OVERLOAD\` (direct memory against" \
@@ -364,7 +369,8 @@ describe() {   # describe NAME: how the candidate was configured, for the report
         "clients still hang: ok = 200 with the 1 KiB body; 000 = no answer (connection refused or closed)." \
         "\"closed by proxy\": stalled connections the client saw closed or reset by the proxy at release / the" \
         "proxy's sockets in FIN-WAIT-1 at the end of the hold (closed by the proxy with unsent bytes: the FIN" \
-        "waits behind them, so a client that does not read sees nothing and the kernel keeps the bytes). Kernel TCP = the \`mem\` of /proc/net/sockstat (all TCP sockets of the machine, socket buffers" \
+        "waits behind them, so a client that does not read sees nothing and the kernel keeps the bytes)." \
+        "Kernel TCP = the \`mem\` of /proc/net/sockstat (all TCP sockets of the machine, socket buffers" \
         "included: what the kernel holds for the stalled downloads, not counted in any RSS). Load average at the" \
         "start: $LOAD_BEFORE; JDK: $(java -version 2>&1 | head -n 1)."
     echo
@@ -375,7 +381,7 @@ describe() {   # describe NAME: how the candidate was configured, for the report
         echo
         extra="" ; extra_h=""
         [[ $n == nginx ]] && { extra_h=" nginx temp files MiB |"; }
-        [[ $n == strait* ]] && { extra_h=" direct-memory pressure % (peak/after) | actions fired (overload.*.total) |"; }
+        [[ $n == strait* ]] && extra_h=" direct-memory pressure % (peak/after) | actions fired (overload.*.total) |"
         echo "| stalled clients (connected) | RSS before MiB | peak RSS MiB | RSS after release MiB | 1 KiB during |" \
             "1 KiB after release | closed by proxy: seen by client / FIN queued | kernel TCP MiB |$extra_h"
         sep="|---:|---:|---:|---:|---|---|---:|---:|"
