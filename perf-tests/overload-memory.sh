@@ -344,10 +344,11 @@ STAMP=$(date -u +%Y-%m-%d-%H%M%S)
 mkdir -p "$RESULTS_DIR"
 OUT="$RESULTS_DIR/$STAMP-overload-memory.md"
 describe() {   # describe NAME: how the candidate was configured, for the report
+    local opts=""
+    [[ -z ${STRAIT_JAVA_OPTS:-} ]] || opts="; then STRAIT_JAVA_OPTS, last, so it wins: $STRAIT_JAVA_OPTS"
     case $1 in
         strait) echo "\`bin/strait run -c strait.yaml\` (conf/overload-strait.yaml; launcher defaults: -Xms64m" \
-            "-Xmx${STRAIT_HEAP:-256m} -XX:MaxDirectMemorySize=256m${STRAIT_JAVA_OPTS:+; then STRAIT_JAVA_OPTS,}" \
-            "${STRAIT_JAVA_OPTS:+last, so it wins: $STRAIT_JAVA_OPTS}), default overload manager" \
+            "-Xmx${STRAIT_HEAP:-256m} -XX:MaxDirectMemorySize=256m$opts), default overload manager" \
             "(heap and direct memory against the JVM's limits; keep-alive off at 90%, shed and refuse at 95%," \
             "reset at 98%), default \`connection_buffer\` (1 MiB)" ;;
         strait-tight) echo "the same launcher, with \`$STRAIT_TIGHT_OVERLOAD\` (direct memory against" \
