@@ -14,7 +14,6 @@ import io.strait.core.cluster.Cluster;
 import io.strait.core.config.RbacConfig;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
-import io.strait.core.http.HttpMethods;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
 import io.strait.core.http.HttpTrailers;
@@ -29,9 +28,9 @@ import io.strait.lb.Host;
 /**
  * One request and its response (Envoy's active stream plus its router filter): routes the request, has
  * {@link UpstreamSelector} pick a cluster and host, runs tries through its {@link UpstreamAttempt}, asks its
- * {@link RetryController} whether a failed try is retried, and answers the downstream, locally when it must. It
- * owns everything about the exchange: route, cluster, host, breaker slots, deadlines, retry state, access-log entry
- * and byte counts, and an explicit {@link State}.
+ * {@link ExchangeRetries} whether a failed try goes again (now, after a backoff, or not), and answers the downstream,
+ * locally when it must. It owns everything about the exchange: route, cluster, host, breaker slots, deadlines,
+ * access-log entry and byte counts, and an explicit {@link State}.
  *
  * <p>It works on protocol-neutral events only (io.strait.core.http) and answers through {@link Downstream}, so the
  * same exchange serves an HTTP/1.1 connection (one exchange, reused for each request: nothing allocated per
@@ -75,19 +74,15 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     private final GrpcRequest grpc = new GrpcRequest();
     /** The exchange's access-log facts, reused per request. */
     private final ExchangeLog log;
+    /** Whether a failed try goes again, now or after a backoff, and the state that takes. */
+    private final ExchangeRetries retries;
 
     private State state = State.IDLE;
     private boolean requestDone;
     /** True once this exchange answered Expect: 100-continue itself (a retried try must not answer again). */
     private boolean continueSent;
-    /** True once a request that met a closed pooled connection was sent again on a new one. */
-    private boolean retriedStale;
     private HttpRequestHead request;
     private Route route;
-    /** The exchange's retry controller, or null when its route has no retry policy (the hot path's one check). */
-    private RetryController retry;
-    /** Created on first use and reused by every later request with a retry policy. */
-    private RetryController retryController;
     private long startNanos;
     private int deferredStatus;
     private String deferredReason;
@@ -108,6 +103,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         this.timer = new LoopTimer(loop.loop(), clock, this);
         this.deadlines = new ExchangeDeadlines(listener.streamIdleTimeoutNanos());
         this.log = new ExchangeLog(listener, forwarding, loop);
+        this.retries = new ExchangeRetries(attempt, selector, timer, log, loop, clock);
     }
 
     /**
@@ -135,9 +131,8 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         state = State.FORWARDING;
         request = head;
         requestDone = false;
-        retriedStale = false;
         continueSent = false;
-        retry = null;
+        retries.clear();
         deferredStatus = 0;
         startNanos = now;
         deadlines.start(now);
@@ -197,13 +192,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         deadlines.timeout(now, grpc.timeoutNanos(r.timeoutMillis(), r.maxGrpcTimeoutNanos()));
         final RetryPolicy policy = r.retryPolicy();
         if (policy != null) {
-            RetryController rc = retryController;
-            if (rc == null) {
-                rc = new RetryController();
-                retryController = rc;
-            }
-            rc.begin(policy, selector.hash(), h, now);
-            retry = rc;
+            retries.begin(policy, selector.hash(), h, now);
         }
         acquire();
     }
@@ -228,10 +217,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             return;
         }
         deadlines.activity();
-        final RetryController rc = retry;
-        if (rc != null) {
-            rc.keep(buf, downstream.alloc());
-        }
+        retries.keep(buf, downstream.alloc());
         attempt.send(buf);
     }
 
@@ -241,10 +227,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         if (s == State.IDLE || s == State.REPLY_DEFERRED || s == State.RESPONDED) {
             return;
         }
-        final RetryController rc = retry;
-        if (rc != null) {
-            rc.keepTrailers(trailers);
-        }
+        retries.keepTrailers(trailers);
         attempt.send(trailers);
     }
 
@@ -310,7 +293,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         log.offer(clock.nanoTime());
         abortUpstream();
-        endRetries();
+        retries.end();
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
         state = State.IDLE;
         releaseRequest();
@@ -348,7 +331,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     /** The try's new connection could not be made. */
     @Override
     public void onConnectFailure(final boolean timedOut) {
-        if (retry != null && retryAfterFailure(RetryPolicy.CONNECT_FAILURE)) {
+        if (retries.afterFailure(RetryPolicy.CONNECT_FAILURE, responseStarted(), request, requestDone)) {
             return;
         }
         localReply(502, timedOut ? "upstream_connect_timeout" : "upstream_connect_failure");
@@ -382,7 +365,8 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         if (outlier != GrpcRequest.NONE) {
             cluster.reportStatus(attempt.host(), outlier);
         }
-        if (retry != null && retryAfterResponse(head)) {
+        if (retries.afterResponse(head, request, requestDone)) {
+            downstream.flush();
             return;
         }
         state = State.RESPONDING;
@@ -436,7 +420,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     @Override
     public void onUpstreamError(final HttpDecodeError error) {
         final boolean reset = UPSTREAM_RESET.equals(error.reason());
-        if (reset && retry != null && !responseStarted() && retryAfterFailure(RetryPolicy.RESET)) {
+        if (reset && retries.afterFailure(RetryPolicy.RESET, responseStarted(), request, requestDone)) {
             return;   // the connection closed in the middle of a response head
         }
         log.flag(reset ? ResponseFlags.UC : ResponseFlags.UPE);
@@ -451,23 +435,15 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     @Override
     public void onUpstreamClosed() {
-        final boolean unprocessed = attempt.unprocessed();
-        if (!responseStarted() && replayable() && (unprocessed
-            || !retriedStale && attempt.reused() && HttpMethods.isIdempotent(request.method()))) {
-            // A pooled connection the upstream had already closed: send the request again, once, on a new one to
-            // the same host. Only an idempotent request (RFC 9110 9.2.2): a POST may have reached the application;
-            // any request the upstream said it never processed (an HTTP/2 stream refused or above a GOAWAY), a few
-            // times (the attempt counts those).
-            retriedStale |= !unprocessed;
-            attempt.replay(retry, requestDone);
-            acquire();
+        if (!responseStarted() && retries.resendOnNewConnection(request, requestDone)) {
+            acquire();   // a stale pooled connection, or a request the upstream never processed: again, at once
             return;
         }
         final LoopStats<ClusterStat> cs = selector.clusterStats();
         cs.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
         cs.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
         selector.cluster().reportGatewayFailure(attempt.host());
-        if (retry != null && !responseStarted() && retryAfterFailure(RetryPolicy.RESET)) {
+        if (retries.afterFailure(RetryPolicy.RESET, responseStarted(), request, requestDone)) {
             return;
         }
         log.flag(ResponseFlags.UC);
@@ -483,70 +459,9 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     // ------------------------------------------------------------------ retries
 
-    /** True if the request can be sent again: it has no body, or all of it so far is kept. */
-    private boolean replayable() {
-        return request.bodyLength() == 0 || retry != null && retry.buffering();
-    }
-
-    /**
-     * The current try failed without a response (connect failure, reset, per-try timeout; its connection is already
-     * let go). Starts the backoff before a retry and returns true when the policy and limits allow one; false when
-     * the caller must answer the failure itself.
-     */
-    private boolean retryAfterFailure(final int kind) {
-        final RetryController rc = retry;
-        if (responseStarted() || !rc.policy().retriesFailure(kind)) {
-            return false;
-        }
-        final int outcome = rc.admit(replayable(), kind != RetryPolicy.CONNECT_FAILURE,
-            selector.cluster().circuitBreaker(), selector.clusterStats());
-        if (outcome != RetryController.ADMITTED) {
-            flagRetryRefusal(outcome);
-            return false;
-        }
-        startBackoff(rc, kind == RetryPolicy.CONNECT_FAILURE && rc.retries() == 1);
-        return true;
-    }
-
-    /**
-     * A final response head arrived on a try of an exchange with a retry policy. A retriable status is retried when
-     * the limits allow it (the head is dropped and its connection aborted, its body never forwarded); otherwise the
-     * head is the response, retries end, and false tells the caller to forward it.
-     */
-    private boolean retryAfterResponse(final HttpResponseHead head) {
-        final int status = head.status();
-        final int outcome = retry.onResponse(head, replayable(), selector.cluster().circuitBreaker(),
-            selector.clusterStats());
-        if (outcome != RetryController.ADMITTED) {
-            flagRetryRefusal(outcome);
-            return false;
-        }
-        StatusCounters.upstream(selector.clusterStats(), status);
-        head.release();
-        attempt.dropConnection();
-        startBackoff(retry, false);
-        downstream.flush();
-        return true;
-    }
-
-    private void flagRetryRefusal(final int outcome) {
-        if (outcome == RetryController.LIMIT_EXCEEDED) {
-            log.flag(ResponseFlags.URX);
-        }
-    }
-
-    /** Lets the failed try's host go, queues the replay, pauses downstream reads and waits the backoff. */
-    private void startBackoff(final RetryController rc, final boolean immediate) {
-        attempt.waitForRetry(rc, requestDone);
-        timer.arm(rc.startBackoff(immediate, loop.random(), clock.nanoTime()));
-    }
-
     /** The current try ran past per_try_timeout: it is dropped and retried if allowed, else answered 504. */
     private void onPerTryTimeout() {
-        selector.clusterStats().inc(ClusterStat.UPSTREAM_RQ_PER_TRY_TIMEOUT);
-        attempt.timedOut();
-        attempt.dropConnection();   // a connect still in progress ends up in the pool
-        if (retryAfterFailure(RetryPolicy.PER_TRY_TIMEOUT)) {
+        if (retries.perTryTimedOut(responseStarted(), request, requestDone)) {
             return;
         }
         abortUpstream();
@@ -554,37 +469,22 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         downstream.flush();
     }
 
-    /** The backoff is over: picks a host (preferring one not tried yet) and sends the request again. */
+    /** The backoff is over: the next try goes to a host (preferring one not tried yet), or 503 if none is healthy. */
     private void retryNow(final long now) {
-        attempt.backoffOver();
-        final Host h = selector.repick(retry, loop);
-        if (h == null) {
+        if (!retries.nextTry(request, now)) {
             attempt.releasePending();
             localReply(503, "no_healthy_upstream");
             downstream.flush();
             return;
         }
-        attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, request);
-        log.host(h);
-        retry.startTry(now);
         acquire();
         downstream.flush();
-    }
-
-    /** Retries are over for this exchange (it is answered or gone): releases the kept body and the retry slot. */
-    private void endRetries() {
-        final RetryController rc = retry;
-        if (rc != null) {
-            retry = null;
-            rc.end();
-        }
     }
 
     // ------------------------------------------------------------------ timers
 
     private long nextDeadline() {
-        final RetryController rc = retry;
-        return deadlines.next(rc == null ? 0 : rc.nextDeadline());
+        return deadlines.next(retries.nextDeadline());
     }
 
     @Override
@@ -594,26 +494,18 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         if (deadlines.routeDue(now)) {
             onRouteTimeout();
-        } else if (retry != null && retryDue(now)) {
-            // handled
-        } else if (deadlines.streamIdleDue(now)) {
-            onStreamIdleTimeout();
+        } else {
+            final int due = retries.due(now);
+            if (due == RetryController.PER_TRY_TIMEOUT) {
+                onPerTryTimeout();
+            } else if (due == RetryController.BACKOFF_OVER) {
+                retryNow(now);
+            } else if (deadlines.streamIdleDue(now)) {
+                onStreamIdleTimeout();
+            }
         }
         if (state != State.IDLE) {
             timer.arm(nextDeadline());
-        }
-    }
-
-    private boolean retryDue(final long now) {
-        switch (retry.due(now)) {
-            case RetryController.PER_TRY_TIMEOUT:
-                onPerTryTimeout();
-                return true;
-            case RetryController.BACKOFF_OVER:
-                retryNow(now);
-                return true;
-            default:
-                return false;
         }
     }
 
@@ -665,7 +557,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
      * set to {@code true} on the reply (see {@link LocalReply#head}), or null.
      */
     private void localReply(final int status, final String reason, final boolean close, final AsciiString flag) {
-        endRetries();   // answered here: no try is retried any more
+        retries.end();   // answered here: no try is retried any more
         if (responseStarted()) {
             downstream.reset();
             return;
@@ -697,7 +589,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
         state = State.IDLE;
         releaseRequest();
-        endRetries();
+        retries.end();
         attempt.dropConnecting();
         selector.releaseRequestSlot();
         downstream.exchangeDone(now);
