@@ -11,13 +11,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.strait.core.accesslog.ResponseFlags;
 import io.strait.core.cluster.Cluster;
-import io.strait.core.config.RbacConfig;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpRequestHead;
 import io.strait.core.http.HttpResponseHead;
 import io.strait.core.http.HttpTrailers;
-import io.strait.core.route.PathNormalizer;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
 import io.strait.core.stats.ClusterStat;
@@ -59,15 +57,13 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     /** The codec's reason for a connection that closed in the middle of a response head. */
     private static final String UPSTREAM_RESET = "upstream_reset";
 
-    private final ListenerRuntime listener;
-    private final LoopState loop;
     private final Downstream downstream;
     private final NanoClock clock;
     private final LoopStats<HttpStat> stats;
     private final UpstreamSelector selector = new UpstreamSelector();
     private final UpstreamAttempt attempt;
-    private final ForwardingHeaders forwarding;
-    private final ClientCertHeader clientCert;
+    /** Where each request goes: its route and host, or why it goes nowhere. */
+    private final RequestRouter router;
     private final LoopTimer timer;
     private final ExchangeDeadlines deadlines;
     /** Whether the request is gRPC (its errors are answered trailers-only), and its grpc-timeout. */
@@ -92,18 +88,15 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     Exchange(final ListenerRuntime listener, final LoopState loop, final Downstream downstream,
              final LoopStats<HttpStat> stats, final ForwardingHeaders forwarding) {
-        this.listener = listener;
-        this.loop = loop;
         this.downstream = downstream;
         this.clock = loop.clock();
         this.stats = stats;
-        this.forwarding = forwarding;
-        this.clientCert = new ClientCertHeader(listener.config().forwarding().clientCert());
         this.attempt = new UpstreamAttempt(this, downstream, loop, clock);
         this.timer = new LoopTimer(loop.loop(), clock, this);
         this.deadlines = new ExchangeDeadlines(listener.streamIdleTimeoutNanos());
         this.log = new ExchangeLog(listener, forwarding, loop);
         this.retries = new ExchangeRetries(attempt, selector, timer, log, loop, clock);
+        this.router = new RequestRouter(listener, loop, downstream, stats, selector, forwarding, log);
     }
 
     /**
@@ -146,45 +139,18 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
     }
 
+    /** Routes the request and starts its first try, or answers it locally when it goes nowhere. */
     private void route(final HttpRequestHead head, final long now) {
-        if (loop.overload().shedRequest(loop.random(), loop.index())) {
-            overloaded("overloaded");   // the overload manager sheds new requests: 503 before any routing work
-            return;
-        }
-        final int pathResult = listener.routes().normalizePath(head);   // route on, and forward, the normal path
-        if (pathResult != PathNormalizer.OK) {
-            localReply(PathNormalizer.status(pathResult), PathNormalizer.reason(pathResult));
-            return;
-        }
-        // Before the route match, as Envoy's connection manager does: header matchers and the source_ip hash see
-        // the listener's forwarding policy applied (never a client's own X-Forwarded-Proto), route edits come after.
-        forwarding.apply(head.headers(), loop.random());
-        clientCert.apply(head.headers(), downstream);
-        log.forwarded();
-        final Route r = listener.routes().match(head);
+        final Route r = router.route(head, now);
         if (r == null) {
-            stats.inc(HttpStat.NO_ROUTE);
-            localReply(404, "no_route");
+            if (router.overloaded()) {
+                overloaded(router.reason());
+            } else {
+                localReply(router.status(), router.reason(), false, router.flag());
+            }
             return;
         }
         route = r;
-        final RbacConfig rbac = r.rbac();
-        if (rbac != null && !authorized(rbac)) {
-            return;
-        }
-        switch (selector.select(r, head, loop, forwarding.sourceIpHash(), stats, now)) {
-            case UpstreamSelector.RATE_LIMITED:
-                localReply(429, "rate_limited", false, LocalReply.X_STRAIT_RATELIMITED);
-                return;
-            case UpstreamSelector.OVERFLOW:
-                overloaded("upstream_rq_overflow");
-                return;
-            case UpstreamSelector.NO_HEALTHY_HOST:
-                localReply(503, "no_healthy_upstream");
-                return;
-            default:
-                break;
-        }
         final Host h = selector.host();
         attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, head);
         log.host(h);
@@ -195,17 +161,6 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             retries.begin(policy, selector.hash(), h, now);
         }
         acquire();
-    }
-
-    /** Checks the route's policy against the connection's verified client; answers 403 when it refuses. */
-    private boolean authorized(final RbacConfig rbac) {
-        if (rbac.allows(downstream.peerIdentity())) {
-            stats.inc(HttpStat.RBAC_ALLOWED);
-            return true;
-        }
-        stats.inc(HttpStat.RBAC_DENIED);
-        localReply(403, "rbac_denied");
-        return false;
     }
 
     /** A chunk of the request body. */
