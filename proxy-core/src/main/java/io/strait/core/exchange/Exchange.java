@@ -1,6 +1,5 @@
 package io.strait.core.exchange;
 
-import io.strait.core.upstream.AttemptListener;
 import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
 import io.strait.core.time.LoopTimer;
@@ -10,11 +9,9 @@ import io.strait.core.upstream.UpstreamStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.strait.core.accesslog.ResponseFlags;
-import io.strait.core.cluster.Cluster;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
 import io.strait.core.http.HttpRequestHead;
-import io.strait.core.http.HttpResponseHead;
 import io.strait.core.http.HttpTrailers;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
@@ -24,11 +21,12 @@ import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
 
 /**
- * One request and its response (Envoy's active stream plus its router filter): routes the request, has
- * {@link UpstreamSelector} pick a cluster and host, runs tries through its {@link UpstreamAttempt}, asks its
- * {@link ExchangeRetries} whether a failed try goes again (now, after a backoff, or not), and answers the downstream,
- * locally when it must. It owns everything about the exchange: route, cluster, host, breaker slots, deadlines,
- * access-log entry and byte counts, and an explicit {@link State}.
+ * One request and its response (Envoy's active stream, with its router filter split out beside it): the state
+ * machine of the exchange from the downstream's side. It has its {@link RequestRouter} route the request (or say why
+ * it goes nowhere), starts the first try through its {@link UpstreamAttempt}, passes the request body on, leaves the
+ * try's events to its {@link ExchangeUpstream} (which asks {@link ExchangeRetries} whether a failed try goes again),
+ * handles its deadlines, answers locally when it must, and ends the exchange. It owns the exchange's explicit
+ * {@link State}, request, route, breaker slots, deadlines, access-log entry and byte counts.
  *
  * <p>It works on protocol-neutral events only (io.strait.core.http) and answers through {@link Downstream}, so the
  * same exchange serves an HTTP/1.1 connection (one exchange, reused for each request: nothing allocated per
@@ -38,7 +36,7 @@ import io.strait.lb.Host;
  * deadlines (route timeout, per-try timeout, retry backoff, stream idle timeout) share one lazily re-armed
  * {@link LoopTimer}.
  */
-final class Exchange implements LoopTimer.Callback, AttemptListener {
+final class Exchange implements LoopTimer.Callback {
 
     /** Where the exchange stands, from the downstream's point of view. */
     enum State {
@@ -54,13 +52,12 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         RESPONDED
     }
 
-    /** The codec's reason for a connection that closed in the middle of a response head. */
-    private static final String UPSTREAM_RESET = "upstream_reset";
-
     private final Downstream downstream;
     private final NanoClock clock;
     private final LoopStats<HttpStat> stats;
     private final UpstreamSelector selector = new UpstreamSelector();
+    /** The upstream half: the attempt, the retries and what the try's events do to the response. */
+    private final ExchangeUpstream upstream;
     private final UpstreamAttempt attempt;
     /** Where each request goes: its route and host, or why it goes nowhere. */
     private final RequestRouter router;
@@ -75,8 +72,6 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     private State state = State.IDLE;
     private boolean requestDone;
-    /** True once this exchange answered Expect: 100-continue itself (a retried try must not answer again). */
-    private boolean continueSent;
     private HttpRequestHead request;
     private Route route;
     private long startNanos;
@@ -91,11 +86,12 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         this.downstream = downstream;
         this.clock = loop.clock();
         this.stats = stats;
-        this.attempt = new UpstreamAttempt(this, downstream, loop, clock);
         this.timer = new LoopTimer(loop.loop(), clock, this);
         this.deadlines = new ExchangeDeadlines(listener.streamIdleTimeoutNanos());
         this.log = new ExchangeLog(listener, forwarding, loop);
-        this.retries = new ExchangeRetries(attempt, selector, timer, log, loop, clock);
+        this.upstream = new ExchangeUpstream(this, downstream, loop, stats, selector, log, deadlines, grpc, timer);
+        this.attempt = upstream.attempt();
+        this.retries = upstream.retries();
         this.router = new RequestRouter(listener, loop, downstream, stats, selector, forwarding, log);
     }
 
@@ -112,7 +108,8 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         return state != State.IDLE;
     }
 
-    private boolean responseStarted() {
+    /** True once the response head went downstream. */
+    boolean responseStarted() {
         return state == State.RESPONDING || state == State.RESPONDED;
     }
 
@@ -124,8 +121,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         state = State.FORWARDING;
         request = head;
         requestDone = false;
-        continueSent = false;
-        retries.clear();
+        upstream.clear();
         deferredStatus = 0;
         startNanos = now;
         deadlines.start(now);
@@ -257,7 +253,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     // ------------------------------------------------------------------ the try
 
     /** Gets the current try a connection; a breaker refusal answers 503 at once. */
-    private void acquire() {
+    void acquire() {
         switch (attempt.acquire()) {
             case UpstreamAttempt.PENDING_OVERFLOW:
                 overloaded("upstream_rq_pending_overflow");
@@ -270,29 +266,6 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
     }
 
-    /** The try's connection is bound and the request written to it. */
-    @Override
-    public void onBound() {
-        log.upstreamStart(clock.nanoTime());
-        if (request.expectContinue() && !requestDone && !responseStarted() && !continueSent) {
-            continueSent = true;
-            downstream.write(HttpResponseHead.of(100));
-        }
-        if (!downstream.inReadBatch()) {
-            downstream.flush();
-        }
-    }
-
-    /** The try's new connection could not be made. */
-    @Override
-    public void onConnectFailure(final boolean timedOut) {
-        if (retries.afterFailure(RetryPolicy.CONNECT_FAILURE, responseStarted(), request, requestDone)) {
-            return;
-        }
-        localReply(502, timedOut ? "upstream_connect_timeout" : "upstream_connect_failure");
-        downstream.flush();
-    }
-
     /** Answers 503 at once for a circuit-breaker overflow (never queued). */
     private void overloaded(final String reason) {
         attempt.releasePending();   // a retried try may have queued its replay
@@ -300,66 +273,30 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         downstream.flush();
     }
 
-    // ------------------------------------------------------------------ upstream events (through the attempt)
+    // ------------------------------------------------------------------ what the upstream side asks
 
-    @Override
-    public void onUpstreamHead(final HttpResponseHead head) {
-        deadlines.activity();
-        if (head.isInformational()) {
-            if (head.status() == 100 || responseStarted()) {
-                head.release();   // we answered Expect ourselves; a 100 from upstream is redundant
-                return;
-            }
-            downstream.write(head);
-            head.release();
-            return;
-        }
-        final Cluster cluster = selector.cluster();
-        // Outlier detection sees every try's outcome, a retried 5xx included (a gRPC one's may be in its trailers).
-        final int outlier = grpc.outlierStatus(head);
-        if (outlier != GrpcRequest.NONE) {
-            cluster.reportStatus(attempt.host(), outlier);
-        }
-        if (retries.afterResponse(head, request, requestDone)) {
-            downstream.flush();
-            return;
-        }
+    /** The request in flight (null once the exchange ended). */
+    HttpRequestHead request() {
+        return request;
+    }
+
+    /** True once the request's end arrived. */
+    boolean requestDone() {
+        return requestDone;
+    }
+
+    /** The request's route. */
+    Route route() {
+        return route;
+    }
+
+    /** The upstream's final response head is about to go downstream. */
+    void responding() {
         state = State.RESPONDING;
-        log.upstreamHead(head.status(), clock.nanoTime());
-        route.applyResponseEdits(head);
-        if (downstream.closing()) {
-            head.close(true);
-        }
-        StatusCounters.downstream(stats, head.status());
-        StatusCounters.upstream(selector.clusterStats(), head.status());
-        downstream.write(head);
-        head.release();
     }
 
-    @Override
-    public void onUpstreamBody(final ByteBuf buf) {
-        deadlines.activity();
-        log.sent(buf.readableBytes());
-        downstream.write(buf);
-    }
-
-    @Override
-    public void onUpstreamTrailers(final HttpTrailers trailers) {
-        deadlines.activity();
-        final int outlier = grpc.outlierStatus(trailers);
-        if (outlier != GrpcRequest.NONE) {
-            selector.cluster().reportStatus(attempt.host(), outlier);
-        }
-        downstream.write(trailers);
-    }
-
-    @Override
-    public void onUpstreamEnd(final UpstreamStream up) {
-        final int outlier = grpc.outlierStatusAtEnd();
-        if (outlier != GrpcRequest.NONE) {
-            selector.cluster().reportStatus(attempt.host(), outlier);
-        }
-        downstream.write(HttpEnd.INSTANCE);
+    /** The upstream's response is complete on {@code up} (its end already written): the try and its slot end. */
+    void responseComplete(final UpstreamStream up) {
         state = State.RESPONDED;
         final long now = clock.nanoTime();   // one clock read serves the stats, the pool and the idle timer
         selector.clusterStats().record(ClusterStat.UPSTREAM_RQ_TIME, micros(now));
@@ -369,46 +306,6 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         downstream.flush();
         if (requestDone) {
             finish(now);
-        }
-    }
-
-    @Override
-    public void onUpstreamError(final HttpDecodeError error) {
-        final boolean reset = UPSTREAM_RESET.equals(error.reason());
-        if (reset && retries.afterFailure(RetryPolicy.RESET, responseStarted(), request, requestDone)) {
-            return;   // the connection closed in the middle of a response head
-        }
-        log.flag(reset ? ResponseFlags.UC : ResponseFlags.UPE);
-        releaseHost();
-        if (responseStarted()) {
-            downstream.reset();
-        } else {
-            localReply(502, error.reason());
-        }
-        downstream.flush();
-    }
-
-    @Override
-    public void onUpstreamClosed() {
-        if (!responseStarted() && retries.resendOnNewConnection(request, requestDone)) {
-            acquire();   // a stale pooled connection, or a request the upstream never processed: again, at once
-            return;
-        }
-        final LoopStats<ClusterStat> cs = selector.clusterStats();
-        cs.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
-        cs.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
-        selector.cluster().reportGatewayFailure(attempt.host());
-        if (retries.afterFailure(RetryPolicy.RESET, responseStarted(), request, requestDone)) {
-            return;
-        }
-        log.flag(ResponseFlags.UC);
-        releaseHost();
-        if (responseStarted()) {
-            // Never let the client take a truncated body for a complete one.
-            downstream.reset();
-        } else {
-            localReply(502, "upstream_reset");
-            downstream.flush();
         }
     }
 
@@ -499,7 +396,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     // ------------------------------------------------------------------ the end
 
-    private void localReply(final int status, final String reason) {
+    void localReply(final int status, final String reason) {
         localReply(status, reason, false, null);
     }
 
@@ -511,7 +408,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
      * Answers the request locally; keeps the connection if the request was read whole. {@code flag}: a header to
      * set to {@code true} on the reply (see {@link LocalReply#head}), or null.
      */
-    private void localReply(final int status, final String reason, final boolean close, final AsciiString flag) {
+    void localReply(final int status, final String reason, final boolean close, final AsciiString flag) {
         retries.end();   // answered here: no try is retried any more
         if (responseStarted()) {
             downstream.reset();
@@ -564,7 +461,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     }
 
     /** The exchange no longer needs its host: gives back the host's active count and the request slot, once. */
-    private void releaseHost() {
+    void releaseHost() {
         attempt.releaseHost();
         selector.releaseRequestSlot();
     }
