@@ -7,9 +7,10 @@
  * balancer), and leaves the tries to {@code ExchangeUpstream} (Envoy's router filter as the upstream request's
  * callbacks: it owns the {@link io.strait.core.upstream.UpstreamAttempt}, relays its response and asks {@code
  * ExchangeRetries}, with its {@code RetryController}, whether a failed try goes again). The exchange keeps its
- * deadlines in {@code ExchangeDeadlines}, answers locally with {@code LocalReply} (or, for a gRPC request, {@code GrpcRequest}'s
- * trailers-only reply; it also reads the request's grpc-timeout), and writes its response through {@code Downstream}
- * (an HTTP/1.1 connection or an HTTP/2 stream). {@code ServerContext} is what a connection needs of the server.
+ * deadlines in {@code ExchangeDeadlines}, answers locally with {@code LocalReply} (or, for a gRPC request, {@code
+ * GrpcRequest}'s trailers-only reply; it also reads the request's grpc-timeout), and writes its response through
+ * {@code Downstream} (an HTTP/1.1 connection or an HTTP/2 stream). {@code ServerContext} is what a connection needs
+ * of the server.
  *
  * <p>Threading: a connection, its exchange and every timer of theirs are confined to the connection's event loop;
  * nothing here takes a lock, blocks or allocates per request what it can reuse.
