@@ -41,6 +41,7 @@ ONLY=""
 JAR=""
 LOAD_JAR=""
 KEEP=0
+RENDER_ONLY=""   # a directory: make the certificates, write every pair's rendered configs there and stop
 STARTUP_TIMEOUT=20
 ALL_CANDIDATES=(strait haproxy nginx)
 FRONTEND_ID="spiffe://example.org/ns/demo/sa/frontend"
@@ -57,6 +58,8 @@ Usage: perf-tests/mesh.sh [options]
   --jar PATH      Strait jar (default server/target/strait.jar, built if missing)
   --load-jar PATH strait-load jar (default perf-tests/target/strait-load.jar, built if missing)
   --keep          keep the temp dir
+  --render-only DIR  make the certificates and write every pair's rendered configs to DIR, then stop: nothing is
+                  started or measured
 Environment: MESH_PORT_BASE ($BASE: the backend; the sidecars take BASE+1 to BASE+13), PROXY_CPU LOAD_CPU
   ($PROXY_CPU $LOAD_CPU), STRAIT_JAVA_OPTS.
 EOF
@@ -76,6 +79,7 @@ while (($#)); do
         --jar) JAR=${2:?}; shift 2 ;;
         --load-jar) LOAD_JAR=${2:?}; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --render-only) RENDER_ONLY=${2:?--render-only needs a directory}; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
@@ -88,10 +92,16 @@ if [[ -n $ONLY ]]; then
     for c in "${CANDIDATES[@]}"; do [[ -n ${CLIENT_PORT[$c]:-} ]] || die "--only: unknown candidate '$c'"; done
 fi
 
-ensure_tools openssl
-CLK_TCK=$(getconf CLK_TCK)
-start_tmp strait-mesh
-ensure_load_jar
+if [[ -n $RENDER_ONLY ]]; then   # configs only: no tools but openssl, no processes; TMP is that directory, kept
+    command -v openssl >/dev/null || die "openssl is needed for the certificates"
+    mkdir -p "$RENDER_ONLY" || die "cannot make $RENDER_ONLY"
+    TMP=$(cd "$RENDER_ONLY" && pwd)
+else
+    ensure_tools openssl
+    CLK_TCK=$(getconf CLK_TCK)
+    start_tmp strait-mesh
+    ensure_load_jar
+fi
 
 BODY=$(make_body "$BODY_SIZE" "$TMP/body.expected")
 mkdir -p "$TMP/www"
@@ -125,6 +135,15 @@ render() {   # render NAME: conf/mesh-NAME into $TMP/NAME
         HAPROXY_CHURN "${CHURN_PORT[haproxy]}" HAPROXY_SERVER "${SERVER_PORT[haproxy]}" \
         NGINX_CLIENT "${CLIENT_PORT[nginx]}" NGINX_CHURN "${CHURN_PORT[nginx]}" NGINX_SERVER "${SERVER_PORT[nginx]}"
 }
+
+if [[ -n $RENDER_ONLY ]]; then
+    for f in strait-client.yaml strait-server.yaml haproxy-client.cfg haproxy-server.cfg nginx-client.conf \
+        nginx-server.conf; do
+        render "$f"
+    done
+    echo "configs in $TMP"
+    exit 0
+fi
 
 # ------------------------------------------------------------------------------------------------------ startup
 port_in_use "$BACKEND_PORT" && die "port $BACKEND_PORT is already in use (set MESH_PORT_BASE)"

@@ -69,6 +69,11 @@ abstract class AbstractGrpcIntegrationTest {
     /** Stops what {@link #startTarget} started. */
     abstract void stopTarget() throws Exception;
 
+    /** Starts the backend the shared cases reach: plaintext (h2c) unless a mode says otherwise. */
+    GrpcBackend startBackend() throws Exception {
+        return GrpcBackend.start();
+    }
+
     /** Returns the shared channel to the target's {@code port}: plaintext (h2c) unless a mode says otherwise. */
     ManagedChannel openChannel(final int port) throws Exception {
         return GrpcCalls.channel(port);
@@ -78,7 +83,7 @@ abstract class AbstractGrpcIntegrationTest {
     final void start() throws Exception {
         unsupported = unsupported();
         if (unsupported == null) {
-            backend = GrpcBackend.start();
+            backend = startBackend();
             channel = openChannel(startTarget());
         }
     }

@@ -2,15 +2,19 @@ package io.strait.grpc;
 
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Thread-safe. A real grpc-java server (Netty transport, h2c) on 127.0.0.1 and an ephemeral port, running a
+ * Thread-safe. A real grpc-java server (Netty transport, h2c or TLS) on 127.0.0.1 and an ephemeral port, running a
  * {@link TestService}; {@link #kill()} stops it the hard way, as a crashed upstream.
  */
 final class GrpcBackend implements AutoCloseable {
@@ -19,11 +23,31 @@ final class GrpcBackend implements AutoCloseable {
     private final Server server;
 
     private GrpcBackend(final TestService service, final ServerServiceDefinition definition) throws IOException {
+        this(service, definition, null);
+    }
+
+    private GrpcBackend(final TestService service, final ServerServiceDefinition definition,
+                        final SslContext tls) throws IOException {
         this.service = service;
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-            .addService(definition)
-            .build()
-            .start();
+        final NettyServerBuilder b = NettyServerBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).addService(definition);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.server = b.build().start();
+    }
+
+    /**
+     * Starts a backend with every method of {@link TestService} on TLS (ALPN h2 only, as grpc-java serves), with
+     * {@code chain}/{@code key} as its certificate, requiring a client certificate that {@code clientCa} verifies.
+     */
+    static GrpcBackend startMutualTls(final Path chain, final Path key, final Path clientCa) throws IOException {
+        final TestService s = new TestService();
+        final SslContext tls = GrpcSslContexts.forServer(chain.toFile(), key.toFile())
+            .trustManager(clientCa.toFile())
+            .clientAuth(ClientAuth.REQUIRE)
+            .build();
+        return new GrpcBackend(s, s.definition(), tls);
     }
 
     /** Starts a backend with every method of {@link TestService}. */
