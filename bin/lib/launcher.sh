@@ -10,6 +10,14 @@
 #   build_hint  said when that build fails (may be empty)
 #   jvm         the command's own JVM flags (heap, direct memory), an array
 #   extra_opts  extra JVM flags from the user, appended last (word-split)
+#   trim_native optional, 1: return freed native memory (JIT arenas, start-up parsing) to the OS every few seconds
+#               where the JDK can (-XX:TrimNativeHeapInterval: 17.0.9+, 21.0.1+, 22+), and cap glibc's malloc arenas
+#   direct_no_cleaner optional, 1: on JDK 17-23 let Netty allocate direct memory without a Cleaner (malloc, not
+#               zeroed: a pooled 4 MiB chunk costs RSS only for the pages used, not all of it at once); 24+ does so
+#               through the FFM API already
+#   class_cache optional, a file name prefix: keep a class-data archive (AppCDS on JDK 17-24, the AOT cache of
+#               JEPs 483/515 on 25+) there, built by the first run, used by the next ones (set it only for
+#               long-running commands: the archive is written when the JVM exits)
 
 # Sets java to the JDK's java binary, or exits.
 find_java() {
@@ -49,13 +57,17 @@ build_jar() {
   rm -f "$log"
 }
 
-# Sets major to the JDK's feature version ("17.0.15" -> 17, "25" -> 25, "1.8.0" -> 8); exits below 17.
+# Sets major to the JDK's feature version ("17.0.15" -> 17, "25" -> 25, "1.8.0" -> 8), update to its update
+# number ("17.0.15" -> 15, "25" -> 0) and full_version ("17.0.15"); exits below 17.
 java_major() {
   local version_line ver
   version_line="$("$java" -version 2>&1 | head -n 1)"
+  full_version="$(sed -E 's/.*version "([^"]*)".*/\1/' <<<"$version_line")"
   ver="$(sed -E 's/.*version "([0-9]+)(\.([0-9]+))?.*/\1 \3/' <<<"$version_line")"
   major="${ver%% *}"
   if [[ "$major" == "1" ]]; then major="${ver##* }"; fi
+  update="$(sed -E 's/^[0-9]+(\.[0-9]+(\.([0-9]+))?)?.*/\3/' <<<"$full_version")"
+  update="${update:-0}"
   if [[ -z "$major" || "$major" -lt 17 ]]; then
     echo "$name: needs JDK 17 or newer; $java says: $version_line" >&2
     exit 1
@@ -78,8 +90,63 @@ launch() {
   if (( major >= 25 )); then
     flags+=(-XX:+UseCompactObjectHeaders)
   fi
+  if [[ "${direct_no_cleaner:-0}" == 1 ]] && (( major < 24 )); then
+    flags+=(--add-opens=java.base/java.nio=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true)
+  fi
+  if [[ "${trim_native:-0}" == 1 ]]; then
+    # C2's compiler arenas and start-up parsing free megabytes that glibc keeps; a trim every 2 s hands them back.
+    if (( major >= 22 || (major == 21 && update >= 1) || (major == 17 && update >= 9) )); then
+      flags+=(-XX:TrimNativeHeapInterval=2000)
+    fi
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+  fi
+  if [[ -n "${class_cache:-}" ]]; then
+    class_cache_flags
+  fi
   local extra
   # shellcheck disable=SC2206
   extra=(${extra_opts:-})
   exec "$java" "${flags[@]}" "${extra[@]}" -jar "$jar" "$@"
+}
+
+# Adds the class-data archive flags to flags: use the archive of this jar and JDK when there is one, else have this
+# run write it when it exits. The name holds the JDK version and the jar's size and time, so a rebuilt jar or another
+# JDK gets its own archive; a missing or unwritable directory only means no archive. One process at a time trains:
+# it holds FILE.training (a directory made atomically, with its pid; java keeps the pid, exec replaces this shell),
+# and no other uses FILE while that process lives (it may be half written); a trainer that died leaves it to the next.
+class_cache_flags() {
+  local dir jar_id file ext lock owner
+  dir="$(dirname "$class_cache")"
+  mkdir -p "$dir" 2>/dev/null || true
+  [[ -d "$dir" && -w "$dir" ]] || return 0
+  jar_id="$(stat -c '%s-%Y' "$jar" 2>/dev/null)" || return 0
+  ext=jsa
+  (( major >= 25 )) && ext=aot
+  file="$class_cache-jdk$full_version-$jar_id.$ext"
+  lock="$file.training"
+  owner="$(cat "$lock/pid" 2>/dev/null || true)"
+  if [[ -n "$owner" ]] && kill -0 "$owner" 2>/dev/null; then
+    return 0
+  fi
+  if [[ -s "$file" ]]; then
+    rm -rf "$lock" 2>/dev/null || true
+    if (( major >= 25 )); then
+      flags+=("-XX:AOTCache=$file" -Xlog:aot=off -Xlog:cds=off)
+    else
+      flags+=("-XX:SharedArchiveFile=$file" -Xlog:cds=off)
+    fi
+    return 0
+  fi
+  if ! mkdir "$lock" 2>/dev/null; then
+    # left by a trainer that is gone: take it over, unless another launcher just did
+    rm -rf "$lock" 2>/dev/null || true
+    mkdir "$lock" 2>/dev/null || return 0
+  fi
+  echo $$ >"$lock/pid"
+  if (( major >= 25 )); then
+    flags+=("-XX:AOTCacheOutput=$file" -Xlog:aot=off -Xlog:cds=off)
+  else
+    # JDK 19+ has -XX:+AutoCreateSharedArchive; ArchiveClassesAtExit does the same on 17 and later.
+    flags+=("-XX:ArchiveClassesAtExit=$file" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
 }

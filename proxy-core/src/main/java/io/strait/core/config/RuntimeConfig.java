@@ -9,7 +9,7 @@ import java.time.Duration;
  * process's file-descriptor limit, so upstream connections always have descriptors left), the stats file
  * ({@code stats_file}: null when the key is absent, {@link #NO_STATS_FILE}, or an absolute path), and the hot restart
  * control socket ({@code hot_restart_socket}: null when the key is absent, {@link #NO_HOT_RESTART_SOCKET}, or an
- * absolute path).
+ * absolute path), and the profile whose defaults filled in what the config left out ({@link RuntimeProfile}).
  */
 public record RuntimeConfig(
         int eventLoops,
@@ -17,7 +17,8 @@ public record RuntimeConfig(
         Duration drainTimeout,
         int maxConnections,
         String statsFile,
-        String hotRestartSocket) {
+        String hotRestartSocket,
+        RuntimeProfile profile) {
 
     /** {@code max_connections: auto}: half of the process's RLIMIT_NOFILE soft limit, read at start. */
     public static final int AUTO_MAX_CONNECTIONS = 0;
@@ -45,6 +46,12 @@ public record RuntimeConfig(
         this(eventLoops, transport, drainTimeout, maxConnections, statsFile, null);
     }
 
+    /** Runtime settings of the default profile. */
+    public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout,
+                         final int maxConnections, final String statsFile, final String hotRestartSocket) {
+        this(eventLoops, transport, drainTimeout, maxConnections, statsFile, hotRestartSocket, RuntimeProfile.DEFAULT);
+    }
+
     /**
      * The stats file to map, or null to keep counters in memory: for {@code stats_file: none}, and when the key is
      * absent (the launcher, {@code strait run}, then chooses a default path; a server started from code, as in
@@ -56,7 +63,8 @@ public record RuntimeConfig(
 
     /** These settings with {@code stats_file} set to {@code file} (the launcher's default). */
     public RuntimeConfig withStatsFile(final String file) {
-        return new RuntimeConfig(eventLoops, transport, drainTimeout, maxConnections, file, hotRestartSocket);
+        return new RuntimeConfig(eventLoops, transport, drainTimeout, maxConnections, file, hotRestartSocket,
+            profile);
     }
 
     /**

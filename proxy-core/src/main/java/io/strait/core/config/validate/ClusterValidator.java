@@ -32,7 +32,6 @@ import java.util.Map;
 final class ClusterValidator extends SectionValidator {
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    static final int DEFAULT_POOL_MAX_IDLE = CircuitBreakersConfig.DEFAULT_LIMIT;
     static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Map<String, LbPolicy> LB_POLICIES = lbPolicies();
@@ -185,13 +184,14 @@ final class ClusterValidator extends SectionValidator {
 
     private PoolConfig pool(final Fields cluster) {
         final Fields f = cluster.object("pool", "max_idle", "idle_timeout", "max_requests_per_connection");
+        final int defaultMaxIdle = profile.poolMaxIdle();
         if (f == null) {
-            return new PoolConfig(DEFAULT_POOL_MAX_IDLE, DEFAULT_POOL_IDLE_TIMEOUT);
+            return new PoolConfig(defaultMaxIdle, DEFAULT_POOL_IDLE_TIMEOUT);
         }
-        final Long maxIdle = f.integerOr("max_idle", (long) DEFAULT_POOL_MAX_IDLE, 0, Integer.MAX_VALUE);
+        final Long maxIdle = f.integerOr("max_idle", (long) defaultMaxIdle, 0, Integer.MAX_VALUE);
         final Duration idleTimeout = f.duration("idle_timeout", DEFAULT_POOL_IDLE_TIMEOUT, false);
         final Long maxRequests = f.integerOr("max_requests_per_connection", 0L, 0, Integer.MAX_VALUE);
-        return new PoolConfig(maxIdle == null ? DEFAULT_POOL_MAX_IDLE : maxIdle.intValue(), idleTimeout,
+        return new PoolConfig(maxIdle == null ? defaultMaxIdle : maxIdle.intValue(), idleTimeout,
             maxRequests == null ? 0 : maxRequests.intValue());
     }
 

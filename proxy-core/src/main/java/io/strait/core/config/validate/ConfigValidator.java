@@ -6,6 +6,7 @@ import io.strait.core.config.ConfigError;
 import io.strait.core.config.ListenerConfig;
 import io.strait.core.config.OverloadConfig;
 import io.strait.core.config.RuntimeConfig;
+import io.strait.core.config.RuntimeProfile;
 import io.strait.core.config.StraitConfig;
 import io.strait.core.config.Transport;
 import io.strait.core.config.yaml.Fields;
@@ -34,6 +35,8 @@ public final class ConfigValidator extends SectionValidator {
 
     private static final Map<String, Transport> TRANSPORTS = options("auto", Transport.AUTO, "epoll", Transport.EPOLL,
         "io_uring", Transport.IO_URING, "nio", Transport.NIO);
+    private static final Map<String, RuntimeProfile> PROFILES = options("default", RuntimeProfile.DEFAULT, "sidecar",
+        RuntimeProfile.SIDECAR);
 
     /** A validator resolving relative file paths against the working directory. */
     public ConfigValidator(final String source, final List<ConfigError> errors) {
@@ -67,20 +70,23 @@ public final class ConfigValidator extends SectionValidator {
 
     private RuntimeConfig runtime(final Fields root) {
         final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout", "max_connections",
-            "stats_file", "hot_restart_socket");
+            "stats_file", "hot_restart_socket", "profile");
         if (f == null) {
             return new RuntimeConfig(0, Transport.AUTO, DEFAULT_DRAIN_TIMEOUT);
         }
-        int eventLoops = 0;
+        // Read first: the profile's defaults apply to the rest of the document (listeners, clusters).
+        final RuntimeProfile chosen = f.choice("profile", "profile", PROFILES, RuntimeProfile.DEFAULT);
+        profile = chosen == null ? RuntimeProfile.DEFAULT : chosen;
+        int eventLoops = profile.eventLoops();
         final ScalarNode loops = f.scalar("event_loops", false);
         if (loops != null && !(loops.kind() == ScalarKind.STRING && loops.text().equals("auto"))) {
             final Long n = f.integer("event_loops", 1, MAX_EVENT_LOOPS, "'auto' or a positive integer");
-            eventLoops = n == null ? 0 : n.intValue();
+            eventLoops = n == null ? profile.eventLoops() : n.intValue();
         }
         final Transport transport = f.choice("transport", "transport", TRANSPORTS, Transport.AUTO);
         final Duration drain = f.duration("drain_timeout", DEFAULT_DRAIN_TIMEOUT, false);
         return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f), statsFile(f),
-            hotRestartSocket(f));
+            hotRestartSocket(f), profile);
     }
 
     /**

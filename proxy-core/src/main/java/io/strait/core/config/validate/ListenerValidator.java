@@ -155,12 +155,12 @@ final class ListenerValidator extends SectionValidator {
     private LimitsConfig limits(final Fields listener) {
         final Fields f = listener.object("limits", "request_line", "headers", "header_count", "body",
             "connection_buffer");
+        final int defaultBuffer = profile.connectionBuffer();
         if (f == null) {
             return new LimitsConfig(DEFAULT_MAX_REQUEST_LINE, DEFAULT_MAX_HEADERS, DEFAULT_MAX_HEADER_COUNT,
-                UNLIMITED_BODY);
+                UNLIMITED_BODY, defaultBuffer);
         }
-        final Long buffer = f.size("connection_buffer", LimitsConfig.DEFAULT_CONNECTION_BUFFER, false, 1,
-            Integer.MAX_VALUE);
+        final Long buffer = f.size("connection_buffer", defaultBuffer, false, 1, Integer.MAX_VALUE);
         final Long requestLine = f.size("request_line", DEFAULT_MAX_REQUEST_LINE, false, 1, Integer.MAX_VALUE);
         final Long headers = f.size("headers", DEFAULT_MAX_HEADERS, false, 1, Integer.MAX_VALUE);
         final Long headerCount = f.integerOr("header_count", (long) DEFAULT_MAX_HEADER_COUNT, 1, Integer.MAX_VALUE);
@@ -169,7 +169,7 @@ final class ListenerValidator extends SectionValidator {
             headers == null ? DEFAULT_MAX_HEADERS : headers.intValue(),
             headerCount == null ? DEFAULT_MAX_HEADER_COUNT : headerCount.intValue(),
             body == null ? UNLIMITED_BODY : body,
-            buffer == null ? LimitsConfig.DEFAULT_CONNECTION_BUFFER : buffer.intValue());
+            buffer == null ? defaultBuffer : buffer.intValue());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.strait.core.config.validate;
 
 import io.strait.core.config.ConfigError;
+import io.strait.core.config.RuntimeProfile;
 import io.strait.core.config.yaml.Fields;
 import io.strait.core.config.yaml.YamlNode;
 import io.strait.core.config.yaml.YamlNode.ScalarKind;
@@ -26,6 +27,11 @@ abstract class SectionValidator {
     final Path baseDir;
     /** Cluster name to its path, for references and duplicates. */
     final Map<String, String> clusterNames;
+    /**
+     * The profile whose defaults fill in what the document leaves out: set by the root from {@code runtime.profile}
+     * before the sections that use it are made (they copy it).
+     */
+    RuntimeProfile profile = RuntimeProfile.DEFAULT;
 
     /** The root of a load: errors go to {@code errors}, relative file paths resolve against {@code baseDir}. */
     SectionValidator(final String source, final List<ConfigError> errors, final Path baseDir) {
@@ -41,6 +47,7 @@ abstract class SectionValidator {
         this.errors = shared.errors;
         this.baseDir = shared.baseDir;
         this.clusterNames = shared.clusterNames;
+        this.profile = shared.profile;
     }
 
     static <T> List<T> nonNull(final List<T> list) {
