@@ -1,6 +1,7 @@
 package io.strait.core.overload;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 
 /**
@@ -41,9 +42,24 @@ final class BufferedConnections {
             }
         }
         for (int i = 0; i < top.count; i++) {
-            top.chosen[i].close();
+            reset(top.chosen[i]);
         }
         return top.count;
+    }
+
+    /**
+     * Aborts {@code ch} with a TCP RST, on its own loop: a plain close would queue the FIN behind the bytes the peer
+     * never read, so the peer would never learn of it and the kernel would keep those bytes (SO_LINGER 0 drops them).
+     */
+    private static void reset(final Channel ch) {
+        ch.eventLoop().execute(() -> {
+            try {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (final RuntimeException e) {
+                // the socket is already gone: the close below is all there is to do
+            }
+            ch.close();
+        });
     }
 
     /** Bytes queued on {@code ch} for its peer; 0 once it is closed. */

@@ -173,6 +173,12 @@ class OverloadManagerTest {
         assertThat(manager.config().enabled()).isFalse();
     }
 
+    private static void runLoops(final EmbeddedChannel... channels) {
+        for (final EmbeddedChannel ch : channels) {
+            ch.runPendingTasks();
+        }
+    }
+
     @Test
     void resetClosesTheMostBufferedConnectionsFirstAboveTheFloor() {
         final Map<Action, ActionConfig> a = new EnumMap<>(Action.class);
@@ -185,11 +191,13 @@ class OverloadManagerTest {
         manager.sample();
         monitors.get(Resource.DIRECT_MEMORY).used = 950;
         manager.sample();
+        runLoops(small, large, medium, largest);   // a reset runs on the connection's own loop
         assertThat(largest.isOpen()).isFalse();
         assertThat(large.isOpen()).isFalse();
         assertThat(medium.isOpen()).as("two per interval").isTrue();
         assertThat(stats.value(OverloadStat.RESET_STREAMS_TOTAL)).isEqualTo(2);
         manager.sample();
+        runLoops(small, large, medium, largest);
         assertThat(medium.isOpen()).isFalse();
         assertThat(small.isOpen()).as("under min_buffered: never reset").isTrue();
         assertThat(stats.value(OverloadStat.RESET_STREAMS_TOTAL)).isEqualTo(3);

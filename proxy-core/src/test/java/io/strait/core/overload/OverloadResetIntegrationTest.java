@@ -21,19 +21,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reproduces what perf-tests/overload-memory.sh showed: a connection that {@code reset_streams} picks is closed with a
- * plain {@code close()}, so the kernel queues the FIN behind the megabytes the client has not read. A client that
- * does not read (the very one being reset) is never told: its socket stays ESTABLISHED, and the proxy's socket
- * lingers as an orphan in FIN-WAIT-1 holding its send queue (kernel memory, up to tcp_wmem's maximum) until the
- * kernel gives up on it. A reset (SO_LINGER 0 before the close) would end both at once, as the docs say ("as on a
- * client reset"). Linux only: the client's TCP state is read from /proc/net/tcp and tcp6.
+ * What perf-tests/overload-memory.sh showed before the fix: a connection that {@code reset_streams} picked was closed
+ * with a plain {@code close()}, so the kernel queued the FIN behind the megabytes the client had not read. A client
+ * that does not read (the very one being reset) was never told: its socket stayed ESTABLISHED, and the proxy's
+ * socket lingered as an orphan in FIN-WAIT-1 holding its send queue (kernel memory) until the kernel gave up on it.
+ * A reset (SO_LINGER 0 before the close) ends both at once. Linux only: the client's TCP state is read from
+ * /proc/net/tcp and tcp6.
  */
-@Disabled("known issue: reset_streams closes with a FIN queued behind unsent bytes, not an RST (fails: 7 reset, all"
-    + " 14 clients ESTABLISHED after 30 s); passes once BufferedConnections sets SO_LINGER 0 before the close")
 class OverloadResetIntegrationTest {
 
     private static final long MIB = 1024 * 1024;
