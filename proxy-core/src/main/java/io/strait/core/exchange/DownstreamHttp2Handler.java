@@ -33,6 +33,8 @@ import io.strait.core.time.LoopTimer;
 import io.strait.core.time.NanoClock;
 import io.strait.tls.PeerIdentity;
 import io.strait.tls.handler.PeerIdentityHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -42,16 +44,21 @@ import java.util.ArrayDeque;
  * and flow control underneath, and on top each stream fed to an {@link Exchange} of its own through an
  * {@link Http2StreamDownstream}, so routing, retries, timeouts and stats behave as for HTTP/1.1. It owns what belongs
  * to the connection: the pool of stream slots, the idle timeout while no stream is open, draining (GOAWAY, then
- * close once the streams are done), flush batching (one flush per read batch) and the defences Netty leaves to it:
- * the rapid-reset limit, the HPACK encoder table cap, and a counter for each limit that closes or refuses.
+ * close once the streams are done), flush batching (one flush per read batch) and
+ * the defences Netty leaves to it: the rapid-reset limit, the HPACK encoder table cap, and a counter for each limit
+ * that closes or refuses.
  *
  * <p>Confined to the connection's event loop.
  */
 public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     implements Http2FrameListener, LoopTimer.Callback {
 
-    /** Slots kept for reuse: a burst above it is served by new slots that are then left to the GC. */
-    private static final int MAX_POOLED = 32;
+    private static final Logger LOG = LoggerFactory.getLogger(DownstreamHttp2Handler.class);
+
+    /** Slots kept for reuse while the connection has no stream open. */
+    static final int MAX_POOLED_IDLE = 32;
+    /** Slots kept for reuse at most while streams are open: a burst above it gets new slots, left to the GC. */
+    static final int MAX_POOLED = 256;
 
     private final ServerContext server;
     private ListenerRuntime listener;
@@ -65,6 +72,11 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     private final int hpackTableCap;
     private final int initialConnectionWindow;
     private final ArrayDeque<Http2StreamDownstream> pool = new ArrayDeque<>();
+    /**
+     * Slots this connection keeps while busy: up to its max_concurrent_streams, so a client that keeps that many
+     * streams open reuses slots instead of allocating an exchange per request; trimmed when the last stream closes.
+     */
+    private final int maxPooled;
     /** Streams that got frames in the current read batch: their upstream writes are flushed at its end. */
     private Http2StreamDownstream[] touched = new Http2StreamDownstream[8];
     private int touchedCount;
@@ -94,6 +106,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         this.resets = new Http2ResetLimiter(c.maxResetsPerInterval(), c.resetInterval().toNanos());
         this.hpackTableCap = c.hpackTableSize();
         this.initialConnectionWindow = c.initialConnectionWindowSize();
+        this.maxPooled = Math.max(MAX_POOLED_IDLE, Math.min(MAX_POOLED, c.maxConcurrentStreams()));
         this.slotKey = connection().newKey();
         this.remoteFlow = encoder.flowController();
         decoder.frameListener(this);
@@ -189,6 +202,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         if (keepAlive != null) {
             keepAlive.stop();
         }
+        clearPool();
         super.channelInactive(ctx);   // closes every stream: their exchanges are told on the next turn
     }
 
@@ -418,17 +432,30 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         loop = latest;
         listener = runtime;
         stats = runtime.stats().loop(latest.index());
-        pool.clear();
+        clearPool();
     }
 
-    /** The slot is free: back to the pool when it belongs to the current snapshot and the pool has room. */
+    private void clearPool() {
+        Http2StreamDownstream s;
+        while ((s = pool.pollFirst()) != null) {
+            s.exchange.discard();
+        }
+    }
+
+    /**
+     * The slot is free: back to the pool when it belongs to the current snapshot, the pool has room and the
+     * connection is still open; otherwise dropped, its exchange's timer cancelled.
+     */
     void recycle(final Http2StreamDownstream s) {
         final Http2Stream stream = s.stream();
         if (stream != null && stream.getProperty(slotKey) == s) {
             stream.removeProperty(slotKey);
         }
-        if (s.runtime == listener && pool.size() < MAX_POOLED) {
+        final int limit = connection().numActiveStreams() == 0 ? MAX_POOLED_IDLE : maxPooled;
+        if (s.runtime == listener && pool.size() < limit && ctx.channel().isActive()) {
             pool.addFirst(s);
+        } else {
+            s.exchange.discard();
         }
     }
 
@@ -439,6 +466,9 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         }
         if (connection().numActiveStreams() == 0 && started) {
             armIdle(clock.nanoTime());
+            while (pool.size() > MAX_POOLED_IDLE) {
+                pool.pollLast().exchange.discard();
+            }
         }
     }
 
@@ -515,6 +545,21 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     }
 
     // ------------------------------------------------------------------ counted errors
+
+    /**
+     * HTTP/2 errors go to Netty's handling; anything else is the socket's (a client gone mid-response fails every
+     * queued frame's write, each with a void promise that fires here): closed quietly, as the HTTP/1.1 handler does,
+     * not logged at the pipeline's tail once per frame.
+     */
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) throws Exception {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            super.exceptionCaught(ctx, cause);
+            return;
+        }
+        LOG.debug("downstream {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
 
     @Override
     public ChannelFuture resetStream(final ChannelHandlerContext ctx, final int streamId, final long errorCode,

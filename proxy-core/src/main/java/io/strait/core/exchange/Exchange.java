@@ -103,6 +103,14 @@ final class Exchange implements LoopTimer.Callback {
         log.peer();
     }
 
+    /**
+     * The exchange's owner drops it for good (an HTTP/2 stream slot not pooled): its lazily armed timer task would
+     * otherwise keep it, its stream and its buffers in the loop's scheduled-task queue until the deadline.
+     */
+    void discard() {
+        timer.cancel();
+    }
+
     /** True from a request's head until the exchange ends. */
     boolean active() {
         return state != State.IDLE;

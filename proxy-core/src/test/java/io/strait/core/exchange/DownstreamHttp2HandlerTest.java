@@ -43,6 +43,8 @@ class DownstreamHttp2HandlerTest {
     private final StatsRegistry stats = new StatsRegistry(1);
     private EmbeddedChannel down;
     private EmbeddedChannel up;
+    /** Every upstream connection opened, in order (up is the last). */
+    private final List<EmbeddedChannel> ups = new ArrayList<>();
     private LoopState loop;
     private ListenerRuntime listener;
     /** One reader for the connection: its HPACK decoder follows the server encoder's dynamic table. */
@@ -73,6 +75,7 @@ class DownstreamHttp2HandlerTest {
                         UnpooledByteBufAllocator.DEFAULT, 42, () -> eventLoop.ticker().nanoTime(),
                         (cluster, host, handler) -> {
                             up = new EmbeddedChannel(handler);
+                            ups.add(up);
                             return up.newSucceededFuture();
                         });
                 }
@@ -101,8 +104,8 @@ class DownstreamHttp2HandlerTest {
     void tearDown() {
         reader.close();
         down.finishAndReleaseAll();
-        if (up != null) {
-            up.finishAndReleaseAll();
+        for (final EmbeddedChannel u : ups) {
+            u.finishAndReleaseAll();
         }
     }
 
@@ -172,6 +175,42 @@ class DownstreamHttp2HandlerTest {
         }
         assertThat(listener.stats().value(HttpStat.DOWNSTREAM_RQ_HTTP2_TOTAL)).isEqualTo(3);
         assertThat(listener.stats().value(HttpStat.DOWNSTREAM_RQ_ACTIVE)).isZero();
+    }
+
+    @Test
+    void slotsBeyondThePoolLeaveNoTimerBehind() {
+        // More streams at once than the connection keeps slots for once idle: the extra ones are dropped when the
+        // last stream ends, and a dropped exchange's armed deadline must not keep it (and its stream) in the loop's
+        // task queue.
+        final int streams = 40;
+        final int before = scheduledTasks();
+        for (int i = 0; i < streams; i++) {
+            get(1 + 2 * i, "/many");
+        }
+        assertThat(ups).hasSize(streams);
+        for (final EmbeddedChannel u : ups) {
+            final ChannelHandlerContext codec = u.pipeline().context("http1-client");
+            codec.fireChannelRead(head(204, 0));
+            codec.fireChannelRead(HttpEnd.INSTANCE);
+            codec.fireChannelReadComplete();
+        }
+        assertThat(frames()).filteredOn(f -> f.type().equals("HEADERS")).hasSize(streams);
+        assertThat(listener.stats().value(HttpStat.DOWNSTREAM_RQ_ACTIVE)).isZero();
+        down.runPendingTasks();
+        // What may stay: each pooled slot's lazily armed deadline, and the upstream pool's idle sweep.
+        assertThat(scheduledTasks() - before).isLessThanOrEqualTo(DownstreamHttp2Handler.MAX_POOLED_IDLE + 1);
+    }
+
+    /** Tasks in the connection's loop's scheduled-task queue (the loop is Netty's; the queue is protected). */
+    private int scheduledTasks() {
+        try {
+            final java.lang.reflect.Method m = io.netty.util.concurrent.AbstractScheduledEventExecutor.class
+                .getDeclaredMethod("scheduledTaskQueue");
+            m.setAccessible(true);
+            return ((java.util.Collection<?>) m.invoke(down.eventLoop())).size();
+        } catch (final ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
