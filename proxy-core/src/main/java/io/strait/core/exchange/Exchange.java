@@ -1,6 +1,5 @@
 package io.strait.core.exchange;
 
-import io.strait.core.upstream.AttemptListener;
 import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
 import io.strait.core.time.LoopTimer;
@@ -10,15 +9,10 @@ import io.strait.core.upstream.UpstreamStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
 import io.strait.core.accesslog.ResponseFlags;
-import io.strait.core.cluster.Cluster;
-import io.strait.core.config.RbacConfig;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
-import io.strait.core.http.HttpMethods;
 import io.strait.core.http.HttpRequestHead;
-import io.strait.core.http.HttpResponseHead;
 import io.strait.core.http.HttpTrailers;
-import io.strait.core.route.PathNormalizer;
 import io.strait.core.route.RetryPolicy;
 import io.strait.core.route.Route;
 import io.strait.core.stats.ClusterStat;
@@ -27,11 +21,12 @@ import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
 
 /**
- * One request and its response (Envoy's active stream plus its router filter): routes the request, has
- * {@link UpstreamSelector} pick a cluster and host, runs tries through its {@link UpstreamAttempt}, asks its
- * {@link RetryController} whether a failed try is retried, and answers the downstream, locally when it must. It
- * owns everything about the exchange: route, cluster, host, breaker slots, deadlines, retry state, access-log entry
- * and byte counts, and an explicit {@link State}.
+ * One request and its response (Envoy's active stream, with its router filter split out beside it): the state
+ * machine of the exchange from the downstream's side. It has its {@link RequestRouter} route the request (or say why
+ * it goes nowhere), starts the first try through its {@link UpstreamAttempt}, passes the request body on, leaves the
+ * try's events to its {@link ExchangeUpstream} (which asks {@link ExchangeRetries} whether a failed try goes again),
+ * handles its deadlines, answers locally when it must, and ends the exchange. It owns the exchange's explicit
+ * {@link State}, request, route, breaker slots, deadlines, access-log entry and byte counts.
  *
  * <p>It works on protocol-neutral events only (io.strait.core.http) and answers through {@link Downstream}, so the
  * same exchange serves an HTTP/1.1 connection (one exchange, reused for each request: nothing allocated per
@@ -41,7 +36,7 @@ import io.strait.lb.Host;
  * deadlines (route timeout, per-try timeout, retry backoff, stream idle timeout) share one lazily re-armed
  * {@link LoopTimer}.
  */
-final class Exchange implements LoopTimer.Callback, AttemptListener {
+final class Exchange implements LoopTimer.Callback {
 
     /** Where the exchange stands, from the downstream's point of view. */
     enum State {
@@ -57,37 +52,28 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         RESPONDED
     }
 
-    /** The codec's reason for a connection that closed in the middle of a response head. */
-    private static final String UPSTREAM_RESET = "upstream_reset";
-
-    private final ListenerRuntime listener;
-    private final LoopState loop;
     private final Downstream downstream;
     private final NanoClock clock;
     private final LoopStats<HttpStat> stats;
     private final UpstreamSelector selector = new UpstreamSelector();
+    /** The upstream half: the attempt, the retries and what the try's events do to the response. */
+    private final ExchangeUpstream upstream;
     private final UpstreamAttempt attempt;
-    private final ForwardingHeaders forwarding;
-    private final ClientCertHeader clientCert;
+    /** Where each request goes: its route and host, or why it goes nowhere. */
+    private final RequestRouter router;
     private final LoopTimer timer;
     private final ExchangeDeadlines deadlines;
     /** Whether the request is gRPC (its errors are answered trailers-only), and its grpc-timeout. */
     private final GrpcRequest grpc = new GrpcRequest();
     /** The exchange's access-log facts, reused per request. */
     private final ExchangeLog log;
+    /** Whether a failed try goes again, now or after a backoff, and the state that takes. */
+    private final ExchangeRetries retries;
 
     private State state = State.IDLE;
     private boolean requestDone;
-    /** True once this exchange answered Expect: 100-continue itself (a retried try must not answer again). */
-    private boolean continueSent;
-    /** True once a request that met a closed pooled connection was sent again on a new one. */
-    private boolean retriedStale;
     private HttpRequestHead request;
     private Route route;
-    /** The exchange's retry controller, or null when its route has no retry policy (the hot path's one check). */
-    private RetryController retry;
-    /** Created on first use and reused by every later request with a retry policy. */
-    private RetryController retryController;
     private long startNanos;
     private int deferredStatus;
     private String deferredReason;
@@ -97,17 +83,16 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     Exchange(final ListenerRuntime listener, final LoopState loop, final Downstream downstream,
              final LoopStats<HttpStat> stats, final ForwardingHeaders forwarding) {
-        this.listener = listener;
-        this.loop = loop;
         this.downstream = downstream;
         this.clock = loop.clock();
         this.stats = stats;
-        this.forwarding = forwarding;
-        this.clientCert = new ClientCertHeader(listener.config().forwarding().clientCert());
-        this.attempt = new UpstreamAttempt(this, downstream, loop, clock);
         this.timer = new LoopTimer(loop.loop(), clock, this);
         this.deadlines = new ExchangeDeadlines(listener.streamIdleTimeoutNanos());
         this.log = new ExchangeLog(listener, forwarding, loop);
+        this.upstream = new ExchangeUpstream(this, downstream, loop, stats, selector, log, deadlines, grpc, timer);
+        this.attempt = upstream.attempt();
+        this.retries = upstream.retries();
+        this.router = new RequestRouter(listener, loop, downstream, stats, selector, forwarding, log);
     }
 
     /**
@@ -131,7 +116,8 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         return state != State.IDLE;
     }
 
-    private boolean responseStarted() {
+    /** True once the response head went downstream. */
+    boolean responseStarted() {
         return state == State.RESPONDING || state == State.RESPONDED;
     }
 
@@ -143,9 +129,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         state = State.FORWARDING;
         request = head;
         requestDone = false;
-        retriedStale = false;
-        continueSent = false;
-        retry = null;
+        upstream.clear();
         deferredStatus = 0;
         startNanos = now;
         deadlines.start(now);
@@ -159,45 +143,18 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
     }
 
+    /** Routes the request and starts its first try, or answers it locally when it goes nowhere. */
     private void route(final HttpRequestHead head, final long now) {
-        if (loop.overload().shedRequest(loop.random(), loop.index())) {
-            overloaded("overloaded");   // the overload manager sheds new requests: 503 before any routing work
-            return;
-        }
-        final int pathResult = listener.routes().normalizePath(head);   // route on, and forward, the normal path
-        if (pathResult != PathNormalizer.OK) {
-            localReply(PathNormalizer.status(pathResult), PathNormalizer.reason(pathResult));
-            return;
-        }
-        // Before the route match, as Envoy's connection manager does: header matchers and the source_ip hash see
-        // the listener's forwarding policy applied (never a client's own X-Forwarded-Proto), route edits come after.
-        forwarding.apply(head.headers(), loop.random());
-        clientCert.apply(head.headers(), downstream);
-        log.forwarded();
-        final Route r = listener.routes().match(head);
+        final Route r = router.route(head, now);
         if (r == null) {
-            stats.inc(HttpStat.NO_ROUTE);
-            localReply(404, "no_route");
+            if (router.overloaded()) {
+                overloaded(router.reason());
+            } else {
+                localReply(router.status(), router.reason(), false, router.flag());
+            }
             return;
         }
         route = r;
-        final RbacConfig rbac = r.rbac();
-        if (rbac != null && !authorized(rbac)) {
-            return;
-        }
-        switch (selector.select(r, head, loop, forwarding.sourceIpHash(), stats, now)) {
-            case UpstreamSelector.RATE_LIMITED:
-                localReply(429, "rate_limited", false, LocalReply.X_STRAIT_RATELIMITED);
-                return;
-            case UpstreamSelector.OVERFLOW:
-                overloaded("upstream_rq_overflow");
-                return;
-            case UpstreamSelector.NO_HEALTHY_HOST:
-                localReply(503, "no_healthy_upstream");
-                return;
-            default:
-                break;
-        }
         final Host h = selector.host();
         attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, head);
         log.host(h);
@@ -205,26 +162,9 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         deadlines.timeout(now, grpc.timeoutNanos(r.timeoutMillis(), r.maxGrpcTimeoutNanos()));
         final RetryPolicy policy = r.retryPolicy();
         if (policy != null) {
-            RetryController rc = retryController;
-            if (rc == null) {
-                rc = new RetryController();
-                retryController = rc;
-            }
-            rc.begin(policy, selector.hash(), h, now);
-            retry = rc;
+            retries.begin(policy, selector.hash(), h, now);
         }
         acquire();
-    }
-
-    /** Checks the route's policy against the connection's verified client; answers 403 when it refuses. */
-    private boolean authorized(final RbacConfig rbac) {
-        if (rbac.allows(downstream.peerIdentity())) {
-            stats.inc(HttpStat.RBAC_ALLOWED);
-            return true;
-        }
-        stats.inc(HttpStat.RBAC_DENIED);
-        localReply(403, "rbac_denied");
-        return false;
     }
 
     /** A chunk of the request body. */
@@ -236,10 +176,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
             return;
         }
         deadlines.activity();
-        final RetryController rc = retry;
-        if (rc != null) {
-            rc.keep(buf, downstream.alloc());
-        }
+        retries.keep(buf, downstream.alloc());
         attempt.send(buf);
     }
 
@@ -249,10 +186,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         if (s == State.IDLE || s == State.REPLY_DEFERRED || s == State.RESPONDED) {
             return;
         }
-        final RetryController rc = retry;
-        if (rc != null) {
-            rc.keepTrailers(trailers);
-        }
+        retries.keepTrailers(trailers);
         attempt.send(trailers);
     }
 
@@ -318,7 +252,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         log.offer(clock.nanoTime());
         abortUpstream();
-        endRetries();
+        retries.end();
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
         state = State.IDLE;
         releaseRequest();
@@ -327,7 +261,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     // ------------------------------------------------------------------ the try
 
     /** Gets the current try a connection; a breaker refusal answers 503 at once. */
-    private void acquire() {
+    void acquire() {
         switch (attempt.acquire()) {
             case UpstreamAttempt.PENDING_OVERFLOW:
                 overloaded("upstream_rq_pending_overflow");
@@ -340,29 +274,6 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
     }
 
-    /** The try's connection is bound and the request written to it. */
-    @Override
-    public void onBound() {
-        log.upstreamStart(clock.nanoTime());
-        if (request.expectContinue() && !requestDone && !responseStarted() && !continueSent) {
-            continueSent = true;
-            downstream.write(HttpResponseHead.of(100));
-        }
-        if (!downstream.inReadBatch()) {
-            downstream.flush();
-        }
-    }
-
-    /** The try's new connection could not be made. */
-    @Override
-    public void onConnectFailure(final boolean timedOut) {
-        if (retry != null && retryAfterFailure(RetryPolicy.CONNECT_FAILURE)) {
-            return;
-        }
-        localReply(502, timedOut ? "upstream_connect_timeout" : "upstream_connect_failure");
-        downstream.flush();
-    }
-
     /** Answers 503 at once for a circuit-breaker overflow (never queued). */
     private void overloaded(final String reason) {
         attempt.releasePending();   // a retried try may have queued its replay
@@ -370,65 +281,30 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         downstream.flush();
     }
 
-    // ------------------------------------------------------------------ upstream events (through the attempt)
+    // ------------------------------------------------------------------ what the upstream side asks
 
-    @Override
-    public void onUpstreamHead(final HttpResponseHead head) {
-        deadlines.activity();
-        if (head.isInformational()) {
-            if (head.status() == 100 || responseStarted()) {
-                head.release();   // we answered Expect ourselves; a 100 from upstream is redundant
-                return;
-            }
-            downstream.write(head);
-            head.release();
-            return;
-        }
-        final Cluster cluster = selector.cluster();
-        // Outlier detection sees every try's outcome, a retried 5xx included (a gRPC one's may be in its trailers).
-        final int outlier = grpc.outlierStatus(head);
-        if (outlier != GrpcRequest.NONE) {
-            cluster.reportStatus(attempt.host(), outlier);
-        }
-        if (retry != null && retryAfterResponse(head)) {
-            return;
-        }
+    /** The request in flight (null once the exchange ended). */
+    HttpRequestHead request() {
+        return request;
+    }
+
+    /** True once the request's end arrived. */
+    boolean requestDone() {
+        return requestDone;
+    }
+
+    /** The request's route. */
+    Route route() {
+        return route;
+    }
+
+    /** The upstream's final response head is about to go downstream. */
+    void responding() {
         state = State.RESPONDING;
-        log.upstreamHead(head.status(), clock.nanoTime());
-        route.applyResponseEdits(head);
-        if (downstream.closing()) {
-            head.close(true);
-        }
-        StatusCounters.downstream(stats, head.status());
-        StatusCounters.upstream(selector.clusterStats(), head.status());
-        downstream.write(head);
-        head.release();
     }
 
-    @Override
-    public void onUpstreamBody(final ByteBuf buf) {
-        deadlines.activity();
-        log.sent(buf.readableBytes());
-        downstream.write(buf);
-    }
-
-    @Override
-    public void onUpstreamTrailers(final HttpTrailers trailers) {
-        deadlines.activity();
-        final int outlier = grpc.outlierStatus(trailers);
-        if (outlier != GrpcRequest.NONE) {
-            selector.cluster().reportStatus(attempt.host(), outlier);
-        }
-        downstream.write(trailers);
-    }
-
-    @Override
-    public void onUpstreamEnd(final UpstreamStream up) {
-        final int outlier = grpc.outlierStatusAtEnd();
-        if (outlier != GrpcRequest.NONE) {
-            selector.cluster().reportStatus(attempt.host(), outlier);
-        }
-        downstream.write(HttpEnd.INSTANCE);
+    /** The upstream's response is complete on {@code up} (its end already written): the try and its slot end. */
+    void responseComplete(final UpstreamStream up) {
         state = State.RESPONDED;
         final long now = clock.nanoTime();   // one clock read serves the stats, the pool and the idle timer
         selector.clusterStats().record(ClusterStat.UPSTREAM_RQ_TIME, micros(now));
@@ -441,120 +317,11 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
     }
 
-    @Override
-    public void onUpstreamError(final HttpDecodeError error) {
-        final boolean reset = UPSTREAM_RESET.equals(error.reason());
-        if (reset && retry != null && !responseStarted() && retryAfterFailure(RetryPolicy.RESET)) {
-            return;   // the connection closed in the middle of a response head
-        }
-        log.flag(reset ? ResponseFlags.UC : ResponseFlags.UPE);
-        releaseHost();
-        if (responseStarted()) {
-            downstream.reset();
-        } else {
-            localReply(502, error.reason());
-        }
-        downstream.flush();
-    }
-
-    @Override
-    public void onUpstreamClosed() {
-        final boolean unprocessed = attempt.unprocessed();
-        if (!responseStarted() && replayable() && (unprocessed
-            || !retriedStale && attempt.reused() && HttpMethods.isIdempotent(request.method()))) {
-            // A pooled connection the upstream had already closed: send the request again, once, on a new one to
-            // the same host. Only an idempotent request (RFC 9110 9.2.2): a POST may have reached the application;
-            // any request the upstream said it never processed (an HTTP/2 stream refused or above a GOAWAY), a few
-            // times (the attempt counts those).
-            retriedStale |= !unprocessed;
-            attempt.replay(retry, requestDone);
-            acquire();
-            return;
-        }
-        final LoopStats<ClusterStat> cs = selector.clusterStats();
-        cs.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
-        cs.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
-        selector.cluster().reportGatewayFailure(attempt.host());
-        if (retry != null && !responseStarted() && retryAfterFailure(RetryPolicy.RESET)) {
-            return;
-        }
-        log.flag(ResponseFlags.UC);
-        releaseHost();
-        if (responseStarted()) {
-            // Never let the client take a truncated body for a complete one.
-            downstream.reset();
-        } else {
-            localReply(502, "upstream_reset");
-            downstream.flush();
-        }
-    }
-
     // ------------------------------------------------------------------ retries
-
-    /** True if the request can be sent again: it has no body, or all of it so far is kept. */
-    private boolean replayable() {
-        return request.bodyLength() == 0 || retry != null && retry.buffering();
-    }
-
-    /**
-     * The current try failed without a response (connect failure, reset, per-try timeout; its connection is already
-     * let go). Starts the backoff before a retry and returns true when the policy and limits allow one; false when
-     * the caller must answer the failure itself.
-     */
-    private boolean retryAfterFailure(final int kind) {
-        final RetryController rc = retry;
-        if (responseStarted() || !rc.policy().retriesFailure(kind)) {
-            return false;
-        }
-        final int outcome = rc.admit(replayable(), kind != RetryPolicy.CONNECT_FAILURE,
-            selector.cluster().circuitBreaker(), selector.clusterStats());
-        if (outcome != RetryController.ADMITTED) {
-            flagRetryRefusal(outcome);
-            return false;
-        }
-        startBackoff(rc, kind == RetryPolicy.CONNECT_FAILURE && rc.retries() == 1);
-        return true;
-    }
-
-    /**
-     * A final response head arrived on a try of an exchange with a retry policy. A retriable status is retried when
-     * the limits allow it (the head is dropped and its connection aborted, its body never forwarded); otherwise the
-     * head is the response, retries end, and false tells the caller to forward it.
-     */
-    private boolean retryAfterResponse(final HttpResponseHead head) {
-        final int status = head.status();
-        final int outcome = retry.onResponse(head, replayable(), selector.cluster().circuitBreaker(),
-            selector.clusterStats());
-        if (outcome != RetryController.ADMITTED) {
-            flagRetryRefusal(outcome);
-            return false;
-        }
-        StatusCounters.upstream(selector.clusterStats(), status);
-        head.release();
-        attempt.dropConnection();
-        startBackoff(retry, false);
-        downstream.flush();
-        return true;
-    }
-
-    private void flagRetryRefusal(final int outcome) {
-        if (outcome == RetryController.LIMIT_EXCEEDED) {
-            log.flag(ResponseFlags.URX);
-        }
-    }
-
-    /** Lets the failed try's host go, queues the replay, pauses downstream reads and waits the backoff. */
-    private void startBackoff(final RetryController rc, final boolean immediate) {
-        attempt.waitForRetry(rc, requestDone);
-        timer.arm(rc.startBackoff(immediate, loop.random(), clock.nanoTime()));
-    }
 
     /** The current try ran past per_try_timeout: it is dropped and retried if allowed, else answered 504. */
     private void onPerTryTimeout() {
-        selector.clusterStats().inc(ClusterStat.UPSTREAM_RQ_PER_TRY_TIMEOUT);
-        attempt.timedOut();
-        attempt.dropConnection();   // a connect still in progress ends up in the pool
-        if (retryAfterFailure(RetryPolicy.PER_TRY_TIMEOUT)) {
+        if (retries.perTryTimedOut(responseStarted(), request, requestDone)) {
             return;
         }
         abortUpstream();
@@ -562,37 +329,22 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         downstream.flush();
     }
 
-    /** The backoff is over: picks a host (preferring one not tried yet) and sends the request again. */
+    /** The backoff is over: the next try goes to a host (preferring one not tried yet), or 503 if none is healthy. */
     private void retryNow(final long now) {
-        attempt.backoffOver();
-        final Host h = selector.repick(retry, loop);
-        if (h == null) {
+        if (!retries.nextTry(request, now)) {
             attempt.releasePending();
             localReply(503, "no_healthy_upstream");
             downstream.flush();
             return;
         }
-        attempt.begin(selector.cluster(), selector.clusterIndex(), selector.clusterStats(), h, request);
-        log.host(h);
-        retry.startTry(now);
         acquire();
         downstream.flush();
-    }
-
-    /** Retries are over for this exchange (it is answered or gone): releases the kept body and the retry slot. */
-    private void endRetries() {
-        final RetryController rc = retry;
-        if (rc != null) {
-            retry = null;
-            rc.end();
-        }
     }
 
     // ------------------------------------------------------------------ timers
 
     private long nextDeadline() {
-        final RetryController rc = retry;
-        return deadlines.next(rc == null ? 0 : rc.nextDeadline());
+        return deadlines.next(retries.nextDeadline());
     }
 
     @Override
@@ -602,26 +354,18 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         }
         if (deadlines.routeDue(now)) {
             onRouteTimeout();
-        } else if (retry != null && retryDue(now)) {
-            // handled
-        } else if (deadlines.streamIdleDue(now)) {
-            onStreamIdleTimeout();
+        } else {
+            final int due = retries.due(now);
+            if (due == RetryController.PER_TRY_TIMEOUT) {
+                onPerTryTimeout();
+            } else if (due == RetryController.BACKOFF_OVER) {
+                retryNow(now);
+            } else if (deadlines.streamIdleDue(now)) {
+                onStreamIdleTimeout();
+            }
         }
         if (state != State.IDLE) {
             timer.arm(nextDeadline());
-        }
-    }
-
-    private boolean retryDue(final long now) {
-        switch (retry.due(now)) {
-            case RetryController.PER_TRY_TIMEOUT:
-                onPerTryTimeout();
-                return true;
-            case RetryController.BACKOFF_OVER:
-                retryNow(now);
-                return true;
-            default:
-                return false;
         }
     }
 
@@ -660,7 +404,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
 
     // ------------------------------------------------------------------ the end
 
-    private void localReply(final int status, final String reason) {
+    void localReply(final int status, final String reason) {
         localReply(status, reason, false, null);
     }
 
@@ -672,8 +416,8 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
      * Answers the request locally; keeps the connection if the request was read whole. {@code flag}: a header to
      * set to {@code true} on the reply (see {@link LocalReply#head}), or null.
      */
-    private void localReply(final int status, final String reason, final boolean close, final AsciiString flag) {
-        endRetries();   // answered here: no try is retried any more
+    void localReply(final int status, final String reason, final boolean close, final AsciiString flag) {
+        retries.end();   // answered here: no try is retried any more
         if (responseStarted()) {
             downstream.reset();
             return;
@@ -705,7 +449,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
         stats.add(HttpStat.DOWNSTREAM_RQ_ACTIVE, -1);
         state = State.IDLE;
         releaseRequest();
-        endRetries();
+        retries.end();
         attempt.dropConnecting();
         selector.releaseRequestSlot();
         downstream.exchangeDone(now);
@@ -725,7 +469,7 @@ final class Exchange implements LoopTimer.Callback, AttemptListener {
     }
 
     /** The exchange no longer needs its host: gives back the host's active count and the request slot, once. */
-    private void releaseHost() {
+    void releaseHost() {
         attempt.releaseHost();
         selector.releaseRequestSlot();
     }

@@ -2,12 +2,8 @@ package io.strait.core.upstream;
 
 import io.strait.core.time.NanoClock;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.cluster.Cluster;
-import io.strait.core.cluster.UpstreamStreamPool;
-import io.strait.core.cluster.UpstreamTls;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
 import io.strait.core.http.HttpEnd;
@@ -18,18 +14,16 @@ import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
 import io.strait.lb.HostStat;
-import io.strait.lb.resilience.CircuitBreaker;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 
 /**
- * One try of an exchange against one host (Envoy's upstream request): takes the host's active-request count, gets a
- * connection (an idle pooled one, or a new one within the breaker's pending and connection limits), binds it and
- * writes the request, queues body chunks that arrive while there is no connection yet, and lets the connection go
- * at the end (back to the pool after a complete exchange, closed otherwise). Response events reach it through
- * {@link UpstreamCallbacks} and go on to its exchange only while they come from the connection it holds.
+ * One try of an exchange against one host (Envoy's upstream request): takes the host's active-request count, has its
+ * {@link ConnectionAcquirer} get a connection (pooled, new within the breaker's limits, or an HTTP/2 stream), binds
+ * it and writes the request, queues body chunks that arrive while there is no connection yet, follows the flow
+ * control between the two sides, and lets the connection go at the end (back to the pool after a complete exchange,
+ * closed otherwise). Response events reach it through {@link UpstreamCallbacks} and go on to its exchange only while
+ * they come from the connection it holds.
  *
  * <p>It also keeps its host's request counters ({@link HostStat}, this loop's slots): {@code rq_total} when a try
  * begins, and the try's outcome, noted as events come ({@link AttemptOutcome}) and charged once when the try lets its
@@ -37,7 +31,7 @@ import java.util.ArrayDeque;
  *
  * <p>Confined to its exchange's event loop; one per exchange, reused for each try and each request.
  */
-public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureListener, Http2StreamWaiter {
+public final class UpstreamAttempt implements UpstreamCallbacks {
 
     /** {@link #acquire}: a connection was bound, or is being made. */
     public static final int ACQUIRED = 0;
@@ -46,7 +40,6 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     /** {@link #acquire}: the breaker's max_connections refused a new connection. */
     public static final int CONNECTION_OVERFLOW = 2;
 
-    private static final Logger LOG = LoggerFactory.getLogger(UpstreamAttempt.class);
     /** Resends of a request the upstream did not process, at most, per exchange (they are safe, but not endless). */
     static final int MAX_UNPROCESSED_RESENDS = 4;
     /** What the exchange hears when the upstream reset the stream: a reset, as a close before the response is. */
@@ -54,8 +47,8 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
 
     private final AttemptListener exchange;
     private final DownstreamFlow downstream;
-    private final UpstreamPools loop;
-    private final NanoClock clock;
+    /** Gets each try its connection. */
+    private final ConnectionAcquirer acquirer;
     /** This loop's slot in each host's counters. */
     private final int loopIndex;
     /** Request events that arrived while no connection was bound, written once one is. */
@@ -70,11 +63,6 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     private LoopStats<ClusterStat> stats;
     private HttpRequestHead request;
     private UpstreamStream upstream;
-    /** The future of the connect in progress, so a late completion of an abandoned one is recognised. */
-    private ChannelFuture connectFuture;
-    private UpstreamHttpHandler connecting;
-    /** HTTP/2: the connection still connecting on which this try reserved a stream (null: none). */
-    private UpstreamHttp2Connection waitingOn;
     /** The upstream refused the try's stream unprocessed: resending it is safe whatever the method. */
     private boolean unprocessed;
     /** Unprocessed requests resent in this exchange. */
@@ -82,10 +70,6 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
     private boolean reused;
     private boolean hostActive;
     private boolean upstreamDirty;
-    /** When the connect in progress started (for upstream_cx_connect_ms). */
-    private long connectStartNanos;
-    /** The breaker whose pending slot this try holds while its new connection opens (null: none). */
-    private CircuitBreaker pendingSlot;
 
     /**
      * The attempt of one exchange: its events go to {@code exchange}, its flow control to {@code downstream}, its
@@ -95,8 +79,7 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
                            final NanoClock clock) {
         this.exchange = exchange;
         this.downstream = downstream;
-        this.loop = loop;
-        this.clock = clock;
+        this.acquirer = new ConnectionAcquirer(this, downstream, loop, clock);
         this.loopIndex = loop.index();
     }
 
@@ -124,6 +107,21 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
         return host;
     }
 
+    /** The current try's cluster. */
+    Cluster cluster() {
+        return cluster;
+    }
+
+    /** The current try's cluster's position in its snapshot (which connector opens its connections). */
+    int clusterIndex() {
+        return clusterIndex;
+    }
+
+    /** The current try's cluster's counters on this loop. */
+    LoopStats<ClusterStat> stats() {
+        return stats;
+    }
+
     /** True if the bound connection came from the pool (it may have been closed by the upstream meanwhile). */
     public boolean reused() {
         return reused;
@@ -142,207 +140,34 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
      * it through {@link AttemptListener#onBound} or {@link AttemptListener#onConnectFailure}).
      */
     public int acquire() {
-        if (cluster.multiplexes() && (cluster.http2() || loop.streamPool(host).alpnH2())) {
-            return acquireStream();   // the one protocol branch: HTTP/1.1 goes on below as it always did
-        }
-        final UpstreamHttpHandler pooled = loop.pool(host).acquire();
-        if (pooled != null) {
-            stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
-            bind(pooled, true);
-            exchange.onBound();
-            return ACQUIRED;
-        }
-        final CircuitBreaker breaker = cluster.circuitBreaker();
-        if (!breaker.tryAcquirePending()) {
-            stats.inc(ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
-            return PENDING_OVERFLOW;
-        }
-        if (!breaker.tryAcquireConnection()) {
-            breaker.releasePending();
-            stats.inc(ClusterStat.UPSTREAM_CX_OVERFLOW);
-            return CONNECTION_OVERFLOW;
-        }
-        pendingSlot = breaker;
-        // The connection slot now belongs to the new connection: it gives it back when its channel closes.
-        final UpstreamHttpHandler fresh = new UpstreamHttpHandler(cluster, host, loop.pool(host), stats, loopIndex);
-        connecting = fresh;
-        phase = AttemptPhase.CONNECTING;
-        downstream.pauseReading(ReadGate.PROXY_WAIT);
-        stats.inc(ClusterStat.UPSTREAM_CX_TOTAL);
-        host.stats().inc(loopIndex, HostStat.CX_TOTAL);
-        connectStartNanos = clock.nanoTime();
-        final ChannelFuture connect = loop.connector().connect(clusterIndex, host, fresh);
-        connectFuture = connect;
-        if (connect.isDone() && !connect.channel().isRegistered()) {
-            // The channel could not even be made (no file descriptor left, say): Netty completed the future on a
-            // placeholder channel whose listeners would run on its global executor, off this loop, and whose close
-            // never comes, so the connection slot is given back here and the failure handled now, on the loop.
-            fresh.releaseConnectionSlot();
-            operationComplete(connect);
-            return ACQUIRED;
-        }
-        connect.channel().closeFuture().addListener(fresh);
-        connect.addListener(this);
-        return ACQUIRED;
+        return acquirer.acquire();
     }
 
-    /** The new connection's connect completed (on the loop). */
-    @Override
-    public void operationComplete(final ChannelFuture future) {
-        if (future != connectFuture) {
-            // The try ended while this connection was being made: keep it for the next one, or count its failure.
-            final UpstreamHttpHandler orphan = future.channel().pipeline().get(UpstreamHttpHandler.class);
-            if (orphan != null) {
-                if (future.isSuccess() && orphan.cluster().alpnAuto()
-                    && UpstreamTls.negotiatedH2(future.channel())) {
-                    orphan.closeConnection();   // ALPN picked h2 for a connection nobody waits for: not kept
-                } else if (future.isSuccess()) {
-                    orphan.release(clock.nanoTime());
-                } else {
-                    orphan.connectFailed(future.cause());
-                }
-            }
-            return;
-        }
-        final UpstreamHttpHandler c = connecting;
-        connecting = null;
-        connectFuture = null;
-        if (future.isSuccess() && cluster.alpnAuto() && switchedToHttp2(c, future)) {
-            return;
-        }
-        releasePendingSlot();
-        downstream.resumeReading(ReadGate.PROXY_WAIT);
-        if (!future.isSuccess()) {
-            final Throwable cause = future.cause();
-            LOG.debug("connect to {} failed: {}", host, String.valueOf(cause));
-            connectFailed(c.connectFailed(cause));
-            return;
-        }
-        stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (clock.nanoTime() - connectStartNanos) / 1000);
-        bind(c, false);
+    /** The acquirer starts a new connection (or waits for an HTTP/2 one): request events queue until it binds. */
+    void connecting() {
+        phase = AttemptPhase.CONNECTING;
+    }
+
+    /** The acquirer got the try a connection: the request goes to it and the exchange hears of it. */
+    void bound(final UpstreamStream up, final boolean fromPool) {
+        bind(up, fromPool);
         exchange.onBound();
     }
 
-    /**
-     * Protocol auto over TLS: the new connection's handshake is done; if ALPN picked h2 it becomes an HTTP/2
-     * connection of the host's stream pool and the try waits for its SETTINGS, as on any new HTTP/2 connection (its
-     * pending slot and paused reads go on until then). Either way the pool learns what the host picked.
-     *
-     * @return true if the connection became HTTP/2
-     */
-    private boolean switchedToHttp2(final UpstreamHttpHandler c, final ChannelFuture future) {
-        final UpstreamStreamPool<UpstreamHttp2Connection> pool = loop.streamPool(host);
-        final boolean h2 = UpstreamTls.negotiatedH2(future.channel());
-        pool.alpnH2(h2);
-        if (!h2) {
-            return false;
-        }
-        stats.record(ClusterStat.UPSTREAM_CX_CONNECT_MS, (clock.nanoTime() - connectStartNanos) / 1000);
-        final UpstreamHttp2Connection h2c = c.toHttp2(pool, clock.nanoTime());
-        waitingOn = h2c;
-        h2c.reserve();
-        h2c.await(this);
-        return true;
-    }
-
-    /**
-     * HTTP/2: a stream on a pooled connection with room for one, else on a connection still connecting (the try
-     * waits for it, holding a pending slot), else on a new connection within the breaker's limits.
-     */
-    private int acquireStream() {
-        final UpstreamStreamPool<UpstreamHttp2Connection> pool = loop.streamPool(host);
-        final UpstreamHttp2Connection found = pool.acquire();
-        if (found != null && found.isOpen()) {
-            stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
-            found.reserve();
-            bindStream(found, true);
-            return ACQUIRED;
-        }
-        final CircuitBreaker breaker = cluster.circuitBreaker();
-        if (!breaker.tryAcquirePending()) {
-            stats.inc(ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
-            return PENDING_OVERFLOW;
-        }
-        UpstreamHttp2Connection c = found;
-        if (c == null) {
-            if (!breaker.tryAcquireConnection()) {
-                breaker.releasePending();
-                stats.inc(ClusterStat.UPSTREAM_CX_OVERFLOW);
-                return CONNECTION_OVERFLOW;
-            }
-            // The connection slot now belongs to the new connection: it gives it back when its channel closes.
-            c = UpstreamHttp2Connection.create(cluster, host, pool, stats, loopIndex, clock.nanoTime());
-        } else {
-            stats.inc(ClusterStat.UPSTREAM_CX_POOL_REUSE);
-        }
-        pendingSlot = breaker;
-        phase = AttemptPhase.CONNECTING;
-        waitingOn = c;
-        c.reserve();
-        c.await(this);
-        downstream.pauseReading(ReadGate.PROXY_WAIT);
-        if (c != found) {
-            c.connect(loop.connector(), clusterIndex);   // a failure on the spot reaches this try already waiting
-        }
-        return ACQUIRED;
-    }
-
-    /** HTTP/2: the connection this try waits on is open: its stream is opened and bound. */
-    @Override
-    public void onConnectionReady(final UpstreamHttp2Connection c) {
-        waitingOn = null;
-        releasePendingSlot();
-        downstream.resumeReading(ReadGate.PROXY_WAIT);
-        bindStream(c, false);
-    }
-
-    /** HTTP/2: the connection this try waited on has no stream for it: the exchange resends it elsewhere. */
-    @Override
-    public void onConnectionRefused(final UpstreamHttp2Connection c) {
-        waitingOn = null;
-        releasePendingSlot();
-        downstream.resumeReading(ReadGate.PROXY_WAIT);
+    /** HTTP/2: the connection the try waited on has no stream for it: the exchange resends it elsewhere. */
+    void refused() {
         phase = AttemptPhase.IDLE;
         unprocessed = true;
         exchange.onUpstreamClosed();
     }
 
-    /** HTTP/2: the connection this try waited on could not be made (counted by the connection). */
-    @Override
-    public void onConnectionFailed(final UpstreamHttp2Connection c, final boolean timedOut) {
-        waitingOn = null;
-        releasePendingSlot();
-        downstream.resumeReading(ReadGate.PROXY_WAIT);
-        connectFailed(timedOut);
-    }
-
     /** The try's connection (or its HTTP/2 stream) could not be made: an error of the host, told to the exchange. */
-    private void connectFailed(final boolean timedOut) {
+    void connectFailed(final boolean timedOut) {
         phase = AttemptPhase.IDLE;
         outcome = AttemptOutcome.ERROR;
         cluster.reportGatewayFailure(host);
         releasePending();
         exchange.onConnectFailure(timedOut);
-    }
-
-    /** Opens the stream reserved on {@code c} and binds it; one that cannot open is a connect failure. */
-    private void bindStream(final UpstreamHttp2Connection c, final boolean fromPool) {
-        final UpstreamHttp2Stream s = c.openStream();
-        if (s == null) {
-            connectFailed(false);
-            return;
-        }
-        bind(s, fromPool);
-        exchange.onBound();
-    }
-
-    /** HTTP/2: stops waiting for a connection still connecting, giving its reserved stream back. */
-    private void stopWaiting() {
-        final UpstreamHttp2Connection c = waitingOn;
-        if (c != null) {
-            waitingOn = null;
-            c.cancel(this);
-        }
     }
 
     private void bind(final UpstreamStream up, final boolean fromPool) {
@@ -420,22 +245,18 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
             upstream = null;
             up.abort();
         }
-        stopWaiting();
-        connecting = null;
-        connectFuture = null;
-        releasePendingSlot();
+        acquirer.forget();
+        acquirer.releasePendingSlot();
         phase = AttemptPhase.IDLE;
     }
 
     /** The exchange is over: a connect still in progress is forgotten (it ends up in the pool). */
     public void dropConnecting() {
         if (phase == AttemptPhase.CONNECTING) {
-            stopWaiting();
-            connecting = null;
-            connectFuture = null;
+            acquirer.forget();
             phase = AttemptPhase.IDLE;
         }
-        releasePendingSlot();
+        acquirer.releasePendingSlot();
     }
 
     /**
@@ -506,14 +327,6 @@ public final class UpstreamAttempt implements UpstreamCallbacks, ChannelFutureLi
             if (outcome == AttemptOutcome.NONE) {
                 outcome = AttemptOutcome.ERROR;
             }
-        }
-    }
-
-    private void releasePendingSlot() {
-        final CircuitBreaker b = pendingSlot;
-        if (b != null) {
-            pendingSlot = null;
-            b.releasePending();
         }
     }
 
