@@ -111,9 +111,11 @@ public record OverloadConfig(
 
     /**
      * What runs when the {@code overload} key is absent: heap and direct memory against the JVM's limits; keep-alive
-     * off from 90%, new requests shed and new connections refused from 95%, the most-buffered connections reset from
-     * 98%. Past those levels the next allocations fail with OutOfMemoryError anyway, on whichever connection asks,
-     * so acting first loses less.
+     * off from 90%; from 95% new requests shed, new connections refused and the most-buffered connections reset (at
+     * the same level: refusing new work frees nothing, and memory held by clients that stopped reading would
+     * otherwise keep the proxy refusing everyone, as perf-tests/overload-memory.sh showed between 95% and a higher
+     * reset level). Past those levels the next allocations fail with OutOfMemoryError anyway, on whichever
+     * connection asks, so acting first loses less.
      */
     public static final OverloadConfig DEFAULTS = defaults();
 
@@ -129,7 +131,7 @@ public record OverloadConfig(
         actions.put(Action.DISABLE_KEEPALIVE, ActionConfig.at(0.90));
         actions.put(Action.SHED_REQUESTS, ActionConfig.at(0.95));
         actions.put(Action.STOP_ACCEPTING_CONNECTIONS, ActionConfig.at(0.95));
-        actions.put(Action.RESET_STREAMS, ActionConfig.at(0.98));
+        actions.put(Action.RESET_STREAMS, ActionConfig.at(0.95));
         return new OverloadConfig(true, DEFAULT_REFRESH_INTERVAL, Collections.unmodifiableMap(resources),
             Collections.unmodifiableMap(actions));
     }

@@ -32,8 +32,8 @@ class ConfigOverloadTest {
         assertThat(c.actions().get(Action.SHED_REQUESTS).threshold()).isEqualTo(0.95);
         assertThat(c.actions().get(Action.STOP_ACCEPTING_CONNECTIONS).threshold()).isEqualTo(0.95);
         final ActionConfig reset = c.actions().get(Action.RESET_STREAMS);
-        assertThat(reset.threshold()).isEqualTo(0.98);
-        assertThat(reset.release()).isEqualTo(0.96, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(reset.threshold()).isEqualTo(0.95);
+        assertThat(reset.release()).isEqualTo(0.93, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(c.watchedBy(Action.RESET_STREAMS)).containsExactlyInAnyOrder(Resource.HEAP,
             Resource.DIRECT_MEMORY);
     }
