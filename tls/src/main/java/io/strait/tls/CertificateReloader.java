@@ -3,10 +3,6 @@ package io.strait.tls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +79,7 @@ public final class CertificateReloader implements AutoCloseable {
         this.interval = interval;
         this.onError = onError;
         this.onReload = onReload;
-        this.stamps = stamps(options.files());
+        this.stamps = FileStamps.of(options.files());
         if ((!interval.isZero() || tickets.options().rotates()) && scheduler == null) {
             throw new IllegalArgumentException("reloading and ticket key rotation need a scheduler");
         }
@@ -152,7 +148,7 @@ public final class CertificateReloader implements AutoCloseable {
         if (closed) {
             return false;
         }
-        final List<String> now = stamps(options.files());
+        final List<String> now = FileStamps.of(options.files());
         if (now.equals(stamps)) {
             return false;
         }
@@ -212,19 +208,5 @@ public final class CertificateReloader implements AutoCloseable {
         }
         retired.clear();
         current.close();
-    }
-
-    /** Each file's modification time and size, or its read error: what changes when a file is replaced. */
-    private static List<String> stamps(final List<Path> files) {
-        final List<String> out = new ArrayList<>(files.size());
-        for (final Path f : files) {
-            try {
-                final BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-                out.add(a.lastModifiedTime().toMillis() + "/" + a.size() + "/" + a.fileKey());
-            } catch (final IOException e) {
-                out.add("error: " + e.getClass().getSimpleName());
-            }
-        }
-        return out;
     }
 }

@@ -3,13 +3,8 @@ package io.strait.tls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.io.IOException;
 import java.lang.ref.WeakReference;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -59,7 +54,7 @@ public final class TlsClientReloader implements AutoCloseable {
         this.interval = Objects.requireNonNull(interval, "interval");
         this.onError = onError;
         this.onReload = onReload;
-        this.stamps = stamps(options.files());
+        this.stamps = FileStamps.of(options.files());
         this.current = TlsClientContextFactory.build(options);
     }
 
@@ -109,7 +104,7 @@ public final class TlsClientReloader implements AutoCloseable {
         if (closed) {
             return false;
         }
-        final List<String> now = stamps(options.files());
+        final List<String> now = FileStamps.of(options.files());
         if (now.equals(stamps)) {
             return false;
         }
@@ -141,19 +136,5 @@ public final class TlsClientReloader implements AutoCloseable {
             poll.cancel(false);
             poll = null;
         }
-    }
-
-    /** Each file's modification time, size and identity, or its read error: what changes when a file is replaced. */
-    static List<String> stamps(final List<Path> files) {
-        final List<String> out = new ArrayList<>(files.size());
-        for (final Path f : files) {
-            try {
-                final BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-                out.add(a.lastModifiedTime().toMillis() + "/" + a.size() + "/" + a.fileKey());
-            } catch (final IOException e) {
-                out.add("error: " + e.getClass().getSimpleName());
-            }
-        }
-        return out;
     }
 }
