@@ -49,7 +49,8 @@ Usage: perf-tests/footprint.sh SCENARIO [options]
   --variant 'LABEL[:VAR=VALUE ...]'
                     cold-start, idle-connections: a Strait variant, started with these environment variables (e.g.
                     'no-aot:STRAIT_AOT=off', 'jdk25:STRAIT_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64');
-                    repeatable, measured interleaved; default one variant, 'default'
+                    STRAIT_WARMUP=off (or =N requests) is not passed on but written into the config's
+                    runtime.warmup; repeatable, measured interleaved; default one variant, 'default'
   --only LIST       comma-separated subset of strait,nginx,haproxy (cold-start: strait only)
   --jar PATH        Strait jar (default server/target/strait.jar, built if missing)
   --load-jar PATH   strait-load jar (default perf-tests/target/strait-load.jar, built if missing)
@@ -151,6 +152,16 @@ start_proxy() {
         strait)
             ensure_strait_jar || { echo "$SCRIPT_NAME: $SKIP_REASON" >&2; return 1; }
             render "$CONF_DIR/strait.yaml" "$TMP/strait.yaml"
+            # STRAIT_WARMUP=off|N among the variables: the config's runtime.warmup, not the environment
+            local a keep=()
+            for a in "$@"; do
+                case $a in
+                    STRAIT_WARMUP=off) sed -i 's|^runtime: {\(.*\) }|runtime: {\1, warmup: { enabled: false } }|' "$TMP/strait.yaml" ;;
+                    STRAIT_WARMUP=*) sed -i "s|^runtime: {\(.*\) }|runtime: {\1, warmup: { requests: ${a#*=} } }|" "$TMP/strait.yaml" ;;
+                    *) keep+=("$a") ;;
+                esac
+            done
+            set -- "${keep[@]}"
             STRAIT_CMD_DESC="bin/strait run -c strait.yaml"
             start_pinned "$PROXY_CPU" "$TMP/strait.log" env STRAIT_JAR="$JAR" "$@" "$ROOT/bin/strait" run -c "$TMP/strait.yaml" ;;
         nginx)
@@ -206,6 +217,8 @@ header() {
 }
 
 variant_label() { echo "${1%%:*}"; }
+# c2_compiles: -XX:+PrintCompilation lines on stdin that are tier 4 (C2) compilations ("made not entrant" lines left out).
+c2_compiles() { grep -E '^ *[0-9]+ +[0-9]+ .{5} 4 ' | grep -cv 'made not entrant\|made zombie' || true; }
 variant_env() { [[ $1 == *:* ]] && echo "${1#*:}" || true; }
 
 # ---------------------------------------------------------------------------------------------- idle-connections
@@ -269,17 +282,25 @@ cold_start() {
             label=$(variant_label "$v")
             read -r -a envs <<<"$(variant_env "$v")"
             local t0=$SECONDS
-            start_proxy strait "${envs[@]}" || { echo "$label $r - - - - - - -" >>"$raw"; continue; }
-            local started
+            STRAIT_JAVA_OPTS="${STRAIT_JAVA_OPTS:-} -XX:+PrintCompilation" start_proxy strait "${envs[@]}" \
+                || { echo "$label $r - - - - - - - - - -" >>"$raw"; continue; }
+            local started warmup_ms mark0 mark1 c2_start c2_first
             started=$(grep -o 'started in [0-9]* ms' "$TMP/strait.log" | grep -o '[0-9]*' || echo "-")
+            warmup_ms=$(grep -o 'warm-up: .* in [0-9]* ms' "$TMP/strait.log" | grep -o '[0-9]* ms$' | grep -o '[0-9]*' || echo 0)
+            mark0=$(wc -l <"$TMP/strait.log")
             load "$TMP/cold.$label.$r" -c 64 -w 0s -d "${DURATION}s"
+            mark1=$(wc -l <"$TMP/strait.log")
+            c2_start=$(head -n "$mark0" "$TMP/strait.log" | c2_compiles)
+            c2_first=$(sed -n "$((mark0 + 1)),${mark1}p" "$TMP/strait.log" | c2_compiles)
             load "$TMP/mid.$label.$r" -c 64 -w 0s -d "${WARMUP}s"
             load "$TMP/warm.$label.$r" -c 64 -w 0s -d "${DURATION}s"
             local c="$TMP/cold.$label.$r.kv" w="$TMP/warm.$label.$r.kv" rss
             rss=$(rss_kib "$PROXY_PID")
-            echo "$label $r $started $(kv rps "$c") $(kv p99_ms "$c") $(kv max_ms "$c") $(kv rps "$w") $(kv p99_ms "$w") $rss" >>"$raw"
-            log "$label round $r: started in ${started} ms; first ${DURATION}s $(kv rps "$c") req/s p99 $(kv p99_ms "$c") ms;" \
-                "warm $(kv rps "$w") req/s p99 $(kv p99_ms "$w") ms ($((SECONDS - t0)) s)"
+            echo "$label $r $started $(kv rps "$c") $(kv p99_ms "$c") $(kv max_ms "$c") $(kv rps "$w") $(kv p99_ms "$w") $rss" \
+                "$warmup_ms $c2_start $c2_first" >>"$raw"
+            log "$label round $r: started in ${started} ms (warm-up $warmup_ms ms); first ${DURATION}s $(kv rps "$c") req/s" \
+                "p99 $(kv p99_ms "$c") ms; warm $(kv rps "$w") req/s p99 $(kv p99_ms "$w") ms; C2 compilations before the" \
+                "load $c2_start, in the first ${DURATION}s $c2_first ($((SECONDS - t0)) s)"
             # the first seconds one by one, from strait-load's per-second timeline
             jq -r '[.timeline[]? | "\(.requests)/\(.p99Ms)"] | join(" ")' "$TMP/cold.$label.$r.json" 2>/dev/null \
                 | sed "s|^|$label $r |" >>"$TMP/timeline.txt" || true
@@ -292,22 +313,25 @@ cold_start() {
         echo "(64 connections, closed loop) for ${DURATION} s (**first**), then ${WARMUP} s more, then ${DURATION} s again (**warm**),"
         echo "each a new strait-load JVM without its own warm-up, so the generator is equally cold in both windows."
         echo "Ratios are per round (first / warm), medians over $ROUNDS rounds. Target (issue 13): req/s ratio >= 0.9,"
-        echo "p99 ratio <= 2."
+        echo "p99 ratio <= 2. Strait runs with \`-XX:+PrintCompilation\`: C2 (tier 4) compilations are counted before the"
+        echo "load (start-up and warm-up) and during the first window; a count does not depend on the machine's speed."
         echo
-        echo "| variant | started in ms | first req/s | warm req/s | req/s first/warm | first p99 ms | warm p99 ms | p99 first/warm | first max ms | RSS MiB after |"
-        echo "|---|---|---|---|---|---|---|---|---|---|"
+        echo "| variant | started in ms | warm-up ms | first req/s | warm req/s | req/s first/warm | first p99 ms | warm p99 ms | p99 first/warm | first max ms | RSS MiB after | C2 compiles before load | C2 compiles in first window |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
         local l
         for v in "${VARIANTS[@]}"; do
             l=$(variant_label "$v")
             awk -v l="$l" '$1 == l && $4 != "-"' "$raw" >"$TMP/v.txt"
-            echo "| $l$( [[ $v == *:* ]] && echo " (\`${v#*:}\`)") | $(awk '{ print $3 }' "$TMP/v.txt" | median) | $(awk '{ print $4 }' "$TMP/v.txt" | median) |" \
+            echo "| $l$( [[ $v == *:* ]] && echo " (\`${v#*:}\`)") | $(awk '{ print $3 }' "$TMP/v.txt" | median) | $(awk '{ print $10 }' "$TMP/v.txt" | median) | $(awk '{ print $4 }' "$TMP/v.txt" | median) |" \
                 "$(awk '{ print $7 }' "$TMP/v.txt" | median) | $(awk '{ printf "%.3f\n", $4 / $7 }' "$TMP/v.txt" | median) |" \
                 "$(awk '{ print $5 }' "$TMP/v.txt" | median) | $(awk '{ print $8 }' "$TMP/v.txt" | median) |" \
                 "$(awk '{ printf "%.2f\n", $5 / $8 }' "$TMP/v.txt" | median) | $(awk '{ print $6 }' "$TMP/v.txt" | median) |" \
-                "$(awk '{ printf "%.1f\n", $9 / 1024 }' "$TMP/v.txt" | median) |"
+                "$(awk '{ printf "%.1f\n", $9 / 1024 }' "$TMP/v.txt" | median) | $(awk '{ print $11 }' "$TMP/v.txt" | median) |" \
+                "$(awk '{ print $12 }' "$TMP/v.txt" | median) |"
         done
         echo
-        echo "Raw rounds (variant round started_ms first_rps first_p99_ms first_max_ms warm_rps warm_p99_ms rss_kib):"
+        echo "Raw rounds (variant round started_ms first_rps first_p99_ms first_max_ms warm_rps warm_p99_ms rss_kib warmup_ms"
+        echo "c2_before_load c2_first_window):"
         echo
         echo '```'
         cat "$raw"

@@ -10,6 +10,7 @@ import io.strait.core.server.InheritedSockets;
 import io.strait.core.server.ProxyServer;
 import io.strait.core.stats.StatsFileReader;
 import io.strait.core.stats.StatsFiles;
+import io.strait.server.warmup.Warmup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,8 @@ final class Launcher {
     static int runUntilStopped(final StraitConfig given, final Path configFile, final Path hotRestartSocket,
                                final boolean takeover, final Runnable onStarted, final Runnable onStopped) {
         final StraitConfig config = withDefaultStatsFile(given, takeover);
+        // Before anything binds (and, on a takeover, while the old process still serves): JIT the request path.
+        LOG.info(Warmup.run(config).describe());
         HotRestart.Takeover from = null;
         final ProxyServer server;
         try {

@@ -9,7 +9,8 @@ import java.time.Duration;
  * process's file-descriptor limit, so upstream connections always have descriptors left), the stats file
  * ({@code stats_file}: null when the key is absent, {@link #NO_STATS_FILE}, or an absolute path), and the hot restart
  * control socket ({@code hot_restart_socket}: null when the key is absent, {@link #NO_HOT_RESTART_SOCKET}, or an
- * absolute path), and the profile whose defaults filled in what the config left out ({@link RuntimeProfile}).
+ * absolute path), the profile whose defaults filled in what the config left out ({@link RuntimeProfile}), and the
+ * start-up warm-up ({@link WarmupConfig}).
  */
 public record RuntimeConfig(
         int eventLoops,
@@ -18,7 +19,8 @@ public record RuntimeConfig(
         int maxConnections,
         String statsFile,
         String hotRestartSocket,
-        RuntimeProfile profile) {
+        RuntimeProfile profile,
+        WarmupConfig warmup) {
 
     /** {@code max_connections: auto}: half of the process's RLIMIT_NOFILE soft limit, read at start. */
     public static final int AUTO_MAX_CONNECTIONS = 0;
@@ -28,6 +30,20 @@ public record RuntimeConfig(
     public static final String NO_HOT_RESTART_SOCKET = "none";
     /** The longest socket path Linux takes ({@code sun_path} is 108 bytes with its terminating NUL). */
     public static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    /** A null {@code warmup} is the default one. */
+    public RuntimeConfig {
+        if (warmup == null) {
+            warmup = WarmupConfig.DEFAULT;
+        }
+    }
+
+    /** Runtime settings with the default warm-up. */
+    public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout,
+                         final int maxConnections, final String statsFile, final String hotRestartSocket,
+                         final RuntimeProfile profile) {
+        this(eventLoops, transport, drainTimeout, maxConnections, statsFile, hotRestartSocket, profile, null);
+    }
 
     /** Runtime settings with {@code max_connections: auto} and no {@code stats_file} key. */
     public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout) {
@@ -64,7 +80,13 @@ public record RuntimeConfig(
     /** These settings with {@code stats_file} set to {@code file} (the launcher's default). */
     public RuntimeConfig withStatsFile(final String file) {
         return new RuntimeConfig(eventLoops, transport, drainTimeout, maxConnections, file, hotRestartSocket,
-            profile);
+            profile, warmup);
+    }
+
+    /** These settings with the warm-up {@code w}. */
+    public RuntimeConfig withWarmup(final WarmupConfig w) {
+        return new RuntimeConfig(eventLoops, transport, drainTimeout, maxConnections, statsFile, hotRestartSocket,
+            profile, w);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.strait.core.config.RuntimeConfig;
 import io.strait.core.config.RuntimeProfile;
 import io.strait.core.config.StraitConfig;
 import io.strait.core.config.Transport;
+import io.strait.core.config.WarmupConfig;
 import io.strait.core.config.yaml.Fields;
 import io.strait.core.config.yaml.YamlNode;
 import io.strait.core.config.yaml.YamlNode.ScalarKind;
@@ -70,7 +71,7 @@ public final class ConfigValidator extends SectionValidator {
 
     private RuntimeConfig runtime(final Fields root) {
         final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout", "max_connections",
-            "stats_file", "hot_restart_socket", "profile");
+            "stats_file", "hot_restart_socket", "profile", "warmup");
         if (f == null) {
             return new RuntimeConfig(0, Transport.AUTO, DEFAULT_DRAIN_TIMEOUT);
         }
@@ -86,7 +87,26 @@ public final class ConfigValidator extends SectionValidator {
         final Transport transport = f.choice("transport", "transport", TRANSPORTS, Transport.AUTO);
         final Duration drain = f.duration("drain_timeout", DEFAULT_DRAIN_TIMEOUT, false);
         return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f), statsFile(f),
-            hotRestartSocket(f), profile);
+            hotRestartSocket(f), profile, warmup(f));
+    }
+
+    /** Key {@code warmup} of runtime: {@code enabled}, {@code requests} (0..1,000,000), {@code max_time}. */
+    private static WarmupConfig warmup(final Fields runtime) {
+        final Fields f = runtime.object("warmup", "enabled", "requests", "max_time");
+        if (f == null) {
+            return WarmupConfig.DEFAULT;
+        }
+        final Boolean enabled = f.bool("enabled", Boolean.TRUE);
+        final Long requests = f.integerOr("requests", (long) WarmupConfig.DEFAULT_REQUESTS, 0,
+            WarmupConfig.MAX_REQUESTS);
+        Duration maxTime = f.duration("max_time", WarmupConfig.DEFAULT_MAX_TIME, false);
+        if (maxTime != null && maxTime.compareTo(WarmupConfig.MAX_MAX_TIME) > 0) {
+            f.errorAtValue("max_time", "must be at most " + WarmupConfig.MAX_MAX_TIME.toSeconds() + "s, got "
+                + maxTime.toMillis() + " ms");
+            maxTime = null;
+        }
+        return new WarmupConfig(enabled == null || enabled, requests == null ? 0 : requests.intValue(),
+            maxTime == null ? Duration.ZERO : maxTime);
     }
 
     /**
