@@ -23,6 +23,8 @@ import io.strait.core.transport.TransportFactory;
 import io.strait.core.transport.TransportFactory.SelectedTransport;
 import io.strait.lb.LbPolicy;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * Runs the start-up warm-up of {@code runtime.warmup} for a configuration, before its listeners bind: a throwaway
  * proxy with one cluster per load-balancing policy and upstream protocol the configuration uses, an in-process origin,
  * and an in-process client sending HTTP/1.1 requests (keep-alive) and HTTP/2 streams (h2c) as the real listeners
- * allow, up to {@code requests} or {@code max_time}, whichever comes first; then all of it is stopped. Called from the
+ * allow, up to {@code requests} or {@code max_time}, whichever comes first (HTTP/1.1 first, then HTTP/2, half each);
+ * then all of it is stopped, and the launcher waits (at most half of {@code max_time} more) for the JIT compilers to
+ * finish the methods the requests queued. Called from the
  * launcher's main thread; blocks until done; never throws (a warm-up that fails is reported, and the proxy starts
  * anyway).
  */
@@ -48,8 +52,11 @@ public final class Warmup {
     /** HTTP/2 connections of the client, and streams kept open on each. */
     static final int HTTP2_CONNECTIONS = 2;
     static final int HTTP2_STREAMS = 8;
-    /** Time given past {@code max_time} for requests in flight to end before everything is closed anyway. */
+    /** Time given past the request phase for requests in flight to end before everything is closed anyway. */
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The JIT counts as done when its compilation time has not grown for this long. */
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    private static final long POLL_MILLIS = 50;
 
     private Warmup() {
     }
@@ -101,9 +108,11 @@ public final class Warmup {
                 final InetSocketAddress target = proxy.boundAddress(LISTENER);
                 // HTTP/1.1 first, then HTTP/2: one after the other, so that neither starves the other on the one
                 // loop; HTTP/1.1 has until half of max_time when HTTP/2 follows, HTTP/2 the rest.
-                final long end = start + w.maxTime().toNanos();
+                // max_time runs from here, once the throwaway proxy is up (its start is part of any start-up).
+                final long sending = System.nanoTime();
+                final long end = sending + w.maxTime().toNanos();
                 final int h1Requests = http2 ? (http1 ? w.requests() / 2 : 0) : w.requests();
-                final long h1End = http2 && http1 ? start + w.maxTime().toNanos() / 2 : end;
+                final long h1End = http2 && http1 ? sending + w.maxTime().toNanos() / 2 : end;
                 h1 = new WarmupBudget(h1Requests, h1End, http1 ? HTTP1_CONNECTIONS : 0);
                 h2 = new WarmupBudget(w.requests() - h1Requests, end, http2 ? HTTP2_CONNECTIONS : 0);
                 final List<String> prefixes = new ArrayList<>();
@@ -124,12 +133,40 @@ public final class Warmup {
                 proxy.close();
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+            final boolean settled = awaitJitQuiet(System.nanoTime() + w.maxTime().toNanos() / 2);
             return new WarmupReport(h1.http1(), h2.http2(), h1.failed() + h2.failed(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), null);
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), settled, null);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
             origin.close();
         }
+    }
+
+    /**
+     * Waits until the JIT compilers have been idle for {@link #QUIET_NANOS} (their total compilation time stopped
+     * growing: the methods the requests queued for C2 are compiled), at most until {@code untilNanos}; true if they
+     * went quiet. Without this the queue the warm-up filled would still be compiling, on the loops' cores, when the
+     * first real requests arrive.
+     */
+    static boolean awaitJitQuiet(final long untilNanos) throws InterruptedException {
+        final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return false;
+        }
+        long last = jit.getTotalCompilationTime();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - untilNanos < 0) {
+            Thread.sleep(POLL_MILLIS);
+            final long now = System.nanoTime();
+            final long total = jit.getTotalCompilationTime();
+            if (total != last) {
+                last = total;
+                quietSince = now;
+            } else if (now - quietSince >= QUIET_NANOS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void connect(final Bootstrap b, final InetSocketAddress target, final WarmupBudget budget,

@@ -2,13 +2,14 @@ package io.strait.server.warmup;
 
 /**
  * Immutable. What a warm-up did: requests answered over HTTP/1.1 and HTTP/2, those that failed (a non-2xx status or a
- * connection lost), and how long it took, start and stop of the throwaway proxy included. {@code skipped} says why
- * none ran (null when it ran).
+ * connection lost), how long it took (start and stop of the throwaway proxy and the wait for the JIT included),
+ * whether the JIT compilers had gone quiet by the end ({@code jitQuiet}), and, when none ran, why ({@code skipped};
+ * null when it ran).
  */
-public record WarmupReport(int http1, int http2, int failed, long millis, String skipped) {
+public record WarmupReport(int http1, int http2, int failed, long millis, boolean jitQuiet, String skipped) {
 
     static WarmupReport skipped(final String why) {
-        return new WarmupReport(0, 0, 0, 0, why);
+        return new WarmupReport(0, 0, 0, 0, false, why);
     }
 
     /** Requests answered, both protocols. */
@@ -22,6 +23,6 @@ public record WarmupReport(int http1, int http2, int failed, long millis, String
             return "warm-up skipped (" + skipped + ")";
         }
         return "warm-up: " + answered() + " requests (HTTP/1.1 " + http1 + ", HTTP/2 " + http2 + ", failed " + failed
-            + ") in " + millis + " ms";
+            + ") in " + millis + " ms" + (jitQuiet ? "" : "; the JIT was still compiling at max_time");
     }
 }
