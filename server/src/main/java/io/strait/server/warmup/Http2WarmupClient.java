@@ -13,10 +13,12 @@ import java.util.Set;
 
 /**
  * The frame listener of one HTTP/2 (h2c, prior knowledge) connection of the warm-up client: keeps {@code streams}
- * GET streams open, a new one as each ends, until the budget is spent; then it closes the connection. Confined to the
- * client's event loop.
+ * streams open, a new one as each ends, until the budget is spent; then it closes the connection. Requests take the
+ * shapes of {@link Http1WarmupClient}'s (a POST sends a DATA frame). Confined to the client's event loop.
  */
 final class Http2WarmupClient extends Http2FrameAdapter {
+
+    private static final int BODY_BYTES = 256;
 
     private final WarmupBudget budget;
     private final List<String> prefixes;
@@ -101,12 +103,29 @@ final class Http2WarmupClient extends Http2FrameAdapter {
         }
         final Http2ConnectionHandler h = (Http2ConnectionHandler) ctx.handler();
         final int id = h.connection().local().incrementAndGetNextStreamId();
-        final Http2Headers headers = new DefaultHttp2Headers().method("GET").scheme("http").authority("warmup.local")
-            .path(prefixes.get(sent % prefixes.size()) + "warmup?n=" + sent).add("user-agent", "strait-warmup")
-            .add("accept", "*/*");
+        final String prefix = prefixes.get(sent % prefixes.size());
+        final int shape = (sent / prefixes.size()) & 3;
         sent++;
         inFlight++;
-        h.encoder().writeHeaders(ctx, id, headers, 0, true, ctx.newPromise());
+        final Http2Headers headers = new DefaultHttp2Headers().method(shape == 3 ? "POST" : "GET").scheme("http");
+        switch (shape) {
+            case 0 -> headers.authority("127.0.0.1:10000").path(prefix);
+            case 1 -> headers.authority("warmup.local").path(prefix + "items/" + (sent & 63))
+                .add("user-agent", "grpc-java-netty/1.68.0").add("accept", "*/*");
+            case 2 -> headers.authority("www.warmup.local").path(prefix + "items?page=" + (sent & 7))
+                .add("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0")
+                .add("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+                .add("accept-language", "en-US,en;q=0.5").add("accept-encoding", "gzip, deflate, br")
+                .add("cookie", "session=0123456789abcdef").add("cookie", "theme=dark")
+                .add("x-request-id", "6f1c2d3e-warmup-" + sent).add("x-forwarded-for", "192.0.2.1");
+            default -> headers.authority("api.warmup.local").path(prefix + "items")
+                .add("content-type", "application/octet-stream").addInt("content-length", BODY_BYTES);
+        }
+        h.encoder().writeHeaders(ctx, id, headers, 0, shape != 3, ctx.newPromise());
+        if (shape == 3) {
+            h.encoder().writeData(ctx, id, ctx.alloc().buffer(BODY_BYTES).writeZero(BODY_BYTES), 0, true,
+                ctx.newPromise());
+        }
         return true;
     }
 }

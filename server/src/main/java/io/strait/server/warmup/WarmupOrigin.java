@@ -28,20 +28,29 @@ import java.util.List;
 final class WarmupOrigin implements AutoCloseable {
 
     private static final int BODY_BYTES = 1024;
+    private static final String NGINX_LIKE = "Server: nginx/1.22.1\r\nDate: Sun, 06 Dec 2026 12:00:00 GMT\r\n"
+        + "Content-Type: application/octet-stream\r\nContent-Length: " + BODY_BYTES + "\r\nConnection: keep-alive\r\n";
+    private static final String APP_LIKE = "Last-Modified: Sun, 06 Dec 2026 11:00:00 GMT\r\nETag: \"6752f1c0-400\"\r\n"
+        + "Accept-Ranges: bytes\r\nCache-Control: private, max-age=0\r\nVary: Accept-Encoding\r\n"
+        + "X-Content-Type-Options: nosniff\r\nSet-Cookie: session=0123456789abcdef; Path=/; HttpOnly\r\n";
 
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> serverChannel;
     private final List<Channel> bound = new ArrayList<>();
-    private final ByteBuf http1Response;
+    /** Two shapes of response, taken in turn: what nginx sends for a file, and an application's longer head. */
+    private final ByteBuf[] http1Responses;
     private final ByteBuf body;
 
     WarmupOrigin(final EventLoopGroup group, final Class<? extends ServerChannel> serverChannel) {
         this.group = group;
         this.serverChannel = serverChannel;
-        final byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
-            + BODY_BYTES + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        this.http1Response = Unpooled.directBuffer(head.length + BODY_BYTES).writeBytes(head).writeZero(BODY_BYTES);
+        this.http1Responses = new ByteBuf[] {http1Response(NGINX_LIKE), http1Response(NGINX_LIKE + APP_LIKE)};
         this.body = Unpooled.directBuffer(BODY_BYTES).writeZero(BODY_BYTES);
+    }
+
+    private static ByteBuf http1Response(final String headers) {
+        final byte[] head = ("HTTP/1.1 200 OK\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        return Unpooled.directBuffer(head.length + BODY_BYTES).writeBytes(head).writeZero(BODY_BYTES);
     }
 
     /** Binds one HTTP/1.1 (or, with {@code http2}, h2c) listening socket; returns its port. */
@@ -51,7 +60,7 @@ final class WarmupOrigin implements AutoCloseable {
                 @Override
                 protected void initChannel(final Channel c) {
                     c.pipeline().addLast(http2 ? new Http2ConnectionHandlerBuilder().server(true)
-                        .frameListener(new Http2Answer(body)).build() : new Http1Answer(http1Response));
+                        .frameListener(new Http2Answer(body)).build() : new Http1Answer(http1Responses));
                 }
             })
             .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
@@ -64,24 +73,27 @@ final class WarmupOrigin implements AutoCloseable {
         for (final Channel ch : bound) {
             ch.close().awaitUninterruptibly();
         }
-        http1Response.release();
+        for (final ByteBuf b : http1Responses) {
+            b.release();
+        }
         body.release();
     }
 
     /** Answers each HTTP/1.1 request once its body has arrived. Confined to its connection's loop. */
     private static final class Http1Answer extends ByteToMessageDecoder {
 
-        private final ByteBuf response;
+        private final ByteBuf[] responses;
         private final Http1Framer framer = new Http1Framer();
+        private int answered;
 
-        Http1Answer(final ByteBuf response) {
-            this.response = response;
+        Http1Answer(final ByteBuf[] responses) {
+            this.responses = responses;
         }
 
         @Override
         protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out) {
             while (framer.next(in)) {
-                ctx.write(response.retainedDuplicate(), ctx.voidPromise());
+                ctx.write(responses[answered++ % responses.length].retainedDuplicate(), ctx.voidPromise());
             }
         }
 
@@ -132,8 +144,12 @@ final class WarmupOrigin implements AutoCloseable {
 
         private void answer(final ChannelHandlerContext ctx, final int streamId) {
             final Http2ConnectionHandler h = (Http2ConnectionHandler) ctx.handler();
-            final Http2Headers headers = new DefaultHttp2Headers().status("200")
+            final Http2Headers headers = new DefaultHttp2Headers().status("200").add("server", "warmup")
                 .add("content-type", "application/octet-stream").addInt("content-length", BODY_BYTES);
+            if ((streamId & 2) != 0) {
+                headers.add("cache-control", "private, max-age=0").add("vary", "accept-encoding")
+                    .add("set-cookie", "session=0123456789abcdef; Path=/; HttpOnly");
+            }
             h.encoder().writeHeaders(ctx, streamId, headers, 0, false, ctx.newPromise());
             h.encoder().writeData(ctx, streamId, body.retainedDuplicate(), 0, true, ctx.newPromise());
         }
