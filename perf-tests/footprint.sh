@@ -49,7 +49,7 @@ Usage: perf-tests/footprint.sh SCENARIO [options]
   --variant 'LABEL[:VAR=VALUE ...]'
                     cold-start, idle-connections: a Strait variant, started with these environment variables (e.g.
                     'no-aot:STRAIT_AOT=off', 'jdk25:STRAIT_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64');
-                    STRAIT_WARMUP=off (or =N requests) is not passed on but written into the config's
+                    STRAIT_WARMUP=off (or =N requests, or =N/TIME with max_time) is not passed on but written into the config's
                     runtime.warmup; repeatable, measured interleaved; default one variant, 'default'
   --only LIST       comma-separated subset of strait,nginx,haproxy (cold-start: strait only)
   --jar PATH        Strait jar (default server/target/strait.jar, built if missing)
@@ -152,11 +152,12 @@ start_proxy() {
         strait)
             ensure_strait_jar || { echo "$SCRIPT_NAME: $SKIP_REASON" >&2; return 1; }
             render "$CONF_DIR/strait.yaml" "$TMP/strait.yaml"
-            # STRAIT_WARMUP=off|N among the variables: the config's runtime.warmup, not the environment
+            # STRAIT_WARMUP=off|N|N/TIME among the variables: the config's runtime.warmup, not the environment
             local a keep=()
             for a in "$@"; do
                 case $a in
                     STRAIT_WARMUP=off) sed -i 's|^runtime: {\(.*\) }|runtime: {\1, warmup: { enabled: false } }|' "$TMP/strait.yaml" ;;
+                    STRAIT_WARMUP=*/*) a=${a#*=}; sed -i "s|^runtime: {\(.*\) }|runtime: {\1, warmup: { requests: ${a%/*}, max_time: ${a#*/} } }|" "$TMP/strait.yaml" ;;
                     STRAIT_WARMUP=*) sed -i "s|^runtime: {\(.*\) }|runtime: {\1, warmup: { requests: ${a#*=} } }|" "$TMP/strait.yaml" ;;
                     *) keep+=("$a") ;;
                 esac
