@@ -1,11 +1,13 @@
 package io.strait.server.warmup;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
@@ -119,7 +121,8 @@ public final class Warmup {
                 for (final Route r : routes) {
                     prefixes.add(r.prefix());
                 }
-                final Bootstrap b = new Bootstrap().group(group).channel(transport.socketChannel());
+                final Bootstrap b = new Bootstrap().group(group).channel(transport.socketChannel())
+                    .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT);
                 for (int i = 0; http1 && i < HTTP1_CONNECTIONS; i++) {
                     connect(b, target, h1, new Http1WarmupClient(h1, prefixes));
                 }

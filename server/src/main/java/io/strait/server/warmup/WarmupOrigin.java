@@ -3,9 +3,11 @@ package io.strait.server.warmup;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -55,7 +57,10 @@ final class WarmupOrigin implements AutoCloseable {
 
     /** Binds one HTTP/1.1 (or, with {@code http2}, h2c) listening socket; returns its port. */
     int bind(final boolean http2) throws InterruptedException {
+        // Unpooled: the pooled allocator's arenas keep chunks for good; only the throwaway proxy's loop (whose arena
+        // the real loop then reuses) should take from them.
         final Channel ch = new ServerBootstrap().group(group).channel(serverChannel)
+            .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
             .childHandler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(final Channel c) {
