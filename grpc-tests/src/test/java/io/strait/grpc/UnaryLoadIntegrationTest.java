@@ -64,7 +64,7 @@ class UnaryLoadIntegrationTest {
             closed = s.getLocalPort();
         }
         final UnaryLoad.Result r = UnaryLoad.run(new UnaryLoad.Settings("127.0.0.1", closed, null, 4, 1, 16,
-            Duration.ZERO, Duration.ofMillis(300), Duration.ofSeconds(2)));
+            Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2)));
 
         assertThat(r.requests()).isZero();
         assertThat(r.errors()).containsOnlyKeys(Status.Code.UNAVAILABLE);
