@@ -66,19 +66,22 @@ final class Http1HeadTimer implements Runnable {
         arm(HEAD, headNanos);
     }
 
-    /** Stops whichever timer runs (its task, if scheduled, then finds nothing to do). */
+    /**
+     * Stops whichever timer runs and cancels its task, if scheduled: left queued, the task would stay in the loop's
+     * queue (an object per connection) until its deadline, though an idle connection needs no head timer.
+     */
     void disarm() {
-        kind = NONE;
-    }
-
-    /** Stops the timers and cancels the task (the connection is gone). */
-    void cancel() {
         kind = NONE;
         final ScheduledFuture<?> f = future;
         if (f != null) {
             future = null;
             f.cancel(false);
         }
+    }
+
+    /** Stops the timers and cancels the task (the connection is gone). */
+    void cancel() {
+        disarm();
     }
 
     private void arm(final int k, final long timeoutNanos) {
