@@ -302,7 +302,7 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     }
 
     void resumeReading(final int reason) {
-        ReadGate.of(ctx.channel()).open(reason);
+        ReadGate.open(ctx.channel(), reason);
     }
 
     boolean inReadBatch() {
@@ -333,6 +333,16 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
                 : null;
         }
         return peer;
+    }
+
+    /** True while a request's exchange holds a slot from the loop's pool (tests). */
+    boolean holdsExchange() {
+        return slot != null;
+    }
+
+    /** The loop's pool this connection takes its slots from (tests). */
+    Http1Slots slots() {
+        return slots;
     }
 
     /** The exchange of {@code s} is over at {@code nowNanos}: the slot goes back to its pool; the connection idles. */

@@ -44,6 +44,11 @@ final class Http1HeadTimer implements Runnable {
         return kind;
     }
 
+    /** True while a task is scheduled. */
+    boolean scheduled() {
+        return future != null;
+    }
+
     /** Starts the first-byte timer of a new connection, on {@code executor} (once: not after anything was armed). */
     void armFirstByte(final EventExecutor executor) {
         if (firstByteNanos == 0 || kind != NONE || future != null) {

@@ -353,7 +353,7 @@ public final class Http1ServerCodec extends Http1Codec {
         if (phase != P_HEAD || ctx == null) {
             return;
         }
-        ReadGate.of(ctx.channel()).open(ReadGate.CODEC_BACKLOG);
+        ReadGate.open(ctx.channel(), ReadGate.CODEC_BACKLOG);
         firedSinceRead = false;
         decode();
         if (firedSinceRead) {
@@ -569,6 +569,16 @@ public final class Http1ServerCodec extends Http1Codec {
         ctx.write(Http1Wire.trailerSection(ctx.alloc(), trailers.headers()), promise);
     }
 
+    /** True while the codec holds per-request state from its loop's pool (tests). */
+    boolean holdsState() {
+        return state != null;
+    }
+
+    /** True while a head timer task is scheduled (tests). */
+    boolean headTimerScheduled() {
+        return timer.scheduled();
+    }
+
     /** Trailer sections this codec could not carry (the response was not chunked), since it was created. */
     public long droppedTrailers() {
         return droppedTrailers;
@@ -617,7 +627,7 @@ public final class Http1ServerCodec extends Http1Codec {
         } else if (input.pending() > 0) {
             ctx.executor().execute(resumeTask);
         } else {
-            ReadGate.of(ctx.channel()).open(ReadGate.CODEC_BACKLOG);
+            ReadGate.open(ctx.channel(), ReadGate.CODEC_BACKLOG);
         }
     }
 
