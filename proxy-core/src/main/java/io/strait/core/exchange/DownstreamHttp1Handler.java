@@ -2,7 +2,7 @@ package io.strait.core.exchange;
 
 import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
-import io.strait.core.time.LoopTimer;
+import io.strait.core.codec.http1.Http1ServerCodec;
 import io.strait.core.time.NanoClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Confined to the connection's event loop.
  */
-public final class DownstreamHttp1Handler extends ChannelDuplexHandler implements LoopTimer.Callback {
+public final class DownstreamHttp1Handler extends ChannelDuplexHandler implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamHttp1Handler.class);
 
@@ -67,7 +67,10 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     /** The peer's address as text (shared by the loop's connections from one address) and its hash. */
     private AsciiString peerIp;
     private long peerHash;
-    private LoopTimer idleTimer;
+    /** The codec before this handler: its timer keeps the idle deadline too (one timer task per connection). */
+    private Http1ServerCodec codec;
+    /** The idle deadline is armed on the codec's timer (which calls {@link #run}). */
+    private boolean idleArmed;
     /** When the connection, with no request in flight, has been idle too long (0: not idle). */
     private long idleDeadline;
     private boolean draining;
@@ -97,7 +100,10 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         final ListenerRuntime current = state.snapshot().listener(listener.name());
         bind(state, current != null ? current : listener);
         this.clock = state.clock();
-        this.idleTimer = new LoopTimer(state.loop(), clock, this);
+        this.codec = ctx.pipeline().get(Http1ServerCodec.class);
+        if (codec == null) {
+            throw new IllegalStateException("DownstreamHttp1Handler needs an Http1ServerCodec before it");
+        }
     }
 
     /** Runs the connection's exchanges on {@code state} with {@code runtime} (the same snapshot's). */
@@ -204,8 +210,7 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
             ctx.fireChannelInactive();
             return;
         }
-        stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
-        idleTimer.cancel();
+        stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);   // the codec's timer went with its channelInactive
         final Http1Slot s = slot;
         if (s != null) {
             slot = null;
@@ -223,12 +228,11 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
 
     /**
      * The connection turned out to speak another protocol (a protocol selector found HTTP/2 before any request) and
-     * this handler is about to leave the pipeline: gives back the open-connection gauge and stops the idle timer. The
-     * accept stays counted; the next handler counts the connection as open again.
+     * this handler is about to leave the pipeline (the codec and its timer, the idle timeout's, leave too): gives back
+     * the open-connection gauge. The accept stays counted; the next handler counts the connection as open again.
      */
     public void handOver() {
         stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
-        idleTimer.cancel();
         handedOver = true;
     }
 
@@ -250,7 +254,8 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         if (idleDeadline == 0 || graceEnd - idleDeadline < 0) {
             idleDeadline = graceEnd;
         }
-        idleTimer.arm(idleDeadline);
+        idleArmed = true;
+        codec.armConnectionDeadline(idleDeadline - now, this);   // the timer keeps the earlier of two
     }
 
     // ------------------------------------------------------------------ idle timeout
@@ -259,15 +264,21 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         final long idle = listener.idleTimeoutNanos();
         if (idle > 0) {
             idleDeadline = now + idle;
-            idleTimer.arm(idleDeadline);
+            if (!idleArmed) {   // else the armed (earlier) deadline comes first and arms this one (no work per request)
+                idleArmed = true;
+                codec.armConnectionDeadline(idle, this);
+            }
         }
     }
 
+    /** The connection timer reached the idle deadline armed (or an earlier one): closes the connection if idle. */
     @Override
-    public void onTimer(final long now) {
+    public void run() {
+        idleArmed = false;
         if (!ctx.channel().isActive() || idleDeadline == 0) {
             return;   // busy: the exchange's end arms the idle deadline again
         }
+        final long now = clock.nanoTime();
         if (now - idleDeadline >= 0) {
             idleDeadline = 0;
             if (!closing()) {
@@ -275,7 +286,8 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
             }
             ctx.close();
         } else {
-            idleTimer.arm(idleDeadline);
+            idleArmed = true;
+            codec.armConnectionDeadline(idleDeadline - now, this);
         }
     }
 

@@ -140,6 +140,28 @@ class Http1SlotsTest {
     }
 
     @Test
+    void theIdleTimeoutRunsOnTheConnectionsOneTimerAndMovesWithEachRequest() {
+        final io.strait.core.codec.http1.Http1ServerCodec codec =
+            bed.downstream.pipeline().get(io.strait.core.codec.http1.Http1ServerCodec.class);
+        bed.clientSends(GET);
+        assertThat(bed.upstreamReceived(0)).startsWith("GET /a ");
+        bed.upstreamSends(0, OK);
+        assertThat(bed.clientReceived()).endsWith("ok");
+        assertThat(handler().holdsExchange()).isFalse();
+        assertThat(codec.timerScheduled()).isTrue();   // the idle deadline, on the codec's timer
+        bed.advance(30_000);
+        bed.clientSends(GET);   // 30 s in: the idle deadline moves to 90 s
+        upstreamAnswers();      // (on a new upstream connection if the pooled one timed out meanwhile)
+        assertThat(bed.clientReceived()).endsWith("ok");
+        bed.advance(59_000);
+        assertThat(bed.downstream.isOpen()).isTrue();
+        assertThat(bed.http(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT)).isZero();
+        bed.advance(2_000);
+        assertThat(bed.downstream.isOpen()).isFalse();
+        assertThat(bed.http(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT)).isEqualTo(1);
+    }
+
+    @Test
     void thePoolKeepsAtMostItsCap() {
         final Http1Slots pool = handler().slots();
         final List<Http1Slot> taken = new ArrayList<>();

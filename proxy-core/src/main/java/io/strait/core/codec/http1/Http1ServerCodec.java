@@ -54,7 +54,7 @@ public final class Http1ServerCodec extends Http1Codec {
     private static final int ERROR_TARGET_MAX = 2048;
 
     private final Http1Limits limits;
-    private final Http1HeadTimer timer;
+    private final Http1ConnectionTimer timer;
     /** Runs when a silent connection is closed by the first-byte timeout (counts it); may be null. */
     private final Runnable onFirstByteTimeout;
     private final Runnable resumeTask = this::resume;
@@ -113,7 +113,7 @@ public final class Http1ServerCodec extends Http1Codec {
      */
     public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout) {
         this.limits = limits;
-        this.timer = new Http1HeadTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(), this);
+        this.timer = new Http1ConnectionTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(), this);
         this.onFirstByteTimeout = onFirstByteTimeout;
     }
 
@@ -151,7 +151,7 @@ public final class Http1ServerCodec extends Http1Codec {
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
         if (!sawInput && msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
             sawInput = true;
-            if (timer.kind() == Http1HeadTimer.FIRST_BYTE) {
+            if (timer.kind() == Http1ConnectionTimer.FIRST_BYTE) {
                 timer.disarm();   // the head timer starts if this head is incomplete
             }
         }
@@ -397,12 +397,21 @@ public final class Http1ServerCodec extends Http1Codec {
         }
     }
 
-    /** The timer of {@code kind} ({@link Http1HeadTimer#FIRST_BYTE} or {@link Http1HeadTimer#HEAD}) expired. */
+    /**
+     * Runs {@code callback} on the loop once {@code delayNanos} have passed (or earlier: it checks its own deadline
+     * and arms again), on the connection's one timer, shared with the head timers: the handler after the codec keeps
+     * its idle timeout here instead of a timer task of its own. Call on the loop, once the codec is in the pipeline.
+     */
+    public void armConnectionDeadline(final long delayNanos, final Runnable callback) {
+        timer.armOther(ctx.executor(), delayNanos, callback);
+    }
+
+    /** The timer of {@code kind} ({@link Http1ConnectionTimer#FIRST_BYTE} or {@link Http1ConnectionTimer#HEAD}) expired. */
     void onHeadTimeout(final int kind) {
         if (phase != P_HEAD) {
             return;
         }
-        if (kind == Http1HeadTimer.FIRST_BYTE) {
+        if (kind == Http1ConnectionTimer.FIRST_BYTE) {
             // Nothing was asked: no response (a 408 to a preconnected socket only confuses clients), just close.
             if (onFirstByteTimeout != null) {
                 onFirstByteTimeout.run();
@@ -574,8 +583,8 @@ public final class Http1ServerCodec extends Http1Codec {
         return state != null;
     }
 
-    /** True while a head timer task is scheduled (tests). */
-    boolean headTimerScheduled() {
+    /** True while the connection's timer task is scheduled (at most one per connection). */
+    public boolean timerScheduled() {
         return timer.scheduled();
     }
 

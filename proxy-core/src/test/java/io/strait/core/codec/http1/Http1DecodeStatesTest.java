@@ -134,12 +134,12 @@ class Http1DecodeStatesTest {
     @Test
     void aWholeHeadLeavesNoHeadTimerTaskBehind() {
         final EmbeddedChannel ch = channel();
-        assertThat(codec(ch).headTimerScheduled()).isTrue();   // the first-byte timer of a new connection
+        assertThat(codec(ch).timerScheduled()).isTrue();   // the first-byte timer of a new connection
         ch.writeInbound(buf("GET / HTTP/1.1\r\nHo"));
         ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         ch.writeInbound(buf("st: h\r\n\r\n"));
         drainInbound(ch, new ArrayList<>());
-        assertThat(codec(ch).headTimerScheduled()).isFalse();   // an idle connection keeps no head timer queued
+        assertThat(codec(ch).timerScheduled()).isFalse();   // an idle connection keeps no head timer queued
         respond(ch);
         assertThat(ch.finish()).isFalse();
     }
