@@ -113,7 +113,8 @@ public final class Http1ServerCodec extends Http1Codec {
      */
     public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout) {
         this.limits = limits;
-        this.timer = new Http1ConnectionTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(), this);
+        this.timer = new Http1ConnectionTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(),
+            this);
         this.onFirstByteTimeout = onFirstByteTimeout;
     }
 
@@ -406,7 +407,7 @@ public final class Http1ServerCodec extends Http1Codec {
         timer.armOther(ctx.executor(), delayNanos, callback);
     }
 
-    /** The timer of {@code kind} ({@link Http1ConnectionTimer#FIRST_BYTE} or {@link Http1ConnectionTimer#HEAD}) expired. */
+    /** The head timer of {@code kind} expired ({@link Http1ConnectionTimer#FIRST_BYTE} or {@code HEAD}). */
     void onHeadTimeout(final int kind) {
         if (phase != P_HEAD) {
             return;
