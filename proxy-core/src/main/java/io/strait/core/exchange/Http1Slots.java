@@ -25,8 +25,11 @@ final class Http1Slots {
 
     /** Idle slots kept per loop and listener, at most (~1 KB each, their buffers not counted: they hold none). */
     static final int MAX_POOLED = 256;
-    /** Pools a loop's registry remembers; the oldest is forgotten beyond (tests build many runtimes on one thread). */
-    private static final int MAX_POOLS = 16;
+    /**
+     * Pools a loop's registry remembers (one per listener in force, plus those of a reload's old snapshot until found
+     * superseded); the oldest is forgotten beyond, its connections keeping it (tests build many runtimes on a thread).
+     */
+    private static final int MAX_POOLS = 64;
 
     private static final FastThreadLocal<Http1Slots[]> LOOP = new FastThreadLocal<>() {
         @Override
