@@ -21,10 +21,10 @@ import java.util.NoSuchElementException;
  * {@link Http2ResponseHeaders} hands to Netty's HPACK encoder, instead of a {@code DefaultHttp2Headers} (a hash table
  * with an entry object per field, made per block). Names and values are kept by reference, never copied.
  *
- * <p>With {@code validate} it refuses what {@code DefaultHttp2Headers(true, true)} refuses, with the same exceptions
- * (which Netty's HPACK decoder turns into a stream PROTOCOL_ERROR): an empty name, an unknown or repeated pseudo-header,
- * a name that is not a lower-case token, a value with a prohibited character, an empty pseudo-header value. Lookups
- * are exact (case-sensitive), as in {@code DefaultHttp2Headers}.
+ * <p>With {@code validate} it refuses what {@code DefaultHttp2Headers(true, true)} refuses, with the same
+ * exceptions and messages (which Netty's HPACK decoder turns into a stream PROTOCOL_ERROR): an empty name, an unknown
+ * or repeated pseudo-header, a name that is not a lower-case token, a value with a prohibited character, an empty
+ * pseudo-header value. Lookups are exact (case-sensitive), as in {@code DefaultHttp2Headers}.
  *
  * <p>Implements what Netty's codec and Strait call (add, get, getAll, contains, set, setLong, remove, size, clear,
  * iteration and the pseudo-header accessors); the rest is {@link EmptyHeaders}'s (empty answers, and
@@ -117,8 +117,9 @@ public final class Http2HeaderList extends EmptyHeaders<CharSequence, CharSequen
         }
         final int bad = HttpHeaderValidationUtil.validateValidHeaderValue(value);
         if (bad != -1) {
-            throw new IllegalArgumentException("a header value contains prohibited character 0x"
-                + Integer.toHexString(value.charAt(bad)) + " at index " + bad + '.');
+            throw new IllegalArgumentException("Validation failed for header '" + name + "'",
+                new IllegalArgumentException("a header value contains prohibited character 0x"
+                    + Integer.toHexString(value.charAt(bad)) + " at index " + bad + '.'));
         }
         if (pseudo && value.length() == 0) {
             throw sneaky(Http2Exception.connectionError(Http2Error.PROTOCOL_ERROR,
