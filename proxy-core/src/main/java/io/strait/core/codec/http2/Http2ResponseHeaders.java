@@ -46,6 +46,11 @@ public final class Http2ResponseHeaders {
 
     /** Unknown (not {@link #KNOWN}) names remembered with their last value. */
     private static final int OTHERS = 8;
+    /**
+     * Longer values are copied but not remembered: a slot (up to 256 per connection) then holds at most
+     * 30 short strings, never a large cookie or token.
+     */
+    private static final int MAX_REMEMBERED = 128;
 
     private final Http2HeaderList out = new Http2HeaderList(false);
     /** The last value copied for each {@link #KNOWN} name. */
@@ -94,7 +99,7 @@ public final class Http2ResponseHeaders {
                 out.append(KNOWN[k], h.value(i));   // the proxy's own value: no copy to make
             } else {
                 final AsciiString v = value(h, i, knownValues[k]);
-                knownValues[k] = v;
+                knownValues[k] = remembered(v);
                 out.append(KNOWN[k], v);
             }
         }
@@ -109,7 +114,7 @@ public final class Http2ResponseHeaders {
                     out.append(n, h.value(i));
                 } else {
                     final AsciiString v = value(h, i, otherValues[j]);
-                    otherValues[j] = v;
+                    otherValues[j] = remembered(v);
                     out.append(n, v);
                 }
                 return;
@@ -120,13 +125,17 @@ public final class Http2ResponseHeaders {
         final int j = nextOther;
         nextOther = (j + 1) % OTHERS;
         otherNames[j] = n;
-        otherValues[j] = h.isAdded(i) ? null : v;
+        otherValues[j] = h.isAdded(i) ? null : remembered(v);
         out.append(n, v);
     }
 
     /** Entry {@code i}'s value: {@code last} when the bytes are the same, else a copy. */
     private static AsciiString value(final HttpHeaderBlock h, final int i, final AsciiString last) {
         return last != null && h.valueEquals(i, last) ? last : h.value(i);
+    }
+
+    private static AsciiString remembered(final AsciiString v) {
+        return v.length() <= MAX_REMEMBERED ? v : null;
     }
 
     private static boolean forbidden(final HttpHeaderBlock h, final int i) {
