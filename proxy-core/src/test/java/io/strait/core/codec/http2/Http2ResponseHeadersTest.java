@@ -87,6 +87,23 @@ class Http2ResponseHeadersTest {
     }
 
     @Test
+    void longValuesAreCopiedEachTimeNotRemembered() {
+        final Http2ResponseHeaders encoder = new Http2ResponseHeaders();
+        final String token = "t".repeat(200);
+        final ByteBuf raw1 = Unpooled.buffer();
+        final ByteBuf raw2 = Unpooled.buffer();
+        try {
+            final CharSequence first = encoder.head(wireHead(raw1, "Set-Cookie: " + token)).get("set-cookie");
+            final CharSequence second = encoder.head(wireHead(raw2, "Set-Cookie: " + token)).get("set-cookie");
+            assertThat(second.toString()).isEqualTo(token);
+            assertThat(second).as("over 128 bytes: not kept by the slot").isNotSameAs(first);
+        } finally {
+            raw1.release();
+            raw2.release();
+        }
+    }
+
+    @Test
     void theProxysOwnValuesAreUsedAsTheyAre() {
         final HttpResponseHead head = HttpResponseHead.of(200);
         final AsciiString via = AsciiString.of("1.1 strait");
