@@ -5,8 +5,8 @@
  * binds each listener (once per loop with {@code SO_REUSEPORT}), posts host-set changes to the loops, and drains and
  * closes. {@code PoolCacheTrimmer} has every loop trim its pooled-allocator cache once a second, so that the chunks
  * a burst left behind are freed. {@code FileDescriptors} reads the descriptor limit the global connection cap is
- * derived from. Hot restart: {@code HotRestartServer} hands the listening sockets to a new process over a control Unix socket, whose side is
- * {@code HotRestartClient}; the new server serves on them as {@code InheritedSockets}.
+ * derived from. Hot restart: {@code HotRestartServer} hands the listening sockets to a new process over a control
+ * Unix socket, whose side is {@code HotRestartClient}; the new server serves on them as {@code InheritedSockets}.
  *
  * <p>Threading: {@code ProxyServer}'s public methods are called from the launcher's thread (start, drain, close);
  * it hands work to the loops by posting tasks, and the only state it shares with them is immutable (snapshots) or
