@@ -369,7 +369,15 @@ public final class UpstreamAttempt implements UpstreamCallbacks {
 
     @Override
     public void onUpstreamError(final UpstreamStream up, final HttpDecodeError error) {
-        stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        if (error.reason().equals(STREAM_RESET.reason())) {
+            // The connection closed in the middle of a response: a termination, counted as onUpstreamClosed counts
+            // one before any response byte, not a protocol error (perf-tests/overload-memory.sh counted 25 of these
+            // as protocol errors when upstream connections closed under a tight direct-memory limit).
+            stats.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
+            stats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+        } else {
+            stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        }
         if (outcome == AttemptOutcome.NONE) {
             outcome = AttemptOutcome.ERROR;   // before the final head; after it the try stays a success, as in Envoy
         }
