@@ -370,11 +370,16 @@ public final class UpstreamAttempt implements UpstreamCallbacks {
     @Override
     public void onUpstreamError(final UpstreamStream up, final HttpDecodeError error) {
         if (error.reason().equals(STREAM_RESET.reason())) {
-            // The connection closed in the middle of a response: a termination, counted as onUpstreamClosed counts
-            // one before any response byte, not a protocol error (perf-tests/overload-memory.sh counted 25 of these
-            // as protocol errors when upstream connections closed under a tight direct-memory limit).
-            stats.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
-            stats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+            // The connection closed in the middle of a response: a termination, not a protocol error. By the
+            // upstream (counted as onUpstreamClosed counts one before any response byte), or by the proxy on an
+            // error of its own: perf-tests/overload-memory.sh with a 96 MiB direct limit saw reads fail with
+            // OutOfDirectMemoryError, each counted as a protocol error before.
+            if (up.closedLocally()) {
+                stats.inc(ClusterStat.UPSTREAM_CX_DESTROY_LOCAL_WITH_ACTIVE_RQ);
+            } else {
+                stats.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
+                stats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+            }
         } else {
             stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
         }
