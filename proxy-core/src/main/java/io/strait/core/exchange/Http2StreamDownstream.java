@@ -49,6 +49,11 @@ final class Http2StreamDownstream implements Downstream, Runnable {
     private boolean done;
     /** Netty closed the stream. */
     private boolean closed;
+    /**
+     * The stream's close is queued to reach the exchange (this slot as a task): that task gives the slot back, not
+     * an exchange that ends before it runs; else the slot would be pooled twice and two streams would share it.
+     */
+    private boolean closeQueued;
     /** Bytes of a Content-Length response body still to come (0: unknown or done). */
     private long bodyLeft;
     /** On the connection's list of streams read in the current batch. */
@@ -72,6 +77,7 @@ final class Http2StreamDownstream implements Downstream, Runnable {
         responseEnded = false;
         done = false;
         closed = false;
+        closeQueued = false;
         bodyLeft = 0;   // touched stays: the slot may still be on the connection's list for this read batch
     }
 
@@ -98,6 +104,7 @@ final class Http2StreamDownstream implements Downstream, Runnable {
             connection.recycle(this);
         } else if (!(requestEnded && responseEnded)) {
             // Reset or cut short: the exchange must end; told on the loop's next turn (see the class comment).
+            closeQueued = true;
             connection.executor().execute(this);
         }
         // else: the exchange is finishing on this very stack and calls exchangeDone next
@@ -105,6 +112,7 @@ final class Http2StreamDownstream implements Downstream, Runnable {
 
     @Override
     public void run() {
+        closeQueued = false;
         if (!done) {
             done = true;
             exchange.onDownstreamClosed();
@@ -205,7 +213,7 @@ final class Http2StreamDownstream implements Downstream, Runnable {
     @Override
     public void exchangeDone(final long nowNanos) {
         done = true;
-        if (closed) {
+        if (closed && !closeQueued) {
             connection.recycle(this);
         }
     }

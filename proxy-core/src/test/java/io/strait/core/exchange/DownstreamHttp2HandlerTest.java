@@ -201,6 +201,44 @@ class DownstreamHttp2HandlerTest {
         assertThat(scheduledTasks() - before).isLessThanOrEqualTo(DownstreamHttp2Handler.MAX_POOLED_IDLE + 1);
     }
 
+    /**
+     * A client reset closes the stream while its exchange runs; the exchange is told on the loop's next turn, and it
+     * may end by itself before that turn (here the upstream answers first). The slot must go back to the pool once:
+     * pooled twice, two later streams would share one exchange (seen as a gRPC stream whose upstream was let go by
+     * another stream's end, so it never resumed after a pause).
+     */
+    @Test
+    void aResetStreamWhoseExchangeEndsBeforeItIsToldGoesBackToThePoolOnce() {
+        get(1, "/reset");
+        final EmbeddedChannel first = up;
+        final ByteBuf rst = Unpooled.buffer();
+        frame(rst, 0x3, 0, 1, new byte[] {0, 0, 0, 0x8});   // RST_STREAM CANCEL
+        // The reset and the upstream's answer in one turn of the loop, before its tasks run (an embedded channel
+        // runs them on flush, so the answer comes inside the client's read batch here).
+        down.pipeline().fireChannelRead(rst);
+        final ChannelHandlerContext codec = first.pipeline().context("http1-client");
+        codec.fireChannelRead(head(204, 0));
+        codec.fireChannelRead(HttpEnd.INSTANCE);
+        codec.fireChannelReadComplete();
+        down.pipeline().fireChannelReadComplete();
+        down.runPendingTasks();                             // now the stream's close reaches its slot
+
+        get(3, "/a");
+        final EmbeddedChannel third = up;
+        get(5, "/b");
+        final EmbeddedChannel fifth = up;
+        assertThat(fifth).isNotSameAs(third);
+        for (final EmbeddedChannel u : List.of(fifth, third)) {
+            final ChannelHandlerContext c = u.pipeline().context("http1-client");
+            c.fireChannelRead(head(204, 0));
+            c.fireChannelRead(HttpEnd.INSTANCE);
+            c.fireChannelReadComplete();
+        }
+        assertThat(frames()).filteredOn(f -> f.type().equals("HEADERS")).extracting(Frame::stream)
+            .containsExactlyInAnyOrder(3, 5);
+        assertThat(listener.stats().value(HttpStat.DOWNSTREAM_RQ_ACTIVE)).isZero();
+    }
+
     /** Tasks in the connection's loop's scheduled-task queue (the loop is Netty's; the queue is protected). */
     private int scheduledTasks() {
         try {
