@@ -38,11 +38,14 @@ class UnaryLoadIntegrationTest {
         server.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** Two seconds measured: enough for some calls even on a busy two-core machine with a cold JIT. */
+    /**
+     * Three seconds measured after three of warm-up: a cold grpc-java client on a two-core machine loaded by other
+     * builds (load average 11) completed no call in a 0.5 s warm-up and 2 s window.
+     */
     @Test
     void measuresOkCallsAndTheirLatency() throws Exception {
         final UnaryLoad.Result r = UnaryLoad.run(new UnaryLoad.Settings("127.0.0.1", server.getPort(), null, 8, 2,
-            256, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(5)));
+            256, Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(5)));
 
         assertThat(r.drained()).isTrue();
         assertThat(r.errors()).isEmpty();
@@ -50,7 +53,7 @@ class UnaryLoadIntegrationTest {
         assertThat(r.latency().getTotalCount()).isEqualTo(r.requests());
         assertThat(r.latency().getValueAtPercentile(50)).isPositive()
             .isLessThanOrEqualTo(r.latency().getValueAtPercentile(99));
-        assertThat(r.requestsPerSecond()).isEqualTo(r.requests() / 2.0);
+        assertThat(r.requestsPerSecond()).isEqualTo(r.requests() / 3.0);
     }
 
     /** A target nobody listens on: every call fails UNAVAILABLE, counted by code; the run still ends. */
@@ -61,7 +64,7 @@ class UnaryLoadIntegrationTest {
             closed = s.getLocalPort();
         }
         final UnaryLoad.Result r = UnaryLoad.run(new UnaryLoad.Settings("127.0.0.1", closed, null, 4, 1, 16,
-            Duration.ZERO, Duration.ofMillis(300), Duration.ofSeconds(2)));
+            Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2)));
 
         assertThat(r.requests()).isZero();
         assertThat(r.errors()).containsOnlyKeys(Status.Code.UNAVAILABLE);

@@ -9,6 +9,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.strait.core.codec.http1.Http1ServerCodec;
 import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
@@ -40,11 +45,12 @@ import java.util.concurrent.TimeUnit;
  * request HEADERS frame (HPACK) in {@link DownstreamHttp2Handler}, runs it through its pooled {@link Exchange}
  * (routing, forwarding headers, the upstream attempt on a kept-alive pooled connection), encodes it as HTTP/1.1, then
  * decodes the HTTP/1.1 response and encodes it as HEADERS and DATA frames; {@code h1} is the same exchange from an
- * HTTP/1.1 client, for comparison. Mirrors
+ * HTTP/1.1 client, for comparison; {@code h2indexed} is {@code h2} from a client whose HPACK encoder indexes. Mirrors
  * {@code AbstractHttp2IntegrationTest#h2cWithPriorKnowledgeIsProxiedToAnHttp1Upstream}.
  * The connections are {@link EmbeddedChannel}s: run with {@code -prof gc}; {@code gc.alloc.rate.norm} includes
  * EmbeddedChannel's own per-write overhead (a promise and queue node per outbound message), which is not the
- * proxy's. Confined to the benchmark thread.
+ * proxy's; on JMH's plain threads Netty's {@code Recycler} pools nothing, which adds allocations the event loops do
+ * not make (see {@link FastThreadLocalExecutor}). Confined to the benchmark thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,8 +84,13 @@ public class Http2ProxyPathBenchmark {
         + "X-Request-Id: 8c7d9f0e-1b2a-4c3d-9e8f-0a1b2c3d4e5f\r\n"
         + "\r\n").getBytes(StandardCharsets.US_ASCII);
 
-    /** The client's protocol. */
-    @Param({"h2", "h1"})
+    /**
+     * The client's protocol: {@code h2}, each request's fields as HPACK literals without indexing (a client that keeps
+     * no dynamic table: every field a new string in the decoder); {@code h2indexed}, the same request encoded by an
+     * HPACK encoder with a dynamic table, as browsers, curl, Go and gRPC clients send it (the first request inserts
+     * the fields, every measured one is all indexed); {@code h1}.
+     */
+    @Param({"h2", "h2indexed", "h1"})
     public String protocol;
 
     private final StatsRegistry stats = new StatsRegistry(1);
@@ -118,9 +129,15 @@ public class Http2ProxyPathBenchmark {
             public void track(final Channel ch) {
             }
         };
-        if (protocol.equals("h2")) {
+        Http2HeadersEncoder indexing = null;
+        if (protocol.startsWith("h2")) {
             down = new EmbeddedChannel(DownstreamHttp2Handler.create(listener, context));
-            h2Request = h2Request();
+            if (protocol.equals("h2indexed")) {
+                indexing = new DefaultHttp2HeadersEncoder();
+                h2Request = h2Request(indexed(indexing));   // the first request fills the decoder's table
+            } else {
+                h2Request = h2Request(literalBlock());
+            }
             final ByteBuf preface = alloc.buffer();
             preface.writeBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             frame(preface, 0x4, 0, 0, new byte[0]);          // SETTINGS
@@ -132,6 +149,9 @@ public class Http2ProxyPathBenchmark {
         }
         drain(down);
         exchange();   // opens the upstream connection once; every op after reuses it
+        if (indexing != null) {
+            h2Request = h2Request(indexed(indexing));   // now every field is in the table: all indexed
+        }
     }
 
     private ChannelFuture connect(final int cluster, final Host host, final ChannelHandler handler) {
@@ -172,8 +192,8 @@ public class Http2ProxyPathBenchmark {
         return n;
     }
 
-    /** HEADERS (HPACK literals, as a client without a dynamic table would send) and a WINDOW_UPDATE of 2 bytes. */
-    private static byte[] h2Request() {
+    /** The request's fields, as HPACK literals without indexing (as a client without a dynamic table sends them). */
+    private static byte[] literalBlock() {
         final ByteArrayOutputStream block = new ByteArrayOutputStream();
         block.write(0x82);   // :method GET (static index 2)
         block.write(0x86);   // :scheme http (static index 6)
@@ -185,8 +205,30 @@ public class Http2ProxyPathBenchmark {
         block.write(0);
         string(block, "x-request-id");
         string(block, "8c7d9f0e-1b2a-4c3d-9e8f-0a1b2c3d4e5f");
+        return block.toByteArray();
+    }
+
+    /** The same fields through {@code encoder}, which indexes them in its dynamic table (mirroring the server's). */
+    private static byte[] indexed(final Http2HeadersEncoder encoder) {
+        final Http2Headers h = new DefaultHttp2Headers().method("GET").scheme("http").path("/api/v1/items?id=12345")
+            .authority("api.example.com");
+        h.add("user-agent", "Mozilla/5.0 (X11; Linux x86_64) strait-bench").add("accept", "application/json")
+            .add("accept-encoding", "gzip, deflate").add("x-request-id", "8c7d9f0e-1b2a-4c3d-9e8f-0a1b2c3d4e5f");
         final ByteBuf out = Unpooled.buffer();
-        frame(out, 0x1, 0x1 | 0x4, 1, block.toByteArray());   // HEADERS, END_STREAM | END_HEADERS
+        try {
+            encoder.encodeHeaders(1, h, out);
+        } catch (final Http2Exception e) {
+            throw new IllegalStateException(e);
+        }
+        final byte[] bytes = new byte[out.readableBytes()];
+        out.readBytes(bytes);
+        return bytes;
+    }
+
+    /** HEADERS carrying {@code block} (END_STREAM) and a WINDOW_UPDATE of 2 bytes; stream id patched per op. */
+    private static byte[] h2Request(final byte[] block) {
+        final ByteBuf out = Unpooled.buffer();
+        frame(out, 0x1, 0x1 | 0x4, 1, block);   // HEADERS, END_STREAM | END_HEADERS
         frame(out, 0x8, 0, 0, new byte[] {0, 0, 0, 2});        // WINDOW_UPDATE on the connection: the body's 2 bytes
         final byte[] bytes = new byte[out.readableBytes()];
         out.readBytes(bytes);

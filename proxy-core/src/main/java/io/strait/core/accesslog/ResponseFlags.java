@@ -30,6 +30,8 @@ public final class ResponseFlags {
     public static final int UPE = 1 << 10;
     /** Stream idle timeout: the exchange saw no activity for {@code timeouts.stream_idle} (408 or 504). */
     public static final int SI = 1 << 11;
+    /** Overload manager: the request was shed (503 overloaded) by the {@code shed_requests} action. */
+    public static final int OM = 1 << 12;
 
     /**
      * The flags of a cause for which the proxy itself closes the client's connection mid-response (timeout, upstream
@@ -38,7 +40,7 @@ public final class ResponseFlags {
     public static final int PROXY_CLOSE = UT | UC | DPE | UPE | SI;
 
     /** The short code of each bit, bit 0 first. */
-    static final String[] CODES = {"UH", "UT", "UF", "UC", "UO", "NR", "RL", "URX", "DC", "DPE", "UPE", "SI"};
+    static final String[] CODES = {"UH", "UT", "UF", "UC", "UO", "NR", "RL", "URX", "DC", "DPE", "UPE", "SI", "OM"};
     /** {@link #CODES} as ASCII bytes, for the writer. */
     static final byte[][] CODE_BYTES = codeBytes();
 
@@ -71,6 +73,8 @@ public final class ResponseFlags {
                 return UC;
             case "stream_idle_timeout":
                 return SI;
+            case "overloaded":
+                return OM;
             default:
                 return 0;
         }

@@ -2,13 +2,14 @@ package io.strait.core.exchange;
 
 import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
-import io.strait.core.time.LoopTimer;
+import io.strait.core.codec.http1.Http1ServerCodec;
 import io.strait.core.time.NanoClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.strait.core.flow.ReadGate;
 import io.strait.core.http.HttpDecodeError;
@@ -27,15 +28,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One downstream HTTP/1.1 connection (Envoy's connection manager, for one codec): feeds the events its codec
- * decodes to the connection's {@link Exchange} and owns what belongs to the connection, not the request: the idle
- * timeout between requests, draining, and flush batching (writes from a read batch, downstream or upstream, are
+ * decodes to the exchange of the request in progress and owns what belongs to the connection, not the request: the
+ * idle timeout between requests, draining, and flush batching (writes from a read batch, downstream or upstream, are
  * flushed once at its end). The codec before it in the pipeline owns framing, persistence and the order of
- * pipelined requests: it hands over the next request only once this one's response is written, so one exchange,
- * reused for every request, is enough.
+ * pipelined requests: it hands over the next request only once this one's response is written, so one exchange at
+ * a time is enough. That exchange comes with an {@link Http1Slot} taken from the loop's pool ({@link Http1Slots})
+ * when a request arrives and given back when it ends: an idle keep-alive connection holds only this handler.
  *
  * <p>Confined to the connection's event loop.
  */
-public final class DownstreamHttp1Handler extends ChannelDuplexHandler implements Downstream, LoopTimer.Callback {
+public final class DownstreamHttp1Handler extends ChannelDuplexHandler implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamHttp1Handler.class);
 
@@ -58,9 +60,17 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     private ChannelHandlerContext ctx;
     private LoopStats<HttpStat> stats;
     private NanoClock clock;
-    private ForwardingHeaders forwarding;
-    private Exchange exchange;
-    private LoopTimer idleTimer;
+    /** The loop's pool of per-request state for {@link #listener}. */
+    private Http1Slots slots;
+    /** The request in progress's slot (its exchange); null while the connection is idle. */
+    private Http1Slot slot;
+    /** The peer's address as text (shared by the loop's connections from one address) and its hash. */
+    private AsciiString peerIp;
+    private long peerHash;
+    /** The codec before this handler: its timer keeps the idle deadline too (one timer task per connection). */
+    private Http1ServerCodec codec;
+    /** The idle deadline is armed on the codec's timer (which calls {@link #run}). */
+    private boolean idleArmed;
     /** When the connection, with no request in flight, has been idle too long (0: not idle). */
     private long idleDeadline;
     private boolean draining;
@@ -90,7 +100,10 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         final ListenerRuntime current = state.snapshot().listener(listener.name());
         bind(state, current != null ? current : listener);
         this.clock = state.clock();
-        this.idleTimer = new LoopTimer(state.loop(), clock, this);
+        this.codec = ctx.pipeline().get(Http1ServerCodec.class);
+        if (codec == null) {
+            throw new IllegalStateException("DownstreamHttp1Handler needs an Http1ServerCodec before it");
+        }
     }
 
     /** Runs the connection's exchanges on {@code state} with {@code runtime} (the same snapshot's). */
@@ -98,14 +111,13 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         this.loop = state;
         this.listener = runtime;
         this.stats = runtime.stats().loop(state.index());
-        this.forwarding = new ForwardingHeaders(runtime);
-        this.exchange = new Exchange(runtime, state, this, stats, forwarding);
+        this.slots = Http1Slots.of(runtime, state);
     }
 
     /**
      * A reload put a newer snapshot in force on this loop: the next request runs on it, with this listener's runtime
      * from it. A listener the new snapshot dropped keeps its old one (the reload drains its connections). Called
-     * between requests, when no exchange is active; allocates once per reload and connection.
+     * between requests, when no exchange is active; allocates nothing.
      */
     private void moveToLatest() {
         final LoopState latest = loop.latest();
@@ -114,19 +126,13 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
             return;
         }
         bind(latest, runtime);
-        final SocketAddress peer = ctx.channel().remoteAddress();
-        if (peer != null) {
-            forwarding.peer(peer);
-        }
-        exchange.peer();
     }
 
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
         stats.inc(HttpStat.DOWNSTREAM_CX_TOTAL);
         stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, 1);
-        forwarding.peer(ctx.channel().remoteAddress());
-        exchange.peer();
+        peer(ctx.channel().remoteAddress());
         armIdle(clock.nanoTime());
         if (server.isDraining()) {
             drain();   // accepted just before the listener closed: its request may be on the way
@@ -137,35 +143,64 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
         reading = true;
+        final Http1Slot s = slot;
         if (msg instanceof ByteBuf) {
-            exchange.onRequestBody((ByteBuf) msg);
+            if (s != null) {
+                s.exchange.onRequestBody((ByteBuf) msg);
+            } else {
+                ((ByteBuf) msg).release();   // the codec fires a body only after its head: never here
+            }
         } else if (msg instanceof HttpRequestHead) {
             idleDeadline = 0;
-            if (loop.superseded()) {
-                moveToLatest();
-            }
-            exchange.onRequestHead((HttpRequestHead) msg);
+            takeSlot().onRequestHead((HttpRequestHead) msg);
         } else if (msg == HttpEnd.INSTANCE) {
-            exchange.onRequestEnd();
+            if (s != null) {
+                s.exchange.onRequestEnd();
+            }
         } else if (msg instanceof HttpTrailers) {
-            exchange.onRequestTrailers((HttpTrailers) msg);
+            if (s != null) {
+                s.exchange.onRequestTrailers((HttpTrailers) msg);
+            }
         } else if (msg instanceof HttpDecodeError) {
-            exchange.onDecodeError((HttpDecodeError) msg);
+            (s != null ? s.exchange : takeSlot()).onDecodeError((HttpDecodeError) msg);
         } else {
             ReferenceCountUtil.release(msg);
         }
     }
 
+    /** A request starts: takes a slot from the loop's pool (on the snapshot in force) for its exchange. */
+    private Exchange takeSlot() {
+        if (loop.superseded()) {
+            moveToLatest();
+        }
+        final Http1Slot s = slots.take();
+        s.bind(this, peerIp, peerHash);
+        slot = s;
+        return s.exchange;
+    }
+
+    /** The peer is known: its address's text and hash, for the forwarding headers and the access log. */
+    private void peer(final SocketAddress remote) {
+        peerIp = slots.peerText(remote);
+        peerHash = slots.peerHash();
+    }
+
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) {
         reading = false;
-        exchange.onReadBatchEnd();
+        final Http1Slot s = slot;
+        if (s != null) {
+            s.exchange.onReadBatchEnd();
+        }
         flush();
     }
 
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
-        exchange.onDownstreamWritabilityChanged(ctx.channel().isWritable());
+        final Http1Slot s = slot;
+        if (s != null) {
+            s.exchange.onDownstreamWritabilityChanged(ctx.channel().isWritable());
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -175,9 +210,13 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
             ctx.fireChannelInactive();
             return;
         }
-        stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
-        idleTimer.cancel();
-        exchange.onDownstreamClosed();
+        stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);   // the codec's timer went with its channelInactive
+        final Http1Slot s = slot;
+        if (s != null) {
+            slot = null;
+            s.exchange.onDownstreamClosed();
+            s.pool.give(s);
+        }
         ctx.fireChannelInactive();
     }
 
@@ -189,12 +228,11 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
 
     /**
      * The connection turned out to speak another protocol (a protocol selector found HTTP/2 before any request) and
-     * this handler is about to leave the pipeline: gives back the open-connection gauge and stops the idle timer. The
-     * accept stays counted; the next handler counts the connection as open again.
+     * this handler is about to leave the pipeline (the codec and its timer, the idle timeout's, leave too): gives back
+     * the open-connection gauge. The accept stays counted; the next handler counts the connection as open again.
      */
     public void handOver() {
         stats.add(HttpStat.DOWNSTREAM_CX_ACTIVE, -1);
-        idleTimer.cancel();
         handedOver = true;
     }
 
@@ -205,7 +243,7 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
      */
     public void drain() {
         draining = true;
-        if (!exchange.active()) {
+        if (slot == null) {
             armDrainGrace(clock.nanoTime());
         }
     }
@@ -216,7 +254,8 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         if (idleDeadline == 0 || graceEnd - idleDeadline < 0) {
             idleDeadline = graceEnd;
         }
-        idleTimer.arm(idleDeadline);
+        idleArmed = true;
+        codec.armConnectionDeadline(idleDeadline - now, this);   // the timer keeps the earlier of two
     }
 
     // ------------------------------------------------------------------ idle timeout
@@ -225,15 +264,21 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         final long idle = listener.idleTimeoutNanos();
         if (idle > 0) {
             idleDeadline = now + idle;
-            idleTimer.arm(idleDeadline);
+            if (!idleArmed) {   // else the armed (earlier) deadline comes first and arms this one (no work per request)
+                idleArmed = true;
+                codec.armConnectionDeadline(idle, this);
+            }
         }
     }
 
+    /** The connection timer reached the idle deadline armed (or an earlier one): closes the connection if idle. */
     @Override
-    public void onTimer(final long now) {
+    public void run() {
+        idleArmed = false;
         if (!ctx.channel().isActive() || idleDeadline == 0) {
             return;   // busy: the exchange's end arms the idle deadline again
         }
+        final long now = clock.nanoTime();
         if (now - idleDeadline >= 0) {
             idleDeadline = 0;
             if (!closing()) {
@@ -241,66 +286,57 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
             }
             ctx.close();
         } else {
-            idleTimer.arm(idleDeadline);
+            idleArmed = true;
+            codec.armConnectionDeadline(idleDeadline - now, this);
         }
     }
 
-    // ------------------------------------------------------------------ Downstream, for the exchange
+    // ------------------------------------------------------------------ Downstream, for the slot's exchange
 
-    @Override
-    public void write(final Object msg) {
+    void write(final Object msg) {
         ctx.write(msg, ctx.voidPromise());
         dirty = true;
     }
 
-    @Override
-    public void flush() {
+    void flush() {
         if (dirty) {
             dirty = false;
             ctx.flush();
         }
     }
 
-    @Override
-    public boolean isWritable() {
+    boolean isWritable() {
         return ctx.channel().isWritable();
     }
 
-    @Override
-    public void pauseReading(final int reason) {
+    void pauseReading(final int reason) {
         ReadGate.of(ctx.channel()).close(reason);
     }
 
-    @Override
-    public void resumeReading(final int reason) {
-        ReadGate.of(ctx.channel()).open(reason);
+    void resumeReading(final int reason) {
+        ReadGate.open(ctx.channel(), reason);
     }
 
-    @Override
-    public boolean inReadBatch() {
+    boolean inReadBatch() {
         return reading;
     }
 
-    @Override
-    public void reset() {
+    void reset() {
         ctx.close();
     }
 
-    @Override
-    public boolean closing() {
-        if (!draining && exchange.active() && loop.overload().disableKeepalive(loop.index())) {
+    boolean closing() {
+        if (!draining && slot != null && loop.overload().disableKeepalive(loop.index())) {
             draining = true;   // overload: this response says close, once per connection (counted by the check)
         }
         return draining || server.isDraining();
     }
 
-    @Override
-    public ByteBufAllocator alloc() {
+    ByteBufAllocator alloc() {
         return ctx.alloc();
     }
 
-    @Override
-    public PeerIdentity peerIdentity() {
+    PeerIdentity peerIdentity() {
         // Set by the TLS side once the handshake is done, before any request is read; fixed for the connection.
         if (!peerKnown) {
             peerKnown = true;
@@ -311,8 +347,22 @@ public final class DownstreamHttp1Handler extends ChannelDuplexHandler implement
         return peer;
     }
 
-    @Override
-    public void exchangeDone(final long nowNanos) {
+    /** True while a request's exchange holds a slot from the loop's pool (tests). */
+    boolean holdsExchange() {
+        return slot != null;
+    }
+
+    /** The loop's pool this connection takes its slots from (tests). */
+    Http1Slots slots() {
+        return slots;
+    }
+
+    /** The exchange of {@code s} is over at {@code nowNanos}: the slot goes back to its pool; the connection idles. */
+    void exchangeDone(final Http1Slot s, final long nowNanos) {
+        if (slot == s) {
+            slot = null;
+            s.pool.give(s);
+        }
         armIdle(nowNanos);
         if (closing()) {
             // A response that said Connection: close is closed by the codec once written. One that began before the

@@ -369,6 +369,20 @@ final class Exchange implements LoopTimer.Callback {
         }
     }
 
+    /**
+     * An upstream failure came after the request's deadline had passed (its timer had not run yet: a busy loop, or
+     * an upstream that gave up at the grpc-timeout we forwarded, as grpc-java's server resets the stream then): the
+     * request timed out, and is answered as such (504, DEADLINE_EXCEEDED for gRPC), not as the failure (502,
+     * UNAVAILABLE). False, doing nothing, while the deadline has not passed or the response has started.
+     */
+    boolean timedOutBefore() {
+        if (responseStarted() || !deadlines.routeDue(clock.nanoTime())) {
+            return false;
+        }
+        onRouteTimeout();
+        return true;
+    }
+
     private void onRouteTimeout() {
         stats.inc(HttpStat.DOWNSTREAM_RQ_TIMEOUT);
         log.flag(ResponseFlags.UT);

@@ -167,6 +167,9 @@ final class ExchangeUpstream implements AttemptListener {
 
     @Override
     public void onUpstreamError(final HttpDecodeError error) {
+        if (exchange.timedOutBefore()) {
+            return;
+        }
         final boolean reset = UPSTREAM_RESET.equals(error.reason());
         if (reset && retries.afterFailure(RetryPolicy.RESET, exchange.responseStarted(), exchange.request(),
             exchange.requestDone())) {
@@ -184,6 +187,9 @@ final class ExchangeUpstream implements AttemptListener {
 
     @Override
     public void onUpstreamClosed() {
+        if (exchange.timedOutBefore()) {
+            return;
+        }
         final HttpRequestHead request = exchange.request();
         final boolean requestDone = exchange.requestDone();
         if (!exchange.responseStarted() && retries.resendOnNewConnection(request, requestDone)) {

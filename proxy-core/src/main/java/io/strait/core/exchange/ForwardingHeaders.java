@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
- * Confined to one downstream connection's event loop, one instance per connection, used by one exchange at a time
- * (HTTP/1.1: the codec hands over the next request only when this one is over; an HTTP/2 connection needs one per
- * stream, since the values it adds live in its buffers). Applies the listener's forwarding policy
+ * Confined to one downstream connection's event loop, used by one exchange at a time (HTTP/1.1: one per pooled
+ * exchange, told its connection's peer each time a connection takes it; HTTP/2: one per stream slot, since the values
+ * it adds live in its buffers). Applies the listener's forwarding policy
  * ({@link ForwardingConfig}, Envoy's HTTP connection manager semantics) to one request's headers, and finds the
  * request's <em>trusted client address</em>:
  *
@@ -114,18 +114,32 @@ final class ForwardingHeaders {
      * 4 or 16 address bytes (the source_ip hash while the peer is the trusted client address).
      */
     void peer(final SocketAddress remote) {
-        final byte[] ipBytes;
-        if (remote instanceof InetSocketAddress) {
-            final InetSocketAddress inet = (InetSocketAddress) remote;
-            peerIp = new AsciiString(inet.getAddress().getHostAddress());
-            ipBytes = inet.getAddress().getAddress();
-        } else {
-            peerIp = UNKNOWN;
-            ipBytes = peerIp.toByteArray();
-        }
-        peerHash = Hashing.xxh64(ipBytes, 0, ipBytes.length);
-        trustedHash = peerHash;
-        trustedText = peerIp;
+        final AsciiString ip = addressText(remote);
+        peer(ip, addressHash(remote, ip));
+    }
+
+    /**
+     * The connection's peer is known as {@code ip} ({@link #addressText}) with hash {@code hash}
+     * ({@link #addressHash}): what a pooled HTTP/1.1 exchange is told each time a connection takes it.
+     */
+    void peer(final AsciiString ip, final long hash) {
+        peerIp = ip;
+        peerHash = hash;
+        trustedHash = hash;
+        trustedText = ip;
+    }
+
+    /** A peer's address as text: what is appended to X-Forwarded-For and logged ("unknown" if not an IP peer). */
+    static AsciiString addressText(final SocketAddress remote) {
+        return remote instanceof InetSocketAddress ? new AsciiString(((InetSocketAddress) remote).getAddress()
+            .getHostAddress()) : UNKNOWN;
+    }
+
+    /** The XXH64 of a peer's 4 or 16 address bytes ({@code text}'s bytes if not an IP peer): its source_ip hash. */
+    static long addressHash(final SocketAddress remote, final AsciiString text) {
+        final byte[] ipBytes = remote instanceof InetSocketAddress
+            ? ((InetSocketAddress) remote).getAddress().getAddress() : text.toByteArray();
+        return Hashing.xxh64(ipBytes, 0, ipBytes.length);
     }
 
     /** The connection peer's address as text. */

@@ -34,6 +34,8 @@ final class Http2StreamDownstream implements Downstream, Runnable {
     final ForwardingHeaders forwarding;
     final Exchange exchange;
     final HttpRequestHead head = new HttpRequestHead();
+    /** This slot's response HEADERS, reused stream after stream. */
+    private final Http2ResponseHeaders responseHeaders = new Http2ResponseHeaders();
 
     private Http2Stream stream;
     private int streamId;
@@ -139,11 +141,11 @@ final class Http2StreamDownstream implements Downstream, Runnable {
             final HttpResponseHead h = (HttpResponseHead) msg;
             // A head that says no body ends the stream itself: no empty DATA frame follows (the HttpEnd is dropped).
             final boolean end = !h.isInformational() && h.bodyLength() == 0;
-            connection.writeHeaders(streamId, Http2ResponseHeaders.of(h), end);
+            connection.writeHeaders(streamId, responseHeaders.head(h), end);
             responseEnded = end;
             bodyLeft = !h.isInformational() && h.version() != HttpResponseHead.VERSION_2 ? h.bodyLength() : 0;
         } else if (msg instanceof HttpTrailers) {
-            connection.writeHeaders(streamId, Http2ResponseHeaders.of((HttpTrailers) msg), true);
+            connection.writeHeaders(streamId, responseHeaders.trailers((HttpTrailers) msg), true);
             responseEnded = true;
         } else if (msg == HttpEnd.INSTANCE) {
             connection.writeData(streamId, Unpooled.EMPTY_BUFFER, true);

@@ -57,6 +57,7 @@ final class RequestRouter {
      */
     Route route(final HttpRequestHead head, final long now) {
         if (loop.overload().shedRequest(loop.random(), loop.index())) {
+            stats.inc(HttpStat.DOWNSTREAM_RQ_OVERLOAD_CLOSE);   // the listener's share of overload.shed_requests
             return overloaded("overloaded");   // the overload manager sheds new requests before any routing work
         }
         final int pathResult = listener.routes().normalizePath(head);   // route on, and forward, the normal path

@@ -41,6 +41,19 @@ public final class ReadGate {
         return gate;
     }
 
+    /**
+     * Lifts {@code reason} on {@code channel}'s gate if it has one: a channel whose reading was never stopped gets
+     * no gate (an attribute per connection) just to open it. Call on the channel's event loop.
+     */
+    public static void open(final Channel channel, final int reason) {
+        if (channel.hasAttr(KEY)) {
+            final ReadGate gate = channel.attr(KEY).get();
+            if (gate != null) {
+                gate.open(reason);
+            }
+        }
+    }
+
     /** Stops reading for {@code reason} (a bit); idempotent. */
     public void close(final int reason) {
         final int before = closedBy;

@@ -26,13 +26,15 @@ import io.strait.core.stats.StatsScope;
  * {@link HttpProtocolSelector} goes before the codec and swaps it for the HTTP/2 handler when the client speaks
  * HTTP/2 (ALPN h2, or the h2c preface); with {@code codec: http2} the HTTP/2 handler is the only codec. It also
  * sets the connection's write buffer high water mark to {@code limits.connection_buffer}, above which the codec
- * stops decoding pipelined requests. Shared by all connections of a listener; thread-safe.
+ * stops decoding pipelined requests, and (first in the pipeline) the {@link SendTimeoutHandler} that resets a
+ * connection left unwritable for {@code timeouts.send}. Shared by all connections of a listener; thread-safe.
  *
  * <p>Before any of that, the connection takes a slot of the listener's {@code max_connections} and of the global
  * {@code runtime.max_connections}; over either cap it is closed at once, with no pipeline built, and counted
  * ({@code listener.<name>.downstream_cx_overflow} / {@code downstream_global_cx_overflow}). The slots are given back
  * when the connection closes. While the overload manager stops accepting connections, each is closed at once too,
- * before taking any slot ({@code overload.stop_accepting_connections.total}).
+ * before taking any slot ({@code overload.stop_accepting_connections.total} and
+ * {@code listener.<name>.downstream_cx_overload_reject}).
  */
 @ChannelHandler.Sharable
 public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
@@ -91,7 +93,8 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         final LoopState state = server.loopState(ch.eventLoop());
         final int loopIndex = state.index();
         if (state.overload().refuseConnection(loopIndex)) {
-            ch.close();   // overload: before any slot, TLS or HTTP work (counted by the check)
+            listenerStats.loop(loopIndex).inc(ListenerStat.DOWNSTREAM_CX_OVERLOAD_REJECT);
+            ch.close();   // overload: before any slot, TLS or HTTP work (counted globally by the check)
             return;
         }
         if (!admit(ch, loopIndex)) {
@@ -101,6 +104,10 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         connections.add(ch);
         ch.config().setWriteBufferWaterMark(s.waterMark);
         final ChannelPipeline p = ch.pipeline();
+        if (s.sendTimeoutMillis > 0) {
+            p.addLast(SendTimeoutHandler.NAME, new SendTimeoutHandler(s.sendTimeoutMillis,
+                listenerStats.loop(loopIndex)));
+        }
         if (tls != null) {
             p.addLast("tls", tls.newSniHandler())
                 .addLast("tls-identity", tls.identityHandler(loopIndex));
@@ -144,10 +151,13 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         final ListenerTls tls;
         /** limits.connection_buffer as the high mark; the low mark (writable again) at half of it. */
         final WriteBufferWaterMark waterMark;
+        /** timeouts.send; 0: off (no handler). */
+        final long sendTimeoutMillis;
 
         Settings(final ListenerRuntime listener, final ListenerTls tls) {
             this.listener = listener;
             this.tls = tls;
+            this.sendTimeoutMillis = listener.config().timeouts().send().toMillis();
             final int high = listener.config().limits().connectionBufferBytes();
             this.waterMark = new WriteBufferWaterMark(high >>> 1, high);
         }

@@ -110,6 +110,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
         this.snapshot = ProxySnapshot.compile(config, stats, accessLogs);
         this.group = new MultiThreadIoEventLoopGroup(n, transport.ioHandler());
+        PoolCacheTrimmer.start(group, ALLOCATOR);
         final StatsScope<OverloadStat> overloadStats = stats.scope("overload.", OverloadStat.class);
         final OverloadState overloadState = new OverloadState(overloadStats, n);
         this.overload = new OverloadManager(config.overload(), overloadState, overloadStats,

@@ -57,6 +57,9 @@ public enum ClusterStat implements StatDescriptor {
     UPSTREAM_CX_CONNECT_FAIL("upstream_cx_connect_fail", StatKind.COUNTER, "Connection failures"),
     /** Connection attempts that timed out. */
     UPSTREAM_CX_CONNECT_TIMEOUT("upstream_cx_connect_timeout", StatKind.COUNTER, "Connection timeouts"),
+    /** Connections the proxy closed on an error of its own (out of direct memory, say) with a request active. */
+    UPSTREAM_CX_DESTROY_LOCAL_WITH_ACTIVE_RQ("upstream_cx_destroy_local_with_active_rq", StatKind.COUNTER,
+        "Connections closed by the proxy on a local error with a request active"),
     /** Connections the upstream closed while a request was active on them. */
     UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ("upstream_cx_destroy_remote_with_active_rq", StatKind.COUNTER,
         "Connections closed by the upstream with a request active"),

@@ -46,6 +46,9 @@ public enum HttpStat implements StatDescriptor {
     /** Requests ended because neither side sent anything for the stream idle timeout. */
     DOWNSTREAM_RQ_IDLE_TIMEOUT("downstream_rq_idle_timeout", StatKind.COUNTER,
         "Requests ended by the stream idle timeout"),
+    /** Requests answered 503 overloaded by the overload manager's shed_requests (Envoy's name; also in overload.). */
+    DOWNSTREAM_RQ_OVERLOAD_CLOSE("downstream_rq_overload_close", StatKind.COUNTER,
+        "Requests shed (503 overloaded) by the overload manager"),
     /** Requests reset by the client before the response completed. */
     DOWNSTREAM_RQ_RX_RESET("downstream_rq_rx_reset", StatKind.COUNTER, "Requests reset by the client"),
     /** Requests answered 504 because the route's timeout expired. */

@@ -3,8 +3,8 @@ package io.strait.core.stats;
 /**
  * Immutable. The stats of one listener's connections before any protocol runs, under the scope
  * {@code listener.<listener>.} as in Envoy (which names the scope by address): accept errors, connections refused by
- * the listener's or the global connection cap, and the TLS handshake counters of a TLS listener. Counters, sorted by
- * name.
+ * the listener's or the global connection cap or the overload manager, connections reset by the send timeout, and
+ * the TLS handshake counters of a TLS listener. Counters, sorted by name.
  */
 public enum ListenerStat implements StatDescriptor {
 
@@ -14,6 +14,12 @@ public enum ListenerStat implements StatDescriptor {
     /** Connections closed at once because the listener's max_connections was reached. */
     DOWNSTREAM_CX_OVERFLOW("downstream_cx_overflow", StatKind.COUNTER,
         "Connections refused by the listener's max_connections"),
+    /** Connections closed at once because the overload manager stopped accepting (also in the overload scope). */
+    DOWNSTREAM_CX_OVERLOAD_REJECT("downstream_cx_overload_reject", StatKind.COUNTER,
+        "Connections refused by the overload manager"),
+    /** Connections reset because their client left them unwritable for timeouts.send. */
+    DOWNSTREAM_CX_SEND_TIMEOUT("downstream_cx_send_timeout", StatKind.COUNTER,
+        "Connections reset because the client stopped reading for the send timeout"),
     /** Connections closed at once because runtime.max_connections (all listeners) was reached. */
     DOWNSTREAM_GLOBAL_CX_OVERFLOW("downstream_global_cx_overflow", StatKind.COUNTER,
         "Connections refused by the global max_connections"),

@@ -369,7 +369,20 @@ public final class UpstreamAttempt implements UpstreamCallbacks {
 
     @Override
     public void onUpstreamError(final UpstreamStream up, final HttpDecodeError error) {
-        stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        if (error.reason().equals(STREAM_RESET.reason())) {
+            // The connection closed in the middle of a response: a termination, not a protocol error. By the
+            // upstream (counted as onUpstreamClosed counts one before any response byte), or by the proxy on an
+            // error of its own: perf-tests/overload-memory.sh with a 96 MiB direct limit saw reads fail with
+            // OutOfDirectMemoryError, each counted as a protocol error before.
+            if (up.closedLocally()) {
+                stats.inc(ClusterStat.UPSTREAM_CX_DESTROY_LOCAL_WITH_ACTIVE_RQ);
+            } else {
+                stats.inc(ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
+                stats.inc(ClusterStat.UPSTREAM_RQ_RX_RESET);
+            }
+        } else {
+            stats.inc(ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        }
         if (outcome == AttemptOutcome.NONE) {
             outcome = AttemptOutcome.ERROR;   // before the final head; after it the try stays a success, as in Envoy
         }

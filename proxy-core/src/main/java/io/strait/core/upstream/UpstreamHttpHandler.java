@@ -17,6 +17,7 @@ import io.strait.core.stats.ClusterStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.lb.Host;
 import io.strait.lb.HostStat;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     private boolean connectionSlot;
     /** Requests this connection has carried (for the pool's max_requests_per_connection). */
     private int requests;
+    /** Set when the proxy closes the connection on an error of its own ({@link #exceptionCaught}). */
+    private boolean closedLocally;
 
     /** A connection that has already taken a connection slot of {@code cluster}'s circuit breaker. */
     UpstreamHttpHandler(final Cluster cluster, final Host host, final UpstreamPool<UpstreamHttpHandler> pool,
@@ -233,7 +236,15 @@ public final class UpstreamHttpHandler extends ChannelDuplexHandler
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
         LOG.debug("upstream {} of cluster {}: {}", host, cluster.name(), cause.toString());
+        // an IOException is the network's news (a reset by the peer); anything else (OutOfDirectMemoryError on a
+        // read, say) is the proxy's own failure, and the close that follows is the proxy's
+        closedLocally = !(cause instanceof IOException);
         ctx.close();
+    }
+
+    @Override
+    public boolean closedLocally() {
+        return closedLocally;
     }
 
     @Override

@@ -32,4 +32,12 @@ public interface UpstreamStream {
 
     /** The exchange on it completed both ways: HTTP/1.1 pools the connection, HTTP/2 lets the stream close. */
     void release(long nowNanos);
+
+    /**
+     * True when the proxy itself closed the stream's connection on an error of its own (not a reset reported by
+     * the network): a buffer it could not allocate, say. Tells a local close from the upstream's in the stats.
+     */
+    default boolean closedLocally() {
+        return false;
+    }
 }

@@ -265,6 +265,8 @@ class AccessLogRecordTest {
         assertThat(ResponseFlags.toString(ResponseFlags.ofLocalReply("request_timeout"))).isEqualTo("UT");
         assertThat(ResponseFlags.toString(ResponseFlags.ofLocalReply("upstream_cx_overflow"))).isEqualTo("UO");
         assertThat(ResponseFlags.toString(ResponseFlags.ofLocalReply("no_healthy_upstream"))).isEqualTo("UH");
+        assertThat(ResponseFlags.toString(ResponseFlags.ofLocalReply("overloaded"))).isEqualTo("OM");
+        assertThat(ResponseFlags.toString(ResponseFlags.ofLocalReply("upstream_rq_overflow"))).isEqualTo("UO");
         assertThat(ResponseFlags.toString(ResponseFlags.ofLocalReply("something_else"))).isEqualTo("-");
     }
 }

@@ -86,6 +86,21 @@ class ExchangeTest {
         assertThat(bed.cluster("api", ClusterStat.UPSTREAM_RQ_ACTIVE)).isZero();
     }
 
+    /**
+     * The upstream gives up (here: closes) after the request's deadline passed but before the loop ran the deadline's
+     * timer, as a gRPC server does at the grpc-timeout it was sent: the client hears of the timeout (504), not of an
+     * upstream failure (502).
+     */
+    @Test
+    void anUpstreamFailureAfterTheDeadlineAnswersTheTimeout() {
+        bed.clientSends(get("/timeout"));
+        bed.downstream.advanceTimeBy(1000, java.util.concurrent.TimeUnit.MILLISECONDS);   // the timer has not run
+        bed.upstreams.get(0).close();
+        assertThat(bed.clientReceived()).startsWith("HTTP/1.1 504 ").contains("request_timeout");
+        assertThat(bed.http(HttpStat.DOWNSTREAM_RQ_TIMEOUT)).isEqualTo(1);
+        assertThat(bed.cluster("api", ClusterStat.UPSTREAM_RQ_ACTIVE)).isZero();
+    }
+
     @Test
     void perTryTimeoutRetriesOnAnotherHostAfterTheBackoff() {
         bed.clientSends(get("/retry"));

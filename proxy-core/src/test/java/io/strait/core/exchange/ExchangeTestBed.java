@@ -43,6 +43,7 @@ final class ExchangeTestBed implements AutoCloseable {
     /** When set, the next connects fail this way instead of making a channel. */
     Connect connectMode = Connect.SUCCEED;
     private LoopState loop;
+    private final ServerContext context;
 
     /** How the fake connector answers. */
     enum Connect {
@@ -63,7 +64,7 @@ final class ExchangeTestBed implements AutoCloseable {
         }
         snapshot = ProxySnapshot.compile(result.config(), stats);
         listener = snapshot.listeners().iterator().next();
-        final ServerContext context = new ServerContext() {
+        context = new ServerContext() {
             @Override
             public LoopState loopState(final EventLoop eventLoop) {
                 if (loop == null) {
@@ -116,9 +117,32 @@ final class ExchangeTestBed implements AutoCloseable {
         }
     }
 
+    /** Another downstream connection of the same listener, on the same loop state (its pools shared). */
+    EmbeddedChannel newDownstream() {
+        final EmbeddedChannel ch = new EmbeddedChannel(new Http1ServerCodec(listener.limits()),
+            new DownstreamHttp1Handler(listener, context));
+        ch.freezeTime();
+        return ch;
+    }
+
+    /** The downstream connection's handler. */
+    static DownstreamHttp1Handler handler(final EmbeddedChannel ch) {
+        return ch.pipeline().get(DownstreamHttp1Handler.class);
+    }
+
     /** Writes request bytes into the downstream, as one read. */
     void clientSends(final String bytes) {
         downstream.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Writes request bytes into {@code ch}, a downstream connection, as one read. */
+    static void clientSends(final EmbeddedChannel ch, final String bytes) {
+        ch.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Everything written to client {@code ch} so far, as text (buffers released). */
+    static String clientReceived(final EmbeddedChannel ch) {
+        return drain(ch);
     }
 
     /** Everything written to the client so far, as text (buffers released). */

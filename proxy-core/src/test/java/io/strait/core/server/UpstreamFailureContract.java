@@ -61,6 +61,8 @@ interface UpstreamFailureContract extends ProxyFixture {
 
     @Test
     default void upstreamClosingMidBodyClosesTheClient() throws Exception {
+        final long protocolErrors = clusterStat("a_only", ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR);
+        final long terminations = clusterStat("a_only", ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ);
         try (RawHttpClient client = client()) {
             client.send(RawHttpClient.request("GET", "/close-mid-body", "x"));
             final byte[] raw = client.readUntilClose();
@@ -70,6 +72,10 @@ interface UpstreamFailureContract extends ProxyFixture {
             final int bodyStart = text.indexOf("\r\n\r\n") + 4;
             assertThat(raw.length - bodyStart).as("only the bytes the upstream sent, then close").isEqualTo(10);
         }
+        // counted before the client's connection closed: a termination by the upstream, not a protocol error
+        assertThat(clusterStat("a_only", ClusterStat.UPSTREAM_CX_DESTROY_REMOTE_WITH_ACTIVE_RQ))
+            .isEqualTo(terminations + 1);
+        assertThat(clusterStat("a_only", ClusterStat.UPSTREAM_CX_PROTOCOL_ERROR)).isEqualTo(protocolErrors);
     }
 
     @Test

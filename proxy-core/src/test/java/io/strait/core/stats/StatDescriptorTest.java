@@ -54,7 +54,8 @@ class StatDescriptorTest {
     void listenerStatsFollowEnvoy() {
         declaredInEnvoyOrder(ListenerStat.values());
         assertThat(names(ListenerStat.values())).containsExactlyInAnyOrder("downstream_cx_accept_error",
-            "downstream_cx_overflow", "downstream_global_cx_overflow", "ssl.handshake", "ssl.connection_error",
+            "downstream_cx_overflow", "downstream_cx_overload_reject", "downstream_cx_send_timeout",
+            "downstream_global_cx_overflow", "ssl.handshake", "ssl.connection_error",
             "ssl.no_certificate", "ssl.fail_verify_error", "ssl.fail_verify_no_cert", "ssl.session_reused",
             "ssl.handshake_time");
     }

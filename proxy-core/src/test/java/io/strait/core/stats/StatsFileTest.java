@@ -120,15 +120,15 @@ class StatsFileTest {
     @Test
     void aFullStoreNamesItsCapacityAndRemovedScopesFreeTheirCounters() {
         final CachedEpochClock clock = new CachedEpochClock();
-        // One ListenerStat scope on one loop: 9 counters and gauges x 2 writers, plus the sink.
+        // One ListenerStat scope on one loop: 11 counters and gauges x 2 writers, plus the sink.
         final int capacity = countersAndGauges(ListenerStat.values()) * 2 + 1;
-        assertThat(capacity).isEqualTo(19);
+        assertThat(capacity).isEqualTo(23);
         final StatsRegistry registry = StatsRegistry.open(1, null, capacity, false, clock);
         final StatsScope<ListenerStat> a = registry.scope("listener.a.", ListenerStat.class);
         a.loop(0).inc(ListenerStat.DOWNSTREAM_CX_OVERFLOW);
         assertThatIllegalStateException().isThrownBy(() -> registry.scope("listener.b.", ListenerStat.class))
-            .withMessageContaining("capacity of 19 counters is full")
-            .withMessageContaining("scope listener.b. needs 18 more");
+            .withMessageContaining("capacity of 23 counters is full")
+            .withMessageContaining("scope listener.b. needs 22 more");
 
         assertThat(registry.remove("listener.a.")).isTrue();
         assertThat(a.value(ListenerStat.DOWNSTREAM_CX_OVERFLOW)).as("kept at removal").isEqualTo(1);

@@ -48,7 +48,7 @@ final class Http1BodyDecoder implements ByteProcessor {
     private static final int B_CLOSE = 5;
     private static final int B_END = 6;
 
-    private final long maxBody;
+    private long maxBody;
     /** Reads trailer sections (the head's scanner: a trailer section comes after the head was handed on). */
     private final Http1HeadStates trailerScanner;
 
@@ -69,6 +69,11 @@ final class Http1BodyDecoder implements ByteProcessor {
     Http1BodyDecoder(final long maxBody, final Http1HeadStates trailerScanner) {
         this.maxBody = maxBody;
         this.trailerScanner = trailerScanner;
+    }
+
+    /** Sets the body limit (a pooled decoder, taken for a listener's connection). */
+    void maxBody(final long max) {
+        this.maxBody = max;
     }
 
     /** Forgets the body being read (the next message has none until {@link #start}). */

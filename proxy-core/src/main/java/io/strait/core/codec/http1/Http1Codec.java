@@ -28,9 +28,11 @@ abstract class Http1Codec extends ChannelDuplexHandler {
     static final int P_DONE = 3;
 
     final Http1Input input = new Http1Input();
-    final Http1HeadScanner scanner;
-    final Http1HeaderSemantics semantics = new Http1HeaderSemantics();
-    final Http1BodyDecoder body;
+    // The per-message state: a client codec's own for good; a server codec's borrowed from its loop's pool while a
+    // request is in progress (null in between: see Http1ServerCodec).
+    Http1HeadScanner scanner;
+    Http1HeaderSemantics semantics;
+    Http1BodyDecoder body;
 
     ChannelHandlerContext ctx;
     int phase = P_HEAD;
@@ -39,7 +41,12 @@ abstract class Http1Codec extends ChannelDuplexHandler {
 
     Http1Codec(final boolean request, final int maxLine, final int maxHead, final int maxCount, final long maxBody) {
         this.scanner = new Http1HeadScanner(request, maxLine, maxHead, maxCount);
+        this.semantics = new Http1HeaderSemantics();
         this.body = new Http1BodyDecoder(maxBody, scanner);
+    }
+
+    /** A codec whose per-message state the subclass sets before it decodes (a pooled one). */
+    Http1Codec() {
     }
 
     @Override

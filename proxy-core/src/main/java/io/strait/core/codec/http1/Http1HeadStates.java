@@ -66,9 +66,10 @@ abstract class Http1HeadStates implements ByteProcessor {
     }
 
     final boolean request;
-    final int maxLine;
-    final int maxHead;
-    final int maxCount;
+    // limits: fixed for a client codec's scanner, set per listener when a server codec takes a pooled one
+    int maxLine;
+    int maxHead;
+    int maxCount;
 
     // scan state (read and written by the word-at-a-time path too)
     int state;
@@ -112,6 +113,13 @@ abstract class Http1HeadStates implements ByteProcessor {
         this.maxHead = maxHead;
         this.maxCount = maxCount;
         reset();
+    }
+
+    /** Sets the limits of the heads scanned from now on (a pooled scanner, taken for a listener's connection). */
+    final void limits(final int line, final int head, final int count) {
+        this.maxLine = line;
+        this.maxHead = head;
+        this.maxCount = count;
     }
 
     /** Prepares for the next head. */

@@ -50,15 +50,21 @@ import io.strait.core.http.HttpResponseHead;
  */
 public final class Http1ServerCodec extends Http1Codec {
 
-    private final HttpRequestHead requestHead = new HttpRequestHead();
     /** Longest request target an error tells (see {@link HttpDecodeError#target()}). */
     private static final int ERROR_TARGET_MAX = 2048;
 
     private final Http1Limits limits;
-    private final Http1HeadTimer timer;
+    private final Http1ConnectionTimer timer;
     /** Runs when a silent connection is closed by the first-byte timeout (counts it); may be null. */
     private final Runnable onFirstByteTimeout;
     private final Runnable resumeTask = this::resume;
+    /** The loop's pool of per-request state (set when the codec joins its pipeline, on the loop). */
+    private Http1DecodeStates states;
+    /**
+     * The per-request state, from the first byte of a request until its response is written with nothing of a next
+     * request waiting; null while the connection is idle (see {@link Http1DecodeState}).
+     */
+    private Http1DecodeState state;
 
     private boolean inputClosed;
     /** A byte was received on this connection (the first-byte timer is over). */
@@ -106,10 +112,9 @@ public final class Http1ServerCodec extends Http1Codec {
      * that sent nothing is closed by the first-byte timeout.
      */
     public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout) {
-        super(true, limits.maxRequestLineBytes(), limits.maxHeaderBytes(), limits.maxHeaderCount(),
-            limits.maxBodyBytes());
         this.limits = limits;
-        this.timer = new Http1HeadTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(), this);
+        this.timer = new Http1ConnectionTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(),
+            this);
         this.onFirstByteTimeout = onFirstByteTimeout;
     }
 
@@ -121,6 +126,7 @@ public final class Http1ServerCodec extends Http1Codec {
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx) {
         super.handlerAdded(ctx);
+        states = Http1DecodeStates.current();
         if (ctx.channel().isActive()) {
             armFirstByteTimer();
         }
@@ -131,6 +137,7 @@ public final class Http1ServerCodec extends Http1Codec {
         timer.cancel();
         super.handlerRemoved(ctx);
         releaseHeldHead();
+        giveState();
     }
 
     @Override
@@ -145,7 +152,7 @@ public final class Http1ServerCodec extends Http1Codec {
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
         if (!sawInput && msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
             sawInput = true;
-            if (timer.kind() == Http1HeadTimer.FIRST_BYTE) {
+            if (timer.kind() == Http1ConnectionTimer.FIRST_BYTE) {
                 timer.disarm();   // the head timer starts if this head is incomplete
             }
         }
@@ -158,6 +165,7 @@ public final class Http1ServerCodec extends Http1Codec {
         timer.cancel();
         input.release();
         releaseHeldHead();
+        giveState();
         super.channelInactive(ctx);
     }
 
@@ -174,7 +182,7 @@ public final class Http1ServerCodec extends Http1Codec {
             return;
         }
         inputClosed = true;
-        if (phase == P_HEAD && (scanner.started() || input.pending() > 0)) {
+        if (phase == P_HEAD && (scanner != null && scanner.started() || input.pending() > 0)) {
             error(400, "incomplete_request");
         } else if (phase == P_BODY) {
             error(400, "truncated_body");
@@ -183,7 +191,9 @@ public final class Http1ServerCodec extends Http1Codec {
 
     @Override
     boolean beforeHead(final ByteBuf in) {
-        if (scanner.started()) {
+        if (state == null) {
+            takeState();
+        } else if (scanner.started()) {
             return true;
         }
         if (!ctx.channel().isWritable()) {
@@ -221,6 +231,29 @@ public final class Http1ServerCodec extends Http1Codec {
     void afterDecode() {
         if (phase == P_WAIT && input.pending() > limits.maxHeaderBytes()) {
             ReadGate.of(ctx.channel()).close(ReadGate.CODEC_BACKLOG);
+        } else if (phase == P_HEAD && state != null && !scanner.started() && input.pending() == 0) {
+            giveState();   // e.g. the rest of a body read and dropped after an early response: idle now
+        }
+    }
+
+    /** Takes per-request state from the loop's pool (a request's first byte is here). */
+    private void takeState() {
+        final Http1DecodeState s = states.take(limits);
+        state = s;
+        scanner = s.scanner;
+        semantics = s.semantics;
+        body = s.body;
+    }
+
+    /** Gives the per-request state back to the loop's pool, if held (the connection is idle or gone). */
+    private void giveState() {
+        final Http1DecodeState s = state;
+        if (s != null) {
+            state = null;
+            scanner = null;
+            semantics = null;
+            body = null;
+            states.give(s);
         }
     }
 
@@ -239,7 +272,7 @@ public final class Http1ServerCodec extends Http1Codec {
         }
         // One head object per connection: requests are handed over one at a time, and the next is decoded
         // only after the previous exchange's response was written, by when the proxy has let go of it.
-        final HttpRequestHead head = requestHead;
+        final HttpRequestHead head = state.head;
         head.reset(raw, method, version);
         final HttpHeaderBlock h = head.headers();
         final String bad = sem.addHeaders(sc, h, raw) ? sem.validateRequest(sc, head, raw) : sem.errorReason();
@@ -321,7 +354,7 @@ public final class Http1ServerCodec extends Http1Codec {
         if (phase != P_HEAD || ctx == null) {
             return;
         }
-        ReadGate.of(ctx.channel()).open(ReadGate.CODEC_BACKLOG);
+        ReadGate.open(ctx.channel(), ReadGate.CODEC_BACKLOG);
         firedSinceRead = false;
         decode();
         if (firedSinceRead) {
@@ -365,12 +398,21 @@ public final class Http1ServerCodec extends Http1Codec {
         }
     }
 
-    /** The timer of {@code kind} ({@link Http1HeadTimer#FIRST_BYTE} or {@link Http1HeadTimer#HEAD}) expired. */
+    /**
+     * Runs {@code callback} on the loop once {@code delayNanos} have passed (or earlier: it checks its own deadline
+     * and arms again), on the connection's one timer, shared with the head timers: the handler after the codec keeps
+     * its idle timeout here instead of a timer task of its own. Call on the loop, once the codec is in the pipeline.
+     */
+    public void armConnectionDeadline(final long delayNanos, final Runnable callback) {
+        timer.armOther(ctx.executor(), delayNanos, callback);
+    }
+
+    /** The head timer of {@code kind} expired ({@link Http1ConnectionTimer#FIRST_BYTE} or {@code HEAD}). */
     void onHeadTimeout(final int kind) {
         if (phase != P_HEAD) {
             return;
         }
-        if (kind == Http1HeadTimer.FIRST_BYTE) {
+        if (kind == Http1ConnectionTimer.FIRST_BYTE) {
             // Nothing was asked: no response (a 408 to a preconnected socket only confuses clients), just close.
             if (onFirstByteTimeout != null) {
                 onFirstByteTimeout.run();
@@ -537,6 +579,16 @@ public final class Http1ServerCodec extends Http1Codec {
         ctx.write(Http1Wire.trailerSection(ctx.alloc(), trailers.headers()), promise);
     }
 
+    /** True while the codec holds per-request state from its loop's pool (tests). */
+    boolean holdsState() {
+        return state != null;
+    }
+
+    /** True while the connection's timer task is scheduled (at most one per connection). */
+    public boolean timerScheduled() {
+        return timer.scheduled();
+    }
+
     /** Trailer sections this codec could not carry (the response was not chunked), since it was created. */
     public long droppedTrailers() {
         return droppedTrailers;
@@ -550,7 +602,7 @@ public final class Http1ServerCodec extends Http1Codec {
         }
         final ByteBuf last = respChunked && !lastChunkWritten ? Http1Wire.LAST_CHUNK_BUF.duplicate()
             : Unpooled.EMPTY_BUFFER;
-        final long rest = reqComplete ? 0 : body.fixedRemaining();
+        final long rest = !reqComplete && phase == P_BODY ? body.fixedRemaining() : -1;
         if (!respClose && !reqComplete && phase == P_BODY && rest >= 0 && rest <= DRAIN_MAX && !inputClosed) {
             respActive = false;
             drainingRequest = true;
@@ -575,12 +627,17 @@ public final class Http1ServerCodec extends Http1Codec {
         // the exchange is complete: decode the next request, unless the client has not read what is queued for it
         phase = P_HEAD;
         reqHead = false;
+        if (input.pending() == 0) {
+            // Idle until the next request's first byte. The exchange still reads and releases this request's head
+            // on this stack, before anything can take the state again (only a read does).
+            giveState();
+        }
         if (!ctx.channel().isWritable()) {
             waitWritable();
         } else if (input.pending() > 0) {
             ctx.executor().execute(resumeTask);
         } else {
-            ReadGate.of(ctx.channel()).open(ReadGate.CODEC_BACKLOG);
+            ReadGate.open(ctx.channel(), ReadGate.CODEC_BACKLOG);
         }
     }
 

@@ -4,9 +4,12 @@
  * nothing of routing, configuration or stats.
  *
  * <p>The server (downstream) side: {@code Http2Preface} (prior knowledge recognised from the first bytes),
- * {@code Http2RequestHeads} (a stream's HEADERS into the neutral {@link io.strait.core.http.HttpRequestHead}, with
- * RFC 9113 section 8 validation), {@code Http2ResponseHeaders} (a neutral response into HEADERS) and
- * {@code Http2ResetLimiter} (resets per interval, CVE-2023-44487). The client (upstream) side is
+ * {@code Http2HeaderListDecoder} (Netty's HPACK decoder filling one reused {@code Http2HeaderList} per connection
+ * instead of a {@code DefaultHttp2Headers} per block), {@code Http2RequestHeads} (a stream's HEADERS into the neutral
+ * {@link io.strait.core.http.HttpRequestHead}, with RFC 9113 section 8 validation), {@code Http2ResponseHeaders} (a
+ * neutral response into HEADERS, one reused list per stream slot), {@code Http2EmptyDataLimit} (the empty DATA flood
+ * limit on a decoder built outside Netty's builder) and {@code Http2ResetLimiter} (resets per interval,
+ * CVE-2023-44487). The client (upstream) side is
  * {@code Http2ClientCodecs} (the connection's frame codec and stream multiplexer), {@code Http2ClientStreamCodec} (one
  * stream: Strait's neutral request events out as HEADERS and DATA frames, response frames in as neutral events) and
  * {@code Http2ClientHeaders} (the header translations, hop-by-hop fields dropped).

@@ -242,13 +242,15 @@ final class ListenerValidator extends SectionValidator {
     }
 
     private ListenerTimeoutsConfig timeouts(final Fields listener) {
-        final Fields f = listener.object("timeouts", "request_headers", "idle", "stream_idle", "first_byte");
+        final Fields f = listener.object("timeouts", "request_headers", "idle", "stream_idle", "first_byte",
+            "send");
         if (f == null) {
             return new ListenerTimeoutsConfig(DEFAULT_REQUEST_HEADERS_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
         }
         return new ListenerTimeoutsConfig(f.duration("request_headers", DEFAULT_REQUEST_HEADERS_TIMEOUT, false),
             f.duration("idle", DEFAULT_IDLE_TIMEOUT, false),
             f.duration("stream_idle", ListenerTimeoutsConfig.DEFAULT_STREAM_IDLE, false),
-            f.duration("first_byte", ListenerTimeoutsConfig.DEFAULT_FIRST_BYTE, false));
+            f.duration("first_byte", ListenerTimeoutsConfig.DEFAULT_FIRST_BYTE, false),
+            f.duration("send", ListenerTimeoutsConfig.DEFAULT_SEND, false));
     }
 }

@@ -1,0 +1,163 @@
+package io.strait.core.codec.http1;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one timer of a downstream connection, kept as at most one scheduled task: the two timers that guard a request
+ * head, the first-byte timer (a new connection that sends nothing) and the header timer (a head must be complete this
+ * long after its first byte; not reset per byte), and one deadline of the handler after the codec (the proxy's idle
+ * timeout between requests: {@link Http1ServerCodec#armConnectionDeadline}). Arming a later deadline does not
+ * reschedule: the task re-arms itself for the rest when it runs, so a connection costs one schedule per head that
+ * arrives in pieces, and none for a head that arrives whole or a keep-alive request that moves the idle deadline on.
+ * A connection with nothing armed has no task queued. Confined to its channel's event loop.
+ */
+final class Http1ConnectionTimer implements Runnable {
+
+    /** No head timer runs. */
+    static final int NONE = 0;
+    /** A new connection has sent nothing yet. */
+    static final int FIRST_BYTE = 1;
+    /** A head has started and is not complete. */
+    static final int HEAD = 2;
+
+    private final long firstByteNanos;
+    private final long headNanos;
+    /** Told when a head timer expires ({@link Http1ServerCodec#onHeadTimeout}). */
+    private final Http1ServerCodec expiry;
+    private EventExecutor executor;
+    private int kind = NONE;
+    /** The head timer's deadline (valid while kind is not NONE), in the executor's ticker time. */
+    private long deadline;
+    /** The handler's deadline (0: none) and what runs then. */
+    private long otherAt;
+    private Runnable other;
+    /** When the scheduled task runs (valid while future is not null). */
+    private long fireAt;
+    private ScheduledFuture<?> future;
+
+    /** Head timers of these lengths (0: off) that call {@code expiry}. */
+    Http1ConnectionTimer(final long firstByteMillis, final long headMillis, final Http1ServerCodec expiry) {
+        this.firstByteNanos = TimeUnit.MILLISECONDS.toNanos(firstByteMillis);
+        this.headNanos = TimeUnit.MILLISECONDS.toNanos(headMillis);
+        this.expiry = expiry;
+    }
+
+    /** The head timer running ({@link #NONE}, {@link #FIRST_BYTE} or {@link #HEAD}). */
+    int kind() {
+        return kind;
+    }
+
+    /** True while a task is scheduled. */
+    boolean scheduled() {
+        return future != null;
+    }
+
+    /** Starts the first-byte timer of a new connection, on {@code executor} (once: not while a head timer runs). */
+    void armFirstByte(final EventExecutor executor) {
+        if (firstByteNanos == 0 || kind != NONE) {
+            return;
+        }
+        this.executor = executor;
+        kind = FIRST_BYTE;
+        deadline = executor.ticker().nanoTime() + firstByteNanos;
+        schedule();
+    }
+
+    /** Starts the header timer of the head being read, unless it runs already. */
+    void armHead(final EventExecutor executor) {
+        if (kind == HEAD) {
+            return;
+        }
+        if (headNanos == 0) {
+            kind = NONE;
+            return;
+        }
+        this.executor = executor;
+        kind = HEAD;
+        deadline = executor.ticker().nanoTime() + headNanos;
+        schedule();
+    }
+
+    /**
+     * Runs {@code callback} once {@code delayNanos} have passed, or earlier if an earlier one is armed already (the
+     * callback then checks its own deadline and arms again): the handler's one deadline.
+     */
+    void armOther(final EventExecutor executor, final long delayNanos, final Runnable callback) {
+        this.executor = executor;
+        final long at = executor.ticker().nanoTime() + Math.max(0, delayNanos);
+        other = callback;
+        if (otherAt == 0 || at - otherAt < 0) {
+            otherAt = at;
+            schedule();
+        }
+    }
+
+    /** Stops the head timer; the task goes too when nothing else is armed (an idle connection keeps no head timer). */
+    void disarm() {
+        kind = NONE;
+        if (otherAt == 0) {
+            cancelTask();
+        }
+    }
+
+    /** Stops everything (the connection is gone). */
+    void cancel() {
+        kind = NONE;
+        otherAt = 0;
+        other = null;
+        cancelTask();
+    }
+
+    private void cancelTask() {
+        final ScheduledFuture<?> f = future;
+        if (f != null) {
+            future = null;
+            f.cancel(false);
+        }
+    }
+
+    /** Makes sure the task runs by the earliest deadline armed. */
+    private void schedule() {
+        long next = kind != NONE ? deadline : 0;
+        if (otherAt != 0 && (next == 0 || otherAt - next < 0)) {
+            next = otherAt;
+        }
+        if (next == 0) {
+            return;
+        }
+        final ScheduledFuture<?> f = future;
+        if (f != null) {
+            if (fireAt - next <= 0) {
+                return;   // the task runs first and re-arms itself for the rest
+            }
+            f.cancel(false);   // it would run too late
+        }
+        fireAt = next;
+        future = executor.schedule(this, Math.max(0, next - executor.ticker().nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void run() {
+        future = null;
+        final long now = executor.ticker().nanoTime();
+        final int k = kind;
+        if (k != NONE && deadline - now <= 0) {
+            kind = NONE;
+            expiry.onHeadTimeout(k);
+        }
+        final long o = otherAt;
+        if (o != 0 && o - now <= 0) {
+            otherAt = 0;
+            final Runnable r = other;
+            if (r != null) {
+                r.run();
+            }
+        }
+        if (future == null) {
+            schedule();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.strait.core.listener;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.strait.core.stats.ListenerStat;
+import io.strait.core.stats.LoopStats;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The listener's {@code timeouts.send} (nginx's {@code send_timeout}, HAProxy's {@code timeout client} while
+ * sending): resets a downstream connection whose client stopped reading. While the connection is writable this does
+ * nothing at all. When its outbound buffer passes the high water mark ({@code limits.connection_buffer}) and the
+ * channel turns unwritable, one timer is armed; when the buffer drains to the low mark (writable again) the timer is
+ * cancelled. If the timer fires with the channel still unwritable, the client may still have made progress: on epoll,
+ * the kernel sent it new data less than a timeout ago ({@link ClientProgress}); elsewhere, the outbound buffer shrank
+ * since the timer was armed. Then the timer is armed again (a client that reads slowly but steadily keeps its
+ * connection, even when half a buffer takes longer than the timeout to drain). Otherwise the connection
+ * is reset (SO_LINGER 0, then close: a plain close would queue the FIN behind the bytes the client never reads, see
+ * {@code BufferedConnections}) and counted in {@code listener.<name>.downstream_cx_send_timeout}; the exchanges it
+ * carried end as downstream aborts.
+ *
+ * <p>It sits first in the pipeline, before TLS and any codec, so it watches every listener protocol alike. One
+ * instance per connection, confined to the connection's event loop.
+ */
+public final class SendTimeoutHandler extends ChannelInboundHandlerAdapter implements Runnable {
+
+    /** The handler's name in the pipeline. */
+    public static final String NAME = "send-timeout";
+
+    private final long timeoutMillis;
+    private final LoopStats<ListenerStat> stats;
+    private final ClientProgress progress = new ClientProgress();
+    private ChannelHandlerContext ctx;
+    /** The armed timer, or null while writable (or after the close). */
+    private ScheduledFuture<?> timer;
+    /** The bytes queued for the client when the timer was last armed. */
+    private long pendingAtArm;
+
+    /** A handler that resets its connection after {@code timeoutMillis} (&gt; 0) unwritable, counting in stats. */
+    public SendTimeoutHandler(final long timeoutMillis, final LoopStats<ListenerStat> stats) {
+        this.timeoutMillis = timeoutMillis;
+        this.stats = stats;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext context) throws Exception {
+        if (context.channel().isWritable()) {
+            cancel();
+        } else if (timer == null && context.channel().isActive()) {
+            arm(context.channel(), timeoutMillis);
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext context) throws Exception {
+        cancel();
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext context) {
+        cancel();
+    }
+
+    /** The timer: the connection stayed unwritable for the whole timeout. */
+    @Override
+    public void run() {
+        timer = null;
+        final Channel ch = ctx.channel();
+        if (!ch.isActive() || ch.isWritable()) {
+            return;
+        }
+        final long idleMillis = progress.millisSinceLastTaken(ch);
+        if (idleMillis >= 0 ? idleMillis < timeoutMillis : pending(ch) < pendingAtArm) {
+            // the client took some bytes: slow, not stalled; on epoll the next check is a timeout after them
+            arm(ch, idleMillis >= 0 ? timeoutMillis - idleMillis : timeoutMillis);
+            return;
+        }
+        stats.inc(ListenerStat.DOWNSTREAM_CX_SEND_TIMEOUT);
+        try {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (final RuntimeException e) {
+            // the socket is already gone: the close below is all there is to do
+        }
+        ch.close();
+    }
+
+    private void arm(final Channel ch, final long delayMillis) {
+        pendingAtArm = pending(ch);
+        timer = ch.eventLoop().schedule(this, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancel() {
+        final ScheduledFuture<?> t = timer;
+        if (t != null) {
+            timer = null;
+            t.cancel(false);
+        }
+    }
+
+    /** Bytes queued on {@code ch} for its client; 0 once it is closed. */
+    private static long pending(final Channel ch) {
+        final ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+}
