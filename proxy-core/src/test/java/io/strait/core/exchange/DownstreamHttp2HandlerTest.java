@@ -198,7 +198,7 @@ class DownstreamHttp2HandlerTest {
         assertThat(listener.stats().value(HttpStat.DOWNSTREAM_RQ_ACTIVE)).isZero();
         down.runPendingTasks();
         // What may stay: each pooled slot's lazily armed deadline, and the upstream pool's idle sweep.
-        assertThat(scheduledTasks() - before).isLessThanOrEqualTo(DownstreamHttp2Handler.MAX_POOLED_IDLE + 1);
+        assertThat(scheduledTasks() - before).isLessThanOrEqualTo(Http2StreamSlots.MAX_POOLED_IDLE + 1);
     }
 
     /**
