@@ -65,6 +65,9 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
     private boolean started;
     private boolean reading;
     private boolean dirty;
+    /** A flush of this turn's writes is queued on the loop (see {@link #flushIfDirty}). */
+    private boolean flushQueued;
+    private final Runnable flushTask = this::flushQueued;
     private boolean draining;
     /** The verified client's identity, read from the channel on first use. */
     private PeerIdentity peer;
@@ -446,8 +449,21 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
         dirty = true;
     }
 
+    /**
+     * Flushes what the streams wrote, once per turn of the loop: outside a read batch the write came from an upstream
+     * connection's read, and the loop's other ready upstreams (this turn's IO) usually answer other streams of this
+     * connection too, so the flush runs as a task after them: one write(2) for all, not one per response.
+     */
     void flushIfDirty() {
-        if (dirty && !reading) {
+        if (dirty && !reading && !flushQueued) {
+            flushQueued = true;
+            ctx.executor().execute(flushTask);
+        }
+    }
+
+    private void flushQueued() {
+        flushQueued = false;
+        if (dirty) {
             dirty = false;
             flush(ctx);
         }
