@@ -3,15 +3,12 @@ package io.strait.core.exchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameListener;
@@ -29,36 +26,24 @@ import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
 import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.LoopStats;
-import io.strait.core.time.LoopTimer;
 import io.strait.core.time.NanoClock;
 import io.strait.tls.PeerIdentity;
 import io.strait.tls.handler.PeerIdentityHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.net.SocketAddress;
-import java.util.ArrayDeque;
 
 /**
  * One downstream HTTP/2 connection (Envoy's connection manager over its HTTP/2 codec): Netty's frame codec, HPACK
  * and flow control underneath, and on top each stream fed to an {@link Exchange} of its own through an
  * {@link Http2StreamDownstream}, so routing, retries, timeouts and stats behave as for HTTP/1.1. It owns what belongs
- * to the connection: the pool of stream slots, the idle timeout while no stream is open, draining (GOAWAY, then
- * close once the streams are done), flush batching (one flush per read batch) and
- * the defences Netty leaves to it: the rapid-reset limit, the HPACK encoder table cap, and a counter for each limit
- * that closes or refuses.
+ * to the connection: the stream slots ({@link Http2StreamSlots}), the idle timeout while no stream is open
+ * ({@link Http2IdleTimeout}), keep-alive PINGs, draining (GOAWAY, then close once the streams are done), flush
+ * batching (one flush per read batch, {@link Http2ReadBatch}) and the defences Netty leaves to it: the rapid-reset
+ * limit, the HPACK encoder table cap, and a counter for each limit that closes or refuses (the error paths are
+ * counted by {@link CountingHttp2ConnectionHandler}).
  *
  * <p>Confined to the connection's event loop.
  */
-public final class DownstreamHttp2Handler extends Http2ConnectionHandler
-    implements Http2FrameListener, LoopTimer.Callback {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DownstreamHttp2Handler.class);
-
-    /** Slots kept for reuse while the connection has no stream open. */
-    static final int MAX_POOLED_IDLE = 32;
-    /** Slots kept for reuse at most while streams are open: a burst above it gets new slots, left to the GC. */
-    static final int MAX_POOLED = 256;
+public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
+    implements Http2FrameListener {
 
     private final ServerContext server;
     private ListenerRuntime listener;
@@ -71,25 +56,19 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     private final Http2ResetLimiter resets;
     private final int hpackTableCap;
     private final int initialConnectionWindow;
-    private final ArrayDeque<Http2StreamDownstream> pool = new ArrayDeque<>();
-    /**
-     * Slots this connection keeps while busy: up to its max_concurrent_streams, so a client that keeps that many
-     * streams open reuses slots instead of allocating an exchange per request; trimmed when the last stream closes.
-     */
-    private final int maxPooled;
+    private final Http2StreamSlots slots;
     /** Streams that got frames in the current read batch: their upstream writes are flushed at its end. */
-    private Http2StreamDownstream[] touched = new Http2StreamDownstream[8];
-    private int touchedCount;
-    private LoopTimer idleTimer;
-    private long idleDeadline;
+    private final Http2ReadBatch batch = new Http2ReadBatch();
+    private Http2IdleTimeout idle;
     /** Keep-alive PINGs, or null when off. */
     private Http2KeepAlive keepAlive;
     private boolean started;
     private boolean reading;
     private boolean dirty;
+    /** A flush of this turn's writes is queued on the loop (see {@link #flushIfDirty}). */
+    private boolean flushQueued;
+    private final Runnable flushTask = this::flushQueued;
     private boolean draining;
-    /** A limit this handler counted itself is closing the connection: the error path must not count it again. */
-    private boolean errorCounted;
     /** The verified client's identity, read from the channel on first use. */
     private PeerIdentity peer;
     private boolean peerKnown;
@@ -106,7 +85,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         this.resets = new Http2ResetLimiter(c.maxResetsPerInterval(), c.resetInterval().toNanos());
         this.hpackTableCap = c.hpackTableSize();
         this.initialConnectionWindow = c.initialConnectionWindowSize();
-        this.maxPooled = Math.max(MAX_POOLED_IDLE, Math.min(MAX_POOLED, c.maxConcurrentStreams()));
+        this.slots = new Http2StreamSlots(c.maxConcurrentStreams());
         this.slotKey = connection().newKey();
         this.remoteFlow = encoder.flowController();
         decoder.frameListener(this);
@@ -137,7 +116,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         }
         this.stats = listener.stats().loop(state.index());
         this.clock = state.clock();
-        this.idleTimer = new LoopTimer(state.loop(), clock, this);
+        this.idle = new Http2IdleTimeout(this, state.loop(), clock);
         final Http2Config c = listener.config().http2();
         if (!c.keepaliveInterval().isZero()) {
             this.keepAlive = new Http2KeepAlive(this, state.loop(), clock, c.keepaliveInterval().toNanos(),
@@ -175,7 +154,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         if (delta > 0) {
             decoder().flowController().incrementWindowSize(connection().connectionStream(), delta);
         }
-        armIdle(clock.nanoTime());
+        idle.start(clock.nanoTime(), listener.idleTimeoutNanos());
         if (keepAlive != null) {
             keepAlive.start(clock.nanoTime());
         }
@@ -198,11 +177,11 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
             stats.add(HttpStat.DOWNSTREAM_CX_HTTP2_ACTIVE, -1);
             started = false;
         }
-        idleTimer.cancel();
+        idle.stop();
         if (keepAlive != null) {
             keepAlive.stop();
         }
-        clearPool();
+        slots.clear();
         super.channelInactive(ctx);   // closes every stream: their exchanges are told on the next turn
     }
 
@@ -233,28 +212,9 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) throws Exception {
         reading = false;
-        final Http2StreamDownstream[] t = touched;
-        final int n = touchedCount;
-        touchedCount = 0;
-        for (int i = 0; i < n; i++) {
-            final Http2StreamDownstream s = t[i];
-            t[i] = null;
-            s.touched = false;
-            s.exchange.onReadBatchEnd();
-        }
+        batch.end();
         dirty = false;
         super.channelReadComplete(ctx);   // flushes what the batch wrote
-    }
-
-    private void touch(final Http2StreamDownstream s) {
-        if (s.touched) {
-            return;
-        }
-        s.touched = true;
-        if (touchedCount == touched.length) {
-            touched = java.util.Arrays.copyOf(touched, touchedCount << 1);
-        }
-        touched[touchedCount++] = s;
     }
 
     @Override
@@ -269,7 +229,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
             trailers(existing, headers, endOfStream);
             return;
         }
-        idleDeadline = 0;
+        idle.busy();
         final Http2StreamDownstream s = acquire();
         s.begin(stream);
         final String bad = Http2RequestHeads.decode(headers, endOfStream, s.head);
@@ -281,7 +241,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         }
         stream.setProperty(slotKey, s);
         stats.inc(HttpStat.DOWNSTREAM_RQ_HTTP2_TOTAL);
-        touch(s);
+        batch.touch(s);
         s.exchange.onRequestHead(s.head);
         if (endOfStream) {
             s.requestEnded = true;
@@ -301,7 +261,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
             throw Http2Exception.streamError(s.stream().id(), Http2Error.PROTOCOL_ERROR, "malformed trailers: %s",
                 bad);
         }
-        touch(s);
+        batch.touch(s);
         s.exchange.onRequestTrailers(t);
         s.requestEnded = true;
         s.exchange.onRequestEnd();
@@ -323,7 +283,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         if (s == null) {
             return bytes;
         }
-        touch(s);
+        batch.touch(s);
         if (data.isReadable()) {
             s.exchange.onRequestBody(data.retainedSlice());
         }
@@ -345,7 +305,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         }
         if (resets.onReset(clock.nanoTime())) {
             stats.inc(HttpStat.HTTP2_TOO_MANY_RESETS);
-            errorCounted = true;
+            errorCounted();
             throw Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM, "too many resets");
         }
     }
@@ -412,14 +372,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         if (loop.superseded()) {
             moveToLatest();
         }
-        final Http2StreamDownstream pooled = pool.pollFirst();
-        final Http2StreamDownstream s = pooled != null ? pooled : new Http2StreamDownstream(this, listener, loop);
-        final SocketAddress peer = ctx.channel().remoteAddress();
-        if (pooled == null && peer != null) {
-            s.forwarding.peer(peer);
-            s.exchange.peer();
-        }
-        return s;
+        return slots.take(this, listener, loop, ctx.channel().remoteAddress());
     }
 
     /** A reload put a newer snapshot in force: new streams run on it; pooled slots of the old one are dropped. */
@@ -432,14 +385,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         loop = latest;
         listener = runtime;
         stats = runtime.stats().loop(latest.index());
-        clearPool();
-    }
-
-    private void clearPool() {
-        Http2StreamDownstream s;
-        while ((s = pool.pollFirst()) != null) {
-            s.exchange.discard();
-        }
+        slots.clear();
     }
 
     /**
@@ -451,12 +397,7 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         if (stream != null && stream.getProperty(slotKey) == s) {
             stream.removeProperty(slotKey);
         }
-        final int limit = connection().numActiveStreams() == 0 ? MAX_POOLED_IDLE : maxPooled;
-        if (s.runtime == listener && pool.size() < limit && ctx.channel().isActive()) {
-            pool.addFirst(s);
-        } else {
-            s.exchange.discard();
-        }
+        slots.give(s, s.runtime == listener && ctx.channel().isActive(), connection().numActiveStreams() == 0);
     }
 
     private void streamClosed(final Http2Stream stream) {
@@ -465,10 +406,8 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
             s.onClosed();
         }
         if (connection().numActiveStreams() == 0 && started) {
-            armIdle(clock.nanoTime());
-            while (pool.size() > MAX_POOLED_IDLE) {
-                pool.pollLast().exchange.discard();
-            }
+            idle.start(clock.nanoTime(), listener.idleTimeoutNanos());
+            slots.trimToIdle();
         }
     }
 
@@ -510,8 +449,21 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         dirty = true;
     }
 
+    /**
+     * Flushes what the streams wrote, once per turn of the loop: outside a read batch the write came from an upstream
+     * connection's read, and the loop's other ready upstreams (this turn's IO) usually answer other streams of this
+     * connection too, so the flush runs as a task after them: one write(2) for all, not one per response.
+     */
     void flushIfDirty() {
-        if (dirty && !reading) {
+        if (dirty && !reading && !flushQueued) {
+            flushQueued = true;
+            ctx.executor().execute(flushTask);
+        }
+    }
+
+    private void flushQueued() {
+        flushQueued = false;
+        if (dirty) {
             dirty = false;
             flush(ctx);
         }
@@ -544,97 +496,24 @@ public final class DownstreamHttp2Handler extends Http2ConnectionHandler
         return peer;
     }
 
-    // ------------------------------------------------------------------ counted errors
-
-    /**
-     * HTTP/2 errors go to Netty's handling; anything else is the socket's (a client gone mid-response fails every
-     * queued frame's write, each with a void promise that fires here): closed quietly, as the HTTP/1.1 handler does,
-     * not logged at the pipeline's tail once per frame.
-     */
     @Override
-    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) throws Exception {
-        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
-            super.exceptionCaught(ctx, cause);
-            return;
-        }
-        LOG.debug("downstream {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    LoopStats<HttpStat> stats() {
+        return stats;
+    }
+
+    // ------------------------------------------------------------------ idle timeout and keep-alive
+
+    boolean isIdle() {
+        return ctx.channel().isActive() && connection().numActiveStreams() == 0;
+    }
+
+    /** No stream for the idle timeout: counted, GOAWAY, closed. */
+    void idleTimedOut() {
+        stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT);
+        goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
+            ctx.newPromise());
+        ctx.flush();
         ctx.close();
-    }
-
-    @Override
-    public ChannelFuture resetStream(final ChannelHandlerContext ctx, final int streamId, final long errorCode,
-                                     final ChannelPromise promise) {
-        final Http2Stream stream = connection().stream(streamId);
-        if (stream == null || !stream.isResetSent()) {
-            stats.inc(HttpStat.HTTP2_TX_RESET);
-        }
-        return super.resetStream(ctx, streamId, errorCode, promise);
-    }
-
-    @Override
-    public ChannelFuture goAway(final ChannelHandlerContext ctx, final int lastStreamId, final long errorCode,
-                                final ByteBuf debugData, final ChannelPromise promise) {
-        stats.inc(HttpStat.HTTP2_GOAWAY_SENT);
-        return super.goAway(ctx, lastStreamId, errorCode, debugData, promise);
-    }
-
-    @Override
-    protected void onStreamError(final ChannelHandlerContext ctx, final boolean outbound, final Throwable cause,
-                                 final Http2Exception.StreamException e) {
-        if (e instanceof Http2Exception.HeaderListSizeException) {
-            stats.inc(HttpStat.HTTP2_HEADER_OVERFLOW);
-        } else if (e.error() == Http2Error.REFUSED_STREAM) {
-            stats.inc(HttpStat.HTTP2_STREAM_REFUSED_ERRORS);
-        } else if (!outbound && e.error() == Http2Error.PROTOCOL_ERROR && !isMalformedCounted(e)) {
-            stats.inc(HttpStat.HTTP2_RX_MESSAGING_ERROR);
-        }
-        super.onStreamError(ctx, outbound, cause, e);
-    }
-
-    /** Our own malformed-request errors are counted where they are raised. */
-    private static boolean isMalformedCounted(final Http2Exception e) {
-        final String m = e.getMessage();
-        return m != null && m.startsWith("malformed ");
-    }
-
-    @Override
-    protected void onConnectionError(final ChannelHandlerContext ctx, final boolean outbound, final Throwable cause,
-                                     final Http2Exception e) {
-        if (!errorCounted && e != null) {
-            errorCounted = true;
-            stats.inc(Http2ErrorKinds.of(outbound, e));
-            if (!outbound) {
-                stats.inc(HttpStat.DOWNSTREAM_CX_PROTOCOL_ERROR);
-            }
-        }
-        super.onConnectionError(ctx, outbound, cause, e);
-    }
-
-    // ------------------------------------------------------------------ idle timeout
-
-    private void armIdle(final long now) {
-        final long idle = listener.idleTimeoutNanos();
-        if (idle > 0) {
-            idleDeadline = now + idle;
-            idleTimer.arm(idleDeadline);
-        }
-    }
-
-    @Override
-    public void onTimer(final long now) {
-        if (!ctx.channel().isActive() || idleDeadline == 0 || connection().numActiveStreams() > 0) {
-            return;   // busy: the last stream's close arms the deadline again
-        }
-        if (now - idleDeadline >= 0) {
-            idleDeadline = 0;
-            stats.inc(HttpStat.DOWNSTREAM_CX_IDLE_TIMEOUT);
-            goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
-                ctx.newPromise());
-            ctx.flush();
-            ctx.close();
-        } else {
-            idleTimer.arm(idleDeadline);
-        }
     }
 
     /** Sends a keep-alive PING carrying {@code data}; false when the connection is gone. */

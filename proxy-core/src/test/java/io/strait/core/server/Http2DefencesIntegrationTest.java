@@ -35,6 +35,9 @@ class Http2DefencesIntegrationTest {
         listeners:
           - name: guarded
             address: 127.0.0.1:0
+            # A control-frame flood fills the kernel's buffers before any frame queues in the proxy: on a loaded
+            # machine that took over a minute, and the idle (no stream open) or send timeout closed it first.
+            timeouts: { idle: 10m, send: 10m }
             http2:
               max_concurrent_streams: 4
               max_header_list_size: 2KiB
