@@ -31,14 +31,14 @@ public record RuntimeConfig(
     /** The longest socket path Linux takes ({@code sun_path} is 108 bytes with its terminating NUL). */
     public static final int MAX_SOCKET_PATH_BYTES = 107;
 
-    /** A null {@code warmup} is the default one. */
+    /** A null {@code warmup} is the default: none. */
     public RuntimeConfig {
         if (warmup == null) {
-            warmup = WarmupConfig.DEFAULT;
+            warmup = WarmupConfig.OFF;
         }
     }
 
-    /** Runtime settings with the default warm-up. */
+    /** Runtime settings without a warm-up (the default). */
     public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout,
                          final int maxConnections, final String statsFile, final String hotRestartSocket,
                          final RuntimeProfile profile) {

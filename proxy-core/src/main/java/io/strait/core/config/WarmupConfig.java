@@ -6,7 +6,8 @@ import java.time.Duration;
  * Immutable. Key {@code warmup} of runtime: the exchange-path warm-up that runs on start, before the listeners bind
  * (the launcher's, {@code io.strait.server.warmup}): up to {@code requests} requests through a throwaway proxy on
  * loopback to a throwaway origin inside the process, for at most {@code maxTime}, so that the JIT has compiled the
- * request path before the first real request. {@code enabled: false} skips it.
+ * request path before the first real request. Off unless the config has a {@code warmup:} section; {@code enabled:
+ * false} in it keeps the settings written and skips it.
  */
 public record WarmupConfig(boolean enabled, int requests, Duration maxTime) {
 
@@ -19,9 +20,10 @@ public record WarmupConfig(boolean enabled, int requests, Duration maxTime) {
     /** Longest bound a config may set. */
     public static final Duration MAX_MAX_TIME = Duration.ofMinutes(1);
 
-    /** The default: on, {@link #DEFAULT_REQUESTS} requests, {@link #DEFAULT_MAX_TIME}. */
+    /** What a {@code warmup:} section starts from: on, {@link #DEFAULT_REQUESTS} requests, {@link #DEFAULT_MAX_TIME}.
+     */
     public static final WarmupConfig DEFAULT = new WarmupConfig(true, DEFAULT_REQUESTS, DEFAULT_MAX_TIME);
-    /** No warm-up. */
+    /** No warm-up: the default when the config has no {@code warmup:} section. */
     public static final WarmupConfig OFF = new WarmupConfig(false, DEFAULT_REQUESTS, DEFAULT_MAX_TIME);
 
     /** True when a warm-up runs: enabled, with at least one request and some time. */

@@ -18,9 +18,11 @@ class ConfigWarmupTest {
     }
 
     @Test
-    void onByDefault() {
-        assertThat(parsed("")).isEqualTo(WarmupConfig.DEFAULT);
-        assertThat(parsed("runtime: { event_loops: 1 }\n")).isEqualTo(WarmupConfig.DEFAULT);
+    void offUnlessASectionAsksForIt() {
+        assertThat(parsed("")).isEqualTo(WarmupConfig.OFF);
+        assertThat(parsed("runtime: { event_loops: 1 }\n")).isEqualTo(WarmupConfig.OFF);
+        assertThat(WarmupConfig.OFF.active()).isFalse();
+        assertThat(parsed("runtime: { warmup: {} }\n")).isEqualTo(WarmupConfig.DEFAULT);
         assertThat(WarmupConfig.DEFAULT.active()).isTrue();
     }
 

@@ -94,7 +94,7 @@ public final class ConfigValidator extends SectionValidator {
     private static WarmupConfig warmup(final Fields runtime) {
         final Fields f = runtime.object("warmup", "enabled", "requests", "max_time");
         if (f == null) {
-            return WarmupConfig.DEFAULT;
+            return WarmupConfig.OFF;   // off unless configured: on a quiet machine it bought no throughput (CONFIG.md)
         }
         final Boolean enabled = f.bool("enabled", Boolean.TRUE);
         final Long requests = f.integerOr("requests", (long) WarmupConfig.DEFAULT_REQUESTS, 0,
