@@ -71,8 +71,4 @@ final class Http2StreamSlots {
             s.exchange.discard();
         }
     }
-
-    int size() {
-        return pool.size();
-    }
 }
