@@ -59,7 +59,10 @@ public final class TransportFactory {
     }
 
     private static SelectedTransport epoll(final String reason) {
-        return new SelectedTransport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+        final long spinMicros = Long.getLong("strait.epoll.spinMicros", 0L);
+        final IoHandlerFactory handler = spinMicros <= 0 ? EpollIoHandler.newFactory()
+            : EpollIoHandler.newFactory(0, () -> new SpinSelectStrategy(spinMicros * 1000L));
+        return new SelectedTransport("epoll", handler, EpollServerSocketChannel.class,
             EpollSocketChannel.class, true, reason);
     }
 
