@@ -59,10 +59,7 @@ public final class TransportFactory {
     }
 
     private static SelectedTransport epoll(final String reason) {
-        final long spinMicros = Long.getLong("strait.epoll.spinMicros", 0L);
-        final IoHandlerFactory handler = spinMicros <= 0 ? EpollIoHandler.newFactory()
-            : EpollIoHandler.newFactory(0, () -> new SpinSelectStrategy(spinMicros * 1000L));
-        return new SelectedTransport("epoll", handler, EpollServerSocketChannel.class,
+        return new SelectedTransport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
             EpollSocketChannel.class, true, reason);
     }
 
