@@ -60,7 +60,7 @@ is_uint "$RATE" && ((RATE > 0)) || die "-R must be a positive whole number of re
 is_uint "$WINDOW" && ((WINDOW > 0)) || die "-d must be a positive integer"
 is_uint "$WARMUP" || die "-w must be a non-negative integer"
 ensure_tools perf:linux-perf nstat:iproute2
-perf list 2>/dev/null | grep -q 'syscalls:sys_enter_recvfrom' \
+[[ $(perf list 'syscalls:sys_enter_recvfrom' 2>/dev/null || true) == *sys_enter_recvfrom* ]] \
     || die "perf has no syscalls:sys_enter_* tracepoints here (root and tracefs needed)"
 start_tmp strait-syscalls
 ensure_load_jar
