@@ -124,6 +124,7 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
             this.keepAlive = new Http2KeepAlive(this, state.loop(), clock, c.keepaliveInterval().toNanos(),
                 c.keepaliveTimeout().toNanos());
         }
+        ctx.pipeline().addBefore(ctx.name(), "h2-coalesce", new Http2WriteCoalescer());
         super.handlerAdded(ctx);
         if (ctx.channel().isActive()) {
             start();   // added by the protocol selector: the connection is already up
