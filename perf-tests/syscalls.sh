@@ -34,6 +34,7 @@ Usage: perf-tests/syscalls.sh [options]
   -d SECONDS     counting window (default $WINDOW)
   -w SECONDS     closed-loop warm-up of each proxy first (default $WARMUP)
   --jar PATH     Strait jar (default server/target/strait.jar)
+  --load-jar PATH  strait-load jar (default perf-tests/target/strait-load.jar)
   --keep         keep the temp dir
 Environment: STRAIT_TEMPLATE (Strait's config, default perf-tests/conf/strait.yaml; conf/strait-io-uring.yaml for
   io_uring), STRAIT_JAVA_OPTS, BACKEND_PORT STRAIT_PORT NGINX_PORT, PROXY_CPU LOAD_CPU.
@@ -51,6 +52,7 @@ while (($#)); do
         -d) WINDOW=${2:?-d needs a value}; shift 2 ;;
         -w) WARMUP=${2:?-w needs a value}; shift 2 ;;
         --jar) JAR=${2:?--jar needs a value}; shift 2 ;;
+        --load-jar) LOAD_JAR=${2:?--load-jar needs a value}; shift 2 ;;
         --keep) KEEP=1; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
