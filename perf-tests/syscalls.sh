@@ -140,6 +140,12 @@ per_request() {
         'BEGIN { printf "cpu:user_us %.2f\ncpu:system_us %.2f\n", u * 1e6 / hz / n, s * 1e6 / hz / n }'
 }
 per_request strait >"$TMP/strait.per"
+# The denominator is the offered rate: a proxy (or a machine) that could not hold it makes every figure too small.
+UNHELD=""
+for name in strait nginx; do
+    rps=$(awk -F= '$1 == "rps" { print $2 }' "$TMP/$name.kv")
+    awk -v r="$rps" -v want="$RATE" 'BEGIN { exit !(r < 0.98 * want) }' && UNHELD+=" $name ($rps req/s)"
+done
 per_request nginx >"$TMP/nginx.per"
 OUT="$RESULTS_DIR/$(date -u +%Y-%m-%d-%H%M%S)-syscalls.md"
 {
@@ -151,6 +157,8 @@ OUT="$RESULTS_DIR/$(date -u +%Y-%m-%d-%H%M%S)-syscalls.md"
     echo "- per request = count over the ${WINDOW} s window / ($RATE x $WINDOW); tcp: machine-wide segment counters (every"
     echo "  hop: client, proxy, backend); cpu: utime/stime of the proxy over the window, *with perf tracing on*"
     echo "- offered vs achieved rate over the whole run: Strait $(awk -F= '$1 == "rps" { print $2 }' "$TMP/strait.kv"), nginx $(awk -F= '$1 == "rps" { print $2 }' "$TMP/nginx.kv")"
+    [[ -z $UNHELD ]] || echo "- **WARNING: the rate was not held by${UNHELD}: its figures per request are too low; run again on a quieter machine.**"
+    echo "- tcp counters are the whole machine's: any other traffic on it while counting shows up there too"
     echo
     echo "| per request | Strait | nginx |"
     echo "|---|---:|---:|"
