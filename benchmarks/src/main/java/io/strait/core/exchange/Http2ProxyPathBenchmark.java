@@ -132,6 +132,7 @@ public class Http2ProxyPathBenchmark {
         Http2HeadersEncoder indexing = null;
         if (protocol.startsWith("h2")) {
             down = new EmbeddedChannel(DownstreamHttp2Handler.create(listener, context));
+            down.config().setAllocator(alloc);   // the listeners' allocator, not Netty 4.2's default adaptive one
             if (protocol.equals("h2indexed")) {
                 indexing = new DefaultHttp2HeadersEncoder();
                 h2Request = h2Request(indexed(indexing));   // the first request fills the decoder's table
@@ -146,6 +147,7 @@ public class Http2ProxyPathBenchmark {
         } else {
             down = new EmbeddedChannel(new Http1ServerCodec(listener.limits()),
                 new DownstreamHttp1Handler(listener, context));
+            down.config().setAllocator(alloc);
         }
         drain(down);
         exchange();   // opens the upstream connection once; every op after reuses it
@@ -156,6 +158,7 @@ public class Http2ProxyPathBenchmark {
 
     private ChannelFuture connect(final int cluster, final Host host, final ChannelHandler handler) {
         up = new EmbeddedChannel(handler);
+        up.config().setAllocator(alloc);
         return up.newSucceededFuture();
     }
 
