@@ -48,7 +48,7 @@ import io.strait.core.http.HttpResponseHead;
  *       -&gt; HttpRequestHead(POST /a, host x, bodyLength 3), ByteBuf "abc", HttpEnd
  * </pre>
  */
-public final class Http1ServerCodec extends Http1Codec {
+public final class Http1ServerCodec extends Http1Codec implements Runnable {
 
     /** Longest request target an error tells (see {@link HttpDecodeError#target()}). */
     private static final int ERROR_TARGET_MAX = 2048;
@@ -57,7 +57,6 @@ public final class Http1ServerCodec extends Http1Codec {
     private final Http1ConnectionTimer timer;
     /** Runs when a silent connection is closed by the first-byte timeout (counts it); may be null. */
     private final Runnable onFirstByteTimeout;
-    private final Runnable resumeTask = this::resume;
     /** The loop's pool of per-request state (set when the codec joins its pipeline, on the loop). */
     private Http1DecodeStates states;
     /**
@@ -349,8 +348,12 @@ public final class Http1ServerCodec extends Http1Codec {
         return new HttpDecodeError(status, reason, method, target, version);
     }
 
-    /** Continues decoding buffered pipelined bytes once a response completed (runs as a task). */
-    private void resume() {
+    /**
+     * Continues decoding buffered pipelined bytes once a response completed: the codec's own task (the codec is the
+     * task, not a lambda kept per connection), queued on its loop; does nothing unless a head is awaited.
+     */
+    @Override
+    public void run() {
         if (phase != P_HEAD || ctx == null) {
             return;
         }
@@ -378,7 +381,7 @@ public final class Http1ServerCodec extends Http1Codec {
             // as a task: this event can come from inside the transport's flush, where a new exchange's flush would
             // be ignored
             waitWritable = false;
-            ctx.executor().execute(resumeTask);
+            ctx.executor().execute(this);
         }
     }
 
@@ -635,7 +638,7 @@ public final class Http1ServerCodec extends Http1Codec {
         if (!ctx.channel().isWritable()) {
             waitWritable();
         } else if (input.pending() > 0) {
-            ctx.executor().execute(resumeTask);
+            ctx.executor().execute(this);
         } else {
             ReadGate.open(ctx.channel(), ReadGate.CODEC_BACKLOG);
         }
