@@ -18,6 +18,7 @@ import io.strait.core.stats.HttpStat;
 import io.strait.core.stats.ListenerStat;
 import io.strait.core.stats.LoopStats;
 import io.strait.core.stats.StatsScope;
+import io.strait.core.transport.SharedAddresses;
 
 /**
  * Composes the pipeline of one accepted HTTP connection, and does nothing else: on a TLS listener the SNI/SSL
@@ -38,7 +39,8 @@ import io.strait.core.stats.StatsScope;
  *
  * <p>An idle connection is what a proxy holds most of, so what it keeps is kept small: one close listener (slots
  * and the server's {@link DownstreamConnections}), a receive-buffer allocator shared by the listener's connections
- * (Netty makes one per channel; only its per-channel handle holds state), and per-loop objects (the send timeout
+ * (Netty makes one per channel; only its per-channel handle holds state), address objects shared with the loop's
+ * earlier connections where equal ({@link SharedAddresses}), and per-loop objects (the send timeout
  * handler, the first-byte-timeout counter) shared by the loop's connections instead of made per connection.
  */
 @ChannelHandler.Sharable
@@ -64,6 +66,8 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
      * (a single listener is kept in the future's own field; more would cost a listener array per connection).
      */
     private final ChannelFutureListener onClose;
+    /** [loop]: the address objects the loop's connections share. */
+    private final SharedAddresses.Cache[] addresses;
     /** Shared by the connections of one transport (set at the first accept; all have the same metadata). */
     private volatile AdaptiveRecvByteBufAllocator recvAllocator;
 
@@ -74,6 +78,10 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
                             final int loops) {
         this.server = server;
         this.loops = loops;
+        this.addresses = new SharedAddresses.Cache[loops];
+        for (int i = 0; i < loops; i++) {
+            addresses[i] = new SharedAddresses.Cache();
+        }
         this.listenerStats = listenerStats;
         this.settings = new Settings(listener, tls, listenerStats, loops);
         this.connections = connections;
@@ -115,6 +123,7 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         if (!admit(ch, loopIndex)) {
             return;
         }
+        addresses[loopIndex].share(ch);
         connections.add(ch);
         ch.closeFuture().addListener(onClose);
         ch.config().setWriteBufferWaterMark(s.waterMark);
