@@ -148,7 +148,8 @@ final class ListenerSet {
             .group(acceptor, children)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
+            // no childOption TCP_NODELAY: every transport's socket config turns it on when made (a second setsockopt
+            // per accept otherwise; SharedAddressesIntegrationTest checks it)
             .childOption(ChannelOption.ALLOCATOR, ProxyServer.ALLOCATOR)
             .childHandler(init);
     }

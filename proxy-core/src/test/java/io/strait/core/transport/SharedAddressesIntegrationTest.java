@@ -3,6 +3,7 @@ package io.strait.core.transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.strait.core.config.Transport;
@@ -21,7 +22,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * {@link SharedAddresses} on real loopback connections of each transport: on epoll and io_uring the second
  * connection from 127.0.0.1 holds the first one's local address and remote IP objects (equal values, its own port);
- * on NIO nothing changes. Either way each connection reports its own, correct addresses.
+ * on NIO nothing changes. Either way each connection reports its own, correct addresses. And an accepted connection
+ * has TCP_NODELAY on without asking (Netty's socket configs set it when they are made; the listeners rely on that
+ * rather than setting it again, a second setsockopt per accept).
  */
 class SharedAddressesIntegrationTest {
 
@@ -62,6 +65,8 @@ class SharedAddressesIntegrationTest {
                 assertThat(r1.getPort()).isEqualTo(a.getLocalPort());
                 assertThat(r2.getPort()).isEqualTo(b.getLocalPort());
                 assertThat(r2.getAddress()).isEqualTo(r1.getAddress());
+                assertThat(first.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
+                assertThat(second.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
                 assertThat(SharedAddresses.supported(second)).isEqualTo(transport != Transport.NIO);
                 if (transport != Transport.NIO) {
                     assertThat(l2).isSameAs(l1);
