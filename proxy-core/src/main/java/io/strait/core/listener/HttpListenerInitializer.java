@@ -27,7 +27,7 @@ import io.strait.core.transport.SharedAddresses;
  * {@link HttpProtocolSelector} goes before the codec and swaps it for the HTTP/2 handler when the client speaks
  * HTTP/2 (ALPN h2, or the h2c preface); with {@code codec: http2} the HTTP/2 handler is the only codec. It also
  * sets the connection's write buffer high water mark to {@code limits.connection_buffer}, above which the codec
- * stops decoding pipelined requests, and (first in the pipeline) the {@link SendTimeoutHandler} that resets a
+ * stops decoding pipelined requests, and the {@link SendTimeoutHandler} that resets a
  * connection left unwritable for {@code timeouts.send}. Shared by all connections of a listener; thread-safe.
  *
  * <p>Before any of that, the connection takes a slot of the listener's {@code max_connections} and of the global
@@ -129,22 +129,24 @@ public final class HttpListenerInitializer extends ChannelInitializer<Channel> {
         ch.config().setWriteBufferWaterMark(s.waterMark);
         ch.config().setRecvByteBufAllocator(recvAllocator(ch));
         final ChannelPipeline p = ch.pipeline();
-        if (s.sendTimeouts != null) {
-            p.addLast(SendTimeoutHandler.NAME, s.sendTimeouts[loopIndex]);
+        final SendTimeoutHandler sendTimeout = s.sendTimeouts != null ? s.sendTimeouts[loopIndex] : null;
+        final ListenerCodec codec = listener.config().codec();
+        if (sendTimeout != null && codec == ListenerCodec.HTTP2) {
+            p.addLast(SendTimeoutHandler.NAME, sendTimeout);
         }
         if (tls != null) {
             p.addLast("tls", tls.newSniHandler())
                 .addLast("tls-identity", tls.identityHandler(loopIndex));
         }
-        final ListenerCodec codec = listener.config().codec();
         if (codec == ListenerCodec.HTTP2) {
             p.addLast(HTTP2, DownstreamHttp2Handler.create(listener, server));
             return;
         }
         if (codec == ListenerCodec.AUTO) {
-            p.addLast(HttpProtocolSelector.NAME, new HttpProtocolSelector(listener, server, tls != null));
+            p.addLast(HttpProtocolSelector.NAME, new HttpProtocolSelector(listener, server, tls != null, sendTimeout));
         }
-        p.addLast(HTTP1, new Http1ServerCodec(listener.limits(), s.firstByteTimeouts[loopIndex]))
+        // HTTP/1.1: the codec tells the send timeout of writability changes (no pipeline entry of its own)
+        p.addLast(HTTP1, new Http1ServerCodec(listener.limits(), s.firstByteTimeouts[loopIndex], sendTimeout))
             .addLast("proxy", new DownstreamHttp1Handler(listener, server));
     }
 

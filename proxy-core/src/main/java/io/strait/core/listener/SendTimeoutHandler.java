@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.strait.core.codec.http1.Http1ServerCodec;
 import io.strait.core.stats.ListenerStat;
 import io.strait.core.stats.LoopStats;
 
@@ -27,13 +28,16 @@ import java.util.concurrent.TimeUnit;
  * {@code BufferedConnections}) and counted in {@code listener.<name>.downstream_cx_send_timeout}; the exchanges it
  * carried end as downstream aborts.
  *
- * <p>It sits first in the pipeline, before TLS and any codec, so it watches every listener protocol alike. One
- * instance serves all the connections of a listener on one event loop (shared, stateless): a connection's timer
- * state ({@link SendTimer}) is made the first time it turns unwritable and kept in a channel attribute, so the
- * idle connections a proxy mostly holds carry nothing of it. Used on that loop only.
+ * <p>On an HTTP/2 connection it sits first in the pipeline, before TLS and the codec. An HTTP/1.1 connection's codec
+ * tells it of writability changes instead ({@link Http1ServerCodec.ConnectionWatch}): a pipeline entry of its own
+ * would cost every idle connection a handler context (64 bytes). One instance serves all the connections of a
+ * listener on one event loop (shared, stateless): a connection's timer state ({@link SendTimer}) is made the first
+ * time it turns unwritable and kept in a channel attribute, so the idle connections a proxy mostly holds carry
+ * nothing of it. Used on that loop only.
  */
 @ChannelHandler.Sharable
-public final class SendTimeoutHandler extends ChannelInboundHandlerAdapter {
+public final class SendTimeoutHandler extends ChannelInboundHandlerAdapter
+    implements Http1ServerCodec.ConnectionWatch {
 
     /** The handler's name in the pipeline. */
     public static final String NAME = "send-timeout";
@@ -52,7 +56,12 @@ public final class SendTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext context) throws Exception {
-        final Channel ch = context.channel();
+        writabilityChanged(context.channel());
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void writabilityChanged(final Channel ch) {
         if (ch.isWritable()) {
             cancel(ch);
         } else if (ch.isActive()) {
@@ -64,7 +73,6 @@ public final class SendTimeoutHandler extends ChannelInboundHandlerAdapter {
             }
             t.armIfIdle();
         }
-        context.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -76,6 +84,11 @@ public final class SendTimeoutHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(final ChannelHandlerContext context) {
         cancel(context.channel());
+    }
+
+    @Override
+    public void closed(final Channel ch) {
+        cancel(ch);
     }
 
     private static void cancel(final Channel ch) {

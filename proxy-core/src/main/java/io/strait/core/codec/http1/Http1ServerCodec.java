@@ -2,6 +2,7 @@ package io.strait.core.codec.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -57,6 +58,8 @@ public final class Http1ServerCodec extends Http1Codec implements Runnable {
     private final Http1ConnectionTimer timer;
     /** Runs when a silent connection is closed by the first-byte timeout (counts it); may be null. */
     private final Runnable onFirstByteTimeout;
+    /** Told of the connection's writability changes and of its end; may be null. */
+    private final ConnectionWatch watch;
     /** The loop's pool of per-request state (set when the codec joins its pipeline, on the loop). */
     private Http1DecodeStates states;
     /**
@@ -111,10 +114,33 @@ public final class Http1ServerCodec extends Http1Codec implements Runnable {
      * that sent nothing is closed by the first-byte timeout.
      */
     public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout) {
+        this(limits, onFirstByteTimeout, null);
+    }
+
+    /**
+     * A codec with these limits and first-byte-timeout hook (may be null) that also tells {@code watch} (may be null)
+     * of its connection's writability changes and end.
+     */
+    public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout, final ConnectionWatch watch) {
         this.limits = limits;
         this.timer = new Http1ConnectionTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(),
             this);
         this.onFirstByteTimeout = onFirstByteTimeout;
+        this.watch = watch;
+    }
+
+    /**
+     * Something that watches a connection's writability from the codec, not from a pipeline entry of its own (an
+     * entry costs every idle connection a handler context): the listener's send timeout. Called on the connection's
+     * loop.
+     */
+    public interface ConnectionWatch {
+
+        /** {@code ch} turned writable or unwritable. */
+        void writabilityChanged(Channel ch);
+
+        /** {@code ch} closed, or the codec left its pipeline: nothing more is told about it. */
+        void closed(Channel ch);
     }
 
     /** A codec with {@link Http1Limits#DEFAULTS}. */
@@ -134,6 +160,9 @@ public final class Http1ServerCodec extends Http1Codec implements Runnable {
     @Override
     public void handlerRemoved(final ChannelHandlerContext ctx) {
         timer.cancel();
+        if (watch != null) {
+            watch.closed(ctx.channel());
+        }
         super.handlerRemoved(ctx);
         releaseHeldHead();
         giveState();
@@ -162,6 +191,9 @@ public final class Http1ServerCodec extends Http1Codec implements Runnable {
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         endOfInput();
         timer.cancel();
+        if (watch != null) {
+            watch.closed(ctx.channel());
+        }
         input.release();
         releaseHeldHead();
         giveState();
@@ -376,6 +408,9 @@ public final class Http1ServerCodec extends Http1Codec implements Runnable {
 
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        if (watch != null) {
+            watch.writabilityChanged(ctx.channel());
+        }
         ctx.fireChannelWritabilityChanged();
         if (waitWritable && ctx.channel().isWritable()) {
             // as a task: this event can come from inside the transport's flush, where a new exchange's flush would
