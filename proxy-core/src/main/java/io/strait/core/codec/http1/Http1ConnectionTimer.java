@@ -23,9 +23,10 @@ final class Http1ConnectionTimer implements Runnable {
     /** A head has started and is not complete. */
     static final int HEAD = 2;
 
-    private final long firstByteNanos;
-    private final long headNanos;
-    /** Told when a head timer expires ({@link Http1ServerCodec#onHeadTimeout}). */
+    /**
+     * Told when a head timer expires ({@link Http1ServerCodec#onHeadTimeout}); its limits give the head timers'
+     * lengths (read when armed, not kept here: every idle connection has one of these).
+     */
     private final Http1ServerCodec expiry;
     private EventExecutor executor;
     private int kind = NONE;
@@ -38,10 +39,8 @@ final class Http1ConnectionTimer implements Runnable {
     private long fireAt;
     private ScheduledFuture<?> future;
 
-    /** Head timers of these lengths (0: off) that call {@code expiry}. */
-    Http1ConnectionTimer(final long firstByteMillis, final long headMillis, final Http1ServerCodec expiry) {
-        this.firstByteNanos = TimeUnit.MILLISECONDS.toNanos(firstByteMillis);
-        this.headNanos = TimeUnit.MILLISECONDS.toNanos(headMillis);
+    /** Head timers of {@code expiry}'s limits' lengths (0: off) that call {@code expiry}. */
+    Http1ConnectionTimer(final Http1ServerCodec expiry) {
         this.expiry = expiry;
     }
 
@@ -57,6 +56,7 @@ final class Http1ConnectionTimer implements Runnable {
 
     /** Starts the first-byte timer of a new connection, on {@code executor} (once: not while a head timer runs). */
     void armFirstByte(final EventExecutor executor) {
+        final long firstByteNanos = TimeUnit.MILLISECONDS.toNanos(expiry.limits().firstByteTimeoutMillis());
         if (firstByteNanos == 0 || kind != NONE) {
             return;
         }
@@ -71,6 +71,7 @@ final class Http1ConnectionTimer implements Runnable {
         if (kind == HEAD) {
             return;
         }
+        final long headNanos = TimeUnit.MILLISECONDS.toNanos(expiry.limits().requestHeaderTimeoutMillis());
         if (headNanos == 0) {
             kind = NONE;
             return;

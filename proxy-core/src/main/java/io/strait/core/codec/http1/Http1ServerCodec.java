@@ -123,8 +123,7 @@ public final class Http1ServerCodec extends Http1Codec implements Runnable {
      */
     public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout, final ConnectionWatch watch) {
         this.limits = limits;
-        this.timer = new Http1ConnectionTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(),
-            this);
+        this.timer = new Http1ConnectionTimer(this);
         this.onFirstByteTimeout = onFirstByteTimeout;
         this.watch = watch;
     }
@@ -615,6 +614,11 @@ public final class Http1ServerCodec extends Http1Codec implements Runnable {
         }
         lastChunkWritten = true;
         ctx.write(Http1Wire.trailerSection(ctx.alloc(), trailers.headers()), promise);
+    }
+
+    /** The limits this codec enforces. */
+    Http1Limits limits() {
+        return limits;
     }
 
     /** True while the codec holds per-request state from its loop's pool (tests). */
