@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class Http1TimerHeap implements Runnable {
 
     private static final FastThreadLocal<Http1TimerHeap> THREAD = new FastThreadLocal<>();
+    /** The array shrinks (by half, when under a quarter full) only above this length. */
+    private static final int MIN_SHRINK = 1024;
 
     private EventExecutor executor;
     private Http1ConnectionTimer[] queue = new Http1ConnectionTimer[16];
@@ -93,6 +95,9 @@ final class Http1TimerHeap implements Runnable {
             siftUp(moved.index);
         }
         queue[last] = null;
+        if (queue.length > MIN_SHRINK && last < queue.length >>> 2) {
+            queue = Arrays.copyOf(queue, queue.length >>> 1);   // a burst of connections is over: give its room back
+        }
     }
 
     /** Runs the timers that are due (each leaves the heap first, and may queue itself again). */

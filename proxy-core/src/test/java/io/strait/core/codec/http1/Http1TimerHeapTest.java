@@ -65,6 +65,19 @@ class Http1TimerHeapTest {
     }
 
     @Test
+    void aBurstOfTimersComesDueInOrderAsTheHeapGrowsAndShrinks() {
+        final List<Http1ConnectionTimer> timers = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            timers.add(arm(i, 10_000 + i));
+        }
+        for (int i = 0; i < 4990; i++) {
+            timers.get(i).cancel();   // the burst's connections closed: the heap shrinks as it empties
+        }
+        advance(20_000);
+        assertThat(fired).containsExactly(4990, 4991, 4992, 4993, 4994, 4995, 4996, 4997, 4998, 4999);
+    }
+
+    @Test
     void aCancelledTimerNeverRunsAndTheOthersStillDo() {
         final Http1ConnectionTimer a = arm(1, 100);
         final Http1ConnectionTimer b = arm(2, 200);
