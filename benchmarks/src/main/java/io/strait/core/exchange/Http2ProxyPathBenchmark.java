@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
@@ -123,10 +122,6 @@ public class Http2ProxyPathBenchmark {
             @Override
             public boolean isDraining() {
                 return false;
-            }
-
-            @Override
-            public void track(final Channel ch) {
             }
         };
         Http2HeadersEncoder indexing = null;
