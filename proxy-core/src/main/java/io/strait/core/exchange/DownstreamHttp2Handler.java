@@ -54,6 +54,7 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
     private final Http2Connection.PropertyKey slotKey;
     private final Http2RemoteFlowController remoteFlow;
     private final Http2ResponseWriter writer;
+    private final Http2WriteCoalescer coalescer = new Http2WriteCoalescer();
     private final Http2ResetLimiter resets;
     private final int hpackTableCap;
     private final int initialConnectionWindow;
@@ -89,7 +90,7 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
         this.slots = new Http2StreamSlots(c.maxConcurrentStreams());
         this.slotKey = connection().newKey();
         this.remoteFlow = encoder.flowController();
-        this.writer = new Http2ResponseWriter(encoder, this);
+        this.writer = new Http2ResponseWriter(encoder, this, coalescer);
         decoder.frameListener(this);
         remoteFlow.listener(this::onWritabilityChanged);
         connection().addListener(new Http2ConnectionAdapter() {
@@ -124,7 +125,7 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
             this.keepAlive = new Http2KeepAlive(this, state.loop(), clock, c.keepaliveInterval().toNanos(),
                 c.keepaliveTimeout().toNanos());
         }
-        ctx.pipeline().addBefore(ctx.name(), "h2-coalesce", new Http2WriteCoalescer());
+        ctx.pipeline().addBefore(ctx.name(), "h2-coalesce", coalescer);
         super.handlerAdded(ctx);
         if (ctx.channel().isActive()) {
             start();   // added by the protocol selector: the connection is already up

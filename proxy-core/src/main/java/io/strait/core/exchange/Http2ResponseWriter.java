@@ -32,8 +32,8 @@ final class Http2ResponseWriter {
     private static final int FRAME_HEADER = 9;
     private static final int END_STREAM = 0x1;
     private static final int END_HEADERS = 0x4;
-    /** First guess at an encoded head's size (a typical response head's block is well under it). */
-    private static final int HEAD_ESTIMATE = 256;
+    /** Room asked for an encoded head (a typical response head's block is well under it; a larger one grows it). */
+    private static final int HEAD_ROOM = 1024;
 
     private final Http2Connection connection;
     private final Http2ConnectionEncoder encoder;
@@ -41,8 +41,11 @@ final class Http2ResponseWriter {
     private final Http2LifecycleManager lifecycle;
     /** The frame writer's HPACK encoder (shared, so its dynamic table stays one), or null: Netty's path only. */
     private final Http2HeadersEncoder hpack;
+    private final Http2WriteCoalescer coalescer;
 
-    Http2ResponseWriter(final Http2ConnectionEncoder encoder, final Http2LifecycleManager lifecycle) {
+    Http2ResponseWriter(final Http2ConnectionEncoder encoder, final Http2LifecycleManager lifecycle,
+                        final Http2WriteCoalescer coalescer) {
+        this.coalescer = coalescer;
         this.connection = encoder.connection();
         this.encoder = encoder;
         this.flow = encoder.flowController();
@@ -59,24 +62,40 @@ final class Http2ResponseWriter {
             encoder.writeHeaders(ctx, streamId, headers, 0, endStream, ctx.voidPromise());
             return;
         }
-        final ByteBuf buf = ctx.alloc().buffer(HEAD_ESTIMATE);
-        buf.writerIndex(FRAME_HEADER);
+        final ChannelPromise written = endStream ? lastWritePromise(ctx) : ctx.voidPromise();
+        // Into the flush's gathering buffer unless someone waits on this frame's write (then a buffer of its own).
+        final ByteBuf buf = written.isVoid() ? coalescer.gather(HEAD_ROOM) : ctx.alloc().buffer(HEAD_ROOM);
+        final int at = buf.writerIndex();
+        buf.writerIndex(at + FRAME_HEADER);
         try {
             hpack.encodeHeaders(streamId, headers, buf);
         } catch (final Http2Exception e) {
-            buf.release();   // the encoder checks the list's size before it touches its table
+            // the encoder checks the list's size before it touches its table: nothing of it was sent
+            if (written.isVoid()) {
+                buf.writerIndex(at);
+            } else {
+                buf.release();
+            }
             lifecycle.onError(ctx, true, e);
             return;
         }
-        final int block = buf.readableBytes() - FRAME_HEADER;
+        final int block = buf.writerIndex() - at - FRAME_HEADER;
         final int max = maxFrameSize();
         final int endFlag = endStream ? END_STREAM : 0;
-        final ChannelPromise written = endStream ? lastWritePromise(ctx) : ctx.voidPromise();
         if (block <= max) {
-            frameHeader(buf, 0, block, Http2FrameTypes.HEADERS, endFlag | END_HEADERS, streamId);
-            ctx.write(buf, written);
+            frameHeader(buf, at, block, Http2FrameTypes.HEADERS, endFlag | END_HEADERS, streamId);
+            if (!written.isVoid()) {
+                ctx.write(buf, written);
+            }
         } else {
-            writeContinued(ctx, buf, block, max, endFlag, streamId, written);
+            final ByteBuf encoded = ctx.alloc().buffer(block);
+            encoded.writeBytes(buf, at + FRAME_HEADER, block);
+            if (written.isVoid()) {
+                buf.writerIndex(at);
+            } else {
+                buf.release();
+            }
+            writeContinued(ctx, encoded, block, max, endFlag, streamId, written);
         }
         stream.headersSent(false);
         if (endStream) {
@@ -131,9 +150,9 @@ final class Http2ResponseWriter {
                                        final ChannelPromise written) {
         final int frames = (block + max - 1) / max;
         final ByteBuf out = ctx.alloc().buffer(block + frames * FRAME_HEADER);
-        int from = FRAME_HEADER;
+        int from = encoded.readerIndex();
         for (int i = 0; i < frames; i++) {
-            final int len = Math.min(max, block - (from - FRAME_HEADER));
+            final int len = Math.min(max, block - (from - encoded.readerIndex()));
             final boolean last = i == frames - 1;
             final byte type = i == 0 ? Http2FrameTypes.HEADERS : Http2FrameTypes.CONTINUATION;
             final int flags = (i == 0 ? endFlag : 0) | (last ? END_HEADERS : 0);
@@ -144,6 +163,22 @@ final class Http2ResponseWriter {
         }
         encoded.release();
         ctx.write(out, written);
+    }
+
+    /** Appends a frame header to the flush's gathering buffer (what follows it is written through the pipeline). */
+    private void gatherFrameHeader(final int length, final byte type, final int flags, final int streamId) {
+        final ByteBuf g = coalescer.gather(FRAME_HEADER);
+        final int at = g.writerIndex();
+        frameHeader(g, at, length, type, flags, streamId);
+        g.writerIndex(at + FRAME_HEADER);
+    }
+
+    /** A frame header in a buffer of its own. */
+    private static ByteBuf frameHeader(final ChannelHandlerContext ctx, final int length, final byte type,
+                                       final int flags, final int streamId) {
+        final ByteBuf b = ctx.alloc().buffer(FRAME_HEADER);
+        frameHeader(b, 0, length, type, flags, streamId);
+        return b.writerIndex(FRAME_HEADER);
     }
 
     /** Sets a frame header at {@code at} (RFC 9113 4.1), leaving the indexes alone. */
@@ -216,9 +251,7 @@ final class Http2ResponseWriter {
                 final int n = Math.min(left, max);
                 left -= n;
                 final boolean all = n == size;
-                final ByteBuf header = c.alloc().buffer(FRAME_HEADER);
-                frameHeader(header, 0, n, Http2FrameTypes.DATA, all && endStream ? END_STREAM : 0, id);
-                header.writerIndex(FRAME_HEADER);
+                final int flags = all && endStream ? END_STREAM : 0;
                 if (all) {
                     final ChannelPromise written = endStream ? lastWritePromise(c) : c.voidPromise();
                     last = written;
@@ -226,13 +259,17 @@ final class Http2ResponseWriter {
                     data = null;
                     if (n == 0) {
                         rest.release();   // the empty DATA frame that only ends the stream
-                        c.write(header, written);
+                        if (written.isVoid()) {
+                            gatherFrameHeader(0, Http2FrameTypes.DATA, flags, id);
+                        } else {
+                            c.write(frameHeader(c, 0, Http2FrameTypes.DATA, flags, id), written);
+                        }
                     } else {
-                        c.write(header, c.voidPromise());
+                        gatherFrameHeader(n, Http2FrameTypes.DATA, flags, id);
                         c.write(rest, written);
                     }
                 } else {
-                    c.write(header, c.voidPromise());
+                    gatherFrameHeader(n, Http2FrameTypes.DATA, flags, id);
                     c.write(data.readRetainedSlice(n), c.voidPromise());
                 }
                 size -= n;

@@ -1,6 +1,7 @@
 package io.strait.core.exchange;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -10,8 +11,9 @@ import io.netty.channel.ChannelPromise;
  * HAProxy and nginx build frames in one output buffer: a turn's responses are otherwise three buffers each (HEADERS,
  * a DATA frame header, the payload) plus WINDOW_UPDATEs and ACKs, each an entry in the channel's outbound buffer and
  * an iovec of the {@code writev}. Order is kept: a buffer too large to copy, or a write whose promise someone waits
- * on, first sends what was gathered. Holds at most one turn's small frames (a flush sends them); confined to the
- * connection's event loop.
+ * on, first sends what was gathered. The connection's {@link Http2ResponseWriter} writes its frame headers and
+ * HEADERS blocks straight into the gathering buffer ({@link #gather}). Holds at most one turn's small frames (a flush
+ * sends them); confined to the connection's event loop.
  */
 final class Http2WriteCoalescer extends ChannelOutboundHandlerAdapter {
 
@@ -23,31 +25,50 @@ final class Http2WriteCoalescer extends ChannelOutboundHandlerAdapter {
     /** A lone small buffer, kept as it is until a second one comes (nothing to copy for a single frame). */
     private ByteBuf first;
     private ByteBuf gathered;
+    private ChannelHandlerContext ctx;
 
     @Override
-    public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) {
+    public void handlerAdded(final ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void write(final ChannelHandlerContext context, final Object msg, final ChannelPromise promise) {
         if (msg instanceof ByteBuf b && promise.isVoid() && b.readableBytes() <= MAX_COPY) {
-            ByteBuf g = gathered;
-            if (g == null && first == null) {
+            if (gathered == null && first == null) {
                 first = b;
                 return;
             }
-            if (g != null && g.capacity() - g.writerIndex() < b.readableBytes()) {
-                send(ctx);
-                first = b;
-                return;
-            }
-            if (g == null) {
-                g = ctx.alloc().ioBuffer(CHUNK, CHUNK);
-                gathered = g;
+            append(gather(b.readableBytes()), b);
+            return;
+        }
+        send(context);
+        context.write(msg, promise);
+    }
+
+    /**
+     * The buffer gathering this flush's frames, with room for {@code bytes} more, for the connection's own writer to
+     * put a frame into directly (no buffer of its own to allocate, copy and release); what was written before is in
+     * it, in order. A frame that outgrows the room grows the buffer.
+     */
+    ByteBuf gather(final int bytes) {
+        if (ctx == null || ctx.isRemoved()) {
+            return Unpooled.buffer(bytes);   // the connection is gone: a heap buffer nobody sends, left to the GC
+        }
+        ByteBuf g = gathered;
+        if (g != null && g.writerIndex() + bytes > CHUNK) {
+            send(ctx);
+            g = null;
+        }
+        if (g == null) {
+            g = ctx.alloc().ioBuffer(CHUNK);
+            gathered = g;
+            if (first != null) {
                 append(g, first);
                 first = null;
             }
-            append(g, b);
-            return;
         }
-        send(ctx);
-        ctx.write(msg, promise);
+        return g;
     }
 
     private static void append(final ByteBuf to, final ByteBuf b) {
@@ -56,19 +77,19 @@ final class Http2WriteCoalescer extends ChannelOutboundHandlerAdapter {
     }
 
     @Override
-    public void flush(final ChannelHandlerContext ctx) {
-        send(ctx);
-        ctx.flush();
+    public void flush(final ChannelHandlerContext context) {
+        send(context);
+        context.flush();
     }
 
     @Override
-    public void close(final ChannelHandlerContext ctx, final ChannelPromise promise) {
-        send(ctx);   // queued with the rest: a close drops what was never flushed, as it would have anyway
-        ctx.close(promise);
+    public void close(final ChannelHandlerContext context, final ChannelPromise promise) {
+        send(context);   // queued with the rest: a close drops what was never flushed, as it would have anyway
+        context.close(promise);
     }
 
     @Override
-    public void handlerRemoved(final ChannelHandlerContext ctx) {
+    public void handlerRemoved(final ChannelHandlerContext context) {
         if (first != null) {
             first.release();
             first = null;
@@ -79,12 +100,12 @@ final class Http2WriteCoalescer extends ChannelOutboundHandlerAdapter {
         }
     }
 
-    private void send(final ChannelHandlerContext ctx) {
+    private void send(final ChannelHandlerContext context) {
         final ByteBuf g = gathered != null ? gathered : first;
         if (g != null) {
             gathered = null;
             first = null;
-            ctx.write(g, ctx.voidPromise());
+            context.write(g, context.voidPromise());
         }
     }
 }

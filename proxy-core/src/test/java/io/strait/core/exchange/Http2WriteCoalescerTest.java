@@ -97,6 +97,18 @@ class Http2WriteCoalescerTest {
     }
 
     @Test
+    void framesPutStraightIntoTheGatheringBufferKeepTheirPlace() {
+        final Http2WriteCoalescer c = (Http2WriteCoalescer) ch.pipeline().first();
+        write(text("a"));
+        c.gather(3).writeBytes("hdr".getBytes(StandardCharsets.US_ASCII));
+        write(text("b"));
+        c.gather(Http2WriteCoalescer.CHUNK).writeBytes("next".getBytes(StandardCharsets.US_ASCII));   // no room
+        write(text("c"));
+        ch.flush();
+        assertThat(sent()).containsExactly("ahdrb", "nextc");
+    }
+
+    @Test
     void whatIsHeldIsReleasedWhenTheHandlerGoes() {
         final ByteBuf a = text("a");
         write(a);
