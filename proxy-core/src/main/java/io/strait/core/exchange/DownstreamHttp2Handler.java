@@ -53,6 +53,8 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
     private ChannelHandlerContext ctx;
     private final Http2Connection.PropertyKey slotKey;
     private final Http2RemoteFlowController remoteFlow;
+    private final Http2ResponseWriter writer;
+    private final Http2WriteCoalescer coalescer = new Http2WriteCoalescer();
     private final Http2ResetLimiter resets;
     private final int hpackTableCap;
     private final int initialConnectionWindow;
@@ -88,6 +90,7 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
         this.slots = new Http2StreamSlots(c.maxConcurrentStreams());
         this.slotKey = connection().newKey();
         this.remoteFlow = encoder.flowController();
+        this.writer = new Http2ResponseWriter(encoder, this, coalescer);
         decoder.frameListener(this);
         remoteFlow.listener(this::onWritabilityChanged);
         connection().addListener(new Http2ConnectionAdapter() {
@@ -122,6 +125,7 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
             this.keepAlive = new Http2KeepAlive(this, state.loop(), clock, c.keepaliveInterval().toNanos(),
                 c.keepaliveTimeout().toNanos());
         }
+        ctx.pipeline().addBefore(ctx.name(), "h2-coalesce", coalescer);
         super.handlerAdded(ctx);
         if (ctx.channel().isActive()) {
             start();   // added by the protocol selector: the connection is already up
@@ -420,13 +424,18 @@ public final class DownstreamHttp2Handler extends CountingHttp2ConnectionHandler
 
     // ------------------------------------------------------------------ writes, for the streams
 
-    void writeHeaders(final int streamId, final Http2Headers headers, final boolean endStream) {
-        encoder().writeHeaders(ctx, streamId, headers, 0, endStream, ctx.voidPromise());
+    void writeHead(final int streamId, final Http2Headers headers, final boolean interim, final boolean endStream) {
+        writer.writeHead(ctx, streamId, headers, interim, endStream);
+        dirty = true;
+    }
+
+    void writeTrailers(final int streamId, final Http2Headers headers) {
+        writer.writeTrailers(ctx, streamId, headers);
         dirty = true;
     }
 
     void writeData(final int streamId, final ByteBuf data, final boolean endStream) {
-        encoder().writeData(ctx, streamId, data, 0, endStream, ctx.voidPromise());
+        writer.writeData(ctx, streamId, data, endStream);
         dirty = true;
     }
 

@@ -141,11 +141,11 @@ final class Http2StreamDownstream implements Downstream, Runnable {
             final HttpResponseHead h = (HttpResponseHead) msg;
             // A head that says no body ends the stream itself: no empty DATA frame follows (the HttpEnd is dropped).
             final boolean end = !h.isInformational() && h.bodyLength() == 0;
-            connection.writeHeaders(streamId, responseHeaders.head(h), end);
+            connection.writeHead(streamId, responseHeaders.head(h), h.isInformational(), end);
             responseEnded = end;
             bodyLeft = !h.isInformational() && h.version() != HttpResponseHead.VERSION_2 ? h.bodyLength() : 0;
         } else if (msg instanceof HttpTrailers) {
-            connection.writeHeaders(streamId, responseHeaders.trailers((HttpTrailers) msg), true);
+            connection.writeTrailers(streamId, responseHeaders.trailers((HttpTrailers) msg));
             responseEnded = true;
         } else if (msg == HttpEnd.INSTANCE) {
             connection.writeData(streamId, Unpooled.EMPTY_BUFFER, true);

@@ -2,6 +2,7 @@ package io.strait.core.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AsciiString;
+import io.netty.util.internal.PlatformDependent;
 
 import java.util.Arrays;
 
@@ -23,6 +24,7 @@ import java.util.Arrays;
 public final class HttpHeaderBlock {
 
     private static final int INITIAL_CAPACITY = 16;
+    private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
 
     /** Called for each live entry by {@link #forEachLive}. */
     public interface Visitor {
@@ -168,13 +170,7 @@ public final class HttpHeaderBlock {
         if (len != name.length()) {
             return false;
         }
-        final ByteBuf b = backing;
-        for (int k = 0; k < len; k++) {
-            if (toLower(b.getByte(start + k)) != toLower((byte) name.charAt(k))) {
-                return false;
-            }
-        }
-        return true;
+        return bytesMatch(backing, start, name, len, true);
     }
 
     /** Exact (case-sensitive) comparison of entry {@code index}'s value. */
@@ -208,15 +204,43 @@ public final class HttpHeaderBlock {
         if (whole ? len != n : len < n) {
             return false;
         }
-        final ByteBuf b = backing;
-        for (int k = 0; k < n; k++) {
-            final byte x = b.getByte(start + k);
-            final byte y = (byte) s.charAt(k);
-            if (x != y && (!ignoreCase || toLower(x) != toLower(y))) {
-                return false;
+        return bytesMatch(backing, start, s, n, ignoreCase);
+    }
+
+    /**
+     * Compares {@code n} bytes of {@code b} from {@code start} with {@code s}. The region was recorded by a codec
+     * within the buffer's bytes, so memory or array access is checked once here, not per byte by {@code getByte}
+     * (whose reference-count check was 2.4% of an h2 exchange's CPU in Http2ProxyPathBenchmark).
+     */
+    private static boolean bytesMatch(final ByteBuf b, final int start, final CharSequence s, final int n,
+                                      final boolean ignoreCase) {
+        if (UNSAFE && b.hasMemoryAddress()) {
+            final long at = b.memoryAddress() + start;
+            for (int k = 0; k < n; k++) {
+                if (!same(PlatformDependent.getByte(at + k), (byte) s.charAt(k), ignoreCase)) {
+                    return false;
+                }
+            }
+        } else if (b.hasArray()) {
+            final byte[] a = b.array();
+            final int at = b.arrayOffset() + start;
+            for (int k = 0; k < n; k++) {
+                if (!same(a[at + k], (byte) s.charAt(k), ignoreCase)) {
+                    return false;
+                }
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                if (!same(b.getByte(start + k), (byte) s.charAt(k), ignoreCase)) {
+                    return false;
+                }
             }
         }
         return true;
+    }
+
+    private static boolean same(final byte x, final byte y, final boolean ignoreCase) {
+        return x == y || ignoreCase && toLower(x) == toLower(y);
     }
 
     /** Length of entry {@code index}'s name in bytes. */

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2EventAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -48,7 +49,10 @@ class DownstreamHttp2HandlerTest {
     private LoopState loop;
     private ListenerRuntime listener;
     /** One reader for the connection: its HPACK decoder follows the server encoder's dynamic table. */
-    private final DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(false);
+    private final DefaultHttp2FrameReader reader =
+        new DefaultHttp2FrameReader(new DefaultHttp2HeadersDecoder(false, 64 * 1024));
+    /** The type of each frame the last {@link #frames()} read, CONTINUATIONs included. */
+    private final List<Integer> frameTypes = new ArrayList<>();
 
     /** One frame the client got. */
     private record Frame(String type, int stream, boolean endStream, Http2Headers headers, String data) {
@@ -265,6 +269,45 @@ class DownstreamHttp2HandlerTest {
         assertThat(f.get(2).endStream()).as("no empty DATA frame after it").isTrue();
     }
 
+    @Test
+    void aHeadLargerThanTheClientsFrameSizeGoesOnInContinuationFrames() {
+        get(1, "/big-head");
+        final HttpResponseHead h = head(200, 0);
+        final String big = "v".repeat(40_000);   // over two 16 KiB frames (the client's default frame size)
+        h.headers().add(AsciiString.of("X-Big"), AsciiString.of(big));
+        upstreamResponds(h, HttpEnd.INSTANCE);
+        final List<Frame> f = frames();
+        assertThat(frameTypes).containsExactly(0x1, 0x9, 0x9);   // HEADERS, CONTINUATION, CONTINUATION
+        assertThat(f).hasSize(1);
+        assertThat(f.get(0).headers().get("x-big").toString()).isEqualTo(big);
+        assertThat(f.get(0).endStream()).isTrue();
+        assertThat(listener.stats().value(HttpStat.DOWNSTREAM_RQ_ACTIVE)).isZero();
+    }
+
+    @Test
+    void dataBeyondTheStreamWindowWaitsForTheClientsWindowUpdate() {
+        final ByteBuf settings = Unpooled.buffer();
+        frame(settings, 0x4, 0, 0, new byte[] {0, 0x4, 0, 0, 0, 4});   // SETTINGS_INITIAL_WINDOW_SIZE = 4
+        down.writeInbound(settings);
+        frames();
+        assertThat(frameTypes).containsExactly(0x4);   // its ACK
+        get(1, "/windowed");
+        upstreamResponds(head(200, 10), Unpooled.copiedBuffer("helloworld", StandardCharsets.US_ASCII),
+            HttpEnd.INSTANCE);
+        List<Frame> f = frames();
+        assertThat(f).extracting(Frame::type).containsExactly("HEADERS", "DATA");
+        assertThat(f.get(1).data()).isEqualTo("hell");
+        assertThat(f.get(1).endStream()).isFalse();
+        final ByteBuf update = Unpooled.buffer();
+        frame(update, 0x8, 0, 1, new byte[] {0, 0, 0, 100});            // WINDOW_UPDATE stream 1 +100
+        down.writeInbound(update);
+        f = frames();
+        assertThat(f).extracting(Frame::type).containsExactly("DATA");
+        assertThat(f.get(0).data()).isEqualTo("oworld");
+        assertThat(f.get(0).endStream()).isTrue();
+        assertThat(listener.stats().value(HttpStat.DOWNSTREAM_RQ_ACTIVE)).isZero();
+    }
+
     /** Every frame the client got since the last call (SETTINGS, its ACK and WINDOW_UPDATEs named by type). */
     private List<Frame> frames() {
         down.runPendingTasks();   // the flush an upstream's response queued, as the loop runs it after its IO
@@ -273,6 +316,10 @@ class DownstreamHttp2HandlerTest {
         while ((o = down.readOutbound()) != null) {
             all.writeBytes((ByteBuf) o);
             ((ByteBuf) o).release();
+        }
+        frameTypes.clear();
+        for (int at = all.readerIndex(); at + 9 <= all.writerIndex(); at += 9 + all.getUnsignedMedium(at)) {
+            frameTypes.add((int) all.getByte(at + 3));
         }
         final List<Frame> out = new ArrayList<>();
         try {
