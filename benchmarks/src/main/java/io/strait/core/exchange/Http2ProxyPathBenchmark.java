@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
@@ -124,14 +123,11 @@ public class Http2ProxyPathBenchmark {
             public boolean isDraining() {
                 return false;
             }
-
-            @Override
-            public void track(final Channel ch) {
-            }
         };
         Http2HeadersEncoder indexing = null;
         if (protocol.startsWith("h2")) {
             down = new EmbeddedChannel(DownstreamHttp2Handler.create(listener, context));
+            down.config().setAllocator(alloc);   // the listeners' allocator, not Netty 4.2's default adaptive one
             if (protocol.equals("h2indexed")) {
                 indexing = new DefaultHttp2HeadersEncoder();
                 h2Request = h2Request(indexed(indexing));   // the first request fills the decoder's table
@@ -146,6 +142,7 @@ public class Http2ProxyPathBenchmark {
         } else {
             down = new EmbeddedChannel(new Http1ServerCodec(listener.limits()),
                 new DownstreamHttp1Handler(listener, context));
+            down.config().setAllocator(alloc);
         }
         drain(down);
         exchange();   // opens the upstream connection once; every op after reuses it
@@ -156,6 +153,7 @@ public class Http2ProxyPathBenchmark {
 
     private ChannelFuture connect(final int cluster, final Host host, final ChannelHandler handler) {
         up = new EmbeddedChannel(handler);
+        up.config().setAllocator(alloc);
         return up.newSucceededFuture();
     }
 

@@ -1,12 +1,11 @@
 package io.strait.core.exchange;
 
 import io.strait.core.snapshot.LoopState;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 
 /**
- * What a downstream connection needs of the server it belongs to: its event loop's state, whether the server
- * is draining, and to be tracked for drain. Implemented by the server ({@code io.strait.core.server.ProxyServer},
+ * What a downstream connection needs of the server it belongs to: its event loop's state and whether the server
+ * is draining. Implemented by the server ({@code io.strait.core.server.ProxyServer},
  * a package above this one); tests give connections one of their own.
  *
  * <p>Thread-safe: called on the connection's event loop.
@@ -18,7 +17,4 @@ public interface ServerContext {
 
     /** True once the server has started to drain: connections close after their response. */
     boolean isDraining();
-
-    /** Keeps an accepted connection in the set that drain and close walk. */
-    void track(Channel ch);
 }

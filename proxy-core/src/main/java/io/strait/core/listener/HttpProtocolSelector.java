@@ -33,13 +33,17 @@ final class HttpProtocolSelector extends ChannelInboundHandlerAdapter {
     private final ListenerRuntime listener;
     private final ServerContext server;
     private final boolean tls;
+    /** The listener's send timeout (null: off): first in the pipeline once it is HTTP/2 (HTTP/1.1's codec tells it). */
+    private final SendTimeoutHandler sendTimeout;
     /** Bytes read before the decision (a preface in pieces, or TLS data ahead of the handshake event). */
     private ByteBuf pending;
 
-    HttpProtocolSelector(final ListenerRuntime listener, final ServerContext server, final boolean tls) {
+    HttpProtocolSelector(final ListenerRuntime listener, final ServerContext server, final boolean tls,
+                         final SendTimeoutHandler sendTimeout) {
         this.listener = listener;
         this.server = server;
         this.tls = tls;
+        this.sendTimeout = sendTimeout;
     }
 
     @Override
@@ -109,6 +113,12 @@ final class HttpProtocolSelector extends ChannelInboundHandlerAdapter {
         }
         p.addAfter(ctx.name(), HttpListenerInitializer.HTTP2,
             DownstreamHttp2Handler.create(listener, server).acceptCounted());
+        if (sendTimeout != null) {
+            p.addFirst(SendTimeoutHandler.NAME, sendTimeout);
+            if (!ctx.channel().isWritable()) {
+                sendTimeout.writabilityChanged(ctx.channel());   // turned unwritable while the codec was leaving
+            }
+        }
     }
 
     @Override

@@ -8,7 +8,8 @@
  * logs that once per interval.
  *
  * <p>Threading: initializers and TLS contexts are shared by all of a listener's connections and are thread-safe;
- * each runs on the accepting connection's event loop. Send timeout handlers are one per connection, confined to its
- * loop. Connection caps are padded atomics.
+ * each runs on the accepting connection's event loop. Send timeout handlers are one per listener and loop, used on
+ * that loop only (a connection's timer state is made when it first turns unwritable). Connection caps are padded
+ * atomics; {@code DownstreamConnections}, the open connections of all listeners, is a concurrent set.
  */
 package io.strait.core.listener;

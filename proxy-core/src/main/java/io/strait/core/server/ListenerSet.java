@@ -5,15 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.unix.UnixChannelOption;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.strait.core.config.ListenerConfig;
 import io.strait.core.exchange.ServerContext;
 import io.strait.core.listener.AcceptErrorHandler;
 import io.strait.core.listener.ConnectionLimit;
+import io.strait.core.listener.DownstreamConnections;
 import io.strait.core.listener.HttpListenerInitializer;
 import io.strait.core.listener.ListenerTls;
 import io.strait.core.snapshot.ListenerRuntime;
@@ -44,15 +42,13 @@ final class ListenerSet {
         final List<Channel> sockets;
         final InetSocketAddress address;
         final ConnectionLimit limit;
-        final ChannelGroup connections;
 
         Bound(final HttpListenerInitializer init, final List<Channel> sockets, final InetSocketAddress address,
-              final ConnectionLimit limit, final ChannelGroup connections) {
+              final ConnectionLimit limit) {
             this.init = init;
             this.sockets = sockets;
             this.address = address;
             this.limit = limit;
-            this.connections = connections;
         }
     }
 
@@ -63,11 +59,15 @@ final class ListenerSet {
     private final ServerContext server;
     private final ConnectionLimit globalLimit;
     private final StatsRegistry stats;
+    /** Every listener's open connections. */
+    private final DownstreamConnections connections;
     private final Map<String, Bound> bound = new LinkedHashMap<>();
 
     ListenerSet(final SelectedTransport transport, final EventLoopGroup group, final Map<EventLoop, Integer> loops,
-                final ServerContext server, final ConnectionLimit globalLimit, final StatsRegistry stats) {
+                final ServerContext server, final ConnectionLimit globalLimit, final StatsRegistry stats,
+                final DownstreamConnections connections) {
         this.transport = transport;
+        this.connections = connections;
         this.group = group;
         this.loops = loops;
         this.server = server;
@@ -90,11 +90,9 @@ final class ListenerSet {
         final StatsScope<ListenerStat> listenerStats = stats.scope("listener." + listener.name() + ".",
             ListenerStat.class);
         final ConnectionLimit limit = new ConnectionLimit(capOf(lc));
-        final ChannelGroup connections = new DefaultChannelGroup("listener-" + listener.name(),
-            GlobalEventExecutor.INSTANCE);
         final AcceptErrorHandler.LogLimiter acceptLog = new AcceptErrorHandler.LogLimiter(listener.name());
         final HttpListenerInitializer init = new HttpListenerInitializer(listener, server, tls, limit, globalLimit,
-            listenerStats, connections);
+            listenerStats, connections, loops.size());
         final List<Channel> sockets = new ArrayList<>();
         InetSocketAddress address = lc.address().toSocketAddress();
         try {
@@ -141,7 +139,7 @@ final class ListenerSet {
             }
             throw e;
         }
-        bound.put(listener.name(), new Bound(init, sockets, address, limit, connections));
+        bound.put(listener.name(), new Bound(init, sockets, address, limit));
     }
 
     private ServerBootstrap bootstrap(final EventLoop acceptor, final EventLoopGroup children,
@@ -150,7 +148,8 @@ final class ListenerSet {
             .group(acceptor, children)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
+            // no childOption TCP_NODELAY: every transport's socket config turns it on when made (a second setsockopt
+            // per accept otherwise; SharedAddressesIntegrationTest checks it)
             .childOption(ChannelOption.ALLOCATOR, ProxyServer.ALLOCATOR)
             .childHandler(init);
     }
@@ -174,7 +173,7 @@ final class ListenerSet {
      * Stops accepting on {@code name}'s sockets and forgets the listener; returns its open connections for the
      * caller to drain (null if there was no such listener).
      */
-    ChannelGroup unbind(final String name) {
+    List<Channel> unbind(final String name) {
         final Bound b = bound.remove(name);
         if (b == null) {
             return null;
@@ -182,7 +181,7 @@ final class ListenerSet {
         for (final Channel ch : b.sockets) {
             ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
-        return b.connections;
+        return connections.acceptedOn(b.sockets);
     }
 
     /** True if {@code name} is bound. */

@@ -4,6 +4,7 @@ import io.strait.core.exchange.DownstreamHttp1Handler;
 import io.strait.core.exchange.DownstreamHttp2Handler;
 import io.strait.core.exchange.ServerContext;
 import io.strait.core.listener.ConnectionLimit;
+import io.strait.core.listener.DownstreamConnections;
 import io.strait.core.listener.ListenerTls;
 import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
@@ -13,9 +14,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.strait.core.accesslog.AccessLogs;
 import io.strait.core.cluster.Cluster;
 import io.strait.core.cluster.DnsRefresher;
@@ -74,7 +72,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     private DnsRefresher dns;
     /** The TLS side of each TLS listener. */
     private final TlsSides tls;
-    private final ChannelGroup downstream = new DefaultChannelGroup("downstream", GlobalEventExecutor.INSTANCE);
+    private final DownstreamConnections downstream = new DownstreamConnections();
     private final ListenerSet listeners;
     private final int eventLoops;
     /** All listeners' open downstream connections and {@code runtime.max_connections}. */
@@ -119,7 +117,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
             downstream);
         this.loops = new LoopSlots(group, snapshot, transport.socketChannel(), ALLOCATOR,
             ThreadLocalRandom.current().nextLong(), overloadState);
-        this.listeners = new ListenerSet(transport, group, loops.indexes(), this, globalLimit, stats);
+        this.listeners = new ListenerSet(transport, group, loops.indexes(), this, globalLimit, stats, downstream);
     }
 
     private static int loopCount(final StraitConfig config) {
@@ -377,7 +375,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
 
 
     /** Asks each connection of {@code connections} to drain: idle ones close now, busy ones after their response. */
-    private static void drain(final ChannelGroup connections) {
+    private static void drain(final Iterable<Channel> connections) {
         if (connections == null) {
             return;
         }
@@ -441,11 +439,6 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
     /** The count and cap over all listeners (tests). */
     ConnectionLimit globalConnectionLimit() {
         return globalLimit;
-    }
-
-    @Override
-    public void track(final Channel ch) {
-        downstream.add(ch);
     }
 
     @Override
@@ -575,7 +568,7 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         }
         overload.close();
         listeners.closeSockets();
-        downstream.close().await(5, TimeUnit.SECONDS);
+        downstream.closeAll(5, TimeUnit.SECONDS);
         loops.closePools();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         // The loops are stopped: nothing offers any more. Write what is queued and close the files.

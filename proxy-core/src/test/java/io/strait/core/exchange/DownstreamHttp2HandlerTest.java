@@ -2,7 +2,6 @@ package io.strait.core.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -89,10 +88,6 @@ class DownstreamHttp2HandlerTest {
             @Override
             public boolean isDraining() {
                 return false;
-            }
-
-            @Override
-            public void track(final Channel ch) {
             }
         };
         down = new EmbeddedChannel(DownstreamHttp2Handler.create(listener, context));

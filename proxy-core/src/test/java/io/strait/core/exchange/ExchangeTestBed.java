@@ -1,6 +1,5 @@
 package io.strait.core.exchange;
 
-import io.netty.channel.Channel;
 import io.strait.core.snapshot.ListenerRuntime;
 import io.strait.core.snapshot.LoopState;
 import io.strait.core.snapshot.ProxySnapshot;
@@ -78,11 +77,6 @@ final class ExchangeTestBed implements AutoCloseable {
             @Override
             public boolean isDraining() {
                 return false;
-            }
-
-            @Override
-            public void track(final Channel ch) {
-                // one embedded connection: nothing to drain
             }
         };
         downstream = new EmbeddedChannel(new Http1ServerCodec(listener.limits()),

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.util.AsciiString;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,6 +40,28 @@ class HttpHeaderBlockTest {
             }
             default -> throw new IllegalArgumentException(kind);
         };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"direct", "heap", "composite"})
+    void anAddedEntryIsWrittenAsOneFieldLineAfterWhatTheBufferHeld(final String kind) {
+        final HttpHeaderBlock h = new HttpHeaderBlock();
+        h.reset(null);
+        final int i = h.add(AsciiString.of("x-forwarded-for"), AsciiString.of("10.0.0.1"));
+        final ByteBuf out = switch (kind) {
+            case "direct" -> PooledByteBufAllocator.DEFAULT.directBuffer(4);   // too small: it must grow
+            case "heap" -> Unpooled.buffer(4);
+            default -> Unpooled.compositeBuffer().addComponent(true, Unpooled.directBuffer(4));
+        };
+        try {
+            out.writeBytes("GET".getBytes(StandardCharsets.US_ASCII));
+            h.writeAddedLine(i, out);
+            h.writeAddedLine(i, out);
+            assertThat(out.toString(StandardCharsets.US_ASCII))
+                .isEqualTo("GETx-forwarded-for: 10.0.0.1\r\nx-forwarded-for: 10.0.0.1\r\n");
+        } finally {
+            out.release();
+        }
     }
 
     @ParameterizedTest

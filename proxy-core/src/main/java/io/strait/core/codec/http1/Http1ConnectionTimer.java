@@ -1,18 +1,18 @@
 package io.strait.core.codec.http1;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one timer of a downstream connection, kept as at most one scheduled task: the two timers that guard a request
+ * The one timer of a downstream connection, kept as at most one entry in its loop's {@link Http1TimerHeap} (not a
+ * scheduled task of its own: every idle connection has its idle timeout armed): the two timers that guard a request
  * head, the first-byte timer (a new connection that sends nothing) and the header timer (a head must be complete this
  * long after its first byte; not reset per byte), and one deadline of the handler after the codec (the proxy's idle
  * timeout between requests: {@link Http1ServerCodec#armConnectionDeadline}). Arming a later deadline does not
  * reschedule: the task re-arms itself for the rest when it runs, so a connection costs one schedule per head that
  * arrives in pieces, and none for a head that arrives whole or a keep-alive request that moves the idle deadline on.
- * A connection with nothing armed has no task queued. Confined to its channel's event loop.
+ * A connection with nothing armed has no entry queued. Confined to its channel's event loop.
  */
 final class Http1ConnectionTimer implements Runnable {
 
@@ -23,9 +23,10 @@ final class Http1ConnectionTimer implements Runnable {
     /** A head has started and is not complete. */
     static final int HEAD = 2;
 
-    private final long firstByteNanos;
-    private final long headNanos;
-    /** Told when a head timer expires ({@link Http1ServerCodec#onHeadTimeout}). */
+    /**
+     * Told when a head timer expires ({@link Http1ServerCodec#onHeadTimeout}); its limits give the head timers'
+     * lengths (read when armed, not kept here: every idle connection has one of these).
+     */
     private final Http1ServerCodec expiry;
     private EventExecutor executor;
     private int kind = NONE;
@@ -34,14 +35,15 @@ final class Http1ConnectionTimer implements Runnable {
     /** The handler's deadline (0: none) and what runs then. */
     private long otherAt;
     private Runnable other;
-    /** When the scheduled task runs (valid while future is not null). */
-    private long fireAt;
-    private ScheduledFuture<?> future;
+    /** The heap this timer queues in (its executor's), once armed. */
+    private Http1TimerHeap heap;
+    /** When this timer's entry is due (valid while queued); set by the heap. */
+    long fireAt;
+    /** The entry's place in the heap; -1: not queued. Set by the heap. */
+    int index = -1;
 
-    /** Head timers of these lengths (0: off) that call {@code expiry}. */
-    Http1ConnectionTimer(final long firstByteMillis, final long headMillis, final Http1ServerCodec expiry) {
-        this.firstByteNanos = TimeUnit.MILLISECONDS.toNanos(firstByteMillis);
-        this.headNanos = TimeUnit.MILLISECONDS.toNanos(headMillis);
+    /** Head timers of {@code expiry}'s limits' lengths (0: off) that call {@code expiry}. */
+    Http1ConnectionTimer(final Http1ServerCodec expiry) {
         this.expiry = expiry;
     }
 
@@ -50,13 +52,14 @@ final class Http1ConnectionTimer implements Runnable {
         return kind;
     }
 
-    /** True while a task is scheduled. */
+    /** True while queued in the loop's heap. */
     boolean scheduled() {
-        return future != null;
+        return index >= 0;
     }
 
     /** Starts the first-byte timer of a new connection, on {@code executor} (once: not while a head timer runs). */
     void armFirstByte(final EventExecutor executor) {
+        final long firstByteNanos = TimeUnit.MILLISECONDS.toNanos(expiry.limits().firstByteTimeoutMillis());
         if (firstByteNanos == 0 || kind != NONE) {
             return;
         }
@@ -71,6 +74,7 @@ final class Http1ConnectionTimer implements Runnable {
         if (kind == HEAD) {
             return;
         }
+        final long headNanos = TimeUnit.MILLISECONDS.toNanos(expiry.limits().requestHeaderTimeoutMillis());
         if (headNanos == 0) {
             kind = NONE;
             return;
@@ -112,10 +116,8 @@ final class Http1ConnectionTimer implements Runnable {
     }
 
     private void cancelTask() {
-        final ScheduledFuture<?> f = future;
-        if (f != null) {
-            future = null;
-            f.cancel(false);
+        if (index >= 0) {
+            heap.remove(this);
         }
     }
 
@@ -128,20 +130,24 @@ final class Http1ConnectionTimer implements Runnable {
         if (next == 0) {
             return;
         }
-        final ScheduledFuture<?> f = future;
-        if (f != null) {
+        if (index >= 0) {
             if (fireAt - next <= 0) {
-                return;   // the task runs first and re-arms itself for the rest
+                return;   // the entry comes due first and re-arms itself for the rest
             }
-            f.cancel(false);   // it would run too late
+            heap.moveEarlier(this, next);   // it would come due too late
+            return;
         }
-        fireAt = next;
-        future = executor.schedule(this, Math.max(0, next - executor.ticker().nanoTime()), TimeUnit.NANOSECONDS);
+        Http1TimerHeap h = heap;
+        if (h == null || h.executor() != executor) {
+            h = Http1TimerHeap.of(executor);
+            heap = h;
+        }
+        h.offer(this, next);
     }
 
+    /** The entry came due (it is out of the heap): runs what expired, and queues itself again for the rest. */
     @Override
     public void run() {
-        future = null;
         final long now = executor.ticker().nanoTime();
         final int k = kind;
         if (k != NONE && deadline - now <= 0) {
@@ -156,7 +162,7 @@ final class Http1ConnectionTimer implements Runnable {
                 r.run();
             }
         }
-        if (future == null) {
+        if (index < 0) {
             schedule();
         }
     }

@@ -2,6 +2,7 @@ package io.strait.core.codec.http1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -48,7 +49,7 @@ import io.strait.core.http.HttpResponseHead;
  *       -&gt; HttpRequestHead(POST /a, host x, bodyLength 3), ByteBuf "abc", HttpEnd
  * </pre>
  */
-public final class Http1ServerCodec extends Http1Codec {
+public final class Http1ServerCodec extends Http1Codec implements Runnable {
 
     /** Longest request target an error tells (see {@link HttpDecodeError#target()}). */
     private static final int ERROR_TARGET_MAX = 2048;
@@ -57,7 +58,8 @@ public final class Http1ServerCodec extends Http1Codec {
     private final Http1ConnectionTimer timer;
     /** Runs when a silent connection is closed by the first-byte timeout (counts it); may be null. */
     private final Runnable onFirstByteTimeout;
-    private final Runnable resumeTask = this::resume;
+    /** Told of the connection's writability changes and of its end; may be null. */
+    private final ConnectionWatch watch;
     /** The loop's pool of per-request state (set when the codec joins its pipeline, on the loop). */
     private Http1DecodeStates states;
     /**
@@ -112,10 +114,32 @@ public final class Http1ServerCodec extends Http1Codec {
      * that sent nothing is closed by the first-byte timeout.
      */
     public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout) {
+        this(limits, onFirstByteTimeout, null);
+    }
+
+    /**
+     * A codec with these limits and first-byte-timeout hook (may be null) that also tells {@code watch} (may be null)
+     * of its connection's writability changes and end.
+     */
+    public Http1ServerCodec(final Http1Limits limits, final Runnable onFirstByteTimeout, final ConnectionWatch watch) {
         this.limits = limits;
-        this.timer = new Http1ConnectionTimer(limits.firstByteTimeoutMillis(), limits.requestHeaderTimeoutMillis(),
-            this);
+        this.timer = new Http1ConnectionTimer(this);
         this.onFirstByteTimeout = onFirstByteTimeout;
+        this.watch = watch;
+    }
+
+    /**
+     * Something that watches a connection's writability from the codec, not from a pipeline entry of its own (an
+     * entry costs every idle connection a handler context): the listener's send timeout. Called on the connection's
+     * loop.
+     */
+    public interface ConnectionWatch {
+
+        /** {@code ch} turned writable or unwritable. */
+        void writabilityChanged(Channel ch);
+
+        /** {@code ch} closed, or the codec left its pipeline: nothing more is told about it. */
+        void closed(Channel ch);
     }
 
     /** A codec with {@link Http1Limits#DEFAULTS}. */
@@ -135,6 +159,9 @@ public final class Http1ServerCodec extends Http1Codec {
     @Override
     public void handlerRemoved(final ChannelHandlerContext ctx) {
         timer.cancel();
+        if (watch != null) {
+            watch.closed(ctx.channel());
+        }
         super.handlerRemoved(ctx);
         releaseHeldHead();
         giveState();
@@ -163,6 +190,9 @@ public final class Http1ServerCodec extends Http1Codec {
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         endOfInput();
         timer.cancel();
+        if (watch != null) {
+            watch.closed(ctx.channel());
+        }
         input.release();
         releaseHeldHead();
         giveState();
@@ -349,8 +379,12 @@ public final class Http1ServerCodec extends Http1Codec {
         return new HttpDecodeError(status, reason, method, target, version);
     }
 
-    /** Continues decoding buffered pipelined bytes once a response completed (runs as a task). */
-    private void resume() {
+    /**
+     * Continues decoding buffered pipelined bytes once a response completed: the codec's own task (the codec is the
+     * task, not a lambda kept per connection), queued on its loop; does nothing unless a head is awaited.
+     */
+    @Override
+    public void run() {
         if (phase != P_HEAD || ctx == null) {
             return;
         }
@@ -373,12 +407,15 @@ public final class Http1ServerCodec extends Http1Codec {
 
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        if (watch != null) {
+            watch.writabilityChanged(ctx.channel());
+        }
         ctx.fireChannelWritabilityChanged();
         if (waitWritable && ctx.channel().isWritable()) {
             // as a task: this event can come from inside the transport's flush, where a new exchange's flush would
             // be ignored
             waitWritable = false;
-            ctx.executor().execute(resumeTask);
+            ctx.executor().execute(this);
         }
     }
 
@@ -579,6 +616,11 @@ public final class Http1ServerCodec extends Http1Codec {
         ctx.write(Http1Wire.trailerSection(ctx.alloc(), trailers.headers()), promise);
     }
 
+    /** The limits this codec enforces. */
+    Http1Limits limits() {
+        return limits;
+    }
+
     /** True while the codec holds per-request state from its loop's pool (tests). */
     boolean holdsState() {
         return state != null;
@@ -635,7 +677,7 @@ public final class Http1ServerCodec extends Http1Codec {
         if (!ctx.channel().isWritable()) {
             waitWritable();
         } else if (input.pending() > 0) {
-            ctx.executor().execute(resumeTask);
+            ctx.executor().execute(this);
         } else {
             ReadGate.open(ctx.channel(), ReadGate.CODEC_BACKLOG);
         }

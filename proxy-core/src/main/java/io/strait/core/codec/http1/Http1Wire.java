@@ -44,7 +44,6 @@ final class Http1Wire {
     static final AsciiString SLASH = AsciiString.cached("/");
 
     static final short CRLF_SHORT = ('\r' << 8) | '\n';
-    static final int COLON_SP_SHORT = (':' << 8) | ' ';
     static final byte[] CONTENT_LENGTH_LINE = bytes("content-length: ");
     static final byte[] CHUNKED_LINE = bytes("transfer-encoding: chunked\r\n");
     static final byte[] CONNECTION_CLOSE_LINE = bytes("connection: close\r\n");
@@ -444,10 +443,7 @@ final class Http1Wire {
                     out.writeBytes(backing, runStart, runEnd - runStart).writeShort(CRLF_SHORT);
                     runStart = -1;
                 }
-                h.writeName(i, out);
-                out.writeShort(COLON_SP_SHORT);
-                h.writeValue(i, out);
-                out.writeShort(CRLF_SHORT);
+                h.writeAddedLine(i, out);
             }
         }
         if (runStart >= 0) {

@@ -8,7 +8,8 @@
  * {@code Http1HeadStates} / {@code Http1HeadScanner} (the head scan: exact byte path / word-at-a-time path),
  * {@code Http1HeaderSemantics} (framing, Connection, Expect, Host, target form), {@code Http1BodyDecoder} (bodies
  * and chunks), {@code Http1ConnectionTimer} (a connection's one timer: first-byte and header timeouts, and the
- * idle timeout of the handler after the codec), {@code Http1Wire} (bytes and names), and {@code Http1DecodeState} /
+ * idle timeout of the handler after the codec) and {@code Http1TimerHeap} (a loop's armed connection timers behind
+ * one scheduled task), {@code Http1Wire} (bytes and names), and {@code Http1DecodeState} /
  * {@code Http1DecodeStates} (a request's decode state, pooled per event loop: idle connections hold none).
  */
 package io.strait.core.codec.http1;
