@@ -12,9 +12,9 @@
 #   extra_opts  extra JVM flags from the user, appended last (word-split)
 #   trim_native optional, 1: return freed native memory (JIT arenas, start-up parsing) to the OS every few seconds
 #               where the JDK can (-XX:TrimNativeHeapInterval: 17.0.9+, 21.0.1+, 22+), and cap glibc's malloc arenas
-#   direct_no_cleaner optional, 1: on JDK 17-23 let Netty allocate direct memory without a Cleaner (malloc, not
-#               zeroed: a pooled 4 MiB chunk costs RSS only for the pages used, not all of it at once); 24+ does so
-#               through the FFM API already
+#   direct_no_cleaner optional, 1: let Netty allocate direct memory without a Cleaner (malloc, not zeroed: a
+#               pooled 4 MiB chunk costs RSS only for the pages used, not all of it at once; on 25+ Netty's default,
+#               an FFM arena, zeroes the whole chunk: 3.5 MiB more idle RSS)
 #   class_cache optional, a file name prefix: keep a class-data archive (AppCDS on JDK 17-24, the AOT cache of
 #               JEPs 483/515 on 25+) there, built by the first run, used by the next ones (set it only for
 #               long-running commands: the archive is written when the JVM exits)
@@ -82,6 +82,9 @@ launch() {
     "${jvm[@]}"
     -XX:+UseSerialGC -XX:+PerfDisableSharedMem
     -Dio.netty.leakDetection.level=disabled
+    # Netty's JFR buffer events: registering them starts JFR's Java side (some 140 classes and generated event
+    # handlers, 2.5 MiB of RSS) in every process, recording or not.
+    -Dio.netty.jfr.enabled=false
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
   )
   if (( major >= 24 )); then
@@ -90,7 +93,7 @@ launch() {
   if (( major >= 25 )); then
     flags+=(-XX:+UseCompactObjectHeaders)
   fi
-  if [[ "${direct_no_cleaner:-0}" == 1 ]] && (( major < 24 )); then
+  if [[ "${direct_no_cleaner:-0}" == 1 ]]; then
     flags+=(--add-opens=java.base/java.nio=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true)
   fi
   if [[ "${trim_native:-0}" == 1 ]]; then

@@ -3,24 +3,22 @@ package io.strait.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * Called once by logback at start-up, before any logging. Sets up what {@code logback.xml} says (console, Netty at
- * WARN, root at {@code STRAIT_LOG_LEVEL} or INFO) in code: logback's XML configurator loads some 650 classes (Joran
- * and the JDK's XML parser), about a fifth of all Strait loads, for metaspace and start-up time it never gives back.
+ * WARN, root at {@code STRAIT_LOG_LEVEL} or INFO) in code, its pattern written by {@link LogLineLayout}: logback's
+ * XML configurator loads some 650 classes (Joran and the JDK's XML parser), about a fifth of all Strait loads, for
+ * metaspace and start-up time it never gives back.
  * An explicit {@code -Dlogback.configurationFile} or a {@code logback-test.xml} on the class path still wins.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
-
-    /** The pattern of {@code logback.xml}. */
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n";
 
     @Override
     public ExecutionStatus configure(final LoggerContext context) {
@@ -33,9 +31,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         if (fileGiven) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        final PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        final LogLineLayout layout = new LogLineLayout();
+        layout.setContext(context);
+        layout.start();
+        final LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         final ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);

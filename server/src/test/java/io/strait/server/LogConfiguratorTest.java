@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.junit.jupiter.api.Test;
 
 class LogConfiguratorTest {
@@ -24,7 +26,35 @@ class LogConfiguratorTest {
         assertEquals(Level.WARN, context.getLogger("io.netty").getLevel());
         final ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) root.getAppender("STDOUT");
         assertTrue(console.isStarted());
-        assertEquals(LogConfigurator.PATTERN, ((PatternLayoutEncoder) console.getEncoder()).getPattern());
+        assertTrue(((LayoutWrappingEncoder<ILoggingEvent>) console.getEncoder()).getLayout() instanceof LogLineLayout);
+    }
+
+    @Test
+    void theLineIsWhatLogbackXmlsPatternWrites() {
+        final LoggerContext context = new LoggerContext();
+        final PatternLayout pattern = new PatternLayout();
+        pattern.setContext(context);
+        pattern.setPattern(LogLineLayout.PATTERN);
+        pattern.start();
+        final LogLineLayout layout = new LogLineLayout();
+        layout.setContext(context);
+        layout.start();
+        final Logger logger = context.getLogger("io.strait.core.server.ProxyServer");
+        final long[] times = {0L, 1_733_500_000_007L, 1_733_543_999_999L, 1_733_500_000_090L};
+        final Level[] levels = {Level.INFO, Level.WARN, Level.ERROR, Level.DEBUG, Level.TRACE};
+        for (final long time : times) {
+            for (final Level level : levels) {
+                final LoggingEvent e = new LoggingEvent("fqcn", logger, level, "hello {} and {}", null,
+                    new Object[] {"one", 2});
+                e.setTimeStamp(time);
+                e.setThreadName("strait-loop-0");
+                assertEquals(pattern.doLayout(e), layout.doLayout(e));
+            }
+        }
+        final LoggingEvent failed = new LoggingEvent("fqcn", context.getLogger("strait"), Level.ERROR, "failed",
+            new IllegalStateException("broken", new RuntimeException("cause")), null);
+        failed.setThreadName("main");
+        assertEquals(pattern.doLayout(failed), layout.doLayout(failed));
     }
 
     @Test
