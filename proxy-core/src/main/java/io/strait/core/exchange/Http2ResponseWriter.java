@@ -88,14 +88,13 @@ final class Http2ResponseWriter {
                 ctx.write(buf, written);
             }
         } else {
-            final ByteBuf encoded = ctx.alloc().buffer(block);
-            encoded.writeBytes(buf, at + FRAME_HEADER, block);
+            final ByteBuf frames = continued(ctx, buf, at + FRAME_HEADER, block, max, endFlag, streamId);
             if (written.isVoid()) {
                 buf.writerIndex(at);
             } else {
                 buf.release();
             }
-            writeContinued(ctx, encoded, block, max, endFlag, streamId, written);
+            ctx.write(frames, written);
         }
         stream.headersSent(false);
         if (endStream) {
@@ -144,25 +143,24 @@ final class Http2ResponseWriter {
         return encoder.configuration().frameSizePolicy().maxFrameSize();
     }
 
-    /** A head block larger than a frame: HEADERS then CONTINUATION frames, each with its own frame header. */
-    private static void writeContinued(final ChannelHandlerContext ctx, final ByteBuf encoded, final int block,
-                                       final int max, final int endFlag, final int streamId,
-                                       final ChannelPromise written) {
-        final int frames = (block + max - 1) / max;
-        final ByteBuf out = ctx.alloc().buffer(block + frames * FRAME_HEADER);
-        int from = encoded.readerIndex();
-        for (int i = 0; i < frames; i++) {
-            final int len = Math.min(max, block - (from - encoded.readerIndex()));
-            final boolean last = i == frames - 1;
+    /**
+     * A head block larger than a frame, read from {@code src} at {@code from}: HEADERS then CONTINUATION frames, each
+     * behind its own frame header, in a new buffer.
+     */
+    private static ByteBuf continued(final ChannelHandlerContext ctx, final ByteBuf src, final int from,
+                                     final int block, final int max, final int endFlag, final int streamId) {
+        final int count = (block + max - 1) / max;
+        final ByteBuf out = ctx.alloc().buffer(block + count * FRAME_HEADER);
+        for (int i = 0, done = 0; i < count; i++) {
+            final int len = Math.min(max, block - done);
             final byte type = i == 0 ? Http2FrameTypes.HEADERS : Http2FrameTypes.CONTINUATION;
-            final int flags = (i == 0 ? endFlag : 0) | (last ? END_HEADERS : 0);
+            final int flags = (i == 0 ? endFlag : 0) | (i == count - 1 ? END_HEADERS : 0);
             frameHeader(out, out.writerIndex(), len, type, flags, streamId);
             out.writerIndex(out.writerIndex() + FRAME_HEADER);
-            out.writeBytes(encoded, from, len);
-            from += len;
+            out.writeBytes(src, from + done, len);
+            done += len;
         }
-        encoded.release();
-        ctx.write(out, written);
+        return out;
     }
 
     /** Appends a frame header to the flush's gathering buffer (what follows it is written through the pipeline). */
