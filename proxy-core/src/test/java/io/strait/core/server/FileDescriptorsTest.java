@@ -29,7 +29,8 @@ class FileDescriptorsTest {
     @Test
     void unlimitedIsMinusOneAndAMissingOrGarbledLineIsUnreadable() throws IOException {
         assertThat(FileDescriptors.softLimit(new StringReader(
-            HEADER + "Max open files            unlimited            unlimited            files     \n"))).isEqualTo(-1);
+            HEADER + "Max open files            unlimited            unlimited            files     \n")))
+            .isEqualTo(-1);
         assertThat(FileDescriptors.softLimit(new StringReader(HEADER))).isEqualTo(FileDescriptors.UNREADABLE);
         assertThat(FileDescriptors.softLimit(new StringReader(
             HEADER + "Max open files            lots                 lots                 files     \n")))
