@@ -1,6 +1,5 @@
 package io.strait.server;
 
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,14 +28,6 @@ public final class Version {
             return p.getProperty("version", "unknown");
         } catch (final IOException e) {
             return "unknown";
-        }
-    }
-
-    /** picocli's {@code --version}. */
-    public static final class Provider implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"strait " + get() + " (JDK " + Runtime.version() + ")"};
         }
     }
 }
