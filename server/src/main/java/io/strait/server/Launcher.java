@@ -348,7 +348,7 @@ final class Launcher {
             listeners.add(e.getKey() + "=" + e.getValue().getHostString() + ":" + e.getValue().getPort());
         }
         final long uptime = uptimeMillis();
-        return "strait " + Version.get() + " started in " + uptime + " ms: JDK " + Runtime.version()
+        return "strait " + Version.get() + " started in " + uptime + " ms: JDK " + Version.jdk()
             + ", transport " + server.transport().name() + " (" + server.transport().reason() + "), "
             + server.eventLoops() + " event loop(s), SO_REUSEPORT " + (server.reusePort() ? "on" : "off")
             + ", listeners: " + listeners;

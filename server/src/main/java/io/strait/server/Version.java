@@ -30,4 +30,13 @@ public final class Version {
             return "unknown";
         }
     }
+
+    /**
+     * The JDK's full version, as {@code Runtime.version()} prints it ({@code 17.0.15+6-LTS}): its system property,
+     * as {@code Runtime.Version.toString()} joins the version's numbers with a stream (some 25 classes at start).
+     */
+    public static String jdk() {
+        final String v = System.getProperty("java.runtime.version");
+        return v != null ? v : Runtime.version().toString();
+    }
 }

@@ -5,7 +5,9 @@ import io.netty.util.internal.PlatformDependent;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -70,21 +72,27 @@ final class DirectMemoryMonitor implements ResourceMonitor {
             final Class<?> vm = Class.forName("jdk.internal.misc.VM");
             final Class<?> poolType = Class.forName("jdk.internal.misc.VM$BufferPool");
             final Method name = poolType.getMethod("getName");
-            final Method used = poolType.getMethod("getMemoryUsed");
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
             for (final Object p : (List<?>) vm.getMethod("getBufferPools").invoke(null)) {
                 if ("direct".equals(name.invoke(p))) {
-                    used.invoke(p);   // fails here, not at each sample, where it is not accessible
+                    // a method handle, not Method.invoke at each sample: on JDK 17 the 16th reflective call
+                    // generates an accessor class (and a class loader for it)
+                    final MethodHandle used = lookup.findVirtual(poolType, "getMemoryUsed",
+                        MethodType.methodType(long.class)).bindTo(p);
+                    if ((long) used.invokeExact() < 0) {   // fails here, not at each sample
+                        return null;
+                    }
                     return () -> {
                         try {
-                            return (long) used.invoke(p);
-                        } catch (final IllegalAccessException | InvocationTargetException e) {
-                            throw new IllegalStateException("reading the JDK's direct buffer pool", e);
+                            return (long) used.invokeExact();
+                        } catch (final Throwable t) {
+                            throw new IllegalStateException("reading the JDK's direct buffer pool", t);
                         }
                     };
                 }
             }
             return null;
-        } catch (final ReflectiveOperationException | RuntimeException | LinkageError e) {
+        } catch (final Throwable t) {
             return null;
         }
     }
