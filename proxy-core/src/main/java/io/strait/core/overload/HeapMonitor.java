@@ -26,7 +26,8 @@ import java.util.Locale;
  * reports that as its maximum.
  *
  * <p>The pool beans are looked up only once the heap as a whole (live objects and garbage, young and old: {@link
- * Runtime}) first holds an eighth of its maximum; until then the monitor reads 0 used against the heap's maximum.
+ * Runtime}) first holds an eighth of its maximum (or of the configured budget, when smaller); until then the monitor
+ * reads 0 used (against the budget, or the heap's maximum).
  * Looking the beans up loads the platform MBean machinery, some 150 classes (~1 MiB of resident memory) an idle proxy
  * does not otherwise need, and below that mark the old generation, which cannot hold more than the whole heap, is
  * under 19% of its own maximum with the collectors' default generation sizes: far from any threshold that means
@@ -45,7 +46,12 @@ final class HeapMonitor implements ResourceMonitor {
 
     /** A monitor against {@code configuredMax} bytes, or the old generation's own maximum when 0. */
     HeapMonitor(final long configuredMax) {
-        this(configuredMax, Runtime.getRuntime().maxMemory() / GATE_DIVISOR);
+        this(configuredMax, gate(Runtime.getRuntime().maxMemory(), configuredMax));
+    }
+
+    /** An eighth of the heap's maximum, or of the configured budget when that is smaller. */
+    static long gate(final long heapMax, final long configuredMax) {
+        return (configuredMax > 0 ? Math.min(heapMax, configuredMax) : heapMax) / GATE_DIVISOR;
     }
 
     /** As {@link #HeapMonitor(long)}, the pools looked up once the whole heap uses {@code gate} bytes (tests). */

@@ -92,6 +92,13 @@ class ResourceMonitorTest {
     }
 
     @Test
+    void theGateIsAnEighthOfTheHeapOrOfASmallerBudget() {
+        assertThat(HeapMonitor.gate(256 * MIB, 0)).isEqualTo(32 * MIB);
+        assertThat(HeapMonitor.gate(256 * MIB, 16 * MIB)).as("a budget under the heap").isEqualTo(2 * MIB);
+        assertThat(HeapMonitor.gate(256 * MIB, 1024 * MIB)).isEqualTo(32 * MIB);
+    }
+
+    @Test
     void connectionsAgainstTheConfiguredBudgetOrTheCap() {
         final AtomicLong active = new AtomicLong(30);
         final AtomicLong cap = new AtomicLong(100);
