@@ -9,8 +9,9 @@ import java.time.Duration;
  * process's file-descriptor limit, so upstream connections always have descriptors left), the stats file
  * ({@code stats_file}: null when the key is absent, {@link #NO_STATS_FILE}, or an absolute path), and the hot restart
  * control socket ({@code hot_restart_socket}: null when the key is absent, {@link #NO_HOT_RESTART_SOCKET}, or an
- * absolute path), the profile whose defaults filled in what the config left out ({@link RuntimeProfile}), and the
- * start-up warm-up ({@link WarmupConfig}).
+ * absolute path), the profile whose defaults filled in what the config left out ({@link RuntimeProfile}), the
+ * start-up warm-up ({@link WarmupConfig}), and the event loops' batch wait ({@code batch_wait}: {@link Duration#ZERO}
+ * = off; see {@code io.strait.core.transport.BatchingIoHandler}).
  */
 public record RuntimeConfig(
         int eventLoops,
@@ -20,7 +21,8 @@ public record RuntimeConfig(
         String statsFile,
         String hotRestartSocket,
         RuntimeProfile profile,
-        WarmupConfig warmup) {
+        WarmupConfig warmup,
+        Duration batchWait) {
 
     /** {@code max_connections: auto}: half of the process's RLIMIT_NOFILE soft limit, read at start. */
     public static final int AUTO_MAX_CONNECTIONS = 0;
@@ -30,12 +32,24 @@ public record RuntimeConfig(
     public static final String NO_HOT_RESTART_SOCKET = "none";
     /** The longest socket path Linux takes ({@code sun_path} is 108 bytes with its terminating NUL). */
     public static final int MAX_SOCKET_PATH_BYTES = 107;
+    /** The longest {@code batch_wait}: each hop of a request may wait this long at low load. */
+    public static final Duration MAX_BATCH_WAIT = Duration.ofMillis(1);
 
-    /** A null {@code warmup} is the default: none. */
+    /** A null {@code warmup} is the default: none; a null {@code batchWait} is off. */
     public RuntimeConfig {
         if (warmup == null) {
             warmup = WarmupConfig.OFF;
         }
+        if (batchWait == null) {
+            batchWait = Duration.ZERO;
+        }
+    }
+
+    /** Runtime settings without a batch wait (the default). */
+    public RuntimeConfig(final int eventLoops, final Transport transport, final Duration drainTimeout,
+                         final int maxConnections, final String statsFile, final String hotRestartSocket,
+                         final RuntimeProfile profile, final WarmupConfig warmup) {
+        this(eventLoops, transport, drainTimeout, maxConnections, statsFile, hotRestartSocket, profile, warmup, null);
     }
 
     /** Runtime settings without a warm-up (the default). */
@@ -80,13 +94,13 @@ public record RuntimeConfig(
     /** These settings with {@code stats_file} set to {@code file} (the launcher's default). */
     public RuntimeConfig withStatsFile(final String file) {
         return new RuntimeConfig(eventLoops, transport, drainTimeout, maxConnections, file, hotRestartSocket,
-            profile, warmup);
+            profile, warmup, batchWait);
     }
 
     /** These settings with the warm-up {@code w}. */
     public RuntimeConfig withWarmup(final WarmupConfig w) {
         return new RuntimeConfig(eventLoops, transport, drainTimeout, maxConnections, statsFile, hotRestartSocket,
-            profile, w);
+            profile, w, batchWait);
     }
 
     /**

@@ -30,6 +30,7 @@ import io.strait.core.stats.OverloadStat;
 import io.strait.core.stats.ServerStat;
 import io.strait.core.stats.StatsRegistry;
 import io.strait.core.stats.StatsScope;
+import io.strait.core.transport.BatchingIoHandler;
 import io.strait.core.transport.TransportFactory;
 import io.strait.core.transport.TransportFactory.SelectedTransport;
 import org.slf4j.Logger;
@@ -107,7 +108,8 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         this.tls = new TlsSides(stats, n);
         this.accessLogs = AccessLogs.open(config.listeners(), stats, accessLogOptions);
         this.snapshot = ProxySnapshot.compile(config, stats, accessLogs);
-        this.group = new MultiThreadIoEventLoopGroup(n, transport.ioHandler());
+        this.group = new MultiThreadIoEventLoopGroup(n, BatchingIoHandler.factory(transport.ioHandler(),
+            config.runtime().batchWait().toNanos()));
         PoolCacheTrimmer.start(group, ALLOCATOR);
         final StatsScope<OverloadStat> overloadStats = stats.scope("overload.", OverloadStat.class);
         final OverloadState overloadState = new OverloadState(overloadStats, n);

@@ -22,9 +22,9 @@ abstract class AbstractProxyIntegrationTest
     implements MessagingContract, BackpressureContract, RoutingContract, UpstreamFailureContract,
                HostileClientContract {
 
-    /** The transport, then the ports of the response and the upload stalled peer. */
+    /** The transport, more runtime keys, then the ports of the response and the upload stalled peer. */
     private static final String CONFIG = """
-        runtime: { event_loops: 2, transport: %s, drain_timeout: 5s }
+        runtime: { event_loops: 2, transport: %s, drain_timeout: 5s%s }
         listeners:
           - name: main
             address: 127.0.0.1:0
@@ -94,12 +94,17 @@ abstract class AbstractProxyIntegrationTest
      * transport, and closed after them.
      */
     @RegisterExtension
-    final ProxyExtension proxy = ProxyExtension.of(CONFIG.formatted(transport(), responsePeer.port(),
+    final ProxyExtension proxy = ProxyExtension.of(CONFIG.formatted(transport(), runtimeKeys(), responsePeer.port(),
         uploadPeer.port())).upstreams("a", "b", "c");
 
     @Override
     public long bigBody() {
         return 256L << 20;
+    }
+
+    /** More keys for the {@code runtime} section, each after ", ". */
+    String runtimeKeys() {
+        return "";
     }
 
     @Override

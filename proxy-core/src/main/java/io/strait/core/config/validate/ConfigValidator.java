@@ -71,7 +71,7 @@ public final class ConfigValidator extends SectionValidator {
 
     private RuntimeConfig runtime(final Fields root) {
         final Fields f = root.object("runtime", "event_loops", "transport", "drain_timeout", "max_connections",
-            "stats_file", "hot_restart_socket", "profile", "warmup");
+            "stats_file", "hot_restart_socket", "profile", "warmup", "batch_wait");
         if (f == null) {
             return new RuntimeConfig(0, Transport.AUTO, DEFAULT_DRAIN_TIMEOUT);
         }
@@ -87,7 +87,18 @@ public final class ConfigValidator extends SectionValidator {
         final Transport transport = f.choice("transport", "transport", TRANSPORTS, Transport.AUTO);
         final Duration drain = f.duration("drain_timeout", DEFAULT_DRAIN_TIMEOUT, false);
         return new RuntimeConfig(eventLoops, transport, drain, globalMaxConnections(f), statsFile(f),
-            hotRestartSocket(f), profile, warmup(f));
+            hotRestartSocket(f), profile, warmup(f), batchWait(f));
+    }
+
+    /** Key {@code batch_wait} of runtime: from 0 (off, the default) to {@link RuntimeConfig#MAX_BATCH_WAIT}. */
+    private static Duration batchWait(final Fields runtime) {
+        final Duration wait = runtime.duration("batch_wait", Duration.ZERO, false);
+        if (wait != null && wait.compareTo(RuntimeConfig.MAX_BATCH_WAIT) > 0) {
+            runtime.errorAtValue("batch_wait", "must be at most " + RuntimeConfig.MAX_BATCH_WAIT.toMillis()
+                + "ms (each hop of a request may wait this long), got " + wait.toNanos() / 1_000 + " us");
+            return Duration.ZERO;
+        }
+        return wait == null ? Duration.ZERO : wait;
     }
 
     /** Key {@code warmup} of runtime: {@code enabled}, {@code requests} (0..1,000,000), {@code max_time}. */
