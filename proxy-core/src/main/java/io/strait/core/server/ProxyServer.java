@@ -24,6 +24,7 @@ import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.RuntimeConfig;
 import io.strait.core.config.StraitConfig;
+import io.strait.core.config.yaml.Durations;
 import io.strait.core.overload.OverloadManager;
 import io.strait.core.overload.OverloadState;
 import io.strait.core.stats.OverloadStat;
@@ -229,7 +230,8 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
 
     /**
      * Puts {@code next} in force without a restart: validation is the caller's ({@code ConfigLoader}); what is
-     * checked here is what a running server cannot change ({@code runtime.event_loops}, {@code runtime.transport}),
+     * checked here is what a running server cannot change ({@code runtime.event_loops}, {@code runtime.transport},
+     * {@code runtime.batch_wait}),
      * and what fails while applying (a listener address that cannot be bound, a TLS file that cannot be read).
      * On any error nothing changes and every error is returned.
      *
@@ -288,6 +290,10 @@ public final class ProxyServer implements AutoCloseable, ServerContext {
         if (next.runtime().transport() != now.runtime().transport()) {
             errors.add("runtime.transport: " + now.runtime().transport() + " -> " + next.runtime().transport()
                 + " needs a restart (see hot restart)");
+        }
+        if (!next.runtime().batchWait().equals(now.runtime().batchWait())) {
+            errors.add("runtime.batch_wait: " + Durations.format(now.runtime().batchWait()) + " -> "
+                + Durations.format(next.runtime().batchWait()) + " needs a restart (see hot restart)");
         }
         if (!errors.isEmpty()) {
             return ReloadResult.failed(errors);

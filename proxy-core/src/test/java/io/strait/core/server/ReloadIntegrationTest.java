@@ -183,6 +183,17 @@ class ReloadIntegrationTest {
     }
 
     @Test
+    void theBatchWaitNeedsARestart() throws Exception {
+        final String batched = text(1).replace("event_loops: 2", "event_loops: 2, batch_wait: 100us");
+        final ReloadResult r = proxy.server().reload(parse(batched));
+        assertThat(r.applied()).isFalse();
+        assertThat(r.errors()).containsExactly("runtime.batch_wait: 0 -> 100us needs a restart (see hot restart)");
+        try (RawHttpClient client = new RawHttpClient(proxy.port("main"))) {
+            assertThat(client.get("/r", "x").header("x-upstream")).isEqualTo("a");
+        }
+    }
+
+    @Test
     void aFileThatDoesNotValidateIsRefusedWithItsLinesAndCounted(@TempDir final Path dir) throws Exception {
         final Path file = dir.resolve("strait.yaml");
         Files.writeString(file, text(1).replace("cluster: y }", "cluster: nowhere }"));
