@@ -6,26 +6,41 @@ import io.strait.core.config.ConfigResult;
 import io.strait.core.config.EndpointConfig;
 import io.strait.core.config.ListenerConfig;
 import io.strait.core.config.StraitConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code strait demo}: Strait on the bundled example config, with small demo upstreams started in
  * this process on the endpoint addresses the config names, and the curl commands to try.
  */
-@Command(name = "demo", description = "Run Strait on examples/demo.yaml with built-in demo upstreams.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final String BUNDLED = "/examples/demo.yaml";
 
-    @Option(names = {"-c", "--config"}, description = "Config to use instead of the bundled examples/demo.yaml.")
-    private Path config;
+    static final Cli.Command CLI = new Cli.Command("demo",
+        "Run Strait on examples/demo.yaml with built-in demo upstreams.", Main.text("""
+            Usage: strait demo [-c=<config>]
+            Run Strait on examples/demo.yaml with built-in demo upstreams.
+              -c, --config=<config>   Config to use instead of the bundled examples/demo.
+                                        yaml.
+            """),
+        List.of(Cli.Option.value("-c", "--config", "<config>")));
+
+    private final Path config;
+
+    private DemoCommand(final Path config) {
+        this.config = config;
+    }
+
+    /** The command with the options of {@code p}. */
+    static DemoCommand from(final Cli.Parsed p) {
+        return new DemoCommand(p.has("--config") ? Path.of(p.get("--config")) : null);
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

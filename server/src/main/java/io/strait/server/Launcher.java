@@ -331,13 +331,24 @@ final class Launcher {
         }
     }
 
+    /**
+     * Milliseconds since the JVM started: on Linux from {@code /proc} (the JVM is created by the process's second
+     * thread, which the java launcher starts right after exec; the process itself is older, as {@code bin/strait}
+     * ran in it first), elsewhere from the runtime bean, whose lookup loads the platform MBean machinery (some 150
+     * classes, ~1 MiB resident) for this one figure.
+     */
+    static long uptimeMillis() {
+        final long fromProc = JvmUptime.fromProc();
+        return fromProc >= 0 ? fromProc : ManagementFactory.getRuntimeMXBean().getUptime();
+    }
+
     static String startLine(final ProxyServer server) {
         final StringJoiner listeners = new StringJoiner(", ");
         for (final Map.Entry<String, InetSocketAddress> e : server.boundAddresses().entrySet()) {
             listeners.add(e.getKey() + "=" + e.getValue().getHostString() + ":" + e.getValue().getPort());
         }
-        final long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
-        return "strait " + Version.get() + " started in " + uptime + " ms: JDK " + Runtime.version()
+        final long uptime = uptimeMillis();
+        return "strait " + Version.get() + " started in " + uptime + " ms: JDK " + Version.jdk()
             + ", transport " + server.transport().name() + " (" + server.transport().reason() + "), "
             + server.eventLoops() + " event loop(s), SO_REUSEPORT " + (server.reusePort() ? "on" : "off")
             + ", listeners: " + listeners;

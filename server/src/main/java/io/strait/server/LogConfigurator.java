@@ -47,6 +47,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         final Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(rootLevel());
         root.addAppender(console);
+        StatusWarnings.install(context, System.err);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

@@ -1,9 +1,8 @@
 package io.strait.server;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -11,12 +10,28 @@ import java.util.concurrent.CountDownLatch;
  * {@code strait mesh}: the two-sidecar mesh example ({@link Mesh}) in one process, with the commands to try, until
  * Ctrl-C. {@code bin/strait mesh} makes the example's certificates first when there are none.
  */
-@Command(name = "mesh", description = "Run the two-sidecar mTLS example of examples/mesh (needs its certificates: "
-    + "examples/mesh/make-certs.sh, which bin/strait mesh runs when they are missing).")
 final class MeshCommand implements Callable<Integer> {
 
-    @Option(names = {"-d", "--dir"}, description = "The example's directory (default: examples/mesh).")
-    private Path dir = Path.of("examples/mesh");
+    static final Cli.Command CLI = new Cli.Command("mesh", "Run the two-sidecar mTLS example of examples/mesh (needs "
+        + "its certificates: examples/mesh/make-certs.sh, which bin/strait mesh runs when they are missing).",
+        Main.text("""
+            Usage: strait mesh [-d=<dir>]
+            Run the two-sidecar mTLS example of examples/mesh (needs its certificates:
+            examples/mesh/make-certs.sh, which bin/strait mesh runs when they are missing).
+              -d, --dir=<dir>   The example's directory (default: examples/mesh).
+            """),
+        List.of(Cli.Option.value("-d", "--dir", "<dir>")));
+
+    private final Path dir;
+
+    private MeshCommand(final Path dir) {
+        this.dir = dir;
+    }
+
+    /** The command with the options of {@code p}. */
+    static MeshCommand from(final Cli.Parsed p) {
+        return new MeshCommand(Path.of(p.has("--dir") ? p.get("--dir") : "examples/mesh"));
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -3,39 +3,59 @@ package io.strait.server;
 import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
 import io.strait.core.config.yaml.Durations;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code strait run -c FILE}: runs the proxy on a configuration until SIGTERM; SIGHUP (or a change of FILE, with
  * {@code --watch}) reloads FILE.
  */
-@Command(name = "run", description = "Run the proxy on a configuration file until SIGTERM/SIGINT.")
 final class RunCommand implements Callable<Integer> {
+
+    static final Cli.Command CLI = new Cli.Command("run", "Run the proxy on a configuration file until SIGTERM/SIGINT.",
+        Main.text("""
+            Usage: strait run [--takeover] -c=<config> [--hot-restart-socket=PATH]
+                              [--watch=INTERVAL]
+            Run the proxy on a configuration file until SIGTERM/SIGINT.
+              -c, --config=<config>   The YAML configuration file.
+                  --hot-restart-socket=PATH
+                                      The hot restart control socket (overrides runtime.
+                                        hot_restart_socket; default <java.io.
+                                        tmpdir>/strait-<user>/hot-restart-<port>.sock, port
+                                        of the first listener with a fixed one).
+                  --takeover          Take over from the Strait running on the hot restart
+                                        socket: receive its listening sockets, serve on
+                                        them, then tell it to drain and exit (binary
+                                        upgrade without refusing a connection). Epoll only.
+                  --watch=INTERVAL    Read the configuration file every INTERVAL (e.g. 2s,
+                                        500ms) and reload it when its content changed; an
+                                        invalid file is reported once and the running
+                                        configuration stays.
+            """),
+        List.of(Cli.Option.required("-c", "--config", "<config>"), Cli.Option.flag("--takeover"),
+            Cli.Option.value(null, "--hot-restart-socket", "PATH"), Cli.Option.value(null, "--watch", "INTERVAL")));
 
     private static volatile boolean running;
 
-    @Option(names = {"-c", "--config"}, required = true, description = "The YAML configuration file.")
-    private Path config;
+    private final Path config;
+    private final boolean takeover;
+    private final Path hotRestartSocket;
+    private final String watch;
 
-    @Option(names = "--takeover", description = "Take over from the Strait running on the hot restart socket: "
-        + "receive its listening sockets, serve on them, then tell it to drain and exit (binary upgrade without "
-        + "refusing a connection). Epoll only.")
-    private boolean takeover;
+    private RunCommand(final Cli.Parsed p) {
+        this.config = Path.of(p.get("--config"));
+        this.takeover = p.has("--takeover");
+        this.hotRestartSocket = p.has("--hot-restart-socket") ? Path.of(p.get("--hot-restart-socket")) : null;
+        this.watch = p.get("--watch");
+    }
 
-    @Option(names = "--hot-restart-socket", paramLabel = "PATH", description = "The hot restart control socket "
-        + "(overrides runtime.hot_restart_socket; default <java.io.tmpdir>/strait-<user>/hot-restart-<port>.sock, "
-        + "port of the first listener with a fixed one).")
-    private Path hotRestartSocket;
-
-    @Option(names = "--watch", paramLabel = "INTERVAL", description = "Read the configuration file every INTERVAL "
-        + "(e.g. 2s, 500ms) and reload it when its content changed; an invalid file is reported once and the running "
-        + "configuration stays.")
-    private String watch;
+    /** The command with the options of {@code p}. */
+    static RunCommand from(final Cli.Parsed p) {
+        return new RunCommand(p);
+    }
 
     /** True once a proxy was started: the JVM then exits through the shutdown hook, not System.exit. */
     static boolean keepsRunning() {

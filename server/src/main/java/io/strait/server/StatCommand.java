@@ -3,8 +3,6 @@ package io.strait.server;
 import io.strait.core.config.yaml.Durations;
 import io.strait.core.stats.StatsFileReader;
 import io.strait.core.stats.StatsFiles;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,9 +24,6 @@ import java.util.stream.Stream;
  * finished) Strait as {@code name: value} lines, read from its stats file without asking it, as aeron-stat reads
  * Aeron's counters. Runs on the launcher's main thread.
  */
-@Command(name = "stat", description = {
-    "Print a Strait's counters and gauges (name: value, summed over event loops), read from its stats file.",
-    "Without --file: the only stats file in the default directory (/dev/shm/strait-<user>/)."})
 final class StatCommand implements Callable<Integer> {
 
     /** Exit code when there is nothing to read: no stats file, or not one. */
@@ -37,17 +32,37 @@ final class StatCommand implements Callable<Integer> {
     static final int USAGE = 2;
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
-    @Option(names = "--file", paramLabel = "PATH",
-        description = "The stats file (runtime.stats_file of the Strait to read).")
-    private Path file;
+    static final Cli.Command CLI = new Cli.Command("stat", "Print a Strait's counters and gauges (name: value, summed "
+        + "over event loops), read from its stats file.", Main.text("""
+            Usage: strait stat [--file=PATH] [--filter=REGEX] [--watch=INTERVAL]
+            Print a Strait's counters and gauges (name: value, summed over event loops),
+            read from its stats file.
+            Without --file: the only stats file in the default directory
+            (/dev/shm/strait-<user>/).
+                  --file=PATH        The stats file (runtime.stats_file of the Strait to
+                                       read).
+                  --filter=REGEX     Only the names in which REGEX finds a match (e.g.
+                                       ^cluster\\.api\\. or _5xx$).
+                  --watch=INTERVAL   Print again every INTERVAL (e.g. 1s, 500ms) until
+                                       interrupted.
+            """),
+        List.of(Cli.Option.value(null, "--file", "PATH"), Cli.Option.value(null, "--watch", "INTERVAL"),
+            Cli.Option.value(null, "--filter", "REGEX")));
 
-    @Option(names = "--watch", paramLabel = "INTERVAL",
-        description = "Print again every INTERVAL (e.g. 1s, 500ms) until interrupted.")
-    private String watch;
+    private final Path file;
+    private final String watch;
+    private final String filter;
 
-    @Option(names = "--filter", paramLabel = "REGEX",
-        description = "Only the names in which REGEX finds a match (e.g. ^cluster\\.api\\. or _5xx$).")
-    private String filter;
+    private StatCommand(final Cli.Parsed p) {
+        this.file = p.has("--file") ? Path.of(p.get("--file")) : null;
+        this.watch = p.get("--watch");
+        this.filter = p.get("--filter");
+    }
+
+    /** The command with the options of {@code p}. */
+    static StatCommand from(final Cli.Parsed p) {
+        return new StatCommand(p);
+    }
 
     @Override
     public Integer call() throws InterruptedException {

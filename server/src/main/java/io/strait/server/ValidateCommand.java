@@ -3,18 +3,32 @@ package io.strait.server;
 import io.strait.core.config.ConfigError;
 import io.strait.core.config.ConfigLoader;
 import io.strait.core.config.ConfigResult;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code strait validate -c FILE}: checks a config and prints every error with its field path and line. */
-@Command(name = "validate", description = "Check a configuration file; print every error with its field and line.")
 final class ValidateCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, description = "The YAML configuration file.")
-    private Path config;
+    static final Cli.Command CLI = new Cli.Command("validate",
+        "Check a configuration file; print every error with its field and line.", Main.text("""
+            Usage: strait validate -c=<config>
+            Check a configuration file; print every error with its field and line.
+              -c, --config=<config>   The YAML configuration file.
+            """),
+        List.of(Cli.Option.required("-c", "--config", "<config>")));
+
+    private final Path config;
+
+    private ValidateCommand(final Path config) {
+        this.config = config;
+    }
+
+    /** The command with the options of {@code p}. */
+    static ValidateCommand from(final Cli.Parsed p) {
+        return new ValidateCommand(Path.of(p.get("--config")));
+    }
 
     @Override
     public Integer call() {

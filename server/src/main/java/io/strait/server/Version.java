@@ -1,6 +1,5 @@
 package io.strait.server;
 
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,11 +31,12 @@ public final class Version {
         }
     }
 
-    /** picocli's {@code --version}. */
-    public static final class Provider implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"strait " + get() + " (JDK " + Runtime.version() + ")"};
-        }
+    /**
+     * The JDK's full version, as {@code Runtime.version()} prints it ({@code 17.0.15+6-LTS}): its system property,
+     * as {@code Runtime.Version.toString()} joins the version's numbers with a stream (some 25 classes at start).
+     */
+    public static String jdk() {
+        final String v = System.getProperty("java.runtime.version");
+        return v != null ? v : Runtime.version().toString();
     }
 }

@@ -1,14 +1,22 @@
 package io.strait.server;
 
-import picocli.CommandLine.Command;
+import java.util.List;
 
 /** {@code strait version}: prints the version and the JDK. */
-@Command(name = "version", description = "Print the version.")
-final class VersionCommand implements Runnable {
+final class VersionCommand {
 
-    @Override
-    public void run() {
+    static final Cli.Command CLI = new Cli.Command("version", "Print the version.", Main.text("""
+        Usage: strait version
+        Print the version.
+        """), List.of());
+
+    private VersionCommand() {
+    }
+
+    /** Prints the version; 0. */
+    static int run() {
         System.out.println("strait " + Version.get() + " (JDK " + Runtime.version() + ", "
             + System.getProperty("java.vm.name") + ")");
+        return 0;
     }
 }

@@ -6,7 +6,6 @@ import io.strait.core.config.StraitConfig;
 import io.strait.core.server.ProxyServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +17,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@code strait} command line run in-process through picocli, with System.out and System.err captured. */
+/** The {@code strait} command line run in-process ({@link Main#execute}), with System.out and System.err captured. */
 class CliTest {
 
     private static final String GOOD = String.join("\n",
@@ -112,7 +111,7 @@ class CliTest {
     @Test
     void anUnknownSubcommandIsAUsageError() {
         final Run r = run("frobnicate");
-        assertThat(r.code).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(r.code).isEqualTo(Cli.USAGE);
     }
 
     @Test
@@ -162,7 +161,7 @@ class CliTest {
         try {
             System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new Main()).execute(args);
+            code = Main.execute(args, System.out, System.err);
         } finally {
             System.out.flush();
             System.err.flush();

@@ -9,7 +9,6 @@ import io.strait.core.stats.StatsRegistry;
 import io.strait.core.stats.StatsScope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,7 +17,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code strait stat} run in-process through picocli against a stats file written by a registry here. */
+/** {@code strait stat} run in-process ({@link Main#execute}) against a stats file written by a registry here. */
 class StatCommandTest {
 
     @TempDir
@@ -91,7 +90,7 @@ class StatCommandTest {
         try {
             System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new Main()).execute(args);
+            code = Main.execute(args, System.out, System.err);
         } finally {
             System.setOut(out);
             System.setErr(err);
