@@ -117,6 +117,8 @@ launch() {
 # JDK gets its own archive; a missing or unwritable directory only means no archive. One process at a time trains:
 # it holds FILE.training (a directory made atomically, with its pid; java keeps the pid, exec replaces this shell),
 # and no other uses FILE while that process lives (it may be half written); a trainer that died leaves it to the next.
+# An archive is used only beside FILE.ok, which Strait writes once it serves: the JVM also writes one at the exit of a
+# run that failed on its command line or configuration, and that one holds almost nothing.
 class_cache_flags() {
   local dir jar_id file ext lock owner
   dir="$(dirname "$class_cache")"
@@ -130,6 +132,11 @@ class_cache_flags() {
   owner="$(cat "$lock/pid" 2>/dev/null || true)"
   if [[ -n "$owner" ]] && kill -0 "$owner" 2>/dev/null; then
     return 0
+  fi
+  if [[ -s "$file" && ! -e "$file.ok" ]]; then
+    # written at the exit of a run that never served (a usage or configuration error): it holds little more than the
+    # command-line parser, so train again
+    rm -f "$file" 2>/dev/null || true
   fi
   if [[ -s "$file" ]]; then
     rm -rf "$lock" 2>/dev/null || true
@@ -146,6 +153,9 @@ class_cache_flags() {
     mkdir "$lock" 2>/dev/null || return 0
   fi
   echo $$ >"$lock/pid"
+  # Strait creates FILE.ok once it serves (TrainingMarker): only then is the archive worth using.
+  rm -f "$file.ok" 2>/dev/null || true
+  flags+=("-Dstrait.classCacheTrained=$file.ok")
   if (( major >= 25 )); then
     flags+=("-XX:AOTCacheOutput=$file" -Xlog:aot=off -Xlog:cds=off)
   else

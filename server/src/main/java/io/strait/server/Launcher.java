@@ -161,6 +161,7 @@ final class Launcher {
         }, "strait-shutdown"));
         // Logged once a SIGTERM drains: a supervisor (or test) that stops the process on this line gets a clean stop.
         LOG.info(startLine(server));
+        TrainingMarker.serving();
         RunCommand.markRunning();
         onStarted.run();
         try {
