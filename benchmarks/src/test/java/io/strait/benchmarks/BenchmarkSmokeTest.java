@@ -40,6 +40,12 @@ class BenchmarkSmokeTest {
     /** The benchmark classes present when this test was written; fewer means the list was not generated or read. */
     private static final int MIN_CLASSES = 6;
 
+    static {
+        // JMH takes /tmp/jmh.lock so that two measurements do not disturb each other; a smoke run measures nothing,
+        // and a second build on the machine (CI beside a developer's verify) must not fail it.
+        System.setProperty("jmh.ignoreLock", "true");
+    }
+
     @TestFactory
     Stream<DynamicTest> everyBenchmarkClassRuns() throws IOException {
         final Map<String, List<BenchmarkListEntry>> byClass = new TreeMap<>();
