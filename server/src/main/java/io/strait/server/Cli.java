@@ -123,7 +123,7 @@ final class Cli {
                 throw error(command, "Unmatched argument at index " + i + ": '" + arg + "'");
             }
             final Option o = command.option(name);
-            if (o == null || (o.isFlag() && value != null && !arg.startsWith("--"))) {
+            if (o == null) {
                 throw error(command, "Unknown option: '" + arg + "'");
             }
             if (o.isFlag()) {
