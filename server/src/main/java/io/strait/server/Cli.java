@@ -48,12 +48,11 @@ final class Cli {
     /**
      * Immutable. One command.
      *
-     * @param name    as typed ({@code run})
-     * @param summary its line in {@code strait --help}
+     * @param name    as typed ({@code run}; its line in {@code strait --help} is in {@code Main.USAGE})
      * @param help    what {@code strait help NAME} prints
      * @param options its options
      */
-    record Command(String name, String summary, String help, List<Option> options) {
+    record Command(String name, String help, List<Option> options) {
 
         Option option(final String typed) {
             for (final Option o : options) {

@@ -22,8 +22,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final String BUNDLED = "/examples/demo.yaml";
 
-    static final Cli.Command CLI = new Cli.Command("demo",
-        "Run Strait on examples/demo.yaml with built-in demo upstreams.", Main.text("""
+    static final Cli.Command CLI = new Cli.Command("demo", Main.text("""
             Usage: strait demo [-c=<config>]
             Run Strait on examples/demo.yaml with built-in demo upstreams.
               -c, --config=<config>   Config to use instead of the bundled examples/demo.

@@ -12,9 +12,7 @@ import java.util.concurrent.CountDownLatch;
  */
 final class MeshCommand implements Callable<Integer> {
 
-    static final Cli.Command CLI = new Cli.Command("mesh", "Run the two-sidecar mTLS example of examples/mesh (needs "
-        + "its certificates: examples/mesh/make-certs.sh, which bin/strait mesh runs when they are missing).",
-        Main.text("""
+    static final Cli.Command CLI = new Cli.Command("mesh", Main.text("""
             Usage: strait mesh [-d=<dir>]
             Run the two-sidecar mTLS example of examples/mesh (needs its certificates:
             examples/mesh/make-certs.sh, which bin/strait mesh runs when they are missing).

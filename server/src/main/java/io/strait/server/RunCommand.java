@@ -15,8 +15,7 @@ import java.util.concurrent.Callable;
  */
 final class RunCommand implements Callable<Integer> {
 
-    static final Cli.Command CLI = new Cli.Command("run", "Run the proxy on a configuration file until SIGTERM/SIGINT.",
-        Main.text("""
+    static final Cli.Command CLI = new Cli.Command("run", Main.text("""
             Usage: strait run [--takeover] -c=<config> [--hot-restart-socket=PATH]
                               [--watch=INTERVAL]
             Run the proxy on a configuration file until SIGTERM/SIGINT.

@@ -32,8 +32,7 @@ final class StatCommand implements Callable<Integer> {
     static final int USAGE = 2;
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
-    static final Cli.Command CLI = new Cli.Command("stat", "Print a Strait's counters and gauges (name: value, summed "
-        + "over event loops), read from its stats file.", Main.text("""
+    static final Cli.Command CLI = new Cli.Command("stat", Main.text("""
             Usage: strait stat [--file=PATH] [--filter=REGEX] [--watch=INTERVAL]
             Print a Strait's counters and gauges (name: value, summed over event loops),
             read from its stats file.

@@ -11,8 +11,7 @@ import java.util.concurrent.Callable;
 /** {@code strait validate -c FILE}: checks a config and prints every error with its field path and line. */
 final class ValidateCommand implements Callable<Integer> {
 
-    static final Cli.Command CLI = new Cli.Command("validate",
-        "Check a configuration file; print every error with its field and line.", Main.text("""
+    static final Cli.Command CLI = new Cli.Command("validate", Main.text("""
             Usage: strait validate -c=<config>
             Check a configuration file; print every error with its field and line.
               -c, --config=<config>   The YAML configuration file.

@@ -5,7 +5,7 @@ import java.util.List;
 /** {@code strait version}: prints the version and the JDK. */
 final class VersionCommand {
 
-    static final Cli.Command CLI = new Cli.Command("version", "Print the version.", Main.text("""
+    static final Cli.Command CLI = new Cli.Command("version", Main.text("""
         Usage: strait version
         Print the version.
         """), List.of());
