@@ -28,7 +28,8 @@ import java.util.function.LongSupplier;
  * every {@code refresh_interval} it reads each monitored resource's use and budget, works out each action's scale
  * from the highest pressure among the resources it watches ({@link ActionTrigger}), publishes the result to the
  * {@link OverloadState} the event loops read, sets the {@code overload.} gauges, logs each action that starts or
- * stops, and while {@code reset_streams} is in force closes the most-buffered downstream connections.
+ * stops, and while {@code reset_streams} is in force closes the most-buffered downstream connections. While every
+ * pressure is far below every threshold it samples less often, down to once a second ({@link SampleCadence}).
  */
 public final class OverloadManager implements AutoCloseable {
 
@@ -56,8 +57,13 @@ public final class OverloadManager implements AutoCloseable {
     private final Object sampleLock = new Object();
     /** Resources whose monitor failed, logged once each. Guarded by {@link #sampleLock}. */
     private final boolean[] failed = new boolean[RESOURCES.length];
+    /** The monotonic clock the cadence reads (tests pass their own). */
+    private final LongSupplier nanoClock;
+    /** The delay before the next sample, as the last sample's pressures set it. Guarded by {@link #sampleLock}. */
+    private long nextDelayNanos;
     private ScheduledExecutorService executor;
-    private ScheduledFuture<?> task;
+    /** The sampling chain in force (null: none); each sample schedules the next. Guarded by this. */
+    private Chain chain;
 
     /**
      * A manager publishing to {@code state} what {@code config} asks for, with monitors from {@code monitors}, that
@@ -67,11 +73,19 @@ public final class OverloadManager implements AutoCloseable {
     public OverloadManager(final OverloadConfig config, final OverloadState state,
                            final StatsScope<OverloadStat> stats, final MonitorFactory monitors,
                            final Iterable<Channel> connections) {
+        this(config, state, stats, monitors, connections, System::nanoTime);
+    }
+
+    /** As the public constructor, the cadence reading {@code nanoClock} (tests). */
+    OverloadManager(final OverloadConfig config, final OverloadState state, final StatsScope<OverloadStat> stats,
+                    final MonitorFactory monitors, final Iterable<Channel> connections, final LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.state = state;
         this.control = stats.control();
         this.monitors = monitors;
         this.connections = connections;
         this.plan = new Plan(config, monitors);
+        this.nextDelayNanos = config.refreshInterval().toNanos();
     }
 
     /**
@@ -89,7 +103,7 @@ public final class OverloadManager implements AutoCloseable {
         };
     }
 
-    /** Starts sampling every refresh interval, if the configuration enables the manager. */
+    /** Starts sampling (every refresh interval, or less often while idle), if the configuration enables it. */
     public synchronized void start() {
         schedule(plan.config);
     }
@@ -101,12 +115,12 @@ public final class OverloadManager implements AutoCloseable {
     public synchronized void update(final OverloadConfig next) {
         final OverloadConfig old = plan.config;
         plan = new Plan(next, monitors);
-        if (task != null && (next.enabled() != old.enabled()
+        if (chain != null && (next.enabled() != old.enabled()
             || !next.refreshInterval().equals(old.refreshInterval()))) {
-            task.cancel(false);
-            task = null;
+            chain.cancel();
+            chain = null;
         }
-        if (task == null) {
+        if (chain == null) {
             schedule(next);
         }
         if (!next.enabled()) {
@@ -125,8 +139,42 @@ public final class OverloadManager implements AutoCloseable {
                 return t;
             });
         }
-        final long nanos = config.refreshInterval().toNanos();
-        task = executor.scheduleWithFixedDelay(this::sampleSafely, 0, nanos, TimeUnit.NANOSECONDS);
+        chain = new Chain();
+        chain.scheduleIn(0);
+    }
+
+    /**
+     * One sampling chain: each run samples, then schedules the next run after the delay that sample set. A reload
+     * that changes the interval cancels the chain and starts another; a run of a cancelled chain schedules nothing.
+     */
+    private final class Chain implements Runnable {
+        private ScheduledFuture<?> next;
+        private boolean cancelled;
+
+        /** Schedules the next run. Called under the manager's monitor. */
+        void scheduleIn(final long delayNanos) {
+            next = executor.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        /** Stops the chain. Called under the manager's monitor. */
+        void cancel() {
+            cancelled = true;
+            next.cancel(false);
+        }
+
+        @Override
+        public void run() {
+            sampleSafely();
+            final long delay;
+            synchronized (sampleLock) {
+                delay = nextDelayNanos;
+            }
+            synchronized (OverloadManager.this) {
+                if (!cancelled && executor != null) {
+                    scheduleIn(delay);
+                }
+            }
+        }
     }
 
     private void sampleSafely() {
@@ -179,6 +227,8 @@ public final class OverloadManager implements AutoCloseable {
                 }
             }
             state.publish(OverloadState.word(bits, shedScale));
+            nextDelayNanos = p.cadence == null ? p.config.refreshInterval().toNanos()
+                : p.cadence.next(now, bits != 0, nanoClock.getAsLong());
             if ((bits & OverloadState.RESET_STREAMS) != 0) {
                 final ActionConfig reset = p.config.actions().get(Action.RESET_STREAMS);
                 final int n = BufferedConnections.resetLargest(connections, reset.minBuffered(),
@@ -270,6 +320,13 @@ public final class OverloadManager implements AutoCloseable {
         };
     }
 
+    /** The delay before the next sample, as the last sample set it (tests). */
+    long nextDelayNanos() {
+        synchronized (sampleLock) {
+            return nextDelayNanos;
+        }
+    }
+
     /** The configuration in force. */
     public OverloadConfig config() {
         return plan.config;
@@ -319,7 +376,7 @@ public final class OverloadManager implements AutoCloseable {
         if (executor != null) {
             executor.shutdownNow();
             executor = null;
-            task = null;
+            chain = null;
         }
         state.publish(0);
     }
@@ -330,10 +387,13 @@ public final class OverloadManager implements AutoCloseable {
         final Map<Resource, ResourceMonitor> monitors = new EnumMap<>(Resource.class);
         final Map<Action, ActionTrigger> triggers = new EnumMap<>(Action.class);
         final Map<Action, Set<Resource>> watched = new EnumMap<>(Action.class);
+        /** When the next sample is due; null when disabled. Its state is guarded by the manager's sample lock. */
+        final SampleCadence cadence;
 
         Plan(final OverloadConfig config, final MonitorFactory factory) {
             this.config = config;
             if (!config.enabled()) {
+                cadence = null;
                 return;
             }
             for (final Map.Entry<Resource, Long> e : config.resources().entrySet()) {
@@ -343,6 +403,7 @@ public final class OverloadManager implements AutoCloseable {
                 triggers.put(e.getKey(), new ActionTrigger(e.getValue()));
                 watched.put(e.getKey(), config.watchedBy(e.getKey()));
             }
+            cadence = new SampleCadence(config, watched);
         }
     }
 }

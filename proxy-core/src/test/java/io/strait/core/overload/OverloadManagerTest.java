@@ -18,6 +18,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +31,11 @@ class OverloadManagerTest {
     private static final class Fake implements ResourceMonitor {
         volatile long used;
         volatile boolean broken;
+        final AtomicInteger reads = new AtomicInteger();
 
         @Override
         public long used() {
+            reads.incrementAndGet();
             if (broken) {
                 throw new IllegalStateException("cannot read");
             }
@@ -48,6 +53,8 @@ class OverloadManagerTest {
     private final OverloadState state = new OverloadState(stats, 1);
     private final Map<Resource, Fake> monitors = new EnumMap<>(Resource.class);
     private final List<Channel> connections = new ArrayList<>();
+    /** The cadence's clock, moved by hand. */
+    private long now;
     private OverloadManager manager;
 
     @AfterEach
@@ -62,7 +69,7 @@ class OverloadManagerTest {
 
     private OverloadManager manager(final OverloadConfig config) {
         manager = new OverloadManager(config, state, stats, (r, max) -> monitors.computeIfAbsent(r, k -> new Fake()),
-            connections);
+            connections, () -> now);
         return manager;
     }
 
@@ -171,6 +178,45 @@ class OverloadManagerTest {
         manager.sample();
         assertThat(state.word()).isZero();
         assertThat(manager.config().enabled()).isFalse();
+    }
+
+    /** Samples, then moves the clock to when the sampler would take the next sample; returns that delay in ms. */
+    private long sampleAndWait() {
+        manager.sample();
+        final long delay = manager.nextDelayNanos();
+        now += delay;
+        return TimeUnit.NANOSECONDS.toMillis(delay);
+    }
+
+    @Test
+    void anIdleManagerSamplesLessOftenAndComesBackToTheRefreshIntervalNearAThreshold() {
+        manager(config(ladder(), Resource.HEAP, Resource.DIRECT_MEMORY));   // lowest threshold 0.80: quiet < 0.40
+        final List<Long> delays = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            delays.add(sampleAndWait());
+        }
+        assertThat(delays).containsExactly(200L, 400L, 800L, 1000L, 1000L, 1000L);
+
+        monitors.get(Resource.DIRECT_MEMORY).used = 400;
+        assertThat(sampleAndWait()).as("at half the lowest threshold").isEqualTo(100);
+        monitors.get(Resource.DIRECT_MEMORY).used = 850;
+        assertThat(sampleAndWait()).as("an action in force").isEqualTo(100);
+        assertThat(state.active(OverloadState.DISABLE_KEEPALIVE)).isTrue();
+        monitors.get(Resource.DIRECT_MEMORY).used = 100;
+        assertThat(sampleAndWait()).as("released, quiet again").isEqualTo(200);
+        assertThat(state.word()).isZero();
+    }
+
+    @Test
+    void theSamplerThreadKeepsSamplingAsEachSampleSchedulesTheNext() {
+        manager(new OverloadConfig(true, Duration.ofMillis(10), Map.of(Resource.HEAP, OverloadConfig.AUTO),
+            ladder()));
+        manager.start();
+        // 10, 20, 40, 80 ms apart: a chain that stopped after its first sample would never get here
+        Awaitility.await().atMost(30, TimeUnit.SECONDS)
+            .until(() -> monitors.get(Resource.HEAP) != null && monitors.get(Resource.HEAP).reads.get() >= 5);
+        monitors.get(Resource.HEAP).used = 990;
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> state.active(OverloadState.SHED_REQUESTS));
     }
 
     private static void runLoops(final EmbeddedChannel... channels) {
