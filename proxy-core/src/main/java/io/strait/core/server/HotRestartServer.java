@@ -61,6 +61,9 @@ public final class HotRestartServer implements AutoCloseable {
         this.server = server;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("strait-hot-restart", true),
             EpollIoHandler.newFactory());
+        // Netty 4.2 wakes a loop with no scheduled task once a second (SingleThreadEventExecutor's purge interval);
+        // a no-op due once a day keeps this control loop (idle but for a hot restart) asleep until a client connects
+        group.next().scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.DAYS);
     }
 
     /**
