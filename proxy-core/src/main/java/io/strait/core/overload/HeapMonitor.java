@@ -43,6 +43,12 @@ final class HeapMonitor implements ResourceMonitor {
     private final long gate;
     /** The old generation's pools; null until the heap first reached {@link #gate}. */
     private List<MemoryPoolMXBean> pools;
+    /**
+     * The pools' summed maximum, read once when they are looked up (HotSpot fixes each pool's maximum at start, from
+     * the space it reserved; reading it again each sample cost a JNI call and a MemoryUsage object per pool); -1 when
+     * a pool has none.
+     */
+    private long poolsMax;
 
     /** A monitor against {@code configuredMax} bytes, or the old generation's own maximum when 0. */
     HeapMonitor(final long configuredMax) {
@@ -65,7 +71,9 @@ final class HeapMonitor implements ResourceMonitor {
         if (pools == null) {
             final Runtime rt = Runtime.getRuntime();
             if (rt.totalMemory() - rt.freeMemory() >= gate) {
-                pools = OldPools.find();
+                final List<MemoryPoolMXBean> found = OldPools.find();
+                poolsMax = OldPools.max(found);
+                pools = found;
             }
         }
         return pools;
@@ -96,18 +104,10 @@ final class HeapMonitor implements ResourceMonitor {
         }
         final long heap = Runtime.getRuntime().maxMemory();
         final List<MemoryPoolMXBean> old = pools();
-        if (old == null) {
+        if (old == null || poolsMax < 0) {
             return heap == Long.MAX_VALUE ? 0 : heap;
         }
-        long max = 0;
-        for (final MemoryPoolMXBean p : old) {
-            final long m = p.getUsage().getMax();
-            if (m < 0) {
-                return heap == Long.MAX_VALUE ? 0 : heap;
-            }
-            max += m;
-        }
-        return old.isEmpty() ? 0 : max;
+        return old.isEmpty() ? 0 : poolsMax;
     }
 
     /** The pool lookup, in a class of its own so that the management classes load only when it is used. */
@@ -122,6 +122,19 @@ final class HeapMonitor implements ResourceMonitor {
                 }
             }
             return found;
+        }
+
+        /** The summed maximum of {@code pools}, or -1 when one of them has none. */
+        static long max(final List<MemoryPoolMXBean> pools) {
+            long max = 0;
+            for (final MemoryPoolMXBean p : pools) {
+                final long m = p.getUsage().getMax();
+                if (m < 0) {
+                    return -1;
+                }
+                max += m;
+            }
+            return max;
         }
     }
 }
