@@ -131,7 +131,7 @@ final class ScalarKinds {
         return ScalarKind.INT;
     }
 
-    /** INT when {@code value} from {@code from} on is digits of {@code radix} and '_' separators, at least one digit. */
+    /** INT when {@code value} from {@code from} on is digits of {@code radix} and '_' separators, a digit at least. */
     private static ScalarKind digits(final String value, final int from, final int radix, final String tag) {
         int count = 0;
         for (int i = from; i < value.length(); i++) {
