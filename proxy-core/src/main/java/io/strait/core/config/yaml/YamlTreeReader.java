@@ -58,19 +58,16 @@ public final class YamlTreeReader {
     }
 
     /**
-     * Only the code point limit binds SnakeYAML's event parser; the nesting, alias and merge options bind its
-     * composer, which this reader never runs. They are set tight all the same, so that they hold if it ever does.
+     * Only the code point limit binds SnakeYAML's event parser; the nesting, alias and duplicate-key options bind its
+     * composer, which this reader never runs (nor its constructor: the tag inspector's default refuses every class).
+     * They are set tight all the same, so that they hold if a composer is ever used.
      */
     private static LoaderOptions loaderOptions() {
         final LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(MAX_CODE_POINTS);
         options.setNestingDepthLimit(MAX_DEPTH + 1);
         options.setMaxAliasesForCollections(0);
-        options.setAllowRecursiveKeys(false);
-        options.setMergeOnCompose(false);
         options.setAllowDuplicateKeys(false);
-        options.setProcessComments(false);
-        options.setTagInspector(tag -> false);
         return options;
     }
 
