@@ -108,7 +108,7 @@ public final class YamlTreeReader {
             final Mark at = lastEnd();
             errors.add(new ConfigError(source, "", line(at), column(at), "invalid YAML: " + firstLine(e.getMessage())));
         } catch (final IllegalArgumentException e) {
-            // SnakeYAML lets a NumberFormatException out of an escape too large to decode ("\\UFFFFFFFF").
+            // SnakeYAML lets a NumberFormatException out of an escape too large to decode ("\UFFFFFFFF").
             final Mark at = lastEnd();
             errors.add(new ConfigError(source, "", line(at), column(at), "invalid YAML: malformed escape or number ("
                 + firstLine(e.getMessage()) + ")"));
