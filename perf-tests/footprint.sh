@@ -170,6 +170,8 @@ start_proxy() {
             start_pinned "$PROXY_CPU" "$TMP/nginx.log" nginx -p "$TMP" -e "$TMP/nginx-proxy.error.log" -c "$TMP/nginx-proxy.conf" ;;
         haproxy)
             render "$CONF_DIR/haproxy.cfg" "$TMP/haproxy.cfg"
+            # idle-connections holds its connections ~45 s with no traffic: past HAProxy's 30 s client timeout
+            [[ $SCENARIO == idle-connections ]] && sed -i 's/^\([[:space:]]*timeout client\) .*/\1 5m/' "$TMP/haproxy.cfg"
             start_pinned "$PROXY_CPU" "$TMP/haproxy.log" haproxy -db -f "$TMP/haproxy.cfg" ;;
     esac
     local pid=$STARTED_PID
@@ -224,9 +226,20 @@ variant_env() { [[ $1 == *:* ]] && echo "${1#*:}" || true; }
 
 # ---------------------------------------------------------------------------------------------- idle-connections
 # Each candidate alone: started, 10 s to settle, RSS; the holder opens IDLE_N connections and makes one request on
-# each; 10 s later RSS again, with the connections still open; then the holder closes them.
+# each; RSS again once a second for 30 s with the connections still open (held_rss); then the holder closes them.
+# Sets held to the median RSS (KiB) of PID over the last 10 of 30 one-second readings, peak to the highest.
+held_rss() {
+    local pid=$1 samples=() i
+    for ((i = 0; i < 30; i++)); do
+        sleep 1
+        samples+=("$(rss_kib "$pid")")
+    done
+    peak=$(printf '%s\n' "${samples[@]}" | sort -n | tail -1)
+    held=$(printf '%s\n' "${samples[@]:20}" | sort -n | sed -n 5p)
+}
+
 idle_connections() {
-    local rows=() name v label envs idle held holder_out kib lost
+    local rows=() name v label envs idle held peak holder_out kib lost
     for ((round = 1; round <= ROUNDS; round++)); do
         for name in "${CANDIDATES[@]}"; do
             local vs=(default)
@@ -243,16 +256,18 @@ idle_connections() {
                 local opened=""
                 read -r opened <&"${HOLDER[0]}" || true
                 [[ $opened == error* ]] && { echo "$SCRIPT_NAME: holder: $opened" >&2; read -r opened <&"${HOLDER[0]}" || true; }
-                sleep 10
-                held=$(rss_kib "$PROXY_PID")
+                # RSS once a second for 30 s: the burst of accepts sets the JIT compiling and glibc keeping its
+                # arenas for ~15 s, so a single reading at 10 s moved by 2 KiB per connection between rounds; the
+                # median of the last 10 s is what the connections hold, the window's highest is reported beside it.
+                held_rss "$PROXY_PID"
                 exec {HOLDER[1]}>&-
                 read -r lost <&"${HOLDER[0]}" || true
                 wait "$HOLDER_PID" 2>/dev/null || true
                 local n=${opened#open }
                 n=${n%% *}
                 kib=$(awk -v a="$idle" -v b="$held" -v n="$n" 'BEGIN { if (n > 0) printf "%.2f", (b - a) / n; else print "-" }')
-                log "$label: idle $idle KiB, $opened, with them $held KiB ($kib KiB each), ${lost:-?}"
-                rows+=("| $label | $(mib "$idle") | $n | $(mib "$held") | $kib | ${lost#lost } |")
+                log "$label: idle $idle KiB, $opened, with them $held KiB ($kib KiB each; peak $peak KiB), ${lost:-?}"
+                rows+=("| $label | $(mib "$idle") | $n | $(mib "$held") | $kib | $(mib "$peak") | ${lost#lost } |")
                 stop_proxy
             done
         done
@@ -260,12 +275,14 @@ idle_connections() {
     {
         header
         echo "Each candidate alone: started, 10 s idle, RSS (\`VmRSS\`); then \`lib/hold-connections.py\` opens the"
-        echo "connections and makes one \`GET /\` on each (a keep-alive connection that has served a request), 10 s"
-        echo "later RSS again with all of them open and idle. KiB per connection = (RSS held - RSS idle) / connections."
+        echo "connections and makes one \`GET /\` on each (a keep-alive connection that has served a request); RSS"
+        echo "again once a second for 30 s with all of them open and idle: held = the median of the last 10 s, peak = the"
+        echo "highest of the 30 s (the JIT and glibc's arenas right after the burst). KiB per connection ="
+        echo "(RSS held - RSS idle) / connections."
         echo "Round(s): $ROUNDS."
         echo
-        echo "| candidate | RSS MiB idle | connections held | RSS MiB with them | KiB per connection | closed by the proxy |"
-        echo "|---|---|---|---|---|---|"
+        echo "| candidate | RSS MiB idle | connections held | RSS MiB with them | KiB per connection | peak RSS MiB | closed by the proxy |"
+        echo "|---|---|---|---|---|---|---|"
         printf '%s\n' "${rows[@]}"
     } >"$OUT"
 }

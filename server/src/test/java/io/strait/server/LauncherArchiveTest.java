@@ -1,18 +1,14 @@
 package io.strait.server;
 
+import io.strait.server.LauncherScript.Run;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,92 +16,122 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code bin/strait run}'s class-data archive: the first run of a jar trains it, the next ones use it, and an archive
- * written by a run that never served (a usage or configuration error) is not used but trained again. Runs the real
- * launcher script on a jar holding only {@link FakeStraitMain}, with this test's JDK.
+ * written by a run that never served (a usage or configuration error) is not used but trained again; while another
+ * live process trains, a run neither trains nor uses the archive, and a lock left by a trainer that died is taken
+ * over. Runs the real launcher script ({@link LauncherScript}).
  */
 class LauncherArchiveTest {
 
-    private static final Path LAUNCHER = Path.of("..", "bin", "strait");
+    private static final String TRAIN = "-D" + TrainingMarker.PROPERTY + "=";
+    private static final Pattern ANY_ARCHIVE_FLAG =
+        Pattern.compile("SharedArchiveFile=|AOTCache=|AOTCacheOutput=|ArchiveClassesAtExit=");
 
     @TempDir
     Path dir;
 
+    private Path jar;
+    private Path cache;
+    private Path failing;
+    private Path serving;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        jar = LauncherScript.fakeJar(dir);
+        cache = dir.resolve("cache");
+        failing = Files.writeString(dir.resolve("fail.yaml"), "fail\n");
+        serving = Files.writeString(dir.resolve("serve.yaml"), "serve\n");
+    }
+
     @Test
     void anArchiveIsUsedOnlyOnceItsTrainingRunServed() throws Exception {
-        final Path jar = fakeJar();
-        final Path cache = dir.resolve("cache");
-        final Path failing = Files.writeString(dir.resolve("fail.yaml"), "fail\n");
-        final Path serving = Files.writeString(dir.resolve("serve.yaml"), "serve\n");
+        final Run failed = run(failing);
+        assertThat(failed.exit()).as(failed.output()).isEqualTo(2);
+        assertThat(failed.output()).contains(TRAIN);
+        assertThat(archives()).as("the JVM wrote an archive at exit").hasSize(1);
+        assertThat(markers()).as("no marker: the run never served").isEmpty();
 
-        final Run failed = run(jar, cache, failing);
-        assertThat(failed.exit).as(failed.output).isEqualTo(2);
-        assertThat(failed.output).contains("-D" + TrainingMarker.PROPERTY + "=");
-        assertThat(archives(cache)).as("the JVM wrote an archive at exit").hasSize(1);
-        assertThat(markers(cache)).as("no marker: the run never served").isEmpty();
+        final Run trained = run(serving);
+        assertThat(trained.exit()).as(trained.output()).isZero();
+        assertThat(trained.output()).as("the unmarked archive is trained again")
+            .contains(TRAIN).doesNotContain("SharedArchiveFile=").doesNotContain("AOTCache=");
+        assertThat(archives()).hasSize(1);
+        assertThat(markers()).hasSize(1);
 
-        final Run trained = run(jar, cache, serving);
-        assertThat(trained.exit).as(trained.output).isZero();
-        assertThat(trained.output).as("the unmarked archive is trained again")
-            .contains("-D" + TrainingMarker.PROPERTY + "=").doesNotContain("SharedArchiveFile=")
-            .doesNotContain("AOTCache=");
-        assertThat(archives(cache)).hasSize(1);
-        assertThat(markers(cache)).hasSize(1);
-
-        final Run using = run(jar, cache, serving);
-        assertThat(using.exit).as(using.output).isZero();
-        assertThat(using.output).doesNotContain(TrainingMarker.PROPERTY)
-            .containsPattern("-XX:(SharedArchiveFile|AOTCache)=" + java.util.regex.Pattern.quote(
-                archives(cache).get(0).toString()));
+        final Run using = run(serving);
+        assertThat(using.exit()).as(using.output()).isZero();
+        assertThat(using.output()).doesNotContain(TrainingMarker.PROPERTY)
+            .containsPattern("-XX:(SharedArchiveFile|AOTCache)=" + Pattern.quote(archives().get(0).toString()));
     }
 
-    private record Run(int exit, String output) {
+    @Test
+    void whileAnotherLiveProcessTrainsARunNeitherTrainsNorUsesTheArchive() throws Exception {
+        final Path archive = trainedArchive();
+        final Path lock = Files.createDirectories(Path.of(archive + ".training"));   // the last trainer's, or new
+        Files.writeString(lock.resolve("pid"), ProcessHandle.current().pid() + "\n");   // this JVM: alive
+
+        final Run beside = run(serving);
+        assertThat(beside.exit()).as(beside.output()).isZero();
+        assertThat(beside.output()).doesNotContain(TRAIN).doesNotContainPattern(ANY_ARCHIVE_FLAG);
+        assertThat(lock).as("the live trainer's lock is left alone").exists();
+        assertThat(archive).exists();
     }
 
-    private Run run(final Path jar, final Path cache, final Path config) throws IOException, InterruptedException {
-        final ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "run", "-c", config.toString())
-            .redirectErrorStream(true);
-        pb.environment().put("STRAIT_JAR", jar.toString());
-        pb.environment().put("STRAIT_CACHE_DIR", cache.toString());
-        pb.environment().put("STRAIT_JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().put("STRAIT_PROFILE", "default");
-        pb.environment().remove("STRAIT_AOT");
-        pb.environment().remove("STRAIT_JAVA_OPTS");
-        final Process p = pb.start();
-        final String output;
-        try (InputStream in = p.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("launcher exited; output:\n%s", output).isTrue();
-        return new Run(p.exitValue(), output);
+    @Test
+    void aLockLeftByATrainerThatDiedIsTakenOver() throws Exception {
+        final Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        final Path archive = archivePathFromAFailedRun();
+        final Path lock = Files.createDirectories(Path.of(archive + ".training"));   // the last trainer's, or new
+        Files.writeString(lock.resolve("pid"), gone.pid() + "\n");
+
+        final Run trained = run(serving);
+        assertThat(trained.exit()).as(trained.output()).isZero();
+        assertThat(trained.output()).as("trains in the dead trainer's place").contains(TRAIN);
+        assertThat(Files.readString(lock.resolve("pid")).strip()).as("the lock now names the new trainer")
+            .isNotEqualTo(Long.toString(gone.pid()));
+        assertThat(markers()).hasSize(1);
+
+        final Run using = run(serving);
+        assertThat(using.output())
+            .containsPattern("-XX:(SharedArchiveFile|AOTCache)=" + Pattern.quote(archive.toString()));
+        assertThat(lock).as("the first run to use the archive drops the lock").doesNotExist();
     }
 
-    private static List<Path> archives(final Path cache) throws IOException {
+    @Test
+    void strait_aot_offRunsWithoutAnyArchive() throws Exception {
+        final Run off = LauncherScript.run(jar, cache, Map.of("STRAIT_AOT", "off"), "run", "-c", serving.toString());
+        assertThat(off.exit()).as(off.output()).isZero();
+        assertThat(off.output()).doesNotContain(TRAIN).doesNotContainPattern(ANY_ARCHIVE_FLAG);
+        assertThat(Files.exists(cache) ? archives() : List.of()).isEmpty();
+    }
+
+    /** The archive of the fake jar, trained and marked. */
+    private Path trainedArchive() throws Exception {
+        final Run trained = run(serving);
+        assertThat(trained.output()).contains(TRAIN);
+        assertThat(markers()).hasSize(1);
+        return archives().get(0);
+    }
+
+    /** Where the fake jar's archive goes: the failed run writes one there (unmarked, so the next run trains anew). */
+    private Path archivePathFromAFailedRun() throws Exception {
+        assertThat(run(failing).exit()).isEqualTo(2);
+        return archives().get(0);
+    }
+
+    private Run run(final Path config) throws IOException, InterruptedException {
+        return LauncherScript.run(jar, cache, Map.of("STRAIT_PROFILE", "default"), "run", "-c", config.toString());
+    }
+
+    private List<Path> archives() throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
             return files.filter(f -> f.toString().endsWith(".jsa") || f.toString().endsWith(".aot")).toList();
         }
     }
 
-    private static List<Path> markers(final Path cache) throws IOException {
+    private List<Path> markers() throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
             return files.filter(f -> f.toString().endsWith(".ok")).toList();
         }
-    }
-
-    /** A runnable jar holding only FakeStraitMain. */
-    private Path fakeJar() throws IOException {
-        final Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FakeStraitMain.class.getName());
-        final Path jar = dir.resolve("fake-strait.jar");
-        final String entry = FakeStraitMain.class.getName().replace('.', '/') + ".class";
-        try (OutputStream out = Files.newOutputStream(jar);
-             JarOutputStream jarOut = new JarOutputStream(out, manifest);
-             InputStream classBytes = FakeStraitMain.class.getClassLoader().getResourceAsStream(entry)) {
-            assertThat(classBytes).as(entry).isNotNull();
-            jarOut.putNextEntry(new JarEntry(entry));
-            classBytes.transferTo(jarOut);
-            jarOut.closeEntry();
-        }
-        return jar;
     }
 }
