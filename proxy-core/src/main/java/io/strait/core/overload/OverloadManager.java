@@ -109,20 +109,17 @@ public final class OverloadManager implements AutoCloseable {
     }
 
     /**
-     * Puts {@code next} in force (a reload): monitors and triggers are rebuilt and the next sample uses them; the
-     * actions' scales carry on, so one in force stays until its pressure falls below its new release level.
+     * Puts {@code next} in force (a reload): monitors and triggers are rebuilt and a sample is taken with them at
+     * once; the actions' scales carry on, so one in force stays until its pressure falls below its new release level.
      */
     public synchronized void update(final OverloadConfig next) {
-        final OverloadConfig old = plan.config;
         plan = new Plan(next, monitors);
-        if (chain != null && (next.enabled() != old.enabled()
-            || !next.refreshInterval().equals(old.refreshInterval()))) {
+        if (chain != null) {
+            // the next sample may be up to a second away (an idle cadence): take it now, under the new plan
             chain.cancel();
             chain = null;
         }
-        if (chain == null) {
-            schedule(next);
-        }
+        schedule(next);
         if (!next.enabled()) {
             sample();   // publishes "no action" at once
         }
@@ -145,7 +142,7 @@ public final class OverloadManager implements AutoCloseable {
 
     /**
      * One sampling chain: each run samples, then schedules the next run after the delay that sample set. A reload
-     * that changes the interval cancels the chain and starts another; a run of a cancelled chain schedules nothing.
+     * cancels the chain and starts another; a run of a cancelled chain schedules nothing.
      */
     private final class Chain implements Runnable {
         private ScheduledFuture<?> next;
