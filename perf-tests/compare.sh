@@ -653,7 +653,7 @@ header() {
     echo "# $SCENARIO_NAME: direct vs Strait vs nginx vs HAProxy ($(date '+%Y-%m-%d %H:%M:%S %Z'))"
     echo
     echo "- scenario: \`perf-tests/scenarios/$SCENARIO_NAME.conf\`${SCENARIO_DESC:+: $SCENARIO_DESC}; path \`$SCENARIO_PATH\`"
-    echo "- command: \`${STRAIT_JAVA_HOME:+STRAIT_JAVA_HOME=$STRAIT_JAVA_HOME }perf-tests/compare.sh $ARGS\`"
+    echo "- command: \`${STRAIT_JAVA_HOME:+STRAIT_JAVA_HOME=$STRAIT_JAVA_HOME }${STRAIT_JAVA_OPTS:+STRAIT_JAVA_OPTS='$STRAIT_JAVA_OPTS' }perf-tests/compare.sh $ARGS\`"
     echo "- commit: $commit; machine: $(getconf _NPROCESSORS_ONLN) CPUs," \
         "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r)"
     echo "- load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
