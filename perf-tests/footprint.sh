@@ -47,10 +47,11 @@ Usage: perf-tests/footprint.sh SCENARIO [options]
   -w SECONDS        fixed-rate-tail: closed-loop warm-up per candidate (default $WARMUP); cold-start: the load
                     between the first and the warm window (default 30)
   --variant 'LABEL[:VAR=VALUE ...]'
-                    cold-start, idle-connections: a Strait variant, started with these environment variables (e.g.
-                    'no-aot:STRAIT_AOT=off', 'jdk25:STRAIT_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64');
-                    STRAIT_WARMUP=off (or =N requests, or =N/TIME with max_time) is not passed on but written into the config's
-                    runtime.warmup; repeatable, measured interleaved; default one variant, 'default'
+                    a Strait variant, started with these environment variables (e.g. 'no-aot:STRAIT_AOT=off',
+                    'jdk25:STRAIT_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64'); STRAIT_WARMUP=off (or =N requests,
+                    or =N/TIME with max_time) is not passed on but written into the config's runtime.warmup;
+                    STRAIT_JAVA_OPTS=FLAG may repeat, each flag added to the JVM's options; repeatable, measured
+                    interleaved; default one variant, 'default'
   --only LIST       comma-separated subset of strait,nginx,haproxy (cold-start: strait only)
   --jar PATH        Strait jar (default server/target/strait.jar, built if missing)
   --load-jar PATH   strait-load jar (default perf-tests/target/strait-load.jar, built if missing)
@@ -152,10 +153,12 @@ start_proxy() {
         strait)
             ensure_strait_jar || { echo "$SCRIPT_NAME: $SKIP_REASON" >&2; return 1; }
             render "$CONF_DIR/strait.yaml" "$TMP/strait.yaml"
-            # STRAIT_WARMUP=off|N|N/TIME among the variables: the config's runtime.warmup, not the environment
-            local a keep=()
+            # STRAIT_WARMUP=off|N|N/TIME among the variables: the config's runtime.warmup, not the environment;
+            # STRAIT_JAVA_OPTS=FLAG (repeatable: a variant's values hold no spaces) is added to STRAIT_JAVA_OPTS
+            local a keep=() java_opts="${STRAIT_JAVA_OPTS:-}"
             for a in "$@"; do
                 case $a in
+                    STRAIT_JAVA_OPTS=*) java_opts+=" ${a#*=}" ;;
                     STRAIT_WARMUP=off) sed -i 's|^runtime: {\(.*\) }|runtime: {\1, warmup: { enabled: false } }|' "$TMP/strait.yaml" ;;
                     STRAIT_WARMUP=*/*) a=${a#*=}; sed -i "s|^runtime: {\(.*\) }|runtime: {\1, warmup: { requests: ${a%/*}, max_time: ${a#*/} } }|" "$TMP/strait.yaml" ;;
                     STRAIT_WARMUP=*) sed -i "s|^runtime: {\(.*\) }|runtime: {\1, warmup: { requests: ${a#*=} } }|" "$TMP/strait.yaml" ;;
@@ -164,7 +167,8 @@ start_proxy() {
             done
             set -- "${keep[@]}"
             STRAIT_CMD_DESC="bin/strait run -c strait.yaml"
-            start_pinned "$PROXY_CPU" "$TMP/strait.log" env STRAIT_JAR="$JAR" "$@" "$ROOT/bin/strait" run -c "$TMP/strait.yaml" ;;
+            start_pinned "$PROXY_CPU" "$TMP/strait.log" env STRAIT_JAR="$JAR" STRAIT_JAVA_OPTS="$java_opts" "$@" \
+                "$ROOT/bin/strait" run -c "$TMP/strait.yaml" ;;
         nginx)
             render "$CONF_DIR/nginx-proxy.conf" "$TMP/nginx-proxy.conf"
             start_pinned "$PROXY_CPU" "$TMP/nginx.log" nginx -p "$TMP" -e "$TMP/nginx-proxy.error.log" -c "$TMP/nginx-proxy.conf" ;;
@@ -369,12 +373,18 @@ cold_start() {
 # All candidates started at once (Strait with -Xlog:gc into the temp dir); each in turn gets WARMUP s of closed-loop
 # load, then DURATION s at RATE req/s over 64 connections (open loop, coordinated omission corrected).
 fixed_rate_tail() {
-    local rows=() name gc="$TMP/strait-gc.log" round
+    local rows=() name gc="$TMP/strait-gc.log" round v vs label envs
     for ((round = 1; round <= ROUNDS; round++)); do
         for name in "${CANDIDATES[@]}"; do
+          vs=(default)
+          [[ $name == strait ]] && vs=("${VARIANTS[@]}")
+          for v in "${vs[@]}"; do
+            label=$name
+            [[ $name == strait && ${#VARIANTS[@]} -gt 1 ]] && label="strait ($(variant_label "$v"))"
             if [[ $name == strait ]]; then
-                STRAIT_JAVA_OPTS="${STRAIT_JAVA_OPTS:-} -Xlog:gc,safepoint:file=$gc:uptime:filecount=0" start_proxy strait \
-                    || { rows+=("| strait | did not start |"); continue; }
+                read -r -a envs <<<"$(variant_env "$v")"
+                STRAIT_JAVA_OPTS="${STRAIT_JAVA_OPTS:-} -Xlog:gc,safepoint:file=$gc:uptime:filecount=0" \
+                    start_proxy strait "${envs[@]}" || { rows+=("| $label | did not start |"); continue; }
             else
                 start_proxy "$name" || { rows+=("| $name | did not start |"); continue; }
             fi
@@ -394,11 +404,12 @@ fixed_rate_tail() {
                 longest=$(sort -g "$TMP/pauses.txt" | tail -n 1)
                 total=$(awk '{ s += $1 } END { printf "%.1f", s }' "$TMP/pauses.txt")
             fi
-            rows+=("| $name | $(kv rps "$out.kv") | $(kv p50_ms "$out.kv") | $(kv p99_ms "$out.kv") | $(kv p999_ms "$out.kv") |"\
+            rows+=("| $label | $(kv rps "$out.kv") | $(kv p50_ms "$out.kv") | $(kv p99_ms "$out.kv") | $(kv p999_ms "$out.kv") |"\
 " $(kv max_ms "$out.kv") | $(cpu_us "$(kv watched_ticks "$out.kv")" "$(kv requests "$out.kv")") | $(mib "$(rss_kib "$PROXY_PID")") |"\
 " $(kv errors "$out.kv") | $gcs | ${longest:--} | $total |")
-            log "$name: p99.9 $(kv p999_ms "$out.kv") ms, max $(kv max_ms "$out.kv") ms; GC pauses $gcs, longest ${longest:--} ms"
+            log "$label: p99.9 $(kv p999_ms "$out.kv") ms, max $(kv max_ms "$out.kv") ms; GC pauses $gcs, longest ${longest:--} ms"
             stop_proxy
+          done
         done
     done
     local gc_out="${OUT%.md}-gc.log"
