@@ -96,7 +96,7 @@ final class StatsReader {
             @Override
             public void histogram(final String name, final Histogram cumulative) {
                 seen.put(name, cumulative);
-                lastInterval.put(name, difference(cumulative, lastCumulative.get(name)));
+                lastInterval.put(name, difference(cumulative, lastCumulative.get(name), lastInterval.get(name)));
             }
         });
         lastCumulative.clear();
@@ -104,16 +104,38 @@ final class StatsReader {
         lastInterval.keySet().retainAll(seen.keySet());
     }
 
-    private static Histogram difference(final Histogram now, final Histogram before) {
-        final Histogram interval = now.copy();
+    /**
+     * What {@code now} recorded since {@code before}, written into {@code previous} (the last interval's histogram,
+     * which nothing reads once the roll replaces it: snapshots are rendered on this thread before the next roll)
+     * rather than into a new copy: the roll runs every second even when idle, and each copy is tens of KiB.
+     */
+    private static Histogram difference(final Histogram now, final Histogram before, final Histogram previous) {
+        final boolean reusable = previous != null && sameShape(previous, now);
+        if (reusable && before != null && sameShape(before, now) && now.getTotalCount() == before.getTotalCount()) {
+            previous.reset();   // nothing recorded since: no copy, no subtraction
+            return previous;
+        }
+        final Histogram interval;
+        if (reusable) {
+            now.copyInto(previous);
+            interval = previous;
+        } else {
+            interval = now.copy();
+        }
         if (before != null) {
             try {
                 interval.subtract(before);
             } catch (final IllegalArgumentException e) {
                 // The histogram was made anew since (fewer counts than before): all it holds is this interval's.
-                return now.copy();
+                now.copyInto(interval);
             }
         }
         return interval;
+    }
+
+    private static boolean sameShape(final Histogram a, final Histogram b) {
+        return a.getLowestDiscernibleValue() == b.getLowestDiscernibleValue()
+            && a.getHighestTrackableValue() == b.getHighestTrackableValue()
+            && a.getNumberOfSignificantValueDigits() == b.getNumberOfSignificantValueDigits();
     }
 }

@@ -161,6 +161,37 @@ class AdminServerIntegrationTest {
         assertThat(empty.get("values").get(0).get("cumulative").isNull()).isTrue();
     }
 
+    @Test
+    void anIntervalHoldsOnlyItsOwnSamplesAcrossQuietRolls() throws Exception {
+        target.api0.record(ClusterStat.UPSTREAM_RQ_TIME, 2000);
+        server.rollInterval();
+        assertThat(intervalQuantile(0)).as("the first interval: one 2 ms sample").isBetween(1.98, 2.02);
+        server.rollInterval();
+        assertThat(intervalQuantileNode(0).isNull()).as("nothing recorded in the second interval").isTrue();
+        target.api1.record(ClusterStat.UPSTREAM_RQ_TIME, 10_000);
+        server.rollInterval();
+        assertThat(intervalQuantile(0)).as("the third: only its own 10 ms sample").isBetween(9.9, 10.1);
+        assertThat(intervalQuantile(9)).isBetween(9.9, 10.1);
+        server.rollInterval();
+        assertThat(intervalQuantileNode(9).isNull()).isTrue();
+        final JsonNode cumulative = rqTimeValues().get(0).get("cumulative");
+        assertThat(cumulative.asDouble()).as("the cumulative one keeps both").isBetween(1.98, 2.02);
+    }
+
+    private double intervalQuantile(final int index) throws Exception {
+        return intervalQuantileNode(index).asDouble();
+    }
+
+    private JsonNode intervalQuantileNode(final int index) throws Exception {
+        return rqTimeValues().get(index).get("interval");
+    }
+
+    private JsonNode rqTimeValues() throws Exception {
+        final JsonNode stats = json(client.get("/stats?format=json")).get("stats");
+        final JsonNode histograms = stats.get(stats.size() - 1).get("histograms");
+        return find(histograms.get("computed_quantiles"), "cluster.api.upstream_rq_time").get("values");
+    }
+
     private static JsonNode find(final JsonNode array, final String name) {
         for (final JsonNode n : array) {
             if (n.has("name") && n.get("name").asText().equals(name)) {
