@@ -119,6 +119,24 @@ launch() {
 # and no other uses FILE while that process lives (it may be half written); a trainer that died leaves it to the next.
 # An archive is used only beside FILE.ok, which Strait writes once it serves: the JVM also writes one at the exit of a
 # run that failed on its command line or configuration, and that one holds almost nothing.
+# Deletes the archives of earlier builds (a rebuilt jar gets a new name, and the old archive is never used again:
+# tens of MiB each) but the newest three, which other checkouts sharing the directory may still use, with their
+# markers; and lock directories whose archive is gone. Whatever a live trainer holds is left alone.
+prune_class_caches() {
+  local keep=$1 ext=$2 old owner
+  while IFS= read -r old; do
+    owner="$(cat "$old.training/pid" 2>/dev/null || true)"
+    [[ -n "$owner" ]] && kill -0 "$owner" 2>/dev/null && continue
+    rm -rf "$old" "$old.ok" "$old.training" 2>/dev/null || true
+  done < <(ls -t "$class_cache"-jdk*."$ext" 2>/dev/null | grep -vxF "$keep" | tail -n +4)
+  for old in "$class_cache"-jdk*."$ext".training; do
+    [[ -d "$old" && ! -e "${old%.training}" && "${old%.training}" != "$keep" ]] || continue
+    owner="$(cat "$old/pid" 2>/dev/null || true)"
+    [[ -n "$owner" ]] && kill -0 "$owner" 2>/dev/null && continue
+    rm -rf "$old" 2>/dev/null || true
+  done
+}
+
 class_cache_flags() {
   local dir jar_id file ext lock owner
   dir="$(dirname "$class_cache")"
@@ -153,6 +171,7 @@ class_cache_flags() {
     mkdir "$lock" 2>/dev/null || return 0
   fi
   echo $$ >"$lock/pid"
+  prune_class_caches "$file" "$ext"
   # Strait creates FILE.ok once it serves (TrainingMarker): only then is the archive worth using.
   rm -f "$file.ok" 2>/dev/null || true
   flags+=("-Dstrait.classCacheTrained=$file.ok")

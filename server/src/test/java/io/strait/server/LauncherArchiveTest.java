@@ -105,6 +105,33 @@ class LauncherArchiveTest {
         assertThat(Files.exists(cache) ? archives() : List.of()).isEmpty();
     }
 
+    @Test
+    void trainingDropsTheArchivesOfEarlierBuildsButTheNewestThree() throws Exception {
+        Files.createDirectories(cache);
+        final String ext = Runtime.version().feature() >= 25 ? "aot" : "jsa";
+        final long now = System.currentTimeMillis();
+        for (int i = 1; i <= 5; i++) {   // build 5 is the newest
+            final Path old = Files.writeString(cache.resolve("strait-jdk0-" + i + "-" + i + "." + ext), "old");
+            Files.createFile(Path.of(old + ".ok"));
+            Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(now - (10 - i) * 60_000L));
+        }
+        final Path orphan = Files.createDirectories(cache.resolve("strait-jdk0-9-9." + ext + ".training"));
+        Files.writeString(orphan.resolve("pid"), "999999999\n");   // no such process
+        final Path held = Files.createDirectories(cache.resolve("strait-jdk0-1-1." + ext + ".training"));
+        Files.writeString(held.resolve("pid"), ProcessHandle.current().pid() + "\n");   // a live trainer's
+
+        final Run trained = run(serving);
+        assertThat(trained.output()).contains(TRAIN);
+        assertThat(cache.resolve("strait-jdk0-1-1." + ext)).as("a live trainer's archive stays").exists();
+        assertThat(cache.resolve("strait-jdk0-2-2." + ext)).doesNotExist();
+        assertThat(cache.resolve("strait-jdk0-2-2." + ext + ".ok")).doesNotExist();
+        for (int i = 3; i <= 5; i++) {
+            assertThat(cache.resolve("strait-jdk0-" + i + "-" + i + "." + ext)).as("one of the newest three").exists();
+        }
+        assertThat(orphan).as("a dead trainer's lock with no archive").doesNotExist();
+        assertThat(archives()).as("the three newest, the live trainer's and the new one").hasSize(5);
+    }
+
     /** The archive of the fake jar, trained and marked. */
     private Path trainedArchive() throws Exception {
         final Run trained = run(serving);
