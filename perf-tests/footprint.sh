@@ -227,10 +227,12 @@ variant_label() { echo "${1%%:*}"; }
 # c2_compiles: -XX:+PrintCompilation lines on stdin that are tier 4 (C2) compilations ("made not entrant" lines left out).
 c2_compiles() { grep -E '^ *[0-9]+ +[0-9]+ .{5} 4 ' | grep -cv 'made not entrant\|made zombie' || true; }
 variant_env() { [[ $1 == *:* ]] && echo "${1#*:}" || true; }
+# candidate_label NAME VARIANT: the row's name, Strait's with its variant's label when there are several.
+candidate_label() {
+    if [[ $1 == strait && ${#VARIANTS[@]} -gt 1 ]]; then echo "strait ($(variant_label "$2"))"; else echo "$1"; fi
+}
 
 # ---------------------------------------------------------------------------------------------- idle-connections
-# Each candidate alone: started, 10 s to settle, RSS; the holder opens IDLE_N connections and makes one request on
-# each; RSS again once a second for 30 s with the connections still open (held_rss); then the holder closes them.
 # Sets held to the median RSS (KiB) of PID over the last 10 of 30 one-second readings, peak to the highest.
 held_rss() {
     local pid=$1 samples=() i
@@ -242,6 +244,8 @@ held_rss() {
     held=$(printf '%s\n' "${samples[@]:20}" | sort -n | sed -n 5p)
 }
 
+# Each candidate alone: started, 10 s to settle, RSS; the holder opens IDLE_N connections and makes one request on
+# each; RSS again once a second for 30 s with the connections still open (held_rss); then the holder closes them.
 idle_connections() {
     local rows=() name v label envs idle held peak holder_out kib lost
     for ((round = 1; round <= ROUNDS; round++)); do
@@ -249,8 +253,7 @@ idle_connections() {
             local vs=(default)
             [[ $name == strait ]] && vs=("${VARIANTS[@]}")
             for v in "${vs[@]}"; do
-                label=$name
-                [[ $name == strait && ${#VARIANTS[@]} -gt 1 ]] && label="strait ($(variant_label "$v"))"
+                label=$(candidate_label "$name" "$v")
                 read -r -a envs <<<"$(variant_env "$v")"
                 start_proxy "$name" "${envs[@]}" || { rows+=("| $label | did not start | | | | |"); continue; }
                 sleep 10
@@ -376,40 +379,39 @@ fixed_rate_tail() {
     local rows=() name gc="$TMP/strait-gc.log" round v vs label envs
     for ((round = 1; round <= ROUNDS; round++)); do
         for name in "${CANDIDATES[@]}"; do
-          vs=(default)
-          [[ $name == strait ]] && vs=("${VARIANTS[@]}")
-          for v in "${vs[@]}"; do
-            label=$name
-            [[ $name == strait && ${#VARIANTS[@]} -gt 1 ]] && label="strait ($(variant_label "$v"))"
-            if [[ $name == strait ]]; then
-                read -r -a envs <<<"$(variant_env "$v")"
-                STRAIT_JAVA_OPTS="${STRAIT_JAVA_OPTS:-} -Xlog:gc,safepoint:file=$gc:uptime:filecount=0" \
-                    start_proxy strait "${envs[@]}" || { rows+=("| $label | did not start |"); continue; }
-            else
-                start_proxy "$name" || { rows+=("| $name | did not start |"); continue; }
-            fi
-            URL_PORT=$(port_of "$name")
-            ((WARMUP == 0)) || load "$TMP/warm.$name" -c 64 -w 0s -d "${WARMUP}s"
-            local t0 t1 out="$TMP/rate.$name.$round" pauses=""
-            t0=$(cpu_ticks "$PROXY_PID")
-            [[ $name == strait ]] && : >"$gc.mark" && wc -l <"$gc" >"$gc.mark"
-            load "$out" -c 64 -R "$RATE" -w 2s -d "${DURATION}s" --watch-pid "$PROXY_PID"
-            t1=$(cpu_ticks "$PROXY_PID")
-            local gcs="-" longest="-" total="-"
-            if [[ $name == strait ]]; then
-                # pauses logged during the measured run: the lines after the mark, "Pause Young ... 12.345ms"
-                tail -n +"$(($(cat "$gc.mark") + 1))" "$gc" | grep -E 'Pause (Young|Full)' \
-                    | grep -oE '[0-9.]+ms$' | tr -d 'ms' >"$TMP/pauses.txt" || true
-                gcs=$(wc -l <"$TMP/pauses.txt")
-                longest=$(sort -g "$TMP/pauses.txt" | tail -n 1)
-                total=$(awk '{ s += $1 } END { printf "%.1f", s }' "$TMP/pauses.txt")
-            fi
-            rows+=("| $label | $(kv rps "$out.kv") | $(kv p50_ms "$out.kv") | $(kv p99_ms "$out.kv") | $(kv p999_ms "$out.kv") |"\
+            vs=(default)
+            [[ $name == strait ]] && vs=("${VARIANTS[@]}")
+            for v in "${vs[@]}"; do
+                label=$(candidate_label "$name" "$v")
+                if [[ $name == strait ]]; then
+                    read -r -a envs <<<"$(variant_env "$v")"
+                    STRAIT_JAVA_OPTS="${STRAIT_JAVA_OPTS:-} -Xlog:gc,safepoint:file=$gc:uptime:filecount=0" \
+                        start_proxy strait "${envs[@]}" || { rows+=("| $label | did not start |"); continue; }
+                else
+                    start_proxy "$name" || { rows+=("| $name | did not start |"); continue; }
+                fi
+                URL_PORT=$(port_of "$name")
+                ((WARMUP == 0)) || load "$TMP/warm.$name" -c 64 -w 0s -d "${WARMUP}s"
+                local t0 t1 out="$TMP/rate.$name.$round" pauses=""
+                t0=$(cpu_ticks "$PROXY_PID")
+                [[ $name == strait ]] && : >"$gc.mark" && wc -l <"$gc" >"$gc.mark"
+                load "$out" -c 64 -R "$RATE" -w 2s -d "${DURATION}s" --watch-pid "$PROXY_PID"
+                t1=$(cpu_ticks "$PROXY_PID")
+                local gcs="-" longest="-" total="-"
+                if [[ $name == strait ]]; then
+                    # pauses logged during the measured run: the lines after the mark, "Pause Young ... 12.345ms"
+                    tail -n +"$(($(cat "$gc.mark") + 1))" "$gc" | grep -E 'Pause (Young|Full)' \
+                        | grep -oE '[0-9.]+ms$' | tr -d 'ms' >"$TMP/pauses.txt" || true
+                    gcs=$(wc -l <"$TMP/pauses.txt")
+                    longest=$(sort -g "$TMP/pauses.txt" | tail -n 1)
+                    total=$(awk '{ s += $1 } END { printf "%.1f", s }' "$TMP/pauses.txt")
+                fi
+                rows+=("| $label | $(kv rps "$out.kv") | $(kv p50_ms "$out.kv") | $(kv p99_ms "$out.kv") | $(kv p999_ms "$out.kv") |"\
 " $(kv max_ms "$out.kv") | $(cpu_us "$(kv watched_ticks "$out.kv")" "$(kv requests "$out.kv")") | $(mib "$(rss_kib "$PROXY_PID")") |"\
 " $(kv errors "$out.kv") | $gcs | ${longest:--} | $total |")
-            log "$label: p99.9 $(kv p999_ms "$out.kv") ms, max $(kv max_ms "$out.kv") ms; GC pauses $gcs, longest ${longest:--} ms"
-            stop_proxy
-          done
+                log "$label: p99.9 $(kv p999_ms "$out.kv") ms, max $(kv max_ms "$out.kv") ms; GC pauses $gcs, longest ${longest:--} ms"
+                stop_proxy
+            done
         done
     done
     local gc_out="${OUT%.md}-gc.log"

@@ -112,13 +112,6 @@ launch() {
   exec "$java" "${flags[@]}" "${extra[@]}" -jar "$jar" "$@"
 }
 
-# Adds the class-data archive flags to flags: use the archive of this jar and JDK when there is one, else have this
-# run write it when it exits. The name holds the JDK version and the jar's size and time, so a rebuilt jar or another
-# JDK gets its own archive; a missing or unwritable directory only means no archive. One process at a time trains:
-# it holds FILE.training (a directory made atomically, with its pid; java keeps the pid, exec replaces this shell),
-# and no other uses FILE while that process lives (it may be half written); a trainer that died leaves it to the next.
-# An archive is used only beside FILE.ok, which Strait writes once it serves: the JVM also writes one at the exit of a
-# run that failed on its command line or configuration, and that one holds almost nothing.
 # Deletes the archives of earlier builds (a rebuilt jar gets a new name, and the old archive is never used again:
 # tens of MiB each) but the newest three, which other checkouts sharing the directory may still use, with their
 # markers; and lock directories whose archive is gone. Whatever a live trainer holds is left alone.
@@ -137,6 +130,13 @@ prune_class_caches() {
   done
 }
 
+# Adds the class-data archive flags to flags: use the archive of this jar and JDK when there is one, else have this
+# run write it when it exits. The name holds the JDK version and the jar's size and time, so a rebuilt jar or another
+# JDK gets its own archive; a missing or unwritable directory only means no archive. One process at a time trains:
+# it holds FILE.training (a directory made atomically, with its pid; java keeps the pid, exec replaces this shell),
+# and no other uses FILE while that process lives (it may be half written); a trainer that died leaves it to the next.
+# An archive is used only beside FILE.ok, which Strait writes once it serves: the JVM also writes one at the exit of a
+# run that failed on its command line or configuration, and that one holds almost nothing.
 class_cache_flags() {
   local dir jar_id file ext lock owner
   dir="$(dirname "$class_cache")"

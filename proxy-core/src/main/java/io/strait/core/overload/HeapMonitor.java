@@ -107,7 +107,7 @@ final class HeapMonitor implements ResourceMonitor {
         if (old == null || poolsMax < 0) {
             return heap == Long.MAX_VALUE ? 0 : heap;
         }
-        return old.isEmpty() ? 0 : poolsMax;
+        return poolsMax;   // 0 for no pools
     }
 
     /** The pool lookup, in a class of its own so that the management classes load only when it is used. */
